@@ -1,0 +1,113 @@
+package org.eelsunmix.bench;
+
+import java.util.Random;
+import org.eelsunmix.unmix.Fcls;
+
+/**
+ * Single-core throughput of the FCLS kernel ({@link Fcls.Solver#solve(float[], int, double[])}), in pixels per
+ * second, on synthetic data: random non-negative endmembers, pixels mixed from them with Dirichlet(1) abundances,
+ * one pixel in five pushed outside the simplex (a negative abundance, so that the active set works), Gaussian
+ * noise of 2 % of the mean signal.
+ *
+ * <p>A plain timing loop, not JMH: it warms the JIT up on the same pixels first, then times whole passes over the
+ * pixel array until the requested wall time has passed. Use it for orders of magnitude and regressions, on a quiet
+ * machine.
+ */
+public final class FclsThroughput {
+
+  private FclsThroughput() {
+  }
+
+  /**
+   * Measures single-threaded FCLS solves.
+   *
+   * @param channels B
+   * @param endmembers R (1 ≤ R ≤ B)
+   * @param pixels number of distinct synthetic pixels, cycled through
+   * @param seed random seed of the synthetic data
+   * @param seconds approximate wall time of the timed part (the warm-up adds about half as much)
+   * @return pixels solved per second
+   */
+  public static double pixelsPerSecond(int channels, int endmembers, int pixels, long seed, double seconds) {
+    if (channels < 1 || endmembers < 1 || endmembers > channels || pixels < 1 || !(seconds > 0)) {
+      throw new IllegalArgumentException(String.format(
+          "need 1 <= endmembers <= channels, pixels >= 1, seconds > 0; got B=%d R=%d pixels=%d seconds=%s",
+          channels, endmembers, pixels, channels, seconds));
+    }
+    Random random = new Random(seed);
+    double[][] m = new double[endmembers][channels];
+    for (double[] row : m) {
+      for (int c = 0; c < channels; c++) {
+        row[c] = random.nextDouble();
+      }
+    }
+    float[] data = new float[pixels * channels];
+    double[] a = new double[endmembers];
+    for (int p = 0; p < pixels; p++) {
+      double sum = 0;
+      for (int r = 0; r < endmembers; r++) {
+        a[r] = -Math.log(1 - random.nextDouble());
+        sum += a[r];
+      }
+      for (int r = 0; r < endmembers; r++) {
+        a[r] /= sum;
+      }
+      if (p % 5 == 0 && endmembers > 1) {
+        // Outside the simplex: move weight 0.3 from one endmember to another, past zero.
+        int from = random.nextInt(endmembers);
+        int to = (from + 1) % endmembers;
+        a[to] += a[from] + 0.3;
+        a[from] = -0.3;
+      }
+      for (int c = 0; c < channels; c++) {
+        double y = 0;
+        for (int r = 0; r < endmembers; r++) {
+          y += a[r] * m[r][c];
+        }
+        data[p * channels + c] = (float) (y + 0.01 * random.nextGaussian());
+      }
+    }
+
+    Fcls.Solver solver = new Fcls(m).newSolver();
+    double[] out = new double[endmembers];
+    double checksum = 0;
+    long warmUpEnd = System.nanoTime() + (long) (seconds * 0.5e9);
+    do {
+      checksum += pass(solver, data, pixels, channels, out);
+    } while (System.nanoTime() < warmUpEnd);
+
+    long solved = 0;
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    long now;
+    do {
+      checksum += pass(solver, data, pixels, channels, out);
+      solved += pixels;
+      now = System.nanoTime();
+    } while (now < end);
+    // Using the checksum keeps the JIT from discarding the solves.
+    if (Double.isNaN(checksum)) {
+      throw new IllegalStateException("FCLS returned NaN on finite data");
+    }
+    return solved / ((now - start) * 1e-9);
+  }
+
+  private static double pass(Fcls.Solver solver, float[] data, int pixels, int channels, double[] out) {
+    double s = 0;
+    for (int p = 0; p < pixels; p++) {
+      solver.solve(data, p * channels, out);
+      s += out[0];
+    }
+    return s;
+  }
+
+  /** Prints the throughput at B = 200, R = 3 and B = 903, R = 4 (optional argument: seconds per figure). */
+  public static void main(String[] args) {
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3.0;
+    int[][] settings = {{200, 3}, {903, 4}};
+    for (int[] s : settings) {
+      double rate = pixelsPerSecond(s[0], s[1], 20_000, 42L, seconds);
+      System.out.printf("FCLS B=%d R=%d: %.2f million pixels/s on one core%n", s[0], s[1], rate / 1e6);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package org.eelsunmix.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.eval.MetricRecord;
+import org.eelsunmix.eval.MetricSummary;
+import org.eelsunmix.eval.ReplicateRun;
+import org.eelsunmix.spark.AtomicOutput;
+import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.synth.SyntheticGenerator;
+import org.eelsunmix.unmix.UnmixingMethod;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import scala.Tuple2;
+
+/**
+ * {@code evaluate}: the replicate study. For every endmember set, method and replicate, one Spark task generates
+ * the synthetic cube, unmixes it with the in-memory kernel and scores it against the ground truth
+ * ({@link ReplicateRun}). Writes, atomically: {@code metrics/} (Parquet, long form, {@link PixelSchema#EVALUATION}),
+ * {@code metrics.csv}, {@code summary/} + {@code summary.csv} (count, mean, sample std, min, max per set, method,
+ * endmember and metric, merged with {@link MetricSummary}) and prints the mean ± std table.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Run replicates of the synthetic protocol and tabulate SAD / NMSE / RMSE (mean ± std).")
+final class EvaluateCommand extends SparkCommand {
+  @Option(names = "--set", split = ",", defaultValue = "co-ru-pt,k-edges", description = "endmember set(s) "
+      + "(default: co-ru-pt,k-edges)")
+  List<String> sets;
+
+  @Option(names = "--method", split = ",", defaultValue = "vca-fcls", description = "method(s) (default vca-fcls)")
+  List<String> methods;
+
+  @Option(names = "--replicates", defaultValue = "20", description = "replicates per set and method (default 20)")
+  int replicates;
+
+  @Mixin
+  SyntheticOptions synthetic;
+
+  @Option(names = "--study", defaultValue = "synthetic", description = "study name written into the rows")
+  String study;
+
+  @Option(names = "--out", defaultValue = "target/evaluation", description = "output folder (default "
+      + "target/evaluation)")
+  String out;
+
+  @Option(names = "--overwrite", description = "replace an existing output folder")
+  boolean overwrite;
+
+  /** One task: which set, which method, which replicate. */
+  record Task(String set, String method, int replicate) implements Serializable {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (replicates < 1) {
+      throw new BadInputException("--replicates", "must be at least 1, got " + replicates);
+    }
+    Map<String, SyntheticGenerator.Options> options = new LinkedHashMap<>();
+    for (String s : sets) {
+      options.put(s, synthetic.forSet(s)); // validates every option before any work starts
+    }
+    List<Task> tasks = new ArrayList<>();
+    for (String s : sets) {
+      for (String m : methods) {
+        UnmixingMethod.byName(m, "--method");
+        for (int r = 0; r < replicates; r++) {
+          tasks.add(new Task(s, m, r));
+        }
+      }
+    }
+    SparkSession spark = spark();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    String studyName = study;
+    describe("evaluate: " + tasks.size() + " replicates");
+    JavaRDD<Row> rows = jsc.parallelize(tasks, tasks.size()).flatMap(t -> ReplicateRun.run(studyName,
+        options.get(t.set()), t.replicate(), UnmixingMethod.byName(t.method(), "--method")).stream()
+        .map(EvaluateCommand::toRow).iterator());
+    Dataset<Row> metrics = spark.createDataFrame(rows, PixelSchema.EVALUATION);
+    List<Row> summary = new ArrayList<>();
+    AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
+      metrics.write().parquet(tmp + "/metrics");
+      Dataset<Row> written = spark.read().schema(PixelSchema.EVALUATION).parquet(tmp + "/metrics");
+      writeCsv(spark, tmp + "/metrics.csv", PixelSchema.EVALUATION.fieldNames(), written
+          .orderBy("endmember_set", "method", "replicate", "metric", "endmember").toLocalIterator());
+      summary.addAll(summarise(written));
+      spark.createDataFrame(summary, SUMMARY).coalesce(1).write().parquet(tmp + "/summary");
+      writeCsv(spark, tmp + "/summary.csv", SUMMARY.fieldNames(), summary.iterator());
+      writeConfig(tmp);
+    });
+    System.out.println(table(summary));
+    System.out.println("wrote " + out + " (metrics/, metrics.csv, summary/, summary.csv)");
+    return 0;
+  }
+
+  static Row toRow(MetricRecord m) {
+    return RowFactory.create(m.study(), m.endmemberSet(), m.dose(), m.replicate(), m.seed(), m.method(),
+        m.endmember(), m.metric(), m.value(), m.seconds(), m.error());
+  }
+
+  static final org.apache.spark.sql.types.StructType SUMMARY = new org.apache.spark.sql.types.StructType()
+      .add("endmember_set", "string").add("dose", "double").add("method", "string").add("endmember", "string")
+      .add("metric", "string").add("count", "long").add("failed", "long").add("mean", "double")
+      .add("std", "double").add("min", "double").add("max", "double");
+
+  /** Mergeable summaries per (set, dose, method, endmember, metric), reduced on the executors. */
+  static List<Row> summarise(Dataset<Row> metrics) {
+    JavaRDD<Row> rdd = metrics.toJavaRDD();
+    Map<String, Tuple2<MetricSummary, Long>> reduced = new TreeMap<>(rdd.mapToPair(r -> {
+      String key = String.join("\u0001", r.getString(1), String.valueOf(r.getDouble(2)), r.getString(5),
+          r.isNullAt(6) ? "" : r.getString(6), r.getString(7));
+      boolean failed = r.isNullAt(8);
+      return new Tuple2<>(key, new Tuple2<>(failed ? MetricSummary.empty() : MetricSummary.of(r.getDouble(8)),
+          failed ? 1L : 0L));
+    }).reduceByKey((a, b) -> new Tuple2<>(a._1().merge(b._1()), a._2() + b._2())).collectAsMap());
+    List<Row> out = new ArrayList<>();
+    reduced.forEach((key, v) -> {
+      String[] k = key.split("\u0001", -1);
+      MetricSummary s = v._1();
+      out.add(RowFactory.create(k[0], Double.parseDouble(k[1]), k[2], k[3].isEmpty() ? null : k[3], k[4],
+          s.count(), v._2(), s.count() > 0 ? s.mean() : null, s.count() > 1 ? s.sampleStd() : null,
+          s.count() > 0 ? s.min() : null, s.count() > 0 ? s.max() : null));
+    });
+    return out;
+  }
+
+  /** The printed table: one line per set and method, image-level metrics as mean ± std. */
+  static String table(List<Row> summary) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%-10s %-10s %10s %5s %4s  %-21s %-21s %-21s%n", "set", "method", "dose", "n", "fail",
+        "mean SAD (rad)", "mean NMSE", "RMSE (counts)"));
+    Map<String, Map<String, Row>> byGroup = new TreeMap<>();
+    for (Row r : summary) {
+      if (r.isNullAt(3)) {
+        byGroup.computeIfAbsent(r.getString(0) + "\u0001" + r.getString(2) + "\u0001" + r.getDouble(1),
+            k -> new TreeMap<>()).put(r.getString(4), r);
+      }
+    }
+    byGroup.forEach((g, metrics) -> {
+      String[] k = g.split("\u0001");
+      Row sad = metrics.get("mean_sad");
+      Row err = metrics.get("error");
+      long n = sad == null ? 0 : sad.getLong(5);
+      long failed = err == null ? 0 : err.getLong(6);
+      sb.append(String.format("%-10s %-10s %10.3g %5d %4d  %-21s %-21s %-21s%n", k[0], k[1], Double.parseDouble(k[2]),
+          n, failed, pm(sad), pm(metrics.get("mean_nmse")), pm(metrics.get("rmse"))));
+    });
+    return sb.toString();
+  }
+
+  private static String pm(Row r) {
+    if (r == null || r.isNullAt(7)) {
+      return "-";
+    }
+    return r.isNullAt(8) ? String.format("%.4g", r.getDouble(7))
+        : String.format("%.4g ± %.2g", r.getDouble(7), r.getDouble(8));
+  }
+
+  /** A CSV file (RFC 4180 quoting) streamed from rows, through the Hadoop file system. */
+  static void writeCsv(SparkSession spark, String file, String[] header, Iterator<Row> rows) throws IOException {
+    Path p = new Path(file);
+    FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    try (OutputStream o = fs.create(p, true)) {
+      o.write((String.join(",", header) + "\n").getBytes(StandardCharsets.UTF_8));
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < r.size(); i++) {
+          if (i > 0) {
+            sb.append(',');
+          }
+          Object v = r.get(i);
+          String s = v == null ? "" : String.valueOf(v);
+          sb.append(s.contains(",") || s.contains("\"") || s.contains("\n")
+              ? '"' + s.replace("\"", "\"\"") + '"' : s);
+        }
+        o.write(sb.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package org.eelsunmix.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.sql.SparkSession;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.spark.SparkProgress;
+
+/**
+ * Builds the SparkSession a command runs on. Embedded (the default {@link Main}): {@code local[*]} with the
+ * settings of {@code conf/spark-defaults.conf} (or the file in {@code $EELS_UNMIX_CONF_DIR}), UI and console bar
+ * off. Under spark-submit ({@link SubmitMain}) the session is whatever spark-submit configured. A session that is
+ * already active (tests, notebooks) is reused as it is.
+ */
+final class SparkSessions {
+  private SparkSessions() {}
+
+  static SparkSession get(boolean embedded, String master, Map<String, String> extra) {
+    SparkSession active = SparkSession.getActiveSession()
+        .getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
+    if (active != null) {
+      return active;
+    }
+    SparkSession.Builder b = SparkSession.builder().appName("eels-unmix");
+    if (embedded) {
+      b.master(master == null ? "local[*]" : master);
+      defaults().forEach((k, v) -> b.config((String) k, (String) v));
+      b.config("spark.ui.enabled", "false");
+    }
+    b.config("spark.ui.showConsoleProgress", "false");
+    b.config("spark.executorEnv.OMP_NUM_THREADS", "1");
+    extra.forEach(b::config);
+    SparkSession spark = b.getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    SparkProgress.attach(spark);
+    return spark;
+  }
+
+  /** conf/spark-defaults.conf of the embedded run, if there is one. */
+  private static Properties defaults() {
+    Properties p = new Properties();
+    String dir = System.getenv().getOrDefault("EELS_UNMIX_CONF_DIR", "conf");
+    Path file = Path.of(dir, "spark-defaults.conf");
+    if (Files.isRegularFile(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        // spark-defaults.conf separates key and value by white space; Properties accepts that too.
+        p.load(in);
+      } catch (IOException e) {
+        throw new BadInputException(file.toString(), "cannot read Spark settings: " + e.getMessage());
+      }
+    }
+    return p;
+  }
+}

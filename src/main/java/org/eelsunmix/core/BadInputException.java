@@ -1,0 +1,30 @@
+package org.eelsunmix.core;
+
+/**
+ * Bad input that a user can fix: a corrupt or truncated file, a wrong shape or type, non-finite or negative counts,
+ * an impossible option. The message always names the file, table or option ({@link #source()}) and the problem,
+ * so that a command can print it as one line and a batch can list it among the skipped inputs.
+ */
+public class BadInputException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+  private final String source;
+
+  /**
+   * @param source the file, table or option at fault (e.g. {@code /data/si.npy} or {@code --endmembers})
+   * @param problem what is wrong with it, phrased for a microscopist
+   */
+  public BadInputException(String source, String problem) {
+    super(source + ": " + problem);
+    this.source = source;
+  }
+
+  public BadInputException(String source, String problem, Throwable cause) {
+    super(source + ": " + problem, cause);
+    this.source = source;
+  }
+
+  /** The file, table or option at fault. */
+  public String source() {
+    return source;
+  }
+}

@@ -1,0 +1,136 @@
+package org.eelsunmix.spark;
+
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.eelsunmix.core.BadInputException;
+
+/**
+ * The one definition of every table this project writes (design §2). All tables are Parquet, partitioned by
+ * {@code acquisition_id} where they hold per-acquisition data.
+ *
+ * <ul>
+ *   <li>{@link #PIXELS}: one row per pixel: {@code acquisition_id}, {@code x}, {@code y}, {@code spectrum}
+ *       array&lt;float&gt; (elements declared non-null, so MLlib's vector checks accept it).</li>
+ *   <li>{@link #ACQUISITIONS}: one row per acquisition: source, checksum, geometry, energy calibration, format.</li>
+ *   <li>{@link #ABUNDANCES}: one row per pixel: {@code abundances} array&lt;double&gt; (R values) and the pixel's
+ *       reconstruction {@code rmse}; also used for ground-truth abundances (rmse null).</li>
+ *   <li>{@link #ENDMEMBERS}: one row per endmember: index, name, spectrum array&lt;double&gt;, energy axis.</li>
+ *   <li>{@link #EVALUATION}: evaluation results in long form, one row per (replicate, method, endmember, metric).</li>
+ * </ul>
+ */
+public final class PixelSchema {
+  private PixelSchema() {}
+
+  public static final String ACQUISITION_ID = "acquisition_id";
+  public static final String X = "x";
+  public static final String Y = "y";
+  public static final String SPECTRUM = "spectrum";
+  public static final String ABUNDANCES_COL = "abundances";
+  public static final String RMSE = "rmse";
+
+  /** {@code array<float>} with non-null elements: the type of a stored spectrum. */
+  public static final ArrayType SPECTRUM_TYPE = DataTypes.createArrayType(DataTypes.FloatType, false);
+  /** {@code array<double>} with non-null elements: abundances and endmember spectra. */
+  public static final ArrayType VALUES_TYPE = DataTypes.createArrayType(DataTypes.DoubleType, false);
+
+  public static final StructType PIXELS = new StructType(new StructField[] {
+      field(ACQUISITION_ID, DataTypes.StringType, false),
+      field(X, DataTypes.IntegerType, false),
+      field(Y, DataTypes.IntegerType, false),
+      field(SPECTRUM, SPECTRUM_TYPE, false)});
+
+  public static final StructType ACQUISITIONS = new StructType(new StructField[] {
+      field(ACQUISITION_ID, DataTypes.StringType, false),
+      field("source_path", DataTypes.StringType, true),
+      field("checksum", DataTypes.StringType, true),
+      field("width", DataTypes.IntegerType, false),
+      field("height", DataTypes.IntegerType, false),
+      field("channels", DataTypes.IntegerType, false),
+      field("energy_offset", DataTypes.DoubleType, false),
+      field("energy_scale", DataTypes.DoubleType, false),
+      field("energy_units", DataTypes.StringType, false),
+      field("acquisition_time", DataTypes.TimestampType, true),
+      field("format", DataTypes.StringType, false)});
+
+  public static final StructType ABUNDANCES = new StructType(new StructField[] {
+      field(ACQUISITION_ID, DataTypes.StringType, false),
+      field(X, DataTypes.IntegerType, false),
+      field(Y, DataTypes.IntegerType, false),
+      field(ABUNDANCES_COL, VALUES_TYPE, false),
+      field(RMSE, DataTypes.DoubleType, true)});
+
+  public static final StructType ENDMEMBERS = new StructType(new StructField[] {
+      field("endmember", DataTypes.IntegerType, false),
+      field("name", DataTypes.StringType, false),
+      field(SPECTRUM, VALUES_TYPE, false),
+      field("energy_offset", DataTypes.DoubleType, false),
+      field("energy_scale", DataTypes.DoubleType, false),
+      field("energy_units", DataTypes.StringType, false)});
+
+  /** Ground-truth endmembers of a synthetic or imported acquisition: {@link #ENDMEMBERS} keyed by acquisition. */
+  public static final StructType TRUTH_ENDMEMBERS = new StructType(new StructField[] {
+      field(ACQUISITION_ID, DataTypes.StringType, false),
+      field("endmember", DataTypes.IntegerType, false),
+      field("name", DataTypes.StringType, false),
+      field(SPECTRUM, VALUES_TYPE, false)});
+
+  public static final StructType EVALUATION = new StructType(new StructField[] {
+      field("study", DataTypes.StringType, false),
+      field("endmember_set", DataTypes.StringType, false),
+      field("dose", DataTypes.DoubleType, false),
+      field("replicate", DataTypes.IntegerType, false),
+      field("seed", DataTypes.LongType, false),
+      field("method", DataTypes.StringType, false),
+      field("endmember", DataTypes.StringType, true),
+      field("metric", DataTypes.StringType, false),
+      field("value", DataTypes.DoubleType, true),
+      field("seconds", DataTypes.DoubleType, true),
+      field("error", DataTypes.StringType, true)});
+
+  private static StructField field(String name, DataType type, boolean nullable) {
+    return new StructField(name, type, nullable, Metadata.empty());
+  }
+
+  /**
+   * Checks that {@code schema} has column {@code column} of the expected type (array types match on element
+   * type); the error names the table and the column.
+   */
+  public static void requireColumn(StructType schema, String column, DataType expected, String table) {
+    int i;
+    try {
+      i = schema.fieldIndex(column);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(table, "has no column '" + column + "' (columns: "
+          + String.join(", ", schema.fieldNames()) + ")");
+    }
+    DataType actual = schema.fields()[i].dataType();
+    boolean ok = expected instanceof ArrayType ea
+        ? actual instanceof ArrayType aa && aa.elementType().equals(ea.elementType())
+        : actual.equals(expected);
+    if (!ok) {
+      throw new BadInputException(table, "column '" + column + "' has type " + actual.simpleString()
+          + ", expected " + expected.simpleString());
+    }
+  }
+
+  /** Checks a spectrum column: {@code array<float>} or {@code array<double>}. */
+  public static void requireSpectrumColumn(StructType schema, String column, String table) {
+    int i;
+    try {
+      i = schema.fieldIndex(column);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(table, "has no spectrum column '" + column + "' (columns: "
+          + String.join(", ", schema.fieldNames()) + ")");
+    }
+    DataType t = schema.fields()[i].dataType();
+    if (!(t instanceof ArrayType a)
+        || !(a.elementType().equals(DataTypes.FloatType) || a.elementType().equals(DataTypes.DoubleType))) {
+      throw new BadInputException(table, "column '" + column + "' has type " + t.simpleString()
+          + ", expected array<float> or array<double> (one spectrum per row)");
+    }
+  }
+}

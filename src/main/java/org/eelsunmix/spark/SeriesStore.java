@@ -1,0 +1,177 @@
+package org.eelsunmix.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.EnergyAxis;
+
+/**
+ * A folder holding a series of acquisitions as Parquet tables (design §2), each partitioned by
+ * {@code acquisition_id}:
+ *
+ * <pre>
+ *   root/pixels/acquisition_id=ID/          one row per pixel      ({@link PixelSchema#PIXELS})
+ *   root/acquisitions/acquisition_id=ID/    one row per acquisition ({@link PixelSchema#ACQUISITIONS})
+ *   root/truth_endmembers/acquisition_id=ID/  ground truth, when known ({@link PixelSchema#TRUTH_ENDMEMBERS})
+ *   root/truth_abundances/acquisition_id=ID/  ground truth, when known ({@link PixelSchema#ABUNDANCES})
+ * </pre>
+ *
+ * Writes use dynamic partition overwrite, so (re)writing acquisitions replaces just their partitions, atomically
+ * per job, and leaves the others alone. The acquisitions table is written last: an acquisition is listed only once
+ * its pixels are in place.
+ */
+public final class SeriesStore {
+  public static final String PIXELS = "pixels";
+  public static final String ACQUISITIONS = "acquisitions";
+  public static final String TRUTH_ENDMEMBERS = "truth_endmembers";
+  public static final String TRUTH_ABUNDANCES = "truth_abundances";
+
+  private final SparkSession spark;
+  private final String root;
+
+  public SeriesStore(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = root;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(String table) {
+    return new Path(root, table).toString();
+  }
+
+  private boolean exists(String table) {
+    try {
+      Path p = new Path(path(table));
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      return fs.exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Dataset<Row> read(String table, StructType schema) {
+    if (!exists(table)) {
+      throw new BadInputException(path(table), "no such table (is " + root + " a series store written by "
+          + "generate or import-npy?)");
+    }
+    // Check the columns as written (the footers only) so a wrong type is named here, not deep in a task.
+    StructType onDisk = spark.read().parquet(path(table)).schema();
+    for (org.apache.spark.sql.types.StructField f : schema.fields()) {
+      PixelSchema.requireColumn(onDisk, f.name(), f.dataType(), path(table));
+    }
+    // Reading with the schema keeps acquisition_id a string even when an id looks like a number.
+    return spark.read().schema(schema).parquet(path(table));
+  }
+
+  /** The acquisitions table. */
+  public Dataset<Row> acquisitions() {
+    return read(ACQUISITIONS, PixelSchema.ACQUISITIONS);
+  }
+
+  /** All acquisitions, sorted by id (one small row each). */
+  public List<Acquisition> listAcquisitions() {
+    List<Acquisition> out = new ArrayList<>();
+    for (Row r : acquisitions().orderBy(PixelSchema.ACQUISITION_ID).collectAsList()) {
+      out.add(Acquisition.fromRow(r));
+    }
+    return out;
+  }
+
+  /** One acquisition's row; a clear error when it is not in the store. */
+  public Acquisition acquisition(String id) {
+    List<Row> rows = acquisitions().where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id)).collectAsList();
+    if (rows.isEmpty()) {
+      throw new BadInputException(path(ACQUISITIONS), "has no acquisition '" + id + "'");
+    }
+    return Acquisition.fromRow(rows.get(0));
+  }
+
+  /**
+   * Pixels of the given acquisitions (all when {@code ids} is empty), with their common energy axis attached to
+   * the spectrum column. Acquisitions with different axes cannot be unmixed together: that is an error naming
+   * both.
+   */
+  public Dataset<Row> pixels(List<String> ids) {
+    List<Acquisition> chosen = new ArrayList<>();
+    List<Acquisition> all = listAcquisitions();
+    if (ids.isEmpty()) {
+      chosen.addAll(all);
+    } else {
+      for (String id : ids) {
+        chosen.add(all.stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow(
+            () -> new BadInputException("--acquisition", "no acquisition '" + id + "' in " + root)));
+      }
+    }
+    if (chosen.isEmpty()) {
+      throw new BadInputException(root, "holds no acquisitions");
+    }
+    EnergyAxis axis = chosen.get(0).axis();
+    for (Acquisition a : chosen) {
+      if (!a.axis().sameAs(axis, 1e-9)) {
+        throw new BadInputException(root, "acquisitions '" + chosen.get(0).id() + "' (" + axis + ") and '" + a.id()
+            + "' (" + a.axis() + ") have different energy axes; unmix them separately");
+      }
+    }
+    Dataset<Row> df = read(PIXELS, PixelSchema.PIXELS);
+    if (!ids.isEmpty()) {
+      df = df.where(functions.col(PixelSchema.ACQUISITION_ID).isin(ids.toArray()));
+    }
+    Column spectrum = SpectrumColumn.withAxis(df, PixelSchema.SPECTRUM, axis);
+    return df.select(functions.col(PixelSchema.ACQUISITION_ID), functions.col(PixelSchema.X),
+        functions.col(PixelSchema.Y), spectrum);
+  }
+
+  /** Ground-truth endmembers (may be absent: then null). */
+  public Dataset<Row> truthEndmembers() {
+    return exists(TRUTH_ENDMEMBERS) ? read(TRUTH_ENDMEMBERS, PixelSchema.TRUTH_ENDMEMBERS) : null;
+  }
+
+  /** Ground-truth abundances (may be absent: then null). */
+  public Dataset<Row> truthAbundances() {
+    return exists(TRUTH_ABUNDANCES) ? read(TRUTH_ABUNDANCES, PixelSchema.ABUNDANCES) : null;
+  }
+
+  /**
+   * Writes (or rewrites) acquisitions: pixels first, ground truth next, the acquisitions rows last. Each write
+   * replaces only the partitions of the acquisitions it contains.
+   *
+   * @param truthEndmembers null when there is no ground truth
+   * @param truthAbundances null when there is no ground truth
+   */
+  public void write(Dataset<Row> pixels, Dataset<Row> acquisitions, Dataset<Row> truthEndmembers,
+      Dataset<Row> truthAbundances) {
+    writePartitioned(pixels, PIXELS);
+    if (truthEndmembers != null) {
+      writePartitioned(truthEndmembers, TRUTH_ENDMEMBERS);
+    }
+    if (truthAbundances != null) {
+      writePartitioned(truthAbundances, TRUTH_ABUNDANCES);
+    }
+    writePartitioned(acquisitions.coalesce(1), ACQUISITIONS);
+  }
+
+  /** Dynamic partition overwrite by acquisition: the result table layout used for pixels and results alike. */
+  public static void writePartitioned(Dataset<Row> df, String path, SparkSession spark) {
+    spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
+    df.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
+        .partitionBy(PixelSchema.ACQUISITION_ID).parquet(path);
+  }
+
+  private void writePartitioned(Dataset<Row> df, String table) {
+    writePartitioned(df, path(table), spark);
+  }
+}

@@ -1,0 +1,78 @@
+package org.eelsunmix.spark;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.core.PixelKey;
+
+/**
+ * Reading spectra out of rows, and the energy axis carried as Spark column metadata. A pixel table read through
+ * {@link SeriesStore} has its common {@link EnergyAxis} attached to the {@code spectrum} column (like MLlib's
+ * attributes on vector columns), so an estimator can label its endmembers without a join.
+ */
+public final class SpectrumColumn {
+  private SpectrumColumn() {}
+
+  private static final String OFFSET = "energy_offset";
+  private static final String SCALE = "energy_scale";
+  private static final String UNITS = "energy_units";
+  private static final String CHANNELS = "channels";
+
+  /** The column {@code name} of {@code df} with {@code axis} attached as metadata. */
+  public static Column withAxis(Dataset<Row> df, String name, EnergyAxis axis) {
+    Metadata m = new MetadataBuilder().putDouble(OFFSET, axis.offset()).putDouble(SCALE, axis.scale())
+        .putString(UNITS, axis.units()).putLong(CHANNELS, axis.channels()).build();
+    return df.col(name).as(name, m);
+  }
+
+  /** The energy axis attached to column {@code name}, or null when it carries none. */
+  public static EnergyAxis axisOf(StructType schema, String name) {
+    StructField f = schema.fields()[schema.fieldIndex(name)];
+    Metadata m = f.metadata();
+    if (!m.contains(OFFSET) || !m.contains(SCALE) || !m.contains(CHANNELS)) {
+      return null;
+    }
+    return new EnergyAxis(m.getDouble(OFFSET), m.getDouble(SCALE), m.contains(UNITS) ? m.getString(UNITS) : "eV",
+        (int) m.getLong(CHANNELS));
+  }
+
+  /**
+   * Copies the spectrum at field {@code index} of {@code row} into {@code out}, checking its length and that every
+   * value is finite and, when {@code nonNegative}, ≥ 0. Errors name the table, the pixel and the channel.
+   */
+  public static void read(Row row, int index, float[] out, boolean nonNegative, String table, PixelKey key) {
+    if (row.isNullAt(index)) {
+      throw new BadInputException(table, "pixel " + describe(key) + " has no spectrum (null)");
+    }
+    List<Object> values = row.getList(index);
+    if (values.size() != out.length) {
+      throw new BadInputException(table, "pixel " + describe(key) + " has " + values.size()
+          + " channels, expected " + out.length);
+    }
+    for (int i = 0; i < out.length; i++) {
+      Object v = values.get(i);
+      if (v == null) {
+        throw new BadInputException(table, "pixel " + describe(key) + " has a null value at channel " + i);
+      }
+      float f = ((Number) v).floatValue();
+      if (!Float.isFinite(f) || (nonNegative && f < 0)) {
+        throw new BadInputException(table, "pixel " + describe(key) + " has " + (Float.isFinite(f)
+            ? "a negative count " + f : "a non-finite value " + f) + " at channel " + i
+            + (nonNegative && Float.isFinite(f) ? "; unmixing needs non-negative spectra" : ""));
+      }
+      out[i] = f;
+    }
+  }
+
+  static String describe(PixelKey key) {
+    return key == null ? "?" : "(" + (key.acquisition().isEmpty() ? "" : key.acquisition() + ", ") + "y=" + key.y()
+        + ", x=" + key.x() + ")";
+  }
+}

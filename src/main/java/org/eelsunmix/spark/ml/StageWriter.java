@@ -1,0 +1,83 @@
+package org.eelsunmix.spark.ml;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.spark.AtomicOutput;
+import org.eelsunmix.spark.PixelSchema;
+
+/**
+ * Writes a stage as {@code metadata/} (params, {@link MlPersistence}) and, for a model, its endmembers as
+ * {@code data/} Parquet in the {@link PixelSchema#ENDMEMBERS} layout — atomically: the folder appears complete or
+ * not at all, also when overwriting.
+ */
+final class StageWriter extends MLWriter {
+  private final Params stage;
+  private final Endmembers endmembers;
+  private final ObjectNode extra;
+
+  StageWriter(Params stage, Endmembers endmembers, ObjectNode extra) {
+    this.stage = stage;
+    this.endmembers = endmembers;
+    this.extra = extra;
+  }
+
+  @Override
+  public void save(String path) {
+    SparkSession spark = sparkSession();
+    AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), path, shouldOverwrite(), tmp -> saveImpl(tmp));
+  }
+
+  @Override
+  public void saveImpl(String path) {
+    SparkSession spark = sparkSession();
+    try {
+      MlPersistence.writeMetadata(spark, stage, path, extra);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (endmembers != null) {
+      spark.createDataFrame(rows(endmembers), PixelSchema.ENDMEMBERS).coalesce(1).write().parquet(path + "/data");
+    }
+  }
+
+  /** Endmembers as rows of {@link PixelSchema#ENDMEMBERS}. */
+  static List<Row> rows(Endmembers e) {
+    List<Row> rows = new ArrayList<>();
+    EnergyAxis a = e.axis();
+    for (int r = 0; r < e.count(); r++) {
+      rows.add(RowFactory.create(r, e.names().get(r), e.spectrum(r), a.offset(), a.scale(), a.units()));
+    }
+    return rows;
+  }
+
+  /** Reads back what {@link #rows} wrote (ordered by endmember index). */
+  static Endmembers fromRows(List<Row> rows) {
+    rows = new ArrayList<>(rows);
+    rows.sort(java.util.Comparator.comparingInt(r -> r.getInt(r.fieldIndex("endmember"))));
+    double[][] m = new double[rows.size()][];
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < m.length; i++) {
+      Row r = rows.get(i);
+      List<Object> v = r.getList(r.fieldIndex(PixelSchema.SPECTRUM));
+      m[i] = new double[v.size()];
+      for (int j = 0; j < m[i].length; j++) {
+        m[i][j] = ((Number) v.get(j)).doubleValue();
+      }
+      names.add(r.getString(r.fieldIndex("name")));
+    }
+    Row first = rows.get(0);
+    EnergyAxis axis = new EnergyAxis(first.getDouble(first.fieldIndex("energy_offset")),
+        first.getDouble(first.fieldIndex("energy_scale")), first.getString(first.fieldIndex("energy_units")),
+        m[0].length);
+    return new Endmembers(m, names, axis);
+  }
+}

@@ -1,0 +1,51 @@
+package org.eelsunmix.spark.ml;
+
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.spark.PixelSchema;
+
+/**
+ * The params every unmixing estimator and model shares, built for a given owner (Java cannot mix in MLlib's
+ * {@code HasInputCol}-style traits), and the schema rule they share: the input is a spectrum column, the output
+ * adds an {@code abundances} array&lt;double&gt; column and a per-pixel {@code rmse}.
+ */
+final class UnmixingParams {
+  private UnmixingParams() {}
+
+  static Param<String> inputCol(Params owner) {
+    return new Param<>(owner, "inputCol", "spectrum column: array<float> or array<double>, one spectrum per row");
+  }
+
+  static Param<String> outputCol(Params owner) {
+    return new Param<>(owner, "outputCol", "abundances column written: array<double>, one value per endmember");
+  }
+
+  static Param<String> rmseCol(Params owner) {
+    return new Param<>(owner, "rmseCol", "per-pixel reconstruction RMSE column written (double)");
+  }
+
+  static IntParam numEndmembers(Params owner) {
+    return new IntParam(owner, "numEndmembers", "number of endmembers R (>= 1)", ParamValidators.gtEq(1));
+  }
+
+  static LongParam seed(Params owner) {
+    return new LongParam(owner, "seed", "random seed");
+  }
+
+  /** Input schema + the output columns; names the table and the bad column. */
+  static StructType outputSchema(StructType schema, String inputCol, String outputCol, String rmseCol) {
+    PixelSchema.requireSpectrumColumn(schema, inputCol, "input dataset");
+    for (String c : new String[] {outputCol, rmseCol}) {
+      if (java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
+        throw new BadInputException("input dataset", "already has a column '" + c + "' (set another output column)");
+      }
+    }
+    return schema.add(outputCol, PixelSchema.VALUES_TYPE, false).add(rmseCol, DataTypes.DoubleType, false);
+  }
+}

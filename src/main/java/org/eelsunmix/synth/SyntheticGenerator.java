@@ -1,0 +1,252 @@
+package org.eelsunmix.synth;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.core.SpectrumImage;
+
+/**
+ * Synthetic EELS spectrum images with known truth, by the chequerboard protocol:
+ *
+ * <ol>
+ *   <li>{@link ChequerboardMaps}: {@code size × size} one-hot maps, one endmember per {@code block × block}
+ *       square, drawn uniformly;</li>
+ *   <li>{@link MixingFilter}: a {@code filter × filter} moving average with mirrored borders, so the maps mix
+ *       near block edges, stay ≥ 0 and sum to one;</li>
+ *   <li>linear mixing {@code x = Σ_r a_r m_r} with the endmembers normalised to unit sum over the channels, so
+ *       every pixel has unit total;</li>
+ *   <li>{@link PoissonNoise} at dose {@code D}: {@code y_b ~ Poisson(D·x_b)} per channel, so {@code D} is the
+ *       expected number of counts per pixel. The truth endmembers are {@code D·m_r}.
+ *       {@code D = +∞} ({@link #NOISE_FREE}) means no noise: the cube is then {@code Σ_r a_r m_r} itself (unit
+ *       total per pixel, the limit of {@code y/D}) and the truth endmembers are the unit-sum {@code m_r}.</li>
+ * </ol>
+ *
+ * <p><b>Seeds.</b> Replicate {@code i} of seed {@code s} uses the replicate seed
+ * {@code t = mix64(s + (i + 1)·γ)}, the {@code (i+1)}-th output of a SplitMix64 generator seeded with {@code s}
+ * (γ = 0x9E3779B97F4A7C15, {@code mix64} = the SplitMix64 finaliser of G. L. Steele, D. Lea and C. H. Flood,
+ * "Fast splittable pseudorandom number generators", OOPSLA 2014). The maps draw from
+ * {@code new SplittableRandom(mix64(t + γ))} and the noise from {@code new SplittableRandom(mix64(t + 2γ))}, two
+ * separate streams, so changing the dose leaves the maps unchanged. The same options and replicate give a
+ * bit-identical cube.
+ */
+public final class SyntheticGenerator {
+  /** Default image side (pixels). */
+  public static final int DEFAULT_SIZE = 64;
+  /** Default block side (pixels). */
+  public static final int DEFAULT_BLOCK = 8;
+  /** Default mixing-filter window. */
+  public static final int DEFAULT_FILTER = 9;
+  /**
+   * Default dose: 1e5 expected counts per pixel, typical of a core-loss spectrum image (a few nA for some ms
+   * per pixel, with edges of a few percent of the counts); the strongest channels then hold a few thousand
+   * counts.
+   */
+  public static final double DEFAULT_DOSE = 1e5;
+  /** The dose meaning "no noise" (see the class comment). */
+  public static final double NOISE_FREE = Double.POSITIVE_INFINITY;
+  /** Default seed. */
+  public static final long DEFAULT_SEED = 1L;
+  /** The SplitMix64 increment, 2⁶⁴/φ. */
+  private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
+  private SyntheticGenerator() {
+  }
+
+  /**
+   * What to generate. The constructor validates and reports a bad value as a {@link BadInputException} naming
+   * the command-line option: {@code --size} ≥ 1; {@code --block} ≥ 1 and dividing {@code --size} (whole
+   * squares); {@code --filter} odd, ≥ 1 and ≤ {@code --size}; {@code --dose} &gt; 0 and ≤ {@link PoissonNoise#MAX_MEAN}
+   * (or {@link #NOISE_FREE});
+   * {@code --set} endmembers non-negative with a positive total.
+   *
+   * @param set the endmember set's name, used in acquisition ids (characters other than letters, digits,
+   *     {@code . _ -} become {@code -})
+   * @param endmembers the endmembers (any scale: each is normalised to unit sum before mixing)
+   * @param size image side in pixels
+   * @param block chequerboard square side in pixels
+   * @param filter mixing-filter window side
+   * @param dose expected counts per pixel, or {@link #NOISE_FREE}
+   * @param seed master seed
+   */
+  public record Options(String set, Endmembers endmembers, int size, int block, int filter, double dose,
+      long seed) implements java.io.Serializable {
+    /** Validates, naming the option at fault. */
+    public Options {
+      if (set == null || set.isBlank()) {
+        throw new BadInputException("--set", "the endmember set needs a name");
+      }
+      Objects.requireNonNull(endmembers, "endmembers");
+      for (int r = 0; r < endmembers.count(); r++) {
+        double[] m = endmembers.spectrum(r);
+        double total = 0.0;
+        for (int b = 0; b < m.length; b++) {
+          if (m[b] < 0) {
+            throw new BadInputException("--set", String.format("endmember '%s' of set '%s' is negative (%s) at "
+                + "channel %d (%.4g %s); synthetic counts need non-negative spectra", endmembers.names().get(r),
+                set, m[b], b, endmembers.axis().energy(b), endmembers.axis().units()));
+          }
+          total += m[b];
+        }
+        if (!(total > 0)) {
+          throw new BadInputException("--set", String.format("endmember '%s' of set '%s' is zero everywhere",
+              endmembers.names().get(r), set));
+        }
+      }
+      if (size < 1) {
+        throw new BadInputException("--size", "the image side must be at least 1 pixel, got " + size);
+      }
+      long values = (long) size * size * endmembers.channels();
+      if (values > Integer.MAX_VALUE - 8) {
+        throw new BadInputException("--size", String.format("a %d x %d image of %d channels needs %d values, "
+            + "more than one spectrum image can hold; use a smaller size", size, size, endmembers.channels(),
+            values));
+      }
+      if (block < 1 || block > size || size % block != 0) {
+        throw new BadInputException("--block", String.format("the block side must divide the image side %d "
+            + "(e.g. %d), got %d", size, largestDivisorAtMost(size, DEFAULT_BLOCK), block));
+      }
+      if (filter < 1 || filter % 2 == 0 || filter > size) {
+        throw new BadInputException("--filter", String.format("the mixing-filter window must be odd, at least 1 "
+            + "(1 = no mixing) and at most the image side %d, got %d", size, filter));
+      }
+      if (!(dose > 0) || (dose > PoissonNoise.MAX_MEAN && dose != NOISE_FREE)) {
+        throw new BadInputException("--dose", "the dose must be a positive number of counts per pixel, at most "
+            + PoissonNoise.MAX_MEAN + " (or Infinity for noise-free data), got " + dose);
+      }
+    }
+
+    /** Defaults (64 × 64, blocks of 8, filter 9, dose 1e5, seed 1) for built-in set {@code set}. */
+    public static Options builtin(String set) {
+      return of(set, EndmemberSet.builtin(set));
+    }
+
+    /** Defaults for the given endmembers. */
+    public static Options of(String set, Endmembers endmembers) {
+      return new Options(set, endmembers, DEFAULT_SIZE, DEFAULT_BLOCK, DEFAULT_FILTER, DEFAULT_DOSE,
+          DEFAULT_SEED);
+    }
+
+    /** A copy with another image side. */
+    public Options withSize(int newSize) {
+      return new Options(set, endmembers, newSize, block, filter, dose, seed);
+    }
+
+    /** A copy with another block side. */
+    public Options withBlock(int newBlock) {
+      return new Options(set, endmembers, size, newBlock, filter, dose, seed);
+    }
+
+    /** A copy with another filter window. */
+    public Options withFilter(int newFilter) {
+      return new Options(set, endmembers, size, block, newFilter, dose, seed);
+    }
+
+    /** A copy with another dose. */
+    public Options withDose(double newDose) {
+      return new Options(set, endmembers, size, block, filter, newDose, seed);
+    }
+
+    /** A copy with another seed. */
+    public Options withSeed(long newSeed) {
+      return new Options(set, endmembers, size, block, filter, dose, newSeed);
+    }
+
+    /** Whether {@link #dose} means noise-free data. */
+    public boolean noiseFree() {
+      return dose == NOISE_FREE;
+    }
+  }
+
+  /**
+   * Replicate {@code replicate} (≥ 0) of the synthetic image described by {@code options}; its acquisition id is
+   * {@link #acquisitionId}.
+   */
+  public static SyntheticCube generate(Options options, int replicate) {
+    if (replicate < 0) {
+      throw new BadInputException("--replicates", "replicate numbers start at 0, got " + replicate);
+    }
+    long replicateSeed = replicateSeed(options.seed(), replicate);
+    SplittableRandom mapRandom = new SplittableRandom(mix64(replicateSeed + GOLDEN_GAMMA));
+    SplittableRandom noiseRandom = new SplittableRandom(mix64(replicateSeed + 2 * GOLDEN_GAMMA));
+
+    Endmembers source = options.endmembers();
+    int count = source.count();
+    int channels = source.channels();
+    int size = options.size();
+    Abundances pure = new ChequerboardMaps(size, options.block()).draw(count, mapRandom);
+    Abundances mixed = new MixingFilter(options.filter()).apply(pure);
+
+    double scale = options.noiseFree() ? 1.0 : options.dose();
+    double[][] m = source.matrix();
+    for (double[] row : m) {
+      double total = 0.0;
+      for (double v : row) {
+        total += v;
+      }
+      for (int b = 0; b < channels; b++) {
+        row[b] = row[b] / total * scale;
+      }
+    }
+    Endmembers truth = new Endmembers(m, source.names(), source.axis());
+
+    double[] a = mixed.values();
+    float[] data = new float[size * size * channels];
+    double[] expected = new double[channels];
+    PoissonNoise noise = new PoissonNoise(noiseRandom);
+    for (int p = 0; p < size * size; p++) {
+      Arrays.fill(expected, 0.0);
+      for (int r = 0; r < count; r++) {
+        double ar = a[p * count + r];
+        if (ar != 0.0) {
+          double[] mr = m[r];
+          for (int b = 0; b < channels; b++) {
+            expected[b] += ar * mr[b];
+          }
+        }
+      }
+      if (options.noiseFree()) {
+        for (int b = 0; b < channels; b++) {
+          data[p * channels + b] = (float) expected[b];
+        }
+      } else {
+        noise.sample(expected, 0, data, p * channels, channels);
+      }
+    }
+    SpectrumImage image = new SpectrumImage(acquisitionId(options.set(), replicate), size, size, source.axis(),
+        data);
+    return new SyntheticCube(image, truth, mixed, replicateSeed);
+  }
+
+  /**
+   * The acquisition id of a replicate: the set name (characters other than letters, digits, {@code . _ -}
+   * replaced by {@code -}), {@code -r} and the replicate number in four or more digits, e.g.
+   * {@code co-ru-pt-r0007}.
+   */
+  public static String acquisitionId(String set, int replicate) {
+    return set.strip().replaceAll("[^A-Za-z0-9._-]", "-") + String.format("-r%04d", replicate);
+  }
+
+  /** The seed of replicate {@code replicate}: {@code mix64(seed + (replicate + 1)·γ)} (see the class comment). */
+  public static long replicateSeed(long seed, int replicate) {
+    return mix64(seed + (replicate + 1L) * GOLDEN_GAMMA);
+  }
+
+  /** The SplitMix64 finaliser (Steele, Lea and Flood 2014): a bijective avalanche mix of 64 bits. */
+  public static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private static int largestDivisorAtMost(int n, int limit) {
+    for (int d = Math.min(n, limit); d > 1; d--) {
+      if (n % d == 0) {
+        return d;
+      }
+    }
+    return 1;
+  }
+}

@@ -1,0 +1,860 @@
+package org.eelsunmix.unmix;
+
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.SpectrumImage;
+
+/**
+ * Fully constrained least squares (FCLS) abundance estimation: for each pixel spectrum {@code y} (B channels) and
+ * endmember matrix {@code M} (R × B),
+ *
+ * <pre>  minimise ‖y − Mᵀa‖²   subject to   a ≥ 0,  Σ a = 1</pre>
+ *
+ * as posed by Heinz &amp; Chang, "Fully constrained least squares linear spectral mixture analysis method for
+ * material quantification in hyperspectral imagery", IEEE TGRS 39(3):529–545, 2001. The constraints hold
+ * <em>exactly</em> (up to rounding): the problem is solved by a primal active-set method on the small
+ * R-dimensional quadratic program (Nocedal &amp; Wright, <i>Numerical Optimization</i>, 2nd ed., Algorithm 16.3),
+ * not by the penalty row that Heinz &amp; Chang append to M.
+ *
+ * <h2>Method</h2>
+ * On Σa = 1 the residual does not change when every spectrum is shifted by the same vector, so the problem is
+ * solved on centred data: {@code C = M − 1m̄ᵀ} (m̄ the mean endmember), {@code ỹ = y − m̄}, {@code G = C Cᵀ},
+ * {@code b = C ỹ}, objective {@code ½aᵀGa − bᵀa}. Centring removes the large background that EELS endmembers
+ * share, which would otherwise cost digits in G (the multipliers below are the same as for the uncentred problem).
+ * Starting from the feasible point {@code a = 1/R} with every endmember free, each iteration solves the
+ * equality-constrained problem on the free set F (the others held at 0) by the null-space method:
+ * {@code a_F = 1/|F| + Z t}, Z an orthonormal basis of the zero-sum directions (from the Householder reflection of
+ * the all-ones vector), {@code (ZᵀG_FF Z) t = Zᵀ(b_F − G_FF 1/|F|)}. Working in the coordinates of Σa = 1 keeps
+ * endmembers that are linearly but not affinely dependent (one a multiple of another) exactly solvable. If the
+ * solution leaves the simplex, the iterate steps to the first bound it meets, which joins the working set;
+ * otherwise the multipliers {@code λ_i = (Ga − b)_i − ν} of the working-set bounds are checked (ν: the sum-to-one
+ * multiplier) and the most negative one below {@code −τ} is released. It stops when every {@code λ_i ≥ −τ}, with
+ * {@code τ = 1e-10 · (max_i G_ii + max_i |b_i|)}: about a million times the rounding noise of λ, so that rounding
+ * cannot make a bound flip back and forth.
+ *
+ * <h2>Fast path</h2>
+ * With every endmember free the solution is {@code x = q + Q (D y)}, {@code D = ZᵀM} the (R − 1) × B zero-sum
+ * combinations of the endmembers, and Q, q fixed by M; they are precomputed here. A pixel inside the simplex (the
+ * usual case) therefore costs (R − 1)·B multiply-adds over a contiguous copy of D plus an R × (R − 1) product, and
+ * allocates nothing.
+ *
+ * <h2>Degenerate endmembers</h2>
+ * Duplicated or otherwise affinely dependent endmembers make {@code ZᵀG_FF Z} singular. It is factorised by
+ * Cholesky with diagonal pivoting, and a pivot at or below {@code ε = 1e-12 · trace(G)/R} (about a thousand times
+ * the rounding noise of G's entries) ends the factorisation: those directions do not change the fit and are left
+ * at 0, which gives an exact minimiser (a basic solution) with no division by a near-zero pivot. The fit is then
+ * optimal, and how abundance is shared between indistinguishable endmembers is deterministic but arbitrary. (A
+ * ridge {@code G + εI} was tried first and rejected: dividing by ε amplifies rounding into 1e-4 abundance errors.)
+ * Each pixel takes at most {@code 10R + 50} iterations; a pixel that reaches the cap (only conceivable with
+ * rounding-level ties) keeps the last iterate, which is feasible.
+ *
+ * <p>Instances are immutable and thread-safe; per-thread state lives in a {@link Solver}.
+ */
+public final class Fcls implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Pivot below which a reduced-Hessian direction counts as flat, relative to {@code trace(G)/R}. */
+  static final double RELATIVE_ZERO_PIVOT = 1e-12;
+  /** Multiplier tolerance relative to {@code max G_ii + max |b_i|}. */
+  static final double RELATIVE_MULTIPLIER_TOLERANCE = 1e-10;
+
+  private final int count;
+  private final int channels;
+  /** M, row-major R × B, for residuals. */
+  private final double[] spectra;
+  /** D = ZᵀM, row-major (R − 1) × B, contiguous for the per-pixel product. */
+  private final double[] zeroSumSpectra;
+  /** D m̄, so that Zᵀ b = D y − D m̄. */
+  private final double[] zeroSumOfMean;
+  /** G = C Cᵀ of the centred endmembers, row-major R × R. */
+  private final double[] gram;
+  /** ε: Cholesky pivots at or below it are treated as zero. */
+  private final double zeroPivot;
+  private final double maxGramDiagonal;
+  /** Full-set solution x = q + Q (D y): Q row-major R × (R − 1). */
+  private final double[] fullSolution;
+  private final double[] fullOffset;
+  /** For k = 2..R: orthonormal basis of the zero-sum directions in R^k, row-major k × (k − 1). */
+  private final double[][] zeroSumBases;
+  private final int maxIterations;
+
+  /**
+   * Prepares FCLS for one endmember set.
+   *
+   * @param endmembers {@code R × B} spectra, {@code 1 ≤ R ≤ B}, all rows of the same length, finite, not all zero
+   *     (copied)
+   * @throws BadInputException naming {@code endmembers} when the matrix is empty, ragged, non-finite, all zero or
+   *     has more endmembers than channels
+   */
+  public Fcls(double[][] endmembers) {
+    if (endmembers == null || endmembers.length == 0) {
+      throw new BadInputException("endmembers", "no endmember spectra were given; FCLS needs at least one");
+    }
+    count = endmembers.length;
+    channels = endmembers[0] == null ? 0 : endmembers[0].length;
+    for (int r = 0; r < count; r++) {
+      if (endmembers[r] == null) {
+        throw new BadInputException("endmembers", "endmember " + r + " is missing (null)");
+      }
+      if (endmembers[r].length != channels) {
+        throw new BadInputException("endmembers", String.format(
+            "endmember %d has %d channels but endmember 0 has %d; all spectra must share one energy axis", r,
+            endmembers[r].length, channels));
+      }
+    }
+    if (count > channels) {
+      throw new BadInputException("endmembers", String.format(
+          "%d endmembers but only %d energy channels; unmixing needs at least as many channels as endmembers",
+          count, channels));
+    }
+    spectra = new double[count * channels];
+    double energy = 0;
+    for (int r = 0; r < count; r++) {
+      for (int c = 0; c < channels; c++) {
+        double v = endmembers[r][c];
+        if (!Double.isFinite(v)) {
+          throw new BadInputException("endmembers",
+              String.format("endmember %d has a non-finite value (%s) at channel %d", r, v, c));
+        }
+        spectra[r * channels + c] = v;
+        energy += v * v;
+      }
+    }
+    if (energy == 0) {
+      throw new BadInputException("endmembers", "every endmember spectrum is zero; there is nothing to unmix with");
+    }
+    if (!Double.isFinite(energy)) {
+      throw new BadInputException("endmembers",
+          "endmember values are too large: their squared sum overflows double precision");
+    }
+    maxIterations = 10 * count + 50;
+    zeroSumBases = new double[count + 1][];
+    for (int k = 2; k <= count; k++) {
+      zeroSumBases[k] = zeroSumBasis(k);
+    }
+
+    // Centred endmembers C = M − 1m̄ᵀ and their Gram matrix.
+    double[] mean = new double[channels];
+    for (int r = 0; r < count; r++) {
+      for (int c = 0; c < channels; c++) {
+        mean[c] += spectra[r * channels + c];
+      }
+    }
+    for (int c = 0; c < channels; c++) {
+      mean[c] /= count;
+    }
+    double[] centred = new double[count * channels];
+    for (int r = 0; r < count; r++) {
+      for (int c = 0; c < channels; c++) {
+        centred[r * channels + c] = spectra[r * channels + c] - mean[c];
+      }
+    }
+    gram = new double[count * count];
+    for (int i = 0; i < count; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = 0;
+        for (int c = 0; c < channels; c++) {
+          s += centred[i * channels + c] * centred[j * channels + c];
+        }
+        gram[i * count + j] = s;
+        gram[j * count + i] = s;
+      }
+    }
+    double trace = 0;
+    double maxDiagonal = 0;
+    for (int i = 0; i < count; i++) {
+      trace += gram[i * count + i];
+      maxDiagonal = Math.max(maxDiagonal, gram[i * count + i]);
+    }
+    zeroPivot = RELATIVE_ZERO_PIVOT * trace / count;
+    maxGramDiagonal = maxDiagonal;
+
+    int n = count - 1;
+    zeroSumSpectra = new double[n * channels];
+    zeroSumOfMean = new double[n];
+    fullSolution = new double[count * n];
+    fullOffset = new double[count];
+    if (count == 1) {
+      fullOffset[0] = 1.0;
+      return;
+    }
+    // D = ZᵀC (= ZᵀM, as Zᵀ1 = 0; from C it carries no shared background to cancel).
+    double[] z = zeroSumBases[count];
+    for (int p = 0; p < n; p++) {
+      for (int i = 0; i < count; i++) {
+        double zip = z[i * n + p];
+        for (int c = 0; c < channels; c++) {
+          zeroSumSpectra[p * channels + c] += zip * centred[i * channels + c];
+        }
+      }
+      double s = 0;
+      for (int c = 0; c < channels; c++) {
+        s += zeroSumSpectra[p * channels + c] * mean[c];
+      }
+      zeroSumOfMean[p] = s;
+    }
+    // Reduced Hessian H = ZᵀGZ = D Dᵀ, straight from D.
+    double[] h = new double[n * n];
+    for (int p = 0; p < n; p++) {
+      for (int q = 0; q <= p; q++) {
+        double s = 0;
+        for (int c = 0; c < channels; c++) {
+          s += zeroSumSpectra[p * channels + c] * zeroSumSpectra[q * channels + c];
+        }
+        h[p * n + q] = s;
+        h[q * n + p] = s;
+      }
+    }
+    int[] order = new int[n];
+    int rank = pivotedCholesky(h, n, zeroPivot, order);
+    // G a0 = 0 (the rows of C sum to zero), so x = a0 + Z H⁻ (D y − D m̄): Q = Z H⁻, q = a0 − Q D m̄.
+    double[] column = new double[n];
+    double[] work = new double[n];
+    for (int p = 0; p < n; p++) {
+      java.util.Arrays.fill(column, 0.0);
+      column[p] = 1.0;
+      pivotedCholeskySolve(h, n, rank, order, column, work);
+      for (int i = 0; i < count; i++) {
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+          s += z[i * n + k] * column[k];
+        }
+        fullSolution[i * n + p] = s;
+      }
+    }
+    for (int i = 0; i < count; i++) {
+      double s = 1.0 / count;
+      for (int p = 0; p < n; p++) {
+        s -= fullSolution[i * n + p] * zeroSumOfMean[p];
+      }
+      fullOffset[i] = s;
+    }
+  }
+
+  /** Number of endmembers R. */
+  public int endmemberCount() {
+    return count;
+  }
+
+  /** Number of channels B. */
+  public int channels() {
+    return channels;
+  }
+
+  /** The maximum number of active-set iterations per pixel, {@code 10R + 50}. */
+  public int maxIterations() {
+    return maxIterations;
+  }
+
+  /** A solver with its own work buffers: one per thread or Spark partition. */
+  public Solver newSolver() {
+    return new Solver(this);
+  }
+
+  /**
+   * Abundance maps of every pixel of an in-memory spectrum image (one solver, pixel by pixel).
+   *
+   * @throws BadInputException naming the image when its channel count differs from the endmembers'
+   */
+  public Abundances unmix(SpectrumImage image) {
+    if (image.channels() != channels) {
+      throw new BadInputException(image.id(), String.format(
+          "spectrum image has %d energy channels but the endmembers have %d", image.channels(), channels));
+    }
+    Solver solver = newSolver();
+    float[] data = image.data();
+    int pixels = image.pixels();
+    double[] values = new double[pixels * count];
+    double[] a = new double[count];
+    for (int p = 0; p < pixels; p++) {
+      solver.solve(data, p * channels, a);
+      System.arraycopy(a, 0, values, p * count, count);
+    }
+    return new Abundances(image.height(), image.width(), count, values);
+  }
+
+  /**
+   * Columns 0..k−2 of the Householder reflection that swaps {@code 1/√k} and the last unit vector: an orthonormal
+   * basis of the directions {@code d} with {@code Σ d = 0}, row-major k × (k − 1).
+   */
+  private static double[] zeroSumBasis(int k) {
+    double u = 1.0 / Math.sqrt(k);
+    double[] v = new double[k];
+    for (int i = 0; i < k; i++) {
+      v[i] = u;
+    }
+    v[k - 1] -= 1.0;
+    double vv = 2.0 * (1.0 - u);
+    double[] z = new double[k * (k - 1)];
+    for (int i = 0; i < k; i++) {
+      for (int p = 0; p < k - 1; p++) {
+        z[i * (k - 1) + p] = (i == p ? 1.0 : 0.0) - 2.0 * v[i] * v[p] / vv;
+      }
+    }
+    return z;
+  }
+
+  /**
+   * Cholesky factorisation with diagonal pivoting of the symmetric positive semi-definite n × n matrix {@code h},
+   * in place: on return the lower triangle of the leading {@code rank × rank} block holds L with
+   * {@code L Lᵀ = (PhPᵀ)[0..rank, 0..rank]}, the rows below it the matching columns of the Schur elimination, and
+   * {@code order[i]} the original index of pivoted position i. The factorisation stops at the first remaining
+   * diagonal ≤ {@code zeroPivot}: those directions are treated as exactly flat (Golub &amp; Van Loan,
+   * <i>Matrix Computations</i>, 4th ed., Algorithm 4.2.4 / §5.4.2).
+   *
+   * @return the numerical rank
+   */
+  static int pivotedCholesky(double[] h, int n, double zeroPivot, int[] order) {
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int j = 0; j < n; j++) {
+      int pivot = j;
+      for (int i = j + 1; i < n; i++) {
+        if (h[i * n + i] > h[pivot * n + pivot]) {
+          pivot = i;
+        }
+      }
+      if (!(h[pivot * n + pivot] > zeroPivot)) {
+        return j;
+      }
+      if (pivot != j) {
+        swapSymmetric(h, n, j, pivot);
+        int o = order[j];
+        order[j] = order[pivot];
+        order[pivot] = o;
+      }
+      double l = Math.sqrt(h[j * n + j]);
+      h[j * n + j] = l;
+      for (int i = j + 1; i < n; i++) {
+        h[i * n + j] /= l;
+      }
+      // Schur complement of the trailing block (lower triangle, diagonal included).
+      for (int i = j + 1; i < n; i++) {
+        double lij = h[i * n + j];
+        for (int k = j + 1; k <= i; k++) {
+          h[i * n + k] -= lij * h[k * n + j];
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Swaps index a and b (a &lt; b) of a symmetric matrix kept in its lower triangle. */
+  private static void swapSymmetric(double[] h, int n, int a, int b) {
+    double d = h[a * n + a];
+    h[a * n + a] = h[b * n + b];
+    h[b * n + b] = d;
+    for (int k = 0; k < a; k++) {
+      double v = h[a * n + k];
+      h[a * n + k] = h[b * n + k];
+      h[b * n + k] = v;
+    }
+    for (int k = a + 1; k < b; k++) {
+      double v = h[k * n + a];
+      h[k * n + a] = h[b * n + k];
+      h[b * n + k] = v;
+    }
+    for (int k = b + 1; k < n; k++) {
+      double v = h[k * n + a];
+      h[k * n + a] = h[k * n + b];
+      h[k * n + b] = v;
+    }
+  }
+
+  /**
+   * Solves {@code h t = rhs} in place from a {@link #pivotedCholesky} factor of rank {@code rank}: a basic
+   * solution, with the flat directions set to 0 (exact when rhs lies in the range of h, as it does here).
+   * {@code work} holds n values.
+   */
+  static void pivotedCholeskySolve(double[] l, int n, int rank, int[] order, double[] rhs, double[] work) {
+    for (int i = 0; i < rank; i++) {
+      double s = rhs[order[i]];
+      for (int k = 0; k < i; k++) {
+        s -= l[i * n + k] * work[k];
+      }
+      work[i] = s / l[i * n + i];
+    }
+    for (int i = rank - 1; i >= 0; i--) {
+      double s = work[i];
+      for (int k = i + 1; k < rank; k++) {
+        s -= l[k * n + i] * work[k];
+      }
+      work[i] = s / l[i * n + i];
+    }
+    for (int i = 0; i < n; i++) {
+      rhs[i] = 0.0;
+    }
+    for (int i = 0; i < rank; i++) {
+      rhs[order[i]] = work[i];
+    }
+  }
+
+  /**
+   * Per-thread FCLS solver: reuses its buffers and allocates nothing per pixel. Not thread-safe; create one per
+   * thread (or Spark partition) with {@link Fcls#newSolver()}.
+   */
+  public static final class Solver {
+    private final Fcls fcls;
+    private final int count;
+    private final int channels;
+    private final double[] zeroSumSpectra;
+    private final double[] gram;
+    // Work buffers, all sized once.
+    private final double[] projection;
+    private final double[] b;
+    private final double[] x;
+    private final double[] a;
+    private final boolean[] free;
+    private final int[] freeIndex;
+    private final double[] gz;
+    private final double[] h;
+    private final double[] t;
+    private final double[] gradient;
+    private final int[] order;
+    private final double[] work;
+    private final double[] fit;
+
+    private Solver(Fcls fcls) {
+      this.fcls = fcls;
+      count = fcls.count;
+      channels = fcls.channels;
+      zeroSumSpectra = fcls.zeroSumSpectra;
+      gram = fcls.gram;
+      int n = Math.max(count - 1, 1);
+      projection = new double[n];
+      b = new double[count];
+      x = new double[count];
+      a = new double[count];
+      free = new boolean[count];
+      freeIndex = new int[count];
+      gz = new double[count * n];
+      h = new double[n * n];
+      t = new double[n];
+      gradient = new double[count];
+      order = new int[n];
+      work = new double[n];
+      fit = new double[channels];
+    }
+
+    /**
+     * FCLS abundances of the spectrum {@code y[offset .. offset + B)}.
+     *
+     * @param abundancesOut receives the R abundances (≥ 0, summing to 1) in its first R entries
+     * @return the number of active-set iterations (1 for a pixel inside the simplex; at most
+     *     {@link Fcls#maxIterations()}), or 0 when the spectrum holds a non-finite value (the abundances are
+     *     then NaN)
+     */
+    public int solve(float[] y, int offset, double[] abundancesOut) {
+      checkRange(y.length, offset, abundancesOut);
+      final int rows = count - 1;
+      int p = 0;
+      for (; p + 1 < rows; p += 2) {
+        projectPair(zeroSumSpectra, p * channels, channels, y, offset, projection, p);
+      }
+      if (p < rows) {
+        projection[p] = dot(zeroSumSpectra, p * channels, channels, y, offset);
+      }
+      return solveFromProjection(count > 1 || isFinite(y, offset), abundancesOut);
+    }
+
+    /** As {@link #solve(float[], int, double[])} for a {@code double[]} spectrum of exactly B channels. */
+    public int solve(double[] y, double[] abundancesOut) {
+      if (y.length != channels) {
+        throw new IllegalArgumentException("spectrum has " + y.length + " channels, endmembers have " + channels);
+      }
+      checkRange(y.length, 0, abundancesOut);
+      final int rows = count - 1;
+      int p = 0;
+      for (; p + 1 < rows; p += 2) {
+        projectPair(zeroSumSpectra, p * channels, channels, y, projection, p);
+      }
+      if (p < rows) {
+        projection[p] = dot(zeroSumSpectra, p * channels, channels, y);
+      }
+      boolean finite = true;
+      for (int c = 0; count == 1 && c < channels; c++) {
+        finite &= Double.isFinite(y[c]);
+      }
+      return solveFromProjection(finite, abundancesOut);
+    }
+
+    /**
+     * The squared residual {@code ‖y − Mᵀa‖²} of abundances {@code a} for the spectrum
+     * {@code y[offset .. offset + B)}, summed channel by channel (not from G and b, which would cancel).
+     */
+    public double residualSquared(float[] y, int offset, double[] a) {
+      checkRange(y.length, offset, a);
+      final double[] m = fcls.spectra;
+      final int nb = channels;
+      for (int c = 0; c < nb; c++) {
+        fit[c] = 0;
+      }
+      for (int r = 0; r < count; r++) {
+        double ar = a[r];
+        int base = r * nb;
+        for (int c = 0; c < nb; c++) {
+          fit[c] += ar * m[base + c];
+        }
+      }
+      double sum = 0;
+      for (int c = 0; c < nb; c++) {
+        double e = y[offset + c] - fit[c];
+        sum += e * e;
+      }
+      return sum;
+    }
+
+    private void checkRange(int length, int offset, double[] abundances) {
+      if (offset < 0 || offset > length - channels) {
+        throw new IndexOutOfBoundsException(
+            "spectrum of " + channels + " channels at offset " + offset + " lies outside an array of " + length);
+      }
+      if (abundances.length < count) {
+        throw new IllegalArgumentException("abundance buffer holds " + abundances.length + " values, need " + count);
+      }
+    }
+
+    // The D y kernels. Two rows per pass share each load (and float-to-double conversion) of y, and four partial
+    // sums per row let the multiply-adds overlap instead of waiting on one another: about 1.8 times faster than a
+    // row at a time (C2 does not vectorise floating-point sums, whose order it must keep).
+
+    /** {@code out[p] = d[base0 .. base0 + nb) · y}, {@code out[p + 1]} the same for the next row of d. */
+    private static void projectPair(double[] d, int base0, int nb, float[] y, int offset, double[] out, int p) {
+      int base1 = base0 + nb;
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      double t0 = 0;
+      double t1 = 0;
+      double t2 = 0;
+      double t3 = 0;
+      int c = 0;
+      for (; c + 3 < nb; c += 4) {
+        double y0 = y[offset + c];
+        double y1 = y[offset + c + 1];
+        double y2 = y[offset + c + 2];
+        double y3 = y[offset + c + 3];
+        s0 += d[base0 + c] * y0;
+        s1 += d[base0 + c + 1] * y1;
+        s2 += d[base0 + c + 2] * y2;
+        s3 += d[base0 + c + 3] * y3;
+        t0 += d[base1 + c] * y0;
+        t1 += d[base1 + c + 1] * y1;
+        t2 += d[base1 + c + 2] * y2;
+        t3 += d[base1 + c + 3] * y3;
+      }
+      for (; c < nb; c++) {
+        double yc = y[offset + c];
+        s0 += d[base0 + c] * yc;
+        t0 += d[base1 + c] * yc;
+      }
+      out[p] = (s0 + s1) + (s2 + s3);
+      out[p + 1] = (t0 + t1) + (t2 + t3);
+    }
+
+    private static double dot(double[] d, int base, int nb, float[] y, int offset) {
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int c = 0;
+      for (; c + 3 < nb; c += 4) {
+        s0 += d[base + c] * y[offset + c];
+        s1 += d[base + c + 1] * y[offset + c + 1];
+        s2 += d[base + c + 2] * y[offset + c + 2];
+        s3 += d[base + c + 3] * y[offset + c + 3];
+      }
+      for (; c < nb; c++) {
+        s0 += d[base + c] * y[offset + c];
+      }
+      return (s0 + s1) + (s2 + s3);
+    }
+
+    private static void projectPair(double[] d, int base0, int nb, double[] y, double[] out, int p) {
+      int base1 = base0 + nb;
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      double t0 = 0;
+      double t1 = 0;
+      double t2 = 0;
+      double t3 = 0;
+      int c = 0;
+      for (; c + 3 < nb; c += 4) {
+        s0 += d[base0 + c] * y[c];
+        s1 += d[base0 + c + 1] * y[c + 1];
+        s2 += d[base0 + c + 2] * y[c + 2];
+        s3 += d[base0 + c + 3] * y[c + 3];
+        t0 += d[base1 + c] * y[c];
+        t1 += d[base1 + c + 1] * y[c + 1];
+        t2 += d[base1 + c + 2] * y[c + 2];
+        t3 += d[base1 + c + 3] * y[c + 3];
+      }
+      for (; c < nb; c++) {
+        s0 += d[base0 + c] * y[c];
+        t0 += d[base1 + c] * y[c];
+      }
+      out[p] = (s0 + s1) + (s2 + s3);
+      out[p + 1] = (t0 + t1) + (t2 + t3);
+    }
+
+    private static double dot(double[] d, int base, int nb, double[] y) {
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int c = 0;
+      for (; c + 3 < nb; c += 4) {
+        s0 += d[base + c] * y[c];
+        s1 += d[base + c + 1] * y[c + 1];
+        s2 += d[base + c + 2] * y[c + 2];
+        s3 += d[base + c + 3] * y[c + 3];
+      }
+      for (; c < nb; c++) {
+        s0 += d[base + c] * y[c];
+      }
+      return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Whether {@code y[offset .. offset + B)} is finite; only needed for R = 1, where D y is empty. */
+    private boolean isFinite(float[] y, int offset) {
+      for (int c = 0; c < channels; c++) {
+        if (!Float.isFinite(y[offset + c])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Everything after D y: the fast full-set answer, else the active-set iterations. A non-finite value in y
+     * reaches every entry of D y (0·NaN and 0·∞ are NaN), so for R &gt; 1 {@code finite} is tested there.
+     */
+    private int solveFromProjection(boolean finite, double[] out) {
+      final int n = count;
+      for (int p = 0; p < n - 1; p++) {
+        finite &= Double.isFinite(projection[p]);
+      }
+      if (!finite) {
+        for (int i = 0; i < n; i++) {
+          out[i] = Double.NaN;
+        }
+        return 0;
+      }
+      if (n == 1) {
+        out[0] = 1.0;
+        return 1;
+      }
+      final int dim = n - 1;
+      final double[] q = fcls.fullSolution;
+      boolean inside = true;
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        double s = fcls.fullOffset[i];
+        for (int p = 0; p < dim; p++) {
+          s += q[i * dim + p] * projection[p];
+        }
+        x[i] = s;
+        sum += s;
+        inside &= s >= 0;
+      }
+      if (inside) {
+        normalise(x, sum, out);
+        return 1;
+      }
+      // Centred b = C ỹ = Z (D y − D m̄): the full basis Z spans every C column, as they sum to zero.
+      final double[] z = fcls.zeroSumBases[n];
+      for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int p = 0; p < dim; p++) {
+          s += z[i * dim + p] * (projection[p] - fcls.zeroSumOfMean[p]);
+        }
+        b[i] = s;
+      }
+      int iterations = activeSet();
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        total += a[i];
+      }
+      normalise(a, total, out);
+      return iterations;
+    }
+
+    /**
+     * out = v / sum. Σv = 1 holds only up to rounding amplified by the shared background of the spectra (about
+     * 1e-12 for nearly collinear EELS endmembers), and dividing restores it to the last bits without ever making
+     * an entry negative.
+     */
+    private void normalise(double[] v, double sum, double[] out) {
+      double scale = 1.0 / sum;
+      for (int i = 0; i < count; i++) {
+        out[i] = v[i] * scale;
+      }
+    }
+
+    /**
+     * Primal active-set iterations from a = 1/R with every endmember free; {@code x} already holds the first
+     * equality-constrained solution. Leaves the answer in {@code a}.
+     */
+    private int activeSet() {
+      final int n = count;
+      double maxAbsB = 0;
+      for (int i = 0; i < n; i++) {
+        a[i] = 1.0 / n;
+        free[i] = true;
+        maxAbsB = Math.max(maxAbsB, Math.abs(b[i]));
+      }
+      final double tolerance = RELATIVE_MULTIPLIER_TOLERANCE * (fcls.maxGramDiagonal + maxAbsB);
+      int freeCount = n;
+      int iterations = 1;
+      while (true) {
+        // Longest step from a towards x that keeps a ≥ 0; the first bound met blocks it.
+        double step = 1.0;
+        int blocking = -1;
+        for (int i = 0; i < n; i++) {
+          if (free[i] && x[i] < 0) {
+            double ratio = a[i] / (a[i] - x[i]);
+            if (ratio < step) {
+              step = ratio;
+              blocking = i;
+            }
+          }
+        }
+        if (blocking >= 0) {
+          for (int i = 0; i < n; i++) {
+            if (free[i]) {
+              double v = a[i] + step * (x[i] - a[i]);
+              a[i] = v > 0 ? v : 0.0;
+            }
+          }
+          a[blocking] = 0.0;
+          free[blocking] = false;
+          freeCount--;
+        } else {
+          for (int i = 0; i < n; i++) {
+            if (free[i]) {
+              a[i] = x[i];
+            }
+          }
+          int release = mostNegativeMultiplier(tolerance);
+          if (release < 0) {
+            return iterations;
+          }
+          free[release] = true;
+          freeCount++;
+        }
+        if (iterations >= fcls.maxIterations) {
+          return iterations;
+        }
+        solveOnFreeSet(freeCount);
+        iterations++;
+      }
+    }
+
+    /**
+     * Index of the bound in the working set whose multiplier {@code λ_i = (Ga − b)_i − ν} is most negative and
+     * below {@code −tolerance}, or −1 when a is optimal. ν is the mean of {@code (Ga − b)} over the free set
+     * (where stationarity makes the entries equal).
+     */
+    private int mostNegativeMultiplier(double tolerance) {
+      final int n = count;
+      double nu = 0;
+      int freeCount = 0;
+      for (int i = 0; i < n; i++) {
+        double g = -b[i];
+        int row = i * n;
+        for (int j = 0; j < n; j++) {
+          g += gram[row + j] * a[j];
+        }
+        gradient[i] = g;
+        if (free[i]) {
+          nu += g;
+          freeCount++;
+        }
+      }
+      nu /= freeCount;
+      int worst = -1;
+      double worstValue = -tolerance;
+      for (int i = 0; i < n; i++) {
+        if (!free[i]) {
+          double lambda = gradient[i] - nu;
+          if (lambda < worstValue) {
+            worstValue = lambda;
+            worst = i;
+          }
+        }
+      }
+      return worst;
+    }
+
+    /**
+     * x = argmin ½xᵀGx − bᵀx with Σx = 1 and the bounds outside the free set held at 0, by the null-space
+     * method: x_F = 1/k + Z t with (ZᵀG_FF Z) t = Zᵀ(b_F − G_FF 1/k).
+     */
+    private void solveOnFreeSet(int k) {
+      final int n = count;
+      int f = 0;
+      for (int i = 0; i < n; i++) {
+        x[i] = 0.0;
+        if (free[i]) {
+          freeIndex[f++] = i;
+        }
+      }
+      if (k == 1) {
+        x[freeIndex[0]] = 1.0;
+        return;
+      }
+      final int dim = k - 1;
+      final double[] z = fcls.zeroSumBases[k];
+      // gz = G_FF Z, then H = Zᵀ gz.
+      for (int i = 0; i < k; i++) {
+        int row = freeIndex[i] * n;
+        for (int p = 0; p < dim; p++) {
+          double s = 0;
+          for (int j = 0; j < k; j++) {
+            s += gram[row + freeIndex[j]] * z[j * dim + p];
+          }
+          gz[i * dim + p] = s;
+        }
+      }
+      for (int p = 0; p < dim; p++) {
+        for (int q = 0; q <= p; q++) {
+          double s = 0;
+          for (int i = 0; i < k; i++) {
+            s += z[i * dim + p] * gz[i * dim + q];
+          }
+          h[p * dim + q] = s;
+          h[q * dim + p] = s;
+        }
+      }
+      // Right-hand side Zᵀ(b_F − G_FF 1/k).
+      double a0 = 1.0 / k;
+      for (int p = 0; p < dim; p++) {
+        t[p] = 0.0;
+      }
+      for (int i = 0; i < k; i++) {
+        int row = freeIndex[i] * n;
+        double gRowSum = 0;
+        for (int j = 0; j < k; j++) {
+          gRowSum += gram[row + freeIndex[j]];
+        }
+        double residual = b[freeIndex[i]] - a0 * gRowSum;
+        for (int p = 0; p < dim; p++) {
+          t[p] += z[i * dim + p] * residual;
+        }
+      }
+      int rank = pivotedCholesky(h, dim, fcls.zeroPivot, order);
+      pivotedCholeskySolve(h, dim, rank, order, t, work);
+      for (int i = 0; i < k; i++) {
+        double s = a0;
+        for (int p = 0; p < dim; p++) {
+          s += z[i * dim + p] * t[p];
+        }
+        x[freeIndex[i]] = s;
+      }
+    }
+  }
+}

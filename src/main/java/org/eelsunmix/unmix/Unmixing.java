@@ -1,0 +1,12 @@
+package org.eelsunmix.unmix;
+
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.Endmembers;
+
+/**
+ * What an unmixing method returns for one spectrum image: the endmember spectra and the abundance maps.
+ *
+ * @param endmembers R spectra on the image's energy axis
+ * @param abundances H × W × R maps
+ */
+public record Unmixing(Endmembers endmembers, Abundances abundances) {}

@@ -1,0 +1,50 @@
+package org.eelsunmix.unmix;
+
+import java.util.List;
+import java.util.Locale;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.SpectrumImage;
+
+/**
+ * An unmixing method run in memory on one spectrum image: the kernel behind {@code evaluate}'s replicate tasks and
+ * the reference for the distributed estimators. Methods are looked up by the names the commands accept.
+ */
+public enum UnmixingMethod {
+  /** VCA endmembers (Nascimento &amp; Bioucas-Dias 2005), then FCLS abundances (Heinz &amp; Chang 2001). */
+  VCA_FCLS("vca-fcls") {
+    @Override
+    public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
+      Vca.Result vca = Vca.fit(image, new Vca.Options(endmembers, seed));
+      return new Unmixing(vca.endmembers(), new Fcls(vca.endmembers().matrix()).unmix(image));
+    }
+  };
+
+  private final String cliName;
+
+  UnmixingMethod(String cliName) {
+    this.cliName = cliName;
+  }
+
+  /** The name used on the command line and in result tables. */
+  public String cliName() {
+    return cliName;
+  }
+
+  /** Unmixes {@code image} into {@code endmembers} components with the given seed. */
+  public abstract Unmixing unmix(SpectrumImage image, int endmembers, long seed);
+
+  /** The method called {@code name}; an unknown name is an error naming {@code option} and the known names. */
+  public static UnmixingMethod byName(String name, String option) {
+    for (UnmixingMethod m : values()) {
+      if (m.cliName.equals(name.toLowerCase(Locale.ROOT))) {
+        return m;
+      }
+    }
+    throw new BadInputException(option, "unknown method '" + name + "'; known methods: " + names());
+  }
+
+  /** The known method names, comma-separated. */
+  public static String names() {
+    return String.join(", ", List.of(values()).stream().map(UnmixingMethod::cliName).toList());
+  }
+}
