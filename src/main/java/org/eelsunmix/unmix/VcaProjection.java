@@ -55,7 +55,8 @@ public final class VcaProjection implements Serializable {
       throw new IllegalArgumentException("VCA needs at least " + endmembers + " pixels, got " + m.count());
     }
     double[] mean = m.mean();
-    SymmetricEigen centred = SymmetricEigen.leading(m.covariance(), b, endmembers);
+    // The R-th centred axis is a noise axis when the data have R endmembers: only its eigenvalue is used (SNR).
+    SymmetricEigen centred = SymmetricEigen.leading(m.covariance(), b, endmembers, endmembers - 1);
     double snr = snrDb;
     if (Double.isNaN(snr)) {
       double py = m.meanPower();

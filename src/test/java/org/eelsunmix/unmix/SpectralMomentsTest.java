@@ -1,0 +1,77 @@
+package org.eelsunmix.unmix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Blocked, mergeable moments against a plain two-pass computation. */
+class SpectralMomentsTest {
+
+  @Test
+  void blockedAccumulationMergeAndSerialisationMatchTwoPass() throws Exception {
+    Random r = new Random(9);
+    int n = 101; // not a multiple of the block
+    int b = 13;
+    double[][] y = new double[n][b];
+    for (double[] row : y) {
+      for (int i = 0; i < b; i++) {
+        row[i] = 50 + 10 * r.nextGaussian();
+      }
+    }
+    SpectralMoments left = new SpectralMoments(b);
+    SpectralMoments right = new SpectralMoments(b);
+    for (int p = 0; p < n; p++) {
+      if (p < 45) {
+        left.add(y[p]);
+      } else {
+        float[] f = new float[b + 3];
+        for (int i = 0; i < b; i++) {
+          f[i + 3] = (float) y[p][i];
+          y[p][i] = f[i + 3]; // the reference sees the same float-rounded values
+        }
+        right.add(f, 3);
+      }
+    }
+    // Pending (unflushed) pixels must survive serialisation, as when Spark ships a partition's accumulator.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
+      o.writeObject(right);
+    }
+    SpectralMoments shipped;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      shipped = (SpectralMoments) in.readObject();
+    }
+    SpectralMoments all = left.merge(shipped);
+    assertEquals(n, all.count());
+
+    double[] mean = new double[b];
+    double power = 0;
+    for (double[] row : y) {
+      for (int i = 0; i < b; i++) {
+        mean[i] += row[i] / n;
+        power += row[i] * row[i] / n;
+      }
+    }
+    double[] cov = all.covariance();
+    double[] second = all.secondMoment();
+    for (int i = 0; i < b; i++) {
+      assertEquals(mean[i], all.mean()[i], 1e-12 * Math.abs(mean[i]));
+      for (int j = 0; j < b; j++) {
+        double c = 0;
+        double s = 0;
+        for (double[] row : y) {
+          c += (row[i] - mean[i]) * (row[j] - mean[j]) / n;
+          s += row[i] * row[j] / n;
+        }
+        assertEquals(c, cov[i * b + j], 1e-9 * Math.abs(s), "covariance " + i + "," + j);
+        assertEquals(s, second[i * b + j], 1e-12 * Math.abs(s), "second moment " + i + "," + j);
+      }
+    }
+    assertEquals(power, all.meanPower(), 1e-12 * power);
+  }
+}
