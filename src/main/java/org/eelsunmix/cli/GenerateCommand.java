@@ -2,7 +2,6 @@ package org.eelsunmix.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
@@ -69,15 +68,12 @@ final class GenerateCommand extends SparkCommand {
     List<Integer> indices = IntStream.range(0, replicates).boxed().toList();
     JavaRDD<Integer> tasks = jsc.parallelize(indices, replicates);
     JavaRDD<Row> pixels = tasks.flatMap(r -> ImageRows.pixels(SyntheticGenerator.generate(options, r).image()));
-    JavaRDD<Row> truthA = tasks.flatMap(r -> {
-      SyntheticCube c = SyntheticGenerator.generate(options, r);
-      return ImageRows.abundances(c.image().id(), c.truthAbundances());
-    });
-    JavaRDD<Row> truthE = tasks.flatMap((Integer r) -> {
-      SyntheticCube c = SyntheticGenerator.generate(options, r);
-      Iterator<Row> it = ImageRows.truthEndmembers(c.image().id(), c.truthEndmembers()).iterator();
-      return it;
-    });
+    // The truth tables need only the maps and the scaled endmembers, not the noisy cube.
+    JavaRDD<Row> truthA = tasks.flatMap(r -> ImageRows.abundances(SyntheticGenerator.acquisitionId(options.set(), r),
+        SyntheticGenerator.truth(options, r).abundances()));
+    JavaRDD<Row> truthE = tasks.flatMap((Integer r) -> ImageRows.truthEndmembers(
+        SyntheticGenerator.acquisitionId(options.set(), r), SyntheticGenerator.truth(options, r).endmembers())
+        .iterator());
     List<Row> acquisitions = new ArrayList<>();
     String source = String.format("synthetic:%s size=%d block=%d filter=%d dose=%s seed=%d", options.set(),
         options.size(), options.block(), options.filter(), options.dose(), options.seed());

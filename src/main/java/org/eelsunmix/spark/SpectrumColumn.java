@@ -1,6 +1,5 @@
 package org.eelsunmix.spark;
 
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -13,7 +12,7 @@ import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.PixelKey;
 
 /**
- * Reading spectra out of rows, and the energy axis carried as Spark column metadata. A pixel table read through
+ * Checking spectra read out of rows, and the energy axis carried as Spark column metadata. A pixel table read through
  * {@link SeriesStore} has its common {@link EnergyAxis} attached to the {@code spectrum} column (like MLlib's
  * attributes on vector columns), so an estimator can label its endmembers without a join.
  */
@@ -43,35 +42,28 @@ public final class SpectrumColumn {
         (int) m.getLong(CHANNELS));
   }
 
-  /**
-   * Copies the spectrum at field {@code index} of {@code row} into {@code out}, checking its length and that every
-   * value is finite and, when {@code nonNegative}, ≥ 0. Errors name the table, the pixel and the channel.
-   */
-  public static void read(Row row, int index, float[] out, boolean nonNegative, String table, PixelKey key) {
-    if (row.isNullAt(index)) {
-      throw new BadInputException(table, "pixel " + describe(key) + " has no spectrum (null)");
+  /** Checks a spectrum already read: its length, finite values and, when {@code nonNegative}, no negative counts. */
+  public static void check(float[] s, int channels, boolean nonNegative, String table, PixelKey key) {
+    if (s.length != channels) {
+      throw new BadInputException(table, "pixel " + describe(key) + " has " + s.length + " channels, expected "
+          + channels);
     }
-    List<Object> values = row.getList(index);
-    if (values.size() != out.length) {
-      throw new BadInputException(table, "pixel " + describe(key) + " has " + values.size()
-          + " channels, expected " + out.length);
-    }
-    for (int i = 0; i < out.length; i++) {
-      Object v = values.get(i);
-      if (v == null) {
-        throw new BadInputException(table, "pixel " + describe(key) + " has a null value at channel " + i);
-      }
-      float f = ((Number) v).floatValue();
+    for (int i = 0; i < s.length; i++) {
+      float f = s[i];
       if (!Float.isFinite(f) || (nonNegative && f < 0)) {
-        throw new BadInputException(table, "pixel " + describe(key) + " has " + (Float.isFinite(f)
-            ? "a negative count " + f : "a non-finite value " + f) + " at channel " + i
-            + (nonNegative && Float.isFinite(f) ? "; unmixing needs non-negative spectra" : ""));
+        throw bad(f, i, nonNegative, table, key);
       }
-      out[i] = f;
     }
   }
 
-  static String describe(PixelKey key) {
+  private static BadInputException bad(float f, int channel, boolean nonNegative, String table, PixelKey key) {
+    return new BadInputException(table, "pixel " + describe(key) + " has " + (Float.isFinite(f)
+        ? "a negative count " + f : "a non-finite value " + f) + " at channel " + channel
+        + (nonNegative && Float.isFinite(f) ? "; unmixing needs non-negative spectra" : ""));
+  }
+
+  /** A pixel address as messages print it: {@code (acquisition, y=.., x=..)}. */
+  public static String describe(PixelKey key) {
     return key == null ? "?" : "(" + (key.acquisition().isEmpty() ? "" : key.acquisition() + ", ") + "y=" + key.y()
         + ", x=" + key.x() + ")";
   }

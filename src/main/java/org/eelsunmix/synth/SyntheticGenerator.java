@@ -161,24 +161,19 @@ public final class SyntheticGenerator {
   }
 
   /**
-   * Replicate {@code replicate} (≥ 0) of the synthetic image described by {@code options}; its acquisition id is
-   * {@link #acquisitionId}.
+   * The ground truth of replicate {@code replicate} (≥ 0): the filtered maps and the dose-scaled endmembers, without
+   * drawing the noise (cheap; what {@link #generate} mixes). Uses the replicate's map stream only, so it equals the
+   * truth of {@link #generate} exactly.
    */
-  public static SyntheticCube generate(Options options, int replicate) {
+  public static SyntheticTruth truth(Options options, int replicate) {
     if (replicate < 0) {
       throw new BadInputException("--replicates", "replicate numbers start at 0, got " + replicate);
     }
     long replicateSeed = replicateSeed(options.seed(), replicate);
     SplittableRandom mapRandom = new SplittableRandom(mix64(replicateSeed + GOLDEN_GAMMA));
-    SplittableRandom noiseRandom = new SplittableRandom(mix64(replicateSeed + 2 * GOLDEN_GAMMA));
-
     Endmembers source = options.endmembers();
-    int count = source.count();
-    int channels = source.channels();
-    int size = options.size();
-    Abundances pure = new ChequerboardMaps(size, options.block()).draw(count, mapRandom);
+    Abundances pure = new ChequerboardMaps(options.size(), options.block()).draw(source.count(), mapRandom);
     Abundances mixed = new MixingFilter(options.filter()).apply(pure);
-
     double scale = options.noiseFree() ? 1.0 : options.dose();
     double[][] m = source.matrix();
     for (double[] row : m) {
@@ -186,11 +181,28 @@ public final class SyntheticGenerator {
       for (double v : row) {
         total += v;
       }
-      for (int b = 0; b < channels; b++) {
+      for (int b = 0; b < row.length; b++) {
         row[b] = row[b] / total * scale;
       }
     }
-    Endmembers truth = new Endmembers(m, source.names(), source.axis());
+    return new SyntheticTruth(new Endmembers(m, source.names(), source.axis()), mixed, replicateSeed);
+  }
+
+  /**
+   * Replicate {@code replicate} (≥ 0) of the synthetic image described by {@code options}; its acquisition id is
+   * {@link #acquisitionId}.
+   */
+  public static SyntheticCube generate(Options options, int replicate) {
+    SyntheticTruth t = truth(options, replicate);
+    long replicateSeed = t.seed();
+    SplittableRandom noiseRandom = new SplittableRandom(mix64(replicateSeed + 2 * GOLDEN_GAMMA));
+    Endmembers source = options.endmembers();
+    int count = source.count();
+    int channels = source.channels();
+    int size = options.size();
+    Abundances mixed = t.abundances();
+    Endmembers truth = t.endmembers();
+    double[][] m = truth.matrix();
 
     double[] a = mixed.values();
     float[] data = new float[size * size * channels];

@@ -1,7 +1,6 @@
 package org.eelsunmix.spark.ml;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -18,6 +17,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -166,9 +166,9 @@ public final class VcaFcls extends Estimator<VcaFclsModel> implements MLWritable
           + channels + " channels");
     }
     PixelRows rows = new PixelRows(dataset.schema(), column, channels, true, "input dataset");
-    JavaRDD<Row> pixels = dataset.toDF().javaRDD();
+    JavaRDD<InternalRow> pixels = PixelRows.of(dataset);
 
-    SpectralMoments moments = pixels.mapPartitions((Iterator<Row> it) -> {
+    SpectralMoments moments = pixels.mapPartitions((Iterator<InternalRow> it) -> {
       SpectralMoments m = new SpectralMoments(channels);
       float[] y = new float[channels];
       while (it.hasNext()) {
@@ -183,17 +183,23 @@ public final class VcaFcls extends Estimator<VcaFclsModel> implements MLWritable
     }
     VcaProjection projection = VcaProjection.fromMoments(moments, r, getSnrDb());
 
-    JavaRDD<Projected> projected = pixels.mapPartitions((Iterator<Row> it) -> {
-      List<Projected> out = new ArrayList<>();
+    JavaRDD<Projected> projected = pixels.mapPartitions((Iterator<InternalRow> it) -> {
       float[] y = new float[channels];
-      while (it.hasNext()) {
-        Row row = it.next();
-        rows.spectrum(row, y);
-        double[] x = new double[projection.dims()];
-        projection.project(y, 0, x);
-        out.add(new Projected(rows.key(row), x));
-      }
-      return out.iterator();
+      return new Iterator<Projected>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Projected next() {
+          InternalRow row = it.next();
+          rows.spectrum(row, y);
+          double[] x = new double[projection.dims()];
+          projection.project(y, 0, x);
+          return new Projected(rows.key(row), x);
+        }
+      };
     }).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       double lift = projection.projective()
