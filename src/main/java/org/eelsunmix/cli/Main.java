@@ -7,7 +7,6 @@ import org.apache.spark.sql.SparkSession;
 import org.eelsunmix.core.BadInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.PropertiesDefaultProvider;
 
 /**
  * The {@code eels-unmix} command line, run on an embedded {@code local[*]} Spark (see {@link SubmitMain} for
@@ -66,7 +65,7 @@ public final class Main implements Runnable {
         err.flush();
         return 2;
       }
-      cli.setDefaultValueProvider(new PropertiesDefaultProvider(config.toFile()));
+      cli.setDefaultValueProvider(new ConfigDefaults(config));
     }
     boolean trace = stacktrace;
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {

@@ -60,4 +60,22 @@ class EvaluateCommandTest {
     assertEquals(mean, s.getDouble(s.fieldIndex("mean")), 1e-12);
     assertTrue(Files.readString(Path.of(out, "summary.csv")).contains("mean_nmse"));
   }
+
+  @Test
+  void optionsComeFromAConfigFileAndTheCommandLineWins(@TempDir Path dir) throws Exception {
+    String out = dir.resolve("eval").toString();
+    Path config = dir.resolve("study.properties");
+    Files.writeString(config, String.join("\n", "evaluate.set=co-ru-pt", "evaluate.replicates=5",
+        "evaluate.out=" + out, "size=16", "block=4", "filter=3", "generate.size=99"));
+    CliTestSupport.Run run = CliTestSupport.run("evaluate", "--config", config.toString(), "--replicates", "1");
+    assertEquals(0, run.code(), run.err());
+    // One replicate (command line) of co-ru-pt (file), on 16 x 16 maps (plain keys), written where the file says.
+    assertEquals(2 * 3 + 3, TestSpark.session().read().parquet(out + "/metrics").count());
+    String resolved = Files.readString(Path.of(out, "_config.properties"));
+    assertTrue(resolved.contains("replicates=1") && resolved.contains("size=16"), resolved);
+
+    CliTestSupport.Run missing = CliTestSupport.run("evaluate", "--config", dir.resolve("nope").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("--config") && missing.err().contains("nope"), missing.err());
+  }
 }
