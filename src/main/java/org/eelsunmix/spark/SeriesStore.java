@@ -71,7 +71,9 @@ public final class SeriesStore {
     // Check the columns as written (the footers only) so a wrong type is named here, not deep in a task.
     StructType onDisk = spark.read().parquet(path(table)).schema();
     for (org.apache.spark.sql.types.StructField f : schema.fields()) {
-      PixelSchema.requireColumn(onDisk, f.name(), f.dataType(), path(table));
+      if (!f.name().equals(PixelSchema.ACQUISITION_ID)) { // the partition column: its type is inferred, ours wins
+        PixelSchema.requireColumn(onDisk, f.name(), f.dataType(), path(table));
+      }
     }
     // Reading with the schema keeps acquisition_id a string even when an id looks like a number.
     return spark.read().schema(schema).parquet(path(table));

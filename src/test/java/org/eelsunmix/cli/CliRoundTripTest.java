@@ -60,6 +60,11 @@ class CliRoundTripTest {
     CliTestSupport.Run imp = CliTestSupport.run("import-npy", "--input", folder.toString(), "--store", store);
     assertEquals(0, imp.code(), imp.err());
     assertTrue(imp.out().contains("imported sample: 12 x 20 pixels"), imp.out());
+    // An id that looks like a number stays a string id (partition values are not type-inferred on read).
+    assertEquals(0, CliTestSupport.run("import-npy", "--input", folder.toString(), "--id", "0042", "--store", store)
+        .code());
+    assertEquals(java.util.List.of("0042", "sample"), new SeriesStore(TestSpark.session(), store).listAcquisitions()
+        .stream().map(x -> x.id()).toList());
 
     // The pixel table holds exactly the cube, pixel by pixel, with its energy axis.
     SparkSession spark = TestSpark.session();
@@ -68,6 +73,7 @@ class CliRoundTripTest {
     assertTrue(image.axis().sameAs(series.acquisition("sample").axis(), 1e-12), series.acquisition("sample").axis()
         + " vs " + image.axis());
     List<Row> rows = series.pixels(List.of("sample")).collectAsList();
+    assertEquals(480, series.pixels(List.of()).count());
     assertEquals(240, rows.size());
     for (Row r : rows) {
       int x = r.getInt(r.fieldIndex("x"));
@@ -78,12 +84,12 @@ class CliRoundTripTest {
         assertEquals((float) expected[b], (Float) s.get(b), "pixel y=" + y + " x=" + x + " channel " + b);
       }
     }
-    assertEquals(240, series.truthAbundances().count());
-    assertEquals(3, series.truthEndmembers().count());
+    assertEquals(240, series.truthAbundances().where("acquisition_id = 'sample'").count());
+    assertEquals(3, series.truthEndmembers().where("acquisition_id = 'sample'").count());
 
     String results = dir.resolve("results").toString();
-    CliTestSupport.Run unmix = CliTestSupport.run("unmix", "--store", store, "--endmembers", "3", "--seed", "5",
-        "--out", results);
+    CliTestSupport.Run unmix = CliTestSupport.run("unmix", "--store", store, "--acquisition", "sample",
+        "--endmembers", "3", "--seed", "5", "--out", results);
     assertEquals(0, unmix.code(), unmix.err());
     assertTrue(Files.exists(Path.of(results, "_config.properties")));
     assertTrue(Files.readString(Path.of(results, "_config.properties")).contains("endmembers=3"));
