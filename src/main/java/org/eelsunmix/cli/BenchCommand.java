@@ -1,8 +1,18 @@
 package org.eelsunmix.cli;
 
 import java.util.Arrays;
-import java.util.concurrent.Callable;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.bench.FclsThroughput;
+import org.eelsunmix.spark.ImageRows;
+import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.SpectrumColumn;
+import org.eelsunmix.spark.ml.VcaFcls;
+import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.eelsunmix.unmix.UnmixingMethod;
@@ -12,16 +22,22 @@ import picocli.CommandLine.Option;
 /**
  * {@code bench}: prints the spine's speed figures, single-threaded (per core), after a JIT warm-up: FCLS pixels/s at
  * B = 200, R = 3 and B = 903, R = 4, and VCA-FCLS seconds (median of several runs) for one 64×64 cube of each
- * built-in set. No Spark involved: these are the kernels every distributed path calls.
+ * built-in set: the kernels every distributed path calls. With {@code --spark-size N} it also times the
+ * distributed path on an N×N co-ru-pt cube cached in Spark: the VCA fit and the FCLS transform (pixels/s over all
+ * executor cores, and per core).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure FCLS throughput and VCA-FCLS time per cube (single core).")
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends SparkCommand {
   @Option(names = "--seconds", defaultValue = "3", description = "timed seconds per FCLS figure (default 3)")
   double seconds;
 
   @Option(names = "--runs", defaultValue = "5", description = "timed VCA-FCLS runs per set (default 5)")
   int runs;
+
+  @Option(names = "--spark-size", defaultValue = "0", description = "also time the Spark path on an N x N cube "
+      + "(0 = skip, default)")
+  int sparkSize;
 
   @Override
   public Integer call() {
@@ -44,6 +60,38 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf("%-28s %.3f s (median of %d; min %.3f s)%n", "VCA-FCLS 64x64 " + set + " (B="
           + cube.image().channels() + ")", t[t.length / 2], t.length, t[0]);
     }
+    if (sparkSize > 0) {
+      benchSpark();
+    }
     return 0;
+  }
+
+  private void benchSpark() {
+    SparkSession spark = spark();
+    SyntheticGenerator.Options o = SyntheticGenerator.Options.builtin("co-ru-pt").withBlock(1).withFilter(1)
+        .withSize(sparkSize).withBlock(sparkSize % 8 == 0 ? 8 : 1).withFilter(Math.min(9, sparkSize | 1));
+    int cores = spark.sparkContext().defaultParallelism();
+    // The cube is generated in a task (as `generate` does), so the query plan does not carry the pixels.
+    Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(List.of(0), 1).flatMap(r -> ImageRows.pixels(SyntheticGenerator.generate(o, r).image())),
+        PixelSchema.PIXELS).repartition(cores * 2);
+    Dataset<Row> df = raw.select(raw.col("acquisition_id"), raw.col("x"), raw.col("y"),
+        SpectrumColumn.withAxis(raw, "spectrum", o.endmembers().axis())).persist(StorageLevel.MEMORY_ONLY());
+    describe("bench: caching a " + sparkSize + "x" + sparkSize + " cube");
+    long n = df.count();
+    describe("bench: Spark VCA-FCLS");
+    VcaFcls vca = new VcaFcls().setNumEndmembers(3).setSeed(1);
+    vca.fit(df); // warm-up
+    long t0 = System.nanoTime();
+    VcaFclsModel model = vca.fit(df);
+    double fit = (System.nanoTime() - t0) / 1e9;
+    model.transform(df).write().format("noop").mode("overwrite").save();
+    t0 = System.nanoTime();
+    model.transform(df).write().format("noop").mode("overwrite").save();
+    double transform = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("%-28s %.2f s for %d pixels on %d cores%n", "Spark VCA fit (cached)", fit, n, cores);
+    System.out.printf("%-28s %.2f million pixels/s (%.2f per core)%n", "Spark FCLS transform", n / transform / 1e6,
+        n / transform / 1e6 / cores);
+    df.unpersist();
   }
 }

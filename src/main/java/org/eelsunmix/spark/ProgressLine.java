@@ -24,6 +24,11 @@ public final class ProgressLine {
     this.minIntervalNanos = minIntervalMillis * 1_000_000L;
   }
 
+  /** Starts the clock at {@code nanoTime} (a {@link System#nanoTime} value), e.g. when the work began. */
+  public synchronized void startAt(long nanoTime) {
+    start = nanoTime;
+  }
+
   /** Redraws the line (throttled unless {@code force}). */
   public synchronized void update(String label, long done, long total, boolean force) {
     long now = System.nanoTime();

@@ -36,6 +36,7 @@ public final class SparkProgress extends SparkListener {
     String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
     label = d == null ? "job " + start.jobId() : d;
     jobStart = System.nanoTime();
+    line.startAt(jobStart);
   }
 
   @Override
