@@ -1,0 +1,252 @@
+package org.eelsunmix.io;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FixedPoint;
+import io.jhdf.object.datatype.FloatingPoint;
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.SpectrumImage;
+
+/**
+ * Reads a HyperSpy {@code .hspy} file (HDF5; HyperSpy's "hspy" format, versions 1.x to 3.x, written by
+ * {@code hyperspy}/{@code rsciio.hspy}) through jHDF.
+ *
+ * <p>Layout: the signal lives in the group {@code /Experiments/<title>}: the array is its dataset {@code data},
+ * and each array dimension {@code i} is described by the group {@code axis-i} whose attributes are {@code name},
+ * {@code size}, {@code offset}, {@code scale}, {@code units} and {@code navigate} ({@code TRUE} for a pixel axis,
+ * {@code FALSE} for the signal axis). HyperSpy orders the array navigation axes first, signal axis last. This
+ * reader needs exactly one signal axis, the last one, with a uniform calibration (it becomes the
+ * {@link org.eelsunmix.core.EnergyAxis}), and at most two navigation axes: a 2-D map {@code (y, x, E)} is {@code rows × cols}, a line
+ * scan {@code (x, E)} is one row ({@code y = 0}), a single spectrum is 1 × 1. When no axis says whether it is
+ * navigated (very old files), the last axis is taken as the signal. The signal type ({@code EELS},
+ * {@code EDS_TEM}, none) is reported in the metadata and does not stop the file from being read.
+ *
+ * <p>Data of real numbers only (int8 ... uint64, float16/32/64), converted to {@code float}; complex, boolean,
+ * string or compound data is refused. Sizes are checked against the axes and the memory before the array is
+ * read, and every failure inside jHDF (a truncated or corrupt file) becomes a {@link BadInputException} naming the
+ * file. Metadata holds every attribute under {@code metadata/} as text, named by its HyperSpy path
+ * ({@code General.title}, {@code Signal.signal_type}, {@code Acquisition_instrument.TEM.beam_energy}, ...), minus
+ * HyperSpy's private {@code _HyperSpy} branch, plus the pixel calibration as {@code navigation.x.offset|scale|units}
+ * and, for a map, {@code navigation.y.*}.
+ */
+public final class HspyReader {
+  private HspyReader() {
+  }
+
+  /**
+   * Reads {@code file}.
+   *
+   * @throws BadInputException naming {@code file} if it is missing, not a HyperSpy file, corrupt, or does not hold
+   *     one spectrum (image) of real numbers
+   */
+  public static SpectralFile read(Path file) throws IOException {
+    String source = file.toString();
+    if (!Files.isRegularFile(file)) {
+      throw new BadInputException(source, Files.exists(file) ? "is not a regular file" : "no such file");
+    }
+    try (HdfFile hdf = new HdfFile(file)) {
+      return read(source, file, hdf);
+    } catch (BadInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // jHDF signals a truncated or corrupt file with HdfException, but also with buffer and index exceptions.
+      throw new BadInputException(source, "cannot be read as an HDF5/HyperSpy file (truncated or corrupt?): "
+          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+    }
+  }
+
+  private static SpectralFile read(String source, Path file, HdfFile hdf) {
+    checkComplete(source, hdf);
+    Group experiment = experimentGroup(source, hdf);
+    Node dataNode = experiment.getChild("data");
+    if (!(dataNode instanceof Dataset data)) {
+      throw new BadInputException(source, "the signal group " + experiment.getPath() + " has no 'data' array");
+    }
+    String dtype = dtypeOf(source, data);
+    long[] dims = data.isScalar() ? new long[0] : data.getDimensionsAsLong();
+    List<HspyAxis> axes = new ArrayList<>();
+    for (int i = 0; i < dims.length; i++) {
+      Node n = experiment.getChild("axis-" + i);
+      if (!(n instanceof Group g)) {
+        throw new BadInputException(source, "has no axis-" + i + " group for dimension " + i + " of the data "
+            + HspyLayout.shapeText(dims));
+      }
+      Map<String, Object> attributes = new LinkedHashMap<>();
+      for (Attribute a : g.getAttributes().values()) {
+        attributes.put(a.getName(), a.getData());
+      }
+      axes.add(HspyAxis.of(source, i, attributes));
+    }
+    HspyLayout layout = HspyLayout.of(source, dims, axes);
+    long values = (long) layout.height() * layout.width() * layout.energy().channels();
+    // jHDF holds its own array of the stored type next to our float copy.
+    long bytesNeeded = values * (Math.max(4, data.getDataType().getSize()) + 4L);
+    if (bytesNeeded > Runtime.getRuntime().maxMemory()) {
+      throw new BadInputException(source, String.format("the data array %s needs %.1f GiB to read, more than this "
+          + "Java process may use (-Xmx)", HspyLayout.shapeText(dims), bytesNeeded / 1073741824.0));
+    }
+    float[] pixels = toFloats(source, data.getDataFlat(), (int) values);
+    SpectrumImage image;
+    try {
+      image = new SpectrumImage(RippleReader.baseName(file), layout.height(), layout.width(), layout.energy(),
+          pixels);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(source, e.getMessage(), e);
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    if (experiment.getChild("metadata") instanceof Group g) {
+      flatten(g, "", metadata);
+    }
+    metadata.putIfAbsent("General.title", experiment.getName());
+    // The pixel calibration under reader-neutral names (RippleReader gives the same): x is the fastest axis.
+    int navigation = dims.length - 1;
+    for (int i = 0; i < navigation; i++) {
+      HspyAxis a = axes.get(i);
+      String key = "navigation." + (i == navigation - 1 ? "x" : "y") + ".";
+      metadata.put(key + "offset", Double.toString(a.offset()));
+      metadata.put(key + "scale", Double.toString(a.scale()));
+      metadata.put(key + "units", a.units());
+    }
+    HspyAxis x = layout.x();
+    return new SpectralFile(source, "hspy", dtype, dims, image, x == null ? Double.NaN : x.scale(),
+        x == null ? "" : x.units(), metadata);
+  }
+
+  /**
+   * A cut-off file often still opens (the superblock and root group sit at its start) and fails, or worse reads
+   * zeros, only when a missing chunk is reached; the superblock records the file's full length, so compare first.
+   */
+  private static void checkComplete(String source, HdfFile hdf) {
+    long expected = hdf.getUserBlockSize() + hdf.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
+    long actual = hdf.size();
+    if (actual < expected) {
+      throw new BadInputException(source, "truncated: " + actual + " bytes, but its HDF5 superblock says the file "
+          + "is " + expected + " bytes long (an interrupted copy or download?)");
+    }
+  }
+
+  /** The one group under {@code /Experiments}. */
+  private static Group experimentGroup(String source, HdfFile hdf) {
+    Node experiments = hdf.getChild("Experiments");
+    if (!(experiments instanceof Group g)) {
+      throw new BadInputException(source, "is an HDF5 file but not a HyperSpy one: it has no /Experiments group");
+    }
+    List<Group> signals = new ArrayList<>();
+    for (Node n : g.getChildren().values()) {
+      if (n instanceof Group s) {
+        signals.add(s);
+      }
+    }
+    if (signals.size() != 1) {
+      throw new BadInputException(source, "holds " + signals.size() + " signals under /Experiments; expected one");
+    }
+    return signals.get(0);
+  }
+
+  /** The NumPy name of the stored type; anything but real numbers is refused here, before reading the data. */
+  private static String dtypeOf(String source, Dataset data) {
+    if (data.isCompound()) {
+      throw new BadInputException(source, "the data are complex or compound numbers; unmixing needs real "
+          + "spectra (take the modulus or real part in HyperSpy first)");
+    }
+    DataType t = data.getDataType();
+    int bits = 8 * t.getSize();
+    if (t instanceof FloatingPoint) {
+      if (bits == 16 || bits == 32 || bits == 64) {
+        return "float" + bits;
+      }
+    } else if (t instanceof FixedPoint f) {
+      if (bits == 8 || bits == 16 || bits == 32 || bits == 64) {
+        return (f.isSigned() ? "int" : "uint") + bits;
+      }
+    }
+    throw new BadInputException(source, "the data are of type " + t.getClass().getSimpleName() + " ("
+        + t.getSize() + " bytes); only integer or floating-point counts can be unmixed");
+  }
+
+  /** The flat array jHDF returns, as floats (a float32 array is taken as it is). */
+  static float[] toFloats(String source, Object flat, int n) {
+    if (flat == null || !flat.getClass().isArray() || Array.getLength(flat) != n) {
+      throw new BadInputException(source, "the data array could not be read whole (expected " + n + " values)");
+    }
+    float[] out;
+    if (flat instanceof float[] f) {
+      out = f;
+    } else {
+      out = new float[n];
+      if (flat instanceof double[] d) {
+        for (int i = 0; i < n; i++) {
+          out[i] = (float) d[i];
+        }
+      } else if (flat instanceof byte[] b) {
+        for (int i = 0; i < n; i++) {
+          out[i] = b[i];
+        }
+      } else if (flat instanceof short[] s) {
+        for (int i = 0; i < n; i++) {
+          out[i] = s[i];
+        }
+      } else if (flat instanceof int[] v) {
+        for (int i = 0; i < n; i++) {
+          out[i] = v[i];
+        }
+      } else if (flat instanceof long[] v) {
+        for (int i = 0; i < n; i++) {
+          out[i] = v[i];
+        }
+      } else if (flat instanceof BigInteger[] v) {
+        // jHDF widens uint64 to BigInteger.
+        for (int i = 0; i < n; i++) {
+          out[i] = v[i].floatValue();
+        }
+      } else {
+        throw new BadInputException(source, "the data array holds " + flat.getClass().getComponentType()
+            .getSimpleName() + " values, not numbers");
+      }
+    }
+    return out;
+  }
+
+  /** Every attribute below {@code g} as {@code path.name = text}, skipping HyperSpy's private branch. */
+  private static void flatten(Group g, String prefix, Map<String, String> out) {
+    for (Attribute a : g.getAttributes().values()) {
+      out.put(prefix + a.getName(), text(a.getData()));
+    }
+    for (Node n : g.getChildren().values()) {
+      if (n instanceof Group child && !n.getName().startsWith("_")) {
+        flatten(child, prefix + n.getName() + ".", out);
+      }
+    }
+  }
+
+  private static String text(Object v) {
+    if (v == null) {
+      return "";
+    }
+    if (v.getClass().isArray()) {
+      if (v instanceof Object[] o) {
+        return Arrays.deepToString(o);
+      }
+      StringBuilder s = new StringBuilder("[");
+      for (int i = 0; i < Array.getLength(v); i++) {
+        s.append(i == 0 ? "" : ", ").append(Array.get(v, i));
+      }
+      return s.append(']').toString();
+    }
+    return v.toString();
+  }
+}
