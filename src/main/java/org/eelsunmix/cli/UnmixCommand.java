@@ -40,7 +40,7 @@ final class UnmixCommand extends SparkCommand {
       + "default: all in the store)")
   List<String> acquisitions = new ArrayList<>();
 
-  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default)")
+  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default; the only one distributed so far)")
   String method;
 
   @Option(names = {"-R", "--endmembers"}, defaultValue = "3", description = "number of endmembers R (default 3)")
@@ -61,6 +61,10 @@ final class UnmixCommand extends SparkCommand {
   @Override
   public Integer call() throws Exception {
     UnmixingMethod m = UnmixingMethod.byName(method, "--method");
+    if (m != UnmixingMethod.VCA_FCLS) {
+      throw new BadInputException("--method", m.cliName() + " runs in memory only so far (evaluate --method "
+          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls");
+    }
     if (endmembers < 1) {
       throw new BadInputException("--endmembers", "must be at least 1, got " + endmembers);
     }

@@ -17,6 +17,24 @@ public enum UnmixingMethod {
       Vca.Result vca = Vca.fit(image, new Vca.Options(endmembers, seed));
       return new Unmixing(vca.endmembers(), new Fcls(vca.endmembers().matrix()).unmix(image));
     }
+  },
+
+  /**
+   * NMF with scikit-learn's defaults (nndsvda start, coordinate descent, tol 1e-4, 200 iterations), rescaled so
+   * each pixel's abundances sum to one (comparable with the other methods' maps; see {@link Nmf}). The rescaled
+   * endmembers have unit sum; they are multiplied by the image's mean counts per pixel so that abundances ×
+   * endmembers stays on the scale of the counts (the RMSE is then that of a sum-to-one model, not NMF's raw fit).
+   */
+  NMF("nmf") {
+    @Override
+    public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
+      Unmixing u = Nmf.fit(image, new Nmf.Options(endmembers, seed).withSumToOne(true)).unmixing();
+      double total = 0;
+      for (float v : image.data()) {
+        total += v;
+      }
+      return new Unmixing(u.endmembers().scaled(total / image.pixels()), u.abundances());
+    }
   };
 
   private final String cliName;

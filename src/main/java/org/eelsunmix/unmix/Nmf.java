@@ -1,0 +1,303 @@
+package org.eelsunmix.unmix;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.core.SpectrumImage;
+
+/**
+ * Non-negative matrix factorisation of a spectrum image as HyperSpy users get it from
+ * {@code s.decomposition(algorithm="NMF")}, which calls scikit-learn's {@code NMF} (Pedregosa et al., JMLR
+ * 12:2825–2830, 2011) with its defaults: with Y the N × B pixel matrix (pixels × channels),
+ *
+ * <pre>  minimise ½‖Y − W H‖²_F   over W ≥ 0 (N × R, abundances), H ≥ 0 (R × B, endmember spectra)</pre>
+ *
+ * started by {@link NmfInitialisation} (default {@code nndsvda}) and iterated by coordinate descent ({@code cd},
+ * the default) or multiplicative updates ({@code mu}) — see {@link NmfSolver}. One iteration updates W (every
+ * pixel, {@link NmfAbundanceUpdate}) and then H from the sums {@code WᵀW}, {@code WᵀY} of the new W
+ * ({@link NmfStatistics}, {@link NmfEndmemberUpdate}). Stopping follows scikit-learn: {@code cd} stops when the
+ * summed |projected gradient| of an iteration is at most {@code tol} times that of the first; {@code mu} checks
+ * every 10 iterations and stops when {@code ‖Y − WH‖_F} fell by less than {@code tol} times its starting value
+ * since the last check; both stop after {@code maxIterations}.
+ *
+ * <p>This is the in-memory kernel; the distributed fit runs the same pieces: the abundance step and the
+ * statistics inside the partitions, the endmember step, the objective and the stopping rule on the driver. The
+ * arithmetic is in double precision whatever the stored counts (scikit-learn works in float32 for float32 data).
+ *
+ * <h2>Sum to one</h2>
+ * NMF's scale is free: {@code W H = (W D)(D⁻¹ H)} for any positive diagonal D. With {@link Options#sumToOne()}
+ * each endmember is first scaled to unit sum over the channels and its abundance column by the inverse factor (the
+ * fit is unchanged; an all-zero endmember also gets its abundances set to 0, which changes nothing either); then
+ * each pixel's abundances are divided by their sum, which becomes the pixel's fitted total count. The returned
+ * {@code W H} then reproduces each pixel's spectrum <em>shape</em> but not its intensity: the fit of pixel i is
+ * {@code s_i · w_i H}, s_i its fitted total. A pixel whose abundances are all 0 gets {@code 1/R} each. The
+ * reported objective is always that of the factorisation before this rescaling.
+ *
+ * <p>Data must be non-negative (scikit-learn refuses negative counts too).
+ */
+public final class Nmf {
+  private Nmf() {}
+
+  /** scikit-learn's default tolerance. */
+  public static final double DEFAULT_TOL = 1e-4;
+  /** scikit-learn's default iteration cap. */
+  public static final int DEFAULT_MAX_ITERATIONS = 200;
+  /** scikit-learn checks the {@code mu} stopping rule every this many iterations. */
+  static final int MU_CHECK_EVERY = 10;
+
+  /**
+   * @param components number of endmembers R, ≥ 1 ({@code --endmembers})
+   * @param init {@code auto} (scikit-learn's choice), {@code nndsvd}, {@code nndsvda}, {@code nndsvdar} or
+   *     {@code random} ({@code --nmf-init}, case-insensitive)
+   * @param solver {@code cd} or {@code mu} ({@code --nmf-solver}, case-insensitive)
+   * @param tol stopping tolerance, finite and ≥ 0 ({@code --tol}; 0 runs all iterations)
+   * @param maxIterations iteration cap, ≥ 1 ({@code --max-iter})
+   * @param seed seed of the random draws of {@code random} and {@code nndsvdar}
+   * @param sumToOne rescale so that each pixel's abundances sum to one (see the class comment)
+   */
+  public record Options(int components, String init, String solver, double tol, int maxIterations, long seed,
+      boolean sumToOne) implements java.io.Serializable {
+    /** Validates, naming the option at fault; normalises the names to lower case. */
+    public Options {
+      if (components < 1) {
+        throw new BadInputException("--endmembers", "the number of endmembers must be at least 1, got " + components);
+      }
+      init = init == null ? "" : init.trim().toLowerCase(Locale.ROOT);
+      if (!NmfInitialisation.AUTO.equals(init) && !NmfInitialisation.RANDOM.equals(init)
+          && !NmfInitialisation.isNndsvd(init)) {
+        throw new BadInputException("--nmf-init", "unknown NMF initialisation '" + init + "'; use auto, nndsvd, "
+            + "nndsvda, nndsvdar or random");
+      }
+      solver = NmfSolver.byName(solver).cliName();
+      if (!(tol >= 0) || !Double.isFinite(tol)) {
+        throw new BadInputException("--tol", "the stopping tolerance must be a finite number ≥ 0 (0 runs every "
+            + "iteration), got " + tol);
+      }
+      if (maxIterations < 1) {
+        throw new BadInputException("--max-iter", "the iteration cap must be at least 1, got " + maxIterations);
+      }
+    }
+
+    /** scikit-learn's defaults: {@code auto} start, {@code cd}, tol 1e-4, 200 iterations, no rescaling. */
+    public Options(int components, long seed) {
+      this(components, NmfInitialisation.AUTO, NmfSolver.CD.cliName(), DEFAULT_TOL, DEFAULT_MAX_ITERATIONS, seed,
+          false);
+    }
+
+    public Options withInit(String newInit) {
+      return new Options(components, newInit, solver, tol, maxIterations, seed, sumToOne);
+    }
+
+    public Options withSolver(String newSolver) {
+      return new Options(components, init, newSolver, tol, maxIterations, seed, sumToOne);
+    }
+
+    public Options withTol(double newTol) {
+      return new Options(components, init, solver, newTol, maxIterations, seed, sumToOne);
+    }
+
+    public Options withMaxIterations(int newMaxIterations) {
+      return new Options(components, init, solver, tol, newMaxIterations, seed, sumToOne);
+    }
+
+    public Options withSumToOne(boolean newSumToOne) {
+      return new Options(components, init, solver, tol, maxIterations, seed, newSumToOne);
+    }
+
+    /** The solver as an enum. */
+    public NmfSolver solverKind() {
+      return NmfSolver.byName(solver);
+    }
+
+    /**
+     * The start actually used for N pixels of B channels: {@code auto} becomes {@code nndsvda} when
+     * {@code R ≤ min(N, B)}, else {@code random} (scikit-learn ≥ 1.1).
+     */
+    public String resolvedInit(long pixels, int channels) {
+      if (!NmfInitialisation.AUTO.equals(init)) {
+        return init;
+      }
+      return components <= Math.min(pixels, channels) ? NmfInitialisation.NNDSVDA : NmfInitialisation.RANDOM;
+    }
+  }
+
+  /**
+   * @param unmixing endmembers = rows of H on the image's axis, abundances = W as H × W × R maps (rescaled when
+   *     {@link Options#sumToOne()})
+   * @param objective {@code ½‖Y − W H‖²} of the factorisation found, summed channel by channel
+   * @param relativeResidual {@code ‖Y − W H‖² / ‖Y‖²} (0 for an all-zero image)
+   * @param iterations iterations run
+   * @param converged whether the stopping rule (not the cap) ended the run
+   * @param init the start used ({@code auto} resolved)
+   * @param objectiveHistory {@code ½‖Y − W H‖²} from the statistics at the start (index 0) and after each
+   *     iteration (index k); accurate to about {@code 1e-16 ‖Y‖²}
+   */
+  public record Result(Unmixing unmixing, double objective, double relativeResidual, int iterations,
+      boolean converged, String init, double[] objectiveHistory) {
+    /** scikit-learn's {@code reconstruction_err_}: {@code ‖Y − W H‖_F}. */
+    public double reconstructionError() {
+      return Math.sqrt(2 * objective);
+    }
+  }
+
+  /** Factorises one spectrum image into {@code o.components()} non-negative parts. */
+  public static Result fit(SpectrumImage image, Options o) {
+    final int b = image.channels();
+    final int n = image.pixels();
+    final int r = o.components();
+    if (r > b) {
+      throw new BadInputException("--endmembers", "asked for " + r + " endmembers but " + image.id()
+          + " has only " + b + " channels");
+    }
+    final float[] data = image.data();
+    requireNonNegative(image);
+    String init = o.resolvedInit(n, b);
+    NmfSolver solver = o.solverKind();
+
+    // Start (W₀, H₀), and the statistics of W₀.
+    NmfInitialisation start;
+    if (NmfInitialisation.RANDOM.equals(init)) {
+      double total = 0;
+      for (float v : data) {
+        total += v;
+      }
+      start = NmfInitialisation.random(total / ((double) n * b), r, b, o.seed());
+    } else {
+      SpectralMoments moments = new SpectralMoments(b);
+      for (int i = 0; i < n; i++) {
+        moments.add(data, i * b);
+      }
+      start = NmfInitialisation.nndsvd(init, moments, r, o.seed());
+      double[] parts = new double[start.partNormsLength()];
+      for (int i = 0; i < n; i++) {
+        start.addPartNorms(data, i * b, parts);
+      }
+      start = start.withPartNorms(parts);
+    }
+    double[] h = start.endmembers();
+    double[] w = new double[n * r];
+    NmfStatistics stats = new NmfStatistics(r, b);
+    for (int i = 0; i < n; i++) {
+      start.abundances(data, i * b, i, w, i * r);
+      stats.add(data, i * b, w, i * r);
+    }
+
+    double[] history = new double[o.maxIterations() + 1];
+    history[0] = stats.objective(h);
+    double errorAtStart = Math.sqrt(2 * Math.max(0, history[0]));
+    double previousError = errorAtStart;
+    double firstViolation = 0;
+    boolean converged = false;
+    int iteration = 0;
+    while (iteration < o.maxIterations()) {
+      iteration++;
+      NmfAbundanceUpdate step = new NmfAbundanceUpdate(solver, h, r);
+      double[] work = new double[step.workLength()];
+      stats = new NmfStatistics(r, b);
+      double violation = 0;
+      for (int i = 0; i < n; i++) {
+        violation += step.update(data, i * b, w, i * r, work);
+        stats.add(data, i * b, w, i * r);
+      }
+      stats.addViolation(violation);
+      double total = stats.violation() + NmfEndmemberUpdate.update(solver, h, stats);
+      history[iteration] = stats.objective(h);
+      if (solver == NmfSolver.CD) {
+        if (iteration == 1) {
+          firstViolation = total;
+        }
+        if (firstViolation == 0 || total / firstViolation <= o.tol()) {
+          converged = true;
+          break;
+        }
+      } else if (o.tol() > 0 && iteration % MU_CHECK_EVERY == 0) {
+        double error = Math.sqrt(2 * Math.max(0, history[iteration]));
+        if (errorAtStart == 0 || (previousError - error) / errorAtStart < o.tol()) {
+          converged = true;
+          break;
+        }
+        previousError = error;
+      }
+    }
+
+    double objective = 0.5 * residualSquared(data, n, b, w, h, r);
+    double dataNorm = stats.dataNormSquared();
+    if (o.sumToOne()) {
+      rescaleToUnitSums(w, h, n, r, b);
+    }
+    double[][] spectra = new double[r][];
+    for (int t = 0; t < r; t++) {
+      spectra[t] = Arrays.copyOfRange(h, t * b, (t + 1) * b);
+    }
+    Unmixing unmixing = new Unmixing(new Endmembers(spectra, null, image.axis()),
+        new Abundances(image.height(), image.width(), r, w));
+    return new Result(unmixing, objective, dataNorm == 0 ? 0 : 2 * objective / dataNorm, iteration, converged,
+        init, Arrays.copyOf(history, iteration + 1));
+  }
+
+  /** NMF needs counts ≥ 0; the first negative one is named by pixel and channel. */
+  private static void requireNonNegative(SpectrumImage image) {
+    float[] data = image.data();
+    int b = image.channels();
+    for (int i = 0; i < data.length; i++) {
+      if (data[i] < 0f) {
+        int p = i / b;
+        throw new BadInputException(image.id(), String.format("negative count %s at pixel (y=%d, x=%d), channel %d "
+            + "(%.4g %s); NMF needs non-negative spectra (offset or clip dark-subtracted data first)", data[i],
+            p / image.width(), p % image.width(), i % b, image.axis().energy(i % b), image.axis().units()));
+      }
+    }
+  }
+
+  /** {@code ‖Y − W H‖²}, summed channel by channel (no cancellation between large terms). */
+  static double residualSquared(float[] data, int n, int b, double[] w, double[] h, int r) {
+    double[] fit = new double[b];
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      Arrays.fill(fit, 0.0);
+      for (int t = 0; t < r; t++) {
+        double wt = w[i * r + t];
+        if (wt == 0) {
+          continue;
+        }
+        for (int c = 0; c < b; c++) {
+          fit[c] += wt * h[t * b + c];
+        }
+      }
+      for (int c = 0; c < b; c++) {
+        double e = data[i * b + c] - fit[c];
+        sum += e * e;
+      }
+    }
+    return sum;
+  }
+
+  /** Unit-sum endmembers (fit unchanged), then unit-sum abundances per pixel (see the class comment). */
+  static void rescaleToUnitSums(double[] w, double[] h, int n, int r, int b) {
+    for (int t = 0; t < r; t++) {
+      double s = 0;
+      for (int c = 0; c < b; c++) {
+        s += h[t * b + c];
+      }
+      if (s > 0) {
+        for (int c = 0; c < b; c++) {
+          h[t * b + c] /= s;
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        w[i * r + t] = s > 0 ? w[i * r + t] * s : 0.0;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      double s = 0;
+      for (int t = 0; t < r; t++) {
+        s += w[i * r + t];
+      }
+      for (int t = 0; t < r; t++) {
+        w[i * r + t] = s > 0 ? w[i * r + t] / s : 1.0 / r;
+      }
+    }
+  }
+}

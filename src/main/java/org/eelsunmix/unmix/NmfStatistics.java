@@ -1,0 +1,162 @@
+package org.eelsunmix.unmix;
+
+import java.io.Serializable;
+
+/**
+ * The sums over pixels that the NMF endmember update needs: with Y the N × B pixel matrix and W the N × R
+ * abundance matrix, the R × R Gram {@code WᵀW = Σ_i w_i w_iᵀ}, the R × B cross product {@code WᵀY = Σ_i w_i y_iᵀ},
+ * {@code ‖Y‖² = Σ_i ‖y_i‖²}, the pixel count, and the summed |projected gradient| of the abundance update (the
+ * coordinate-descent stopping rule). The endmember update of both solvers ({@link NmfEndmemberUpdate}) and the
+ * objective
+ *
+ * <pre>  ½‖Y − W H‖² = ½ (‖Y‖² − 2 ⟨H, WᵀY⟩ + ⟨WᵀW, H Hᵀ⟩)</pre>
+ *
+ * depend on the pixels only through these sums, so a distributed fit adds them up per partition and
+ * {@link #merge}s them (a tree aggregate) while the pixels stay where they are.
+ *
+ * <p>Mutable accumulator; not thread-safe. {@link #add} allocates nothing.
+ */
+public final class NmfStatistics implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final int components;
+  private final int channels;
+  private long count;
+  private double dataNormSquared;
+  private double violation;
+  /** WᵀW, row-major R × R (full, symmetric). */
+  final double[] gram;
+  /** WᵀY, row-major R × B. */
+  final double[] cross;
+
+  /**
+   * @param components R ≥ 1
+   * @param channels B ≥ 1
+   */
+  public NmfStatistics(int components, int channels) {
+    if (components < 1 || channels < 1) {
+      throw new IllegalArgumentException("NMF statistics need R ≥ 1 and B ≥ 1, got " + components + ", " + channels);
+    }
+    this.components = components;
+    this.channels = channels;
+    this.gram = new double[components * components];
+    this.cross = new double[components * channels];
+  }
+
+  /** Number of components R. */
+  public int components() {
+    return components;
+  }
+
+  /** Number of channels B. */
+  public int channels() {
+    return channels;
+  }
+
+  /** Number of pixels added. */
+  public long count() {
+    return count;
+  }
+
+  /** {@code ‖Y‖²}, the summed squared counts. */
+  public double dataNormSquared() {
+    return dataNormSquared;
+  }
+
+  /** The summed |projected gradient| reported through {@link #addViolation}. */
+  public double violation() {
+    return violation;
+  }
+
+  /**
+   * Adds one pixel: spectrum {@code y[yOffset .. yOffset + B)} with abundances {@code w[wOffset .. wOffset + R)};
+   * returns this.
+   */
+  public NmfStatistics add(float[] y, int yOffset, double[] w, int wOffset) {
+    final int r = components;
+    final int b = channels;
+    double ss = 0;
+    for (int c = 0; c < b; c++) {
+      double v = y[yOffset + c];
+      ss += v * v;
+    }
+    dataNormSquared += ss;
+    for (int s = 0; s < r; s++) {
+      double ws = w[wOffset + s];
+      if (ws == 0) {
+        continue; // NMF abundances are often exactly zero: those rows add nothing
+      }
+      for (int t = 0; t < r; t++) {
+        gram[s * r + t] += ws * w[wOffset + t];
+      }
+      int base = s * b;
+      for (int c = 0; c < b; c++) {
+        cross[base + c] += ws * y[yOffset + c];
+      }
+    }
+    count++;
+    return this;
+  }
+
+  /** Adds a part of the abundance update's |projected gradient| sum; returns this. */
+  public NmfStatistics addViolation(double v) {
+    violation += v;
+    return this;
+  }
+
+  /** Adds the other accumulator's sums into this one; returns this. */
+  public NmfStatistics merge(NmfStatistics other) {
+    if (other.components != components || other.channels != channels) {
+      throw new IllegalArgumentException("cannot merge NMF statistics of " + other.components + "x" + other.channels
+          + " and " + components + "x" + channels);
+    }
+    count += other.count;
+    dataNormSquared += other.dataNormSquared;
+    violation += other.violation;
+    for (int i = 0; i < gram.length; i++) {
+      gram[i] += other.gram[i];
+    }
+    for (int i = 0; i < cross.length; i++) {
+      cross[i] += other.cross[i];
+    }
+    return this;
+  }
+
+  /** A copy of {@code WᵀW}, row-major R × R. */
+  public double[] abundanceGram() {
+    return gram.clone();
+  }
+
+  /** A copy of {@code WᵀY}, row-major R × B. */
+  public double[] abundanceCross() {
+    return cross.clone();
+  }
+
+  /**
+   * The objective {@code ½‖Y − W H‖²} of the accumulated W with endmembers {@code h} (row-major R × B), from the
+   * sums alone. It subtracts nearly equal terms, so its absolute error is about {@code 1e-16 · ‖Y‖²} times a
+   * small factor: ample for the stopping rules, not for residuals far below that.
+   */
+  public double objective(double[] h) {
+    final int r = components;
+    final int b = channels;
+    double data = 0;
+    for (int i = 0; i < cross.length; i++) {
+      data += h[i] * cross[i];
+    }
+    double model = 0;
+    for (int s = 0; s < r; s++) {
+      for (int t = 0; t < r; t++) {
+        double g = gram[s * r + t];
+        if (g == 0) {
+          continue;
+        }
+        double hh = 0;
+        for (int c = 0; c < b; c++) {
+          hh += h[s * b + c] * h[t * b + c];
+        }
+        model += g * hh;
+      }
+    }
+    return 0.5 * (dataNormSquared - 2 * data + model);
+  }
+}

@@ -1,0 +1,190 @@
+package org.eelsunmix.unmix;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.synth.SyntheticGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The distributed pieces of NMF on their own: the per-pixel abundance step, the endmember step from the sums,
+ * and a fit assembled from partitions that merge their statistics, against the in-memory {@link Nmf#fit}.
+ */
+class NmfKernelsTest {
+
+  @Test
+  void oneComponentCoordinateStepIsTheClippedLeastSquaresFit() {
+    double[] h = {1, 2, 0.5, 4};
+    float[] y = {3, 1, 2, 9};
+    double hh = 1 + 4 + 0.25 + 16;
+    double yh = 3 + 2 + 1 + 36;
+    double[] w = {0.7};
+    double[] work = new double[2];
+    NmfAbundanceUpdate cd = new NmfAbundanceUpdate(NmfSolver.CD, h, 1);
+    double violation = cd.update(y, 0, w, 0, work);
+    assertEquals(yh / hh, w[0], 1e-15);
+    assertEquals(Math.abs(0.7 * hh - yh), violation, 1e-12); // |gradient| at the old value
+    float[] opposite = {-3, -1, -2, -9};
+    cd.update(opposite, 0, w, 0, work);
+    assertEquals(0.0, w[0]); // the unconstrained fit is negative: clipped
+    double[] m = {0.7};
+    new NmfAbundanceUpdate(NmfSolver.MU, h, 1).update(y, 0, m, 0, work);
+    assertEquals(0.7 * yh / (0.7 * hh), m[0], 1e-15); // Lee–Seung: w·(y·h)/(w h·h)
+  }
+
+  /**
+   * The endmember step is the abundance step of the transposed problem Yᵀ ≈ Hᵀ Wᵀ: channel c's column of Y
+   * plays the pixel, Wᵀ the endmembers, column c of H the abundances.
+   */
+  @Test
+  void endmemberStepIsTheAbundanceStepOfTheTransposedProblem() {
+    SplittableRandom random = new SplittableRandom(9);
+    int n = 7;
+    int b = 5;
+    int r = 3;
+    float[] y = new float[n * b];
+    double[] w = new double[n * r];
+    double[] h = new double[r * b];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (float) random.nextDouble(10);
+    }
+    for (int i = 0; i < w.length; i++) {
+      w[i] = i % 5 == 0 ? 0 : random.nextDouble(); // some zeros exercise the projected gradient
+    }
+    for (int i = 0; i < h.length; i++) {
+      h[i] = i % 4 == 0 ? 0 : random.nextDouble(5);
+    }
+    NmfStatistics stats = new NmfStatistics(r, b);
+    for (int i = 0; i < n; i++) {
+      stats.add(y, i * b, w, i * r);
+    }
+    double[] wt = new double[r * n];
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < r; t++) {
+        wt[t * n + i] = w[i * r + t];
+      }
+    }
+    for (NmfSolver solver : NmfSolver.values()) {
+      double[] updated = h.clone();
+      double violation = NmfEndmemberUpdate.update(solver, updated, stats);
+      NmfAbundanceUpdate transposed = new NmfAbundanceUpdate(solver, wt, r);
+      double[] work = new double[transposed.workLength()];
+      float[] column = new float[n];
+      double[] hc = new double[r];
+      double expectedViolation = 0;
+      for (int c = 0; c < b; c++) {
+        for (int i = 0; i < n; i++) {
+          column[i] = y[i * b + c];
+        }
+        for (int t = 0; t < r; t++) {
+          hc[t] = h[t * b + c];
+        }
+        expectedViolation += transposed.update(column, 0, hc, 0, work);
+        for (int t = 0; t < r; t++) {
+          assertEquals(hc[t], updated[t * b + c], 1e-12 * (1 + Math.abs(hc[t])), solver + " H[" + t + "][" + c + "]");
+        }
+      }
+      assertEquals(expectedViolation, violation, 1e-10 * (1 + expectedViolation), solver + " violation");
+    }
+  }
+
+  @Test
+  void objectiveFromTheSumsEqualsTheResidual() {
+    SpectrumImage image = NmfTest.cube("co-ru-pt", SyntheticGenerator.DEFAULT_DOSE).image();
+    int r = 3;
+    int b = image.channels();
+    int n = image.pixels();
+    SplittableRandom random = new SplittableRandom(4);
+    double[] w = new double[n * r];
+    double[] h = new double[r * b];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = random.nextDouble(200);
+    }
+    for (int i = 0; i < h.length; i++) {
+      h[i] = random.nextDouble(2);
+    }
+    NmfStatistics stats = new NmfStatistics(r, b);
+    for (int i = 0; i < n; i++) {
+      stats.add(image.data(), i * b, w, i * r);
+    }
+    double direct = 0.5 * Nmf.residualSquared(image.data(), n, b, w, h, r);
+    assertEquals(direct, stats.objective(h), 1e-12 * stats.dataNormSquared());
+    assertEquals(NmfTest.normSquared(image), stats.dataNormSquared(), 1e-12 * stats.dataNormSquared());
+    assertEquals(n, stats.count());
+  }
+
+  /** A fit run the way Spark will run it, three partitions merging their sums, equals the in-memory fit. */
+  @Test
+  void partitionedFitEqualsInMemoryFit() {
+    SpectrumImage image = NmfTest.cube("k-edges", SyntheticGenerator.DEFAULT_DOSE).image();
+    int r = 4;
+    int b = image.channels();
+    int n = image.pixels();
+    float[] y = image.data();
+    int[] bounds = {0, 37, 150, n};
+    for (NmfSolver solver : NmfSolver.values()) {
+      Nmf.Options o = new Nmf.Options(r, 0).withSolver(solver.cliName()).withTol(0).withMaxIterations(15);
+      Nmf.Result reference = Nmf.fit(image, o);
+
+      SpectralMoments moments = null;
+      for (int p = 0; p < 3; p++) {
+        SpectralMoments part = new SpectralMoments(b);
+        for (int i = bounds[p]; i < bounds[p + 1]; i++) {
+          part.add(y, i * b);
+        }
+        moments = moments == null ? part : moments.merge(part);
+      }
+      NmfInitialisation start = NmfInitialisation.nndsvd("nndsvda", moments, r, 0);
+      double[] parts = new double[start.partNormsLength()];
+      for (int p = 2; p >= 0; p--) { // any order of partitions
+        double[] partial = new double[parts.length];
+        for (int i = bounds[p]; i < bounds[p + 1]; i++) {
+          start.addPartNorms(y, i * b, partial);
+        }
+        for (int k = 0; k < parts.length; k++) {
+          parts[k] += partial[k];
+        }
+      }
+      start = start.withPartNorms(parts);
+      double[] h = start.endmembers();
+      double[] w = new double[n * r];
+      for (int i = 0; i < n; i++) {
+        start.abundances(y, i * b, i, w, i * r);
+      }
+      for (int it = 0; it < 15; it++) {
+        NmfAbundanceUpdate step = new NmfAbundanceUpdate(solver, h, r);
+        NmfStatistics total = null;
+        for (int p = 0; p < 3; p++) {
+          double[] work = new double[step.workLength()];
+          NmfStatistics part = new NmfStatistics(r, b);
+          double violation = 0;
+          for (int i = bounds[p]; i < bounds[p + 1]; i++) {
+            violation += step.update(y, i * b, w, i * r, work);
+            part.add(y, i * b, w, i * r);
+          }
+          part.addViolation(violation);
+          total = total == null ? part : total.merge(part);
+        }
+        NmfEndmemberUpdate.update(solver, h, total);
+      }
+      double[] expectedH = new double[r * b];
+      double[][] m = reference.unmixing().endmembers().matrix();
+      for (int t = 0; t < r; t++) {
+        System.arraycopy(m[t], 0, expectedH, t * b, b);
+      }
+      double scaleH = 0;
+      for (double v : expectedH) {
+        scaleH = Math.max(scaleH, v);
+      }
+      double scaleW = 0;
+      for (double v : reference.unmixing().abundances().values()) {
+        scaleW = Math.max(scaleW, v);
+      }
+      // Summation order differs, so rounding does: equal to ~1e-10 of the largest entry.
+      assertArrayEquals(expectedH, h, 1e-9 * scaleH, solver + " H");
+      assertArrayEquals(reference.unmixing().abundances().values(), w, 1e-9 * scaleW, solver + " W");
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package org.eelsunmix.unmix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.eval.UnmixingScores;
+import org.eelsunmix.synth.SyntheticCube;
+import org.eelsunmix.synth.SyntheticGenerator;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory methods behind evaluate: names, and the shape of what they return. */
+class UnmixingMethodTest {
+
+  @Test
+  void everyMethodGivesSumToOneMapsOnTheCountScale() {
+    SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withFilter(3)
+        .withBlock(4).withSize(16), 1);
+    for (UnmixingMethod m : UnmixingMethod.values()) {
+      Unmixing u = m.unmix(cube.image(), 3, 2);
+      Abundances a = u.abundances();
+      assertEquals(16, a.height());
+      assertEquals(3, a.count());
+      for (int p = 0; p < a.pixels(); p++) {
+        double sum = 0;
+        for (int r = 0; r < 3; r++) {
+          assertTrue(a.values()[p * 3 + r] >= -1e-12, m + " negative abundance");
+          sum += a.values()[p * 3 + r];
+        }
+        assertEquals(1.0, sum, 1e-9, m + " pixel " + p);
+      }
+      // The model reconstructs the counts to within a few times the Poisson noise (sqrt of ~500 counts/channel).
+      double rmse = UnmixingScores.reconstructionRmse(cube.image(), u.endmembers(), a);
+      assertTrue(rmse < 100, m + " RMSE " + rmse);
+    }
+  }
+
+  @Test
+  void namesAreTheCommandLineNames() {
+    assertEquals(UnmixingMethod.NMF, UnmixingMethod.byName("NMF", "--method"));
+    assertEquals(UnmixingMethod.VCA_FCLS, UnmixingMethod.byName("vca-fcls", "--method"));
+    BadInputException e = assertThrows(BadInputException.class, () -> UnmixingMethod.byName("pca", "--method"));
+    assertTrue(e.getMessage().contains("--method") && e.getMessage().contains("vca-fcls, nmf"), e.getMessage());
+  }
+}
