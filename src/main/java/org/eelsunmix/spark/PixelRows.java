@@ -82,13 +82,18 @@ public final class PixelRows implements Serializable {
       throw new BadInputException(table, "pixel " + SpectrumColumn.describe(key(row)) + " has "
           + values.numElements() + " channels, expected " + channels);
     }
+    boolean suspect = false; // any null, non-finite or (when refused) negative value: then find and name it
     for (int i = 0; i < channels; i++) {
       if (values.isNullAt(i)) {
         throw new BadInputException(table, "pixel " + SpectrumColumn.describe(key(row)) + " has a null value at "
             + "channel " + i);
       }
-      out[i] = isFloat ? values.getFloat(i) : (float) values.getDouble(i);
+      float v = isFloat ? values.getFloat(i) : (float) values.getDouble(i);
+      suspect |= !(v >= 0) && (nonNegative || !Float.isFinite(v)) || Float.isInfinite(v);
+      out[i] = v;
     }
-    SpectrumColumn.check(out, channels, nonNegative, table, key(row));
+    if (suspect) { // the pixel's address is only built for the error message
+      SpectrumColumn.check(out, channels, nonNegative, table, key(row));
+    }
   }
 }
