@@ -80,10 +80,15 @@ final class ImportNpyCommand extends SparkCommand {
     Double scale = energyScale;
     JavaRDD<String[]> work = jsc.parallelize(tasks, tasks.size());
     JavaRDD<Row> pixels = work.flatMap(t -> ImageRows.pixels(readTask(t, offset, scale).image()));
+    // The truth maps were validated with the rest above; the task reads just that file, not the cube again.
     JavaRDD<Row> truthA = work.flatMap(t -> {
-      NpyAcquisition a = readTask(t, offset, scale);
-      return a.groundTruthAbundances() == null ? java.util.Collections.<Row>emptyIterator()
-          : ImageRows.abundances(t[1], a.groundTruthAbundances());
+      Path file = Path.of(t[0], NpyAcquisition.ABUNDANCES_GT);
+      if (!Files.exists(file)) {
+        return java.util.Collections.<Row>emptyIterator();
+      }
+      org.eelsunmix.io.NpyArray a = org.eelsunmix.io.NpyReader.read(file);
+      return ImageRows.abundances(t[1], new org.eelsunmix.core.Abundances(a.dimension(0), a.dimension(1),
+          a.dimension(2), a.doubles()));
     });
     describe("import-npy: " + tasks.size() + " acquisition(s)");
     Dataset<Row> acq = spark.createDataFrame(acquisitions.stream().map(Acquisition::toRow).toList(),
