@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.ElementalMaps;
@@ -69,19 +69,10 @@ final class BsCommand extends SparkCommand {
       SeriesStore.writePartitioned(ElementalMaps.compute(pixels, kernel, series.path(SeriesStore.PIXELS)),
           tmp + "/maps", spark);
       describe("bs: summary");
-      summary.addAll(ElementalMaps.summary(spark.read().schema(PixelSchema.ELEMENTAL_MAP).parquet(tmp + "/maps"))
-          .collectAsList());
-      String[] header = new String[ElementalMaps.SUMMARY.size() + 1];
-      header[0] = "name";
-      System.arraycopy(ElementalMaps.SUMMARY.fieldNames(), 0, header, 1, header.length - 1);
-      EvaluateCommand.writeCsv(spark, tmp + "/summary.csv", header, summary.stream().map(r -> {
-        Object[] v = new Object[r.size() + 1];
-        v[0] = name;
-        for (int i = 0; i < r.size(); i++) {
-          v[i + 1] = r.get(i);
-        }
-        return RowFactory.create(v);
-      }).iterator());
+      Dataset<Row> labelled = ElementalMaps.summary(spark.read().schema(PixelSchema.ELEMENTAL_MAP)
+          .parquet(tmp + "/maps")).select(functions.lit(name).as("name"), functions.col("*"));
+      summary.addAll(labelled.collectAsList());
+      EvaluateCommand.writeCsv(spark, tmp + "/summary.csv", labelled.schema().fieldNames(), summary.iterator());
       writeConfig(tmp);
     });
     System.out.println(name + ": " + kernel);
@@ -90,14 +81,14 @@ final class BsCommand extends SparkCommand {
     return 0;
   }
 
-  /** The printed summary: one line per acquisition. */
+  /** The printed summary: one line per acquisition (rows: name, then the columns of {@link ElementalMaps#summary}). */
   static String table(List<Row> summary) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %9s %9s %9s %14s %8s%n", "acquisition",
         "pixels", "negative", "NaN", "mean signal", "mean r"));
     for (Row r : summary) {
-      sb.append(String.format(Locale.ROOT, "%-24s %9d %9d %9d %14.6g %8.4g%n", r.getString(0), r.getLong(1),
-          r.getLong(2), r.getLong(3), r.isNullAt(4) ? Double.NaN : r.getDouble(4),
-          r.isNullAt(5) ? Double.NaN : r.getDouble(5)));
+      sb.append(String.format(Locale.ROOT, "%-24s %9d %9d %9d %14.6g %8.4g%n", r.getString(1), r.getLong(2),
+          r.getLong(3), r.getLong(4), r.isNullAt(5) ? Double.NaN : r.getDouble(5),
+          r.isNullAt(6) ? Double.NaN : r.getDouble(6)));
     }
     return sb.toString();
   }

@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
  * {@code maps/} of {@code bs} (column {@code signal} by default), the {@code abundances/} of {@code unmix} (one
  * component of the {@code abundances} array) or any Parquet table with {@code x}, {@code y} and a numeric column.
  * The pixels are added into per-line sums inside the partitions and merged ({@code treeAggregate}); only the
- * profile (one row per line) and the map's extent reach the driver. Writes {@code profile.csv} and
+ * profile (one row per line) and the map's extent reach the driver. The map size is taken from the table (largest
+ * x and y plus one), since map tables do not record it. Writes {@code profile.csv} (line, first, last,
+ * position_px, position_UNITS with {@code --pixel-size}, sum, mean, pixels, skipped) and
  * {@code _config.properties} atomically into the output folder.
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,

@@ -84,15 +84,12 @@ public final class ElementalMaps {
     return SparkSession.active().internalCreateDataFrame(rows, out, false);
   }
 
-  /** Columns of {@link #summary}. */
-  public static final StructType SUMMARY = new StructType().add(PixelSchema.ACQUISITION_ID, "string")
-      .add("pixels", "long").add("negative_signal", "long").add("nan_signal", "long")
-      .add("mean_signal", "double").add("mean_background_r", "double");
-
   /**
-   * One row per acquisition of an elemental map table: pixels, how many have a negative signal (kept: they show
-   * where the method fails) and how many a NaN one (no background fit), and the means of the signal and of the
-   * exponent r over the fitted pixels. Aggregated on the executors; the rows are ordered by acquisition.
+   * One row per acquisition of an elemental map table: {@code acquisition_id}, {@code pixels}, how many have a
+   * negative signal ({@code negative_signal}: kept, they show where the method fails) and how many a NaN one
+   * ({@code nan_signal}: no background fit), and the means over the fitted pixels of the signal
+   * ({@code mean_signal}) and of the exponent r ({@code mean_background_r}). Aggregated on the executors; the rows
+   * are ordered by acquisition.
    */
   public static Dataset<Row> summary(Dataset<Row> maps) {
     Column signal = functions.col("signal");

@@ -12,12 +12,11 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.SpectrumImage;
-import org.eelsunmix.io.NpyAcquisition;
 import org.eelsunmix.maps.LineProfile;
+import org.eelsunmix.spark.Acquisition;
 import org.eelsunmix.spark.ElementalMaps;
 import org.eelsunmix.spark.ImageRows;
 import org.eelsunmix.spark.PixelSchema;
@@ -74,13 +73,16 @@ class BsProfileCommandTest {
     for (int i = b0; i <= AXIS.channelOf(290); i++) {
       b.data()[(2 * 4 + 1) * AXIS.channels() + i] = 0; // pixel (x=1, y=2) of b: no pre-edge counts at all
     }
+    List<Row> pixels = new ArrayList<>();
+    List<Row> acquisitions = new ArrayList<>();
     for (SpectrumImage image : List.of(a, b)) {
-      Path folder = dir.resolve("npy-" + image.id());
-      NpyAcquisition.write(folder, image, null, null);
-      CliTestSupport.Run imp = CliTestSupport.run("import-npy", "--input", folder.toString(), "--id", image.id(),
-          "--store", store);
-      assertEquals(0, imp.code(), imp.err());
+      ImageRows.pixels(image).forEachRemaining(pixels::add);
+      acquisitions.add(new Acquisition(image.id(), null, null, image.width(), image.height(), AXIS, null,
+          "synthetic").toRow());
     }
+    SparkSession spark = TestSpark.session();
+    new SeriesStore(spark, store).write(spark.createDataFrame(pixels, PixelSchema.PIXELS),
+        spark.createDataFrame(acquisitions, PixelSchema.ACQUISITIONS), null, null);
     bsOut = dir.resolve("bs").toString();
     CliTestSupport.Run bs = CliTestSupport.run("bs", "--store", store, "--pre-edge", "250:290", "--signal",
         "300:350", "--name", "X-K", "--out", bsOut);
