@@ -69,9 +69,10 @@ public final class PowerLawBackground implements java.io.Serializable {
     }
     int[] pre = preEdge.channels(axis);
     int[] sig = signal.channels(axis);
-    if (pre[0] <= sig[1] && sig[0] <= pre[1]) {
+    boolean shareChannels = pre[0] <= sig[1] && sig[0] <= pre[1];
+    if (shareChannels || signal.from() < preEdge.to() && preEdge.from() < signal.to()) {
       throw new BadInputException(signal.name(), "window " + signal + " overlaps the pre-edge window " + preEdge
-          + " (they share channels of " + EnergyWindow.range(axis) + ")");
+          + " (energy axis " + EnergyWindow.range(axis) + ")");
     }
     if (signal.from() < preEdge.to()) {
       throw new BadInputException(signal.name(), "window " + signal + " lies below the pre-edge window " + preEdge

@@ -176,6 +176,8 @@ class PowerLawBackgroundTest {
     assertTrue(m.startsWith("--signal: ") && m.contains("overlaps"), m);
     m = refusal(() -> kernel("250:290", "290:350")); // sharing the 290 eV channel is overlapping too
     assertTrue(m.startsWith("--signal: ") && m.contains("overlaps"), m);
+    m = refusal(() -> kernel("250:290.7", "290.2:350")); // no shared channel, but the windows overlap in eV
+    assertTrue(m.startsWith("--signal: ") && m.contains("overlaps"), m);
     m = refusal(() -> kernel("300:350", "250:290"));
     assertTrue(m.startsWith("--signal: ") && m.contains("below the pre-edge"), m);
     m = refusal(() -> kernel("250.1:250.4", "300:350")); // no channel inside
