@@ -2,7 +2,6 @@ package org.eelsunmix.io;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ public final class NpyReader implements Closeable {
   private final String source;
   private final FileChannel channel;
   private final NpyHeader header;
-  private final ByteBuffer buffer;
+  private final StoredValues values;
   private final int chunkElements;
   private float[] floatChunk;
   private double[] doubleChunk;
@@ -38,7 +37,8 @@ public final class NpyReader implements Closeable {
     this.channel = channel;
     this.header = header;
     this.chunkElements = BUFFER_BYTES / header.elementSize();
-    this.buffer = ByteBuffer.allocate(chunkElements * header.elementSize()).order(header.byteOrder());
+    this.values = new StoredValues(source, channel, header.dataOffset(), header.elementCount(), header.dtype(),
+        header.byteOrder());
   }
 
   /**
@@ -181,24 +181,12 @@ public final class NpyReader implements Closeable {
 
   private void readStored(long first, float[] out, int offset, int count) throws IOException {
     checkRange(first, out.length, offset, count);
-    int done = 0;
-    while (done < count) {
-      int n = Math.min(chunkElements, count - done);
-      fetch(first + done, n);
-      decode(out, offset + done, n);
-      done += n;
-    }
+    values.read(first, count, out, offset);
   }
 
   private void readStored(long first, double[] out, int offset, int count) throws IOException {
     checkRange(first, out.length, offset, count);
-    int done = 0;
-    while (done < count) {
-      int n = Math.min(chunkElements, count - done);
-      fetch(first + done, n);
-      decode(out, offset + done, n);
-      done += n;
-    }
+    values.read(first, count, out, offset);
   }
 
   private void checkRange(long first, int outLength, int offset, int count) {
@@ -207,29 +195,6 @@ public final class NpyReader implements Closeable {
       throw new IndexOutOfBoundsException("elements " + first + " + " + count + " outside an array of "
           + elementCount() + " in " + source);
     }
-  }
-
-  /** Fills the buffer with the bytes of {@code n} stored elements starting at element {@code first}. */
-  private void fetch(long first, int n) throws IOException {
-    buffer.clear().limit(n * header.elementSize());
-    long position = header.dataOffset() + first * header.elementSize();
-    while (buffer.hasRemaining()) {
-      int r = channel.read(buffer, position);
-      if (r < 0) {
-        throw new BadInputException(source, "truncated: the file ended at byte " + position + " while reading "
-            + "data (was it changed while being read?)");
-      }
-      position += r;
-    }
-    buffer.flip();
-  }
-
-  private void decode(float[] out, int offset, int n) {
-    header.dtype().decode(buffer, out, offset, n);
-  }
-
-  private void decode(double[] out, int offset, int n) {
-    header.dtype().decode(buffer, out, offset, n);
   }
 
   /** Fortran and C order differ only when two or more dimensions exceed 1. */

@@ -60,6 +60,18 @@ final class StoredValues {
     }
   }
 
+  /** As {@link #read(long, int, float[], int)}, into doubles (exact for every type but (u)int64). */
+  void read(long first, int n, double[] dst, int off) throws IOException {
+    check(first, n);
+    Objects.checkFromIndexSize(off, n, dst.length);
+    for (int done = 0; done < n; ) {
+      int k = Math.min(block.length, n - done);
+      fetch(first + done, k);
+      type.decode(buffer, dst, off + done, k);
+      done += k;
+    }
+  }
+
   /**
    * Pixels {@code [p0, p0 + n)} of a band-sequential image of {@code plane} pixels and {@code channels} channels,
    * pixel-major into {@code dst[off ...]} ({@code n · channels} values).
