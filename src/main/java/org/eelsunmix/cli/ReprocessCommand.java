@@ -41,6 +41,7 @@ import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.ProcessedLedger;
 import org.eelsunmix.spark.ProgressLine;
 import org.eelsunmix.spark.SeriesStore;
+import org.eelsunmix.spark.SpectrumColumn;
 import org.eelsunmix.spark.ml.SavedUnmixingModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -225,7 +226,13 @@ final class ReprocessCommand extends SparkCommand {
 
     describe("reprocess: unmix " + ids.size() + " acquisition(s)");
     String abundancesPath = out + "/abundances";
-    SeriesStore.writePartitioned(model.transform(store.pixels(ids)).select(
+    // The files were checked against the model's axis: read their rows straight back with that axis attached
+    // (SeriesStore.pixels would list and check the whole acquisitions table again).
+    Dataset<Row> stored = spark.read().schema(PixelSchema.PIXELS).parquet(store.path(SeriesStore.PIXELS))
+        .where(functions.col(PixelSchema.ACQUISITION_ID).isin(ids.toArray()));
+    Dataset<Row> pixels = stored.select(functions.col(PixelSchema.ACQUISITION_ID), functions.col(PixelSchema.X),
+        functions.col(PixelSchema.Y), SpectrumColumn.withAxis(stored, PixelSchema.SPECTRUM, model.endmembers().axis()));
+    SeriesStore.writePartitioned(model.transform(pixels).select(
         functions.col(PixelSchema.ACQUISITION_ID), functions.col(PixelSchema.X), functions.col(PixelSchema.Y),
         functions.col(PixelSchema.ABUNDANCES_COL), functions.col(PixelSchema.RMSE)), abundancesPath, spark);
     crashHook("abundances", 1);

@@ -14,7 +14,7 @@ import org.eelsunmix.core.Endmembers;
  * <pre>
  *   maps/NN-name.tif     abundance of endmember NN, 16-bit grey ({@link MapImages}: stored = round(65535 × a))
  *   maps/NN-name.png     the same in colour with a colour bar (0 to 1)
- *   maps/rmse.png        per-pixel reconstruction RMSE (counts), colour bar 0 to its maximum
+ *   maps/rmse.png        per-pixel reconstruction RMSE (counts), colour bar from 0 to a tick above its maximum
  *   spectra.png          each endmember weighted by its mean abundance, and their sum (the mean fitted spectrum)
  *   profiles.csv         abundance profiles ({@link AbundanceProfiles})
  *   summary.properties   the facts the report shows ({@link AcquisitionSummary})
@@ -56,7 +56,7 @@ public final class AcquisitionProducts {
             + " abundance", "abundance", summary.pixelSize(), summary.pixelUnits()), o);
       }
     }
-    double top = summary.rmseMax() > 0 ? summary.rmseMax() : 1;
+    double top = summary.rmseMax() > 0 ? PlotText.niceCeiling(summary.rmseMax()) : 1; // the bar ends on a tick
     try (OutputStream o = sink.create("maps/rmse.png")) {
       MapImages.writePng(MapImages.renderPng(rmse, h, w, 0, top, summary.id() + ": reconstruction RMSE",
           "RMSE (counts)", summary.pixelSize(), summary.pixelUnits()), o);

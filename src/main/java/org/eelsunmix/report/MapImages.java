@@ -91,7 +91,7 @@ public final class MapImages {
     int top = 40;
     int barW = 18;
     int plotH = Math.max(mapH, 160);
-    int imgW = left + Math.max(mapW, 160) + 30 + barW + 110;
+    int imgW = left + Math.max(mapW, 160) + 30 + barW + 90;
     int imgH = top + plotH + 46;
     BufferedImage img = new BufferedImage(imgW, imgH, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -136,15 +136,20 @@ public final class MapImages {
       g.setColor(Color.DARK_GRAY);
       g.drawRect(barX, top, barW, plotH - 1);
       double step = PlotText.niceStep(lo, lo + span, 5);
+      int exp = PlotText.exponent(Math.max(Math.abs(lo), Math.abs(lo + span)));
+      double unit = Math.pow(10, exp);
+      int labelW = 0;
       for (double t : PlotText.ticks(lo, lo + span, step)) {
         int ty = (int) Math.round(top + (plotH - 1) * (1 - (t - lo) / span));
         g.drawLine(barX + barW, ty, barX + barW + 5, ty);
         g.setColor(Color.BLACK);
-        g.drawString(PlotText.label(t, step), barX + barW + 8, ty + 5);
+        String label = PlotText.label(t / unit, step / unit);
+        g.drawString(label, barX + barW + 8, ty + 5);
+        labelW = Math.max(labelW, g.getFontMetrics().stringWidth(label));
         g.setColor(Color.DARK_GRAY);
       }
       g.setColor(Color.BLACK);
-      PlotText.vertical(g, barLabel, barX + barW + 95, top + plotH / 2.0);
+      PlotText.vertical(g, barLabel + PlotText.timesTenTo(exp), barX + barW + 8 + labelW + 16, top + plotH / 2.0);
     } finally {
       g.dispose();
     }

@@ -38,6 +38,12 @@ final class PlotText {
     return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
   }
 
+  /** The smallest tick value (see {@link #niceStep}, about 5 ticks from 0) at or above {@code v > 0}. */
+  static double niceCeiling(double v) {
+    double step = niceStep(0, v, 5);
+    return Math.ceil(v / step - 1e-9) * step;
+  }
+
   /** Tick values at multiples of {@code step} inside {@code [lo, hi]}. */
   static List<Double> ticks(double lo, double hi, double step) {
     List<Double> out = new ArrayList<>();
@@ -47,17 +53,37 @@ final class PlotText {
     return out;
   }
 
-  /** A tick label with as many decimals as the step needs; powers of ten for very large or small values. */
+  /** A tick label with as many decimals as the step needs (scale large or tiny axes with {@link #exponent}). */
   static String label(double v, double step) {
-    double a = Math.max(Math.abs(v), step);
-    if (v != 0 && (a >= 1e5 || a < 1e-3)) {
-      int exp = (int) Math.floor(Math.log10(Math.abs(v)));
-      String mantissa = new java.math.BigDecimal(v / Math.pow(10, exp)).round(new java.math.MathContext(3))
-          .stripTrailingZeros().toPlainString();
-      return mantissa + "e" + exp;
-    }
     int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
     return String.format(Locale.ROOT, "%." + decimals + "f", v);
+  }
+
+  /**
+   * The power of ten an axis reaching {@code maxAbs} is labelled in (its ticks divided by {@code 10^k}, the title
+   * given {@link #timesTenTo}), so all labels of one axis share one notation: 0 for axes between 0.001 and 99999.
+   */
+  static int exponent(double maxAbs) {
+    if (!(maxAbs > 0) || !Double.isFinite(maxAbs) || (maxAbs >= 1e-3 && maxAbs < 1e5)) {
+      return 0;
+    }
+    return (int) Math.floor(Math.log10(maxAbs));
+  }
+
+  /** {@code " ×10⁵"} for 5, empty for 0. */
+  static String timesTenTo(int k) {
+    if (k == 0) {
+      return "";
+    }
+    String digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+    StringBuilder sb = new StringBuilder(" ×10");
+    if (k < 0) {
+      sb.append('⁻');
+    }
+    for (char c : Integer.toString(Math.abs(k)).toCharArray()) {
+      sb.append(digits.charAt(c - '0'));
+    }
+    return sb.toString();
   }
 
   /** Draws {@code s} with its horizontal centre at {@code x} and baseline at {@code y}. */

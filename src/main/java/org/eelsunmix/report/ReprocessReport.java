@@ -36,7 +36,7 @@ public final class ReprocessReport {
         .append(".maps img{margin:4px 8px 4px 0;border:1px solid #eee;max-width:100%}\n")
         .append("section{border-top:2px solid #ddd;margin-top:24px}\n")
         .append("code{font-size:13px}\n</style></head><body>\n");
-    sb.append("<h1>eels-unmix reprocessing report</h1>\n<p>Generated ").append(esc(generated.toString()))
+    sb.append("<h1>eels-unmix reprocessing report</h1>\n<p>Generated ").append(esc(when(generated)))
         .append(". Model: <code>").append(esc(model)).append("</code>. ")
         .append(acquisitions.size()).append(" acquisition(s) processed, ").append(skipped.size())
         .append(" file(s) skipped.</p>\n");
@@ -52,7 +52,7 @@ public final class ReprocessReport {
           .append(a.height()).append(" × ").append(a.width()).append(" × ").append(a.axis().channels())
           .append("</td><td>").append(esc(axis(a))).append("</td><td>").append(esc(pixel(a)))
           .append("</td><td class=\"num\">").append(num(a.rmseMean())).append("</td><td class=\"num\">")
-          .append(num(a.rmseMax())).append("</td><td>").append(esc(a.processedAt().toString()))
+          .append(num(a.rmseMax())).append("</td><td>").append(esc(when(a.processedAt())))
           .append("</td></tr>\n");
     }
     sb.append("</table>\n");
@@ -64,7 +64,7 @@ public final class ReprocessReport {
       sb.append("<table><tr><th>file</th><th>reason</th><th>when</th></tr>\n");
       for (Skipped s : skipped) {
         sb.append("<tr><td>").append(esc(s.path())).append("</td><td>").append(esc(s.reason())).append("</td><td>")
-            .append(esc(s.when().toString())).append("</td></tr>\n");
+            .append(esc(when(s.when()))).append("</td></tr>\n");
       }
       sb.append("</table>\n");
     }
@@ -101,6 +101,13 @@ public final class ReprocessReport {
   private static String pixel(AcquisitionSummary a) {
     return Double.isFinite(a.pixelSize()) && a.pixelSize() > 0
         ? String.format(Locale.ROOT, "%.4g %s", a.pixelSize(), a.pixelUnits()) : "unknown";
+  }
+
+  private static final java.time.format.DateTimeFormatter WHEN =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+  private static String when(Instant t) {
+    return WHEN.format(t);
   }
 
   private static String num(double v) {

@@ -60,9 +60,11 @@ public final class SpectrumPlot {
       y1 = Math.ceil(y1 / yStep - 1e-9) * yStep; // the top tick closes the frame
       y0 = Math.floor(y0 / yStep + 1e-9) * yStep;
 
+      int yExp = PlotText.exponent(Math.max(Math.abs(y0), Math.abs(y1)));
+      double yUnit = Math.pow(10, yExp);
       int maxLabel = 0;
       for (double t : PlotText.ticks(y0, y1, yStep)) {
-        maxLabel = Math.max(maxLabel, fm.stringWidth(PlotText.label(t, yStep)));
+        maxLabel = Math.max(maxLabel, fm.stringWidth(PlotText.label(t / yUnit, yStep / yUnit)));
       }
       int left = 40 + maxLabel;
       int right = 20;
@@ -92,11 +94,11 @@ public final class SpectrumPlot {
         g.drawLine(left, (int) py, left + pw, (int) py);
         g.setColor(Color.BLACK);
         g.drawLine(left - 5, (int) py, left, (int) py);
-        PlotText.rightAligned(g, PlotText.label(t, yStep), left - 8, py);
+        PlotText.rightAligned(g, PlotText.label(t / yUnit, yStep / yUnit), left - 8, py);
       }
       g.drawRect(left, top, pw, ph);
       PlotText.centred(g, "energy loss (" + axis.units() + ")", left + pw / 2.0, height - 14);
-      PlotText.vertical(g, yLabel, 16, top + ph / 2.0);
+      PlotText.vertical(g, yLabel + PlotText.timesTenTo(yExp), 16, top + ph / 2.0);
 
       int legendY = top + 18;
       int legendW = 0;

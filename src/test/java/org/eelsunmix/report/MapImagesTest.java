@@ -78,8 +78,13 @@ class MapImagesTest {
     assertEquals(List.of(0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0), PlotText.ticks(0, 1, 0.2));
     assertEquals("0.6", PlotText.label(0.6000000000000001, 0.2));
     assertEquals("300", PlotText.label(300, 100));
-    assertEquals("2e5", PlotText.label(2e5, 1e5));
-    assertEquals("2.5e-4", PlotText.label(2.5e-4, 5e-5));
+    assertEquals("2.5", PlotText.label(2.5, 0.5));
+    assertEquals(0, PlotText.exponent(99999));
+    assertEquals(5, PlotText.exponent(2.8e5));
+    assertEquals(-4, PlotText.exponent(2.5e-4));
+    assertEquals(" ×10⁵", PlotText.timesTenTo(5));
+    assertEquals(" ×10⁻¹²", PlotText.timesTenTo(-12));
+    assertEquals(30.0, PlotText.niceCeiling(28.89), 1e-12);
     assertEquals(ColourMap.viridis(0.5), 0x26828e);
   }
 }
