@@ -124,7 +124,7 @@ public final class MapImages {
       g.setColor(Color.BLACK);
       String size = String.format(Locale.ROOT, "%d × %d pixels", width, height);
       if (Double.isFinite(pixelSize) && pixelSize > 0) {
-        size += String.format(Locale.ROOT, ", %.3g %s per pixel", pixelSize, pixelUnits == null ? "" : pixelUnits);
+        size += ", " + PlotText.length(pixelSize, pixelUnits) + " per pixel";
       }
       g.drawString(size, left, top + plotH + 30);
 
@@ -149,7 +149,8 @@ public final class MapImages {
         g.setColor(Color.DARK_GRAY);
       }
       g.setColor(Color.BLACK);
-      PlotText.vertical(g, barLabel + PlotText.timesTenTo(exp), barX + barW + 8 + labelW + 16, top + plotH / 2.0);
+      g.drawString(PlotText.timesTenTo(exp).trim(), barX, top - 8); // the bar labels' multiplier
+      PlotText.vertical(g, barLabel, barX + barW + 8 + labelW + 16, top + plotH / 2.0);
     } finally {
       g.dispose();
     }

@@ -70,6 +70,15 @@ final class PlotText {
     return (int) Math.floor(Math.log10(maxAbs));
   }
 
+  /** A length to 3 significant digits, micrometres below 0.1 µm in nanometres (e.g. {@code 3.22 nm}). */
+  static String length(double value, String units) {
+    String u = units == null ? "" : units.trim();
+    if ((u.equals("µm") || u.equals("um")) && Math.abs(value) < 0.1) {
+      return String.format(Locale.ROOT, "%.3g nm", value * 1000);
+    }
+    return String.format(Locale.ROOT, "%.3g %s", value, u).trim();
+  }
+
   /** {@code " ×10⁵"} for 5, empty for 0. */
   static String timesTenTo(int k) {
     if (k == 0) {

@@ -98,7 +98,8 @@ public final class SpectrumPlot {
       }
       g.drawRect(left, top, pw, ph);
       PlotText.centred(g, "energy loss (" + axis.units() + ")", left + pw / 2.0, height - 14);
-      PlotText.vertical(g, yLabel + PlotText.timesTenTo(yExp), 16, top + ph / 2.0);
+      PlotText.vertical(g, yLabel, 16, top + ph / 2.0);
+      g.drawString(PlotText.timesTenTo(yExp).trim(), left - maxLabel - 8, top - 8); // the y labels' multiplier
 
       int legendY = top + 18;
       int legendW = 0;

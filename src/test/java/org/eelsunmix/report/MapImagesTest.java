@@ -85,6 +85,8 @@ class MapImagesTest {
     assertEquals(" ×10⁵", PlotText.timesTenTo(5));
     assertEquals(" ×10⁻¹²", PlotText.timesTenTo(-12));
     assertEquals(30.0, PlotText.niceCeiling(28.89), 1e-12);
+    assertEquals("3.22 nm", PlotText.length(0.00321902, "µm"));
+    assertEquals("1.99 nm", PlotText.length(1.99, "nm"));
     assertEquals(ColourMap.viridis(0.5), 0x26828e);
   }
 }
