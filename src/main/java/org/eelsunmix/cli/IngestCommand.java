@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
@@ -50,11 +49,7 @@ final class IngestCommand extends SparkCommand {
 
   @Override
   public Integer call() throws Exception {
-    boolean lenient = switch (stringency.toLowerCase(Locale.ROOT)) {
-      case "strict" -> false;
-      case "lenient" -> true;
-      default -> throw new BadInputException("--stringency", "must be strict or lenient, got '" + stringency + "'");
-    };
+    boolean lenient = Stringency.isLenient(stringency);
     List<Path> files = AcquisitionFiles.expand(inputs);
     if (files.isEmpty()) {
       throw new BadInputException("--input", "no .dm3, .dm4, .hspy or .rpl files found in " + inputs);

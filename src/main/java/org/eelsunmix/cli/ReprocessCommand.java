@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -99,11 +98,7 @@ final class ReprocessCommand extends SparkCommand {
 
   @Override
   public Integer call() throws Exception {
-    boolean lenient = switch (stringency.toLowerCase(Locale.ROOT)) {
-      case "strict" -> false;
-      case "lenient" -> true;
-      default -> throw new BadInputException("--stringency", "must be strict or lenient, got '" + stringency + "'");
-    };
+    boolean lenient = Stringency.isLenient(stringency);
     SparkSession spark = spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     SavedUnmixingModel model = SavedUnmixingModel.load(spark, modelDir);

@@ -94,11 +94,8 @@ public final class MapImages {
     int imgW = left + Math.max(mapW, 160) + 30 + barW + 90;
     int imgH = top + plotH + 46;
     BufferedImage img = new BufferedImage(imgW, imgH, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
+    Graphics2D g = PlotText.canvas(img);
     try {
-      PlotText.smooth(g);
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, imgW, imgH);
       g.setColor(Color.BLACK);
       g.setFont(PlotText.TITLE);
       g.drawString(title, left, 26);

@@ -4,6 +4,7 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.awt.geom.AffineTransform;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,15 @@ final class PlotText {
 
   static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
   static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+
+  /** Graphics on {@code img}, painted white, anti-aliased (the caller disposes them). */
+  static Graphics2D canvas(BufferedImage img) {
+    Graphics2D g = img.createGraphics();
+    smooth(g);
+    g.setColor(java.awt.Color.WHITE);
+    g.fillRect(0, 0, img.getWidth(), img.getHeight());
+    return g;
+  }
 
   /** Turns on anti-aliasing for lines and text. */
   static void smooth(Graphics2D g) {

@@ -32,11 +32,8 @@ public final class SpectrumPlot {
   public static BufferedImage render(EnergyAxis axis, List<Curve> curves, String title, String yLabel, int width,
       int height) {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
+    Graphics2D g = PlotText.canvas(img);
     try {
-      PlotText.smooth(g);
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, width, height);
       g.setFont(PlotText.LABEL);
       FontMetrics fm = g.getFontMetrics();
 
