@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,11 +53,7 @@ final class IngestCommand extends SparkCommand {
 
   @Override
   public Integer call() throws Exception {
-    boolean lenient = switch (stringency.toLowerCase(Locale.ROOT)) {
-      case "strict" -> false;
-      case "lenient" -> true;
-      default -> throw new BadInputException("--stringency", "must be strict or lenient, got '" + stringency + "'");
-    };
+    boolean lenient = Stringency.isLenient(stringency);
     SparkSession spark = spark();
     List<String> files = FileSurvey.expand(inputs.stream().map(Path::toString).toList(),
         spark.sparkContext().hadoopConfiguration());

@@ -41,6 +41,19 @@ public final class AcquisitionFiles {
     return null;
   }
 
+  /**
+   * Names of the other files that belong to the acquisition file {@code fileName}, in the order they hold its data
+   * (empty for single-file formats): a Ripple {@code .rpl} header's {@code .raw} data file, either case, as
+   * {@link RippleReader} looks for it. Lets a caller that copies or checksums an acquisition take all of it.
+   */
+  public static List<String> companionNames(String fileName) {
+    if (!"ripple".equals(formatOf(Path.of(fileName)))) {
+      return List.of();
+    }
+    String base = RippleReader.baseName(Path.of(fileName));
+    return List.of(base + ".raw", base + ".RAW");
+  }
+
   /** The acquisition id a file gets by default: its name without the last extension. */
   public static String acquisitionId(Path file) {
     return RippleReader.baseName(file);

@@ -7,13 +7,29 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /** SHA-256 of source files: the acquisitions table records it so a changed file is recognised as new data. */
 public final class Checksums {
   private Checksums() {}
 
+  /** Something that can be opened for reading (a local file, a file on a Hadoop file system, ...). */
+  @FunctionalInterface
+  public interface Source {
+    InputStream open() throws IOException;
+  }
+
   /** Hex SHA-256 of the whole file, streamed. */
   public static String sha256(Path file) throws IOException {
+    return sha256(List.of(() -> Files.newInputStream(file)));
+  }
+
+  /**
+   * Hex SHA-256 of the concatenated content of {@code parts}, streamed in order: one checksum for an acquisition
+   * stored as several files (a Ripple {@code .rpl} header and its {@code .raw} data), so a change to any of them
+   * is seen.
+   */
+  public static String sha256(List<? extends Source> parts) throws IOException {
     MessageDigest d;
     try {
       d = MessageDigest.getInstance("SHA-256");
@@ -21,9 +37,11 @@ public final class Checksums {
       throw new IllegalStateException(e);
     }
     byte[] buf = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        d.update(buf, 0, n);
+    for (Source part : parts) {
+      try (InputStream in = part.open()) {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          d.update(buf, 0, n);
+        }
       }
     }
     return HexFormat.of().formatHex(d.digest());

@@ -69,6 +69,17 @@ public final class MlPersistence {
 
   /** Reads the metadata JSON of a saved stage, checking that it was saved by {@code expectedClass}. */
   public static JsonNode readMetadata(SparkSession spark, String dir, Class<?> expectedClass) {
+    JsonNode root = readMetadata(spark, dir);
+    String cls = root.path("class").asText("");
+    if (!cls.equals(expectedClass.getName())) {
+      throw new BadInputException(dir, "holds a " + (cls.isEmpty() ? "stage of unknown class" : cls)
+          + ", not a " + expectedClass.getSimpleName());
+    }
+    return root;
+  }
+
+  /** Reads the metadata JSON of a saved stage, whatever its class (its {@code class} field says). */
+  public static JsonNode readMetadata(SparkSession spark, String dir) {
     Path file = new Path(dir, "metadata/part-00000");
     try {
       FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -78,11 +89,6 @@ public final class MlPersistence {
       JsonNode root;
       try (InputStream in = fs.open(file)) {
         root = JSON.readTree(in);
-      }
-      String cls = root.path("class").asText("");
-      if (!cls.equals(expectedClass.getName())) {
-        throw new BadInputException(dir, "holds a " + (cls.isEmpty() ? "stage of unknown class" : cls)
-            + ", not a " + expectedClass.getSimpleName());
       }
       return root;
     } catch (IOException e) {

@@ -1,0 +1,79 @@
+package org.eelsunmix.spark.ml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.Endmembers;
+
+/**
+ * A fitted unmixing model as a batch job applies it to new acquisitions ("fit once, apply to the archive"): its
+ * endmembers (which fix the energy axis a spectrum must have) and a transform appending {@code abundances} and
+ * {@code rmse} to pixel rows. {@link #load} finds the saved model (an {@code unmix} output folder or its
+ * {@code model/}) and picks the adapter by the class recorded in its metadata: today {@link VcaFclsModel}; an
+ * autoencoder model plugs in by adding its class there.
+ */
+public interface SavedUnmixingModel {
+  /** Where the model was loaded from and its uid, for messages and the ledger (e.g. {@code vca-fcls uid at dir}). */
+  String description();
+
+  /** The uid of the saved stage: a reprocessing output folder holds results of one model only. */
+  String uid();
+
+  /** The endmember spectra, on the energy axis spectra must have. */
+  Endmembers endmembers();
+
+  /** {@code pixels} (a pixel table with its {@code spectrum} column) with {@code abundances} and {@code rmse} added. */
+  Dataset<Row> transform(Dataset<Row> pixels);
+
+  /**
+   * Loads the model saved at {@code dir}, or at {@code dir/model} when {@code dir} is an {@code unmix} output folder.
+   * An error names the folder when neither holds a model, or when the class is one this version cannot apply.
+   */
+  static SavedUnmixingModel load(SparkSession spark, String dir) {
+    String modelDir = dir;
+    try {
+      Path nested = new Path(dir, "model/metadata");
+      FileSystem fs = nested.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(new Path(dir, "metadata")) && fs.exists(nested)) {
+        modelDir = new Path(dir, "model").toString();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + dir + ": " + e.getMessage(), e);
+    }
+    JsonNode meta = MlPersistence.readMetadata(spark, modelDir);
+    String cls = meta.path("class").asText("");
+    if (cls.equals(VcaFclsModel.class.getName())) {
+      VcaFclsModel m = VcaFclsModel.load(modelDir);
+      String where = modelDir;
+      return new SavedUnmixingModel() {
+        @Override
+        public String description() {
+          return "vca-fcls model " + m.uid() + " at " + where;
+        }
+
+        @Override
+        public String uid() {
+          return m.uid();
+        }
+
+        @Override
+        public Endmembers endmembers() {
+          return m.endmembers();
+        }
+
+        @Override
+        public Dataset<Row> transform(Dataset<Row> pixels) {
+          return m.transform(pixels);
+        }
+      };
+    }
+    throw new BadInputException(dir, "holds a " + (cls.isEmpty() ? "stage of unknown class" : cls)
+        + "; reprocessing applies vca-fcls models (saved by unmix --out DIR, under DIR/model)");
+  }
+}

@@ -1,0 +1,53 @@
+package org.eelsunmix.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.List;
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.EnergyAxis;
+import org.junit.jupiter.api.Test;
+
+/** Profiles against hand-computed means; the summary round trip; the page escapes what it shows. */
+class ProfilesAndReportTest {
+  @Test
+  void profilesAreColumnAndRowMeans() {
+    // 2 rows x 3 cols, R = 2; endmember 0 abundances: row 0 = 0, 0.5, 1; row 1 = 1, 1, 0.
+    double[] v = {0, 1, 0.5, 0.5, 1, 0, 1, 0, 1, 0, 0, 1};
+    String csv = AbundanceProfiles.csv(new Abundances(2, 3, 2, v), List.of("Co", "Ru pure"), 2.0, "nm");
+    List<String> lines = csv.lines().toList();
+    assertEquals("direction,index,position,units,Co,Ru_pure", lines.get(0));
+    assertEquals(List.of("x,0,0.00000,nm,0.500000,0.500000", "x,1,2.00000,nm,0.750000,0.250000",
+        "x,2,4.00000,nm,0.500000,0.500000", "y,0,0.00000,nm,0.500000,0.500000",
+        "y,1,2.00000,nm,0.666667,0.333333"), lines.subList(1, 6));
+    String noScale = AbundanceProfiles.csv(new Abundances(1, 2, 1, new double[] {1, 1}), List.of("a"), Double.NaN,
+        "");
+    assertEquals("x,0,,,1.00000", noScale.lines().toList().get(1));
+  }
+
+  @Test
+  void summaryRoundTripsAndThePageEscapesText() throws Exception {
+    AcquisitionSummary s = new AcquisitionSummary("day2_si<1>", "file:/a/b c.dm4", "dm4", "ab12", 4, 5,
+        EnergyAxis.ofEv(300, 0.5, 2048), 1.99, "nm", List.of("Co", "Ru"), new double[] {0.25, 0.75}, 12.5, 30.25,
+        "vca-fcls model m1 at /models/x", Instant.parse("2026-11-25T01:02:03Z"));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    s.store(bytes);
+    AcquisitionSummary back = AcquisitionSummary.load(new ByteArrayInputStream(bytes.toByteArray()));
+    assertEquals(s.id(), back.id());
+    assertEquals(s.axis(), back.axis());
+    assertEquals(s.endmembers(), back.endmembers());
+    assertEquals(0.75, back.meanAbundances()[1]);
+    assertEquals(30.25, back.rmseMax());
+    assertEquals(s.processedAt(), back.processedAt());
+
+    String html = ReprocessReport.html("m1", "endmembers.png", List.of(back),
+        List.of(new ReprocessReport.Skipped("x.dm4", "energy axis <2048> differs", Instant.EPOCH)), Instant.EPOCH);
+    assertTrue(html.contains("day2_si&lt;1&gt;") && !html.contains("si<1>"), html);
+    assertTrue(html.contains("energy axis &lt;2048&gt; differs"), html);
+    assertTrue(html.contains("4 × 5 × 2048"), html);
+    assertTrue(html.contains("1 acquisition(s) processed, 1 file(s) skipped"), html);
+  }
+}
