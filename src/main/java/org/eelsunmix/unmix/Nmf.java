@@ -24,7 +24,7 @@ import org.eelsunmix.core.SpectrumImage;
  *
  * <p>This is the in-memory fit: the iteration loop ({@link NmfFit}) over the pixels of one image. The distributed
  * fit runs the same loop over partitions: the abundance step and the statistics inside them
- * ({@link #updateBlock}), the endmember step, the objective and the stopping rule on the driver. The
+ * ({@link NmfPixelBlock}), the endmember step, the objective and the stopping rule on the driver. The
  * arithmetic is in double precision whatever the stored counts (scikit-learn works in float32 for float32 data).
  *
  * <h2>Sum to one</h2>
@@ -172,22 +172,22 @@ public final class Nmf {
         fit.converged(), fit.init(), fit.objectiveHistory());
   }
 
-  /** The passes of {@link NmfFit} as loops over one image held in memory, W an N × R array beside it. */
+  /** The passes of {@link NmfFit} over one image held in memory as one block, W an N × R array beside it. */
   private static final class ImagePixels implements NmfPixelPasses {
-    private final SpectrumImage image;
-    private final float[] data;
-    private final int n;
+    private final NmfPixelBlock block;
     private final int b;
     private final int r;
     final double[] w;
 
     ImagePixels(SpectrumImage image, int components) {
-      this.image = image;
-      this.data = image.data();
-      this.n = image.pixels();
+      long[] keys = new long[image.pixels()];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = NmfInitialisation.drawKey(image.id(), i / image.width(), i % image.width());
+      }
+      this.block = new NmfPixelBlock(image.data(), keys, image.channels());
       this.b = image.channels();
       this.r = components;
-      this.w = new double[n * components];
+      this.w = new double[keys.length * components];
     }
 
     @Override
@@ -197,74 +197,38 @@ public final class Nmf {
 
     @Override
     public long pixels() {
-      return n;
+      return block.count();
     }
 
     @Override
     public double meanCount() {
-      double total = 0;
-      for (float v : data) {
-        total += v;
-      }
-      return total / ((double) n * b);
+      return block.total() / ((double) block.count() * b);
     }
 
     @Override
     public SpectralMoments moments() {
-      SpectralMoments moments = new SpectralMoments(b);
-      for (int i = 0; i < n; i++) {
-        moments.add(data, i * b);
-      }
-      return moments;
+      return block.addMoments(new SpectralMoments(b));
     }
 
     @Override
     public double[] partNorms(NmfInitialisation start) {
-      double[] parts = new double[start.partNormsLength()];
-      for (int i = 0; i < n; i++) {
-        start.addPartNorms(data, i * b, parts);
-      }
-      return parts;
+      return block.addPartNorms(start, new double[start.partNormsLength()]);
     }
 
     @Override
     public NmfStatistics start(NmfInitialisation start) {
-      NmfStatistics stats = new NmfStatistics(r, b);
-      int width = image.width();
-      for (int i = 0; i < n; i++) {
-        start.abundances(data, i * b, NmfInitialisation.drawKey(image.id(), i / width, i % width), w, i * r);
-        stats.add(data, i * b, w, i * r);
-      }
-      return stats;
+      return block.start(start, w, new NmfStatistics(r, b));
     }
 
     @Override
     public NmfStatistics update(NmfAbundanceUpdate step) {
-      return updateBlock(step, data, w, n, new NmfStatistics(r, b));
+      return block.update(step, w, new NmfStatistics(r, b));
     }
 
     @Override
     public double residualSquared(double[] endmembers) {
-      return Nmf.residualSquared(data, n, b, w, endmembers, r);
+      return block.residualSquared(w, endmembers);
     }
-  }
-
-  /**
-   * One abundance step over a block of {@code n} pixels (spectra {@code y}, N × B; abundances {@code w}, N × R,
-   * updated in place), adding the new W to {@code stats}; returns {@code stats}. The per-pixel part of an NMF
-   * iteration, for an image or a partition.
-   */
-  public static NmfStatistics updateBlock(NmfAbundanceUpdate step, float[] y, double[] w, int n,
-      NmfStatistics stats) {
-    final int b = step.channels();
-    final int r = step.components();
-    double[] work = new double[step.workLength()];
-    double violation = 0;
-    for (int i = 0; i < n; i++) {
-      violation += step.update(y, i * b, w, i * r, work);
-      stats.add(y, i * b, w, i * r);
-    }
-    return stats.addViolation(violation);
   }
 
   /** NMF needs counts ≥ 0; the first negative one is named by pixel and channel. */

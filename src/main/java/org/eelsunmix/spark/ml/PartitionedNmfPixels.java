@@ -6,12 +6,11 @@ import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
-import org.eelsunmix.unmix.Nmf;
 import org.eelsunmix.unmix.NmfAbundanceUpdate;
 import org.eelsunmix.unmix.NmfInitialisation;
+import org.eelsunmix.unmix.NmfPixelBlock;
 import org.eelsunmix.unmix.NmfPixelPasses;
 import org.eelsunmix.unmix.NmfStatistics;
 import org.eelsunmix.unmix.SpectralMoments;
@@ -22,8 +21,8 @@ import org.eelsunmix.unmix.SpectralMoments;
  * 2): the B × B moments, 2R part norms, or the {@link NmfStatistics} (R × R + R × B). Nothing per pixel reaches the
  * driver.
  *
- * <p>Each partition's spectra are read once from the binary rows into one block (N_p × B floats, checked: channel
- * count, finite, non-negative) and kept for the whole fit, so the 200-odd passes do not decode rows again. The
+ * <p>Each partition's spectra are read once from the binary rows into one {@link NmfPixelBlock} (N_p × B floats,
+ * checked: channel count, finite, non-negative) and kept for the whole fit, so the 200-odd passes do not decode rows again. The
  * abundances W live in a second RDD of blocks (N_p × R doubles, aligned with the spectra block of the same
  * partition), rebuilt by every pass. Both are local checkpoints (kept on the executors, memory then disk): the
  * lineage stays one step long whatever the number of iterations, a block is never recomputed in another row
@@ -34,13 +33,10 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   private static final int DEPTH = 2;
   private final int channels;
   private final int components;
-  private final JavaRDD<SpectraBlock> spectra;
+  private final JavaRDD<NmfPixelBlock> spectra;
   private long pixels = -1;
   /** The current W, one block per partition; null before {@link #start}. */
   private JavaRDD<AbundanceBlock> abundances;
-
-  /** One partition's spectra (row-major N_p × B) and their random-draw keys, in the partition's row order. */
-  record SpectraBlock(int count, float[] spectra, long[] keys) implements Serializable {}
 
   /** One partition's abundances (row-major N_p × R) and the statistics of the pass that made them. */
   record AbundanceBlock(double[] w, NmfStatistics statistics) implements Serializable {}
@@ -54,7 +50,7 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
     this.channels = reader.channels();
     this.components = components;
     int b = channels;
-    JavaRDD<SpectraBlock> blocks = rows.mapPartitions((Iterator<InternalRow> it) -> {
+    JavaRDD<NmfPixelBlock> blocks = rows.mapPartitions((Iterator<InternalRow> it) -> {
       float[] y = new float[b];
       float[] data = new float[64 * b];
       long[] keys = new long[64];
@@ -71,7 +67,7 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
         keys[n] = NmfInitialisation.drawKey(key.acquisition(), key.y(), key.x());
         n++;
       }
-      return Collections.singletonList(new SpectraBlock(n, Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n)))
+      return Collections.singletonList(new NmfPixelBlock(Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n), b))
           .iterator();
     });
     blocks.rdd().localCheckpoint();
@@ -93,41 +89,24 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
 
   @Override
   public double meanCount() {
-    double total = spectra.map(s -> {
-      double t = 0;
-      for (float v : s.spectra()) {
-        t += v;
-      }
-      return t;
-    }).fold(0.0, Double::sum);
-    return total / ((double) pixels() * channels);
+    return spectra.map(NmfPixelBlock::total).fold(0.0, Double::sum) / ((double) pixels() * channels);
   }
 
   @Override
   public SpectralMoments moments() {
-    int b = channels;
-    return spectra.treeAggregate(new SpectralMoments(b), (m, s) -> {
-      for (int i = 0; i < s.count(); i++) {
-        m.add(s.spectra(), i * b);
-      }
-      return m;
-    }, SpectralMoments::merge, DEPTH);
+    return spectra.treeAggregate(new SpectralMoments(channels), (m, s) -> s.addMoments(m), SpectralMoments::merge,
+        DEPTH);
   }
 
   @Override
   public double[] partNorms(NmfInitialisation start) {
-    int b = channels;
-    return spectra.treeAggregate(new double[start.partNormsLength()], (sums, s) -> {
-      for (int i = 0; i < s.count(); i++) {
-        start.addPartNorms(s.spectra(), i * b, sums);
-      }
-      return sums;
-    }, (x, y) -> {
-      for (int k = 0; k < x.length; k++) {
-        x[k] += y[k];
-      }
-      return x;
-    }, DEPTH);
+    return spectra.treeAggregate(new double[start.partNormsLength()], (sums, s) -> s.addPartNorms(start, sums),
+        (x, y) -> {
+          for (int k = 0; k < x.length; k++) {
+            x[k] += y[k];
+          }
+          return x;
+        }, DEPTH);
   }
 
   @Override
@@ -136,12 +115,7 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
     int r = components;
     return replaceAbundances(spectra.map(s -> {
       double[] w = new double[s.count() * r];
-      NmfStatistics stats = new NmfStatistics(r, b);
-      for (int i = 0; i < s.count(); i++) {
-        start.abundances(s.spectra(), i * b, s.keys()[i], w, i * r);
-        stats.add(s.spectra(), i * b, w, i * r);
-      }
-      return new AbundanceBlock(w, stats);
+      return new AbundanceBlock(w, s.start(start, w, new NmfStatistics(r, b)));
     }));
   }
 
@@ -150,22 +124,17 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
     int b = channels;
     int r = components;
     return replaceAbundances(spectra.zipPartitions(requireStarted(), (ss, ws) -> {
-      SpectraBlock s = ss.next();
+      NmfPixelBlock s = ss.next();
       double[] w = ws.next().w().clone(); // the previous block stays as it was (it may be read again)
-      NmfStatistics stats = Nmf.updateBlock(step, s.spectra(), w, s.count(), new NmfStatistics(r, b));
-      return Collections.singletonList(new AbundanceBlock(w, stats)).iterator();
+      return Collections.singletonList(new AbundanceBlock(w, s.update(step, w, new NmfStatistics(r, b))))
+          .iterator();
     }));
   }
 
   @Override
   public double residualSquared(double[] endmembers) {
-    int b = channels;
-    int r = components;
-    return spectra.zipPartitions(requireStarted(), (ss, ws) -> {
-      SpectraBlock s = ss.next();
-      double sum = Nmf.residualSquared(s.spectra(), s.count(), b, ws.next().w(), endmembers, r);
-      return Collections.singletonList(sum).iterator();
-    }).fold(0.0, Double::sum);
+    return spectra.zipPartitions(requireStarted(), (ss, ws) -> Collections.singletonList(
+        ss.next().residualSquared(ws.next().w(), endmembers)).iterator()).fold(0.0, Double::sum);
   }
 
   /** Makes {@code next} the current W (a local checkpoint), returns its summed statistics, drops the old W. */
