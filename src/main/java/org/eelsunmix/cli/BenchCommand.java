@@ -7,6 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.eelsunmix.bench.FclsThroughput;
 import org.eelsunmix.bench.NmfIterationTiming;
 import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.bench.IngestThroughput;
 import org.eelsunmix.spark.ml.VcaFcls;
 import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.synth.SyntheticCube;
@@ -43,8 +44,21 @@ final class BenchCommand extends SparkCommand {
   @Option(names = "--nmf-iterations", defaultValue = "10", description = "NMF iterations timed per size (default 10)")
   int nmfIterations;
 
+  @Option(names = "--ingest", description = "instead: read throughput of the format readers and of "
+      + "format(\"eels\") on a SIZE x SIZE x 1024 float32 file of each format (use --master local[1] for per core)")
+  boolean ingest;
+
+  @Option(names = "--ingest-size", defaultValue = "256", description = "pixels per side for --ingest (default 256)")
+  int ingestSize;
+
+  @Option(names = "--ingest-dir", description = "folder for the --ingest files (default: a temporary folder)")
+  java.nio.file.Path ingestDir;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (ingest) {
+      return benchIngest();
+    }
     System.out.printf("%-28s %s%n", "benchmark (one core)", "result");
     for (int[] s : new int[][] {{200, 3}, {903, 4}}) {
       double rate = FclsThroughput.pixelsPerSecond(s[0], s[1], 20_000, 42L, seconds);
@@ -93,6 +107,28 @@ final class BenchCommand extends SparkCommand {
         "NMF iteration time ratio", f[1].secondsPerIteration() / f[0].secondsPerIteration(),
         (double) f[1].pixels() / f[0].pixels(), (f[1].secondsPerIteration() - f[0].secondsPerIteration())
             / (f[1].pixels() - f[0].pixels()) * 1e6);
+  }
+
+  /** Reader MB/s on this thread, then format("eels") MB/s over the session's cores (noop sink). */
+  private int benchIngest() throws java.io.IOException {
+    java.nio.file.Path dir = ingestDir != null ? ingestDir : java.nio.file.Files.createTempDirectory("eels-bench");
+    System.out.printf("%-28s %s%n", "read " + ingestSize + "x" + ingestSize + "x1024 f32", "MB/s");
+    for (IngestThroughput.Result r : IngestThroughput.run(dir, ingestSize, 1024, 16, 5)) {
+      System.out.printf("%-28s %.0f (one core, tiles of 16 rows)%n", "reader " + r.format(),
+          r.megabytesPerSecond());
+      SparkSession spark = spark();
+      int cores = spark.sparkContext().defaultParallelism();
+      describe("bench: format(eels) " + r.format());
+      double best = 0;
+      for (int i = 0; i < 3; i++) {
+        long t0 = System.nanoTime();
+        spark.read().format("eels").load(r.file().toString()).write().format("noop").mode("overwrite").save();
+        best = Math.max(best, 4.0 * ingestSize * ingestSize * 1024 / ((System.nanoTime() - t0) * 1e-9) / 1e6);
+      }
+      System.out.printf("%-28s %.0f (%d cores, %.0f per core; best of 3, includes the survey job)%n",
+          "format(eels) " + r.format(), best, cores, best / cores);
+    }
+    return 0;
   }
 
   private void benchSpark() {

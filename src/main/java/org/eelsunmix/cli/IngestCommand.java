@@ -4,33 +4,37 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.Metadata;
 import org.eelsunmix.core.BadInputException;
-import org.eelsunmix.io.AcquisitionFiles;
-import org.eelsunmix.io.Checksums;
-import org.eelsunmix.io.SpectralFile;
+import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.io.AcquisitionHeader;
 import org.eelsunmix.spark.Acquisition;
-import org.eelsunmix.spark.ImageRows;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
+import org.eelsunmix.spark.source.EelsDataSource;
+import org.eelsunmix.spark.source.FileSurvey;
+import org.eelsunmix.spark.source.SourceOptions;
+import org.eelsunmix.spark.source.SurveyedFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ingest}: real acquisition files (DM3/DM4, HyperSpy .hspy, Ripple .rpl/.raw; folders are searched) into a
- * series store. Every file is read and checked first. {@code --stringency strict} (default) fails the run before
- * anything is written if any file is bad; {@code lenient} skips bad files, lists them with the reason on the
- * console and in {@code <store>/_rejected.csv}, and ingests the rest. Pixel rows are produced by one Spark task per
- * file. Counts are stored as read (dark-subtracted data may hold negative values; unmixing refuses them later).
+ * {@code ingest}: real acquisition files (DM3/DM4, HyperSpy .hspy, Ripple .rpl/.raw, a named .npy cube; folders
+ * are searched) into a series store. Every file is first opened, checked whole (header, sizes against the file's
+ * length, every value finite) and checksummed on the executors ({@link FileSurvey}); only that small per-file
+ * record comes back to the driver and becomes the acquisitions row (with the acquisition time when the file gives
+ * one). {@code --stringency strict} (default) fails the run before anything is written if any file is bad;
+ * {@code lenient} skips bad files, lists them with the reason on the console and in {@code <store>/_rejected.csv},
+ * and ingests the rest. Pixel rows come from {@code format("eels")}, read on the executors in tiles. Counts are
+ * stored as read (dark-subtracted data may hold negative values; unmixing refuses them later).
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
     description = "Ingest DM3/DM4, .hspy and Ripple files (or folders of them) into a series store.")
@@ -55,40 +59,36 @@ final class IngestCommand extends SparkCommand {
       case "lenient" -> true;
       default -> throw new BadInputException("--stringency", "must be strict or lenient, got '" + stringency + "'");
     };
-    List<Path> files = AcquisitionFiles.expand(inputs);
+    SparkSession spark = spark();
+    List<String> files = FileSurvey.expand(inputs.stream().map(Path::toString).toList(),
+        spark.sparkContext().hadoopConfiguration());
     if (files.isEmpty()) {
       throw new BadInputException("--input", "no .dm3, .dm4, .hspy or .rpl files found in " + inputs);
     }
+    // Every file is opened, checked whole (header, sizes, every value) and summed on the executors first.
+    SourceOptions options = new SourceOptions(files, lenient, "name", 0, SourceOptions.DEFAULT_PARTITION_BYTES);
+    describe("ingest: checking " + files.size() + " file(s)");
     List<Acquisition> accepted = new ArrayList<>();
-    List<String[]> tasks = new ArrayList<>();
+    List<SurveyedFile> good = new ArrayList<>();
     List<Rejected> rejected = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    for (Path file : files) {
-      try {
-        SpectralFile f = AcquisitionFiles.read(file);
-        String id = f.image().id();
-        if (!ids.add(id)) {
-          throw new BadInputException(file.toString(), "another input already gives the acquisition id '" + id
-              + "' (file names must be unique)");
-        }
-        var image = f.image();
-        accepted.add(new Acquisition(id, file.toAbsolutePath().toString(), Checksums.sha256(file), image.width(),
-            image.height(), image.axis(), null, f.format()));
-        tasks.add(new String[] {file.toAbsolutePath().toString(), id});
-      } catch (BadInputException | java.io.UncheckedIOException | IllegalArgumentException e) {
+    for (SurveyedFile f : FileSurvey.survey(spark, files, options, true, true)) {
+      if (!f.ok()) {
         if (!lenient) {
-          throw e instanceof BadInputException b ? b : new BadInputException(file.toString(), e.getMessage(), e);
+          throw f.toException();
         }
-        rejected.add(new Rejected(file.toString(), e.getMessage()));
+        rejected.add(new Rejected(f.path(), f.reason()));
+        continue;
       }
+      AcquisitionHeader h = f.header();
+      String source = new org.apache.hadoop.fs.Path(f.path()).toUri().getScheme() == null
+          ? Path.of(f.path()).toAbsolutePath().toString() : f.path();
+      accepted.add(new Acquisition(f.id(), source, f.checksum(), h.width(), h.height(), h.axis(),
+          f.acquisitionTime() == null ? null : Timestamp.valueOf(f.acquisitionTime()), h.format()));
+      good.add(f);
     }
-    SparkSession spark = spark();
     if (!accepted.isEmpty()) {
-      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      JavaRDD<Row> pixels = jsc.parallelize(tasks, tasks.size()).flatMap(
-          t -> ImageRows.pixels(AcquisitionFiles.read(Path.of(t[0])).image().withId(t[1])));
-      describe("ingest: " + tasks.size() + " file(s)");
-      new SeriesStore(spark, store).write(spark.createDataFrame(pixels, PixelSchema.PIXELS),
+      describe("ingest: " + good.size() + " file(s)");
+      new SeriesStore(spark, store).write(pixels(spark, good),
           spark.createDataFrame(accepted.stream().map(Acquisition::toRow).toList(), PixelSchema.ACQUISITIONS),
           null, null);
     }
@@ -103,6 +103,34 @@ final class IngestCommand extends SparkCommand {
     System.out.printf("%d ingested, %d skipped%s%n", accepted.size(), rejected.size(),
         rejected.isEmpty() ? "" : " (listed in " + store + "/_rejected.csv)");
     return 0;
+  }
+
+  /**
+   * The pixel rows of the accepted files through {@code format("eels")}: one load per energy axis (a load shares
+   * one axis), the axis metadata dropped (the acquisitions table carries each file's axis).
+   */
+  private static Dataset<Row> pixels(SparkSession spark, List<SurveyedFile> files) {
+    List<List<String>> groups = new ArrayList<>();
+    List<EnergyAxis> axes = new ArrayList<>();
+    for (SurveyedFile f : files) {
+      int g = 0;
+      while (g < axes.size() && !axes.get(g).sameAs(f.header().axis(), 1e-9)) {
+        g++;
+      }
+      if (g == axes.size()) {
+        axes.add(f.header().axis());
+        groups.add(new ArrayList<>());
+      }
+      groups.get(g).add(f.path());
+    }
+    Dataset<Row> all = null;
+    for (List<String> paths : groups) {
+      Dataset<Row> df = spark.read().format(EelsDataSource.NAME).load(paths.toArray(new String[0]));
+      df = df.select(df.col(PixelSchema.ACQUISITION_ID), df.col(PixelSchema.X), df.col(PixelSchema.Y),
+          df.col(PixelSchema.SPECTRUM).as(PixelSchema.SPECTRUM, Metadata.empty()));
+      all = all == null ? df : all.unionAll(df);
+    }
+    return all;
   }
 
   /** {@code <store>/_rejected.csv}: path and reason of every skipped file of this run (removed when none). */

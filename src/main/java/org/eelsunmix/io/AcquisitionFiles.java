@@ -11,9 +11,11 @@ import java.util.stream.Stream;
 import org.eelsunmix.core.BadInputException;
 
 /**
- * Recognises acquisition files by their name and reads them with the matching reader: Gatan {@code .dm3}/{@code
+ * Recognises acquisition files by their name and opens them with the matching reader: Gatan {@code .dm3}/{@code
  * .dm4} ({@link DmReader}), HyperSpy {@code .hspy}/{@code .hdf5} ({@link HspyReader}), Ripple {@code .rpl} with its
- * {@code .raw} ({@link RippleReader}). NumPy acquisitions are folders, read by {@link NpyAcquisition}.
+ * {@code .raw} ({@link RippleReader}) and, when named explicitly, a NumPy {@code .npy} cube ({@link NpySource}).
+ * Folder searches skip {@code .npy} files: NumPy acquisitions are folders of several arrays, read by
+ * {@link NpyAcquisition}.
  */
 public final class AcquisitionFiles {
   private AcquisitionFiles() {}
@@ -33,24 +35,46 @@ public final class AcquisitionFiles {
     if (name.endsWith(".rpl")) {
       return "ripple";
     }
+    if (name.endsWith(".npy")) {
+      return "npy";
+    }
     return null;
   }
 
-  /** Reads one acquisition file; bad content is a {@link BadInputException} naming the file. */
-  public static SpectralFile read(Path file) {
+  /** The acquisition id a file gets by default: its name without the last extension. */
+  public static String acquisitionId(Path file) {
+    return RippleReader.baseName(file);
+  }
+
+  /**
+   * Opens one acquisition file for reading pixels in ranges; its header is read and checked here. Bad content is a
+   * {@link BadInputException} naming the file.
+   */
+  public static SpectrumSource open(Path file) {
     String format = formatOf(file);
     if (format == null) {
-      throw new BadInputException(file.toString(), "is not a file type eels-unmix reads (.dm3, .dm4, .hspy, .rpl)");
+      throw new BadInputException(file.toString(), "is not a file type eels-unmix reads (.dm3, .dm4, .hspy, .rpl, "
+          + ".npy)");
     }
     if (!Files.isRegularFile(file)) {
       throw new BadInputException(file.toString(), "no such file");
     }
     try {
       return switch (format) {
-        case "dm3", "dm4" -> DmReader.read(file);
-        case "hspy" -> HspyReader.read(file);
-        default -> RippleReader.read(file);
+        case "dm3", "dm4" -> DmReader.open(file);
+        case "hspy" -> HspyReader.open(file);
+        case "npy" -> NpySource.open(file);
+        default -> RippleReader.open(file);
       };
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads one acquisition file whole, with its default id; bad content is a {@link BadInputException}. */
+  public static SpectralFile read(Path file) {
+    try (SpectrumSource s = open(file)) {
+      return s.readAll(acquisitionId(file));
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": " + e.getMessage(), e);
     }
@@ -66,7 +90,7 @@ public final class AcquisitionFiles {
     for (Path p : inputs) {
       if (Files.isDirectory(p)) {
         try (Stream<Path> s = Files.walk(p)) {
-          s.filter(Files::isRegularFile).filter(f -> formatOf(f) != null).sorted().forEach(out::add);
+          s.filter(Files::isRegularFile).filter(f -> formatOf(f) != null && !"npy".equals(formatOf(f))).sorted().forEach(out::add);
         } catch (IOException e) {
           throw new UncheckedIOException("listing " + p + ": " + e.getMessage(), e);
         }

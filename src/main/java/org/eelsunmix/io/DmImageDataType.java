@@ -65,6 +65,11 @@ public enum DmImageDataType {
         || this == PACKED_COMPLEX128;
   }
 
+  /** The number type of a real pixel type ({@link #isReal()}), null for complex, colour and binary images. */
+  public NumericType numeric() {
+    return isReal() ? NumericType.ofName(numpyName) : null;
+  }
+
   /** True for the real number types that a reader converts to float. */
   public boolean isReal() {
     return !isComplex() && this != RGB && this != RGBA && this != BINARY;

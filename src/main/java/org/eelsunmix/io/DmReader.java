@@ -2,8 +2,6 @@ package org.eelsunmix.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,12 +10,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
-import org.eelsunmix.core.SpectrumImage;
 
 /**
  * Reads an EELS spectrum, line scan or spectrum image from a Gatan DigitalMicrograph DM3 or DM4 file.
@@ -33,34 +29,67 @@ import org.eelsunmix.core.SpectrumImage;
  * {@code ImageTags/Meta Data} ({@code Format} "Spectrum" or "Spectrum image", or {@code Signal} "EELS") or carry an
  * Orsay {@code spim} group. Other stacks are refused: an image stack is not a spectrum image. The energy axis is the
  * one calibrated in eV (else, as HyperSpy does, the slowest axis of a 3-D and the fastest of a 2-D image).
- * DigitalMicrograph stores a spectrum image band-sequential (energy slowest); it is transposed here, a block of
- * energy planes at a time, into pixel-major rows ({@link SpectrumImage}: y, x, channel fastest).
+ * DigitalMicrograph stores a spectrum image band-sequential (energy slowest); {@link #open} gives any range of
+ * pixels, transposed a block of energy planes at a time into pixel-major order (y, x, channel fastest), without
+ * holding the image.
  *
  * <p>Shapes follow HyperSpy/NumPy C order: {@code (E)} for a spectrum, {@code (N, E)} for a line scan (read as one
  * row of N pixels), {@code (Y, X, E)} for a map.
  */
 public final class DmReader {
-  private static final int BLOCK_BYTES = 1 << 20;
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private DmReader() {}
 
   /**
-   * Reads {@code file}.
+   * Reads {@code file} whole.
    *
    * @throws BadInputException if the file is missing, not a DM3/DM4 file, corrupt or truncated, or holds data that
    *     are not real-valued spectra (complex data, colour images, image stacks)
    * @throws UncheckedIOException on an I/O failure of the file system
    */
   public static SpectralFile read(Path file) {
+    try (SpectrumSource s = open(file)) {
+      return s.readAll(file.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens {@code file} for reading pixels in ranges: the tag tree is parsed and the data image found and checked
+   * (type, shape, that its bytes lie inside the file) here.
+   *
+   * @throws BadInputException as {@link #read}
+   * @throws UncheckedIOException on an I/O failure of the file system
+   */
+  public static SpectrumSource open(Path file) {
     String source = file.toString();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      DmTagParser.Tree tree = DmTagParser.parse(ch, source);
-      return new DmReader.Image(source, file, tree, ch).read();
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       throw new BadInputException(source, "no such file");
     } catch (IOException e) {
       throw new UncheckedIOException(source + ": cannot read: " + e.getMessage(), e);
+    }
+    try {
+      DmTagParser.Tree tree = DmTagParser.parse(ch, source);
+      return new DmReader.Image(source, tree, ch).open();
+    } catch (IOException e) {
+      closeQuietly(ch);
+      throw new UncheckedIOException(source + ": cannot read: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(ch);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // the read already failed; that failure is the one to report
     }
   }
 
@@ -74,13 +103,11 @@ public final class DmReader {
   /** The reading of one file: picks the data image, checks it and converts it. */
   private static final class Image {
     private final String source;
-    private final Path file;
     private final DmTagParser.Tree tree;
     private final FileChannel channel;
 
-    Image(String source, Path file, DmTagParser.Tree tree, FileChannel channel) {
+    Image(String source, DmTagParser.Tree tree, FileChannel channel) {
       this.source = source;
-      this.file = file;
       this.tree = tree;
       this.channel = channel;
     }
@@ -89,7 +116,7 @@ public final class DmReader {
       return new BadInputException(source, problem);
     }
 
-    SpectralFile read() throws IOException {
+    SpectrumSource open() {
       int index = dataImageIndex();
       String at = "ImageList/[" + index + "]";
       DmTag image = tree.root().find("ImageList", "[" + index + "]");
@@ -112,12 +139,13 @@ public final class DmReader {
         throw bad("holds " + (type == DmImageDataType.BINARY ? "a binary mask" : "an RGB colour image") + " ("
             + dims + "), not spectra");
       }
+      NumericType numeric = type.numeric();
       long elements = 1;
       for (Axis a : axes) {
-        // Each size is below 2^31, so checking after every product keeps the running product from overflowing.
+        // The tag parser bounds the Data tag by the file length; this bound keeps the product from overflowing.
         elements *= a.size;
-        if (elements > MAX_ARRAY) {
-          throw bad("the image (" + dims + ") has more values than can be held in memory at once");
+        if (elements > Long.MAX_VALUE >> 4) {
+          throw bad("the image (" + dims + ") has more values than any file holds");
         }
       }
       if (data.kind() != DmTag.Kind.ARRAY || data.byteLength() != elements * type.size()) {
@@ -154,26 +182,35 @@ public final class DmReader {
         throw bad("invalid energy calibration in " + at + " (origin " + energy.origin + ", scale " + energy.scale
             + "): " + e.getMessage());
       }
-      float[] values = new float[(int) elements];
-      ByteOrder order = tree.dataOrder();
-      if (energyDim == 0) {
-        // Energy fastest: the file is already pixel-major.
-        new BlockReader(channel, data.offset(), type, order, source, values.length).readInto(values);
-      } else {
-        new BlockReader(channel, data.offset(), type, order, source, values.length).transposeInto(values,
-            (int) (elements / channels), channels);
-      }
-      String id = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-      SpectrumImage si;
-      try {
-        si = new SpectrumImage(id, height, width, axis, values);
-      } catch (IllegalArgumentException e) {
-        throw bad("the image data cannot be unmixed: " + e.getMessage());
-      }
       double navScale = nav.isEmpty() ? Double.NaN : nav.get(0).scale;
       String navUnits = nav.isEmpty() ? "" : nav.get(0).units;
-      return new SpectralFile(source, "dm" + tree.version(), type.numpyName(), shape, si, navScale, navUnits,
-          metadata(image, format, signal));
+      AcquisitionHeader header = new AcquisitionHeader(source, "dm" + tree.version(), numeric, shape, width, height,
+          axis, navScale, navUnits, metadata(image, format, signal));
+      StoredValues values = new StoredValues(source, channel, data.offset(), elements, numeric, tree.dataOrder());
+      boolean energyFastest = energyDim == 0;
+      long plane = elements / channels;
+      return new SpectrumSource() {
+        @Override
+        public AcquisitionHeader header() {
+          return header;
+        }
+
+        @Override
+        public void readPixels(long p0, long p1, float[] dst, int offset) throws IOException {
+          SpectrumSource.checkRange(header, p0, p1, dst, offset);
+          if (energyFastest) {
+            values.read(p0 * channels, (int) ((p1 - p0) * channels), dst, offset);
+          } else {
+            // DigitalMicrograph stores spectrum images energy-slowest: one run per channel, transposed in blocks.
+            values.readBandSequential(plane, channels, p0, (int) (p1 - p0), dst, offset);
+          }
+        }
+
+        @Override
+        public void close() throws IOException {
+          channel.close();
+        }
+      };
     }
 
     /** The index in ImageList of the data image: the largest that is not a thumbnail. */
@@ -326,126 +363,5 @@ public final class DmReader {
       sb.append(i == 0 ? "" : "×").append(axes.get(i).size);
     }
     return sb.append(axes.size() == 1 ? " values" : " values, fastest axis first").toString();
-  }
-
-  /**
-   * Streams the pixel values of an image through one 1 MiB buffer, converting them to float. Owns its buffers;
-   * one per read.
-   */
-  private static final class BlockReader {
-    private final FileChannel channel;
-    private final long offset;
-    private final DmImageDataType type;
-    private final String source;
-    private final ByteBuffer bytes;
-    private final float[] block;
-
-    BlockReader(FileChannel channel, long offset, DmImageDataType type, ByteOrder order, String source,
-        int elements) {
-      this.channel = channel;
-      this.offset = offset;
-      this.type = type;
-      this.source = source;
-      int capacity = Math.min(elements, BLOCK_BYTES / type.size());
-      this.bytes = ByteBuffer.allocate(capacity * type.size()).order(order);
-      this.block = new float[capacity];
-    }
-
-    /** Values in file order (energy fastest, already pixel-major). */
-    void readInto(float[] out) throws IOException {
-      for (long first = 0; first < out.length; first += block.length) {
-        int n = (int) Math.min(block.length, out.length - first);
-        load(first, n);
-        System.arraycopy(block, 0, out, (int) first, n);
-      }
-    }
-
-    /**
-     * Band-sequential (energy slowest: plane {@code e} holds all pixels of channel e) to pixel-major. Whole planes
-     * are read a block at a time and each pixel's run of channels is written contiguously.
-     */
-    void transposeInto(float[] out, int pixels, int channels) throws IOException {
-      if (pixels <= block.length) {
-        int planesPerBlock = block.length / pixels;
-        for (int e0 = 0; e0 < channels; e0 += planesPerBlock) {
-          int k = Math.min(planesPerBlock, channels - e0);
-          load((long) e0 * pixels, k * pixels);
-          for (int p = 0; p < pixels; p++) {
-            int base = p * channels + e0;
-            for (int j = 0; j < k; j++) {
-              out[base + j] = block[j * pixels + p];
-            }
-          }
-        }
-      } else {
-        for (int e = 0; e < channels; e++) {
-          for (int p0 = 0; p0 < pixels; p0 += block.length) {
-            int n = Math.min(block.length, pixels - p0);
-            load((long) e * pixels + p0, n);
-            for (int q = 0; q < n; q++) {
-              out[(p0 + q) * channels + e] = block[q];
-            }
-          }
-        }
-      }
-    }
-
-    /** Reads elements {@code [first, first + n)} of the image into {@code block[0..n)}. */
-    private void load(long first, int n) throws IOException {
-      bytes.clear().limit(n * type.size());
-      long pos = offset + first * type.size();
-      while (bytes.hasRemaining()) {
-        int r = channel.read(bytes, pos + bytes.position());
-        if (r < 0) {
-          throw new BadInputException(source, "file is truncated: image data end at byte offset "
-              + (pos + bytes.position()));
-        }
-      }
-      bytes.flip();
-      switch (type) {
-        case INT8:
-          for (int i = 0; i < n; i++) {
-            block[i] = bytes.get();
-          }
-          break;
-        case UINT8:
-          for (int i = 0; i < n; i++) {
-            block[i] = Byte.toUnsignedInt(bytes.get());
-          }
-          break;
-        case INT16:
-          for (int i = 0; i < n; i++) {
-            block[i] = bytes.getShort();
-          }
-          break;
-        case UINT16:
-          for (int i = 0; i < n; i++) {
-            block[i] = Short.toUnsignedInt(bytes.getShort());
-          }
-          break;
-        case INT32:
-          for (int i = 0; i < n; i++) {
-            block[i] = bytes.getInt();
-          }
-          break;
-        case UINT32:
-          for (int i = 0; i < n; i++) {
-            block[i] = Integer.toUnsignedLong(bytes.getInt());
-          }
-          break;
-        case FLOAT32:
-          for (int i = 0; i < n; i++) {
-            block[i] = bytes.getFloat();
-          }
-          break;
-        case FLOAT64:
-          for (int i = 0; i < n; i++) {
-            block[i] = (float) bytes.getDouble();
-          }
-          break;
-        default:
-          throw new IllegalStateException("not a real pixel type: " + type.name().toLowerCase(Locale.ROOT));
-      }
-    }
   }
 }

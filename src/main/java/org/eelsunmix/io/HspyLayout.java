@@ -17,8 +17,8 @@ import org.eelsunmix.core.EnergyAxis;
  * @param x the fastest navigation axis (pixel size along x), null for a single spectrum
  */
 record HspyLayout(int height, int width, EnergyAxis energy, HspyAxis x) {
-  /** Java arrays cannot quite reach Integer.MAX_VALUE elements on common JVMs. */
-  static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+  /** Pixels are counted in ints (Java arrays cannot quite reach Integer.MAX_VALUE elements). */
+  static final long MAX_PIXELS = Integer.MAX_VALUE - 8;
 
   /**
    * Checks {@code axes} against the array's dimensions and finds the signal axis: the one with
@@ -36,7 +36,7 @@ record HspyLayout(int height, int width, EnergyAxis energy, HspyAxis x) {
       throw new BadInputException(source, "has " + axes.size() + " axis groups for a data array of "
           + dims.length + " dimensions " + shapeText(dims));
     }
-    long values = 1;
+    long pixels = 1;
     for (int i = 0; i < dims.length; i++) {
       HspyAxis a = axes.get(i);
       if (a.size() != dims[i]) {
@@ -46,10 +46,10 @@ record HspyLayout(int height, int width, EnergyAxis energy, HspyAxis x) {
       if (dims[i] < 1) {
         throw new BadInputException(source, "the data array " + shapeText(dims) + " is empty");
       }
-      values *= dims[i];
-      if (values > MAX_VALUES) {
-        throw new BadInputException(source, "the data array " + shapeText(dims) + " is too large to hold in memory "
-            + "as one spectrum image");
+      pixels *= i < dims.length - 1 ? dims[i] : 1;
+      if (pixels > MAX_PIXELS || dims[i] > MAX_PIXELS) {
+        throw new BadInputException(source, "the data array " + shapeText(dims) + " is too large: more pixels or "
+            + "channels than one spectrum image can have");
       }
     }
     HspyAxis signal = signalAxis(source, axes);

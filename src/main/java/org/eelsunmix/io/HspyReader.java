@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eelsunmix.core.BadInputException;
-import org.eelsunmix.core.SpectrumImage;
 
 /**
  * Reads a HyperSpy {@code .hspy} file (HDF5; HyperSpy's "hspy" format, versions 1.x to 3.x, written by
@@ -48,35 +47,62 @@ public final class HspyReader {
   }
 
   /**
-   * Reads {@code file}.
+   * Reads {@code file} whole.
    *
    * @throws BadInputException naming {@code file} if it is missing, not a HyperSpy file, corrupt, or does not hold
    *     one spectrum (image) of real numbers
    */
   public static SpectralFile read(Path file) throws IOException {
+    try (SpectrumSource s = open(file)) {
+      return s.readAll(RippleReader.baseName(file));
+    }
+  }
+
+  /**
+   * Opens {@code file} for reading pixels in ranges: the signal group, its axes, the data type and the file's
+   * length (against the superblock) are checked here.
+   *
+   * @throws BadInputException as {@link #read}
+   */
+  public static SpectrumSource open(Path file) throws IOException {
     String source = file.toString();
     if (!Files.isRegularFile(file)) {
       throw new BadInputException(source, Files.exists(file) ? "is not a regular file" : "no such file");
     }
-    try (HdfFile hdf = new HdfFile(file)) {
-      return read(source, file, hdf);
-    } catch (BadInputException e) {
+    HdfFile hdf = null;
+    try {
+      hdf = new HdfFile(file);
+      return open(source, file, hdf);
+    } catch (IOException e) {
+      if (hdf != null) {
+        hdf.close();
+      }
       throw e;
     } catch (RuntimeException e) {
-      // jHDF signals a truncated or corrupt file with HdfException, but also with buffer and index exceptions.
-      throw new BadInputException(source, "cannot be read as an HDF5/HyperSpy file (truncated or corrupt?): "
-          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+      if (hdf != null) {
+        hdf.close();
+      }
+      throw corrupt(source, e);
     }
   }
 
-  private static SpectralFile read(String source, Path file, HdfFile hdf) {
+  /** jHDF signals a truncated or corrupt file with HdfException, but also with buffer and index exceptions. */
+  static BadInputException corrupt(String source, RuntimeException e) {
+    if (e instanceof BadInputException b) {
+      return b;
+    }
+    return new BadInputException(source, "cannot be read as an HDF5/HyperSpy file (truncated or corrupt?): "
+        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+  }
+
+  private static SpectrumSource open(String source, Path file, HdfFile hdf) throws IOException {
     checkComplete(source, hdf);
     Group experiment = experimentGroup(source, hdf);
     Node dataNode = experiment.getChild("data");
     if (!(dataNode instanceof Dataset data)) {
       throw new BadInputException(source, "the signal group " + experiment.getPath() + " has no 'data' array");
     }
-    String dtype = dtypeOf(source, data);
+    NumericType dtype = dtypeOf(source, data);
     long[] dims = data.isScalar() ? new long[0] : data.getDimensionsAsLong();
     List<HspyAxis> axes = new ArrayList<>();
     for (int i = 0; i < dims.length; i++) {
@@ -92,21 +118,6 @@ public final class HspyReader {
       axes.add(HspyAxis.of(source, i, attributes));
     }
     HspyLayout layout = HspyLayout.of(source, dims, axes);
-    long values = (long) layout.height() * layout.width() * layout.energy().channels();
-    // jHDF holds its own array of the stored type next to our float copy.
-    long bytesNeeded = values * (Math.max(4, data.getDataType().getSize()) + 4L);
-    if (bytesNeeded > Runtime.getRuntime().maxMemory()) {
-      throw new BadInputException(source, String.format("the data array %s needs %.1f GiB to read, more than this "
-          + "Java process may use (-Xmx)", HspyLayout.shapeText(dims), bytesNeeded / 1073741824.0));
-    }
-    float[] pixels = toFloats(source, data.getDataFlat(), (int) values);
-    SpectrumImage image;
-    try {
-      image = new SpectrumImage(RippleReader.baseName(file), layout.height(), layout.width(), layout.energy(),
-          pixels);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(source, e.getMessage(), e);
-    }
     Map<String, String> metadata = new LinkedHashMap<>();
     if (experiment.getChild("metadata") instanceof Group g) {
       flatten(g, "", metadata);
@@ -122,8 +133,9 @@ public final class HspyReader {
       metadata.put(key + "units", a.units());
     }
     HspyAxis x = layout.x();
-    return new SpectralFile(source, "hspy", dtype, dims, image, x == null ? Double.NaN : x.scale(),
-        x == null ? "" : x.units(), metadata);
+    AcquisitionHeader header = new AcquisitionHeader(source, "hspy", dtype, dims, layout.width(), layout.height(),
+        layout.energy(), x == null ? Double.NaN : x.scale(), x == null ? "" : x.units(), metadata);
+    return new HspySource(header, hdf, data, file);
   }
 
   /**
@@ -157,25 +169,24 @@ public final class HspyReader {
     return signals.get(0);
   }
 
-  /** The NumPy name of the stored type; anything but real numbers is refused here, before reading the data. */
-  private static String dtypeOf(String source, Dataset data) {
+  /** The stored number type; anything but real numbers is refused here, before reading the data. */
+  private static NumericType dtypeOf(String source, Dataset data) {
     if (data.isCompound()) {
       throw new BadInputException(source, "the data are complex or compound numbers; unmixing needs real "
           + "spectra (take the modulus or real part in HyperSpy first)");
     }
     DataType t = data.getDataType();
-    int bits = 8 * t.getSize();
+    NumericType type = null;
     if (t instanceof FloatingPoint) {
-      if (bits == 16 || bits == 32 || bits == 64) {
-        return "float" + bits;
-      }
+      type = NumericType.of('f', t.getSize());
     } else if (t instanceof FixedPoint f) {
-      if (bits == 8 || bits == 16 || bits == 32 || bits == 64) {
-        return (f.isSigned() ? "int" : "uint") + bits;
-      }
+      type = NumericType.of(f.isSigned() ? 'i' : 'u', t.getSize());
     }
-    throw new BadInputException(source, "the data are of type " + t.getClass().getSimpleName() + " ("
-        + t.getSize() + " bytes); only integer or floating-point counts can be unmixed");
+    if (type == null) {
+      throw new BadInputException(source, "the data are of type " + t.getClass().getSimpleName() + " ("
+          + t.getSize() + " bytes); only integer or floating-point counts can be unmixed");
+    }
+    return type;
   }
 
   /** The flat array jHDF returns, as floats (a float32 array is taken as it is). */

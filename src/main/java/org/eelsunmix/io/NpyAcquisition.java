@@ -9,7 +9,6 @@ import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.SpectrumImage;
-import org.eelsunmix.io.NpyHeader.ElementType;
 
 /**
  * An acquisition stored as a folder of NumPy {@code .npy} files, the layout of {@code import-npy} and
@@ -93,7 +92,7 @@ public record NpyAcquisition(SpectrumImage image, Endmembers groundTruthEndmembe
     int rows;
     int cols;
     int channels;
-    ElementType cubeType;
+    NumericType cubeType;
     try (NpyReader r = NpyReader.open(cubeFile)) {
       NpyHeader h = r.header();
       if (h.dimensions() != 3) {
@@ -175,7 +174,7 @@ public record NpyAcquisition(SpectrumImage image, Endmembers groundTruthEndmembe
   // ---------------------------------------------------------------------------------------------------------------
 
   /** One pass over the counts: the first NaN, infinity or negative value is reported by pixel and channel. */
-  private static void checkCounts(String source, float[] counts, int cols, int channels, ElementType type) {
+  private static void checkCounts(String source, float[] counts, int cols, int channels, NumericType type) {
     for (int i = 0; i < counts.length; i++) {
       float v = counts[i];
       if (v >= 0f && v != Float.POSITIVE_INFINITY) {
@@ -188,7 +187,7 @@ public record NpyAcquisition(SpectrumImage image, Endmembers groundTruthEndmembe
       }
       if (Float.isInfinite(v)) {
         throw new BadInputException(source, (v > 0 ? "+Inf" : "-Inf") + " at " + where
-            + (type == ElementType.FLOAT64 ? " (or a float64 value beyond the float32 range, 3.4e38)" : "")
+            + (type == NumericType.FLOAT64 ? " (or a float64 value beyond the float32 range, 3.4e38)" : "")
             + "; unmixing needs finite counts");
       }
       throw new BadInputException(source, "negative count " + v + " at " + where
@@ -196,7 +195,7 @@ public record NpyAcquisition(SpectrumImage image, Endmembers groundTruthEndmembe
     }
   }
 
-  private static EnergyAxis energyAxis(Path energyFile, int channels, EnergyAxis fallback, String cubeName)
+  static EnergyAxis energyAxis(Path energyFile, int channels, EnergyAxis fallback, String cubeName)
       throws IOException {
     if (!Files.exists(energyFile)) {
       if (fallback == null) {
@@ -223,7 +222,7 @@ public record NpyAcquisition(SpectrumImage image, Endmembers groundTruthEndmembe
   }
 
   /** Least-squares line through the energies, centred on the middle channel to avoid cancellation. */
-  static EnergyAxis fitLinearAxis(double[] energy, ElementType type, String source) {
+  static EnergyAxis fitLinearAxis(double[] energy, NumericType type, String source) {
     int n = energy.length;
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(energy[i])) {
@@ -272,7 +271,7 @@ public record NpyAcquisition(SpectrumImage image, Endmembers groundTruthEndmembe
   }
 
   /** Spacing of representable values near {@code magnitude} in the file's precision (0 for integers). */
-  private static double precisionStep(ElementType type, double magnitude) {
+  private static double precisionStep(NumericType type, double magnitude) {
     return switch (type) {
       case FLOAT64 -> Math.ulp(magnitude);
       case FLOAT32 -> Math.ulp((float) magnitude);

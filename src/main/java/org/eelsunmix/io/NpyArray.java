@@ -2,7 +2,6 @@ package org.eelsunmix.io;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.eelsunmix.io.NpyHeader.ElementType;
 
 /**
  * A whole .npy array in memory, in C (row-major) order: its shape and its values as {@code float[]} or
@@ -15,11 +14,11 @@ import org.eelsunmix.io.NpyHeader.ElementType;
  */
 public final class NpyArray {
   private final int[] shape;
-  private final ElementType sourceType;
+  private final NumericType sourceType;
   private final float[] floats;
   private final double[] doubles;
 
-  private NpyArray(int[] shape, ElementType sourceType, float[] floats, double[] doubles) {
+  private NpyArray(int[] shape, NumericType sourceType, float[] floats, double[] doubles) {
     this.shape = Objects.requireNonNull(shape, "shape").clone();
     this.sourceType = Objects.requireNonNull(sourceType, "sourceType");
     this.floats = floats;
@@ -39,12 +38,12 @@ public final class NpyArray {
   }
 
   /** Single-precision values (owned, not copied) of the given shape, read from elements of {@code sourceType}. */
-  public static NpyArray ofFloats(int[] shape, ElementType sourceType, float[] values) {
+  public static NpyArray ofFloats(int[] shape, NumericType sourceType, float[] values) {
     return new NpyArray(shape, sourceType, Objects.requireNonNull(values, "values"), null);
   }
 
   /** Double-precision values (owned, not copied) of the given shape, read from elements of {@code sourceType}. */
-  public static NpyArray ofDoubles(int[] shape, ElementType sourceType, double[] values) {
+  public static NpyArray ofDoubles(int[] shape, NumericType sourceType, double[] values) {
     return new NpyArray(shape, sourceType, null, Objects.requireNonNull(values, "values"));
   }
 
@@ -69,7 +68,7 @@ public final class NpyArray {
   }
 
   /** The element type in the file. */
-  public ElementType sourceType() {
+  public NumericType sourceType() {
     return sourceType;
   }
 

@@ -38,7 +38,7 @@ import org.eelsunmix.core.BadInputException;
  * @param fortranOrder {@code true} when the first index varies fastest on disk (column-major)
  * @param dataOffset byte offset of the first element in the file
  */
-public record NpyHeader(ElementType dtype, ByteOrder byteOrder, long[] shape, boolean fortranOrder,
+public record NpyHeader(NumericType dtype, ByteOrder byteOrder, long[] shape, boolean fortranOrder,
     long dataOffset) {
 
   /** The six magic bytes every .npy file starts with. */
@@ -49,41 +49,6 @@ public record NpyHeader(ElementType dtype, ByteOrder byteOrder, long[] shape, bo
    * read are under 200, so this only guards against allocating a corrupt length.
    */
   static final int MAX_HEADER_BYTES = 1 << 20;
-
-  /** Numeric element types a spectrum image can be stored as, with their NumPy type code and size in bytes. */
-  public enum ElementType {
-    INT8('i', 1), INT16('i', 2), INT32('i', 4), INT64('i', 8),
-    UINT8('u', 1), UINT16('u', 2), UINT32('u', 4), UINT64('u', 8),
-    FLOAT16('f', 2), FLOAT32('f', 4), FLOAT64('f', 8);
-
-    private final char kind;
-    private final int size;
-
-    ElementType(char kind, int size) {
-      this.kind = kind;
-      this.size = size;
-    }
-
-    /** NumPy kind character: {@code i} signed integer, {@code u} unsigned integer, {@code f} floating point. */
-    public char kind() {
-      return kind;
-    }
-
-    /** Size of one element in bytes (NumPy's {@code itemsize}). */
-    public int size() {
-      return size;
-    }
-
-    /** The type with the given NumPy kind and size, or {@code null}. */
-    static ElementType of(char kind, int size) {
-      for (ElementType t : values()) {
-        if (t.kind == kind && t.size == size) {
-          return t;
-        }
-      }
-      return null;
-    }
-  }
 
   /** Validates and copies the shape; the record's arrays are never shared with the caller. */
   public NpyHeader {
@@ -167,7 +132,7 @@ public record NpyHeader(ElementType dtype, ByteOrder byteOrder, long[] shape, bo
    *
    * @return the complete header bytes (magic to newline); the data offset is their length
    */
-  static byte[] encode(ElementType dtype, ByteOrder order, long[] shape) {
+  static byte[] encode(NumericType dtype, ByteOrder order, long[] shape) {
     String dict = "{'descr': '" + new NpyHeader(dtype, order, shape, false, 0).descr()
         + "', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
     int major = 1;
@@ -336,7 +301,7 @@ public record NpyHeader(ElementType dtype, ByteOrder byteOrder, long[] shape, bo
       }
     }
     ByteOrder order = byteOrderOf(d, source);
-    ElementType type = typeOf(d, source);
+    NumericType type = typeOf(d, source);
     if (type.size() > 1 && d.charAt(0) == '|') {
       throw new BadInputException(source, "dtype '" + d + "' has no byte order ('|') but its elements are "
           + type.size() + " bytes long");
@@ -373,7 +338,7 @@ public record NpyHeader(ElementType dtype, ByteOrder byteOrder, long[] shape, bo
     }
   }
 
-  private static ElementType typeOf(String descr, String source) {
+  private static NumericType typeOf(String descr, String source) {
     String code = descr.substring(1);
     char kind = code.isEmpty() ? '?' : code.charAt(0);
     switch (kind) {
@@ -403,7 +368,7 @@ public record NpyHeader(ElementType dtype, ByteOrder byteOrder, long[] shape, bo
     }
     if (code.length() >= 2 && (kind == 'i' || kind == 'u' || kind == 'f')) {
       try {
-        ElementType t = ElementType.of(kind, Integer.parseInt(code.substring(1)));
+        NumericType t = NumericType.of(kind, Integer.parseInt(code.substring(1)));
         if (t != null) {
           return t;
         }

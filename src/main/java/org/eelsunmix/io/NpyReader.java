@@ -2,24 +2,17 @@ package org.eelsunmix.io;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import org.eelsunmix.core.BadInputException;
-import org.eelsunmix.io.NpyHeader.ElementType;
 
 /**
  * Reads the numbers of a NumPy {@code .npy} file (format: NEP 1, {@code numpy.lib.format}; header see
  * {@link NpyHeader}) as {@code float} or {@code double}, either whole or as a contiguous range of elements.
- *
- * <p>Conversion, element by element: float32 and float64 are read exactly into their own width (float64 read as
- * float is rounded to nearest, values beyond ±3.4·10<sup>38</sup> become infinite); float16 is widened exactly
- * (IEEE 754 binary16: sign, 5-bit exponent with bias 15, 10-bit fraction); 8-, 16- and 32-bit integers, signed or
- * unsigned, are exact as double (and as float up to 2<sup>24</sup>); int64 and uint64 are rounded to the nearest
- * representable value (exact up to 2<sup>53</sup> as double). Both byte orders are handled.
+ * Values are converted by {@link NumericType} (both byte orders).
  *
  * <p>Whole arrays are returned in C (row-major) order; a Fortran-order file is reordered while it is read, with no
  * second copy of the array. {@link #readRange(long, float[], int, int)} streams any contiguous run of elements
@@ -34,7 +27,7 @@ public final class NpyReader implements Closeable {
   private final String source;
   private final FileChannel channel;
   private final NpyHeader header;
-  private final ByteBuffer buffer;
+  private final StoredValues values;
   private final int chunkElements;
   private float[] floatChunk;
   private double[] doubleChunk;
@@ -44,7 +37,8 @@ public final class NpyReader implements Closeable {
     this.channel = channel;
     this.header = header;
     this.chunkElements = BUFFER_BYTES / header.elementSize();
-    this.buffer = ByteBuffer.allocate(chunkElements * header.elementSize()).order(header.byteOrder());
+    this.values = new StoredValues(source, channel, header.dataOffset(), header.elementCount(), header.dtype(),
+        header.byteOrder());
   }
 
   /**
@@ -72,9 +66,8 @@ public final class NpyReader implements Closeable {
   public static NpyArray read(Path file) throws IOException {
     try (NpyReader r = open(file)) {
       int[] shape = r.intShape();
-      ElementType t = r.header.dtype();
-      boolean single = t == ElementType.FLOAT32 || t == ElementType.FLOAT16 || t.size() <= 2;
-      return single ? NpyArray.ofFloats(shape, t, r.readAllFloats())
+      NumericType t = r.header.dtype();
+      return t.exactAsFloat() ? NpyArray.ofFloats(shape, t, r.readAllFloats())
           : NpyArray.ofDoubles(shape, t, r.readAllDoubles());
     }
   }
@@ -188,24 +181,12 @@ public final class NpyReader implements Closeable {
 
   private void readStored(long first, float[] out, int offset, int count) throws IOException {
     checkRange(first, out.length, offset, count);
-    int done = 0;
-    while (done < count) {
-      int n = Math.min(chunkElements, count - done);
-      fetch(first + done, n);
-      decode(out, offset + done, n);
-      done += n;
-    }
+    values.read(first, count, out, offset);
   }
 
   private void readStored(long first, double[] out, int offset, int count) throws IOException {
     checkRange(first, out.length, offset, count);
-    int done = 0;
-    while (done < count) {
-      int n = Math.min(chunkElements, count - done);
-      fetch(first + done, n);
-      decode(out, offset + done, n);
-      done += n;
-    }
+    values.read(first, count, out, offset);
   }
 
   private void checkRange(long first, int outLength, int offset, int count) {
@@ -214,169 +195,6 @@ public final class NpyReader implements Closeable {
       throw new IndexOutOfBoundsException("elements " + first + " + " + count + " outside an array of "
           + elementCount() + " in " + source);
     }
-  }
-
-  /** Fills the buffer with the bytes of {@code n} stored elements starting at element {@code first}. */
-  private void fetch(long first, int n) throws IOException {
-    buffer.clear().limit(n * header.elementSize());
-    long position = header.dataOffset() + first * header.elementSize();
-    while (buffer.hasRemaining()) {
-      int r = channel.read(buffer, position);
-      if (r < 0) {
-        throw new BadInputException(source, "truncated: the file ended at byte " + position + " while reading "
-            + "data (was it changed while being read?)");
-      }
-      position += r;
-    }
-    buffer.flip();
-  }
-
-  /** Converts the {@code n} elements in the buffer into {@code out[offset ...]}; the switch is outside the loops. */
-  private void decode(float[] out, int offset, int n) {
-    ByteBuffer b = buffer;
-    int end = offset + n;
-    switch (header.dtype()) {
-      case FLOAT32 -> b.asFloatBuffer().get(out, offset, n);
-      case FLOAT64 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = (float) b.getDouble();
-        }
-      }
-      case FLOAT16 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = halfToFloat(b.getShort());
-        }
-      }
-      case INT8 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.get();
-        }
-      }
-      case UINT8 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.get() & 0xFF;
-        }
-      }
-      case INT16 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getShort();
-        }
-      }
-      case UINT16 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getShort() & 0xFFFF;
-        }
-      }
-      case INT32 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getInt();
-        }
-      }
-      case UINT32 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getInt() & 0xFFFFFFFFL;
-        }
-      }
-      case INT64 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getLong();
-        }
-      }
-      case UINT64 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = unsignedToFloat(b.getLong());
-        }
-      }
-      default -> throw new AssertionError(header.dtype());
-    }
-  }
-
-  private void decode(double[] out, int offset, int n) {
-    ByteBuffer b = buffer;
-    int end = offset + n;
-    switch (header.dtype()) {
-      case FLOAT64 -> b.asDoubleBuffer().get(out, offset, n);
-      case FLOAT32 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getFloat();
-        }
-      }
-      case FLOAT16 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = halfToFloat(b.getShort());
-        }
-      }
-      case INT8 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.get();
-        }
-      }
-      case UINT8 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.get() & 0xFF;
-        }
-      }
-      case INT16 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getShort();
-        }
-      }
-      case UINT16 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getShort() & 0xFFFF;
-        }
-      }
-      case INT32 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getInt();
-        }
-      }
-      case UINT32 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getInt() & 0xFFFFFFFFL;
-        }
-      }
-      case INT64 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = b.getLong();
-        }
-      }
-      case UINT64 -> {
-        for (int i = offset; i < end; i++) {
-          out[i] = unsignedToDouble(b.getLong());
-        }
-      }
-      default -> throw new AssertionError(header.dtype());
-    }
-  }
-
-  /**
-   * IEEE 754 binary16 to binary32, exact: normal numbers move the exponent from bias 15 to bias 127, subnormals
-   * are {@code fraction · 2^-24}, infinities and NaN keep their class (NaN payload shifted into place).
-   */
-  static float halfToFloat(short h) {
-    int bits = h & 0xFFFF;
-    int sign = (bits & 0x8000) << 16;
-    int exponent = (bits >>> 10) & 0x1F;
-    int fraction = bits & 0x3FF;
-    if (exponent == 0) {
-      float magnitude = fraction * 0x1p-24f; // zero or subnormal: exact in float
-      return sign != 0 ? -magnitude : magnitude;
-    }
-    if (exponent == 0x1F) {
-      return Float.intBitsToFloat(sign | 0x7F800000 | (fraction << 13));
-    }
-    return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (fraction << 13));
-  }
-
-  /** uint64 to the nearest double: halve with a sticky bit so the one rounding happens in the conversion. */
-  static double unsignedToDouble(long v) {
-    return v >= 0 ? (double) v : (double) ((v >>> 1) | (v & 1)) * 2.0;
-  }
-
-  /** uint64 to the nearest float, rounded once (same sticky-bit halving). */
-  static float unsignedToFloat(long v) {
-    return v >= 0 ? (float) v : (float) ((v >>> 1) | (v & 1)) * 2.0f;
   }
 
   /** Fortran and C order differ only when two or more dimensions exceed 1. */

@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
-import org.eelsunmix.io.NpyHeader.ElementType;
 
 /**
  * Writes float32 or float64 arrays as NumPy {@code .npy} files that {@code numpy.load} reads as they are: format
@@ -31,7 +30,7 @@ public final class NpyWriter {
     Objects.requireNonNull(data, "data");
     long[] s = checkShape(shape, data.length);
     int perChunk = BUFFER_BYTES / 4;
-    writeAtomically(file, NpyHeader.encode(ElementType.FLOAT32, ByteOrder.LITTLE_ENDIAN, s), data.length, perChunk,
+    writeAtomically(file, NpyHeader.encode(NumericType.FLOAT32, ByteOrder.LITTLE_ENDIAN, s), data.length, perChunk,
         (b, from, n) -> b.asFloatBuffer().put(data, from, n));
   }
 
@@ -40,7 +39,7 @@ public final class NpyWriter {
     Objects.requireNonNull(data, "data");
     long[] s = checkShape(shape, data.length);
     int perChunk = BUFFER_BYTES / 8;
-    writeAtomically(file, NpyHeader.encode(ElementType.FLOAT64, ByteOrder.LITTLE_ENDIAN, s), data.length, perChunk,
+    writeAtomically(file, NpyHeader.encode(NumericType.FLOAT64, ByteOrder.LITTLE_ENDIAN, s), data.length, perChunk,
         (b, from, n) -> b.asDoubleBuffer().put(data, from, n));
   }
 

@@ -29,8 +29,7 @@ import org.eelsunmix.core.EnergyAxis;
  * @param height pixels along y
  * @param depth channels per spectrum
  * @param offset bytes before the first value in the .raw
- * @param dtype NumPy name of the stored values ({@code int8 ... uint32}, {@code float32}, {@code float64})
- * @param dataLength bytes per value
+ * @param dtype the stored values ({@code int8 ... uint32}, {@code float32}, {@code float64})
  * @param byteOrder order of the bytes of a value ({@code dont-care} is read as little-endian, as HyperSpy does)
  * @param bandSequential true for {@code record-by image} (energy is the slowest axis on disk)
  * @param axis the energy axis
@@ -38,12 +37,12 @@ import org.eelsunmix.core.EnergyAxis;
  * @param navigationUnits units of the pixel size, empty when absent
  * @param keys every key of the header (lower case) with its value, in file order
  */
-public record RippleHeader(String source, int width, int height, int depth, long offset, String dtype,
-    int dataLength, ByteOrder byteOrder, boolean bandSequential, EnergyAxis axis, double navigationScale,
+public record RippleHeader(String source, int width, int height, int depth, long offset, NumericType dtype,
+    ByteOrder byteOrder, boolean bandSequential, EnergyAxis axis, double navigationScale,
     String navigationUnits, Map<String, String> keys) {
 
-  /** Java arrays cannot quite reach Integer.MAX_VALUE elements on common JVMs. */
-  static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+  /** Pixels are counted in ints (Java arrays cannot quite reach Integer.MAX_VALUE elements). */
+  static final long MAX_PIXELS = Integer.MAX_VALUE - 8;
   /** A header is a few hundred bytes; anything this large is not a .rpl file. */
   private static final int MAX_HEADER_BYTES = 1 << 20;
 
@@ -53,23 +52,10 @@ public record RippleHeader(String source, int width, int height, int depth, long
       throw new IllegalArgumentException(source + ": impossible layout " + width + " x " + height + " x " + depth
           + " after " + offset + " bytes");
     }
-    if (bytesOf(dtype) != dataLength) {
-      throw new IllegalArgumentException(source + ": " + dtype + " is not " + dataLength + " bytes per value");
-    }
-    if ((long) width * height * depth > MAX_VALUES) {
-      throw new IllegalArgumentException(source + ": too many values for one array");
+    if ((long) width * height > MAX_PIXELS) {
+      throw new IllegalArgumentException(source + ": too many pixels");
     }
     keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
-  }
-
-  private static int bytesOf(String dtype) {
-    return switch (dtype) {
-      case "int8", "uint8" -> 1;
-      case "int16", "uint16" -> 2;
-      case "int32", "uint32", "float32" -> 4;
-      case "float64" -> 8;
-      default -> -1;
-    };
   }
 
   /** Number of values in the .raw file. */
@@ -77,9 +63,10 @@ public record RippleHeader(String source, int width, int height, int depth, long
     return (long) width * height * depth;
   }
 
-  /** The exact size the .raw file must have. */
+  /** The exact size the .raw file must have ({@code Long.MAX_VALUE} when absurdly large: no file is). */
   public long rawBytes() {
-    return offset + valueCount() * dataLength;
+    long values = valueCount(); // at most 2^62: each dimension is below 2^31 and the pixels are
+    return values > (Long.MAX_VALUE - offset) / dtype.size() ? Long.MAX_VALUE : offset + values * dtype.size();
   }
 
   /**
@@ -129,7 +116,7 @@ public record RippleHeader(String source, int width, int height, int depth, long
     }
     int dataLength = positiveInt(source, keys, "data-length");
     String dataType = required(source, keys, "data-type").toLowerCase(Locale.ROOT);
-    String dtype = dtype(source, dataType, dataLength);
+    NumericType dtype = dtype(source, dataType, dataLength);
     String order = required(source, keys, "byte-order").toLowerCase(Locale.ROOT);
     ByteOrder byteOrder = switch (order) {
       case "big-endian" -> ByteOrder.BIG_ENDIAN;
@@ -151,16 +138,15 @@ public record RippleHeader(String source, int width, int height, int depth, long
       default -> throw new BadInputException(source, "record-by '" + recordBy
           + "' is not one of vector, image, dont-care");
     };
-    long values = (long) width * height * depth;
-    if (values > MAX_VALUES) {
-      throw new BadInputException(source, String.format("%d x %d pixels x %d channels = %d values is too large to "
-          + "hold in memory as one spectrum image", height, width, depth, values));
+    if ((long) width * height > MAX_PIXELS) {
+      throw new BadInputException(source, String.format("%d x %d pixels are too many for one spectrum image",
+          height, width));
     }
     EnergyAxis axis = energyAxis(source, keys, depth);
     double navScale = keys.containsKey("width-scale") ? parseDouble(source, "width-scale", keys.get("width-scale"))
         : Double.NaN;
     String navUnits = keys.getOrDefault("width-units", "");
-    return new RippleHeader(source, width, height, depth, offset, dtype, dataLength, byteOrder, bandSequential, axis,
+    return new RippleHeader(source, width, height, depth, offset, dtype, byteOrder, bandSequential, axis,
         navScale, navUnits, keys);
   }
 
@@ -185,25 +171,12 @@ public record RippleHeader(String source, int width, int height, int depth, long
   }
 
   /** The NumPy dtype for a Ripple (data-type, data-length) pair. */
-  private static String dtype(String source, String dataType, int dataLength) {
-    String dtype = switch (dataType) {
-      case "signed" -> switch (dataLength) {
-        case 1 -> "int8";
-        case 2 -> "int16";
-        case 4 -> "int32";
-        default -> null;
-      };
-      case "unsigned" -> switch (dataLength) {
-        case 1 -> "uint8";
-        case 2 -> "uint16";
-        case 4 -> "uint32";
-        default -> null;
-      };
-      case "float" -> switch (dataLength) {
-        case 4 -> "float32";
-        case 8 -> "float64";
-        default -> null;
-      };
+  private static NumericType dtype(String source, String dataType, int dataLength) {
+    NumericType dtype = switch (dataType) {
+      // Ripple has no 8-byte integers and no half floats.
+      case "signed" -> dataLength <= 4 ? NumericType.of('i', dataLength) : null;
+      case "unsigned" -> dataLength <= 4 ? NumericType.of('u', dataLength) : null;
+      case "float" -> dataLength >= 4 ? NumericType.of('f', dataLength) : null;
       default -> throw new BadInputException(source, "data-type '" + dataType
           + "' is not one of signed, unsigned, float");
     };

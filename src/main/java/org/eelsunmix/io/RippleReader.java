@@ -1,7 +1,6 @@
 package org.eelsunmix.io;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,7 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eelsunmix.core.BadInputException;
-import org.eelsunmix.core.SpectrumImage;
 
 /**
  * Reads a Ripple/LISPIX spectrum image: the {@code .rpl} header (see {@link RippleHeader}) and the {@code .raw}
@@ -19,10 +17,11 @@ import org.eelsunmix.core.SpectrumImage;
  * <p>The .raw file is checked against the header before anything is allocated: it must hold exactly
  * {@code offset + width·height·depth·data-length} bytes; fewer is "truncated", more is "larger than the header
  * says" (a wrong data-length or a header from another file), both a {@link BadInputException} naming the .raw.
- * {@code record-by vector} data is already pixel-major (channel fastest) and is decoded in place;
- * {@code record-by image} data (band-sequential: all pixels of channel 0, then channel 1, ...) is transposed while
- * it is read, one buffer at a time, without a second copy of the image. Values are converted to {@code float}
- * (integers up to 2<sup>24</sup> and all float32 values exactly; float64 rounded to nearest).
+ * {@link #open} gives any range of pixels ({@link SpectrumSource}) without holding the image:
+ * {@code record-by vector} data is already pixel-major (channel fastest), one contiguous run per range;
+ * {@code record-by image} data (band-sequential: all pixels of channel 0, then channel 1, ...) is one run per
+ * channel, transposed a block of channels at a time ({@link StoredValues}). Values are converted to {@code float}
+ * by {@link NumericType}.
  *
  * <p>The result's shape is that of HyperSpy's array, navigation axes then the energy axis:
  * {@code (height, width, depth)}, where a navigation axis of length 1 is left out (a line scan is
@@ -33,9 +32,6 @@ import org.eelsunmix.core.SpectrumImage;
  * {@code height-*}), the names {@link HspyReader} uses too.
  */
 public final class RippleReader {
-  /** Bytes read per call; a multiple of every data-length. */
-  private static final int BUFFER_BYTES = 1 << 20;
-
   /** Ripple keys that HyperSpy maps to its metadata tree, with the HyperSpy name. */
   private static final Map<String, String> HYPERSPY_NAMES = Map.of(
       "title", "General.title",
@@ -50,13 +46,26 @@ public final class RippleReader {
   }
 
   /**
-   * Reads {@code rplFile} and the {@code .raw} beside it.
+   * Reads {@code rplFile} and the {@code .raw} beside it whole.
    *
    * @throws BadInputException naming the .rpl or .raw file for a missing file, a bad header, a .raw file of the
    *     wrong size or non-finite values
    * @throws IOException if reading fails for a reason outside the files' contents
    */
   public static SpectralFile read(Path rplFile) throws IOException {
+    try (SpectrumSource s = open(rplFile)) {
+      return s.readAll(baseName(rplFile));
+    }
+  }
+
+  /**
+   * Opens {@code rplFile} and the {@code .raw} beside it for reading pixels in ranges; the header is parsed and
+   * the .raw file's length checked against it here.
+   *
+   * @throws BadInputException naming the .rpl or .raw file for a missing file, a bad header or a .raw file of the
+   *     wrong size
+   */
+  public static SpectrumSource open(Path rplFile) throws IOException {
     String source = rplFile.toString();
     byte[] text;
     try {
@@ -68,18 +77,40 @@ public final class RippleReader {
     } catch (NoSuchFileException e) {
       throw new BadInputException(source, "no such file");
     }
-    RippleHeader header = RippleHeader.parse(source, text);
+    RippleHeader h = RippleHeader.parse(source, text);
     Path raw = rawFileOf(rplFile);
-    float[] data = readRaw(raw, header);
-    String id = baseName(rplFile);
-    SpectrumImage image;
-    try {
-      image = new SpectrumImage(id, header.height(), header.width(), header.axis(), data);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(raw.toString(), e.getMessage(), e);
-    }
-    return new SpectralFile(source, "ripple", header.dtype(), shape(header), image, header.navigationScale(),
-        header.navigationUnits(), metadata(header));
+    FileChannel ch = openRaw(raw, h);
+    AcquisitionHeader header = new AcquisitionHeader(source, "ripple", h.dtype(), shape(h), h.width(), h.height(),
+        h.axis(), h.navigationScale(), h.navigationUnits(), metadata(h));
+    StoredValues values = new StoredValues(raw.toString(), ch, h.offset(), h.valueCount(), h.dtype(),
+        h.byteOrder());
+    long plane = (long) h.width() * h.height();
+    return new SpectrumSource() {
+      @Override
+      public AcquisitionHeader header() {
+        return header;
+      }
+
+      @Override
+      public String dataPath() {
+        return raw.toString();
+      }
+
+      @Override
+      public void readPixels(long p0, long p1, float[] dst, int offset) throws IOException {
+        SpectrumSource.checkRange(header, p0, p1, dst, offset);
+        if (h.bandSequential()) {
+          values.readBandSequential(plane, h.depth(), p0, (int) (p1 - p0), dst, offset);
+        } else {
+          values.read(p0 * h.depth(), (int) ((p1 - p0) * h.depth()), dst, offset);
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        ch.close();
+      }
+    };
   }
 
   /** The data file beside {@code rplFile}: same name with {@code .raw} (or {@code .RAW}). */
@@ -124,110 +155,33 @@ public final class RippleReader {
     return m;
   }
 
-  /** Checks the size of the .raw file, then decodes it into pixel-major floats. */
-  private static float[] readRaw(Path raw, RippleHeader h) throws IOException {
+  /** Opens the .raw file and checks its size against the header before anything is read. */
+  private static FileChannel openRaw(Path raw, RippleHeader h) throws IOException {
     String source = raw.toString();
-    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ)) {
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(raw, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw new BadInputException(source, "no such file: the .raw data file that goes with "
+          + raw.resolveSibling(baseName(raw) + ".rpl").getFileName() + " is missing");
+    }
+    try {
       long size = ch.size();
       long expected = h.rawBytes();
       if (size < expected) {
         throw new BadInputException(source, String.format("truncated: %d bytes, but the header (%d x %d pixels x "
-            + "%d channels of %s after %d header bytes) needs %d", size, h.height(), h.width(), h.depth(),
-            h.dtype(), h.offset(), expected));
+            + "%d channels of %s after %d header bytes) needs %s", size, h.height(), h.width(), h.depth(),
+            h.dtype(), h.offset(), expected == Long.MAX_VALUE ? "more than any file holds" : expected));
       }
       if (size > expected) {
         throw new BadInputException(source, String.format("larger than the header says: %d bytes, but %d x %d "
             + "pixels x %d channels of %s after %d header bytes are %d (wrong data-length or depth?)", size,
             h.height(), h.width(), h.depth(), h.dtype(), h.offset(), expected));
       }
-      if (4 * h.valueCount() > Runtime.getRuntime().maxMemory()) {
-        throw new BadInputException(source, String.format("%d x %d pixels x %d channels need %.1f GiB as floats, "
-            + "more than this Java process may use (-Xmx)", h.height(), h.width(), h.depth(),
-            4 * h.valueCount() / 1073741824.0));
-      }
-      float[] out = new float[(int) h.valueCount()];
-      ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).order(h.byteOrder());
-      float[] chunk = new float[BUFFER_BYTES / h.dataLength()];
-      int planeSize = h.width() * h.height();
-      int depth = h.depth();
-      long position = h.offset();
-      int stored = 0;
-      while (stored < out.length) {
-        int n = Math.min(chunk.length, out.length - stored);
-        buffer.clear().limit(n * h.dataLength());
-        while (buffer.hasRemaining()) {
-          int r = ch.read(buffer, position);
-          if (r < 0) {
-            throw new BadInputException(source, "truncated: the file ended at byte " + position
-                + " (was it changed while being read?)");
-          }
-          position += r;
-        }
-        buffer.flip();
-        decode(buffer, h.dtype(), chunk, n);
-        if (!h.bandSequential()) {
-          System.arraycopy(chunk, 0, out, stored, n);
-        } else {
-          // Stored index i is channel i / planeSize of pixel i % planeSize.
-          int channel = stored / planeSize;
-          int pixel = stored % planeSize;
-          for (int k = 0; k < n; k++) {
-            out[pixel * depth + channel] = chunk[k];
-            if (++pixel == planeSize) {
-              pixel = 0;
-              channel++;
-            }
-          }
-        }
-        stored += n;
-      }
-      return out;
-    } catch (NoSuchFileException e) {
-      throw new BadInputException(source, "no such file: the .raw data file that goes with "
-          + raw.resolveSibling(baseName(raw) + ".rpl").getFileName() + " is missing");
-    }
-  }
-
-  /** Converts {@code n} stored values in {@code b} into {@code out}; the type switch sits outside the loops. */
-  private static void decode(ByteBuffer b, String dtype, float[] out, int n) {
-    switch (dtype) {
-      case "float32" -> b.asFloatBuffer().get(out, 0, n);
-      case "float64" -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = (float) b.getDouble();
-        }
-      }
-      case "int8" -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = b.get();
-        }
-      }
-      case "uint8" -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = b.get() & 0xFF;
-        }
-      }
-      case "int16" -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = b.getShort();
-        }
-      }
-      case "uint16" -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = b.getShort() & 0xFFFF;
-        }
-      }
-      case "int32" -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = b.getInt();
-        }
-      }
-      case "uint32" -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = b.getInt() & 0xFFFFFFFFL;
-        }
-      }
-      default -> throw new AssertionError(dtype);
+      return ch;
+    } catch (RuntimeException | IOException e) {
+      ch.close();
+      throw e;
     }
   }
 }

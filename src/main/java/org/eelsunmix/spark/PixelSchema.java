@@ -20,6 +20,7 @@ import org.eelsunmix.core.BadInputException;
  *       reconstruction {@code rmse}; also used for ground-truth abundances (rmse null).</li>
  *   <li>{@link #ENDMEMBERS}: one row per endmember: index, name, spectrum array&lt;double&gt;, energy axis.</li>
  *   <li>{@link #EVALUATION}: evaluation results in long form, one row per (replicate, method, endmember, metric).</li>
+ *   <li>{@link #ELEMENTAL_MAP}: one row per pixel: background-subtracted edge {@code signal} and its power-law fit.</li>
  * </ul>
  */
 public final class PixelSchema {
@@ -90,6 +91,24 @@ public final class PixelSchema {
       field("value", DataTypes.DoubleType, true),
       field("seconds", DataTypes.DoubleType, true),
       field("error", DataTypes.StringType, true)});
+
+  /**
+   * A background-subtracted elemental map ({@code bs}, {@link org.eelsunmix.unmix.PowerLawBackground}): per pixel the
+   * edge {@code signal} and the extrapolated {@code background} under it (counts summed over the signal window),
+   * the power law {@code background_a·E^−background_r} fitted over the pre-edge window, its log–log
+   * {@code r_squared} and the number of positive pre-edge channels used ({@code fit_channels}); NaN when the fit
+   * failed.
+   */
+  public static final StructType ELEMENTAL_MAP = new StructType(new StructField[] {
+      field(ACQUISITION_ID, DataTypes.StringType, false),
+      field(X, DataTypes.IntegerType, false),
+      field(Y, DataTypes.IntegerType, false),
+      field("signal", DataTypes.DoubleType, false),
+      field("background", DataTypes.DoubleType, false),
+      field("background_r", DataTypes.DoubleType, false),
+      field("background_a", DataTypes.DoubleType, false),
+      field("r_squared", DataTypes.DoubleType, false),
+      field("fit_channels", DataTypes.IntegerType, false)});
 
   private static StructField field(String name, DataType type, boolean nullable) {
     return new StructField(name, type, nullable, Metadata.empty());

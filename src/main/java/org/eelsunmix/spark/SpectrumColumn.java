@@ -26,9 +26,13 @@ public final class SpectrumColumn {
 
   /** The column {@code name} of {@code df} with {@code axis} attached as metadata. */
   public static Column withAxis(Dataset<Row> df, String name, EnergyAxis axis) {
-    Metadata m = new MetadataBuilder().putDouble(OFFSET, axis.offset()).putDouble(SCALE, axis.scale())
+    return df.col(name).as(name, metadata(axis));
+  }
+
+  /** The column metadata that carries {@code axis}. */
+  public static Metadata metadata(EnergyAxis axis) {
+    return new MetadataBuilder().putDouble(OFFSET, axis.offset()).putDouble(SCALE, axis.scale())
         .putString(UNITS, axis.units()).putLong(CHANNELS, axis.channels()).build();
-    return df.col(name).as(name, m);
   }
 
   /** The energy axis attached to column {@code name}, or null when it carries none. */

@@ -40,6 +40,8 @@ class IngestCommandTest {
     assertEquals(300, si.axis().offset(), 1e-9);
     assertEquals(1, si.axis().scale(), 1e-12);
     assertEquals(64, si.checksum().length());
+    // DataBar "Acquisition Date" 14/05/2019 (day first: 14 is no month), "Acquisition Time" 20:50:13.
+    assertEquals(java.sql.Timestamp.valueOf("2019-05-14 20:50:13"), si.acquisitionTime());
     Row sum = series.pixels(List.of("3D_EELS_SI"))
         .select(functions.aggregate(functions.col("spectrum"), functions.lit(0.0),
             (acc, v) -> acc.plus(v)).as("s"))

@@ -106,8 +106,8 @@ class NpyAcquisitionTest {
     assertArrayEquals(gtA.values(), back.groundTruthAbundances().values());
     assertEquals(R, back.groundTruthAbundances().count());
     // Exported dtypes: cube float32, the rest float64.
-    assertEquals(NpyHeader.ElementType.FLOAT32, NpyHeader.read(cube()).dtype());
-    assertEquals(NpyHeader.ElementType.FLOAT64, NpyHeader.read(energy()).dtype());
+    assertEquals(NumericType.FLOAT32, NpyHeader.read(cube()).dtype());
+    assertEquals(NumericType.FLOAT64, NpyHeader.read(energy()).dtype());
     assertArrayEquals(new long[] {R, CHANNELS}, NpyHeader.read(folder.resolve("endmembers_gt.npy")).shape());
     assertArrayEquals(new long[] {ROWS, COLS, R}, NpyHeader.read(folder.resolve("abundances_gt.npy")).shape());
   }
@@ -286,7 +286,7 @@ class NpyAcquisitionTest {
     double det = n * sumII - sumI * sumI;
     double offset = (sumII * sumE - sumI * sumIE) / det;
     double scale = (n * sumIE - sumI * sumE) / det;
-    EnergyAxis a = NpyAcquisition.fitLinearAxis(e, NpyHeader.ElementType.FLOAT64, "e.npy");
+    EnergyAxis a = NpyAcquisition.fitLinearAxis(e, NumericType.FLOAT64, "e.npy");
     assertEquals(offset, a.offset(), 1e-10);
     assertEquals(scale, a.scale(), 1e-12);
     assertTrue(Math.abs(scale - 2) > 1e-7, "the noise does move the fit, so the test can tell");

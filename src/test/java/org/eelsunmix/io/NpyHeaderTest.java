@@ -15,7 +15,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.eelsunmix.core.BadInputException;
-import org.eelsunmix.io.NpyHeader.ElementType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,7 +50,7 @@ class NpyHeaderTest {
     byte[] bytes = npy(major, "{'descr': '>f8', 'fortran_order': True, 'shape': (2, 3), }",
         float64(ByteOrder.BIG_ENDIAN, 1, 2, 3, 4, 5, 6));
     NpyHeader h = NpyHeader.read(file(bytes));
-    assertEquals(ElementType.FLOAT64, h.dtype());
+    assertEquals(NumericType.FLOAT64, h.dtype());
     assertEquals(ByteOrder.BIG_ENDIAN, h.byteOrder());
     assertArrayEquals(new long[] {2, 3}, h.shape());
     assertTrue(h.fortranOrder());
@@ -68,7 +67,7 @@ class NpyHeaderTest {
     byte[] bytes = npy(1, "{\"shape\":(3L,2L),\"fortran_order\":False,\"descr\":\"<i2\"}",
         NpyTestBytes.ints(2, LE, 1, 2, 3, 4, 5, 6));
     NpyHeader h = NpyHeader.read(file(bytes));
-    assertEquals(ElementType.INT16, h.dtype());
+    assertEquals(NumericType.INT16, h.dtype());
     assertArrayEquals(new long[] {3, 2}, h.shape());
     assertFalse(h.fortranOrder());
   }
@@ -193,7 +192,7 @@ class NpyHeaderTest {
   @Test
   void encodedHeaderMatchesNumpySave() {
     // numpy.save(f, np.arange(6, dtype='<f4').reshape(2, 3)) writes exactly these 128 header bytes.
-    byte[] h = NpyHeader.encode(ElementType.FLOAT32, LE, new long[] {2, 3});
+    byte[] h = NpyHeader.encode(NumericType.FLOAT32, LE, new long[] {2, 3});
     String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
     assertEquals(128, h.length);
     assertEquals((byte) 0x93, h[0]);

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.eelsunmix.core.BadInputException;
-import org.eelsunmix.io.NpyHeader.ElementType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,35 +28,35 @@ class NpyReaderTest {
   Path dir;
 
   /** One dtype: its code without byte order, its raw bytes in a given order, and the values they stand for. */
-  private record Case(String code, ElementType type, Function<ByteOrder, byte[]> bytes, double[] expected) {}
+  private record Case(String code, NumericType type, Function<ByteOrder, byte[]> bytes, double[] expected) {}
 
   private static final List<Case> CASES = List.of(
-      new Case("i1", ElementType.INT8, o -> ints(1, o, -128, -1, 0, 1, 127), new double[] {-128, -1, 0, 1, 127}),
-      new Case("u1", ElementType.UINT8, o -> ints(1, o, 0, 1, 128, 255), new double[] {0, 1, 128, 255}),
-      new Case("i2", ElementType.INT16, o -> ints(2, o, -32768, -2, 0, 300, 32767),
+      new Case("i1", NumericType.INT8, o -> ints(1, o, -128, -1, 0, 1, 127), new double[] {-128, -1, 0, 1, 127}),
+      new Case("u1", NumericType.UINT8, o -> ints(1, o, 0, 1, 128, 255), new double[] {0, 1, 128, 255}),
+      new Case("i2", NumericType.INT16, o -> ints(2, o, -32768, -2, 0, 300, 32767),
           new double[] {-32768, -2, 0, 300, 32767}),
-      new Case("u2", ElementType.UINT16, o -> ints(2, o, 0, 1, 40000, 65535), new double[] {0, 1, 40000, 65535}),
-      new Case("i4", ElementType.INT32, o -> ints(4, o, Integer.MIN_VALUE, -7, 0, 123456789, Integer.MAX_VALUE),
+      new Case("u2", NumericType.UINT16, o -> ints(2, o, 0, 1, 40000, 65535), new double[] {0, 1, 40000, 65535}),
+      new Case("i4", NumericType.INT32, o -> ints(4, o, Integer.MIN_VALUE, -7, 0, 123456789, Integer.MAX_VALUE),
           new double[] {-2147483648.0, -7, 0, 123456789, 2147483647.0}),
-      new Case("u4", ElementType.UINT32, o -> ints(4, o, 0, 1, 3000000000L, 4294967295L),
+      new Case("u4", NumericType.UINT32, o -> ints(4, o, 0, 1, 3000000000L, 4294967295L),
           new double[] {0, 1, 3e9, 4294967295.0}),
       // 2^53 + 1 is not a double: it rounds to 2^53 (ties to even).
-      new Case("i8", ElementType.INT64, o -> ints(8, o, Long.MIN_VALUE, -5, 0, (1L << 53) + 1, Long.MAX_VALUE),
+      new Case("i8", NumericType.INT64, o -> ints(8, o, Long.MIN_VALUE, -5, 0, (1L << 53) + 1, Long.MAX_VALUE),
           new double[] {-TWO_63, -5, 0, 9007199254740992.0, TWO_63}),
       // Doubles near 2^63 are 2048 apart: 2^63 + 1024 ties to even (2^63), 2^63 + 1025 rounds up, 2^64 - 1 to 2^64.
-      new Case("u8", ElementType.UINT64,
+      new Case("u8", NumericType.UINT64,
           o -> ints(8, o, 0, Long.MAX_VALUE, Long.MIN_VALUE + 1024, Long.MIN_VALUE + 1025, -1L),
           new double[] {0, TWO_63, TWO_63, TWO_63 + 2048, 2 * TWO_63}),
       // binary16: 1, -2, largest (65504), smallest subnormal (2^-24), largest subnormal, smallest normal, ~1/3, ±inf
-      new Case("f2", ElementType.FLOAT16,
+      new Case("f2", NumericType.FLOAT16,
           o -> ints(2, o, 0x0000, 0x8000, 0x3C00, 0xC000, 0x7BFF, 0x0001, 0x03FF, 0x0400, 0x3555, 0x7C00, 0xFC00),
           new double[] {0.0, -0.0, 1, -2, 65504, 0x1p-24, 1023 * 0x1p-24, 0x1p-14, 0.333251953125,
               Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}),
-      new Case("f4", ElementType.FLOAT32,
+      new Case("f4", NumericType.FLOAT32,
           o -> float32(o, 0f, -0f, 1.5f, -3.25e-3f, Float.MAX_VALUE, Float.MIN_VALUE, Float.NEGATIVE_INFINITY),
           new double[] {0, -0.0, 1.5, (double) -3.25e-3f, (double) Float.MAX_VALUE, 0x1p-149,
               Double.NEGATIVE_INFINITY}),
-      new Case("f8", ElementType.FLOAT64,
+      new Case("f8", NumericType.FLOAT64,
           o -> float64(o, Math.PI, -1e300, Double.MIN_VALUE, 0.1, 1e40),
           new double[] {Math.PI, -1e300, Double.MIN_VALUE, 0.1, 1e40}));
 
@@ -82,7 +81,7 @@ class NpyReaderTest {
         assertEquals(c.type(), a.sourceType());
         assertArrayEquals(new int[] {c.expected().length}, a.shape());
         // Single precision exactly where it is exact; the wider types keep double.
-        boolean single = c.type().size() <= 2 || c.type() == ElementType.FLOAT32;
+        boolean single = c.type().size() <= 2 || c.type() == NumericType.FLOAT32;
         assertEquals(!single, a.isDoublePrecision(), what);
         assertArrayEquals(c.expected(), a.doubles(), what);
       }
@@ -229,7 +228,7 @@ class NpyReaderTest {
       int s = bits >>> 15;
       int e = (bits >>> 10) & 0x1F;
       int frac = bits & 0x3FF;
-      float got = NpyReader.halfToFloat((short) bits);
+      float got = NumericType.halfToFloat((short) bits);
       if (e == 0x1F) {
         assertEquals(frac != 0, Float.isNaN(got), "bits " + bits);
         if (frac == 0) {
@@ -246,11 +245,11 @@ class NpyReaderTest {
   @Test
   void unsigned64ConversionsRoundOnce() {
     // Against BigDecimal-free closed forms: 2^64 - 2049 lies 2047 above 2^64 - 4096 and 1 below 2^64 - 2048.
-    assertEquals(18446744073709549568.0, NpyReader.unsignedToDouble(-2049L));
-    assertEquals(18446744073709549568.0, NpyReader.unsignedToDouble(-2048L));
+    assertEquals(18446744073709549568.0, NumericType.unsignedToDouble(-2049L));
+    assertEquals(18446744073709549568.0, NumericType.unsignedToDouble(-2048L));
     // Floats near 2^63 are 2^40 apart: 2^63 + 2^39 ties to even (2^63), one more rounds up.
-    assertEquals(0x1p63f, NpyReader.unsignedToFloat(Long.MIN_VALUE + (1L << 39)));
-    assertEquals(0x1p63f + 0x1p40f, NpyReader.unsignedToFloat(Long.MIN_VALUE + (1L << 39) + 1));
-    assertEquals(12345f, NpyReader.unsignedToFloat(12345L));
+    assertEquals(0x1p63f, NumericType.unsignedToFloat(Long.MIN_VALUE + (1L << 39)));
+    assertEquals(0x1p63f + 0x1p40f, NumericType.unsignedToFloat(Long.MIN_VALUE + (1L << 39) + 1));
+    assertEquals(12345f, NumericType.unsignedToFloat(12345L));
   }
 }

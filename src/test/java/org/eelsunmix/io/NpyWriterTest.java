@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.eelsunmix.io.NpyHeader.ElementType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +62,7 @@ class NpyWriterTest {
     Path f = dir.resolve("f32.npy");
     NpyWriter.write(f, new int[] {4, 5, 7}, v);
     NpyArray a = NpyReader.read(f);
-    assertEquals(ElementType.FLOAT32, a.sourceType());
+    assertEquals(NumericType.FLOAT32, a.sourceType());
     assertArrayEquals(new int[] {4, 5, 7}, a.shape());
     float[] back = a.floats();
     for (int i = 0; i < v.length; i++) {
