@@ -1,17 +1,13 @@
 package org.eelsunmix.cli;
 
 import java.util.Arrays;
-import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.bench.FclsThroughput;
+import org.eelsunmix.bench.NmfIterationTiming;
+import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.bench.IngestThroughput;
-import org.eelsunmix.spark.ImageRows;
-import org.eelsunmix.spark.PixelSchema;
-import org.eelsunmix.spark.SpectrumColumn;
 import org.eelsunmix.spark.ml.VcaFcls;
 import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.synth.SyntheticCube;
@@ -25,7 +21,8 @@ import picocli.CommandLine.Option;
  * B = 200, R = 3 and B = 903, R = 4, and VCA-FCLS seconds (median of several runs) for one 64×64 cube of each
  * built-in set: the kernels every distributed path calls. With {@code --spark-size N} it also times the
  * distributed path on an N×N co-ru-pt cube cached in Spark: the VCA fit and the FCLS transform (pixels/s over all
- * executor cores, and per core).
+ * executor cores, and per core). With {@code --nmf}, the distributed NMF's seconds per iteration at 4 096 and 409 600
+ * pixels ({@link NmfIterationTiming}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure FCLS throughput and VCA-FCLS time per cube (single core).")
@@ -39,6 +36,13 @@ final class BenchCommand extends SparkCommand {
   @Option(names = "--spark-size", defaultValue = "0", description = "also time the Spark path on an N x N cube "
       + "(0 = skip, default)")
   int sparkSize;
+
+  @Option(names = "--nmf", description = "also time the distributed NMF: seconds per iteration at 4 096 and "
+      + "409 600 pixels (B = 200, R = 3) and their ratio")
+  boolean nmf;
+
+  @Option(names = "--nmf-iterations", defaultValue = "10", description = "NMF iterations timed per size (default 10)")
+  int nmfIterations;
 
   @Option(names = "--ingest", description = "instead: read throughput of the format readers and of "
       + "format(\"eels\") on a SIZE x SIZE x 1024 float32 file of each format (use --master local[1] for per core)")
@@ -77,7 +81,32 @@ final class BenchCommand extends SparkCommand {
     if (sparkSize > 0) {
       benchSpark();
     }
+    if (nmf) {
+      benchNmf();
+    }
     return 0;
+  }
+
+  private void benchNmf() {
+    if (nmfIterations < 1) {
+      throw new BadInputException("--nmf-iterations", "must be at least 1, got " + nmfIterations);
+    }
+    SparkSession spark = spark();
+    int partitions = spark.sparkContext().defaultParallelism() * 2;
+    NmfIterationTiming.Figure[] f = new NmfIterationTiming.Figure[2];
+    int[] sides = {64, 640};
+    for (int i = 0; i < 2; i++) {
+      describe("bench: NMF on a " + sides[i] + "x" + sides[i] + " cube");
+      f[i] = NmfIterationTiming.measure(spark, sides[i], partitions, nmfIterations);
+      System.out.printf("%-28s %.4f s/iteration (%d pixels, %d partitions; setup %.2f s)%n", "Spark NMF iteration",
+          f[i].secondsPerIteration(), f[i].pixels(), f[i].partitions(), f[i].setupSeconds());
+    }
+    // A job's fixed cost dominates the small cube, so the ratio stays below the pixel ratio; the slope between the
+    // two sizes is the cost that grows with the pixels.
+    System.out.printf("%-28s %.1f for %.0fx the pixels; %.3f µs per extra pixel-iteration%n",
+        "NMF iteration time ratio", f[1].secondsPerIteration() / f[0].secondsPerIteration(),
+        (double) f[1].pixels() / f[0].pixels(), (f[1].secondsPerIteration() - f[0].secondsPerIteration())
+            / (f[1].pixels() - f[0].pixels()) * 1e6);
   }
 
   /** Reader MB/s on this thread, then format("eels") MB/s over the session's cores (noop sink). */
@@ -104,16 +133,10 @@ final class BenchCommand extends SparkCommand {
 
   private void benchSpark() {
     SparkSession spark = spark();
-    SyntheticGenerator.Options o = SyntheticGenerator.Options.builtin("co-ru-pt").withBlock(1).withFilter(1)
-        .withSize(sparkSize).withBlock(sparkSize % 8 == 0 ? 8 : 1).withFilter(Math.min(9, sparkSize | 1));
+    SyntheticGenerator.Options o = NmfIterationTiming.cube(sparkSize);
     int cores = spark.sparkContext().defaultParallelism();
-    // The cube is generated in a task (as `generate` does), so the query plan does not carry the pixels.
-    Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(List.of(0), 1).flatMap(r -> ImageRows.pixels(SyntheticGenerator.generate(o, r).image())),
-        PixelSchema.PIXELS).repartition(cores * 2);
-    Dataset<Row> df = raw.select(raw.col("acquisition_id"), raw.col("x"), raw.col("y"),
-        SpectrumColumn.withAxis(raw, "spectrum", o.endmembers().axis())).persist(StorageLevel.MEMORY_ONLY());
     describe("bench: caching a " + sparkSize + "x" + sparkSize + " cube");
+    Dataset<Row> df = NmfIterationTiming.cachedCube(spark, o, cores * 2);
     long n = df.count();
     describe("bench: Spark VCA-FCLS");
     VcaFcls vca = new VcaFcls().setNumEndmembers(3).setSeed(1);

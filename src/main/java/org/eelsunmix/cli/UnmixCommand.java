@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,8 +20,12 @@ import org.eelsunmix.io.MsaSpectrum;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
+import org.eelsunmix.spark.ml.NmfEstimator;
+import org.eelsunmix.spark.ml.NmfModel;
+import org.eelsunmix.spark.ml.NmfSummary;
 import org.eelsunmix.spark.ml.VcaFcls;
 import org.eelsunmix.spark.ml.VcaFclsModel;
+import org.eelsunmix.unmix.Nmf;
 import org.eelsunmix.unmix.UnmixingMethod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +46,7 @@ final class UnmixCommand extends SparkCommand {
       + "default: all in the store)")
   List<String> acquisitions = new ArrayList<>();
 
-  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default; the only one distributed so far)")
+  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default) or nmf")
   String method;
 
   @Option(names = {"-R", "--endmembers"}, defaultValue = "3", description = "number of endmembers R (default 3)")
@@ -52,6 +58,26 @@ final class UnmixCommand extends SparkCommand {
   @Option(names = "--snr-db", description = "VCA: SNR in dB choosing the projection (default: estimated)")
   Double snrDb;
 
+  @Option(names = "--nmf-solver", defaultValue = "cd", description = "NMF: cd (coordinate descent, default) or mu "
+      + "(multiplicative update)")
+  String nmfSolver;
+
+  @Option(names = "--nmf-init", defaultValue = "auto", description = "NMF start: auto (default: nndsvda, or random "
+      + "when R > channels), nndsvd, nndsvda, nndsvdar or random")
+  String nmfInit;
+
+  @Option(names = "--max-iter", defaultValue = "200", description = "NMF: iteration cap (default 200)")
+  int maxIter;
+
+  @Option(names = "--tol", defaultValue = "1e-4", description = "NMF: stopping tolerance (default 1e-4; 0 runs "
+      + "--max-iter iterations)")
+  double tol;
+
+  @Option(names = "--sum-to-one", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "NMF: abundances as fractions of each pixel's fitted counts, summing to one (default); "
+      + "--no-sum-to-one writes NMF's raw coefficients")
+  boolean sumToOne;
+
   @Option(names = "--out", required = true, description = "output folder")
   String out;
 
@@ -61,13 +87,15 @@ final class UnmixCommand extends SparkCommand {
   @Override
   public Integer call() throws Exception {
     UnmixingMethod m = UnmixingMethod.byName(method, "--method");
-    if (m != UnmixingMethod.VCA_FCLS) {
+    if (m != UnmixingMethod.VCA_FCLS && m != UnmixingMethod.NMF) {
       throw new BadInputException("--method", m.cliName() + " runs in memory only so far (evaluate --method "
-          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls");
+          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls or nmf");
     }
     if (endmembers < 1) {
       throw new BadInputException("--endmembers", "must be at least 1, got " + endmembers);
     }
+    Nmf.Options nmf = m == UnmixingMethod.NMF
+        ? new Nmf.Options(endmembers, nmfInit, nmfSolver, tol, maxIter, seed, sumToOne) : null; // validates
     SparkSession spark = spark();
     SeriesStore series = new SeriesStore(spark, store);
     Dataset<Row> pixels = series.pixels(acquisitions);
@@ -78,27 +106,43 @@ final class UnmixCommand extends SparkCommand {
     }
     long t0 = System.nanoTime();
     describe("unmix: fitting " + m.cliName());
-    VcaFcls estimator = new VcaFcls().setNumEndmembers(endmembers).setSeed(seed);
-    if (snrDb != null) {
-      estimator.setSnrDb(snrDb);
+    Model<?> model;
+    Endmembers found;
+    String fitted;
+    if (nmf != null) {
+      NmfModel fit = new NmfEstimator().setNumEndmembers(endmembers).setSeed(seed).setSolver(nmf.solver())
+          .setInit(nmf.init()).setTol(nmf.tol()).setMaxIter(nmf.maxIterations()).setSumToOne(nmf.sumToOne())
+          .fit(pixels);
+      NmfSummary s = fit.summary();
+      model = fit;
+      found = fit.endmembers();
+      fitted = String.format("%s start, %d iterations (%s), relative residual %.3g", s.init(), s.iterations(),
+          s.converged() ? "converged" : "iteration cap", s.relativeResidual());
+    } else {
+      VcaFcls estimator = new VcaFcls().setNumEndmembers(endmembers).setSeed(seed);
+      if (snrDb != null) {
+        estimator.setSnrDb(snrDb);
+      }
+      VcaFclsModel fit = estimator.fit(pixels);
+      model = fit;
+      found = fit.endmembers();
+      fitted = String.format("VCA SNR estimate %.1f dB", fit.fittedSnrDb());
     }
-    VcaFclsModel model = estimator.fit(pixels);
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
-      model.write().save(tmp + "/model");
+      ((MLWritable) model).write().save(tmp + "/model");
       describe("unmix: abundances (" + m.cliName() + ")");
       Dataset<Row> abundances = model.transform(pixels).select(functions.col(PixelSchema.ACQUISITION_ID),
           functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
           functions.col(PixelSchema.RMSE));
       SeriesStore.writePartitioned(abundances, tmp + "/abundances", spark);
-      writeMsa(spark, model.endmembers(), tmp + "/endmembers");
+      writeMsa(spark, found, tmp + "/endmembers");
       writeConfig(tmp);
     });
     Row stats = spark.read().schema(PixelSchema.ABUNDANCES).parquet(out + "/abundances")
         .agg(functions.count("*"), functions.avg(PixelSchema.RMSE)).first();
-    System.out.printf("%s: %d endmembers, VCA SNR estimate %.1f dB, fitted in %.1f s; %d pixels unmixed, mean RMSE "
-        + "%.4g%n", m.cliName(), model.endmembers().count(), model.fittedSnrDb(), fitSeconds, stats.getLong(0),
-        stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
+    System.out.printf("%s: %d endmembers, %s, fitted in %.1f s; %d pixels unmixed, mean RMSE %.4g%n", m.cliName(),
+        found.count(), fitted, fitSeconds, stats.getLong(0), stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
     System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");
     return 0;
   }

@@ -22,8 +22,9 @@ import org.eelsunmix.core.SpectrumImage;
  * every 10 iterations and stops when {@code ‖Y − WH‖_F} fell by less than {@code tol} times its starting value
  * since the last check; both stop after {@code maxIterations}.
  *
- * <p>This is the in-memory kernel; the distributed fit runs the same pieces: the abundance step and the
- * statistics inside the partitions, the endmember step, the objective and the stopping rule on the driver. The
+ * <p>This is the in-memory fit: the iteration loop ({@link NmfFit}) over the pixels of one image. The distributed
+ * fit runs the same loop over partitions: the abundance step and the statistics inside them
+ * ({@link NmfPixelBlock}), the endmember step, the objective and the stopping rule on the driver. The
  * arithmetic is in double precision whatever the stored counts (scikit-learn works in float32 for float32 data).
  *
  * <h2>Sum to one</h2>
@@ -45,7 +46,7 @@ public final class Nmf {
   /** scikit-learn's default iteration cap. */
   public static final int DEFAULT_MAX_ITERATIONS = 200;
   /** scikit-learn checks the {@code mu} stopping rule every this many iterations. */
-  static final int MU_CHECK_EVERY = 10;
+  public static final int MU_CHECK_EVERY = 10;
 
   /**
    * @param components number of endmembers R, ≥ 1 ({@code --endmembers})
@@ -151,79 +152,13 @@ public final class Nmf {
       throw new BadInputException("--endmembers", "asked for " + r + " endmembers but " + image.id()
           + " has only " + b + " channels");
     }
-    final float[] data = image.data();
     requireNonNegative(image);
-    String init = o.resolvedInit(n, b);
-    NmfSolver solver = o.solverKind();
-
-    // Start (W₀, H₀), and the statistics of W₀.
-    NmfInitialisation start;
-    if (NmfInitialisation.RANDOM.equals(init)) {
-      double total = 0;
-      for (float v : data) {
-        total += v;
-      }
-      start = NmfInitialisation.random(total / ((double) n * b), r, b, o.seed());
-    } else {
-      SpectralMoments moments = new SpectralMoments(b);
-      for (int i = 0; i < n; i++) {
-        moments.add(data, i * b);
-      }
-      start = NmfInitialisation.nndsvd(init, moments, r, o.seed());
-      double[] parts = new double[start.partNormsLength()];
-      for (int i = 0; i < n; i++) {
-        start.addPartNorms(data, i * b, parts);
-      }
-      start = start.withPartNorms(parts);
-    }
-    double[] h = start.endmembers();
-    double[] w = new double[n * r];
-    NmfStatistics stats = new NmfStatistics(r, b);
-    for (int i = 0; i < n; i++) {
-      start.abundances(data, i * b, i, w, i * r);
-      stats.add(data, i * b, w, i * r);
-    }
-
-    double[] history = new double[o.maxIterations() + 1];
-    history[0] = stats.objective(h);
-    double errorAtStart = Math.sqrt(2 * Math.max(0, history[0]));
-    double previousError = errorAtStart;
-    double firstViolation = 0;
-    boolean converged = false;
-    int iteration = 0;
-    while (iteration < o.maxIterations()) {
-      iteration++;
-      NmfAbundanceUpdate step = new NmfAbundanceUpdate(solver, h, r);
-      double[] work = new double[step.workLength()];
-      stats = new NmfStatistics(r, b);
-      double violation = 0;
-      for (int i = 0; i < n; i++) {
-        violation += step.update(data, i * b, w, i * r, work);
-        stats.add(data, i * b, w, i * r);
-      }
-      stats.addViolation(violation);
-      double total = stats.violation() + NmfEndmemberUpdate.update(solver, h, stats);
-      history[iteration] = stats.objective(h);
-      if (solver == NmfSolver.CD) {
-        if (iteration == 1) {
-          firstViolation = total;
-        }
-        if (firstViolation == 0 || total / firstViolation <= o.tol()) {
-          converged = true;
-          break;
-        }
-      } else if (o.tol() > 0 && iteration % MU_CHECK_EVERY == 0) {
-        double error = Math.sqrt(2 * Math.max(0, history[iteration]));
-        if (errorAtStart == 0 || (previousError - error) / errorAtStart < o.tol()) {
-          converged = true;
-          break;
-        }
-        previousError = error;
-      }
-    }
-
-    double objective = 0.5 * residualSquared(data, n, b, w, h, r);
-    double dataNorm = stats.dataNormSquared();
+    ImagePixels pixels = new ImagePixels(image, r);
+    NmfFit.Outcome fit = NmfFit.run(pixels, o);
+    double[] h = fit.endmembers();
+    double[] w = pixels.w;
+    double objective = 0.5 * pixels.residualSquared(h);
+    double dataNorm = fit.dataNormSquared();
     if (o.sumToOne()) {
       rescaleToUnitSums(w, h, n, r, b);
     }
@@ -233,8 +168,67 @@ public final class Nmf {
     }
     Unmixing unmixing = new Unmixing(new Endmembers(spectra, null, image.axis()),
         new Abundances(image.height(), image.width(), r, w));
-    return new Result(unmixing, objective, dataNorm == 0 ? 0 : 2 * objective / dataNorm, iteration, converged,
-        init, Arrays.copyOf(history, iteration + 1));
+    return new Result(unmixing, objective, dataNorm == 0 ? 0 : 2 * objective / dataNorm, fit.iterations(),
+        fit.converged(), fit.init(), fit.objectiveHistory());
+  }
+
+  /** The passes of {@link NmfFit} over one image held in memory as one block, W an N × R array beside it. */
+  private static final class ImagePixels implements NmfPixelPasses {
+    private final NmfPixelBlock block;
+    private final int b;
+    private final int r;
+    final double[] w;
+
+    ImagePixels(SpectrumImage image, int components) {
+      long[] keys = new long[image.pixels()];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = NmfInitialisation.drawKey(image.id(), i / image.width(), i % image.width());
+      }
+      this.block = new NmfPixelBlock(image.data(), keys, image.channels());
+      this.b = image.channels();
+      this.r = components;
+      this.w = new double[keys.length * components];
+    }
+
+    @Override
+    public int channels() {
+      return b;
+    }
+
+    @Override
+    public long pixels() {
+      return block.count();
+    }
+
+    @Override
+    public double meanCount() {
+      return block.total() / ((double) block.count() * b);
+    }
+
+    @Override
+    public SpectralMoments moments() {
+      return block.addMoments(new SpectralMoments(b));
+    }
+
+    @Override
+    public double[] partNorms(NmfInitialisation start) {
+      return block.addPartNorms(start, new double[start.partNormsLength()]);
+    }
+
+    @Override
+    public NmfStatistics start(NmfInitialisation start) {
+      return block.start(start, w, new NmfStatistics(r, b));
+    }
+
+    @Override
+    public NmfStatistics update(NmfAbundanceUpdate step) {
+      return block.update(step, w, new NmfStatistics(r, b));
+    }
+
+    @Override
+    public double residualSquared(double[] endmembers) {
+      return block.residualSquared(w, endmembers);
+    }
   }
 
   /** NMF needs counts ≥ 0; the first negative one is named by pixel and channel. */
@@ -251,52 +245,44 @@ public final class Nmf {
     }
   }
 
-  /** {@code ‖Y − W H‖²}, summed channel by channel (no cancellation between large terms). */
-  static double residualSquared(float[] data, int n, int b, double[] w, double[] h, int r) {
-    double[] fit = new double[b];
+  /**
+   * {@code ‖Y − W H‖²} of {@code n} pixels (spectra {@code data}, N × B; abundances {@code w}, N × R; endmembers
+   * {@code h}, R × B), summed channel by channel (no cancellation between large terms).
+   */
+  public static double residualSquared(float[] data, int n, int b, double[] w, double[] h, int r) {
     double sum = 0;
     for (int i = 0; i < n; i++) {
-      Arrays.fill(fit, 0.0);
+      sum += pixelResidualSquared(data, i * b, w, i * r, h, r, b);
+    }
+    return sum;
+  }
+
+  /** {@code ‖y − w H‖²} of one pixel, channel by channel; allocates nothing. */
+  public static double pixelResidualSquared(float[] y, int yOffset, double[] w, int wOffset, double[] h, int r,
+      int b) {
+    double sum = 0;
+    for (int c = 0; c < b; c++) {
+      double fit = 0;
       for (int t = 0; t < r; t++) {
-        double wt = w[i * r + t];
-        if (wt == 0) {
-          continue;
-        }
-        for (int c = 0; c < b; c++) {
-          fit[c] += wt * h[t * b + c];
-        }
+        fit += w[wOffset + t] * h[t * b + c];
       }
-      for (int c = 0; c < b; c++) {
-        double e = data[i * b + c] - fit[c];
-        sum += e * e;
-      }
+      double e = y[yOffset + c] - fit;
+      sum += e * e;
     }
     return sum;
   }
 
   /** Unit-sum endmembers (fit unchanged), then unit-sum abundances per pixel (see the class comment). */
   static void rescaleToUnitSums(double[] w, double[] h, int n, int r, int b) {
-    for (int t = 0; t < r; t++) {
-      double s = 0;
-      for (int c = 0; c < b; c++) {
-        s += h[t * b + c];
-      }
-      if (s > 0) {
-        for (int c = 0; c < b; c++) {
-          h[t * b + c] /= s;
-        }
-      }
-      for (int i = 0; i < n; i++) {
-        w[i * r + t] = s > 0 ? w[i * r + t] * s : 0.0;
-      }
-    }
+    double[] sums = NmfAbundances.endmemberSums(h, r);
     for (int i = 0; i < n; i++) {
-      double s = 0;
-      for (int t = 0; t < r; t++) {
-        s += w[i * r + t];
-      }
-      for (int t = 0; t < r; t++) {
-        w[i * r + t] = s > 0 ? w[i * r + t] / s : 1.0 / r;
+      NmfAbundances.toFractions(w, i * r, sums);
+    }
+    for (int t = 0; t < r; t++) {
+      if (sums[t] > 0) {
+        for (int c = 0; c < b; c++) {
+          h[t * b + c] /= sums[t];
+        }
       }
     }
   }

@@ -28,7 +28,7 @@ import org.eelsunmix.linalg.SymmetricEigen;
  * pixel at a time. Building the start is then: (1) {@link #nndsvd} from the moments; (2) a pass over the pixels
  * adding {@code ‖u^±‖²} ({@link #addPartNorms}, a sum of 2R numbers per partition); (3) {@link #withPartNorms},
  * which fixes the signs and H₀; (4) a per-pixel map {@link #abundances}. The random draws are keyed on
- * {@code (seed, pixel index, component)} by a counter-based generator (the SplitMix64 finaliser, Steele, Lea
+ * {@code (seed, pixel address, component)} by a counter-based generator (the SplitMix64 finaliser, Steele, Lea
  * &amp; Flood, OOPSLA 2014, then Box–Muller), so every partitioning gives the same start. They are not numpy's
  * draws: random starts match scikit-learn in distribution, not bit for bit.
  *
@@ -273,8 +273,8 @@ public final class NmfInitialisation implements Serializable {
 
   /**
    * Step 4: the starting abundances {@code w[wOffset .. wOffset + R)} of the pixel with spectrum
-   * {@code y[yOffset .. yOffset + B)} and raster index {@code pixel} ({@code row · width + column} of its image,
-   * which keys the random draws). Allocates nothing.
+   * {@code y[yOffset .. yOffset + B)} and random-draw key {@code pixel} ({@link #drawKey} of its address).
+   * Allocates nothing.
    */
   public void abundances(float[] y, int yOffset, long pixel, double[] w, int wOffset) {
     requireReady();
@@ -291,6 +291,16 @@ public final class NmfInitialisation implements Serializable {
       }
       w[wOffset + j] = value;
     }
+  }
+
+  /**
+   * The key of a pixel's random draws: a function of its address alone (acquisition, row, column), so a pixel gets
+   * the same draws however the pixels are ordered or partitioned, and pixels of different acquisitions fitted
+   * together get different ones. {@link String#hashCode} is specified by the Java language, so keys are stable.
+   */
+  public static long drawKey(String acquisition, int y, int x) {
+    long address = ((long) y << 32) | (x & 0xFFFFFFFFL);
+    return address + (acquisition == null ? 0 : acquisition.hashCode()) * GOLDEN_GAMMA;
   }
 
   private void requireReady() {

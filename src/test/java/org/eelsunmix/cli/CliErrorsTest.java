@@ -111,8 +111,6 @@ class CliErrorsTest {
     assertRefused(CliTestSupport.run("unmix", "--store", store, "--endmembers", "0", "--out", out), "--endmembers");
     assertRefused(CliTestSupport.run("unmix", "--store", store, "--method", "magic", "--out", out), "--method",
         "vca-fcls");
-    assertRefused(CliTestSupport.run("unmix", "--store", store, "--method", "nmf", "--out", out), "--method",
-        "in memory only");
     assertRefused(CliTestSupport.run("unmix", "--store", store, "--acquisition", "nope", "--out", out),
         "--acquisition", "nope");
     assertRefused(CliTestSupport.run("unmix", "--store", dir.resolve("nowhere").toString(), "--out", out),

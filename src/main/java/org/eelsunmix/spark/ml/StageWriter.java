@@ -9,6 +9,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.spark.AtomicOutput;
@@ -57,6 +58,20 @@ final class StageWriter extends MLWriter {
       rows.add(RowFactory.create(r, e.names().get(r), e.spectrum(r), a.offset(), a.scale(), a.units()));
     }
     return rows;
+  }
+
+  /** The endmembers saved in {@code path/data} by {@link #save}; a missing or empty table names the model path. */
+  static Endmembers readEndmembers(SparkSession spark, String path) {
+    List<Row> rows;
+    try {
+      rows = spark.read().parquet(path + "/data").collectAsList(); // R rows: the endmembers
+    } catch (RuntimeException e) {
+      throw new BadInputException(path, "model has no readable endmember data: " + e.getMessage(), e);
+    }
+    if (rows.isEmpty()) {
+      throw new BadInputException(path, "model has no endmembers");
+    }
+    return fromRows(rows);
   }
 
   /** Reads back what {@link #rows} wrote (ordered by endmember index). */

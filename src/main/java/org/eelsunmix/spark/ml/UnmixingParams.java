@@ -1,14 +1,20 @@
 package org.eelsunmix.spark.ml;
 
+import java.util.List;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.SpectrumColumn;
 
 /**
  * The params every unmixing estimator and model shares, built for a given owner (Java cannot mix in MLlib's
@@ -36,6 +42,22 @@ final class UnmixingParams {
 
   static LongParam seed(Params owner) {
     return new LongParam(owner, "seed", "random seed");
+  }
+
+  /**
+   * The energy axis of the spectra in {@code column}: the one attached to the column ({@link SpectrumColumn}), or
+   * a plain channel axis of the first spectrum's length; an empty table is refused.
+   */
+  static EnergyAxis spectraAxis(Dataset<?> dataset, String column) {
+    EnergyAxis axis = SpectrumColumn.axisOf(dataset.schema(), column);
+    if (axis != null) {
+      return axis;
+    }
+    List<Row> first = dataset.toDF().select(functions.size(functions.col(column))).limit(1).collectAsList();
+    if (first.isEmpty()) {
+      throw new BadInputException("input dataset", "has no pixels");
+    }
+    return new EnergyAxis(0, 1, "channel", first.get(0).getInt(0));
   }
 
   /** Input schema + the output columns; names the table and the bad column. */

@@ -3,7 +3,6 @@ package org.eelsunmix.spark.ml;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
@@ -16,9 +15,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.core.BadInputException;
@@ -26,7 +23,6 @@ import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
-import org.eelsunmix.spark.SpectrumColumn;
 import org.eelsunmix.unmix.SpectralMoments;
 import org.eelsunmix.unmix.Vca;
 import org.eelsunmix.unmix.VcaCandidate;
@@ -156,11 +152,8 @@ public final class VcaFcls extends Estimator<VcaFclsModel> implements MLWritable
     transformSchema(dataset.schema());
     String column = $(inputCol);
     int r = getNumEndmembers();
-    EnergyAxis axis = SpectrumColumn.axisOf(dataset.schema(), column);
-    int channels = axis != null ? axis.channels() : firstLength(dataset, column);
-    if (axis == null) {
-      axis = new EnergyAxis(0, 1, "channel", channels);
-    }
+    EnergyAxis axis = UnmixingParams.spectraAxis(dataset, column);
+    int channels = axis.channels();
     if (r > channels) {
       throw new BadInputException("numEndmembers", "asked for " + r + " endmembers but the spectra have only "
           + channels + " channels");
@@ -231,14 +224,6 @@ public final class VcaFcls extends Estimator<VcaFclsModel> implements MLWritable
     } finally {
       projected.unpersist(false);
     }
-  }
-
-  private static int firstLength(Dataset<?> dataset, String column) {
-    List<Row> first = dataset.toDF().select(functions.size(functions.col(column))).limit(1).collectAsList();
-    if (first.isEmpty()) {
-      throw new BadInputException("input dataset", "has no pixels");
-    }
-    return first.get(0).getInt(0);
   }
 
   @Override

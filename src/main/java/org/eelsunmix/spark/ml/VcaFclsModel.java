@@ -15,7 +15,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.Endmembers;
 
 /**
@@ -133,16 +132,7 @@ public final class VcaFclsModel extends Model<VcaFclsModel> implements MLWritabl
       @Override
       public VcaFclsModel load(String path) {
         JsonNode meta = MlPersistence.readMetadata(sparkSession(), path, VcaFclsModel.class);
-        java.util.List<Row> rows;
-        try {
-          rows = sparkSession().read().parquet(path + "/data").collectAsList(); // R rows: the endmembers
-        } catch (RuntimeException e) {
-          throw new BadInputException(path, "model has no readable endmember data: " + e.getMessage(), e);
-        }
-        if (rows.isEmpty()) {
-          throw new BadInputException(path, "model has no endmembers");
-        }
-        VcaFclsModel m = new VcaFclsModel(meta.path("uid").asText(), StageWriter.fromRows(rows),
+        VcaFclsModel m = new VcaFclsModel(meta.path("uid").asText(), StageWriter.readEndmembers(sparkSession(), path),
             meta.path("extra").path("fittedSnrDb").asDouble(Double.NaN));
         MlPersistence.restoreParams(m, meta);
         return m;

@@ -1,0 +1,169 @@
+package org.eelsunmix.spark.ml;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.eelsunmix.core.PixelKey;
+import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.unmix.NmfAbundanceUpdate;
+import org.eelsunmix.unmix.NmfInitialisation;
+import org.eelsunmix.unmix.NmfPixelBlock;
+import org.eelsunmix.unmix.NmfPixelPasses;
+import org.eelsunmix.unmix.NmfStatistics;
+import org.eelsunmix.unmix.SpectralMoments;
+
+/**
+ * The passes of an NMF fit ({@link org.eelsunmix.unmix.NmfFit}) as Spark jobs over partitioned pixels: each pass
+ * runs the per-pixel kernels inside the partitions and brings back only a small sum ({@code treeAggregate}, depth
+ * 2): the B × B moments, 2R part norms, or the {@link NmfStatistics} (R × R + R × B). Nothing per pixel reaches the
+ * driver.
+ *
+ * <p>Each partition's spectra are read once from the binary rows into one {@link NmfPixelBlock} (N_p × B floats,
+ * checked: channel count, finite, non-negative) and kept for the whole fit, so the 200-odd passes do not decode rows again. The
+ * abundances W live in a second RDD of blocks (N_p × R doubles, aligned with the spectra block of the same
+ * partition), rebuilt by every pass. Both are local checkpoints (kept on the executors, memory then disk): the
+ * lineage stays one step long whatever the number of iterations, a block is never recomputed in another row
+ * order, and only the current and the previous W exist at a time. As for any local checkpoint, losing an executor
+ * during the fit fails the fit instead of recomputing it.
+ */
+final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
+  private static final int DEPTH = 2;
+  private final int channels;
+  private final int components;
+  private final JavaRDD<NmfPixelBlock> spectra;
+  private long pixels = -1;
+  /** The current W, one block per partition; null before {@link #start}. */
+  private JavaRDD<AbundanceBlock> abundances;
+
+  /** One partition's abundances (row-major N_p × R) and the statistics of the pass that made them. */
+  record AbundanceBlock(double[] w, NmfStatistics statistics) implements Serializable {}
+
+  /**
+   * @param rows the pixel rows ({@link PixelRows#of})
+   * @param reader reads and checks their spectra (non-negative counts required)
+   * @param components R
+   */
+  PartitionedNmfPixels(JavaRDD<InternalRow> rows, PixelRows reader, int components) {
+    this.channels = reader.channels();
+    this.components = components;
+    int b = channels;
+    JavaRDD<NmfPixelBlock> blocks = rows.mapPartitions((Iterator<InternalRow> it) -> {
+      float[] y = new float[b];
+      float[] data = new float[64 * b];
+      long[] keys = new long[64];
+      int n = 0;
+      while (it.hasNext()) {
+        InternalRow row = it.next();
+        if (n == keys.length) {
+          keys = Arrays.copyOf(keys, 2 * n);
+          data = Arrays.copyOf(data, 2 * n * b);
+        }
+        reader.spectrum(row, y);
+        System.arraycopy(y, 0, data, n * b, b);
+        PixelKey key = reader.key(row);
+        keys[n] = NmfInitialisation.drawKey(key.acquisition(), key.y(), key.x());
+        n++;
+      }
+      return Collections.singletonList(new NmfPixelBlock(Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n), b))
+          .iterator();
+    });
+    blocks.rdd().localCheckpoint();
+    this.spectra = blocks;
+  }
+
+  @Override
+  public int channels() {
+    return channels;
+  }
+
+  @Override
+  public long pixels() {
+    if (pixels < 0) {
+      pixels = spectra.map(s -> (long) s.count()).fold(0L, Long::sum); // reads and checks every spectrum once
+    }
+    return pixels;
+  }
+
+  @Override
+  public double meanCount() {
+    return spectra.map(NmfPixelBlock::total).fold(0.0, Double::sum) / ((double) pixels() * channels);
+  }
+
+  @Override
+  public SpectralMoments moments() {
+    return spectra.treeAggregate(new SpectralMoments(channels), (m, s) -> s.addMoments(m), SpectralMoments::merge,
+        DEPTH);
+  }
+
+  @Override
+  public double[] partNorms(NmfInitialisation start) {
+    return spectra.treeAggregate(new double[start.partNormsLength()], (sums, s) -> s.addPartNorms(start, sums),
+        (x, y) -> {
+          for (int k = 0; k < x.length; k++) {
+            x[k] += y[k];
+          }
+          return x;
+        }, DEPTH);
+  }
+
+  @Override
+  public NmfStatistics start(NmfInitialisation start) {
+    int b = channels;
+    int r = components;
+    return replaceAbundances(spectra.map(s -> {
+      double[] w = new double[s.count() * r];
+      return new AbundanceBlock(w, s.start(start, w, new NmfStatistics(r, b)));
+    }));
+  }
+
+  @Override
+  public NmfStatistics update(NmfAbundanceUpdate step) {
+    int b = channels;
+    int r = components;
+    return replaceAbundances(spectra.zipPartitions(requireStarted(), (ss, ws) -> {
+      NmfPixelBlock s = ss.next();
+      double[] w = ws.next().w().clone(); // the previous block stays as it was (it may be read again)
+      return Collections.singletonList(new AbundanceBlock(w, s.update(step, w, new NmfStatistics(r, b))))
+          .iterator();
+    }));
+  }
+
+  @Override
+  public double residualSquared(double[] endmembers) {
+    return spectra.zipPartitions(requireStarted(), (ss, ws) -> Collections.singletonList(
+        ss.next().residualSquared(ws.next().w(), endmembers)).iterator()).fold(0.0, Double::sum);
+  }
+
+  /** Makes {@code next} the current W (a local checkpoint), returns its summed statistics, drops the old W. */
+  private NmfStatistics replaceAbundances(JavaRDD<AbundanceBlock> next) {
+    next.rdd().localCheckpoint();
+    int b = channels;
+    int r = components;
+    NmfStatistics total = next.treeAggregate(new NmfStatistics(r, b), (acc, block) -> acc.merge(block.statistics()),
+        NmfStatistics::merge, DEPTH);
+    if (abundances != null) {
+      abundances.unpersist(false);
+    }
+    abundances = next;
+    return total;
+  }
+
+  private JavaRDD<AbundanceBlock> requireStarted() {
+    if (abundances == null) {
+      throw new IllegalStateException("the NMF abundances are not started yet");
+    }
+    return abundances;
+  }
+
+  /** Frees the blocks kept on the executors. */
+  @Override
+  public void close() {
+    if (abundances != null) {
+      abundances.unpersist(false);
+    }
+    spectra.unpersist(false);
+  }
+}

@@ -1,0 +1,95 @@
+package org.eelsunmix.unmix;
+
+import java.io.Serializable;
+
+/**
+ * A block of pixels held in memory, the unit every NMF pass ({@link NmfPixelPasses}) works on: a whole image for
+ * {@link Nmf#fit}, one partition for the Spark estimator. It holds the spectra (row-major N × B counts) and each
+ * pixel's random-draw key ({@link NmfInitialisation#drawKey}); the abundances W (row-major N × R) are passed in, so
+ * a caller may keep several versions of them.
+ *
+ * <p>Each method is one pass over the block with one kernel, adding into a caller's accumulator; none allocates.
+ */
+public final class NmfPixelBlock implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final float[] spectra;
+  private final long[] keys;
+  private final int channels;
+  private final int count;
+
+  /**
+   * @param spectra row-major N × B counts (not copied: the block takes it over)
+   * @param keys N random-draw keys (not copied)
+   * @param channels B ≥ 1
+   */
+  public NmfPixelBlock(float[] spectra, long[] keys, int channels) {
+    if (channels < 1 || spectra.length != (long) keys.length * channels) {
+      throw new IllegalArgumentException(spectra.length + " counts do not make " + keys.length + " spectra of "
+          + channels + " channels");
+    }
+    this.spectra = spectra;
+    this.keys = keys;
+    this.channels = channels;
+    this.count = keys.length;
+  }
+
+  /** Number of pixels N. */
+  public int count() {
+    return count;
+  }
+
+  /** The sum of all counts. */
+  public double total() {
+    double t = 0;
+    for (float v : spectra) {
+      t += v;
+    }
+    return t;
+  }
+
+  /** Adds every spectrum to {@code moments}; returns it. */
+  public SpectralMoments addMoments(SpectralMoments moments) {
+    for (int i = 0; i < count; i++) {
+      moments.add(spectra, i * channels);
+    }
+    return moments;
+  }
+
+  /** Adds the block's part norms of an NNDSVD start ({@link NmfInitialisation#addPartNorms}); returns {@code sums}. */
+  public double[] addPartNorms(NmfInitialisation start, double[] sums) {
+    for (int i = 0; i < count; i++) {
+      start.addPartNorms(spectra, i * channels, sums);
+    }
+    return sums;
+  }
+
+  /** Writes the start W₀ into {@code w} (N × R) and adds it to {@code stats}; returns {@code stats}. */
+  public NmfStatistics start(NmfInitialisation start, double[] w, NmfStatistics stats) {
+    final int r = start.components();
+    for (int i = 0; i < count; i++) {
+      start.abundances(spectra, i * channels, keys[i], w, i * r);
+      stats.add(spectra, i * channels, w, i * r);
+    }
+    return stats;
+  }
+
+  /**
+   * One abundance step on every pixel ({@code w}, N × R, updated in place), adding the new W and the step's summed
+   * |projected gradient| to {@code stats}; returns {@code stats}. The per-pixel part of an NMF iteration.
+   */
+  public NmfStatistics update(NmfAbundanceUpdate step, double[] w, NmfStatistics stats) {
+    final int r = step.components();
+    double[] work = new double[step.workLength()];
+    double violation = 0;
+    for (int i = 0; i < count; i++) {
+      violation += step.update(spectra, i * channels, w, i * r, work);
+      stats.add(spectra, i * channels, w, i * r);
+    }
+    return stats.addViolation(violation);
+  }
+
+  /** {@code ‖Y − W H‖²} of the block, channel by channel ({@link Nmf#residualSquared}). */
+  public double residualSquared(double[] w, double[] endmembers) {
+    return Nmf.residualSquared(spectra, count, channels, w, endmembers, endmembers.length / channels);
+  }
+}
