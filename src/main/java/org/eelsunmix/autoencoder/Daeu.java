@@ -205,8 +205,15 @@ public final class Daeu {
       NdBuffers.write(image.data(), start * b, in);
       INDArray a = network.getLayer(0).activate(in, false, LayerWorkspaceMgr.noWorkspaces());
       NdBuffers.read(a, out);
-      for (int i = 0; i < size * r; i++) {
-        values[start * r + i] = out[i];
+      // The layer sums to one in float; renormalise in double so the maps sum to one to double rounding.
+      for (int p = 0; p < size; p++) {
+        double sum = 0;
+        for (int k = 0; k < r; k++) {
+          sum += out[p * r + k];
+        }
+        for (int k = 0; k < r; k++) {
+          values[(start + p) * r + k] = out[p * r + k] / sum;
+        }
       }
     }
     return new Abundances(image.height(), image.width(), r, values);

@@ -7,6 +7,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.eelsunmix.autoencoder.Daeu;
+import org.eelsunmix.autoencoder.DaeuOptions;
+import org.eelsunmix.bench.DaeuSpeed;
 import org.eelsunmix.bench.FclsThroughput;
 import org.eelsunmix.spark.ImageRows;
 import org.eelsunmix.spark.PixelSchema;
@@ -24,7 +27,7 @@ import picocli.CommandLine.Option;
  * B = 200, R = 3 and B = 903, R = 4, and VCA-FCLS seconds (median of several runs) for one 64×64 cube of each
  * built-in set: the kernels every distributed path calls. With {@code --spark-size N} it also times the
  * distributed path on an N×N co-ru-pt cube cached in Spark: the VCA fit and the FCLS transform (pixels/s over all
- * executor cores, and per core).
+ * executor cores, and per core). With {@code --daeu} it times DAEU instead ({@link DaeuSpeed}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure FCLS throughput and VCA-FCLS time per cube (single core).")
@@ -39,8 +42,16 @@ final class BenchCommand extends SparkCommand {
       + "(0 = skip, default)")
   int sparkSize;
 
+  @Option(names = "--daeu", description = "time DAEU instead (reference training schedule on 64 x 64 co-ru-pt and "
+      + "k-edges, updates/s, encoder pixels/s per core)")
+  boolean daeu;
+
   @Override
   public Integer call() {
+    if (daeu) {
+      benchDaeu();
+      return 0;
+    }
     System.out.printf("%-28s %s%n", "benchmark (one core)", "result");
     for (int[] s : new int[][] {{200, 3}, {903, 4}}) {
       double rate = FclsThroughput.pixelsPerSecond(s[0], s[1], 20_000, 42L, seconds);
@@ -64,6 +75,21 @@ final class BenchCommand extends SparkCommand {
       benchSpark();
     }
     return 0;
+  }
+
+  private void benchDaeu() {
+    System.out.printf("%-28s %s%n", "DAEU (one thread)", "wall (thread CPU)");
+    for (String set : new String[] {"co-ru-pt", "k-edges"}) {
+      SyntheticCube cube = DaeuSpeed.cube(set);
+      DaeuOptions o = new DaeuOptions(cube.truthEndmembers().count(), 1);
+      DaeuSpeed.Training t = DaeuSpeed.training(cube.image(), o);
+      System.out.printf("%-28s %.2f s (%.2f s CPU), %.0f updates/s (%.0f per CPU s)%n", "train 64x64 " + set,
+          t.wallSeconds(), t.cpuSeconds(), t.stepsPerSecond(), t.stepsPerCpuSecond());
+      DaeuSpeed.Inference i = DaeuSpeed.inference(Daeu.network(cube.image().channels(), o), cube.image(),
+          seconds);
+      System.out.printf("%-28s %.0f pixels/s (%.0f per CPU s)%n", "encode " + set + " (B="
+          + cube.image().channels() + ")", i.pixelsPerSecond(), i.pixelsPerCpuSecond());
+    }
   }
 
   private void benchSpark() {
