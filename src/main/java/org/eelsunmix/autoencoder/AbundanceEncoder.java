@@ -50,13 +50,8 @@ public class AbundanceEncoder extends FeedForwardLayer {
   public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
       Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams,
       DataType networkDataType) {
-    AbundanceEncoderLayer layer = new AbundanceEncoderLayer(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+    return LayerWiring.wire(new AbundanceEncoderLayer(conf, networkDataType), this, conf, listeners, layerIndex, paramsView,
+        initializeParams);
   }
 
   @Override

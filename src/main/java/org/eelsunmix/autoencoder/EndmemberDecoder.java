@@ -35,13 +35,8 @@ public class EndmemberDecoder extends BaseOutputLayer {
   public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
       Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams,
       DataType networkDataType) {
-    EndmemberDecoderLayer layer = new EndmemberDecoderLayer(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+    return LayerWiring.wire(new EndmemberDecoderLayer(conf, networkDataType), this, conf, listeners, layerIndex, paramsView,
+        initializeParams);
   }
 
   @Override
