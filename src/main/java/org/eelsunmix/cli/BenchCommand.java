@@ -4,6 +4,10 @@ import java.util.Arrays;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.eelsunmix.autoencoder.Daeu;
+import org.eelsunmix.autoencoder.DaeuOptions;
+import org.eelsunmix.bench.DaeuSpeed;
 import org.eelsunmix.bench.FclsThroughput;
 import org.eelsunmix.bench.NmfIterationTiming;
 import org.eelsunmix.core.BadInputException;
@@ -22,7 +26,8 @@ import picocli.CommandLine.Option;
  * built-in set: the kernels every distributed path calls. With {@code --spark-size N} it also times the
  * distributed path on an N×N co-ru-pt cube cached in Spark: the VCA fit and the FCLS transform (pixels/s over all
  * executor cores, and per core). With {@code --nmf}, the distributed NMF's seconds per iteration at 4 096 and 409 600
- * pixels ({@link NmfIterationTiming}).
+ * pixels ({@link NmfIterationTiming}). With {@code --daeu} it
+ * times DAEU instead ({@link DaeuSpeed}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure FCLS throughput and VCA-FCLS time per cube (single core).")
@@ -54,10 +59,18 @@ final class BenchCommand extends SparkCommand {
   @Option(names = "--ingest-dir", description = "folder for the --ingest files (default: a temporary folder)")
   java.nio.file.Path ingestDir;
 
+  @Option(names = "--daeu", description = "time DAEU instead (reference training schedule on 64 x 64 co-ru-pt and "
+      + "k-edges, updates/s, encoder pixels/s per core)")
+  boolean daeu;
+
   @Override
   public Integer call() throws java.io.IOException {
     if (ingest) {
       return benchIngest();
+    }
+    if (daeu) {
+      benchDaeu();
+      return 0;
     }
     System.out.printf("%-28s %s%n", "benchmark (one core)", "result");
     for (int[] s : new int[][] {{200, 3}, {903, 4}}) {
@@ -129,6 +142,21 @@ final class BenchCommand extends SparkCommand {
           "format(eels) " + r.format(), best, cores, best / cores);
     }
     return 0;
+  }
+
+  private void benchDaeu() {
+    System.out.printf("%-28s %s%n", "DAEU (one thread)", "wall (thread CPU)");
+    for (String set : new String[] {"co-ru-pt", "k-edges"}) {
+      SyntheticCube cube = DaeuSpeed.cube(set);
+      DaeuOptions o = new DaeuOptions(cube.truthEndmembers().count(), 1);
+      DaeuSpeed.Training t = DaeuSpeed.training(cube.image(), o);
+      System.out.printf("%-28s %.2f s (%.2f s CPU), %.0f updates/s (%.0f per CPU s)%n", "train 64x64 " + set,
+          t.wallSeconds(), t.cpuSeconds(), t.stepsPerSecond(), t.stepsPerCpuSecond());
+      DaeuSpeed.Inference i = DaeuSpeed.inference(Daeu.network(cube.image().channels(), o), cube.image(),
+          seconds);
+      System.out.printf("%-28s %.0f pixels/s (%.0f per CPU s)%n", "encode " + set + " (B="
+          + cube.image().channels() + ")", i.pixelsPerSecond(), i.pixelsPerCpuSecond());
+    }
   }
 
   private void benchSpark() {

@@ -2,6 +2,8 @@ package org.eelsunmix.unmix;
 
 import java.util.List;
 import java.util.Locale;
+import org.eelsunmix.autoencoder.Daeu;
+import org.eelsunmix.autoencoder.DaeuOptions;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
 
@@ -34,6 +36,17 @@ public enum UnmixingMethod {
         total += v;
       }
       return new Unmixing(u.endmembers().scaled(total / image.pixels()), u.abundances());
+    }
+  },
+
+  /**
+   * DAEU, the unmixing autoencoder of Palsson et al., IEEE Access 2018, with the reference schedule (2000 spectra,
+   * batches of 6, 40 epochs, RMSprop 1e-3); see {@link org.eelsunmix.autoencoder.Daeu}.
+   */
+  DAEU("daeu") {
+    @Override
+    public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
+      return Daeu.train(image, new DaeuOptions(endmembers, seed)).unmixing();
     }
   };
 

@@ -1,0 +1,62 @@
+package org.eelsunmix.autoencoder;
+
+import org.eelsunmix.core.BadInputException;
+
+/**
+ * Training settings of {@link Daeu}; the defaults are the reference's (Palsson et al., IEEE Access 6, 2018, and the
+ * authors' code): RMSprop with learning rate 1e-3 (ρ = 0.9, ε = 1e-7, Keras' values), batches of 6 spectra, 40
+ * epochs over 2000 spectra drawn at random from the image.
+ *
+ * @param endmembers R, the number of abundances (≥ 1)
+ * @param seed seeds the weights, the drawn spectra and the batch order
+ * @param epochs passes over the drawn spectra (≥ 1)
+ * @param batchSize spectra per update (≥ 2: batch normalisation needs a batch)
+ * @param samples spectra drawn without replacement (≥ batch size; capped at the image's pixel count)
+ * @param learningRate RMSprop learning rate (&gt; 0)
+ */
+public record DaeuOptions(int endmembers, long seed, int epochs, int batchSize, int samples, double learningRate) {
+  public static final int DEFAULT_EPOCHS = 40;
+  public static final int DEFAULT_BATCH_SIZE = 6;
+  public static final int DEFAULT_SAMPLES = 2000;
+  public static final double DEFAULT_LEARNING_RATE = 1e-3;
+
+  /** Validates, naming the setting at fault. */
+  public DaeuOptions {
+    if (endmembers < 1) {
+      throw new BadInputException("--endmembers", "the number of endmembers must be at least 1, got " + endmembers);
+    }
+    if (epochs < 1) {
+      throw new BadInputException("--epochs", "must be at least 1, got " + epochs);
+    }
+    if (batchSize < 2) {
+      throw new BadInputException("--batch-size", "batch normalisation needs at least 2 spectra per batch, got "
+          + batchSize);
+    }
+    if (samples < batchSize) {
+      throw new BadInputException("--samples", "must be at least the batch size " + batchSize + ", got " + samples);
+    }
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new BadInputException("--learning-rate", "must be a positive number, got " + learningRate);
+    }
+  }
+
+  /** The reference schedule for R endmembers. */
+  public DaeuOptions(int endmembers, long seed) {
+    this(endmembers, seed, DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE, DEFAULT_SAMPLES, DEFAULT_LEARNING_RATE);
+  }
+
+  /** A copy with another number of epochs. */
+  public DaeuOptions withEpochs(int newEpochs) {
+    return new DaeuOptions(endmembers, seed, newEpochs, batchSize, samples, learningRate);
+  }
+
+  /** A copy with another number of drawn spectra. */
+  public DaeuOptions withSamples(int newSamples) {
+    return new DaeuOptions(endmembers, seed, epochs, batchSize, newSamples, learningRate);
+  }
+
+  /** A copy with another seed. */
+  public DaeuOptions withSeed(long newSeed) {
+    return new DaeuOptions(endmembers, newSeed, epochs, batchSize, samples, learningRate);
+  }
+}
