@@ -18,8 +18,8 @@ import org.eelsunmix.io.MsaSpectrum;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
+import org.eelsunmix.spark.ml.Ica;
 import org.eelsunmix.spark.ml.VcaFcls;
-import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.unmix.UnmixingMethod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +40,8 @@ final class UnmixCommand extends SparkCommand {
       + "default: all in the store)")
   List<String> acquisitions = new ArrayList<>();
 
-  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default; the only one distributed so far)")
+  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default) or ica "
+      + "(FastICA: abundances are the raw independent sources, endmembers the mixing spectra)")
   String method;
 
   @Option(names = {"-R", "--endmembers"}, defaultValue = "3", description = "number of endmembers R (default 3)")
@@ -61,9 +62,9 @@ final class UnmixCommand extends SparkCommand {
   @Override
   public Integer call() throws Exception {
     UnmixingMethod m = UnmixingMethod.byName(method, "--method");
-    if (m != UnmixingMethod.VCA_FCLS) {
+    if (m != UnmixingMethod.VCA_FCLS && m != UnmixingMethod.ICA) {
       throw new BadInputException("--method", m.cliName() + " runs in memory only so far (evaluate --method "
-          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls");
+          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls or ica");
     }
     if (endmembers < 1) {
       throw new BadInputException("--endmembers", "must be at least 1, got " + endmembers);
@@ -78,16 +79,21 @@ final class UnmixCommand extends SparkCommand {
     }
     long t0 = System.nanoTime();
     describe("unmix: fitting " + m.cliName());
-    VcaFcls estimator = new VcaFcls().setNumEndmembers(endmembers).setSeed(seed);
-    if (snrDb != null) {
-      estimator.setSnrDb(snrDb);
+    FittedUnmixing model;
+    if (m == UnmixingMethod.ICA) {
+      model = FittedUnmixing.of(new Ica().setNumEndmembers(endmembers).setSeed(seed).fit(pixels));
+    } else {
+      VcaFcls estimator = new VcaFcls().setNumEndmembers(endmembers).setSeed(seed);
+      if (snrDb != null) {
+        estimator.setSnrDb(snrDb);
+      }
+      model = FittedUnmixing.of(estimator.fit(pixels));
     }
-    VcaFclsModel model = estimator.fit(pixels);
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
-      model.write().save(tmp + "/model");
+      model.writable().write().save(tmp + "/model");
       describe("unmix: abundances (" + m.cliName() + ")");
-      Dataset<Row> abundances = model.transform(pixels).select(functions.col(PixelSchema.ACQUISITION_ID),
+      Dataset<Row> abundances = model.model().transform(pixels).select(functions.col(PixelSchema.ACQUISITION_ID),
           functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
           functions.col(PixelSchema.RMSE));
       SeriesStore.writePartitioned(abundances, tmp + "/abundances", spark);
@@ -96,8 +102,8 @@ final class UnmixCommand extends SparkCommand {
     });
     Row stats = spark.read().schema(PixelSchema.ABUNDANCES).parquet(out + "/abundances")
         .agg(functions.count("*"), functions.avg(PixelSchema.RMSE)).first();
-    System.out.printf("%s: %d endmembers, VCA SNR estimate %.1f dB, fitted in %.1f s; %d pixels unmixed, mean RMSE "
-        + "%.4g%n", m.cliName(), model.endmembers().count(), model.fittedSnrDb(), fitSeconds, stats.getLong(0),
+    System.out.printf("%s: %d endmembers, %s, fitted in %.1f s; %d pixels unmixed, mean RMSE "
+        + "%.4g%n", m.cliName(), model.endmembers().count(), model.summary(), fitSeconds, stats.getLong(0),
         stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
     System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");
     return 0;

@@ -35,6 +35,23 @@ public enum UnmixingMethod {
       }
       return new Unmixing(u.endmembers().scaled(total / image.pixels()), u.abundances());
     }
+  },
+
+  /**
+   * FastICA as scikit-learn and HyperSpy run it (logcosh, symmetric, tol 1e-4, 200 iterations), with the explicit
+   * non-negative, sum-to-one rescaling of {@link IndependentComponents#sumToOne}; the unit-sum spectra are multiplied
+   * by the image's mean counts per pixel, as for NMF.
+   */
+  ICA("ica") {
+    @Override
+    public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
+      IndependentComponents ica = FastIca.fit(image, new FastIca.Options(endmembers, seed));
+      double total = 0;
+      for (float v : image.data()) {
+        total += v;
+      }
+      return new Unmixing(ica.endmembers(image.axis(), true).scaled(total / image.pixels()), ica.maps(image, true));
+    }
   };
 
   private final String cliName;

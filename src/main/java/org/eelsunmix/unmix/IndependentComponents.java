@@ -1,0 +1,197 @@
+package org.eelsunmix.unmix;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.core.SpectrumImage;
+
+/**
+ * A fitted ICA decomposition of spectra (scikit-learn's {@code components_}, {@code mixing_}, {@code mean_}):
+ *
+ * <pre>  y ≈ m + Σ_r (s_r − c_r) a_r,    s = U y</pre>
+ *
+ * <ul>
+ *   <li><b>unmixing</b> U = W K (n × B): W the FastICA rotation, K the whitening ({@link IcaWhitening#matrix()});</li>
+ *   <li><b>sources</b> {@code s = U y}, the component "abundances" of a pixel. They are taken from the uncentred
+ *   spectrum, so a source map has mean {@code c = U m} (scikit-learn's {@code transform} subtracts it and returns
+ *   {@code s − c}); unit variance over the fitted pixels;</li>
+ *   <li><b>mixing</b> spectra {@code a_r} (the columns of {@code E Λ^{1/2} Wᵀ}, the pseudo-inverse of U, stored as
+ *   rows of n × B): the component "endmembers", on the channels' scale (counts per unit source);</li>
+ *   <li>the reconstruction lies in the n-dimensional principal subspace: the residual is what PCA to n components
+ *   leaves out.</li>
+ * </ul>
+ *
+ * <p><b>Sign convention.</b> ICA fixes each component only up to sign (and scale, fixed here by unit source
+ * variance). Each component is flipped so its source map has a positive mean ({@code c_r > 0}): for counts, a
+ * component is then "more of this spectrum" where its map is bright. If {@code c_r} is zero to rounding the
+ * mixing spectrum's largest-magnitude channel is made positive instead.
+ *
+ * <p><b>Non-negative, sum-to-one rescaling</b> ({@link #sumToOne}, used by {@code evaluate}, never implied): ICA
+ * spectra and sources may be negative and are not proportions. The counts that component r contributes to a pixel
+ * are {@code t_r s_r}, with {@code t_r = Σ_channels a_r}; these are clipped at 0 and divided by their sum (1/n each
+ * if all are 0), and the spectra divided by {@code t_r} to unit sum ({@link #sumToOneSpectra}). Both are
+ * independent of the sign convention. A mixture of spectra summing to one is not independent (Nascimento &amp;
+ * Bioucas-Dias, IEEE TGRS 43(1), 2005), so these maps are a comparison point, not an unmixing in the FCLS sense.
+ *
+ * @param mean the mean spectrum m (B)
+ * @param unmixing U, n × B
+ * @param mixing the mixing spectra a_r, n × B
+ * @param sourceMeans c = U m (n), all ≥ 0 by the sign convention
+ * @param iterations FastICA iterations run
+ * @param converged whether the tolerance (not the cap) stopped the iteration
+ */
+public record IndependentComponents(double[] mean, double[][] unmixing, double[][] mixing, double[] sourceMeans,
+    int iterations, boolean converged) implements Serializable {
+
+  /** The decomposition of the whitening and the (orthogonal) rotation W (n × n, row-major), sign-fixed. */
+  static IndependentComponents of(IcaWhitening whitening, double[] w, int iterations, boolean converged) {
+    int n = whitening.dims();
+    double[][] k = whitening.matrix();
+    double[][] e = whitening.pca().components();
+    double[] values = whitening.pca().eigenvalues();
+    double[] m = whitening.pca().mean();
+    int b = m.length;
+    double[][] u = new double[n][b];
+    double[][] a = new double[n][b];
+    double[] c = new double[n];
+    for (int r = 0; r < n; r++) {
+      for (int i = 0; i < n; i++) {
+        double wri = w[r * n + i];
+        double root = Math.sqrt(values[i]);
+        for (int j = 0; j < b; j++) {
+          u[r][j] += wri * k[i][j];
+          a[r][j] += wri * root * e[i][j];
+        }
+      }
+      double norm = 0;
+      double meanNorm = 0;
+      int big = 0;
+      for (int j = 0; j < b; j++) {
+        c[r] += u[r][j] * m[j];
+        norm += u[r][j] * u[r][j];
+        meanNorm += m[j] * m[j];
+        if (Math.abs(a[r][j]) > Math.abs(a[r][big])) {
+          big = j;
+        }
+      }
+      boolean flat = Math.abs(c[r]) <= 1e-9 * Math.sqrt(norm * meanNorm);
+      if (flat ? a[r][big] < 0 : c[r] < 0) {
+        c[r] = -c[r];
+        for (int j = 0; j < b; j++) {
+          u[r][j] = -u[r][j];
+          a[r][j] = -a[r][j];
+        }
+      }
+    }
+    return new IndependentComponents(m, u, a, c, iterations, converged);
+  }
+
+  /** Number of components n. */
+  public int count() {
+    return unmixing.length;
+  }
+
+  /** Number of channels B. */
+  public int channels() {
+    return mean.length;
+  }
+
+  /** Writes the sources {@code s = U y} of the spectrum {@code y[offset .. offset + B)} to {@code s} (n). */
+  public void sources(float[] y, int offset, double[] s) {
+    for (int r = 0; r < unmixing.length; r++) {
+      double[] ur = unmixing[r];
+      double v = 0;
+      for (int j = 0; j < ur.length; j++) {
+        v += ur[j] * y[offset + j];
+      }
+      s[r] = v;
+    }
+  }
+
+  /** {@code ‖y − m − Σ_r (s_r − c_r) a_r‖²} for the spectrum at {@code offset} and its sources {@code s}. */
+  public double residualSquared(float[] y, int offset, double[] s) {
+    double sum = 0;
+    for (int j = 0; j < mean.length; j++) {
+      double fit = mean[j];
+      for (int r = 0; r < mixing.length; r++) {
+        fit += (s[r] - sourceMeans[r]) * mixing[r][j];
+      }
+      double d = y[offset + j] - fit;
+      sum += d * d;
+    }
+    return sum;
+  }
+
+  /** {@code t_r = Σ_channels a_r}: the counts one unit of source r adds to a pixel. */
+  public double[] channelTotals() {
+    double[] t = new double[mixing.length];
+    for (int r = 0; r < t.length; r++) {
+      for (double v : mixing[r]) {
+        t[r] += v;
+      }
+    }
+    return t;
+  }
+
+  /**
+   * The explicit non-negative, sum-to-one rescaling of one pixel's sources (see the class comment).
+   *
+   * @param totals {@link #channelTotals()}
+   * @param s the sources (not modified)
+   * @param out the proportions (n, caller-owned; may be {@code s})
+   */
+  public static void sumToOne(double[] totals, double[] s, double[] out) {
+    double sum = 0;
+    for (int r = 0; r < totals.length; r++) {
+      out[r] = Math.max(0, totals[r] * s[r]);
+      sum += out[r];
+    }
+    for (int r = 0; r < totals.length; r++) {
+      out[r] = sum > 0 ? out[r] / sum : 1.0 / totals.length;
+    }
+  }
+
+  /** The mixing spectra scaled to unit channel sum ({@code a_r / t_r}; unchanged where {@code t_r = 0}). */
+  public double[][] sumToOneSpectra() {
+    double[] t = channelTotals();
+    double[][] out = new double[mixing.length][];
+    for (int r = 0; r < out.length; r++) {
+      out[r] = mixing[r].clone();
+      if (t[r] != 0) {
+        for (int j = 0; j < out[r].length; j++) {
+          out[r][j] /= t[r];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The mixing spectra (or, with {@code sumToOne}, their unit-sum versions) as endmembers {@code ic0, ic1, …}. */
+  public Endmembers endmembers(EnergyAxis axis, boolean sumToOne) {
+    List<String> names = new ArrayList<>();
+    for (int r = 0; r < count(); r++) {
+      names.add("ic" + r);
+    }
+    return new Endmembers(sumToOne ? sumToOneSpectra() : mixing, names, axis);
+  }
+
+  /** Sources of every pixel of {@code image} as maps (or, with {@code sumToOne}, the rescaled proportions). */
+  public Abundances maps(SpectrumImage image, boolean sumToOne) {
+    int n = count();
+    int b = image.channels();
+    double[] totals = channelTotals();
+    double[] values = new double[image.pixels() * n];
+    double[] s = new double[n];
+    for (int p = 0; p < image.pixels(); p++) {
+      sources(image.data(), p * b, s);
+      if (sumToOne) {
+        sumToOne(totals, s, s);
+      }
+      System.arraycopy(s, 0, values, p * n, n);
+    }
+    return new Abundances(image.height(), image.width(), n, values);
+  }
+}
