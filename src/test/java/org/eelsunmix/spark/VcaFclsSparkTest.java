@@ -41,7 +41,7 @@ class VcaFclsSparkTest {
   static Dataset<Row> pixels(SpectrumImage image, int partitions) {
     List<Row> rows = new ArrayList<>();
     ImageRows.pixels(image).forEachRemaining(rows::add);
-    Dataset<Row> df = spark.createDataFrame(rows, PixelSchema.PIXELS).repartition(partitions);
+    Dataset<Row> df = TestSpark.session().createDataFrame(rows, PixelSchema.PIXELS).repartition(partitions);
     return df.select(df.col("acquisition_id"), df.col("x"), df.col("y"),
         SpectrumColumn.withAxis(df, "spectrum", image.axis()));
   }

@@ -91,6 +91,14 @@ public final class IcaModel extends Model<IcaModel> implements MLWritable {
     return seed;
   }
 
+  public DoubleParam tol() {
+    return tol;
+  }
+
+  public IntParam maxIter() {
+    return maxIter;
+  }
+
   public BooleanParam sumToOne() {
     return sumToOne;
   }
