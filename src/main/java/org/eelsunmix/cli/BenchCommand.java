@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.bench.FclsThroughput;
+import org.eelsunmix.bench.IcaTiming;
 import org.eelsunmix.spark.ImageRows;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SpectrumColumn;
@@ -39,6 +40,10 @@ final class BenchCommand extends SparkCommand {
       + "(0 = skip, default)")
   int sparkSize;
 
+  @Option(names = "--ica", description = "also time the distributed FastICA fit (R = 3, B = 200) on 64x64 and "
+      + "640x640 cubes (4 096 and 409 600 pixels)")
+  boolean ica;
+
   @Override
   public Integer call() {
     System.out.printf("%-28s %s%n", "benchmark (one core)", "result");
@@ -62,6 +67,14 @@ final class BenchCommand extends SparkCommand {
     }
     if (sparkSize > 0) {
       benchSpark();
+    }
+    if (ica) {
+      for (int side : new int[] {64, 640}) {
+        describe("bench: Spark FastICA " + side + "x" + side);
+        IcaTiming.Result r = IcaTiming.time(spark(), side, 3, side < 256 ? 3 : 1);
+        System.out.printf("%-28s %.2f s per fit (%d pixels, %d iterations%s, %d cores)%n", "Spark ICA " + side + "x"
+            + side, r.seconds(), r.pixels(), r.iterations(), r.converged() ? "" : ", not converged", r.cores());
+      }
     }
     return 0;
   }
