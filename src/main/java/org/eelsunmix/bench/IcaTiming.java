@@ -1,18 +1,11 @@
 package org.eelsunmix.bench;
 
 import java.util.Arrays;
-import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
-import org.eelsunmix.spark.ImageRows;
-import org.eelsunmix.spark.PixelSchema;
-import org.eelsunmix.spark.SpectrumColumn;
 import org.eelsunmix.spark.ml.Ica;
 import org.eelsunmix.spark.ml.IcaModel;
-import org.eelsunmix.synth.SyntheticGenerator;
 
 /**
  * Wall time of one distributed FastICA fit ({@link Ica}) on a synthetic {@code co-ru-pt} cube (B = 200) of
@@ -39,15 +32,8 @@ public final class IcaTiming {
       throw new IllegalArgumentException("need side, components and runs >= 1, got " + side + ", " + components
           + ", " + runs);
     }
-    SyntheticGenerator.Options o = SyntheticGenerator.Options.builtin("co-ru-pt").withSize(side)
-        .withBlock(side % 8 == 0 ? 8 : 1).withFilter(Math.min(9, side | 1));
     int cores = spark.sparkContext().defaultParallelism();
-    // Generated in a task (as `generate` does), so the query plan does not carry the pixels.
-    Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(List.of(0), 1).flatMap(r -> ImageRows.pixels(SyntheticGenerator.generate(o, r).image())),
-        PixelSchema.PIXELS).repartition(cores * 2);
-    Dataset<Row> df = raw.select(raw.col("acquisition_id"), raw.col("x"), raw.col("y"),
-        SpectrumColumn.withAxis(raw, "spectrum", o.endmembers().axis())).persist(StorageLevel.MEMORY_ONLY());
+    Dataset<Row> df = SyntheticTable.coRuPt(spark, side);
     try {
       long n = df.count();
       Ica ica = new Ica().setNumEndmembers(components).setSeed(1);

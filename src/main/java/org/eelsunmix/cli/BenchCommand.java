@@ -1,17 +1,12 @@
 package org.eelsunmix.cli;
 
 import java.util.Arrays;
-import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.bench.FclsThroughput;
 import org.eelsunmix.bench.IcaTiming;
-import org.eelsunmix.spark.ImageRows;
-import org.eelsunmix.spark.PixelSchema;
-import org.eelsunmix.spark.SpectrumColumn;
+import org.eelsunmix.bench.SyntheticTable;
 import org.eelsunmix.spark.ml.VcaFcls;
 import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.synth.SyntheticCube;
@@ -81,15 +76,8 @@ final class BenchCommand extends SparkCommand {
 
   private void benchSpark() {
     SparkSession spark = spark();
-    SyntheticGenerator.Options o = SyntheticGenerator.Options.builtin("co-ru-pt").withBlock(1).withFilter(1)
-        .withSize(sparkSize).withBlock(sparkSize % 8 == 0 ? 8 : 1).withFilter(Math.min(9, sparkSize | 1));
     int cores = spark.sparkContext().defaultParallelism();
-    // The cube is generated in a task (as `generate` does), so the query plan does not carry the pixels.
-    Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(List.of(0), 1).flatMap(r -> ImageRows.pixels(SyntheticGenerator.generate(o, r).image())),
-        PixelSchema.PIXELS).repartition(cores * 2);
-    Dataset<Row> df = raw.select(raw.col("acquisition_id"), raw.col("x"), raw.col("y"),
-        SpectrumColumn.withAxis(raw, "spectrum", o.endmembers().axis())).persist(StorageLevel.MEMORY_ONLY());
+    Dataset<Row> df = SyntheticTable.coRuPt(spark, sparkSize);
     describe("bench: caching a " + sparkSize + "x" + sparkSize + " cube");
     long n = df.count();
     describe("bench: Spark VCA-FCLS");

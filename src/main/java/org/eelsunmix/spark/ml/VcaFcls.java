@@ -3,7 +3,6 @@ package org.eelsunmix.spark.ml;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
@@ -16,9 +15,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.core.BadInputException;
@@ -26,7 +23,6 @@ import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
-import org.eelsunmix.spark.SpectrumColumn;
 import org.eelsunmix.unmix.SpectralMoments;
 import org.eelsunmix.unmix.Vca;
 import org.eelsunmix.unmix.VcaCandidate;
@@ -156,27 +152,16 @@ public final class VcaFcls extends Estimator<VcaFclsModel> implements MLWritable
     transformSchema(dataset.schema());
     String column = $(inputCol);
     int r = getNumEndmembers();
-    EnergyAxis axis = SpectrumColumn.axisOf(dataset.schema(), column);
-    int channels = axis != null ? axis.channels() : firstLength(dataset, column);
-    if (axis == null) {
-      axis = new EnergyAxis(0, 1, "channel", channels);
-    }
+    SpectraInput input = SpectraInput.of(dataset, column);
+    EnergyAxis axis = input.axis();
+    int channels = input.channels();
     if (r > channels) {
       throw new BadInputException("numEndmembers", "asked for " + r + " endmembers but the spectra have only "
           + channels + " channels");
     }
-    PixelRows rows = new PixelRows(dataset.schema(), column, channels, true, "input dataset");
-    JavaRDD<InternalRow> pixels = PixelRows.of(dataset);
-
-    SpectralMoments moments = pixels.mapPartitions((Iterator<InternalRow> it) -> {
-      SpectralMoments m = new SpectralMoments(channels);
-      float[] y = new float[channels];
-      while (it.hasNext()) {
-        rows.spectrum(it.next(), y);
-        m.add(y, 0);
-      }
-      return Collections.singletonList(m).iterator();
-    }).treeReduce(SpectralMoments::merge, 2);
+    PixelRows rows = input.rows();
+    JavaRDD<InternalRow> pixels = input.pixels();
+    SpectralMoments moments = input.moments();
     if (moments.count() < r) {
       throw new BadInputException("input dataset", "has " + moments.count() + " pixels, fewer than the " + r
           + " endmembers asked for");
@@ -231,14 +216,6 @@ public final class VcaFcls extends Estimator<VcaFclsModel> implements MLWritable
     } finally {
       projected.unpersist(false);
     }
-  }
-
-  private static int firstLength(Dataset<?> dataset, String column) {
-    List<Row> first = dataset.toDF().select(functions.size(functions.col(column))).limit(1).collectAsList();
-    if (first.isEmpty()) {
-      throw new BadInputException("input dataset", "has no pixels");
-    }
-    return first.get(0).getInt(0);
   }
 
   @Override
