@@ -29,12 +29,13 @@ import org.eelsunmix.core.SpectrumImage;
  * component is then "more of this spectrum" where its map is bright. If {@code c_r} is zero to rounding the
  * mixing spectrum's largest-magnitude channel is made positive instead.
  *
- * <p><b>Non-negative, sum-to-one rescaling</b> ({@link #sumToOne}, used by {@code evaluate}, never implied): ICA
- * spectra and sources may be negative and are not proportions. The counts that component r contributes to a pixel
- * are {@code t_r s_r}, with {@code t_r = Σ_channels a_r}; these are clipped at 0 and divided by their sum (1/n each
- * if all are 0), and the spectra divided by {@code t_r} to unit sum ({@link #sumToOneSpectra}). Both are
- * independent of the sign convention. A mixture of spectra summing to one is not independent (Nascimento &amp;
- * Bioucas-Dias, IEEE TGRS 43(1), 2005), so these maps are a comparison point, not an unmixing in the FCLS sense.
+ * <p><b>Non-negative, sum-to-one rescaling</b> ({@link #proportions}, used by {@code evaluate}, never implied):
+ * ICA spectra and sources may be negative and are not proportions; a mixture whose proportions sum to one keeps
+ * each pixel's total counts, so its mixing spectra are difference spectra summing to about zero. The rescaling
+ * maps each source linearly onto [0, 1] between its extremes over the image and normalises each pixel, with
+ * endmembers the mean spectrum moved to each source's maximum. It is independent of the sign convention, but a
+ * heuristic: proportions summing to one are not independent (Nascimento &amp; Bioucas-Dias, IEEE TGRS 43(1),
+ * 2005), so these maps are a comparison point, not an unmixing in the FCLS sense.
  *
  * @param mean the mean spectrum m (B)
  * @param unmixing U, n × B
@@ -125,73 +126,68 @@ public record IndependentComponents(double[] mean, double[][] unmixing, double[]
     return sum;
   }
 
-  /** {@code t_r = Σ_channels a_r}: the counts one unit of source r adds to a pixel. */
-  public double[] channelTotals() {
-    double[] t = new double[mixing.length];
-    for (int r = 0; r < t.length; r++) {
-      for (double v : mixing[r]) {
-        t[r] += v;
-      }
-    }
-    return t;
+  /** The mixing spectra as endmembers {@code ic0, ic1, …}. */
+  public Endmembers endmembers(EnergyAxis axis) {
+    return new Endmembers(mixing, names(), axis);
   }
 
-  /**
-   * The explicit non-negative, sum-to-one rescaling of one pixel's sources (see the class comment).
-   *
-   * @param totals {@link #channelTotals()}
-   * @param s the sources (not modified)
-   * @param out the proportions (n, caller-owned; may be {@code s})
-   */
-  public static void sumToOne(double[] totals, double[] s, double[] out) {
-    double sum = 0;
-    for (int r = 0; r < totals.length; r++) {
-      out[r] = Math.max(0, totals[r] * s[r]);
-      sum += out[r];
-    }
-    for (int r = 0; r < totals.length; r++) {
-      out[r] = sum > 0 ? out[r] / sum : 1.0 / totals.length;
-    }
-  }
-
-  /** The mixing spectra scaled to unit channel sum ({@code a_r / t_r}; unchanged where {@code t_r = 0}). */
-  public double[][] sumToOneSpectra() {
-    double[] t = channelTotals();
-    double[][] out = new double[mixing.length][];
-    for (int r = 0; r < out.length; r++) {
-      out[r] = mixing[r].clone();
-      if (t[r] != 0) {
-        for (int j = 0; j < out[r].length; j++) {
-          out[r][j] /= t[r];
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The mixing spectra (or, with {@code sumToOne}, their unit-sum versions) as endmembers {@code ic0, ic1, …}. */
-  public Endmembers endmembers(EnergyAxis axis, boolean sumToOne) {
+  private List<String> names() {
     List<String> names = new ArrayList<>();
     for (int r = 0; r < count(); r++) {
       names.add("ic" + r);
     }
-    return new Endmembers(sumToOne ? sumToOneSpectra() : mixing, names, axis);
+    return names;
   }
 
-  /** Sources of every pixel of {@code image} as maps (or, with {@code sumToOne}, the rescaled proportions). */
-  public Abundances maps(SpectrumImage image, boolean sumToOne) {
+  /** The raw sources of every pixel of {@code image} as maps. */
+  public Abundances maps(SpectrumImage image) {
     int n = count();
     int b = image.channels();
-    double[] totals = channelTotals();
     double[] values = new double[image.pixels() * n];
     double[] s = new double[n];
     for (int p = 0; p < image.pixels(); p++) {
       sources(image.data(), p * b, s);
-      if (sumToOne) {
-        sumToOne(totals, s, s);
-      }
       System.arraycopy(s, 0, values, p * n, n);
     }
     return new Abundances(image.height(), image.width(), n, values);
+  }
+
+  /**
+   * The explicit non-negative, sum-to-one rescaling used by {@code evaluate} (see the class comment): each source
+   * map is scaled to [0, 1] between its minimum and maximum over {@code image}, and each pixel's values divided by
+   * their sum (1/n each if all are 0); endmember r is the spectrum of the mean pixel with source r raised to its
+   * maximum, {@code m + (max_r − c_r) a_r}.
+   */
+  public Unmixing proportions(SpectrumImage image) {
+    int n = count();
+    double[] v = maps(image).values();
+    double[] lo = new double[n];
+    double[] hi = new double[n];
+    java.util.Arrays.fill(lo, Double.POSITIVE_INFINITY);
+    java.util.Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+    for (int i = 0; i < v.length; i++) {
+      lo[i % n] = Math.min(lo[i % n], v[i]);
+      hi[i % n] = Math.max(hi[i % n], v[i]);
+    }
+    for (int p = 0; p < image.pixels(); p++) {
+      double sum = 0;
+      for (int r = 0; r < n; r++) {
+        double range = hi[r] - lo[r];
+        double w = range > 0 ? (v[p * n + r] - lo[r]) / range : 0;
+        v[p * n + r] = w;
+        sum += w;
+      }
+      for (int r = 0; r < n; r++) {
+        v[p * n + r] = sum > 0 ? v[p * n + r] / sum : 1.0 / n;
+      }
+    }
+    double[][] spectra = new double[n][mean.length];
+    for (int r = 0; r < n; r++) {
+      for (int j = 0; j < mean.length; j++) {
+        spectra[r][j] = mean[j] + (hi[r] - sourceMeans[r]) * mixing[r][j];
+      }
+    }
+    return new Unmixing(new Endmembers(spectra, names(), image.axis()),
+        new Abundances(image.height(), image.width(), n, v));
   }
 }

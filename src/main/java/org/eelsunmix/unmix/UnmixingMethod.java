@@ -38,19 +38,13 @@ public enum UnmixingMethod {
   },
 
   /**
-   * FastICA as scikit-learn and HyperSpy run it (logcosh, symmetric, tol 1e-4, 200 iterations), with the explicit
-   * non-negative, sum-to-one rescaling of {@link IndependentComponents#sumToOne}; the unit-sum spectra are multiplied
-   * by the image's mean counts per pixel, as for NMF.
+   * FastICA as scikit-learn and HyperSpy run it (logcosh, symmetric, tol 1e-4, 200 iterations), with the explicit,
+   * heuristic non-negative, sum-to-one rescaling of {@link IndependentComponents#proportions}.
    */
   ICA("ica") {
     @Override
     public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
-      IndependentComponents ica = FastIca.fit(image, new FastIca.Options(endmembers, seed));
-      double total = 0;
-      for (float v : image.data()) {
-        total += v;
-      }
-      return new Unmixing(ica.endmembers(image.axis(), true).scaled(total / image.pixels()), ica.maps(image, true));
+      return FastIca.fit(image, new FastIca.Options(endmembers, seed)).proportions(image);
     }
   };
 

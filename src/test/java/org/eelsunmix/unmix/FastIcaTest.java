@@ -98,7 +98,7 @@ class FastIcaTest {
       SpectrumImage image = image(truth, a);
       IndependentComponents ic = FastIca.fit(image, new FastIca.Options(3, seed));
       assertTrue(ic.converged(), "converged in " + ic.iterations());
-      Abundances maps = ic.maps(image, false);
+      Abundances maps = ic.maps(image);
       double[][] estimated = new double[3][];
       double[][] expected = new double[3][truth.length];
       for (int r = 0; r < 3; r++) {
@@ -155,12 +155,12 @@ class FastIcaTest {
       assertEquals(1, square[r] - mean[r] * mean[r], 1e-6, "unit variance of source " + r);
     }
     assertTrue(residual / power < 1e-12, "rank-3 data are reconstructed: " + residual / power);
-    // Proportions: non-negative, summing to one.
-    Abundances proportions = ic.maps(image, true);
+    // Proportions: non-negative, summing to one; each source's extremes map to 0 and 1 before normalising.
+    Unmixing u = ic.proportions(image);
     for (int p = 0; p < image.pixels(); p++) {
       double sum = 0;
       for (int r = 0; r < 3; r++) {
-        double v = proportions.values()[p * 3 + r];
+        double v = u.abundances().values()[p * 3 + r];
         assertTrue(v >= 0);
         sum += v;
       }

@@ -37,9 +37,9 @@ import org.eelsunmix.unmix.SpectralMoments;
  *   driver holds only n × n matrices.</li>
  * </ol>
  *
- * The returned {@link IcaModel} appends the sources (or, with its {@code sumToOne} param, rescaled proportions) to
- * any pixel table of the same channel count. Sums are taken in another order than in memory, so the result agrees
- * with {@link FastIca#fit} on the same seed to rounding, whatever the partitioning.
+ * The returned {@link IcaModel} appends the raw sources to any pixel table of the same channel count. Sums are
+ * taken in another order than in memory, so the result agrees with {@link FastIca#fit} on the same seed to
+ * rounding, whatever the partitioning.
  */
 public final class Ica extends Estimator<IcaModel> implements MLWritable {
   private static final long serialVersionUID = 1L;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -25,8 +24,8 @@ import org.eelsunmix.unmix.IndependentComponents;
 
 /**
  * A fitted {@link Ica}: the {@link IndependentComponents} (mean, unmixing matrix, mixing spectra, source means).
- * {@link #transform} appends to every row the pixel's sources {@code s = U y} (n values; with {@code sumToOne} the
- * explicit non-negative, sum-to-one proportions of {@link IndependentComponents#sumToOne} instead) and the RMSE over
+ * {@link #transform} appends to every row the pixel's sources {@code s = U y} (n values, the raw ICA sources; see
+ * {@link IndependentComponents} for their convention) and the RMSE over
  * channels of the ICA reconstruction {@code m + Σ (s_r − c_r) a_r}. Its {@link #endmembers()} are the mixing
  * spectra. Saved as {@code metadata/} (params; the unmixing matrix, mean and source means in {@code extra}) and
  * {@code data/} (the mixing spectra with the energy axis), atomically.
@@ -40,7 +39,6 @@ public final class IcaModel extends Model<IcaModel> implements MLWritable {
   private final LongParam seed;
   private final DoubleParam tol;
   private final IntParam maxIter;
-  private final BooleanParam sumToOne;
   private final Param<String> inputCol;
   private final Param<String> outputCol;
   private final Param<String> rmseCol;
@@ -53,8 +51,6 @@ public final class IcaModel extends Model<IcaModel> implements MLWritable {
     seed = UnmixingParams.seed(this);
     tol = new DoubleParam(this, "tol", "FastICA stopping tolerance used by the fit");
     maxIter = new IntParam(this, "maxIter", "FastICA iteration cap used by the fit");
-    sumToOne = new BooleanParam(this, "sumToOne", "output non-negative sum-to-one proportions instead of the raw "
-        + "ICA sources (default false)");
     inputCol = UnmixingParams.inputCol(this);
     outputCol = UnmixingParams.outputCol(this);
     rmseCol = UnmixingParams.rmseCol(this);
@@ -62,7 +58,6 @@ public final class IcaModel extends Model<IcaModel> implements MLWritable {
     setDefault(seed, 0L);
     setDefault(tol, org.eelsunmix.unmix.FastIca.DEFAULT_TOL);
     setDefault(maxIter, org.eelsunmix.unmix.FastIca.DEFAULT_MAX_ITERATIONS);
-    setDefault(sumToOne, false);
     setDefault(inputCol, "spectrum");
     setDefault(outputCol, "abundances");
     setDefault(rmseCol, "rmse");
@@ -80,7 +75,7 @@ public final class IcaModel extends Model<IcaModel> implements MLWritable {
 
   /** The mixing spectra {@code ic0, ic1, …} on the fitted energy axis. */
   public Endmembers endmembers() {
-    return components.endmembers(axis, false);
+    return components.endmembers(axis);
   }
 
   public IntParam numEndmembers() {
@@ -99,10 +94,6 @@ public final class IcaModel extends Model<IcaModel> implements MLWritable {
     return maxIter;
   }
 
-  public BooleanParam sumToOne() {
-    return sumToOne;
-  }
-
   public Param<String> inputCol() {
     return inputCol;
   }
@@ -113,11 +104,6 @@ public final class IcaModel extends Model<IcaModel> implements MLWritable {
 
   public Param<String> rmseCol() {
     return rmseCol;
-  }
-
-  public IcaModel setSumToOne(boolean value) {
-    set(sumToOne, value);
-    return this;
   }
 
   public IcaModel setInputCol(String value) {
@@ -140,14 +126,9 @@ public final class IcaModel extends Model<IcaModel> implements MLWritable {
     transformSchema(dataset.schema());
     IndependentComponents ic = components;
     int channels = ic.channels();
-    boolean proportions = (Boolean) $(sumToOne);
-    double[] totals = ic.channelTotals();
     PixelTransform.Kernel kernel = () -> (y, s) -> {
       ic.sources(y, 0, s);
       double rmse = Math.sqrt(ic.residualSquared(y, 0, s) / channels);
-      if (proportions) {
-        IndependentComponents.sumToOne(totals, s, s);
-      }
       return rmse;
     };
     return PixelTransform.apply(dataset, channels, ic.count(), kernel, $(inputCol), $(outputCol), $(rmseCol),
