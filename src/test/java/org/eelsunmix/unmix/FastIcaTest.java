@@ -9,6 +9,7 @@ import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.eval.SpectralAngle;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.junit.jupiter.api.Test;
@@ -76,18 +77,6 @@ class FastIcaTest {
     return sxy / Math.sqrt(sxx * syy);
   }
 
-  static double cosine(double[] x, double[] y) {
-    double xy = 0;
-    double xx = 0;
-    double yy = 0;
-    for (int i = 0; i < x.length; i++) {
-      xy += x[i] * y[i];
-      xx += x[i] * x[i];
-      yy += y[i] * y[i];
-    }
-    return xy / Math.sqrt(xx * yy);
-  }
-
   static final int[][] PERMUTATIONS = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
 
   @Test
@@ -123,7 +112,7 @@ class FastIcaTest {
       for (int r = 0; r < 3; r++) {
         double c = Math.abs(correlation(expected[r], estimated[match[r]]));
         assertTrue(c > 0.99, "seed " + seed + ", source " + r + ": |correlation| " + c);
-        double cos = Math.abs(cosine(a[r], ic.mixing()[match[r]]));
+        double cos = Math.abs(Math.cos(SpectralAngle.between(a[r], ic.mixing()[match[r]])));
         assertTrue(cos > 0.99, "seed " + seed + ", mixing spectrum " + r + ": |cosine| " + cos);
       }
     }

@@ -181,15 +181,7 @@ public final class IcaModel extends Model<IcaModel> implements MLWritable {
       @Override
       public IcaModel load(String path) {
         JsonNode meta = MlPersistence.readMetadata(sparkSession(), path, IcaModel.class);
-        List<Row> rows;
-        try {
-          rows = sparkSession().read().parquet(path + "/data").collectAsList(); // n rows: the mixing spectra
-        } catch (RuntimeException e) {
-          throw new BadInputException(path, "model has no readable mixing spectra: " + e.getMessage(), e);
-        }
-        if (rows.isEmpty()) {
-          throw new BadInputException(path, "model has no mixing spectra");
-        }
+        List<Row> rows = StageWriter.readData(sparkSession(), path, "mixing spectra");
         Endmembers mixing = StageWriter.fromRows(rows);
         JsonNode extra = meta.path("extra");
         JsonNode u = extra.path("unmixing");

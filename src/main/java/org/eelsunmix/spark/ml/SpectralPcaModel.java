@@ -156,15 +156,7 @@ public final class SpectralPcaModel extends Model<SpectralPcaModel> implements M
       @Override
       public SpectralPcaModel load(String path) {
         JsonNode meta = MlPersistence.readMetadata(sparkSession(), path, SpectralPcaModel.class);
-        List<Row> rows;
-        try {
-          rows = sparkSession().read().parquet(path + "/data").collectAsList(); // k rows: the axes
-        } catch (RuntimeException e) {
-          throw new BadInputException(path, "model has no readable principal axes: " + e.getMessage(), e);
-        }
-        if (rows.isEmpty()) {
-          throw new BadInputException(path, "model has no principal axes");
-        }
+        List<Row> rows = StageWriter.readData(sparkSession(), path, "principal axes");
         Endmembers axes = StageWriter.fromRows(rows);
         JsonNode extra = meta.path("extra");
         double[] mean = new double[extra.path("mean").size()];

@@ -59,6 +59,21 @@ final class StageWriter extends MLWriter {
     return rows;
   }
 
+  /** The rows of a saved model's {@code data/} table ({@code what} names them in errors); never empty. */
+  static List<Row> readData(SparkSession spark, String path, String what) {
+    List<Row> rows;
+    try {
+      rows = spark.read().parquet(path + "/data").collectAsList(); // a handful of rows: spectra, not pixels
+    } catch (RuntimeException e) {
+      throw new org.eelsunmix.core.BadInputException(path, "model has no readable " + what + ": " + e.getMessage(),
+          e);
+    }
+    if (rows.isEmpty()) {
+      throw new org.eelsunmix.core.BadInputException(path, "model has no " + what);
+    }
+    return rows;
+  }
+
   /** Reads back what {@link #rows} wrote (ordered by endmember index). */
   static Endmembers fromRows(List<Row> rows) {
     rows = new ArrayList<>(rows);
