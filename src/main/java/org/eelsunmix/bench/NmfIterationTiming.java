@@ -39,25 +39,7 @@ public final class NmfIterationTiming {
   public record Figure(long pixels, int partitions, int iterations, double secondsPerIteration,
       double setupSeconds) {}
 
-  /**
-   * A {@code side × side} {@code co-ru-pt} cube as pixel rows with the energy axis, generated inside a task (so the
-   * query plan does not carry the pixels), spread over {@code partitions} and cached (counted once).
-   */
-  public static Dataset<Row> cachedCube(SparkSession spark, SyntheticGenerator.Options o, int partitions) {
-    Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(List.of(0), 1).flatMap(r -> ImageRows.pixels(SyntheticGenerator.generate(o, r).image())),
-        PixelSchema.PIXELS).repartition(partitions);
-    Dataset<Row> df = raw.select(raw.col("acquisition_id"), raw.col("x"), raw.col("y"),
-        SpectrumColumn.withAxis(raw, "spectrum", o.endmembers().axis())).persist(StorageLevel.MEMORY_ONLY());
-    df.count();
-    return df;
-  }
 
-  /** The built-in {@code co-ru-pt} set (B = 200) on a {@code side × side} grid, blocks of 8 where they fit. */
-  public static SyntheticGenerator.Options cube(int side) {
-    return SyntheticGenerator.Options.builtin("co-ru-pt").withBlock(1).withFilter(1).withSize(side)
-        .withBlock(side % 8 == 0 ? 8 : 1).withFilter(Math.min(9, side % 2 == 1 ? side : side - 1));
-  }
 
   /**
    * Times one iteration on a cached {@code side × side} cube spread over {@code partitions}.
@@ -69,7 +51,7 @@ public final class NmfIterationTiming {
       throw new IllegalArgumentException("need side >= 2, partitions >= 1, iterations >= 1; got " + side + ", "
           + partitions + ", " + iterations);
     }
-    Dataset<Row> df = cachedCube(spark, cube(side), partitions);
+    Dataset<Row> df = SyntheticTable.cached(spark, SyntheticTable.coRuPt(side), partitions);
     try {
       NmfEstimator nmf = new NmfEstimator().setNumEndmembers(3).setInit("random").setTol(0).setSeed(1);
       nmf.setMaxIter(FEW).fit(df); // warm-up

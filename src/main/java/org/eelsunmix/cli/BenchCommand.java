@@ -11,7 +11,9 @@ import org.eelsunmix.bench.DaeuSpeed;
 import org.eelsunmix.bench.FclsThroughput;
 import org.eelsunmix.bench.NmfIterationTiming;
 import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.bench.IcaTiming;
 import org.eelsunmix.bench.IngestThroughput;
+import org.eelsunmix.bench.SyntheticTable;
 import org.eelsunmix.spark.ml.VcaFcls;
 import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.synth.SyntheticCube;
@@ -63,6 +65,10 @@ final class BenchCommand extends SparkCommand {
       + "k-edges, updates/s, encoder pixels/s per core)")
   boolean daeu;
 
+  @Option(names = "--ica", description = "also time the distributed FastICA fit (R = 3, B = 200) on 64x64 and "
+      + "640x640 cubes (4 096 and 409 600 pixels)")
+  boolean ica;
+
   @Override
   public Integer call() throws java.io.IOException {
     if (ingest) {
@@ -96,6 +102,14 @@ final class BenchCommand extends SparkCommand {
     }
     if (nmf) {
       benchNmf();
+    }
+    if (ica) {
+      for (int side : new int[] {64, 640}) {
+        describe("bench: Spark FastICA " + side + "x" + side);
+        IcaTiming.Result r = IcaTiming.time(spark(), side, 3, side < 256 ? 3 : 1);
+        System.out.printf("%-28s %.2f s per fit (%d pixels, %d iterations%s, %d cores)%n", "Spark ICA " + side + "x"
+            + side, r.seconds(), r.pixels(), r.iterations(), r.converged() ? "" : ", not converged", r.cores());
+      }
     }
     return 0;
   }
@@ -161,10 +175,10 @@ final class BenchCommand extends SparkCommand {
 
   private void benchSpark() {
     SparkSession spark = spark();
-    SyntheticGenerator.Options o = NmfIterationTiming.cube(sparkSize);
+    SyntheticGenerator.Options o = SyntheticTable.coRuPt(sparkSize);
     int cores = spark.sparkContext().defaultParallelism();
     describe("bench: caching a " + sparkSize + "x" + sparkSize + " cube");
-    Dataset<Row> df = NmfIterationTiming.cachedCube(spark, o, cores * 2);
+    Dataset<Row> df = SyntheticTable.cached(spark, o, cores * 2);
     long n = df.count();
     describe("bench: Spark VCA-FCLS");
     VcaFcls vca = new VcaFcls().setNumEndmembers(3).setSeed(1);

@@ -45,7 +45,7 @@ final class EvaluateCommand extends SparkCommand {
       + "(default: co-ru-pt,k-edges)")
   List<String> sets;
 
-  @Option(names = "--method", split = ",", defaultValue = "vca-fcls", description = "method(s): vca-fcls (default), nmf, daeu")
+  @Option(names = "--method", split = ",", defaultValue = "vca-fcls", description = "method(s): vca-fcls (default), nmf, ica, daeu")
   List<String> methods;
 
   @Option(names = "--replicates", defaultValue = "20", description = "replicates per set and method (default 20)")

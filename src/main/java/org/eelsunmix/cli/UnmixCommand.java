@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.ml.Model;
-import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -20,11 +18,9 @@ import org.eelsunmix.io.MsaSpectrum;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
+import org.eelsunmix.spark.ml.Ica;
 import org.eelsunmix.spark.ml.NmfEstimator;
-import org.eelsunmix.spark.ml.NmfModel;
-import org.eelsunmix.spark.ml.NmfSummary;
 import org.eelsunmix.spark.ml.VcaFcls;
-import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.unmix.Nmf;
 import org.eelsunmix.unmix.UnmixingMethod;
 import picocli.CommandLine.Command;
@@ -46,7 +42,8 @@ final class UnmixCommand extends SparkCommand {
       + "default: all in the store)")
   List<String> acquisitions = new ArrayList<>();
 
-  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default) or nmf")
+  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default), nmf, or "
+      + "ica (FastICA: abundances are the raw independent sources, endmembers the mixing spectra)")
   String method;
 
   @Option(names = {"-R", "--endmembers"}, defaultValue = "3", description = "number of endmembers R (default 3)")
@@ -87,9 +84,9 @@ final class UnmixCommand extends SparkCommand {
   @Override
   public Integer call() throws Exception {
     UnmixingMethod m = UnmixingMethod.byName(method, "--method");
-    if (m != UnmixingMethod.VCA_FCLS && m != UnmixingMethod.NMF) {
+    if (m != UnmixingMethod.VCA_FCLS && m != UnmixingMethod.NMF && m != UnmixingMethod.ICA) {
       throw new BadInputException("--method", m.cliName() + " runs in memory only so far (evaluate --method "
-          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls or nmf");
+          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls, nmf or ica");
     }
     if (endmembers < 1) {
       throw new BadInputException("--endmembers", "must be at least 1, got " + endmembers);
@@ -106,43 +103,36 @@ final class UnmixCommand extends SparkCommand {
     }
     long t0 = System.nanoTime();
     describe("unmix: fitting " + m.cliName());
-    Model<?> model;
-    Endmembers found;
-    String fitted;
+    FittedUnmixing model;
     if (nmf != null) {
-      NmfModel fit = new NmfEstimator().setNumEndmembers(endmembers).setSeed(seed).setSolver(nmf.solver())
-          .setInit(nmf.init()).setTol(nmf.tol()).setMaxIter(nmf.maxIterations()).setSumToOne(nmf.sumToOne())
-          .fit(pixels);
-      NmfSummary s = fit.summary();
-      model = fit;
-      found = fit.endmembers();
-      fitted = String.format("%s start, %d iterations (%s), relative residual %.3g", s.init(), s.iterations(),
-          s.converged() ? "converged" : "iteration cap", s.relativeResidual());
+      model = FittedUnmixing.of(new NmfEstimator().setNumEndmembers(endmembers).setSeed(seed)
+          .setSolver(nmf.solver()).setInit(nmf.init()).setTol(nmf.tol()).setMaxIter(nmf.maxIterations())
+          .setSumToOne(nmf.sumToOne()).fit(pixels));
+    } else if (m == UnmixingMethod.ICA) {
+      model = FittedUnmixing.of(new Ica().setNumEndmembers(endmembers).setSeed(seed).fit(pixels));
     } else {
       VcaFcls estimator = new VcaFcls().setNumEndmembers(endmembers).setSeed(seed);
       if (snrDb != null) {
         estimator.setSnrDb(snrDb);
       }
-      VcaFclsModel fit = estimator.fit(pixels);
-      model = fit;
-      found = fit.endmembers();
-      fitted = String.format("VCA SNR estimate %.1f dB", fit.fittedSnrDb());
+      model = FittedUnmixing.of(estimator.fit(pixels));
     }
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
-      ((MLWritable) model).write().save(tmp + "/model");
+      model.writable().write().save(tmp + "/model");
       describe("unmix: abundances (" + m.cliName() + ")");
-      Dataset<Row> abundances = model.transform(pixels).select(functions.col(PixelSchema.ACQUISITION_ID),
+      Dataset<Row> abundances = model.model().transform(pixels).select(functions.col(PixelSchema.ACQUISITION_ID),
           functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
           functions.col(PixelSchema.RMSE));
       SeriesStore.writePartitioned(abundances, tmp + "/abundances", spark);
-      writeMsa(spark, found, tmp + "/endmembers");
+      writeMsa(spark, model.endmembers(), tmp + "/endmembers");
       writeConfig(tmp);
     });
     Row stats = spark.read().schema(PixelSchema.ABUNDANCES).parquet(out + "/abundances")
         .agg(functions.count("*"), functions.avg(PixelSchema.RMSE)).first();
-    System.out.printf("%s: %d endmembers, %s, fitted in %.1f s; %d pixels unmixed, mean RMSE %.4g%n", m.cliName(),
-        found.count(), fitted, fitSeconds, stats.getLong(0), stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
+    System.out.printf("%s: %d endmembers, %s, fitted in %.1f s; %d pixels unmixed, mean RMSE "
+        + "%.4g%n", m.cliName(), model.endmembers().count(), model.summary(), fitSeconds, stats.getLong(0),
+        stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
     System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");
     return 0;
   }

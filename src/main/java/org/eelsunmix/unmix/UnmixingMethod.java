@@ -40,6 +40,17 @@ public enum UnmixingMethod {
   },
 
   /**
+   * FastICA as scikit-learn and HyperSpy run it (logcosh, symmetric, tol 1e-4, 200 iterations), with the explicit,
+   * heuristic non-negative, sum-to-one rescaling of {@link IndependentComponents#proportions}.
+   */
+  ICA("ica") {
+    @Override
+    public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
+      return FastIca.fit(image, new FastIca.Options(endmembers, seed)).proportions(image);
+    }
+  },
+
+  /**
    * DAEU, the unmixing autoencoder of Palsson et al., IEEE Access 2018, with the reference schedule (2000 spectra,
    * batches of 6, 40 epochs, RMSprop 1e-3); see {@link org.eelsunmix.autoencoder.Daeu}.
    */

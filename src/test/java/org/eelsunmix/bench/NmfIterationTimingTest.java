@@ -18,7 +18,7 @@ class NmfIterationTimingTest {
   @Test
   void cachedCubeHoldsEveryPixelWithItsAxis() {
     SparkSession spark = TestSpark.session();
-    Dataset<Row> df = NmfIterationTiming.cachedCube(spark, NmfIterationTiming.cube(12), 3);
+    Dataset<Row> df = SyntheticTable.cached(spark, SyntheticTable.coRuPt(12), 3);
     assertEquals(144, df.count());
     assertEquals(3, df.rdd().getNumPartitions());
     assertEquals(200, SpectrumColumn.axisOf(df.schema(), PixelSchema.SPECTRUM).channels());

@@ -176,11 +176,11 @@ public final class NmfModel extends Model<NmfModel> implements MLWritable {
     transformSchema(dataset.schema());
     NmfAbundances kernel = abundanceSolver();
     int channels = kernel.channels();
-    AbundanceColumns.SolverFactory solvers = () -> {
+    PixelTransform.Kernel solvers = () -> {
       double[] work = new double[kernel.workLength()];
       return (y, a) -> Math.sqrt(kernel.solve(y, 0, a, 0, work) / channels);
     };
-    return AbundanceColumns.append(dataset, channels, kernel.components(), solvers, $(inputCol), $(outputCol),
+    return PixelTransform.apply(dataset, channels, kernel.components(), solvers, $(inputCol), $(outputCol),
         $(rmseCol), "nmf " + uid);
   }
 

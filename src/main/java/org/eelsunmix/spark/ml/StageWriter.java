@@ -60,18 +60,24 @@ final class StageWriter extends MLWriter {
     return rows;
   }
 
-  /** The endmembers saved in {@code path/data} by {@link #save}; a missing or empty table names the model path. */
-  static Endmembers readEndmembers(SparkSession spark, String path) {
+  /** The rows of a saved model's {@code data/} table ({@code what} names them in errors); never empty. */
+  static List<Row> readData(SparkSession spark, String path, String what) {
     List<Row> rows;
     try {
-      rows = spark.read().parquet(path + "/data").collectAsList(); // R rows: the endmembers
+      rows = spark.read().parquet(path + "/data").collectAsList(); // a handful of rows: spectra, not pixels
     } catch (RuntimeException e) {
-      throw new BadInputException(path, "model has no readable endmember data: " + e.getMessage(), e);
+      throw new org.eelsunmix.core.BadInputException(path, "model has no readable " + what + ": " + e.getMessage(),
+          e);
     }
     if (rows.isEmpty()) {
-      throw new BadInputException(path, "model has no endmembers");
+      throw new org.eelsunmix.core.BadInputException(path, "model has no " + what);
     }
-    return fromRows(rows);
+    return rows;
+  }
+
+  /** The endmembers saved in {@code path/data} by {@link #save}; a missing or empty table names the model path. */
+  static Endmembers readEndmembers(SparkSession spark, String path) {
+    return fromRows(readData(spark, path, "endmember data"));
   }
 
   /** Reads back what {@link #rows} wrote (ordered by endmember index). */

@@ -152,24 +152,16 @@ public final class VcaFcls extends Estimator<VcaFclsModel> implements MLWritable
     transformSchema(dataset.schema());
     String column = $(inputCol);
     int r = getNumEndmembers();
-    EnergyAxis axis = UnmixingParams.spectraAxis(dataset, column);
-    int channels = axis.channels();
+    SpectraInput input = SpectraInput.of(dataset, column);
+    EnergyAxis axis = input.axis();
+    int channels = input.channels();
     if (r > channels) {
       throw new BadInputException("numEndmembers", "asked for " + r + " endmembers but the spectra have only "
           + channels + " channels");
     }
-    PixelRows rows = new PixelRows(dataset.schema(), column, channels, true, "input dataset");
-    JavaRDD<InternalRow> pixels = PixelRows.of(dataset);
-
-    SpectralMoments moments = pixels.mapPartitions((Iterator<InternalRow> it) -> {
-      SpectralMoments m = new SpectralMoments(channels);
-      float[] y = new float[channels];
-      while (it.hasNext()) {
-        rows.spectrum(it.next(), y);
-        m.add(y, 0);
-      }
-      return Collections.singletonList(m).iterator();
-    }).treeReduce(SpectralMoments::merge, 2);
+    PixelRows rows = input.rows();
+    JavaRDD<InternalRow> pixels = input.pixels();
+    SpectralMoments moments = input.moments();
     if (moments.count() < r) {
       throw new BadInputException("input dataset", "has " + moments.count() + " pixels, fewer than the " + r
           + " endmembers asked for");

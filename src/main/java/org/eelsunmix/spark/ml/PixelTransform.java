@@ -1,0 +1,101 @@
+package org.eelsunmix.spark.ml;
+
+import java.io.Serializable;
+import java.util.Iterator;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.SpectrumColumn;
+
+/**
+ * Appends the result of a per-pixel kernel to every row, inside partitions, on Spark's binary rows (as
+ * {@link FclsTransform} does for FCLS): an {@code array<double>} column of the kernel's values and, optionally, a
+ * per-pixel RMSE column. The kernel is built once per partition ({@link Kernel#newSolver()}), with its own buffers;
+ * nothing is collected.
+ */
+final class PixelTransform {
+  private PixelTransform() {}
+
+  /** What a model applies to each pixel; serialisable, shipped once in the closure. */
+  interface Kernel extends Serializable {
+    /** A solver with its own buffers, used by one partition. */
+    Solver newSolver();
+  }
+
+  /** Per-pixel work of one partition. */
+  interface Solver {
+    /**
+     * Writes the pixel's values for the spectrum {@code y} (length B, not modified) into {@code out} and returns
+     * the pixel's RMSE over channels (NaN when the model has none).
+     */
+    double solve(float[] y, double[] out);
+  }
+
+  /**
+   * @param channels B, which the spectra must have
+   * @param outputs how many values {@code out} receives per pixel
+   * @param rmseCol the RMSE column, or null for none
+   */
+  static Dataset<Row> apply(Dataset<?> dataset, int channels, int outputs, Kernel kernel, String inputCol,
+      String outputCol, String rmseCol, String modelName) {
+    StructType in = dataset.schema();
+    EnergyAxis axis = SpectrumColumn.axisOf(in, inputCol);
+    if (axis != null && axis.channels() != channels) {
+      throw new BadInputException("input dataset", "spectra have " + axis.channels() + " channels but model "
+          + modelName + " has " + channels);
+    }
+    PixelRows pixels = new PixelRows(in, inputCol, channels, true, "input dataset");
+    for (String c : rmseCol == null ? new String[] {outputCol} : new String[] {outputCol, rmseCol}) {
+      if (java.util.Arrays.asList(in.fieldNames()).contains(c)) {
+        throw new BadInputException("input dataset", "already has a column '" + c + "' (set another output column)");
+      }
+    }
+    StructType out = in.add(outputCol, PixelSchema.VALUES_TYPE, false);
+    if (rmseCol != null) {
+      out = out.add(rmseCol, DataTypes.DoubleType, false);
+    }
+    StructType schema = out;
+    boolean withRmse = rmseCol != null;
+    RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
+        (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
+          private final Solver solver = kernel.newSolver();
+          private final float[] y = new float[channels];
+          private final double[] values = new double[outputs];
+          private final GenericInternalRow extra = new GenericInternalRow(withRmse ? 2 : 1);
+          private final JoinedRow joined = new JoinedRow();
+          private final UnsafeProjection toUnsafe = UnsafeProjection.create(schema);
+
+          @Override
+          public boolean hasNext() {
+            return it.hasNext();
+          }
+
+          @Override
+          public InternalRow next() {
+            InternalRow row = it.next();
+            pixels.spectrum(row, y);
+            double rmse = solver.solve(y, values);
+            extra.update(0, UnsafeArrayData.fromPrimitiveArray(values));
+            if (withRmse) {
+              extra.update(1, rmse);
+            }
+            return toUnsafe.apply(joined.apply(row, extra));
+          }
+        }).rdd();
+    // internalCreateDataFrame is Spark-internal (private[sql], public in bytecode): it accepts binary rows as they
+    // are, the one way to append columns without a round trip through boxed Rows. Pinned Spark 3.5.
+    return SparkSession.active().internalCreateDataFrame(rows, schema, false);
+  }
+}

@@ -1,0 +1,49 @@
+package org.eelsunmix.spark.ml;
+
+import java.util.Collections;
+import java.util.Iterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.unmix.SpectralMoments;
+
+/**
+ * The spectra an estimator fits on: their energy axis (from the column's metadata, else a channel axis of the
+ * first spectrum's length), the binary-row reader and the rows, plus the one aggregation most fits start with,
+ * the {@link SpectralMoments} of all pixels ({@code treeReduce} of one accumulator per partition; the driver
+ * receives B×B numbers, never pixels).
+ *
+ * @param axis the energy axis of the spectra
+ * @param rows reads spectra (non-negative counts) out of the binary rows
+ * @param pixels the binary rows
+ */
+record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels) {
+
+  /** The spectra of {@code column} in {@code dataset} (the column's type is checked). */
+  static SpectraInput of(Dataset<?> dataset, String column) {
+    EnergyAxis axis = UnmixingParams.spectraAxis(dataset, column);
+    PixelRows rows = new PixelRows(dataset.schema(), column, axis.channels(), true, "input dataset");
+    return new SpectraInput(axis, rows, PixelRows.of(dataset));
+  }
+
+  int channels() {
+    return axis.channels();
+  }
+
+  /** Mean, second moment and power of all spectra, aggregated over partitions. */
+  SpectralMoments moments() {
+    int channels = channels();
+    PixelRows reader = rows;
+    return pixels.mapPartitions((Iterator<InternalRow> it) -> {
+      SpectralMoments m = new SpectralMoments(channels);
+      float[] y = new float[channels];
+      while (it.hasNext()) {
+        reader.spectrum(it.next(), y);
+        m.add(y, 0);
+      }
+      return Collections.singletonList(m).iterator();
+    }).treeReduce(SpectralMoments::merge, 2);
+  }
+}
