@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.EnergyAxis;
 
 /**
  * Reads a HyperSpy {@code .hspy} file (HDF5; HyperSpy's "hspy" format, versions 1.x to 3.x, written by
@@ -82,6 +83,40 @@ public final class HspyReader {
       if (hdf != null) {
         hdf.close();
       }
+      throw corrupt(source, e);
+    }
+  }
+
+  /**
+   * Opens a bare HDF5 spectrum-image array (no HyperSpy groups): the {@code height × width × channels} dataset at
+   * {@code datasetPath}, C order, energy fastest, on the caller's energy axis. Read through the same chunk-by-chunk
+   * path as HyperSpy files; the ingest benchmark uses it because jHDF 0.13 cannot write HyperSpy's group layout.
+   *
+   * @throws BadInputException naming the file when the dataset is missing, not three-dimensional, of a type we do not
+   *     read, or its last dimension is not the axis's channel count
+   */
+  public static SpectrumSource openArray(Path file, String datasetPath, EnergyAxis axis) throws IOException {
+    String source = file.toString();
+    HdfFile hdf = new HdfFile(file);
+    try {
+      checkComplete(source, hdf);
+      if (!(hdf.getByPath(datasetPath) instanceof Dataset data)) {
+        throw new BadInputException(source, "has no array at " + datasetPath);
+      }
+      long[] dims = data.getDimensionsAsLong();
+      if (dims.length != 3 || dims[2] != axis.channels() || dims[0] > Integer.MAX_VALUE
+          || dims[1] > Integer.MAX_VALUE) {
+        throw new BadInputException(source, datasetPath + " has shape " + HspyLayout.shapeText(dims) + "; expected "
+            + "height × width × " + axis.channels() + " channels");
+      }
+      AcquisitionHeader header = new AcquisitionHeader(source, "hspy", dtypeOf(source, data), dims, (int) dims[1],
+          (int) dims[0], axis, Double.NaN, "", Map.of());
+      return new HspySource(header, hdf, data, file);
+    } catch (IOException e) {
+      hdf.close();
+      throw e;
+    } catch (RuntimeException e) {
+      hdf.close();
       throw corrupt(source, e);
     }
   }
