@@ -2,6 +2,8 @@ package org.eelsunmix.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
@@ -17,9 +19,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,13 +160,18 @@ class SpectrumSourceTest {
       try (WritableHdfFile hdf = HdfFile.write(f)) {
         hdf.putDataset("data", cube, options);
       }
-      HdfFile hdf = new HdfFile(f);
-      AcquisitionHeader header = new AcquisitionHeader(f.toString(), "hspy", NumericType.FLOAT32,
-          new long[] {h, w, e}, w, h, new EnergyAxis(100, 0.5, "eV", e), Double.NaN, "", Map.of());
-      try (SpectrumSource s = new HspySource(header, hdf, hdf.getDatasetByPath("/data"), f)) {
+      try (HdfFile hdf = new HdfFile(f)) {
         assertEquals(options.isChunked(), hdf.getDatasetByPath("/data") instanceof ChunkedDataset);
+      }
+      try (SpectrumSource s = HspyReader.openArray(f, "/data", new EnergyAxis(100, 0.5, "eV", e))) {
+        assertEquals(h, s.header().height());
+        assertEquals(w, s.header().width());
         assertRangesMatch(s, flat, f.toString());
       }
+      BadInputException wrong = assertThrows(BadInputException.class,
+          () -> HspyReader.openArray(f, "/data", new EnergyAxis(100, 0.5, "eV", e + 1)));
+      assertTrue(wrong.getMessage().contains(f.toString()) && wrong.getMessage().contains("channels"),
+          wrong.getMessage());
     }
   }
 }
