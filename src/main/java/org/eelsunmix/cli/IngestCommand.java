@@ -78,7 +78,8 @@ final class IngestCommand extends SparkCommand {
       String source = new org.apache.hadoop.fs.Path(f.path()).toUri().getScheme() == null
           ? Path.of(f.path()).toAbsolutePath().toString() : f.path();
       accepted.add(new Acquisition(f.id(), source, f.checksum(), h.width(), h.height(), h.axis(),
-          f.acquisitionTime() == null ? null : Timestamp.valueOf(f.acquisitionTime()), h.format()));
+          f.acquisitionTime() == null ? null : Timestamp.valueOf(f.acquisitionTime()), h.format(),
+          h.dtype().numpyName(), h.metadata()));
       good.add(f);
     }
     if (!accepted.isEmpty()) {

@@ -142,7 +142,7 @@ final class ReprocessCommand extends SparkCommand {
         SpectralFile f = files.read(e);
         check(f, model);
         Acquisition row = new Acquisition(e.acquisitionId(), e.path(), checksum, f.image().width(),
-            f.image().height(), f.image().axis(), null, f.format());
+            f.image().height(), f.image().axis(), null, f.format(), f.dtype(), f.metadata());
         work.add(new Work(e, row, changed, f.navigationScale(), f.navigationUnits()));
       } catch (BadInputException | UncheckedIOException | IllegalArgumentException ex) {
         if (!lenient) {

@@ -15,7 +15,8 @@ import org.eelsunmix.core.BadInputException;
  * <ul>
  *   <li>{@link #PIXELS}: one row per pixel: {@code acquisition_id}, {@code x}, {@code y}, {@code spectrum}
  *       array&lt;float&gt; (elements declared non-null, so MLlib's vector checks accept it).</li>
- *   <li>{@link #ACQUISITIONS}: one row per acquisition: source, checksum, geometry, energy calibration, format.</li>
+ *   <li>{@link #ACQUISITIONS}: one row per acquisition: source, checksum, geometry, energy calibration, format,
+ *       stored data type and the metadata found in the file (map of text).</li>
  *   <li>{@link #ABUNDANCES}: one row per pixel: {@code abundances} array&lt;double&gt; (R values) and the pixel's
  *       reconstruction {@code rmse}; also used for ground-truth abundances (rmse null).</li>
  *   <li>{@link #ENDMEMBERS}: one row per endmember: index, name, spectrum array&lt;double&gt;, energy axis.</li>
@@ -55,7 +56,9 @@ public final class PixelSchema {
       field("energy_scale", DataTypes.DoubleType, false),
       field("energy_units", DataTypes.StringType, false),
       field("acquisition_time", DataTypes.TimestampType, true),
-      field("format", DataTypes.StringType, false)});
+      field("format", DataTypes.StringType, false),
+      field("data_type", DataTypes.StringType, true),
+      field("metadata", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, true), true)});
 
   public static final StructType ABUNDANCES = new StructType(new StructField[] {
       field(ACQUISITION_ID, DataTypes.StringType, false),

@@ -42,6 +42,10 @@ class IngestCommandTest {
     assertEquals(64, si.checksum().length());
     // DataBar "Acquisition Date" 14/05/2019 (day first: 14 is no month), "Acquisition Time" 20:50:13.
     assertEquals(java.sql.Timestamp.valueOf("2019-05-14 20:50:13"), si.acquisitionTime());
+    assertEquals("float32", si.dataType());
+    assertEquals("dm4", si.format());
+    assertTrue(si.metadata().size() > 3, "DM tags kept as metadata: " + si.metadata());
+    assertEquals("uint16", series.acquisition("test_ripple_sdim-1_ndim-2_uint16").dataType());
     Row sum = series.pixels(List.of("3D_EELS_SI"))
         .select(functions.aggregate(functions.col("spectrum"), functions.lit(0.0),
             (acc, v) -> acc.plus(v)).as("s"))
