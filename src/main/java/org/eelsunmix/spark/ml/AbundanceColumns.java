@@ -44,6 +44,22 @@ final class AbundanceColumns {
     PixelSolver newSolver();
   }
 
+  /** Unmixes a block of spectra at once (e.g. one forward pass of a network); used by one task at a time. */
+  interface BlockSolver {
+    /**
+     * Writes the abundances of {@code count} spectra to {@code a} ({@code count × R}) and their RMSEs to
+     * {@code rmse}.
+     *
+     * @param y the spectra, {@code count × B} row-major, read-only
+     */
+    void solve(float[] y, int count, double[] a, double[] rmse);
+  }
+
+  /** Makes a {@link BlockSolver} per partition (on the executor); shipped in the task closure. */
+  interface BlockSolverFactory extends Serializable {
+    BlockSolver newSolver();
+  }
+
   /**
    * @param channels the model's channel count B (a spectrum column with another axis is refused, naming
    *     {@code modelName})
@@ -51,14 +67,8 @@ final class AbundanceColumns {
    */
   static Dataset<Row> append(Dataset<?> dataset, int channels, int components, SolverFactory solvers,
       String inputCol, String outputCol, String rmseCol, String modelName) {
-    StructType in = dataset.schema();
-    StructType out = UnmixingParams.outputSchema(in, inputCol, outputCol, rmseCol);
-    EnergyAxis axis = SpectrumColumn.axisOf(in, inputCol);
-    if (axis != null && axis.channels() != channels) {
-      throw new BadInputException("input dataset", "spectra have " + axis.channels() + " channels but model "
-          + modelName + " has " + channels);
-    }
-    PixelRows pixels = new PixelRows(in, inputCol, channels, true, "input dataset");
+    StructType out = UnmixingParams.outputSchema(dataset.schema(), inputCol, outputCol, rmseCol);
+    PixelRows pixels = checkedRows(dataset, channels, inputCol, modelName);
 
     RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
         (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
@@ -84,6 +94,80 @@ final class AbundanceColumns {
             return toUnsafe.apply(joined.apply(row, extra));
           }
         }).rdd();
+    return withColumns(rows, out);
+  }
+
+  /** The spectrum reader of {@code dataset}; a channel count other than the model's is refused, naming both. */
+  private static PixelRows checkedRows(Dataset<?> dataset, int channels, String inputCol, String modelName) {
+    EnergyAxis axis = SpectrumColumn.axisOf(dataset.schema(), inputCol);
+    if (axis != null && axis.channels() != channels) {
+      throw new BadInputException("input dataset", "spectra have " + axis.channels() + " channels but model "
+          + modelName + " has " + channels);
+    }
+    return new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
+  }
+
+  /**
+   * As {@link #append}, with the spectra of up to {@code block} rows unmixed together: the rows of a block are
+   * copied (Spark reuses row objects), solved at once, then emitted. Memory per task: one block of rows.
+   */
+  static Dataset<Row> appendBlocks(Dataset<?> dataset, int channels, int components, int block,
+      BlockSolverFactory solvers, String inputCol, String outputCol, String rmseCol, String modelName) {
+    StructType out = UnmixingParams.outputSchema(dataset.schema(), inputCol, outputCol, rmseCol);
+    PixelRows pixels = checkedRows(dataset, channels, inputCol, modelName);
+    RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
+        (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
+          private final BlockSolver solver = solvers.newSolver();
+          private final InternalRow[] held = new InternalRow[block];
+          private final float[] y = new float[block * channels];
+          private final float[] one = new float[channels];
+          private final double[] a = new double[block * components];
+          private final double[] rmse = new double[block];
+          private final double[] pixel = new double[components];
+          private final GenericInternalRow extra = new GenericInternalRow(2);
+          private final JoinedRow joined = new JoinedRow();
+          private final UnsafeProjection toUnsafe = UnsafeProjection.create(out);
+          private int count;
+          private int next;
+
+          @Override
+          public boolean hasNext() {
+            if (next == count) {
+              fill();
+            }
+            return next < count;
+          }
+
+          private void fill() {
+            count = 0;
+            next = 0;
+            while (count < block && it.hasNext()) {
+              InternalRow row = it.next();
+              pixels.spectrum(row, one);
+              System.arraycopy(one, 0, y, count * channels, channels);
+              held[count++] = row.copy();
+            }
+            if (count > 0) {
+              solver.solve(y, count, a, rmse);
+            }
+          }
+
+          @Override
+          public InternalRow next() {
+            if (!hasNext()) {
+              throw new java.util.NoSuchElementException();
+            }
+            int p = next++;
+            System.arraycopy(a, p * components, pixel, 0, components);
+            extra.update(0, UnsafeArrayData.fromPrimitiveArray(pixel));
+            extra.update(1, rmse[p]);
+            return toUnsafe.apply(joined.apply(held[p], extra));
+          }
+        }).rdd();
+    return withColumns(rows, out);
+  }
+
+  private static Dataset<Row> withColumns(RDD<InternalRow> rows, StructType out) {
     // internalCreateDataFrame is Spark-internal (private[sql], public in bytecode): it accepts binary rows as they
     // are, the one way to append columns without a round trip through boxed Rows. Pinned Spark 3.5.
     return SparkSession.active().internalCreateDataFrame(rows, out, false);
