@@ -20,6 +20,8 @@ import org.eelsunmix.io.MsaSpectrum;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
+import org.eelsunmix.spark.ml.AutoencoderModel;
+import org.eelsunmix.spark.ml.DaeuEstimator;
 import org.eelsunmix.spark.ml.NmfEstimator;
 import org.eelsunmix.spark.ml.NmfModel;
 import org.eelsunmix.spark.ml.NmfSummary;
@@ -28,6 +30,7 @@ import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.unmix.Nmf;
 import org.eelsunmix.unmix.UnmixingMethod;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,7 +49,8 @@ final class UnmixCommand extends SparkCommand {
       + "default: all in the store)")
   List<String> acquisitions = new ArrayList<>();
 
-  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default) or nmf")
+  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default), nmf or "
+      + "daeu (autoencoder: train + apply)")
   String method;
 
   @Option(names = {"-R", "--endmembers"}, defaultValue = "3", description = "number of endmembers R (default 3)")
@@ -78,6 +82,9 @@ final class UnmixCommand extends SparkCommand {
       + "--no-sum-to-one writes NMF's raw coefficients")
   boolean sumToOne;
 
+  @Mixin
+  AutoencoderTrainingOptions autoencoder;
+
   @Option(names = "--out", required = true, description = "output folder")
   String out;
 
@@ -87,15 +94,16 @@ final class UnmixCommand extends SparkCommand {
   @Override
   public Integer call() throws Exception {
     UnmixingMethod m = UnmixingMethod.byName(method, "--method");
-    if (m != UnmixingMethod.VCA_FCLS && m != UnmixingMethod.NMF) {
+    if (m != UnmixingMethod.VCA_FCLS && m != UnmixingMethod.NMF && m != UnmixingMethod.DAEU) {
       throw new BadInputException("--method", m.cliName() + " runs in memory only so far (evaluate --method "
-          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls or nmf");
+          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls, nmf or daeu");
     }
     if (endmembers < 1) {
       throw new BadInputException("--endmembers", "must be at least 1, got " + endmembers);
     }
     Nmf.Options nmf = m == UnmixingMethod.NMF
         ? new Nmf.Options(endmembers, nmfInit, nmfSolver, tol, maxIter, seed, sumToOne) : null; // validates
+    DaeuEstimator daeu = m == UnmixingMethod.DAEU ? autoencoder.estimator(endmembers, seed) : null; // validates
     SparkSession spark = spark();
     SeriesStore series = new SeriesStore(spark, store);
     Dataset<Row> pixels = series.pixels(acquisitions);
@@ -109,7 +117,12 @@ final class UnmixCommand extends SparkCommand {
     Model<?> model;
     Endmembers found;
     String fitted;
-    if (nmf != null) {
+    if (daeu != null) {
+      AutoencoderModel fit = daeu.fit(pixels);
+      model = fit;
+      found = fit.endmembers();
+      fitted = TrainCommand.describeTraining(fit.summary(), (System.nanoTime() - t0) / 1e9);
+    } else if (nmf != null) {
       NmfModel fit = new NmfEstimator().setNumEndmembers(endmembers).setSeed(seed).setSolver(nmf.solver())
           .setInit(nmf.init()).setTol(nmf.tol()).setMaxIter(nmf.maxIterations()).setSumToOne(nmf.sumToOne())
           .fit(pixels);
