@@ -208,24 +208,35 @@ public final class Daeu {
 
   /** The factor s minimising Σ‖y − s·aᵀM‖² over the pixels (1 when the reconstruction is zero). */
   private static double countScale(float[] data, int pixels, int b, double[][] spectra, double[] values) {
-    int r = spectra.length;
     double[] fit = new double[b];
     double yf = 0;
     double ff = 0;
     for (int p = 0; p < pixels; p++) {
-      java.util.Arrays.fill(fit, 0);
-      for (int k = 0; k < r; k++) {
-        double ak = values[p * r + k];
-        for (int c = 0; c < b; c++) {
-          fit[c] += ak * spectra[k][c];
-        }
-      }
+      reconstruct(spectra, values, p, fit);
       for (int c = 0; c < b; c++) {
         yf += data[p * b + c] * fit[c];
         ff += fit[c] * fit[c];
       }
     }
     return ff > 0 ? yf / ff : 1.0;
+  }
+
+  /**
+   * The decoder's reconstruction {@code aᵀM} of pixel {@code p}: {@code fit[c] = Σₖ a[p·R + k] · m[k][c]}.
+   *
+   * @param m the endmembers, R × B (read-only)
+   * @param a abundances, R per pixel (read-only)
+   * @param fit written: B values
+   */
+  public static void reconstruct(double[][] m, double[] a, int p, double[] fit) {
+    int r = m.length;
+    java.util.Arrays.fill(fit, 0);
+    for (int k = 0; k < r; k++) {
+      double ak = a[p * r + k];
+      for (int c = 0; c < fit.length; c++) {
+        fit[c] += ak * m[k][c];
+      }
+    }
   }
 
   /** The decoder weights of a DAEU network, R × B: the endmember spectra. */

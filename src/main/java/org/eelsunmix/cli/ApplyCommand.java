@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.spark.AtomicOutput;
@@ -61,16 +60,10 @@ final class ApplyCommand extends SparkCommand {
     }
     describe("apply: " + m.description());
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
-      Dataset<Row> abundances = m.transform(pixels).select(functions.col(PixelSchema.ACQUISITION_ID),
-          functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
-          functions.col(PixelSchema.RMSE));
-      SeriesStore.writePartitioned(abundances, tmp + "/abundances", spark);
+      UnmixCommand.writeAbundances(spark, m.transform(pixels), tmp + "/abundances");
       writeConfig(tmp);
     });
-    Row stats = spark.read().schema(PixelSchema.ABUNDANCES).parquet(out + "/abundances")
-        .agg(functions.count("*"), functions.avg(PixelSchema.RMSE)).first();
-    System.out.printf("applied %s: %d pixels unmixed, mean RMSE %.4g%n", m.description(), stats.getLong(0),
-        stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
+    System.out.println("applied " + m.description() + ": " + UnmixCommand.unmixedPixels(spark, out + "/abundances"));
     System.out.println("wrote " + out + " (abundances/)");
     return 0;
   }

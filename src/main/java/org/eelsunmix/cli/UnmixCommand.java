@@ -145,19 +145,30 @@ final class UnmixCommand extends SparkCommand {
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       ((MLWritable) model).write().save(tmp + "/model");
       describe("unmix: abundances (" + m.cliName() + ")");
-      Dataset<Row> abundances = model.transform(pixels).select(functions.col(PixelSchema.ACQUISITION_ID),
-          functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
-          functions.col(PixelSchema.RMSE));
-      SeriesStore.writePartitioned(abundances, tmp + "/abundances", spark);
+      writeAbundances(spark, model.transform(pixels), tmp + "/abundances");
       writeMsa(spark, found, tmp + "/endmembers");
       writeConfig(tmp);
     });
-    Row stats = spark.read().schema(PixelSchema.ABUNDANCES).parquet(out + "/abundances")
-        .agg(functions.count("*"), functions.avg(PixelSchema.RMSE)).first();
-    System.out.printf("%s: %d endmembers, %s, fitted in %.1f s; %d pixels unmixed, mean RMSE %.4g%n", m.cliName(),
-        found.count(), fitted, fitSeconds, stats.getLong(0), stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
+    System.out.printf("%s: %d endmembers, %s, fitted in %.1f s; %s%n", m.cliName(), found.count(), fitted,
+        fitSeconds, unmixedPixels(spark, out + "/abundances"));
     System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");
     return 0;
+  }
+
+  /** The result columns of a transformed pixel table, written partitioned by acquisition (dynamic overwrite). */
+  static void writeAbundances(SparkSession spark, Dataset<Row> transformed, String dir) {
+    Dataset<Row> abundances = transformed.select(functions.col(PixelSchema.ACQUISITION_ID),
+        functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
+        functions.col(PixelSchema.RMSE));
+    SeriesStore.writePartitioned(abundances, dir, spark);
+  }
+
+  /** "N pixels unmixed, mean RMSE r" for an abundances table as written. */
+  static String unmixedPixels(SparkSession spark, String dir) {
+    Row stats = spark.read().schema(PixelSchema.ABUNDANCES).parquet(dir)
+        .agg(functions.count("*"), functions.avg(PixelSchema.RMSE)).first();
+    return String.format("%d pixels unmixed, mean RMSE %.4g", stats.getLong(0),
+        stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
   }
 
   /** One EMSA file per endmember, named {@code NN-name.msa}, through the Hadoop file system of {@code dir}. */

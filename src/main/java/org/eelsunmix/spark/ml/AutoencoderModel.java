@@ -161,13 +161,7 @@ public final class AutoencoderModel extends Model<AutoencoderModel> implements M
       return (y, count, a, rmse) -> {
         Daeu.encode(net, y, count, a);
         for (int p = 0; p < count; p++) {
-          java.util.Arrays.fill(fit, 0);
-          for (int k = 0; k < r; k++) {
-            double ak = a[p * r + k];
-            for (int c = 0; c < channels; c++) {
-              fit[c] += ak * m[k][c];
-            }
-          }
+          Daeu.reconstruct(m, a, p, fit);
           double ss = 0;
           for (int c = 0; c < channels; c++) {
             double d = y[p * channels + c] - fit[c];
