@@ -81,6 +81,21 @@ class AutoencoderCommandsTest {
       }
     }
 
+    // The nightly job takes the train output as its model: B as a Ripple file in an archive, the same abundances.
+    Path archive = dir.resolve("archive");
+    Files.createDirectories(archive);
+    org.eelsunmix.io.RippleWriter.write(archive.resolve("b.rpl"), imageB, "float32");
+    String reprocessed = dir.resolve("reprocessed").toString();
+    run = CliTestSupport.run("reprocess", "--archive", archive.toString(), "--model", trained, "--out", reprocessed);
+    assertEquals(0, run.code(), run.err());
+    Map<String, List<Double>> nightly = abundances(reprocessed, "b");
+    assertEquals(256, nightly.size());
+    for (Map.Entry<String, List<Double>> e : nightly.entrySet()) {
+      for (int k = 0; k < 3; k++) {
+        assertEquals(got.get(e.getKey()).get(k), e.getValue().get(k), 1e-6, e.getKey());
+      }
+    }
+
     // Bad input: another energy axis, another R, a method that is not an autoencoder.
     String other = dir.resolve("k-edges").toString();
     assertEquals(0, CliTestSupport.run("generate", "--set", "k-edges", "--size", "8", "--block", "4", "--filter",
