@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -141,13 +140,5 @@ public final class AutoencoderTraining {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static List<Double> boxed(double[] v) {
-    List<Double> out = new ArrayList<>();
-    for (double d : v) {
-      out.add(d);
-    }
-    return out;
   }
 }
