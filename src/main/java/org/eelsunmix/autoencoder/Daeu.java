@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.RmsProp;
 
 /**
@@ -49,10 +50,18 @@ public final class Daeu {
 
   /** The untrained network for spectra of {@code channels} channels, weights drawn from {@code o.seed()}. */
   public static MultiLayerNetwork network(int channels, DaeuOptions o) {
+    return network(channels, o, new RmsProp(o.learningRate(), 0.9, 1e-7));
+  }
+
+  /**
+   * The untrained network with another updater (e.g. plain SGD, to compare Spark's parameter averaging with
+   * single-machine training step by step).
+   */
+  public static MultiLayerNetwork network(int channels, DaeuOptions o, IUpdater updater) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
         .seed(o.seed())
         .dataType(DataType.FLOAT)
-        .updater(new RmsProp(o.learningRate(), 0.9, 1e-7))
+        .updater(updater)
         .weightInit(WeightInit.XAVIER_UNIFORM)
         .list()
         .layer(new AbundanceEncoder.Builder().nIn(channels).nOut(o.endmembers()).build())
@@ -71,23 +80,14 @@ public final class Daeu {
    */
   public static DaeuResult train(SpectrumImage image, DaeuOptions o) {
     int b = image.channels();
-    if (o.endmembers() > b) {
-      throw new BadInputException("--endmembers", "asked for " + o.endmembers() + " endmembers but " + image.id()
-          + " has only " + b + " channels");
-    }
+    requireChannels(o, b, image.id());
     try {
       image.requireNonNegative(image.id());
     } catch (IllegalArgumentException e) {
       throw new BadInputException(image.id(), e.getMessage());
     }
     float[] data = image.data();
-    float max = 0f;
-    for (float v : data) {
-      max = Math.max(max, v);
-    }
-    if (!(max > 0)) {
-      throw new BadInputException(image.id(), "every count is zero; there is nothing to unmix");
-    }
+    float max = largest(data, data.length, image.id());
     SplittableRandom random = new SplittableRandom(o.seed());
     int n = Math.min(o.samples(), image.pixels());
     int[] order = firstOfPermutation(image.pixels(), n, random);
@@ -98,8 +98,79 @@ public final class Daeu {
         spectra[i * b + c] = data[base + c] / max;
       }
     }
-
     MultiLayerNetwork net = network(b, o);
+    double[] losses = fitScaled(net, spectra, n, b, o, random);
+    foldScale(net, max, b, o.endmembers());
+    Abundances a = abundances(net, image);
+    // The angle ignores the decoder's overall scale: fit it to the counts (least squares), so that a × M
+    // reconstructs the image and the RMSE means something.
+    net.getLayer(1).getParam("W").muli(countScale(data, image.pixels(), b, decoderWeights(net), a.values()));
+    return new DaeuResult(net, losses, new Unmixing(endmembers(net, image), a));
+  }
+
+  /**
+   * Trains DAEU on given spectra (the training sample, in counts, {@code n × channels} row-major), as
+   * {@link #train} does after drawing its sample: scaled by the sample's largest count, shuffled every epoch with
+   * {@code o.seed()}, the scale folded back and the decoder's overall scale fitted to the sample's counts. This is
+   * the in-memory training one Spark task runs for each restart.
+   *
+   * @param source names the spectra in errors
+   */
+  public static DaeuFit fit(float[] counts, int n, int channels, DaeuOptions o, String source) {
+    requireChannels(o, channels, source);
+    if (n < o.batchSize()) {
+      throw new BadInputException(source, "has " + n + " spectra, fewer than one batch of " + o.batchSize());
+    }
+    float max = largest(counts, n * channels, source);
+    float[] spectra = new float[n * channels];
+    for (int i = 0; i < spectra.length; i++) {
+      spectra[i] = counts[i] / max;
+    }
+    MultiLayerNetwork net = network(channels, o);
+    double[] losses = fitScaled(net, spectra, n, channels, o, new SplittableRandom(o.seed()));
+    foldScale(net, max, channels, o.endmembers());
+    fitCountScale(net, counts, n, channels);
+    return new DaeuFit(net, losses);
+  }
+
+  /**
+   * Rescales the decoder of a network trained on spectra divided by {@code max} so that it reconstructs counts,
+   * then fits its overall scale to {@code counts} by least squares (see {@link #train}). Used after Spark training.
+   */
+  public static void toCounts(MultiLayerNetwork net, float max, float[] counts, int n, int channels) {
+    AbundanceEncoder encoder = (AbundanceEncoder) net.getLayerWiseConfigurations().getConf(0).getLayer();
+    foldScale(net, max, channels, (int) encoder.getNOut());
+    fitCountScale(net, counts, n, channels);
+  }
+
+  private static void fitCountScale(MultiLayerNetwork net, float[] counts, int n, int channels) {
+    AbundanceEncoder encoder = (AbundanceEncoder) net.getLayerWiseConfigurations().getConf(0).getLayer();
+    double[] a = new double[n * (int) encoder.getNOut()];
+    encode(net, counts, n, a);
+    net.getLayer(1).getParam("W").muli(countScale(counts, n, channels, decoderWeights(net), a));
+  }
+
+  private static void requireChannels(DaeuOptions o, int channels, String source) {
+    if (o.endmembers() > channels) {
+      throw new BadInputException("--endmembers", "asked for " + o.endmembers() + " endmembers but " + source
+          + " has only " + channels + " channels");
+    }
+  }
+
+  private static float largest(float[] data, int length, String source) {
+    float max = 0f;
+    for (int i = 0; i < length; i++) {
+      max = Math.max(max, data[i]);
+    }
+    if (!(max > 0)) {
+      throw new BadInputException(source, "every count is zero; there is nothing to unmix");
+    }
+    return max;
+  }
+
+  /** Epochs of shuffled mini-batches over {@code n} scaled spectra; returns each epoch's mean loss. */
+  private static double[] fitScaled(MultiLayerNetwork net, float[] spectra, int n, int b, DaeuOptions o,
+      SplittableRandom random) {
     int batch = o.batchSize();
     INDArray full = Nd4j.create(DataType.FLOAT, batch, b);
     INDArray rest = n % batch == 0 ? null : Nd4j.create(DataType.FLOAT, n % batch, b);
@@ -124,37 +195,24 @@ public final class Daeu {
       }
       losses[epoch] = lossSum / n;
     }
-    // Fold the input scale into the network: it now takes and reconstructs counts.
-    AbundanceEncoderKernel k = new AbundanceEncoderKernel(b, o.endmembers());
+    return losses;
+  }
+
+  /** Folds the input scale into the network: it then takes and reconstructs counts. */
+  private static void foldScale(MultiLayerNetwork net, float max, int b, int r) {
+    AbundanceEncoderKernel k = new AbundanceEncoderKernel(b, r);
     INDArray trained = net.getLayer(0).getParam(AbundanceEncoderParams.TRAINED);
     trained.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, (long) b * k.width(1))).divi(max);
     net.getLayer(1).getParam("W").muli(max);
-    Abundances a = abundances(net, image);
-    // The angle ignores the decoder's overall scale: fit it to the counts (least squares), so that a × M
-    // reconstructs the image and the RMSE means something.
-    INDArray w = net.getLayer(1).getParam("W");
-    w.muli(countScale(image, endmembers(net, image), a));
-    return new DaeuResult(net, losses, new Unmixing(endmembers(net, image), a));
   }
 
   /** The factor s minimising Σ‖y − s·aᵀM‖² over the pixels (1 when the reconstruction is zero). */
-  private static double countScale(SpectrumImage image, Endmembers m, Abundances a) {
-    double[][] spectra = m.matrix();
-    int b = image.channels();
-    int r = spectra.length;
-    float[] data = image.data();
-    double[] values = a.values();
+  private static double countScale(float[] data, int pixels, int b, double[][] spectra, double[] values) {
     double[] fit = new double[b];
     double yf = 0;
     double ff = 0;
-    for (int p = 0; p < image.pixels(); p++) {
-      java.util.Arrays.fill(fit, 0);
-      for (int k = 0; k < r; k++) {
-        double ak = values[p * r + k];
-        for (int c = 0; c < b; c++) {
-          fit[c] += ak * spectra[k][c];
-        }
-      }
+    for (int p = 0; p < pixels; p++) {
+      reconstruct(spectra, values, p, fit);
       for (int c = 0; c < b; c++) {
         yf += data[p * b + c] * fit[c];
         ff += fit[c] * fit[c];
@@ -163,8 +221,26 @@ public final class Daeu {
     return ff > 0 ? yf / ff : 1.0;
   }
 
-  /** The decoder weights of a DAEU network as endmembers on {@code image}'s energy axis. */
-  public static Endmembers endmembers(MultiLayerNetwork network, SpectrumImage image) {
+  /**
+   * The decoder's reconstruction {@code aᵀM} of pixel {@code p}: {@code fit[c] = Σₖ a[p·R + k] · m[k][c]}.
+   *
+   * @param m the endmembers, R × B (read-only)
+   * @param a abundances, R per pixel (read-only)
+   * @param fit written: B values
+   */
+  public static void reconstruct(double[][] m, double[] a, int p, double[] fit) {
+    int r = m.length;
+    java.util.Arrays.fill(fit, 0);
+    for (int k = 0; k < r; k++) {
+      double ak = a[p * r + k];
+      for (int c = 0; c < fit.length; c++) {
+        fit[c] += ak * m[k][c];
+      }
+    }
+  }
+
+  /** The decoder weights of a DAEU network, R × B: the endmember spectra. */
+  public static double[][] decoderWeights(MultiLayerNetwork network) {
     INDArray w = network.getLayer(1).getParam("W");
     double[][] m = new double[(int) w.size(0)][(int) w.size(1)];
     double[] flat = new double[(int) w.length()];
@@ -172,6 +248,12 @@ public final class Daeu {
     for (int r = 0; r < m.length; r++) {
       System.arraycopy(flat, r * m[r].length, m[r], 0, m[r].length);
     }
+    return m;
+  }
+
+  /** The decoder weights of a DAEU network as endmembers on {@code image}'s energy axis. */
+  public static Endmembers endmembers(MultiLayerNetwork network, SpectrumImage image) {
+    double[][] m = decoderWeights(network);
     if (m[0].length != image.channels()) {
       throw new BadInputException(image.id(), "the network's decoder has " + m[0].length + " channels but the image "
           + image.channels());
@@ -187,22 +269,33 @@ public final class Daeu {
    */
   public static Abundances abundances(MultiLayerNetwork network, SpectrumImage image) {
     AbundanceEncoder encoder = (AbundanceEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
-    int b = image.channels();
-    if (encoder.getNIn() != b) {
+    if (encoder.getNIn() != image.channels()) {
       throw new BadInputException(image.id(), String.format("the network takes spectra of %d channels but the image "
-          + "has %d", encoder.getNIn(), b));
+          + "has %d", encoder.getNIn(), image.channels()));
     }
     int r = (int) encoder.getNOut();
-    int pixels = image.pixels();
-    double[] values = new double[pixels * r];
-    float[] out = new float[INFERENCE_BATCH * r];
+    double[] values = new double[image.pixels() * r];
+    encode(network, image.data(), image.pixels(), values);
+    return new Abundances(image.height(), image.width(), r, values);
+  }
+
+  /**
+   * Encodes {@code pixels} spectra ({@code pixels × B} counts, row-major, B the network's input) into
+   * {@code values} ({@code pixels × R}), in forward passes of at most {@link #INFERENCE_BATCH} pixels (inference
+   * mode). The abundances are renormalised to sum to one in double.
+   */
+  public static void encode(MultiLayerNetwork network, float[] spectra, int pixels, double[] values) {
+    AbundanceEncoder encoder = (AbundanceEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
+    int b = (int) encoder.getNIn();
+    int r = (int) encoder.getNOut();
+    float[] out = new float[Math.min(INFERENCE_BATCH, pixels) * r];
     INDArray in = null;
     for (int start = 0; start < pixels; start += INFERENCE_BATCH) {
       int size = Math.min(INFERENCE_BATCH, pixels - start);
       if (in == null || in.size(0) != size) {
         in = Nd4j.create(DataType.FLOAT, size, b);
       }
-      NdBuffers.write(image.data(), start * b, in);
+      NdBuffers.write(spectra, start * b, in);
       INDArray a = network.getLayer(0).activate(in, false, LayerWorkspaceMgr.noWorkspaces());
       NdBuffers.read(a, out);
       // The layer sums to one in float; renormalise in double so the maps sum to one to double rounding.
@@ -216,7 +309,6 @@ public final class Daeu {
         }
       }
     }
-    return new Abundances(image.height(), image.width(), r, values);
   }
 
   /** The first {@code n} entries of a random permutation of {@code 0 .. size − 1} (partial Fisher–Yates). */

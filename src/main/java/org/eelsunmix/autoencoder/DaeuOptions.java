@@ -14,7 +14,8 @@ import org.eelsunmix.core.BadInputException;
  * @param samples spectra drawn without replacement (≥ batch size; capped at the image's pixel count)
  * @param learningRate RMSprop learning rate (&gt; 0)
  */
-public record DaeuOptions(int endmembers, long seed, int epochs, int batchSize, int samples, double learningRate) {
+public record DaeuOptions(int endmembers, long seed, int epochs, int batchSize, int samples, double learningRate)
+    implements java.io.Serializable {
   public static final int DEFAULT_EPOCHS = 40;
   public static final int DEFAULT_BATCH_SIZE = 6;
   public static final int DEFAULT_SAMPLES = 2000;

@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.util.MLWritable;
 import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.spark.ml.AutoencoderModel;
 import org.eelsunmix.spark.ml.IcaModel;
 import org.eelsunmix.spark.ml.NmfModel;
 import org.eelsunmix.spark.ml.NmfSummary;
@@ -32,5 +33,10 @@ record FittedUnmixing(Transformer model, MLWritable writable, Endmembers endmemb
     return new FittedUnmixing(m, m, m.endmembers(), String.format(Locale.ROOT,
         "%s start, %d iterations (%s), relative residual %.3g", s.init(), s.iterations(),
         s.converged() ? "converged" : "iteration cap", s.relativeResidual()));
+  }
+
+  /** An autoencoder trained in {@code seconds}: abundances are its sum-to-one layer (see {@link TrainCommand}). */
+  static FittedUnmixing of(AutoencoderModel m, double seconds) {
+    return new FittedUnmixing(m, m, m.endmembers(), TrainCommand.describeTraining(m.summary(), seconds));
   }
 }

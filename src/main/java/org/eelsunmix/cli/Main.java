@@ -19,8 +19,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eels-unmix", mixinStandardHelpOptions = true, version = "eels-unmix 0.1.0",
     description = "Spectral unmixing of STEM-EELS spectrum images on Apache Spark.",
-    subcommands = {GenerateCommand.class, ImportNpyCommand.class, IngestCommand.class, UnmixCommand.class, ExportCommand.class,
-        EstimateEndmembersCommand.class,
+    subcommands = {GenerateCommand.class, ImportNpyCommand.class, IngestCommand.class, UnmixCommand.class, TrainCommand.class,
+        ApplyCommand.class, ExportCommand.class, EstimateEndmembersCommand.class,
         EvaluateCommand.class, BenchCommand.class, BsCommand.class, ProfileCommand.class, ReprocessCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Whether commands build an embedded local session (false under spark-submit). */

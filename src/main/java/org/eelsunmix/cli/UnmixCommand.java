@@ -18,12 +18,14 @@ import org.eelsunmix.io.MsaSpectrum;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
+import org.eelsunmix.spark.ml.DaeuEstimator;
 import org.eelsunmix.spark.ml.Ica;
 import org.eelsunmix.spark.ml.NmfEstimator;
 import org.eelsunmix.spark.ml.VcaFcls;
 import org.eelsunmix.unmix.Nmf;
 import org.eelsunmix.unmix.UnmixingMethod;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,8 +44,9 @@ final class UnmixCommand extends SparkCommand {
       + "default: all in the store)")
   List<String> acquisitions = new ArrayList<>();
 
-  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default), nmf, or "
-      + "ica (FastICA: abundances are the raw independent sources, endmembers the mixing spectra)")
+  @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default), nmf, "
+      + "ica (FastICA: abundances are the raw independent sources, endmembers the mixing spectra) or daeu "
+      + "(autoencoder: train + apply)")
   String method;
 
   @Option(names = {"-R", "--endmembers"}, defaultValue = "3", description = "number of endmembers R (default 3)")
@@ -75,6 +78,9 @@ final class UnmixCommand extends SparkCommand {
       + "--no-sum-to-one writes NMF's raw coefficients")
   boolean sumToOne;
 
+  @Mixin
+  AutoencoderTrainingOptions autoencoder;
+
   @Option(names = "--out", required = true, description = "output folder")
   String out;
 
@@ -84,15 +90,17 @@ final class UnmixCommand extends SparkCommand {
   @Override
   public Integer call() throws Exception {
     UnmixingMethod m = UnmixingMethod.byName(method, "--method");
-    if (m != UnmixingMethod.VCA_FCLS && m != UnmixingMethod.NMF && m != UnmixingMethod.ICA) {
+    if (m != UnmixingMethod.VCA_FCLS && m != UnmixingMethod.NMF && m != UnmixingMethod.ICA
+        && m != UnmixingMethod.DAEU) {
       throw new BadInputException("--method", m.cliName() + " runs in memory only so far (evaluate --method "
-          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls, nmf or ica");
+          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls, nmf, ica or daeu");
     }
     if (endmembers < 1) {
       throw new BadInputException("--endmembers", "must be at least 1, got " + endmembers);
     }
     Nmf.Options nmf = m == UnmixingMethod.NMF
         ? new Nmf.Options(endmembers, nmfInit, nmfSolver, tol, maxIter, seed, sumToOne) : null; // validates
+    DaeuEstimator daeu = m == UnmixingMethod.DAEU ? autoencoder.estimator(endmembers, seed) : null; // validates
     SparkSession spark = spark();
     SeriesStore series = new SeriesStore(spark, store);
     Dataset<Row> pixels = series.pixels(acquisitions);
@@ -104,7 +112,9 @@ final class UnmixCommand extends SparkCommand {
     long t0 = System.nanoTime();
     describe("unmix: fitting " + m.cliName());
     FittedUnmixing model;
-    if (nmf != null) {
+    if (daeu != null) {
+      model = FittedUnmixing.of(daeu.fit(pixels), (System.nanoTime() - t0) / 1e9);
+    } else if (nmf != null) {
       model = FittedUnmixing.of(new NmfEstimator().setNumEndmembers(endmembers).setSeed(seed)
           .setSolver(nmf.solver()).setInit(nmf.init()).setTol(nmf.tol()).setMaxIter(nmf.maxIterations())
           .setSumToOne(nmf.sumToOne()).fit(pixels));
@@ -121,20 +131,30 @@ final class UnmixCommand extends SparkCommand {
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       model.writable().write().save(tmp + "/model");
       describe("unmix: abundances (" + m.cliName() + ")");
-      Dataset<Row> abundances = model.model().transform(pixels).select(functions.col(PixelSchema.ACQUISITION_ID),
-          functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
-          functions.col(PixelSchema.RMSE));
-      SeriesStore.writePartitioned(abundances, tmp + "/abundances", spark);
+      writeAbundances(spark, model.model().transform(pixels), tmp + "/abundances");
       writeMsa(spark, model.endmembers(), tmp + "/endmembers");
       writeConfig(tmp);
     });
-    Row stats = spark.read().schema(PixelSchema.ABUNDANCES).parquet(out + "/abundances")
-        .agg(functions.count("*"), functions.avg(PixelSchema.RMSE)).first();
-    System.out.printf("%s: %d endmembers, %s, fitted in %.1f s; %d pixels unmixed, mean RMSE "
-        + "%.4g%n", m.cliName(), model.endmembers().count(), model.summary(), fitSeconds, stats.getLong(0),
-        stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
+    System.out.printf("%s: %d endmembers, %s, fitted in %.1f s; %s%n", m.cliName(), model.endmembers().count(),
+        model.summary(), fitSeconds, unmixedPixels(spark, out + "/abundances"));
     System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");
     return 0;
+  }
+
+  /** The result columns of a transformed pixel table, written partitioned by acquisition (dynamic overwrite). */
+  static void writeAbundances(SparkSession spark, Dataset<Row> transformed, String dir) {
+    Dataset<Row> abundances = transformed.select(functions.col(PixelSchema.ACQUISITION_ID),
+        functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
+        functions.col(PixelSchema.RMSE));
+    SeriesStore.writePartitioned(abundances, dir, spark);
+  }
+
+  /** "N pixels unmixed, mean RMSE r" for an abundances table as written. */
+  static String unmixedPixels(SparkSession spark, String dir) {
+    Row stats = spark.read().schema(PixelSchema.ABUNDANCES).parquet(dir)
+        .agg(functions.count("*"), functions.avg(PixelSchema.RMSE)).first();
+    return String.format("%d pixels unmixed, mean RMSE %.4g", stats.getLong(0),
+        stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
   }
 
   /** One EMSA file per endmember, named {@code NN-name.msa}, through the Hadoop file system of {@code dir}. */

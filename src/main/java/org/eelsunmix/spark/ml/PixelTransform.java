@@ -50,23 +50,8 @@ final class PixelTransform {
    */
   static Dataset<Row> apply(Dataset<?> dataset, int channels, int outputs, Kernel kernel, String inputCol,
       String outputCol, String rmseCol, String modelName) {
-    StructType in = dataset.schema();
-    EnergyAxis axis = SpectrumColumn.axisOf(in, inputCol);
-    if (axis != null && axis.channels() != channels) {
-      throw new BadInputException("input dataset", "spectra have " + axis.channels() + " channels but model "
-          + modelName + " has " + channels);
-    }
-    PixelRows pixels = new PixelRows(in, inputCol, channels, true, "input dataset");
-    for (String c : rmseCol == null ? new String[] {outputCol} : new String[] {outputCol, rmseCol}) {
-      if (java.util.Arrays.asList(in.fieldNames()).contains(c)) {
-        throw new BadInputException("input dataset", "already has a column '" + c + "' (set another output column)");
-      }
-    }
-    StructType out = in.add(outputCol, PixelSchema.VALUES_TYPE, false);
-    if (rmseCol != null) {
-      out = out.add(rmseCol, DataTypes.DoubleType, false);
-    }
-    StructType schema = out;
+    StructType schema = outputSchema(dataset, channels, inputCol, outputCol, rmseCol, modelName);
+    PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
     boolean withRmse = rmseCol != null;
     RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
         (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
@@ -97,5 +82,107 @@ final class PixelTransform {
     // internalCreateDataFrame is Spark-internal (private[sql], public in bytecode): it accepts binary rows as they
     // are, the one way to append columns without a round trip through boxed Rows. Pinned Spark 3.5.
     return SparkSession.active().internalCreateDataFrame(rows, schema, false);
+  }
+
+  /** Block kernels: several spectra solved at once (one forward pass of a network); serialisable. */
+  interface BlockKernel extends Serializable {
+    /** A solver with its own buffers, used by one partition. */
+    BlockSolver newSolver();
+  }
+
+  /** Per-block work of one partition. */
+  interface BlockSolver {
+    /**
+     * Writes the values of {@code count} spectra to {@code out} ({@code count × outputs}) and their RMSEs to
+     * {@code rmse}.
+     *
+     * @param y the spectra, {@code count × B} row-major, read-only
+     */
+    void solve(float[] y, int count, double[] out, double[] rmse);
+  }
+
+  /**
+   * As {@link #apply} (always with an RMSE column), with the spectra of up to {@code block} rows solved together:
+   * the rows of a block are copied (Spark reuses row objects), solved at once, then emitted. Memory per task: one
+   * block of rows.
+   */
+  static Dataset<Row> applyBlocks(Dataset<?> dataset, int channels, int outputs, int block, BlockKernel kernel,
+      String inputCol, String outputCol, String rmseCol, String modelName) {
+    StructType schema = outputSchema(dataset, channels, inputCol, outputCol, rmseCol, modelName);
+    PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
+    RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
+        (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
+          private final BlockSolver solver = kernel.newSolver();
+          private final InternalRow[] held = new InternalRow[block];
+          private final float[] y = new float[block * channels];
+          private final float[] one = new float[channels];
+          private final double[] values = new double[block * outputs];
+          private final double[] rmse = new double[block];
+          private final double[] pixel = new double[outputs];
+          private final GenericInternalRow extra = new GenericInternalRow(2);
+          private final JoinedRow joined = new JoinedRow();
+          private final UnsafeProjection toUnsafe = UnsafeProjection.create(schema);
+          private int count;
+          private int next;
+
+          @Override
+          public boolean hasNext() {
+            if (next == count) {
+              fill();
+            }
+            return next < count;
+          }
+
+          private void fill() {
+            count = 0;
+            next = 0;
+            while (count < block && it.hasNext()) {
+              InternalRow row = it.next();
+              pixels.spectrum(row, one);
+              System.arraycopy(one, 0, y, count * channels, channels);
+              held[count++] = row.copy();
+            }
+            if (count > 0) {
+              solver.solve(y, count, values, rmse);
+            }
+          }
+
+          @Override
+          public InternalRow next() {
+            if (!hasNext()) {
+              throw new java.util.NoSuchElementException();
+            }
+            int p = next++;
+            System.arraycopy(values, p * outputs, pixel, 0, outputs);
+            extra.update(0, UnsafeArrayData.fromPrimitiveArray(pixel));
+            extra.update(1, rmse[p]);
+            return toUnsafe.apply(joined.apply(held[p], extra));
+          }
+        }).rdd();
+    return SparkSession.active().internalCreateDataFrame(rows, schema, false);
+  }
+
+  /**
+   * The input schema plus the output column(s); a channel count other than the model's, or an output column that
+   * already exists, is refused naming the model or the column.
+   */
+  private static StructType outputSchema(Dataset<?> dataset, int channels, String inputCol, String outputCol,
+      String rmseCol, String modelName) {
+    StructType in = dataset.schema();
+    EnergyAxis axis = SpectrumColumn.axisOf(in, inputCol);
+    if (axis != null && axis.channels() != channels) {
+      throw new BadInputException("input dataset", "spectra have " + axis.channels() + " channels but model "
+          + modelName + " has " + channels);
+    }
+    for (String c : rmseCol == null ? new String[] {outputCol} : new String[] {outputCol, rmseCol}) {
+      if (java.util.Arrays.asList(in.fieldNames()).contains(c)) {
+        throw new BadInputException("input dataset", "already has a column '" + c + "' (set another output column)");
+      }
+    }
+    StructType out = in.add(outputCol, PixelSchema.VALUES_TYPE, false);
+    if (rmseCol != null) {
+      out = out.add(rmseCol, DataTypes.DoubleType, false);
+    }
+    return out;
   }
 }

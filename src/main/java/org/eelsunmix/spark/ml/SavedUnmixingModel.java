@@ -3,6 +3,7 @@ package org.eelsunmix.spark.ml;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -15,8 +16,8 @@ import org.eelsunmix.core.Endmembers;
  * A fitted unmixing model as a batch job applies it to new acquisitions ("fit once, apply to the archive"): its
  * endmembers (which fix the energy axis a spectrum must have) and a transform appending {@code abundances} and
  * {@code rmse} to pixel rows. {@link #load} finds the saved model (an {@code unmix} output folder or its
- * {@code model/}) and picks the adapter by the class recorded in its metadata: today {@link VcaFclsModel}; an
- * autoencoder model plugs in by adding its class there.
+ * {@code model/}) and picks the adapter by the class recorded in its metadata: {@link VcaFclsModel} or
+ * {@link AutoencoderModel} (train output).
  */
 public interface SavedUnmixingModel {
   /** Where the model was loaded from and its uid, for messages and the ledger (e.g. {@code vca-fcls uid at dir}). */
@@ -48,32 +49,41 @@ public interface SavedUnmixingModel {
     }
     JsonNode meta = MlPersistence.readMetadata(spark, modelDir);
     String cls = meta.path("class").asText("");
+    if (cls.equals(AutoencoderModel.class.getName())) {
+      AutoencoderModel m = AutoencoderModel.load(modelDir);
+      return adapter(m.describe() + " at " + modelDir, m.uid(), m.endmembers(), m::transform);
+    }
     if (cls.equals(VcaFclsModel.class.getName())) {
       VcaFclsModel m = VcaFclsModel.load(modelDir);
-      String where = modelDir;
-      return new SavedUnmixingModel() {
-        @Override
-        public String description() {
-          return "vca-fcls model " + m.uid() + " at " + where;
-        }
-
-        @Override
-        public String uid() {
-          return m.uid();
-        }
-
-        @Override
-        public Endmembers endmembers() {
-          return m.endmembers();
-        }
-
-        @Override
-        public Dataset<Row> transform(Dataset<Row> pixels) {
-          return m.transform(pixels);
-        }
-      };
+      return adapter("vca-fcls model " + m.uid() + " at " + modelDir, m.uid(), m.endmembers(), m::transform);
     }
     throw new BadInputException(dir, "holds a " + (cls.isEmpty() ? "stage of unknown class" : cls)
-        + "; reprocessing applies vca-fcls models (saved by unmix --out DIR, under DIR/model)");
+        + "; reprocessing applies vca-fcls and autoencoder models (saved by unmix or train --out DIR, under "
+        + "DIR/model)");
+  }
+
+  private static SavedUnmixingModel adapter(String description, String uid, Endmembers endmembers,
+      UnaryOperator<Dataset<Row>> transform) {
+    return new SavedUnmixingModel() {
+      @Override
+      public String description() {
+        return description;
+      }
+
+      @Override
+      public String uid() {
+        return uid;
+      }
+
+      @Override
+      public Endmembers endmembers() {
+        return endmembers;
+      }
+
+      @Override
+      public Dataset<Row> transform(Dataset<Row> pixels) {
+        return transform.apply(pixels);
+      }
+    };
   }
 }

@@ -1,0 +1,53 @@
+package org.eelsunmix.spark.ml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
+
+/**
+ * How an {@link AutoencoderModel} was trained, kept in its metadata.
+ *
+ * @param method the network ({@code daeu})
+ * @param seed the seed of the sample draw and of restart 0 (restart k uses {@code seed + k})
+ * @param training {@code in-memory} (restarts as parallel tasks) or {@code parameter-averaging}
+ * @param losses the kept run's mean SAD loss per epoch (radians)
+ * @param restartLosses every restart's final loss, in restart order (one entry for parameter averaging)
+ * @param kept the index of the kept restart (lowest final loss)
+ * @param samples the number of spectra trained on
+ */
+public record AutoencoderSummary(String method, long seed, String training, double[] losses, double[] restartLosses,
+    int kept, int samples) implements Serializable {
+  public AutoencoderSummary {
+    losses = losses.clone();
+    restartLosses = restartLosses.clone();
+  }
+
+  @Override
+  public double[] losses() {
+    return losses.clone();
+  }
+
+  @Override
+  public double[] restartLosses() {
+    return restartLosses.clone();
+  }
+
+  ObjectNode toJson(int channels) {
+    ObjectNode o = AutoencoderModel.object();
+    o.put("method", method);
+    o.put("channels", channels);
+    o.put("seed", seed);
+    o.put("training", training);
+    o.set("losses", AutoencoderModel.array(losses));
+    o.set("restartLosses", AutoencoderModel.array(restartLosses));
+    o.put("kept", kept);
+    o.put("samples", samples);
+    return o;
+  }
+
+  static AutoencoderSummary fromJson(JsonNode o) {
+    return new AutoencoderSummary(o.path("method").asText("daeu"), o.path("seed").asLong(),
+        o.path("training").asText(""), AutoencoderModel.doubles(o.path("losses")),
+        AutoencoderModel.doubles(o.path("restartLosses")), o.path("kept").asInt(), o.path("samples").asInt());
+  }
+}
