@@ -71,23 +71,8 @@ public final class Daeu {
    */
   public static DaeuResult train(SpectrumImage image, DaeuOptions o) {
     int b = image.channels();
-    if (o.endmembers() > b) {
-      throw new BadInputException("--endmembers", "asked for " + o.endmembers() + " endmembers but " + image.id()
-          + " has only " + b + " channels");
-    }
-    try {
-      image.requireNonNegative(image.id());
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(image.id(), e.getMessage());
-    }
+    float max = checkedMaximum(image, o.endmembers());
     float[] data = image.data();
-    float max = 0f;
-    for (float v : data) {
-      max = Math.max(max, v);
-    }
-    if (!(max > 0)) {
-      throw new BadInputException(image.id(), "every count is zero; there is nothing to unmix");
-    }
     SplittableRandom random = new SplittableRandom(o.seed());
     int n = Math.min(o.samples(), image.pixels());
     int[] order = firstOfPermutation(image.pixels(), n, random);
@@ -137,8 +122,34 @@ public final class Daeu {
     return new DaeuResult(net, losses, new Unmixing(endmembers(net, image), a));
   }
 
+  /**
+   * The largest count of {@code image}, the scale its spectra are divided by for training.
+   *
+   * @throws BadInputException naming the image when it has negative counts, is all zero, or has fewer channels
+   *     than {@code endmembers}
+   */
+  static float checkedMaximum(SpectrumImage image, int endmembers) {
+    if (endmembers > image.channels()) {
+      throw new BadInputException("--endmembers", "asked for " + endmembers + " endmembers but " + image.id()
+          + " has only " + image.channels() + " channels");
+    }
+    try {
+      image.requireNonNegative(image.id());
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(image.id(), e.getMessage());
+    }
+    float max = 0f;
+    for (float v : image.data()) {
+      max = Math.max(max, v);
+    }
+    if (!(max > 0)) {
+      throw new BadInputException(image.id(), "every count is zero; there is nothing to unmix");
+    }
+    return max;
+  }
+
   /** The factor s minimising Σ‖y − s·aᵀM‖² over the pixels (1 when the reconstruction is zero). */
-  private static double countScale(SpectrumImage image, Endmembers m, Abundances a) {
+  static double countScale(SpectrumImage image, Endmembers m, Abundances a) {
     double[][] spectra = m.matrix();
     int b = image.channels();
     int r = spectra.length;
@@ -220,7 +231,7 @@ public final class Daeu {
   }
 
   /** The first {@code n} entries of a random permutation of {@code 0 .. size − 1} (partial Fisher–Yates). */
-  private static int[] firstOfPermutation(int size, int n, SplittableRandom random) {
+  static int[] firstOfPermutation(int size, int n, SplittableRandom random) {
     int[] all = new int[size];
     for (int i = 0; i < size; i++) {
       all[i] = i;
@@ -234,7 +245,7 @@ public final class Daeu {
     return java.util.Arrays.copyOf(all, n);
   }
 
-  private static void shuffle(int[] a, SplittableRandom random) {
+  static void shuffle(int[] a, SplittableRandom random) {
     for (int i = a.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int t = a[i];

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import org.eelsunmix.autoencoder.Daeu;
 import org.eelsunmix.autoencoder.DaeuOptions;
+import org.eelsunmix.autoencoder.Mtaeu;
+import org.eelsunmix.autoencoder.MtaeuOptions;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
 
@@ -47,6 +49,18 @@ public enum UnmixingMethod {
     @Override
     public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
       return Daeu.train(image, new DaeuOptions(endmembers, seed)).unmixing();
+    }
+  },
+
+  /**
+   * MTAEU, the multitask autoencoder of Palsson et al., IEEE Access 2019 (2×2 neighbourhoods as four tasks), with
+   * the reference schedule (2000 neighbourhoods, batches of 15, 60 epochs, RMSprop 1e-3); see
+   * {@link org.eelsunmix.autoencoder.Mtaeu}.
+   */
+  MTAEU("mtaeu") {
+    @Override
+    public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
+      return Mtaeu.train(image, new MtaeuOptions(endmembers, seed)).unmixing();
     }
   };
 
