@@ -19,6 +19,9 @@ class UnmixingMethodTest {
     SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withFilter(3)
         .withBlock(4).withSize(16), 1);
     for (UnmixingMethod m : UnmixingMethod.values()) {
+      if (m == UnmixingMethod.CNNAEU) {
+        continue; // its reference schedule takes many minutes; CnnaeuTest checks its maps with a short one
+      }
       Unmixing u = m.unmix(cube.image(), 3, 2);
       Abundances a = u.abundances();
       assertEquals(16, a.height());
