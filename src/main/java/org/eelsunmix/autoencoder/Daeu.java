@@ -3,6 +3,7 @@ package org.eelsunmix.autoencoder;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.eelsunmix.core.Abundances;
@@ -49,14 +50,24 @@ public final class Daeu {
 
   /** The untrained network for spectra of {@code channels} channels, weights drawn from {@code o.seed()}. */
   public static MultiLayerNetwork network(int channels, DaeuOptions o) {
+    return encoderDecoder(o.seed(), o.learningRate(), new AbundanceEncoder.Builder().nIn(channels)
+        .nOut(o.endmembers()).build(), o.endmembers(), channels);
+  }
+
+  /**
+   * A float network of {@code encoder} (layer 0, R abundances out) and the non-negative {@link EndmemberDecoder}
+   * (layer 1, R → B), RMSprop (ρ 0.9, ε 1e-7, Keras' values), Glorot-uniform weights drawn from {@code seed}.
+   */
+  static MultiLayerNetwork encoderDecoder(long seed, double learningRate, Layer encoder, int endmembers,
+      int channels) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(o.seed())
+        .seed(seed)
         .dataType(DataType.FLOAT)
-        .updater(new RmsProp(o.learningRate(), 0.9, 1e-7))
+        .updater(new RmsProp(learningRate, 0.9, 1e-7))
         .weightInit(WeightInit.XAVIER_UNIFORM)
         .list()
-        .layer(new AbundanceEncoder.Builder().nIn(channels).nOut(o.endmembers()).build())
-        .layer(new EndmemberDecoder.Builder().nIn(o.endmembers()).nOut(channels).build())
+        .layer(encoder)
+        .layer(new EndmemberDecoder.Builder().nIn(endmembers).nOut(channels).build())
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();

@@ -1,10 +1,7 @@
 package org.eelsunmix.autoencoder;
 
 import java.util.SplittableRandom;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
@@ -13,7 +10,6 @@ import org.eelsunmix.unmix.Unmixing;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.RmsProp;
 
 /**
  * MTAEU, the multitask unmixing autoencoder of Palsson, Sveinsson &amp; Ulfarsson, "Spectral-spatial hyperspectral
@@ -45,18 +41,8 @@ public final class Mtaeu {
 
   /** The untrained network for spectra of {@code channels} channels, weights drawn from {@code o.seed()}. */
   public static MultiLayerNetwork network(int channels, MtaeuOptions o) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(o.seed())
-        .dataType(DataType.FLOAT)
-        .updater(new RmsProp(o.learningRate(), 0.9, 1e-7))
-        .weightInit(WeightInit.XAVIER_UNIFORM)
-        .list()
-        .layer(new MultitaskEncoder.Builder().nIn(channels).nOut(o.endmembers()).build())
-        .layer(new EndmemberDecoder.Builder().nIn(o.endmembers()).nOut(channels).build())
-        .build();
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    return net;
+    return Daeu.encoderDecoder(o.seed(), o.learningRate(), new MultitaskEncoder.Builder().nIn(channels)
+        .nOut(o.endmembers()).build(), o.endmembers(), channels);
   }
 
   /**

@@ -4,16 +4,10 @@ import java.util.Collection;
 import java.util.List;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * DL4J configuration of the MTAEU encoder (Palsson, Sveinsson &amp; Ulfarsson, IEEE Access 7, 2019): four tasks'
@@ -21,12 +15,8 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * is {@link MultitaskEncoderKernel}. The running batch statistics are not trained (no-op updater, zero gradient).
  * Serialisable in a network's JSON (no-arg constructor), so ModelSerializer can store it.
  */
-public class MultitaskEncoder extends FeedForwardLayer {
+public class MultitaskEncoder extends FusedEncoder {
   private static final long serialVersionUID = 1L;
-
-  static {
-    NativeMemory.uncapped();
-  }
 
   /** For JSON deserialisation. */
   public MultitaskEncoder() {
@@ -48,30 +38,6 @@ public class MultitaskEncoder extends FeedForwardLayer {
   @Override
   public ParamInitializer initializer() {
     return MultitaskEncoderParams.getInstance();
-  }
-
-  @Override
-  public IUpdater getUpdaterByParam(String paramName) {
-    if (MultitaskEncoderParams.STATISTICS.equals(paramName)) {
-      return new NoOp();
-    }
-    return super.getUpdaterByParam(paramName);
-  }
-
-  @Override
-  public List<Regularization> getRegularizationByParam(String paramName) {
-    return List.of();
-  }
-
-  @Override
-  public LayerMemoryReport getMemoryReport(InputType inputType) {
-    InputType out = getOutputType(-1, inputType);
-    long params = initializer().numParams(this);
-    return new LayerMemoryReport.Builder(layerName, MultitaskEncoder.class, inputType, out)
-        .standardMemory(params, getIUpdater().stateSize(params))
-        .workingMemory(0, 0, 0, 0)
-        .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-        .build();
   }
 
   /** Builder: {@code nIn(B).nOut(R)}; the updater and seed come from the network configuration. */
