@@ -208,12 +208,8 @@ public final class Cnnaeu {
    * @throws BadInputException naming the image when its channel count differs from the network's input
    */
   public static Abundances abundances(MultiLayerNetwork network, SpectrumImage image) {
-    ConvolutionLayer first = (ConvolutionLayer) network.getLayerWiseConfigurations().getConf(0).getLayer();
+    Daeu.inputLayer(network, image);
     int b = image.channels();
-    if (first.getNIn() != b) {
-      throw new BadInputException(image.id(), String.format("the network takes spectra of %d channels but the image "
-          + "has %d", first.getNIn(), b));
-    }
     int h = image.height();
     int w = image.width();
     float[] in = new float[b * h * w];

@@ -3,6 +3,7 @@ package org.eelsunmix.autoencoder;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -208,12 +209,8 @@ public final class Daeu {
    * @throws BadInputException naming the image when its channel count differs from the network's input
    */
   public static Abundances abundances(MultiLayerNetwork network, SpectrumImage image) {
-    AbundanceEncoder encoder = (AbundanceEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
+    FeedForwardLayer encoder = inputLayer(network, image);
     int b = image.channels();
-    if (encoder.getNIn() != b) {
-      throw new BadInputException(image.id(), String.format("the network takes spectra of %d channels but the image "
-          + "has %d", encoder.getNIn(), b));
-    }
     int r = (int) encoder.getNOut();
     int pixels = image.pixels();
     double[] values = new double[pixels * r];
@@ -239,6 +236,20 @@ public final class Daeu {
       }
     }
     return new Abundances(image.height(), image.width(), r, values);
+  }
+
+  /**
+   * The configuration of {@code network}'s first layer, checked to take {@code image}'s spectra.
+   *
+   * @throws BadInputException naming the image when its channel count differs from the network's input
+   */
+  static FeedForwardLayer inputLayer(MultiLayerNetwork network, SpectrumImage image) {
+    FeedForwardLayer first = (FeedForwardLayer) network.getLayerWiseConfigurations().getConf(0).getLayer();
+    if (first.getNIn() != image.channels()) {
+      throw new BadInputException(image.id(), String.format("the network takes spectra of %d channels but the image "
+          + "has %d", first.getNIn(), image.channels()));
+    }
+    return first;
   }
 
   /** The first {@code n} entries of a random permutation of {@code 0 .. size − 1} (partial Fisher–Yates). */

@@ -117,13 +117,8 @@ public final class Mtaeu {
    * @throws BadInputException naming the image when its channel count differs from the network's input
    */
   public static Abundances abundances(MultiLayerNetwork network, SpectrumImage image) {
-    MultitaskEncoder encoder = (MultitaskEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
+    int r = (int) Daeu.inputLayer(network, image).getNOut();
     int b = image.channels();
-    if (encoder.getNIn() != b) {
-      throw new BadInputException(image.id(), String.format("the network takes spectra of %d channels but the image "
-          + "has %d", encoder.getNIn(), b));
-    }
-    int r = (int) encoder.getNOut();
     int pixels = image.pixels();
     int[] anchors = new int[pixels];
     for (int p = 0; p < pixels; p++) {

@@ -1,7 +1,7 @@
 package org.eelsunmix.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.function.Supplier;
 import org.eelsunmix.autoencoder.Cnnaeu;
 import org.eelsunmix.autoencoder.CnnaeuOptions;
@@ -13,7 +13,9 @@ import org.eelsunmix.core.SpectrumImage;
 /**
  * Single-thread speed of the spatial autoencoders MTAEU ({@link Mtaeu}) and CNNAEU ({@link Cnnaeu}): training seconds
  * per epoch of the reference schedule, and from it the whole schedule, and encoder inference pixels per second on one
- * core. Each figure is wall time and the thread's CPU time (the steadier estimate on a shared machine). CNNAEU's
+ * core. Each figure is wall time and the process's CPU time (all threads: ND4J's convolutions run partly in native
+ * threads; run with {@code OMP_NUM_THREADS=1} and nothing else in the JVM). On a shared machine the CPU time is the
+ * steadier estimate of what an idle core does. CNNAEU's
  * reference schedule takes far too long to run in a benchmark: its epoch is timed on fewer patches of the reference
  * size and scaled to the reference count (the cost is linear in the patches). Training times exclude the final
  * encoding of the image, measured apart as the inference figure.
@@ -21,7 +23,8 @@ import org.eelsunmix.core.SpectrumImage;
  * <p>A plain timing loop after a short warm-up training (JIT), not JMH: for orders of magnitude and regressions.
  */
 public final class AutoencoderSpeed {
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final OperatingSystemMXBean SYSTEM =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private AutoencoderSpeed() {}
 
@@ -29,7 +32,7 @@ public final class AutoencoderSpeed {
    * Training figures.
    *
    * @param wallPerEpoch wall seconds per epoch of the reference schedule
-   * @param cpuPerEpoch thread CPU seconds per epoch
+   * @param cpuPerEpoch process CPU seconds per epoch
    * @param epochs epochs of the reference schedule
    */
   public record Training(double wallPerEpoch, double cpuPerEpoch, int epochs) {
@@ -47,24 +50,24 @@ public final class AutoencoderSpeed {
    * Inference figures.
    *
    * @param pixelsPerSecond encoded pixels per wall second, one thread
-   * @param pixelsPerCpuSecond per CPU second of that thread
+   * @param pixelsPerCpuSecond per CPU second of the process
    * @param secondsPerImage wall seconds of one pass over the image
    */
   public record Inference(double pixelsPerSecond, double pixelsPerCpuSecond, double secondsPerImage) {}
 
   /** Wall and CPU seconds of one call. */
   private static double[] time(Runnable work) {
-    long cpu = THREADS.getCurrentThreadCpuTime();
+    long cpu = SYSTEM.getProcessCpuTime();
     long t0 = System.nanoTime();
     work.run();
-    return new double[] {(System.nanoTime() - t0) / 1e9, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e9};
+    return new double[] {(System.nanoTime() - t0) / 1e9, (SYSTEM.getProcessCpuTime() - cpu) / 1e9};
   }
 
   /** Encodes repeatedly for about {@code seconds} (after one warm-up pass). */
   public static Inference inference(Supplier<Abundances> encode, int pixels, double seconds) {
     double check = encode.get().values()[0];
     long done = 0;
-    long cpu = THREADS.getCurrentThreadCpuTime();
+    long cpu = SYSTEM.getProcessCpuTime();
     long start = System.nanoTime();
     long end = start + (long) (seconds * 1e9);
     long now;
@@ -73,7 +76,7 @@ public final class AutoencoderSpeed {
       done += pixels;
       now = System.nanoTime();
     } while (now < end);
-    double cpuSeconds = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e9;
+    double cpuSeconds = (SYSTEM.getProcessCpuTime() - cpu) / 1e9;
     if (Double.isNaN(check)) {
       throw new IllegalStateException("the encoder returned NaN abundances");
     }

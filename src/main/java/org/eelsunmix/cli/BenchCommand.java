@@ -184,7 +184,7 @@ final class BenchCommand extends SparkCommand {
   }
 
   private void benchSpatialAutoencoders() {
-    System.out.printf("%-28s %s%n", (mtaeu ? "MTAEU" : "CNNAEU") + " (one thread)", "wall (thread CPU)");
+    System.out.printf("%-28s %s%n", (mtaeu ? "MTAEU" : "CNNAEU") + " (one thread)", "wall (process CPU)");
     for (String set : new String[] {"co-ru-pt", "k-edges"}) {
       SyntheticCube cube = DaeuSpeed.cube(set);
       SpectrumImage image = cube.image();
