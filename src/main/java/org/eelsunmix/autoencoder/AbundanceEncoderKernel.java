@@ -30,7 +30,7 @@ import java.util.Arrays;
  * running variance (R each; not trained), then the trained ones: dense weights
  * {@code W1 (B×9R), W2 (9R×6R), W3 (6R×3R), W4 (3R×R)} row-major (input index major), γ, β, α (R each).
  */
-public final class AbundanceEncoderKernel {
+public final class AbundanceEncoderKernel implements EncoderKernel {
   /** Slope of LeakyReLU for negative inputs (reference: 0.1). */
   public static final float LEAKY_SLOPE = 0.1f;
   /** Batch-normalisation ε added to the variance (Keras' default). */
@@ -112,14 +112,22 @@ public final class AbundanceEncoderKernel {
     return channels * 9 * r + 9 * r * 6 * r + 6 * r * 3 * r + 3 * r * r + 5 * r;
   }
 
+  @Override
   public int parameterCount() {
     return parameterCount;
   }
 
+  @Override
+  public int rowsPerSample() {
+    return 1;
+  }
+
+  @Override
   public int channels() {
     return channels;
   }
 
+  @Override
   public int endmembers() {
     return endmembers;
   }
@@ -184,6 +192,7 @@ public final class AbundanceEncoderKernel {
    * @param mode batch or running statistics
    * @param out abundances, {@code pixels × R} row-major, from {@code outOffset} (overwritten)
    */
+  @Override
   public void forward(float[] x, int xOffset, int pixels, float[] params, Mode mode, float[] out, int outOffset) {
     ensureCapacity(pixels);
     float[] in = x;
@@ -214,6 +223,7 @@ public final class AbundanceEncoderKernel {
   }
 
   /** Whether the last forward pass was a training pass over {@code pixels} spectra (what {@link #backward} needs). */
+  @Override
   public boolean holdsTrainingPass(int pixels) {
     return cachedPixels == pixels;
   }
@@ -227,6 +237,7 @@ public final class AbundanceEncoderKernel {
    * @param dx ∂L/∂x, {@code pixels × B} (overwritten), or {@code null} when not needed
    * @throws IllegalStateException when the last forward pass was not a training pass over {@code pixels} spectra
    */
+  @Override
   public void backward(float[] x, int xOffset, int pixels, float[] params, float[] dAbundances, int dOffset,
       float[] gradient, float[] dx) {
     if (!holdsTrainingPass(pixels)) {

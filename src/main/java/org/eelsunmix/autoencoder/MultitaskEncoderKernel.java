@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * input-index major ({@link DenseMath}). Work buffers are owned by the instance and grow with the batch; not
  * thread-safe (one instance per network).
  */
-public final class MultitaskEncoderKernel {
+public final class MultitaskEncoderKernel implements EncoderKernel {
   /** Neighbouring pixels per sample (tasks). */
   public static final int TASKS = 4;
   /** Standard deviation of the input noise (the reference's GaussianNoise(0.05), on data scaled to max 1). */
@@ -127,6 +127,7 @@ public final class MultitaskEncoderKernel {
     return new MultitaskEncoderKernel(channels, endmembers, 0).parameterCount;
   }
 
+  @Override
   public int parameterCount() {
     return parameterCount;
   }
@@ -136,10 +137,17 @@ public final class MultitaskEncoderKernel {
     return statisticsCount;
   }
 
+  @Override
+  public int rowsPerSample() {
+    return TASKS;
+  }
+
+  @Override
   public int channels() {
     return channels;
   }
 
+  @Override
   public int endmembers() {
     return endmembers;
   }
@@ -210,6 +218,7 @@ public final class MultitaskEncoderKernel {
    *     are updated
    * @param out each row's abundances from its task's head, {@code 4·samples × R}, from {@code outOffset}
    */
+  @Override
   public void forward(float[] x, int xOffset, int samples, float[] params, AbundanceEncoderKernel.Mode mode,
       float[] out, int outOffset) {
     int rows = TASKS * samples;
@@ -266,6 +275,7 @@ public final class MultitaskEncoderKernel {
   }
 
   /** Whether the last training pass was over {@code samples} samples (what {@link #backward} needs). */
+  @Override
   public boolean holdsTrainingPass(int samples) {
     return cachedSamples == samples;
   }
@@ -276,6 +286,7 @@ public final class MultitaskEncoderKernel {
    * @param gradient ∂L/∂params summed over the rows (overwritten; zero for the running statistics)
    * @param dx ∂L/∂x, {@code 4·samples × B} (overwritten), or {@code null} when not needed
    */
+  @Override
   public void backward(float[] x, int xOffset, int samples, float[] params, float[] dAbundances, int dOffset,
       float[] gradient, float[] dx) {
     if (!holdsTrainingPass(samples)) {
