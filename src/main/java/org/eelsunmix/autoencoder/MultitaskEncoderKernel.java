@@ -56,6 +56,7 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
 
   private int capacity;
   private int cachedSamples = -1;
+  private int maskSamples = -1;
   private float[] noisy = new float[0];
   private float[] noise = new float[0];
   private float[] pre0 = new float[0];
@@ -233,7 +234,8 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
       }
       drawMask(mask0, rows * h, SHARED_DROPOUT);
       drawMask(mask1, rows * r, HEAD_DROPOUT);
-    } else if (training && cachedSamples != samples) {
+      maskSamples = samples;
+    } else if (training && maskSamples != samples) {
       throw new IllegalStateException("recomputing a training pass needs the masks of a training pass of " + samples
           + " samples");
     }
@@ -269,9 +271,8 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
       ScaledSoftmax.forward(abundances, p * r, 1, r, ScaledSoftmax.PAPER_SCALE, abundances);
     }
     System.arraycopy(abundances, 0, out, outOffset, rows * r);
-    if (training) {
-      cachedSamples = samples;
-    }
+    // An inference pass overwrites the buffers backward needs (the masks stay).
+    cachedSamples = training ? samples : -1;
   }
 
   /** Whether the last training pass was over {@code samples} samples (what {@link #backward} needs). */

@@ -1,6 +1,7 @@
 package org.eelsunmix.autoencoder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -99,6 +100,8 @@ class MultitaskEncoderKernelTest {
         assertEquals(1.0, sum, 1e-6, mode + " row " + p);
       }
     }
+    // The inference pass (last) overwrote what backward needs.
+    assertFalse(k.holdsTrainingPass(n));
   }
 
   @Test
