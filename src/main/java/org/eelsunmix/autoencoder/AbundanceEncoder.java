@@ -6,16 +6,10 @@ import java.util.List;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.api.layers.LayerConstraint;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * DL4J configuration of the DAEU encoder (Palsson et al., IEEE Access 6, 2018): spectrum (nIn = B channels) to
@@ -27,12 +21,8 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * <p>Serialisable as part of a network's JSON (no-arg constructor, bean properties) so that ModelSerializer and
  * dl4j-spark can ship it.
  */
-public class AbundanceEncoder extends FeedForwardLayer {
+public class AbundanceEncoder extends FusedEncoder {
   private static final long serialVersionUID = 1L;
-
-  static {
-    NativeMemory.uncapped();
-  }
 
   /** For JSON deserialisation. */
   public AbundanceEncoder() {
@@ -57,30 +47,6 @@ public class AbundanceEncoder extends FeedForwardLayer {
   @Override
   public ParamInitializer initializer() {
     return AbundanceEncoderParams.getInstance();
-  }
-
-  @Override
-  public IUpdater getUpdaterByParam(String paramName) {
-    if (AbundanceEncoderParams.STATISTICS.equals(paramName)) {
-      return new NoOp();
-    }
-    return super.getUpdaterByParam(paramName);
-  }
-
-  @Override
-  public List<Regularization> getRegularizationByParam(String paramName) {
-    return List.of();
-  }
-
-  @Override
-  public LayerMemoryReport getMemoryReport(InputType inputType) {
-    InputType out = getOutputType(-1, inputType);
-    long params = initializer().numParams(this);
-    return new LayerMemoryReport.Builder(layerName, AbundanceEncoder.class, inputType, out)
-        .standardMemory(params, getIUpdater().stateSize(params))
-        .workingMemory(0, 0, 0, 0)
-        .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-        .build();
   }
 
   /** Builder: {@code nIn(B).nOut(R)}; the updater and the rest come from the network configuration. */

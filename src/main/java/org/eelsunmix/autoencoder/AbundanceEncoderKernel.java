@@ -30,13 +30,13 @@ import java.util.Arrays;
  * running variance (R each; not trained), then the trained ones: dense weights
  * {@code W1 (B×9R), W2 (9R×6R), W3 (6R×3R), W4 (3R×R)} row-major (input index major), γ, β, α (R each).
  */
-public final class AbundanceEncoderKernel {
+public final class AbundanceEncoderKernel implements EncoderKernel {
   /** Slope of LeakyReLU for negative inputs (reference: 0.1). */
   public static final float LEAKY_SLOPE = 0.1f;
   /** Batch-normalisation ε added to the variance (Keras' default). */
-  public static final double BATCH_NORM_EPSILON = 1e-3;
+  public static final double BATCH_NORM_EPSILON = BatchNormalisation.EPSILON;
   /** Weight of the old running mean/variance in each update (Keras' momentum 0.99). */
-  public static final double BATCH_NORM_MOMENTUM = 0.99;
+  public static final double BATCH_NORM_MOMENTUM = BatchNormalisation.MOMENTUM;
   /** Thresholded values below this are set to zero before normalising to sum one (Keras' ε, 1e-7). */
   public static final float SUM_TO_ONE_EPSILON = 1e-7f;
 
@@ -60,6 +60,7 @@ public final class AbundanceEncoderKernel {
   private final int meanOffset;
   private final int varianceOffset;
   private final int parameterCount;
+  private final BatchNormalisation.Offsets batchNorm;
 
   private int capacity;
   private int cachedPixels = -1;
@@ -98,6 +99,7 @@ public final class AbundanceEncoderKernel {
     betaOffset = gammaOffset + endmembers;
     alphaOffset = betaOffset + endmembers;
     parameterCount = alphaOffset + endmembers;
+    batchNorm = new BatchNormalisation.Offsets(gammaOffset, betaOffset, meanOffset, varianceOffset);
     mean = new double[endmembers];
     std = new double[endmembers];
     sum1 = new double[endmembers];
@@ -110,14 +112,22 @@ public final class AbundanceEncoderKernel {
     return channels * 9 * r + 9 * r * 6 * r + 6 * r * 3 * r + 3 * r * r + 5 * r;
   }
 
+  @Override
   public int parameterCount() {
     return parameterCount;
   }
 
+  @Override
+  public int rowsPerSample() {
+    return 1;
+  }
+
+  @Override
   public int channels() {
     return channels;
   }
 
+  @Override
   public int endmembers() {
     return endmembers;
   }
@@ -182,16 +192,18 @@ public final class AbundanceEncoderKernel {
    * @param mode batch or running statistics
    * @param out abundances, {@code pixels × R} row-major, from {@code outOffset} (overwritten)
    */
+  @Override
   public void forward(float[] x, int xOffset, int pixels, float[] params, Mode mode, float[] out, int outOffset) {
     ensureCapacity(pixels);
     float[] in = x;
     int inBase = xOffset;
     for (int l = 0; l < 4; l++) {
-      dense(in, inBase, pixels, width[l], params, weightOffset[l], width[l + 1], pre[l], act[l]);
+      DenseMath.forward(in, inBase, pixels, width[l], params, weightOffset[l], -1, width[l + 1], pre[l], 0);
+      DenseMath.leakyRelu(pre[l], 0, pixels * width[l + 1], LEAKY_SLOPE, act[l]);
       in = act[l];
       inBase = 0;
     }
-    normalise(pixels, params, mode);
+    BatchNormalisation.forward(act[3], 0, pixels, endmembers, params, batchNorm, mode, mean, std, sum1, normalised, 0);
     int r = endmembers;
     for (int p = 0; p < pixels; p++) {
       double total = 0;
@@ -210,75 +222,8 @@ public final class AbundanceEncoderKernel {
     cachedPixels = mode == Mode.INFER ? -1 : pixels;
   }
 
-  /** {@code z = in · W}, {@code h = LeakyReLU(z)} for every pixel; the inner loop runs over output units. */
-  private static void dense(float[] in, int inBase, int pixels, int inWidth, float[] w, int wOffset, int outWidth,
-      float[] z, float[] h) {
-    Arrays.fill(z, 0, pixels * outWidth, 0f);
-    for (int p = 0; p < pixels; p++) {
-      int zBase = p * outWidth;
-      int xBase = inBase + p * inWidth;
-      for (int i = 0; i < inWidth; i++) {
-        float xi = in[xBase + i];
-        if (xi == 0f) {
-          continue;
-        }
-        int wBase = wOffset + i * outWidth;
-        for (int j = 0; j < outWidth; j++) {
-          z[zBase + j] += xi * w[wBase + j];
-        }
-      }
-      for (int j = 0; j < outWidth; j++) {
-        float v = z[zBase + j];
-        h[zBase + j] = v > 0 ? v : LEAKY_SLOPE * v;
-      }
-    }
-  }
-
-  private void normalise(int pixels, float[] params, Mode mode) {
-    int r = endmembers;
-    float[] h = act[3];
-    if (mode == Mode.INFER) {
-      for (int k = 0; k < r; k++) {
-        mean[k] = params[meanOffset + k];
-        std[k] = Math.sqrt(params[varianceOffset + k] + BATCH_NORM_EPSILON);
-      }
-    } else {
-      Arrays.fill(sum1, 0);
-      Arrays.fill(sum2, 0);
-      for (int p = 0; p < pixels; p++) {
-        for (int k = 0; k < r; k++) {
-          sum1[k] += h[p * r + k];
-        }
-      }
-      for (int k = 0; k < r; k++) {
-        mean[k] = sum1[k] / pixels;
-      }
-      for (int p = 0; p < pixels; p++) {
-        for (int k = 0; k < r; k++) {
-          double d = h[p * r + k] - mean[k];
-          sum2[k] += d * d;
-        }
-      }
-      for (int k = 0; k < r; k++) {
-        double variance = sum2[k] / pixels;
-        std[k] = Math.sqrt(variance + BATCH_NORM_EPSILON);
-        if (mode == Mode.TRAIN) {
-          params[meanOffset + k] = (float) (BATCH_NORM_MOMENTUM * params[meanOffset + k]
-              + (1 - BATCH_NORM_MOMENTUM) * mean[k]);
-          params[varianceOffset + k] = (float) (BATCH_NORM_MOMENTUM * params[varianceOffset + k]
-              + (1 - BATCH_NORM_MOMENTUM) * variance);
-        }
-      }
-    }
-    for (int p = 0; p < pixels; p++) {
-      for (int k = 0; k < r; k++) {
-        double xhat = (h[p * r + k] - mean[k]) / std[k];
-        normalised[p * r + k] = (float) (params[gammaOffset + k] * xhat + params[betaOffset + k]);
-      }
-    }
-  }
-
   /** Whether the last forward pass was a training pass over {@code pixels} spectra (what {@link #backward} needs). */
+  @Override
   public boolean holdsTrainingPass(int pixels) {
     return cachedPixels == pixels;
   }
@@ -292,6 +237,7 @@ public final class AbundanceEncoderKernel {
    * @param dx ∂L/∂x, {@code pixels × B} (overwritten), or {@code null} when not needed
    * @throws IllegalStateException when the last forward pass was not a training pass over {@code pixels} spectra
    */
+  @Override
   public void backward(float[] x, int xOffset, int pixels, float[] params, float[] dAbundances, int dOffset,
       float[] gradient, float[] dx) {
     if (!holdsTrainingPass(pixels)) {
@@ -320,61 +266,16 @@ public final class AbundanceEncoderKernel {
         gradient[alphaOffset + k] -= dy;
       }
     }
-    // Batch normalisation with batch statistics.
-    float[] dh = delta[3];
-    float[] h = act[3];
-    Arrays.fill(sum1, 0);
-    Arrays.fill(sum2, 0);
-    for (int p = 0; p < pixels; p++) {
-      for (int k = 0; k < r; k++) {
-        double xhat = (h[p * r + k] - mean[k]) / std[k];
-        float dy = dNormalised[p * r + k];
-        gradient[gammaOffset + k] += (float) (dy * xhat);
-        gradient[betaOffset + k] += dy;
-        double dxhat = dy * params[gammaOffset + k];
-        sum1[k] += dxhat;
-        sum2[k] += dxhat * xhat;
-      }
-    }
-    for (int p = 0; p < pixels; p++) {
-      for (int k = 0; k < r; k++) {
-        double xhat = (h[p * r + k] - mean[k]) / std[k];
-        double dxhat = dNormalised[p * r + k] * params[gammaOffset + k];
-        dh[p * r + k] = (float) ((pixels * dxhat - sum1[k] - xhat * sum2[k]) / (pixels * std[k]));
-      }
-    }
-    // Dense layers, last to first.
+    // Batch normalisation with batch statistics, then the dense layers, last to first.
+    BatchNormalisation.backward(act[3], 0, pixels, r, params, batchNorm, mean, std, sum1, sum2, dNormalised, 0,
+        gradient, delta[3], 0);
     for (int l = 3; l >= 0; l--) {
-      int inWidth = width[l];
-      int outWidth = width[l + 1];
-      float[] dz = delta[l];
-      float[] z = pre[l];
-      for (int i = 0; i < pixels * outWidth; i++) {
-        if (z[i] <= 0) {
-          dz[i] *= LEAKY_SLOPE;
-        }
-      }
+      DenseMath.leakyReluBackward(pre[l], 0, pixels * width[l + 1], LEAKY_SLOPE, delta[l]);
       float[] in = l == 0 ? x : act[l - 1];
       int inBase = l == 0 ? xOffset : 0;
-      int wOffset = weightOffset[l];
       float[] dIn = l == 0 ? dx : delta[l - 1];
-      for (int p = 0; p < pixels; p++) {
-        int dBase = p * outWidth;
-        int xBase = inBase + p * inWidth;
-        for (int i = 0; i < inWidth; i++) {
-          float xi = in[xBase + i];
-          int wBase = wOffset + i * outWidth;
-          float back = 0f;
-          for (int j = 0; j < outWidth; j++) {
-            float d = dz[dBase + j];
-            gradient[wBase + j] += xi * d;
-            back += params[wBase + j] * d;
-          }
-          if (dIn != null) {
-            dIn[p * inWidth + i] = back;
-          }
-        }
-      }
+      DenseMath.backward(in, inBase, pixels, width[l], params, weightOffset[l], -1, width[l + 1], delta[l], 0,
+          gradient, dIn, 0);
     }
   }
 }

@@ -3,6 +3,8 @@ package org.eelsunmix.autoencoder;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.eelsunmix.core.Abundances;
@@ -58,14 +60,30 @@ public final class Daeu {
    * single-machine training step by step).
    */
   public static MultiLayerNetwork network(int channels, DaeuOptions o, IUpdater updater) {
+    return encoderDecoder(o.seed(), updater, new AbundanceEncoder.Builder().nIn(channels).nOut(o.endmembers())
+        .build(), o.endmembers(), channels);
+  }
+
+  /** As {@link #encoderDecoder(long, IUpdater, Layer, int, int)} with RMSprop (ρ 0.9, ε 1e-7, Keras' values). */
+  static MultiLayerNetwork encoderDecoder(long seed, double learningRate, Layer encoder, int endmembers,
+      int channels) {
+    return encoderDecoder(seed, new RmsProp(learningRate, 0.9, 1e-7), encoder, endmembers, channels);
+  }
+
+  /**
+   * A float network of {@code encoder} (layer 0, R abundances out) and the non-negative {@link EndmemberDecoder}
+   * (layer 1, R → B), trained with {@code updater}, Glorot-uniform weights drawn from {@code seed}.
+   */
+  static MultiLayerNetwork encoderDecoder(long seed, IUpdater updater, Layer encoder, int endmembers,
+      int channels) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(o.seed())
+        .seed(seed)
         .dataType(DataType.FLOAT)
         .updater(updater)
         .weightInit(WeightInit.XAVIER_UNIFORM)
         .list()
-        .layer(new AbundanceEncoder.Builder().nIn(channels).nOut(o.endmembers()).build())
-        .layer(new EndmemberDecoder.Builder().nIn(o.endmembers()).nOut(channels).build())
+        .layer(encoder)
+        .layer(new EndmemberDecoder.Builder().nIn(endmembers).nOut(channels).build())
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
@@ -206,8 +224,34 @@ public final class Daeu {
     net.getLayer(1).getParam("W").muli(max);
   }
 
+  /**
+   * The largest count of {@code image}, the scale its spectra are divided by for training.
+   *
+   * @throws BadInputException naming the image when it has negative counts, is all zero, or has fewer channels
+   *     than {@code endmembers}
+   */
+  static float checkedMaximum(SpectrumImage image, int endmembers) {
+    if (endmembers > image.channels()) {
+      throw new BadInputException("--endmembers", "asked for " + endmembers + " endmembers but " + image.id()
+          + " has only " + image.channels() + " channels");
+    }
+    try {
+      image.requireNonNegative(image.id());
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(image.id(), e.getMessage());
+    }
+    float max = 0f;
+    for (float v : image.data()) {
+      max = Math.max(max, v);
+    }
+    if (!(max > 0)) {
+      throw new BadInputException(image.id(), "every count is zero; there is nothing to unmix");
+    }
+    return max;
+  }
+
   /** The factor s minimising Σ‖y − s·aᵀM‖² over the pixels (1 when the reconstruction is zero). */
-  private static double countScale(float[] data, int pixels, int b, double[][] spectra, double[] values) {
+  static double countScale(float[] data, int pixels, int b, double[][] spectra, double[] values) {
     double[] fit = new double[b];
     double yf = 0;
     double ff = 0;
@@ -219,6 +263,11 @@ public final class Daeu {
       }
     }
     return ff > 0 ? yf / ff : 1.0;
+  }
+
+  /** {@link #countScale(float[], int, int, double[][], double[])} of a whole image and its unmixing. */
+  static double countScale(SpectrumImage image, Endmembers m, Abundances a) {
+    return countScale(image.data(), image.pixels(), image.channels(), m.matrix(), a.values());
   }
 
   /**
@@ -268,11 +317,7 @@ public final class Daeu {
    * @throws BadInputException naming the image when its channel count differs from the network's input
    */
   public static Abundances abundances(MultiLayerNetwork network, SpectrumImage image) {
-    AbundanceEncoder encoder = (AbundanceEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
-    if (encoder.getNIn() != image.channels()) {
-      throw new BadInputException(image.id(), String.format("the network takes spectra of %d channels but the image "
-          + "has %d", encoder.getNIn(), image.channels()));
-    }
+    FeedForwardLayer encoder = inputLayer(network, image);
     int r = (int) encoder.getNOut();
     double[] values = new double[image.pixels() * r];
     encode(network, image.data(), image.pixels(), values);
@@ -311,8 +356,22 @@ public final class Daeu {
     }
   }
 
+  /**
+   * The configuration of {@code network}'s first layer, checked to take {@code image}'s spectra.
+   *
+   * @throws BadInputException naming the image when its channel count differs from the network's input
+   */
+  static FeedForwardLayer inputLayer(MultiLayerNetwork network, SpectrumImage image) {
+    FeedForwardLayer first = (FeedForwardLayer) network.getLayerWiseConfigurations().getConf(0).getLayer();
+    if (first.getNIn() != image.channels()) {
+      throw new BadInputException(image.id(), String.format("the network takes spectra of %d channels but the image "
+          + "has %d", first.getNIn(), image.channels()));
+    }
+    return first;
+  }
+
   /** The first {@code n} entries of a random permutation of {@code 0 .. size − 1} (partial Fisher–Yates). */
-  private static int[] firstOfPermutation(int size, int n, SplittableRandom random) {
+  static int[] firstOfPermutation(int size, int n, SplittableRandom random) {
     int[] all = new int[size];
     for (int i = 0; i < size; i++) {
       all[i] = i;
@@ -326,7 +385,7 @@ public final class Daeu {
     return java.util.Arrays.copyOf(all, n);
   }
 
-  private static void shuffle(int[] a, SplittableRandom random) {
+  static void shuffle(int[] a, SplittableRandom random) {
     for (int i = a.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int t = a[i];

@@ -23,6 +23,15 @@ public record DaeuOptions(int endmembers, long seed, int epochs, int batchSize, 
 
   /** Validates, naming the setting at fault. */
   public DaeuOptions {
+    checkSchedule(endmembers, epochs, batchSize, samples, learningRate);
+  }
+
+  /**
+   * The checks every autoencoder's schedule passes (DAEU, MTAEU, CNNAEU), naming the setting at fault.
+   *
+   * @param samples training samples (spectra, neighbourhoods or patches), at least one batch
+   */
+  static void checkSchedule(int endmembers, int epochs, int batchSize, int samples, double learningRate) {
     if (endmembers < 1) {
       throw new BadInputException("--endmembers", "the number of endmembers must be at least 1, got " + endmembers);
     }
@@ -30,7 +39,7 @@ public record DaeuOptions(int endmembers, long seed, int epochs, int batchSize, 
       throw new BadInputException("--epochs", "must be at least 1, got " + epochs);
     }
     if (batchSize < 2) {
-      throw new BadInputException("--batch-size", "batch normalisation needs at least 2 spectra per batch, got "
+      throw new BadInputException("--batch-size", "batch normalisation needs at least 2 samples per batch, got "
           + batchSize);
     }
     if (samples < batchSize) {

@@ -7,7 +7,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.autoencoder.Daeu;
 import org.eelsunmix.autoencoder.DaeuOptions;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.eelsunmix.autoencoder.Cnnaeu;
+import org.eelsunmix.autoencoder.CnnaeuOptions;
+import org.eelsunmix.autoencoder.Mtaeu;
+import org.eelsunmix.autoencoder.MtaeuOptions;
+import org.eelsunmix.bench.AutoencoderSpeed;
 import org.eelsunmix.bench.DaeuSpeed;
+import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.bench.FclsThroughput;
 import org.eelsunmix.bench.NmfIterationTiming;
 import org.eelsunmix.core.BadInputException;
@@ -29,7 +36,8 @@ import picocli.CommandLine.Option;
  * distributed path on an N×N co-ru-pt cube cached in Spark: the VCA fit and the FCLS transform (pixels/s over all
  * executor cores, and per core). With {@code --nmf}, the distributed NMF's seconds per iteration at 4 096 and 409 600
  * pixels ({@link NmfIterationTiming}). With {@code --daeu} it
- * times DAEU instead ({@link DaeuSpeed}).
+ * times DAEU instead ({@link DaeuSpeed}); with {@code --mtaeu} or {@code --cnnaeu} MTAEU or CNNAEU
+ * ({@link AutoencoderSpeed}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure FCLS throughput and VCA-FCLS time per cube (single core).")
@@ -69,6 +77,18 @@ final class BenchCommand extends SparkCommand {
       + "640x640 cubes (4 096 and 409 600 pixels)")
   boolean ica;
 
+  @Option(names = "--mtaeu", description = "time MTAEU instead (seconds per epoch and for the reference schedule on "
+      + "64 x 64 co-ru-pt and k-edges, encoder pixels/s per core)")
+  boolean mtaeu;
+
+  @Option(names = "--cnnaeu", description = "time CNNAEU instead (seconds per epoch, scaled from --cnnaeu-patches "
+      + "patches, and the estimate for the reference schedule; encoder pixels/s per core)")
+  boolean cnnaeu;
+
+  @Option(names = "--cnnaeu-patches", defaultValue = "30", description = "40 x 40 patches timed per CNNAEU epoch "
+      + "(default 30; the reference has 250)")
+  int cnnaeuPatches;
+
   @Override
   public Integer call() throws java.io.IOException {
     if (ingest) {
@@ -76,6 +96,10 @@ final class BenchCommand extends SparkCommand {
     }
     if (daeu) {
       benchDaeu();
+      return 0;
+    }
+    if (mtaeu || cnnaeu) {
+      benchSpatialAutoencoders();
       return 0;
     }
     System.out.printf("%-28s %s%n", "benchmark (one core)", "result");
@@ -173,6 +197,32 @@ final class BenchCommand extends SparkCommand {
           seconds);
       System.out.printf("%-28s %.0f pixels/s (%.0f per CPU s)%n", "encode " + set + " (B="
           + cube.image().channels() + ")", i.pixelsPerSecond(), i.pixelsPerCpuSecond());
+    }
+  }
+
+  private void benchSpatialAutoencoders() {
+    System.out.printf("%-28s %s%n", (mtaeu ? "MTAEU" : "CNNAEU") + " (one thread)", "wall (process CPU)");
+    for (String set : new String[] {"co-ru-pt", "k-edges"}) {
+      SyntheticCube cube = DaeuSpeed.cube(set);
+      SpectrumImage image = cube.image();
+      int r = cube.truthEndmembers().count();
+      AutoencoderSpeed.Inference i;
+      AutoencoderSpeed.Training t;
+      if (mtaeu) {
+        MtaeuOptions o = new MtaeuOptions(r, 1);
+        MultiLayerNetwork net = Mtaeu.network(image.channels(), o);
+        i = AutoencoderSpeed.inference(() -> Mtaeu.abundances(net, image), image.pixels(), seconds);
+        t = AutoencoderSpeed.mtaeu(image, o, 2, i);
+      } else {
+        CnnaeuOptions o = new CnnaeuOptions(r, 1);
+        MultiLayerNetwork net = Cnnaeu.network(image.channels(), o);
+        i = AutoencoderSpeed.inference(() -> Cnnaeu.abundances(net, image), image.pixels(), seconds);
+        t = AutoencoderSpeed.cnnaeu(image, o, cnnaeuPatches, i);
+      }
+      System.out.printf("%-28s %.2f s (%.2f s CPU) per epoch; %d epochs: %.0f s (%.0f s CPU)%n", "train 64x64 " + set,
+          t.wallPerEpoch(), t.cpuPerEpoch(), t.epochs(), t.wallSchedule(), t.cpuSchedule());
+      System.out.printf("%-28s %.0f pixels/s (%.0f per CPU s)%n", "encode " + set + " (B=" + image.channels() + ")",
+          i.pixelsPerSecond(), i.pixelsPerCpuSecond());
     }
   }
 

@@ -3,7 +3,11 @@ package org.eelsunmix.unmix;
 import java.util.List;
 import java.util.Locale;
 import org.eelsunmix.autoencoder.Daeu;
+import org.eelsunmix.autoencoder.Cnnaeu;
+import org.eelsunmix.autoencoder.CnnaeuOptions;
 import org.eelsunmix.autoencoder.DaeuOptions;
+import org.eelsunmix.autoencoder.Mtaeu;
+import org.eelsunmix.autoencoder.MtaeuOptions;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
 
@@ -58,6 +62,32 @@ public enum UnmixingMethod {
     @Override
     public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
       return Daeu.train(image, new DaeuOptions(endmembers, seed)).unmixing();
+    }
+  },
+
+  /**
+   * MTAEU, the multitask autoencoder of Palsson et al., IEEE Access 2019 (2×2 neighbourhoods as four tasks), with
+   * the reference schedule (2000 neighbourhoods, batches of 15, 60 epochs, RMSprop 1e-3); see
+   * {@link org.eelsunmix.autoencoder.Mtaeu}.
+   */
+  MTAEU("mtaeu") {
+    @Override
+    public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
+      return Mtaeu.train(image, new MtaeuOptions(endmembers, seed)).unmixing();
+    }
+  },
+
+  /**
+   * CNNAEU, the convolutional autoencoder of Palsson et al., IEEE TGRS 2021, with the reference schedule (250
+   * patches of 40×40 pixels, or the image's smaller side when it is smaller, batches of 15, 320 epochs, RMSprop
+   * 3e-3); see {@link org.eelsunmix.autoencoder.Cnnaeu}. Heavy on a CPU: minutes to hours per image.
+   */
+  CNNAEU("cnnaeu") {
+    @Override
+    public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
+      CnnaeuOptions o = new CnnaeuOptions(endmembers, seed);
+      int side = Math.min(o.patchSize(), Math.min(image.width(), image.height()));
+      return Cnnaeu.train(image, o.withPatches(o.patches(), side)).unmixing();
     }
   };
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.SpectrumImage;
@@ -30,18 +29,6 @@ class DaeuTest {
     return new DaeuOptions(3, seed).withEpochs(3).withSamples(600);
   }
 
-  private static void assertSimplex(Abundances a) {
-    for (int p = 0; p < a.pixels(); p++) {
-      double sum = 0;
-      for (int k = 0; k < a.count(); k++) {
-        double v = a.values()[p * a.count() + k];
-        assertTrue(v >= 0, "negative abundance at pixel " + p);
-        sum += v;
-      }
-      assertEquals(1.0, sum, 1e-5, "pixel " + p);
-    }
-  }
-
   @Test
   void constraintsHoldAfterTraining() {
     DaeuResult r = Daeu.train(CUBE.image(), quick(1));
@@ -55,7 +42,7 @@ class DaeuTest {
     for (int k = 0; k < 3; k++) {
       assertTrue(trained[trained.length - 3 + k] >= 0f, "negative soft threshold");
     }
-    assertSimplex(r.unmixing().abundances());
+    MtaeuTest.assertSimplex(r.unmixing().abundances());
     assertEquals(3, r.losses().length);
     assertTrue(r.losses()[2] < r.losses()[0], "loss did not decrease: " + java.util.Arrays.toString(r.losses()));
   }

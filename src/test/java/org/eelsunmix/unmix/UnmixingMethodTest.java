@@ -19,6 +19,9 @@ class UnmixingMethodTest {
     SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withFilter(3)
         .withBlock(4).withSize(16), 1);
     for (UnmixingMethod m : UnmixingMethod.values()) {
+      if (m == UnmixingMethod.CNNAEU) {
+        continue; // its reference schedule takes many minutes; CnnaeuTest checks its maps with a short one
+      }
       Unmixing u = m.unmix(cube.image(), 3, 2);
       Abundances a = u.abundances();
       assertEquals(16, a.height());
@@ -32,10 +35,11 @@ class UnmixingMethodTest {
         assertEquals(1.0, sum, 1e-9, m + " pixel " + p);
       }
       // The model reconstructs the counts to within a few times the Poisson noise (sqrt of ~500 counts/channel).
-      // DAEU's angle loss fits directions, not counts, and ICA's sum-to-one maps are a heuristic rescaling
-      // (IndependentComponents#proportions, about 130 here): for those two only the count scale is checked.
+      // The autoencoders' angle loss fits directions, not counts, and ICA's sum-to-one maps are a heuristic
+      // rescaling (IndependentComponents#proportions, about 130 here): for those only the count scale is checked.
       double rmse = UnmixingScores.reconstructionRmse(cube.image(), u.endmembers(), a);
-      assertTrue(rmse < (m == UnmixingMethod.DAEU || m == UnmixingMethod.ICA ? 250 : 100), m + " RMSE " + rmse);
+      boolean loose = m == UnmixingMethod.DAEU || m == UnmixingMethod.MTAEU || m == UnmixingMethod.ICA;
+      assertTrue(rmse < (loose ? 250 : 100), m + " RMSE " + rmse);
     }
   }
 

@@ -1,0 +1,19 @@
+package org.eelsunmix.autoencoder;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.eelsunmix.unmix.Unmixing;
+
+/**
+ * What {@link Mtaeu#train} and {@link Cnnaeu#train} return.
+ *
+ * @param network the trained DL4J network, taking spectra in counts (the training scale folded in)
+ * @param losses mean SAD loss (radians) of each epoch's batches, in training mode (noise, dropout), before their
+ *     updates
+ * @param unmixing decoder endmembers (counts) and the abundances of every pixel of the training image
+ */
+public record AutoencoderResult(MultiLayerNetwork network, double[] losses, Unmixing unmixing) {
+  @Override
+  public double[] losses() {
+    return losses.clone();
+  }
+}

@@ -1,0 +1,240 @@
+package org.eelsunmix.autoencoder;
+
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.constraint.NonNegativeConstraint;
+import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.unmix.Unmixing;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.RmsProp;
+
+/**
+ * CNNAEU, the convolutional unmixing autoencoder of Palsson, Ulfarsson &amp; Sveinsson, "Convolutional autoencoder for
+ * spectral–spatial hyperspectral unmixing", IEEE TGRS 59(1):535–549, 2021, trained in memory on one spectrum image.
+ *
+ * <p>The network (DL4J {@link MultiLayerNetwork} of standard layers, NCHW, float; the convolutions dominate the cost,
+ * so per-operation overhead matters little here):
+ * <ol>
+ *   <li>0: convolution 3×3 × {@link CnnaeuOptions#filters()} (same padding, bias), LeakyReLU(0.02);</li>
+ *   <li>1: batch normalisation (Keras' momentum 0.99, ε 1e-3);</li>
+ *   <li>2: spatial dropout 0.2 (on its input), convolution 1×1 → R, LeakyReLU(0.02);</li>
+ *   <li>3: batch normalisation;</li>
+ *   <li>4: spatial dropout 0.2, then {@code softmax(3x)} over the R channels ({@link ScaledSoftmaxActivation}):
+ *       the abundance maps, ≥ 0 and summing to one per pixel;</li>
+ *   <li>5: the decoder, a linear convolution R → B channels with {@link CnnaeuOptions#decoderSize()}² kernels, same
+ *       padding, no bias, weights kept non-negative by DL4J's {@code NonNegativeConstraint};</li>
+ *   <li>6: the loss, the spectral angle between each pixel's spectrum and its reconstruction
+ *       ({@link SadLossFunction} through DL4J's {@code CnnLossLayer}).</li>
+ * </ol>
+ * A pixel's reconstruction mixes the abundances of its neighbours through the decoder kernel; endmember k is the
+ * kernel's weights from abundance k averaged over its positions (as the reference reads them off).
+ *
+ * <p>Training: {@link CnnaeuOptions#patches()} square patches drawn at random positions (seeded), divided by the
+ * image's largest count, shuffled every epoch, RMSprop. Afterwards the scale is folded into the network (first
+ * convolution's weights divided by it, decoder multiplied) and the decoder's overall scale is fitted to the counts by
+ * least squares; the abundances come from one inference pass over the whole image (fully convolutional).
+ */
+public final class Cnnaeu {
+  /** Layer holding the abundance maps. */
+  static final int ABUNDANCE_LAYER = 4;
+  /** Layer of the decoder convolution. */
+  static final int DECODER_LAYER = 5;
+  /** Slope of the LeakyReLU activations. */
+  public static final double LEAKY_SLOPE = 0.02;
+  /** Spatial dropout rate of the two dropout layers. */
+  public static final double DROPOUT = 0.2;
+
+  static {
+    NativeMemory.uncapped();
+  }
+
+  private Cnnaeu() {}
+
+  /** The untrained network for spectra of {@code channels} channels, weights drawn from {@code o.seed()}. */
+  public static MultiLayerNetwork network(int channels, CnnaeuOptions o) {
+    int r = o.endmembers();
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(o.seed())
+        .dataType(DataType.FLOAT)
+        .updater(new RmsProp(o.learningRate(), 0.9, 1e-7))
+        .weightInit(WeightInit.XAVIER_UNIFORM)
+        .convolutionMode(ConvolutionMode.Same)
+        .list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nOut(o.filters()).activation(new ActivationLReLU(LEAKY_SLOPE))
+            .build())
+        .layer(batchNormalisation())
+        .layer(new ConvolutionLayer.Builder(1, 1).nOut(r).activation(new ActivationLReLU(LEAKY_SLOPE))
+            .dropOut(new SpatialDropout(1 - DROPOUT)).build())
+        .layer(batchNormalisation())
+        .layer(new ActivationLayer.Builder().activation(new ScaledSoftmaxActivation())
+            .dropOut(new SpatialDropout(1 - DROPOUT)).build())
+        .layer(new ConvolutionLayer.Builder(o.decoderSize(), o.decoderSize()).nOut(channels).hasBias(false)
+            .activation(Activation.IDENTITY).constrainWeights(new NonNegativeConstraint()).build())
+        .layer(new CnnLossLayer.Builder(new SadLossFunction()).activation(Activation.IDENTITY).build())
+        .setInputType(InputType.convolutional(o.patchSize(), o.patchSize(), channels))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  private static BatchNormalization batchNormalisation() {
+    return new BatchNormalization.Builder().decay(BatchNormalisation.MOMENTUM).eps(BatchNormalisation.EPSILON)
+        .build();
+  }
+
+  /**
+   * Copies the {@code size}×{@code size} patch with top-left pixel ({@code x0}, {@code y0}) of {@code image},
+   * multiplied by {@code scale}, into {@code out} as image {@code slot} of an NCHW batch.
+   */
+  static void patch(SpectrumImage image, int x0, int y0, int size, float scale, float[] out, int slot) {
+    int b = image.channels();
+    float[] data = image.data();
+    int plane = size * size;
+    int base = slot * b * plane;
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        int pixel = (y0 + y) * image.width() + x0 + x;
+        int position = y * size + x;
+        for (int c = 0; c < b; c++) {
+          out[base + c * plane + position] = data[pixel * b + c] * scale;
+        }
+      }
+    }
+  }
+
+  /**
+   * Trains CNNAEU on {@code image} and unmixes all its pixels.
+   *
+   * @throws BadInputException naming the image when it has negative counts, is all zero, has fewer channels than
+   *     endmembers, or is smaller than a patch
+   */
+  public static AutoencoderResult train(SpectrumImage image, CnnaeuOptions o) {
+    int b = image.channels();
+    float max = Daeu.checkedMaximum(image, o.endmembers());
+    int size = o.patchSize();
+    if (size > image.width() || size > image.height()) {
+      throw new BadInputException("--patch-size", String.format("patches of %d×%d pixels do not fit in %s (%d×%d)",
+          size, size, image.id(), image.width(), image.height()));
+    }
+    SplittableRandom random = new SplittableRandom(o.seed());
+    int n = o.patches();
+    int[] corners = new int[2 * n];
+    for (int i = 0; i < n; i++) {
+      corners[2 * i] = random.nextInt(image.width() - size + 1);
+      corners[2 * i + 1] = random.nextInt(image.height() - size + 1);
+    }
+    MultiLayerNetwork net = network(b, o);
+    // Spatial dropout draws from ND4J's generator of this thread: seed it, so a seed gives one result.
+    Nd4j.getRandom().setSeed(o.seed());
+    int batch = o.batchSize();
+    INDArray full = Nd4j.create(DataType.FLOAT, batch, b, size, size);
+    INDArray rest = n % batch == 0 ? null : Nd4j.create(DataType.FLOAT, n % batch, b, size, size);
+    float[] buffer = new float[batch * b * size * size];
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    double[] losses = new double[o.epochs()];
+    for (int epoch = 0; epoch < o.epochs(); epoch++) {
+      Daeu.shuffle(order, random);
+      double lossSum = 0;
+      for (int start = 0; start < n; start += batch) {
+        int count = Math.min(batch, n - start);
+        for (int i = 0; i < count; i++) {
+          int p = order[start + i];
+          patch(image, corners[2 * p], corners[2 * p + 1], size, 1f / max, buffer, i);
+        }
+        INDArray x = count == batch ? full : rest;
+        NdBuffers.write(buffer, x);
+        net.fit(x, x);
+        // CnnLossLayer scores the sum of the pixels' angles per patch: report the mean angle per pixel.
+        lossSum += net.score() * count / (size * size);
+      }
+      losses[epoch] = lossSum / n;
+    }
+    net.getLayer(0).getParam(ConvolutionParamInitializer.WEIGHT_KEY).divi(max);
+    net.getLayer(DECODER_LAYER).getParam(ConvolutionParamInitializer.WEIGHT_KEY).muli(max);
+    Abundances a = abundances(net, image);
+    INDArray w = net.getLayer(DECODER_LAYER).getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+    w.muli(Daeu.countScale(image, endmembers(net, image), a));
+    return new AutoencoderResult(net, losses, new Unmixing(endmembers(net, image), a));
+  }
+
+  /** The decoder kernels averaged over their positions, as endmembers on {@code image}'s energy axis. */
+  public static Endmembers endmembers(MultiLayerNetwork network, SpectrumImage image) {
+    INDArray w = network.getLayer(DECODER_LAYER).getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+    // [B out, R in, kh, kw]
+    int b = (int) w.size(0);
+    int r = (int) w.size(1);
+    if (b != image.channels()) {
+      throw new BadInputException(image.id(), "the network's decoder has " + b + " channels but the image "
+          + image.channels());
+    }
+    INDArray mean = w.mean(2, 3);
+    double[] flat = new double[b * r];
+    NdBuffers.read(mean, flat);
+    double[][] m = new double[r][b];
+    for (int c = 0; c < b; c++) {
+      for (int k = 0; k < r; k++) {
+        m[k][c] = flat[c * r + k];
+      }
+    }
+    return new Endmembers(m, null, image.axis());
+  }
+
+  /**
+   * The abundance maps of {@code image}: one inference pass of the encoder over the whole image (running batch
+   * statistics, no dropout).
+   *
+   * @throws BadInputException naming the image when its channel count differs from the network's input
+   */
+  public static Abundances abundances(MultiLayerNetwork network, SpectrumImage image) {
+    Daeu.inputLayer(network, image);
+    int b = image.channels();
+    int h = image.height();
+    int w = image.width();
+    float[] in = new float[b * h * w];
+    float[] data = image.data();
+    for (int p = 0; p < h * w; p++) {
+      for (int c = 0; c < b; c++) {
+        in[c * h * w + p] = data[p * b + c];
+      }
+    }
+    INDArray x = Nd4j.create(DataType.FLOAT, 1, b, h, w);
+    NdBuffers.write(in, x);
+    INDArray maps = network.feedForwardToLayer(ABUNDANCE_LAYER, x, false).get(ABUNDANCE_LAYER + 1);
+    int r = (int) maps.size(1);
+    float[] out = new float[r * h * w];
+    NdBuffers.read(maps, out);
+    double[] values = new double[h * w * r];
+    for (int p = 0; p < h * w; p++) {
+      double sum = 0;
+      for (int k = 0; k < r; k++) {
+        sum += out[k * h * w + p];
+      }
+      for (int k = 0; k < r; k++) {
+        values[p * r + k] = out[k * h * w + p] / sum;
+      }
+    }
+    return new Abundances(h, w, r, values);
+  }
+}

@@ -1,0 +1,73 @@
+package org.eelsunmix.autoencoder;
+
+import org.eelsunmix.core.BadInputException;
+
+/**
+ * Training settings of {@link Cnnaeu}; the defaults are the reference's (Palsson, Ulfarsson &amp; Sveinsson,
+ * "Convolutional autoencoder for spectral–spatial hyperspectral unmixing", IEEE TGRS 59(1):535–549, 2021): 250
+ * patches of 40×40 pixels drawn at random, batches of 15, 320 epochs, RMSprop with learning rate 3e-3; 48 filters of
+ * 3×3 in the first layer and a 13×13 decoder. The schedule is heavy on a CPU (the decoder alone is
+ * B·R·13² multiply-adds per pixel): every setting can be lowered.
+ *
+ * @param endmembers R (≥ 1)
+ * @param seed seeds the weights, the patches, the batch order and the dropout masks
+ * @param epochs passes over the patches (≥ 1)
+ * @param batchSize patches per update (≥ 2)
+ * @param patches patches drawn (≥ batch size)
+ * @param patchSize side of a square patch in pixels (≥ 2, at most the image's smaller side)
+ * @param learningRate RMSprop learning rate (&gt; 0)
+ * @param filters filters of the first 3×3 convolution (≥ 1)
+ * @param decoderSize side of the decoder's kernel (odd, ≥ 1)
+ */
+public record CnnaeuOptions(int endmembers, long seed, int epochs, int batchSize, int patches, int patchSize,
+    double learningRate, int filters, int decoderSize) {
+  public static final int DEFAULT_EPOCHS = 320;
+  public static final int DEFAULT_BATCH_SIZE = 15;
+  public static final int DEFAULT_PATCHES = 250;
+  public static final int DEFAULT_PATCH_SIZE = 40;
+  public static final double DEFAULT_LEARNING_RATE = 3e-3;
+  public static final int DEFAULT_FILTERS = 48;
+  public static final int DEFAULT_DECODER_SIZE = 13;
+
+  /** Validates, naming the setting at fault. */
+  public CnnaeuOptions {
+    DaeuOptions.checkSchedule(endmembers, epochs, batchSize, patches, learningRate);
+    if (patchSize < 2) {
+      throw new BadInputException("--patch-size", "must be at least 2 pixels, got " + patchSize);
+    }
+    if (filters < 1) {
+      throw new BadInputException("--filters", "must be at least 1, got " + filters);
+    }
+    if (decoderSize < 1 || decoderSize % 2 == 0) {
+      throw new BadInputException("--decoder-size", "must be odd and positive, got " + decoderSize);
+    }
+  }
+
+  /** The reference schedule for R endmembers. */
+  public CnnaeuOptions(int endmembers, long seed) {
+    this(endmembers, seed, DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE, DEFAULT_PATCHES, DEFAULT_PATCH_SIZE,
+        DEFAULT_LEARNING_RATE, DEFAULT_FILTERS, DEFAULT_DECODER_SIZE);
+  }
+
+  /** A copy with another number of epochs. */
+  public CnnaeuOptions withEpochs(int newEpochs) {
+    return new CnnaeuOptions(endmembers, seed, newEpochs, batchSize, patches, patchSize, learningRate, filters,
+        decoderSize);
+  }
+
+  /** A copy with other patches: {@code count} of {@code size}×{@code size} pixels. */
+  public CnnaeuOptions withPatches(int count, int size) {
+    return new CnnaeuOptions(endmembers, seed, epochs, batchSize, count, size, learningRate, filters, decoderSize);
+  }
+
+  /** A copy with another decoder kernel size. */
+  public CnnaeuOptions withDecoderSize(int size) {
+    return new CnnaeuOptions(endmembers, seed, epochs, batchSize, patches, patchSize, learningRate, filters, size);
+  }
+
+  /** A copy with another seed. */
+  public CnnaeuOptions withSeed(long newSeed) {
+    return new CnnaeuOptions(endmembers, newSeed, epochs, batchSize, patches, patchSize, learningRate, filters,
+        decoderSize);
+  }
+}

@@ -1,0 +1,111 @@
+package org.eelsunmix.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.function.Supplier;
+import org.eelsunmix.autoencoder.Cnnaeu;
+import org.eelsunmix.autoencoder.CnnaeuOptions;
+import org.eelsunmix.autoencoder.Mtaeu;
+import org.eelsunmix.autoencoder.MtaeuOptions;
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.SpectrumImage;
+
+/**
+ * Single-thread speed of the spatial autoencoders MTAEU ({@link Mtaeu}) and CNNAEU ({@link Cnnaeu}): training seconds
+ * per epoch of the reference schedule, and from it the whole schedule, and encoder inference pixels per second on one
+ * core. Each figure is wall time and the process's CPU time (all threads: ND4J's convolutions run partly in native
+ * threads; run with {@code OMP_NUM_THREADS=1} and nothing else in the JVM). On a shared machine the CPU time is the
+ * steadier estimate of what an idle core does. CNNAEU's
+ * reference schedule takes far too long to run in a benchmark: its epoch is timed on fewer patches of the reference
+ * size and scaled to the reference count (the cost is linear in the patches). Training times exclude the final
+ * encoding of the image, measured apart as the inference figure.
+ *
+ * <p>A plain timing loop after a short warm-up training (JIT), not JMH: for orders of magnitude and regressions.
+ */
+public final class AutoencoderSpeed {
+  private static final OperatingSystemMXBean SYSTEM =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  private AutoencoderSpeed() {}
+
+  /**
+   * Training figures.
+   *
+   * @param wallPerEpoch wall seconds per epoch of the reference schedule
+   * @param cpuPerEpoch process CPU seconds per epoch
+   * @param epochs epochs of the reference schedule
+   */
+  public record Training(double wallPerEpoch, double cpuPerEpoch, int epochs) {
+    /** Estimated wall seconds of the whole reference schedule. */
+    public double wallSchedule() {
+      return wallPerEpoch * epochs;
+    }
+
+    public double cpuSchedule() {
+      return cpuPerEpoch * epochs;
+    }
+  }
+
+  /**
+   * Inference figures.
+   *
+   * @param pixelsPerSecond encoded pixels per wall second, one thread
+   * @param pixelsPerCpuSecond per CPU second of the process
+   * @param secondsPerImage wall seconds of one pass over the image
+   */
+  public record Inference(double pixelsPerSecond, double pixelsPerCpuSecond, double secondsPerImage) {}
+
+  /** Wall and CPU seconds of one call. */
+  private static double[] time(Runnable work) {
+    long cpu = SYSTEM.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    work.run();
+    return new double[] {(System.nanoTime() - t0) / 1e9, (SYSTEM.getProcessCpuTime() - cpu) / 1e9};
+  }
+
+  /** Encodes repeatedly for about {@code seconds} (after one warm-up pass). */
+  public static Inference inference(Supplier<Abundances> encode, int pixels, double seconds) {
+    double check = encode.get().values()[0];
+    long done = 0;
+    long cpu = SYSTEM.getProcessCpuTime();
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    long now;
+    do {
+      check += encode.get().values()[0];
+      done += pixels;
+      now = System.nanoTime();
+    } while (now < end);
+    double cpuSeconds = (SYSTEM.getProcessCpuTime() - cpu) / 1e9;
+    if (Double.isNaN(check)) {
+      throw new IllegalStateException("the encoder returned NaN abundances");
+    }
+    double wall = (now - start) / 1e9;
+    return new Inference(done / wall, done / cpuSeconds, wall * pixels / done);
+  }
+
+  /**
+   * MTAEU: times {@code epochs} epochs of {@code reference} (its samples and batches) on {@code image}, after a
+   * one-epoch warm-up on 150 neighbourhoods, less the final encoding ({@code encoding}, seconds per image).
+   */
+  public static Training mtaeu(SpectrumImage image, MtaeuOptions reference, int epochs, Inference encoding) {
+    Mtaeu.train(image, reference.withEpochs(1).withSamples(150));
+    double[] t = time(() -> Mtaeu.train(image, reference.withEpochs(epochs)));
+    double encode = encoding.secondsPerImage();
+    return new Training((t[0] - encode) / epochs, Math.max(t[1] - encode, 0) / epochs, reference.epochs());
+  }
+
+  /**
+   * CNNAEU: times one epoch over {@code patches} patches (a multiple of the batch size) of the reference size, after
+   * a one-epoch warm-up on one batch, less the final encoding, and scales it to the reference's patch count.
+   */
+  public static Training cnnaeu(SpectrumImage image, CnnaeuOptions reference, int patches, Inference encoding) {
+    int batch = reference.batchSize();
+    Cnnaeu.train(image, reference.withEpochs(1).withPatches(batch, reference.patchSize()));
+    double[] t = time(() -> Cnnaeu.train(image, reference.withEpochs(1).withPatches(patches,
+        reference.patchSize())));
+    double encode = encoding.secondsPerImage();
+    double batches = Math.ceil((double) reference.patches() / batch) / Math.ceil((double) patches / batch);
+    return new Training((t[0] - encode) * batches, Math.max(t[1] - encode, 0) * batches, reference.epochs());
+  }
+}

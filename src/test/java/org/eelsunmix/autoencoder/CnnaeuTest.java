@@ -1,0 +1,127 @@
+package org.eelsunmix.autoencoder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.eval.UnmixingScores;
+import org.eelsunmix.synth.SyntheticCube;
+import org.eelsunmix.synth.SyntheticGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** CNNAEU in memory on the synthetic co-ru-pt protocol, with a reduced schedule (the reference one is hours). */
+class CnnaeuTest {
+  private static final SyntheticCube CUBE = SyntheticGenerator.generate(
+      SyntheticGenerator.Options.builtin("co-ru-pt"), 0);
+
+  /** 30 patches of 16×16, a 5×5 decoder. */
+  private static CnnaeuOptions quick(long seed, int epochs) {
+    return new CnnaeuOptions(3, seed).withEpochs(epochs).withPatches(30, 16).withDecoderSize(5);
+  }
+
+  @Test
+  void shortTrainingFindsTheEndmembersWithinTheConstraints(@TempDir Path dir) throws Exception {
+    CnnaeuOptions o = quick(1, 25);
+    AutoencoderResult r = Cnnaeu.train(CUBE.image(), o);
+    for (double[] row : r.unmixing().endmembers().matrix()) {
+      for (double v : row) {
+        assertTrue(v >= 0, "negative decoder weight " + v);
+      }
+    }
+    MtaeuTest.assertSimplex(r.unmixing().abundances());
+    double[] losses = r.losses();
+    assertTrue(losses[losses.length - 1] < losses[0], java.util.Arrays.toString(losses));
+    UnmixingScores s = UnmixingScores.score(CUBE.truthEndmembers(), CUBE.truthAbundances(),
+        r.unmixing().endmembers(), r.unmixing().abundances(), CUBE.image());
+    System.out.println("CNNAEU " + o + ": " + s + " losses " + losses[0] + " -> " + losses[losses.length - 1]);
+    // Clearly better than random non-negative endmembers (about 0.9 rad against these truths).
+    double[][] guess = new double[3][CUBE.image().channels()];
+    Random random = new Random(9);
+    for (double[] row : guess) {
+      for (int c = 0; c < row.length; c++) {
+        row[c] = random.nextDouble();
+      }
+    }
+    UnmixingScores chance = UnmixingScores.score(CUBE.truthEndmembers(), CUBE.truthAbundances(),
+        new Endmembers(guess, null, CUBE.image().axis()), r.unmixing().abundances(), CUBE.image());
+    System.out.println("random endmembers: mean SAD " + chance.meanSad());
+    assertTrue(s.meanSad() < 0.2 && s.meanSad() < chance.meanSad() / 2, o + ": " + s + ", random " + chance);
+    File zip = dir.resolve("cnnaeu.zip").toFile();
+    ModelSerializer.writeModel(r.network(), zip, true);
+    MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(zip, true);
+    assertArrayEquals(r.unmixing().abundances().values(), Cnnaeu.abundances(restored, CUBE.image()).values());
+  }
+
+  @Test
+  void sameSeedSameResult() {
+    AutoencoderResult a = Cnnaeu.train(CUBE.image(), quick(5, 2));
+    AutoencoderResult b = Cnnaeu.train(CUBE.image(), quick(5, 2));
+    assertArrayEquals(a.losses(), b.losses());
+    assertArrayEquals(a.unmixing().abundances().values(), b.unmixing().abundances().values());
+    assertEquals(a.unmixing().endmembers(), b.unmixing().endmembers());
+  }
+
+  @Test
+  void scaledSoftmaxBackwardMatchesCentralDifferences() {
+    ScaledSoftmaxActivation softmax = new ScaledSoftmaxActivation();
+    Random random = new Random(3);
+    INDArray z = Nd4j.create(DataType.DOUBLE, 2, 3, 2, 2);
+    INDArray w = Nd4j.create(DataType.DOUBLE, 2, 3, 2, 2);
+    double[] values = new double[24];
+    for (int i = 0; i < 24; i++) {
+      values[i] = random.nextGaussian();
+    }
+    NdBuffers.write(values, z);
+    for (int i = 0; i < 24; i++) {
+      values[i] = random.nextGaussian();
+    }
+    NdBuffers.write(values, w);
+    INDArray a = softmax.getActivation(z.dup(), false);
+    // Each pixel's three channels sum to one.
+    INDArray sums = a.sum(1);
+    for (int i = 0; i < sums.length(); i++) {
+      assertEquals(1.0, sums.getDouble(i), 1e-6);
+    }
+    INDArray gradient = softmax.backprop(z.dup(), w).getFirst();
+    // The softmax runs in float: differences with step 1e-3 agree to about 1e-3 relative.
+    double h = 1e-3;
+    for (int i = 0; i < 24; i++) {
+      INDArray plus = z.dup();
+      plus.putScalar(i, z.getDouble(i) + h);
+      INDArray minus = z.dup();
+      minus.putScalar(i, z.getDouble(i) - h);
+      double expected = (softmax.getActivation(plus, false).mul(w).sumNumber().doubleValue()
+          - softmax.getActivation(minus, false).mul(w).sumNumber().doubleValue()) / (2 * h);
+      assertEquals(expected, gradient.getDouble(i), 2e-3 * (1 + Math.abs(expected)), "value " + i);
+    }
+  }
+
+  @Test
+  void refusesImagesThatDoNotFit() {
+    float[] data = new float[4 * 5];
+    java.util.Arrays.fill(data, 1f);
+    SpectrumImage small = new SpectrumImage("small", 2, 2, new EnergyAxis(0, 1, "eV", 5), data);
+    BadInputException patch = assertThrows(BadInputException.class, () -> Cnnaeu.train(small,
+        new CnnaeuOptions(2, 1)));
+    assertTrue(patch.getMessage().contains("--patch-size") && patch.getMessage().contains("small"),
+        patch.getMessage());
+    assertThrows(BadInputException.class, () -> new CnnaeuOptions(3, 1).withDecoderSize(4));
+    MultiLayerNetwork net = Cnnaeu.network(200, quick(1, 1));
+    BadInputException wrong = assertThrows(BadInputException.class, () -> Cnnaeu.abundances(net, small));
+    assertTrue(wrong.getMessage().contains("small") && wrong.getMessage().contains("200"), wrong.getMessage());
+  }
+}

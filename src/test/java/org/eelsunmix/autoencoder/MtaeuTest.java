@@ -1,0 +1,87 @@
+package org.eelsunmix.autoencoder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.eval.UnmixingScores;
+import org.eelsunmix.synth.SyntheticCube;
+import org.eelsunmix.synth.SyntheticGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MTAEU in memory on the synthetic co-ru-pt protocol (ground truth known). */
+class MtaeuTest {
+  private static final SyntheticCube CUBE = SyntheticGenerator.generate(
+      SyntheticGenerator.Options.builtin("co-ru-pt"), 0);
+
+  private static MtaeuOptions quick(long seed) {
+    return new MtaeuOptions(3, seed).withEpochs(3).withSamples(300);
+  }
+
+  static void assertSimplex(Abundances a) {
+    for (int p = 0; p < a.pixels(); p++) {
+      double sum = 0;
+      for (int k = 0; k < a.count(); k++) {
+        double v = a.values()[p * a.count() + k];
+        assertTrue(v >= 0, "negative abundance at pixel " + p);
+        sum += v;
+      }
+      assertEquals(1.0, sum, 1e-9, "pixel " + p);
+    }
+  }
+
+  @Test
+  void constraintsHoldAndTheSameSeedGivesTheSameResult(@TempDir Path dir) throws Exception {
+    AutoencoderResult r = Mtaeu.train(CUBE.image(), quick(7));
+    for (double[] row : r.unmixing().endmembers().matrix()) {
+      for (double v : row) {
+        assertTrue(v >= 0, "negative decoder weight " + v);
+      }
+    }
+    assertSimplex(r.unmixing().abundances());
+    AutoencoderResult again = Mtaeu.train(CUBE.image(), quick(7));
+    assertArrayEquals(r.losses(), again.losses());
+    assertArrayEquals(r.unmixing().abundances().values(), again.unmixing().abundances().values());
+    assertEquals(r.unmixing().endmembers(), again.unmixing().endmembers());
+    File zip = dir.resolve("mtaeu.zip").toFile();
+    ModelSerializer.writeModel(r.network(), zip, true);
+    MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(zip, true);
+    assertArrayEquals(r.unmixing().abundances().values(), Mtaeu.abundances(restored, CUBE.image()).values());
+  }
+
+  @Test
+  void trainingFindsTheEndmembers() {
+    MtaeuOptions o = new MtaeuOptions(3, 1).withEpochs(20).withSamples(1000);
+    AutoencoderResult r = Mtaeu.train(CUBE.image(), o);
+    double[] losses = r.losses();
+    assertTrue(losses[losses.length - 1] < losses[0], java.util.Arrays.toString(losses));
+    UnmixingScores s = UnmixingScores.score(CUBE.truthEndmembers(), CUBE.truthAbundances(),
+        r.unmixing().endmembers(), r.unmixing().abundances(), CUBE.image());
+    System.out.println("MTAEU " + o + ": " + s + " losses " + losses[0] + " -> " + losses[losses.length - 1]);
+    assertTrue(s.meanSad() < 0.1, o + ": " + s);
+  }
+
+  @Test
+  void refusesImagesThatDoNotFit() {
+    float[] data = new float[4 * 5];
+    SpectrumImage zeros = new SpectrumImage("dark", 2, 2, new EnergyAxis(0, 1, "eV", 5), data);
+    assertThrows(BadInputException.class, () -> Mtaeu.train(zeros, new MtaeuOptions(2, 1)));
+    BadInputException tooMany = assertThrows(BadInputException.class, () -> Mtaeu.train(zeros,
+        new MtaeuOptions(6, 1)));
+    assertTrue(tooMany.getMessage().contains("--endmembers"), tooMany.getMessage());
+    MultiLayerNetwork net = Mtaeu.network(200, new MtaeuOptions(3, 1));
+    BadInputException wrong = assertThrows(BadInputException.class, () -> Mtaeu.abundances(net, zeros));
+    assertTrue(wrong.getMessage().contains("dark") && wrong.getMessage().contains("200"), wrong.getMessage());
+    assertThrows(BadInputException.class, () -> new MtaeuOptions(3, 1, 60, 15, 10, 1e-3));
+  }
+}
