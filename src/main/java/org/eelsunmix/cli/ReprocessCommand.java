@@ -123,6 +123,10 @@ final class ReprocessCommand extends SparkCommand {
     }
     int upToDate = 0;
     Instant now = Instant.now();
+    // Which files are new or changed: the ledger's size and mtime first, the checksum only for a known path
+    // whose size or mtime moved.
+    List<AcquisitionArchive.Entry> candidates = new ArrayList<>();
+    List<String> knownSums = new ArrayList<>();
     for (AcquisitionArchive.Entry e : entries) {
       String[] sum = new String[1];
       ProcessedLedger.Entry done = ProcessedLedger.find(known, e.path(), e.size(), e.modified(),
@@ -131,7 +135,16 @@ final class ReprocessCommand extends SparkCommand {
         upToDate++;
         continue;
       }
-      String checksum = sum[0] != null ? sum[0] : files.checksum(e);
+      candidates.add(e);
+      knownSums.add(sum[0]);
+    }
+    // Each candidate is checksummed, read and checked against the model on the executors, one task per file:
+    // the driver gets back one small survey per file, never the spectra.
+    List<Survey> surveys = survey(spark, files, candidates, knownSums, model.endmembers().axis(),
+        model.description());
+    for (int i = 0; i < candidates.size(); i++) {
+      AcquisitionArchive.Entry e = candidates.get(i);
+      Survey v = surveys.get(i);
       boolean changed = known.stream().anyMatch(k -> k.path().equals(e.path()));
       try {
         String owner = idOwner.putIfAbsent(e.acquisitionId(), e.path());
@@ -139,16 +152,15 @@ final class ReprocessCommand extends SparkCommand {
           throw new BadInputException(e.path(), "gives acquisition id '" + e.acquisitionId() + "', already used by "
               + owner + " (rename one of them)");
         }
-        SpectralFile f = files.read(e);
-        check(f, model);
-        Acquisition row = new Acquisition(e.acquisitionId(), e.path(), checksum, f.image().width(),
-            f.image().height(), f.image().axis(), null, f.format(), f.dtype(), f.metadata());
-        work.add(new Work(e, row, changed, f.navigationScale(), f.navigationUnits()));
+        if (v.failure() != null) {
+          throw v.failure();
+        }
+        work.add(new Work(e, v.acquisition(), changed, v.pixelSize(), v.pixelUnits()));
       } catch (BadInputException | UncheckedIOException | IllegalArgumentException ex) {
         if (!lenient) {
           throw ex instanceof BadInputException b ? b : new BadInputException(e.path(), ex.getMessage(), ex);
         }
-        rejected.add(new ProcessedLedger.Entry(e.path(), e.size(), e.modified(), checksum, e.acquisitionId(),
+        rejected.add(new ProcessedLedger.Entry(e.path(), e.size(), e.modified(), v.checksum(), e.acquisitionId(),
             ProcessedLedger.REJECTED, now, "", model.uid(), ex.getMessage()));
       }
     }
@@ -191,13 +203,45 @@ final class ReprocessCommand extends SparkCommand {
     return 0;
   }
 
+  /**
+   * What an executor found in one new or changed file: its checksum and acquisitions-table row, or the failure that
+   * refuses it (with the checksum still, for the ledger).
+   */
+  private record Survey(String checksum, Acquisition acquisition, double pixelSize, String pixelUnits,
+      RuntimeException failure) implements java.io.Serializable {}
+
+  /** Surveys {@code candidates} in one Spark job, a task per file; results in the candidates' order. */
+  private static List<Survey> survey(SparkSession spark, AcquisitionArchive files,
+      List<AcquisitionArchive.Entry> candidates, List<String> knownSums, EnergyAxis want, String modelDescription) {
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    List<Integer> index = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      index.add(i);
+    }
+    return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(index, candidates.size())
+        .map(i -> {
+          AcquisitionArchive.Entry e = candidates.get(i);
+          String checksum = knownSums.get(i) != null ? knownSums.get(i) : files.checksum(e);
+          try {
+            SpectralFile f = files.read(e);
+            check(f, want, modelDescription);
+            Acquisition row = new Acquisition(e.acquisitionId(), e.path(), checksum, f.image().width(),
+                f.image().height(), f.image().axis(), null, f.format(), f.dtype(), f.metadata());
+            return new Survey(checksum, row, f.navigationScale(), f.navigationUnits(), null);
+          } catch (BadInputException | UncheckedIOException | IllegalArgumentException ex) {
+            return new Survey(checksum, null, Double.NaN, "", ex);
+          }
+        }).collect();
+  }
+
   /** Refuses what the model cannot be applied to: another energy axis, negative counts. */
-  private static void check(SpectralFile f, SavedUnmixingModel model) {
-    EnergyAxis want = model.endmembers().axis();
+  private static void check(SpectralFile f, EnergyAxis want, String modelDescription) {
     EnergyAxis got = f.image().axis();
     if (!got.sameAs(want, 1e-6)) {
       throw new BadInputException(f.path(), "energy axis (" + got + ") differs from that of the "
-          + model.description() + " (" + want + "); spectra are not resampled: unmix these with a model fitted on "
+          + modelDescription + " (" + want + "); spectra are not resampled: unmix these with a model fitted on "
           + "their own axis");
     }
     f.image().requireNonNegative(f.path());

@@ -25,7 +25,8 @@ import scala.collection.JavaConverters;
  *     there is none
  */
 public record Acquisition(String id, String sourcePath, String checksum, int width, int height, EnergyAxis axis,
-    Timestamp acquisitionTime, String format, String dataType, Map<String, String> metadata) {
+    Timestamp acquisitionTime, String format, String dataType, Map<String, String> metadata)
+    implements java.io.Serializable {
 
   public Acquisition {
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
