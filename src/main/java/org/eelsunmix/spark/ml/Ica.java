@@ -215,15 +215,7 @@ public final class Ica extends Estimator<IcaModel> implements MLWritable {
   }
 
   public static MLReader<Ica> read() {
-    return new MLReader<>() {
-      @Override
-      public Ica load(String path) {
-        var meta = MlPersistence.readMetadata(sparkSession(), path, Ica.class);
-        Ica stage = new Ica(meta.path("uid").asText());
-        MlPersistence.restoreParams(stage, meta);
-        return stage;
-      }
-    };
+    return MlPersistence.paramsOnlyReader(Ica.class, Ica::new);
   }
 
   public static Ica load(String path) {

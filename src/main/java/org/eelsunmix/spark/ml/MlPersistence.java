@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.SparkSession;
 import org.eelsunmix.core.BadInputException;
 
@@ -94,6 +95,23 @@ public final class MlPersistence {
     } catch (IOException e) {
       throw new BadInputException(dir, "cannot read the model metadata: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The reader of an estimator saved by {@link StageWriter} with no data: a new stage of {@code type} made by
+   * {@code fromUid} from the saved uid, its params restored from the metadata.
+   */
+  static <T extends Params> MLReader<T> paramsOnlyReader(Class<T> type,
+      java.util.function.Function<String, T> fromUid) {
+    return new MLReader<>() {
+      @Override
+      public T load(String path) {
+        JsonNode meta = readMetadata(sparkSession(), path, type);
+        T stage = fromUid.apply(meta.path("uid").asText());
+        restoreParams(stage, meta);
+        return stage;
+      }
+    };
   }
 
   /** Sets on {@code stage} the explicit and default params recorded in {@code metadata}. */

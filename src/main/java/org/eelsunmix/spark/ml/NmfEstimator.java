@@ -217,15 +217,7 @@ public final class NmfEstimator extends Estimator<NmfModel> implements MLWritabl
   }
 
   public static MLReader<NmfEstimator> read() {
-    return new MLReader<>() {
-      @Override
-      public NmfEstimator load(String path) {
-        var meta = MlPersistence.readMetadata(sparkSession(), path, NmfEstimator.class);
-        NmfEstimator stage = new NmfEstimator(meta.path("uid").asText());
-        MlPersistence.restoreParams(stage, meta);
-        return stage;
-      }
-    };
+    return MlPersistence.paramsOnlyReader(NmfEstimator.class, NmfEstimator::new);
   }
 
   public static NmfEstimator load(String path) {

@@ -146,15 +146,7 @@ public final class SpectralPca extends Estimator<SpectralPcaModel> implements ML
   }
 
   public static MLReader<SpectralPca> read() {
-    return new MLReader<>() {
-      @Override
-      public SpectralPca load(String path) {
-        var meta = MlPersistence.readMetadata(sparkSession(), path, SpectralPca.class);
-        SpectralPca stage = new SpectralPca(meta.path("uid").asText());
-        MlPersistence.restoreParams(stage, meta);
-        return stage;
-      }
-    };
+    return MlPersistence.paramsOnlyReader(SpectralPca.class, SpectralPca::new);
   }
 
   public static SpectralPca load(String path) {

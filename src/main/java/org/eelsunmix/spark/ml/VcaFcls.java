@@ -229,15 +229,7 @@ public final class VcaFcls extends Estimator<VcaFclsModel> implements MLWritable
   }
 
   public static MLReader<VcaFcls> read() {
-    return new MLReader<>() {
-      @Override
-      public VcaFcls load(String path) {
-        var meta = MlPersistence.readMetadata(sparkSession(), path, VcaFcls.class);
-        VcaFcls stage = new VcaFcls(meta.path("uid").asText());
-        MlPersistence.restoreParams(stage, meta);
-        return stage;
-      }
-    };
+    return MlPersistence.paramsOnlyReader(VcaFcls.class, VcaFcls::new);
   }
 
   public static VcaFcls load(String path) {
