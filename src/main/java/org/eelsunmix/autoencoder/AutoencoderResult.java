@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.eelsunmix.unmix.Unmixing;
 
 /**
- * What {@link Mtaeu#train} and {@link Cnnaeu#train} return.
+ * What training an autoencoder on an image returns ({@link AutoencoderFit#train}).
  *
  * @param network the trained DL4J network, taking spectra in counts (the training scale folded in)
  * @param losses mean SAD loss (radians) of each epoch's batches, in training mode (noise, dropout), before their

@@ -1,6 +1,5 @@
 package org.eelsunmix.autoencoder;
 
-import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -18,13 +17,13 @@ import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.core.SpectrumImage;
-import org.eelsunmix.unmix.Unmixing;
+import org.eelsunmix.core.EnergyAxis;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * CNNAEU, the convolutional unmixing autoencoder of Palsson, Ulfarsson &amp; Sveinsson, "Convolutional autoencoder for
@@ -47,10 +46,9 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * A pixel's reconstruction mixes the abundances of its neighbours through the decoder kernel; endmember k is the
  * kernel's weights from abundance k averaged over its positions (as the reference reads them off).
  *
- * <p>Training: {@link CnnaeuOptions#patches()} square patches drawn at random positions (seeded), divided by the
- * image's largest count, shuffled every epoch, RMSprop. Afterwards the scale is folded into the network (first
- * convolution's weights divided by it, decoder multiplied) and the decoder's overall scale is fitted to the counts by
- * least squares; the abundances come from one inference pass over the whole image (fully convolutional).
+ * <p>Training ({@link AutoencoderFit}): {@link CnnaeuOptions#patches()} square patches drawn at random positions
+ * (seeded), divided by the sample's largest count, shuffled every epoch, RMSprop. Afterwards the scale is folded
+ * into the network and the decoder's overall scale is fitted to the counts by least squares ({@link #toCounts}).
  */
 public final class Cnnaeu {
   /** Layer holding the abundance maps. */
@@ -70,11 +68,16 @@ public final class Cnnaeu {
 
   /** The untrained network for spectra of {@code channels} channels, weights drawn from {@code o.seed()}. */
   public static MultiLayerNetwork network(int channels, CnnaeuOptions o) {
+    return network(channels, o, AutoencoderFit.rmsProp(o.learningRate()));
+  }
+
+  /** The untrained network with another updater. */
+  public static MultiLayerNetwork network(int channels, CnnaeuOptions o, IUpdater updater) {
     int r = o.endmembers();
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
         .seed(o.seed())
         .dataType(DataType.FLOAT)
-        .updater(new RmsProp(o.learningRate(), 0.9, 1e-7))
+        .updater(updater)
         .weightInit(WeightInit.XAVIER_UNIFORM)
         .convolutionMode(ConvolutionMode.Same)
         .list()
@@ -102,93 +105,59 @@ public final class Cnnaeu {
   }
 
   /**
-   * Copies the {@code size}×{@code size} patch with top-left pixel ({@code x0}, {@code y0}) of {@code image},
-   * multiplied by {@code scale}, into {@code out} as image {@code slot} of an NCHW batch.
-   */
-  static void patch(SpectrumImage image, int x0, int y0, int size, float scale, float[] out, int slot) {
-    int b = image.channels();
-    float[] data = image.data();
-    int plane = size * size;
-    int base = slot * b * plane;
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        int pixel = (y0 + y) * image.width() + x0 + x;
-        int position = y * size + x;
-        for (int c = 0; c < b; c++) {
-          out[base + c * plane + position] = data[pixel * b + c] * scale;
-        }
-      }
-    }
-  }
-
-  /**
-   * Trains CNNAEU on {@code image} and unmixes all its pixels.
+   * Trains CNNAEU on {@code image} and unmixes all its pixels ({@link AutoencoderFit#train}).
    *
    * @throws BadInputException naming the image when it has negative counts, is all zero, has fewer channels than
    *     endmembers, or is smaller than a patch
    */
   public static AutoencoderResult train(SpectrumImage image, CnnaeuOptions o) {
-    int b = image.channels();
-    float max = Daeu.checkedMaximum(image, o.endmembers());
-    int size = o.patchSize();
-    if (size > image.width() || size > image.height()) {
-      throw new BadInputException("--patch-size", String.format("patches of %d×%d pixels do not fit in %s (%d×%d)",
-          size, size, image.id(), image.width(), image.height()));
-    }
-    SplittableRandom random = new SplittableRandom(o.seed());
-    int n = o.patches();
-    int[] corners = new int[2 * n];
-    for (int i = 0; i < n; i++) {
-      corners[2 * i] = random.nextInt(image.width() - size + 1);
-      corners[2 * i + 1] = random.nextInt(image.height() - size + 1);
-    }
-    MultiLayerNetwork net = network(b, o);
-    // Spatial dropout draws from ND4J's generator of this thread: seed it, so a seed gives one result.
-    Nd4j.getRandom().setSeed(o.seed());
-    int batch = o.batchSize();
-    INDArray full = Nd4j.create(DataType.FLOAT, batch, b, size, size);
-    INDArray rest = n % batch == 0 ? null : Nd4j.create(DataType.FLOAT, n % batch, b, size, size);
-    float[] buffer = new float[batch * b * size * size];
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    double[] losses = new double[o.epochs()];
-    for (int epoch = 0; epoch < o.epochs(); epoch++) {
-      Daeu.shuffle(order, random);
-      double lossSum = 0;
-      for (int start = 0; start < n; start += batch) {
-        int count = Math.min(batch, n - start);
-        for (int i = 0; i < count; i++) {
-          int p = order[start + i];
-          patch(image, corners[2 * p], corners[2 * p + 1], size, 1f / max, buffer, i);
-        }
-        INDArray x = count == batch ? full : rest;
-        NdBuffers.write(buffer, x);
-        net.fit(x, x);
-        // CnnLossLayer scores the sum of the pixels' angles per patch: report the mean angle per pixel.
-        lossSum += net.score() * count / (size * size);
-      }
-      losses[epoch] = lossSum / n;
-    }
-    net.getLayer(0).getParam(ConvolutionParamInitializer.WEIGHT_KEY).divi(max);
-    net.getLayer(DECODER_LAYER).getParam(ConvolutionParamInitializer.WEIGHT_KEY).muli(max);
-    Abundances a = abundances(net, image);
-    INDArray w = net.getLayer(DECODER_LAYER).getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-    w.muli(Daeu.countScale(image, endmembers(net, image), a));
-    return new AutoencoderResult(net, losses, new Unmixing(endmembers(net, image), a));
+    return AutoencoderFit.train(image, o);
   }
 
-  /** The decoder kernels averaged over their positions, as endmembers on {@code image}'s energy axis. */
-  public static Endmembers endmembers(MultiLayerNetwork network, SpectrumImage image) {
+  /** Divides the first convolution's weights by {@code max} and multiplies the decoder's: the network takes counts. */
+  static void foldScale(MultiLayerNetwork net, float max) {
+    net.getLayer(0).getParam(ConvolutionParamInitializer.WEIGHT_KEY).divi(max);
+    scaleDecoder(net, max);
+  }
+
+  static void scaleDecoder(MultiLayerNetwork net, double factor) {
+    net.getLayer(DECODER_LAYER).getParam(ConvolutionParamInitializer.WEIGHT_KEY).muli(factor);
+  }
+
+  /**
+   * The abundances of the sample's distinct pixels ({@code distinct × R}), each from the first patch holding it,
+   * every patch encoded on its own (zero padding at the patch's edge).
+   */
+  static double[] sampleAbundances(MultiLayerNetwork net, WindowSample sample, int patchSize) {
+    int b = sample.channels();
+    int plane = sample.windowPixels();
+    int r = decoderEndmembers(net).length;
+    double[] out = new double[sample.distinct() * r];
+    boolean[] done = new boolean[sample.distinct()];
+    EnergyAxis axis = EnergyAxis.ofEv(0, 1, b);
+    float[] pixels = new float[plane * b];
+    for (int w = 0; w < sample.count(); w++) {
+      for (int position = 0; position < plane; position++) {
+        sample.copy(w, position, 1f, pixels, position * b);
+      }
+      double[] a = abundances(net, new SpectrumImage("patch " + w, patchSize, patchSize, axis, pixels)).values();
+      for (int position = 0; position < plane; position++) {
+        int pixel = sample.windows()[w * plane + position];
+        if (!done[pixel]) {
+          System.arraycopy(a, position * r, out, pixel * r, r);
+          done[pixel] = true;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The decoder kernels averaged over their positions, R × B: the endmembers. */
+  public static double[][] decoderEndmembers(MultiLayerNetwork network) {
     INDArray w = network.getLayer(DECODER_LAYER).getParam(ConvolutionParamInitializer.WEIGHT_KEY);
     // [B out, R in, kh, kw]
     int b = (int) w.size(0);
     int r = (int) w.size(1);
-    if (b != image.channels()) {
-      throw new BadInputException(image.id(), "the network's decoder has " + b + " channels but the image "
-          + image.channels());
-    }
     INDArray mean = w.mean(2, 3);
     double[] flat = new double[b * r];
     NdBuffers.read(mean, flat);
@@ -197,6 +166,16 @@ public final class Cnnaeu {
       for (int k = 0; k < r; k++) {
         m[k][c] = flat[c * r + k];
       }
+    }
+    return m;
+  }
+
+  /** The decoder kernels averaged over their positions, as endmembers on {@code image}'s energy axis. */
+  public static Endmembers endmembers(MultiLayerNetwork network, SpectrumImage image) {
+    double[][] m = decoderEndmembers(network);
+    if (m[0].length != image.channels()) {
+      throw new BadInputException(image.id(), "the network's decoder has " + m[0].length + " channels but the image "
+          + image.channels());
     }
     return new Endmembers(m, null, image.axis());
   }

@@ -1,6 +1,11 @@
 package org.eelsunmix.autoencoder;
 
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.SpectrumImage;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * Training settings of {@link Cnnaeu}; the defaults are the reference's (Palsson, Ulfarsson &amp; Sveinsson,
@@ -20,7 +25,7 @@ import org.eelsunmix.core.BadInputException;
  * @param decoderSize side of the decoder's kernel (odd, ≥ 1)
  */
 public record CnnaeuOptions(int endmembers, long seed, int epochs, int batchSize, int patches, int patchSize,
-    double learningRate, int filters, int decoderSize) {
+    double learningRate, int filters, int decoderSize) implements AutoencoderOptions {
   public static final int DEFAULT_EPOCHS = 320;
   public static final int DEFAULT_BATCH_SIZE = 15;
   public static final int DEFAULT_PATCHES = 250;
@@ -69,5 +74,100 @@ public record CnnaeuOptions(int endmembers, long seed, int epochs, int batchSize
   public CnnaeuOptions withSeed(long newSeed) {
     return new CnnaeuOptions(endmembers, newSeed, epochs, batchSize, patches, patchSize, learningRate, filters,
         decoderSize);
+  }
+
+  @Override
+  public String method() {
+    return "cnnaeu";
+  }
+
+  @Override
+  public int windowPixels() {
+    return patchSize * patchSize;
+  }
+
+  /**
+   * {@code patches} square patches at random positions (drawn with replacement, as the reference's random crops),
+   * each as its pixels in raster order.
+   *
+   * @throws BadInputException naming {@code --patch-size} and the image when a patch does not fit in it
+   */
+  @Override
+  public int[] drawWindows(int width, int height, String image) {
+    if (patchSize > width || patchSize > height) {
+      throw new BadInputException("--patch-size", String.format("patches of %d×%d pixels do not fit in %s (%d×%d)",
+          patchSize, patchSize, image, width, height));
+    }
+    SplittableRandom random = AutoencoderFit.drawing(seed);
+    int size = windowPixels();
+    int[] windows = new int[patches * size];
+    for (int i = 0; i < patches; i++) {
+      int x0 = random.nextInt(width - patchSize + 1);
+      int y0 = random.nextInt(height - patchSize + 1);
+      for (int y = 0; y < patchSize; y++) {
+        for (int x = 0; x < patchSize; x++) {
+          windows[i * size + y * patchSize + x] = (y0 + y) * width + x0 + x;
+        }
+      }
+    }
+    return windows;
+  }
+
+  @Override
+  public MultiLayerNetwork network(int channels, IUpdater updater) {
+    return Cnnaeu.network(channels, this, updater);
+  }
+
+  /** NCHW patches. */
+  @Override
+  public long[] batchShape(int windows, int channels) {
+    return new long[] {windows, channels, patchSize, patchSize};
+  }
+
+  @Override
+  public void layout(WindowSample sample, int[] order, int from, int count, float scale, float[] out) {
+    int b = sample.channels();
+    int plane = windowPixels();
+    float[] one = new float[b];
+    for (int i = 0; i < count; i++) {
+      int base = i * b * plane;
+      for (int position = 0; position < plane; position++) {
+        sample.copy(order[from + i], position, scale, one, 0);
+        for (int c = 0; c < b; c++) {
+          out[base + c * plane + position] = one[c];
+        }
+      }
+    }
+  }
+
+  /** DL4J's CnnLossLayer scores the sum of a patch's pixel angles. */
+  @Override
+  public int pixelsPerScoredRow() {
+    return windowPixels();
+  }
+
+  @Override
+  public void foldScale(MultiLayerNetwork network, float max) {
+    Cnnaeu.foldScale(network, max);
+  }
+
+  @Override
+  public void scaleDecoder(MultiLayerNetwork network, double factor) {
+    Cnnaeu.scaleDecoder(network, factor);
+  }
+
+  @Override
+  public double[] sampleAbundances(MultiLayerNetwork network, WindowSample sample) {
+    return Cnnaeu.sampleAbundances(network, sample, patchSize);
+  }
+
+  @Override
+  public double[][] decoderEndmembers(MultiLayerNetwork network) {
+    return Cnnaeu.decoderEndmembers(network);
+  }
+
+  @Override
+  public Abundances abundances(MultiLayerNetwork network, SpectrumImage image) {
+    return Cnnaeu.abundances(network, image);
   }
 }

@@ -52,7 +52,7 @@ public final class Daeu {
 
   /** The untrained network for spectra of {@code channels} channels, weights drawn from {@code o.seed()}. */
   public static MultiLayerNetwork network(int channels, DaeuOptions o) {
-    return network(channels, o, new RmsProp(o.learningRate(), 0.9, 1e-7));
+    return network(channels, o, AutoencoderFit.rmsProp(o.learningRate()));
   }
 
   /**
@@ -62,12 +62,6 @@ public final class Daeu {
   public static MultiLayerNetwork network(int channels, DaeuOptions o, IUpdater updater) {
     return encoderDecoder(o.seed(), updater, new AbundanceEncoder.Builder().nIn(channels).nOut(o.endmembers())
         .build(), o.endmembers(), channels);
-  }
-
-  /** As {@link #encoderDecoder(long, IUpdater, Layer, int, int)} with RMSprop (ρ 0.9, ε 1e-7, Keras' values). */
-  static MultiLayerNetwork encoderDecoder(long seed, double learningRate, Layer encoder, int endmembers,
-      int channels) {
-    return encoderDecoder(seed, new RmsProp(learningRate, 0.9, 1e-7), encoder, endmembers, channels);
   }
 
   /**
@@ -91,183 +85,46 @@ public final class Daeu {
   }
 
   /**
-   * Trains DAEU on {@code image} and unmixes all its pixels.
+   * Trains DAEU on {@code image} and unmixes all its pixels ({@link AutoencoderFit#train}).
    *
    * @throws BadInputException naming the image when it has negative counts, is all zero, or has fewer channels
    *     than endmembers
    */
-  public static DaeuResult train(SpectrumImage image, DaeuOptions o) {
-    int b = image.channels();
-    requireChannels(o, b, image.id());
-    try {
-      image.requireNonNegative(image.id());
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(image.id(), e.getMessage());
-    }
-    float[] data = image.data();
-    float max = largest(data, data.length, image.id());
-    SplittableRandom random = new SplittableRandom(o.seed());
-    int n = Math.min(o.samples(), image.pixels());
-    int[] order = firstOfPermutation(image.pixels(), n, random);
-    float[] spectra = new float[n * b];
-    for (int i = 0; i < n; i++) {
-      int base = order[i] * b;
-      for (int c = 0; c < b; c++) {
-        spectra[i * b + c] = data[base + c] / max;
-      }
-    }
-    MultiLayerNetwork net = network(b, o);
-    double[] losses = fitScaled(net, spectra, n, b, o, random);
-    foldScale(net, max, b, o.endmembers());
-    Abundances a = abundances(net, image);
-    // The angle ignores the decoder's overall scale: fit it to the counts (least squares), so that a × M
-    // reconstructs the image and the RMSE means something.
-    net.getLayer(1).getParam("W").muli(countScale(data, image.pixels(), b, decoderWeights(net), a.values()));
-    return new DaeuResult(net, losses, new Unmixing(endmembers(net, image), a));
-  }
-
-  /**
-   * Trains DAEU on given spectra (the training sample, in counts, {@code n × channels} row-major), as
-   * {@link #train} does after drawing its sample: scaled by the sample's largest count, shuffled every epoch with
-   * {@code o.seed()}, the scale folded back and the decoder's overall scale fitted to the sample's counts. This is
-   * the in-memory training one Spark task runs for each restart.
-   *
-   * @param source names the spectra in errors
-   */
-  public static DaeuFit fit(float[] counts, int n, int channels, DaeuOptions o, String source) {
-    requireChannels(o, channels, source);
-    if (n < o.batchSize()) {
-      throw new BadInputException(source, "has " + n + " spectra, fewer than one batch of " + o.batchSize());
-    }
-    float max = largest(counts, n * channels, source);
-    float[] spectra = new float[n * channels];
-    for (int i = 0; i < spectra.length; i++) {
-      spectra[i] = counts[i] / max;
-    }
-    MultiLayerNetwork net = network(channels, o);
-    double[] losses = fitScaled(net, spectra, n, channels, o, new SplittableRandom(o.seed()));
-    foldScale(net, max, channels, o.endmembers());
-    fitCountScale(net, counts, n, channels);
-    return new DaeuFit(net, losses);
-  }
-
-  /**
-   * Rescales the decoder of a network trained on spectra divided by {@code max} so that it reconstructs counts,
-   * then fits its overall scale to {@code counts} by least squares (see {@link #train}). Used after Spark training.
-   */
-  public static void toCounts(MultiLayerNetwork net, float max, float[] counts, int n, int channels) {
-    AbundanceEncoder encoder = (AbundanceEncoder) net.getLayerWiseConfigurations().getConf(0).getLayer();
-    foldScale(net, max, channels, (int) encoder.getNOut());
-    fitCountScale(net, counts, n, channels);
-  }
-
-  private static void fitCountScale(MultiLayerNetwork net, float[] counts, int n, int channels) {
-    AbundanceEncoder encoder = (AbundanceEncoder) net.getLayerWiseConfigurations().getConf(0).getLayer();
-    double[] a = new double[n * (int) encoder.getNOut()];
-    encode(net, counts, n, a);
-    net.getLayer(1).getParam("W").muli(countScale(counts, n, channels, decoderWeights(net), a));
-  }
-
-  private static void requireChannels(DaeuOptions o, int channels, String source) {
-    if (o.endmembers() > channels) {
-      throw new BadInputException("--endmembers", "asked for " + o.endmembers() + " endmembers but " + source
-          + " has only " + channels + " channels");
-    }
-  }
-
-  private static float largest(float[] data, int length, String source) {
-    float max = 0f;
-    for (int i = 0; i < length; i++) {
-      max = Math.max(max, data[i]);
-    }
-    if (!(max > 0)) {
-      throw new BadInputException(source, "every count is zero; there is nothing to unmix");
-    }
-    return max;
-  }
-
-  /** Epochs of shuffled mini-batches over {@code n} scaled spectra; returns each epoch's mean loss. */
-  private static double[] fitScaled(MultiLayerNetwork net, float[] spectra, int n, int b, DaeuOptions o,
-      SplittableRandom random) {
-    int batch = o.batchSize();
-    INDArray full = Nd4j.create(DataType.FLOAT, batch, b);
-    INDArray rest = n % batch == 0 ? null : Nd4j.create(DataType.FLOAT, n % batch, b);
-    float[] buffer = new float[batch * b];
-    int[] shuffled = new int[n];
-    for (int i = 0; i < n; i++) {
-      shuffled[i] = i;
-    }
-    double[] losses = new double[o.epochs()];
-    for (int epoch = 0; epoch < o.epochs(); epoch++) {
-      shuffle(shuffled, random);
-      double lossSum = 0;
-      for (int start = 0; start < n; start += batch) {
-        int size = Math.min(batch, n - start);
-        for (int i = 0; i < size; i++) {
-          System.arraycopy(spectra, shuffled[start + i] * b, buffer, i * b, b);
-        }
-        INDArray x = size == batch ? full : rest;
-        NdBuffers.write(buffer, x);
-        net.fit(x, x);
-        lossSum += net.score() * size;
-      }
-      losses[epoch] = lossSum / n;
-    }
-    return losses;
+  public static AutoencoderResult train(SpectrumImage image, DaeuOptions o) {
+    return AutoencoderFit.train(image, o);
   }
 
   /** Folds the input scale into the network: it then takes and reconstructs counts. */
-  private static void foldScale(MultiLayerNetwork net, float max, int b, int r) {
+  static void foldScale(MultiLayerNetwork net, float max, int b, int r) {
     AbundanceEncoderKernel k = new AbundanceEncoderKernel(b, r);
     INDArray trained = net.getLayer(0).getParam(AbundanceEncoderParams.TRAINED);
     trained.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, (long) b * k.width(1))).divi(max);
     net.getLayer(1).getParam("W").muli(max);
   }
 
-  /**
-   * The largest count of {@code image}, the scale its spectra are divided by for training.
-   *
-   * @throws BadInputException naming the image when it has negative counts, is all zero, or has fewer channels
-   *     than {@code endmembers}
-   */
-  static float checkedMaximum(SpectrumImage image, int endmembers) {
-    if (endmembers > image.channels()) {
-      throw new BadInputException("--endmembers", "asked for " + endmembers + " endmembers but " + image.id()
-          + " has only " + image.channels() + " channels");
-    }
-    try {
-      image.requireNonNegative(image.id());
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(image.id(), e.getMessage());
-    }
-    float max = 0f;
-    for (float v : image.data()) {
-      max = Math.max(max, v);
-    }
-    if (!(max > 0)) {
-      throw new BadInputException(image.id(), "every count is zero; there is nothing to unmix");
-    }
-    return max;
-  }
-
   /** The factor s minimising Σ‖y − s·aᵀM‖² over the pixels (1 when the reconstruction is zero). */
   static double countScale(float[] data, int pixels, int b, double[][] spectra, double[] values) {
+    double[] sums = new double[2];
+    addCountScaleSums(data, pixels, b, spectra, values, sums);
+    return countScale(sums);
+  }
+
+  /** Adds Σ y·f and Σ f·f of {@code pixels} pixels (f = aᵀM) to {@code sums[0]} and {@code sums[1]}. */
+  static void addCountScaleSums(float[] data, int pixels, int b, double[][] spectra, double[] values,
+      double[] sums) {
     double[] fit = new double[b];
-    double yf = 0;
-    double ff = 0;
     for (int p = 0; p < pixels; p++) {
       reconstruct(spectra, values, p, fit);
       for (int c = 0; c < b; c++) {
-        yf += data[p * b + c] * fit[c];
-        ff += fit[c] * fit[c];
+        sums[0] += data[p * b + c] * fit[c];
+        sums[1] += fit[c] * fit[c];
       }
     }
-    return ff > 0 ? yf / ff : 1.0;
   }
 
-  /** {@link #countScale(float[], int, int, double[][], double[])} of a whole image and its unmixing. */
-  static double countScale(SpectrumImage image, Endmembers m, Abundances a) {
-    return countScale(image.data(), image.pixels(), image.channels(), m.matrix(), a.values());
+  /** The least-squares factor from {@link #addCountScaleSums}' sums. */
+  static double countScale(double[] sums) {
+    return sums[1] > 0 ? sums[0] / sums[1] : 1.0;
   }
 
   /**
@@ -330,7 +187,7 @@ public final class Daeu {
    * mode). The abundances are renormalised to sum to one in double.
    */
   public static void encode(MultiLayerNetwork network, float[] spectra, int pixels, double[] values) {
-    AbundanceEncoder encoder = (AbundanceEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
+    AbundanceEncoder encoder = encoderLayer(network);
     int b = (int) encoder.getNIn();
     int r = (int) encoder.getNOut();
     float[] out = new float[Math.min(INFERENCE_BATCH, pixels) * r];
@@ -361,6 +218,11 @@ public final class Daeu {
    *
    * @throws BadInputException naming the image when its channel count differs from the network's input
    */
+  /** The configuration of a DAEU network's encoder. */
+  static AbundanceEncoder encoderLayer(MultiLayerNetwork network) {
+    return (AbundanceEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
+  }
+
   static FeedForwardLayer inputLayer(MultiLayerNetwork network, SpectrumImage image) {
     FeedForwardLayer first = (FeedForwardLayer) network.getLayerWiseConfigurations().getConf(0).getLayer();
     if (first.getNIn() != image.channels()) {

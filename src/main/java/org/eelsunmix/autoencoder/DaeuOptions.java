@@ -1,6 +1,10 @@
 package org.eelsunmix.autoencoder;
 
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.SpectrumImage;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * Training settings of {@link Daeu}; the defaults are the reference's (Palsson et al., IEEE Access 6, 2018, and the
@@ -15,7 +19,7 @@ import org.eelsunmix.core.BadInputException;
  * @param learningRate RMSprop learning rate (&gt; 0)
  */
 public record DaeuOptions(int endmembers, long seed, int epochs, int batchSize, int samples, double learningRate)
-    implements java.io.Serializable {
+    implements AutoencoderOptions {
   public static final int DEFAULT_EPOCHS = 40;
   public static final int DEFAULT_BATCH_SIZE = 6;
   public static final int DEFAULT_SAMPLES = 2000;
@@ -68,5 +72,71 @@ public record DaeuOptions(int endmembers, long seed, int epochs, int batchSize, 
   /** A copy with another seed. */
   public DaeuOptions withSeed(long newSeed) {
     return new DaeuOptions(endmembers, newSeed, epochs, batchSize, samples, learningRate);
+  }
+
+  @Override
+  public String method() {
+    return "daeu";
+  }
+
+  @Override
+  public int windowPixels() {
+    return 1;
+  }
+
+  /** {@code min(samples, pixels)} pixels drawn without replacement. */
+  @Override
+  public int[] drawWindows(int width, int height, String image) {
+    int pixels = width * height;
+    return Daeu.firstOfPermutation(pixels, Math.min(samples, pixels), AutoencoderFit.drawing(seed));
+  }
+
+  @Override
+  public MultiLayerNetwork network(int channels, IUpdater updater) {
+    return Daeu.network(channels, this, updater);
+  }
+
+  @Override
+  public long[] batchShape(int windows, int channels) {
+    return new long[] {windows, channels};
+  }
+
+  @Override
+  public void layout(WindowSample sample, int[] order, int from, int count, float scale, float[] out) {
+    for (int i = 0; i < count; i++) {
+      sample.copy(order[from + i], 0, scale, out, i * sample.channels());
+    }
+  }
+
+  @Override
+  public int pixelsPerScoredRow() {
+    return 1;
+  }
+
+  @Override
+  public void foldScale(MultiLayerNetwork network, float max) {
+    Daeu.foldScale(network, max, (int) Daeu.encoderLayer(network).getNIn(), endmembers);
+  }
+
+  @Override
+  public void scaleDecoder(MultiLayerNetwork network, double factor) {
+    network.getLayer(1).getParam("W").muli(factor);
+  }
+
+  @Override
+  public double[] sampleAbundances(MultiLayerNetwork network, WindowSample sample) {
+    double[] a = new double[sample.distinct() * endmembers];
+    Daeu.encode(network, sample.spectra(), sample.distinct(), a);
+    return a;
+  }
+
+  @Override
+  public double[][] decoderEndmembers(MultiLayerNetwork network) {
+    return Daeu.decoderWeights(network);
+  }
+
+  @Override
+  public Abundances abundances(MultiLayerNetwork network, SpectrumImage image) {
+    return Daeu.abundances(network, image);
   }
 }

@@ -23,6 +23,29 @@ public final class Neighbourhood {
     return y * width + x;
   }
 
+  /**
+   * How many neighbourhoods use pixel (x, y) as task {@code task}: 1 inside the image; at the right and bottom
+   * edges mirrored blocks add uses and the first column or row has none as a right or lower neighbour. The
+   * candidates are the anchors one step up or left, the pixel itself and the last column or row.
+   */
+  public static int uses(int width, int height, int x, int y, int task) {
+    int pixel = y * width + x;
+    int count = 0;
+    for (int ay : candidates(y, height)) {
+      for (int ax : candidates(x, width)) {
+        if (task(width, height, ay * width + ax, task) == pixel) {
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+
+  /** The distinct anchors in {i − 1, i, size − 1} that lie in {@code 0 .. size − 1}. */
+  private static int[] candidates(int i, int size) {
+    return java.util.stream.IntStream.of(i - 1, i, size - 1).filter(a -> a >= 0 && a < size).distinct().toArray();
+  }
+
   private static int next(int i, int size) {
     return i + 1 < size ? i + 1 : Math.max(size - 2, 0);
   }

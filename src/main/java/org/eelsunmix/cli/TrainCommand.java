@@ -14,12 +14,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code train}: fits an unmixing autoencoder (DAEU) on one acquisition of a series store and writes, atomically:
+ * {@code train}: fits an unmixing autoencoder (DAEU, MTAEU or CNNAEU) on one acquisition of a series store and writes, atomically:
  * {@code model/} (the saved {@link AutoencoderModel}: metadata, endmember Parquet, DL4J network),
  * {@code endmembers/NN-name.msa} and {@code _config.properties}. Apply it to other acquisitions with {@code apply}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train an unmixing autoencoder (daeu) on one acquisition of a series store.")
+    description = "Train an unmixing autoencoder (daeu, mtaeu, cnnaeu) on one acquisition of a series store.")
 final class TrainCommand extends SparkCommand {
   @Option(names = "--store", required = true, description = "series store")
   String store;
@@ -27,7 +27,7 @@ final class TrainCommand extends SparkCommand {
   @Option(names = "--acquisition", required = true, paramLabel = "ID", description = "the acquisition to train on")
   String acquisition;
 
-  @Option(names = "--method", defaultValue = "daeu", description = "autoencoder: daeu (default; the only one so far)")
+  @Option(names = "--method", defaultValue = "daeu", description = "autoencoder: daeu (default), mtaeu or cnnaeu")
   String method;
 
   @Option(names = {"-R", "--endmembers"}, defaultValue = "3", description = "number of endmembers R (default 3)")
@@ -48,17 +48,14 @@ final class TrainCommand extends SparkCommand {
 
   @Override
   public Integer call() throws Exception {
-    if (!method.equalsIgnoreCase("daeu")) {
-      throw new BadInputException("--method", "'" + method + "' is not an autoencoder this version trains; use daeu");
-    }
     if (endmembers < 1) {
       throw new BadInputException("--endmembers", "must be at least 1, got " + endmembers);
     }
-    var estimator = training.estimator(endmembers, seed);
+    var estimator = training.estimator(method, endmembers, seed);
     SparkSession spark = spark();
     Dataset<Row> pixels = new SeriesStore(spark, store).pixels(List.of(acquisition));
     long t0 = System.nanoTime();
-    describe("train: daeu on " + acquisition);
+    describe("train: " + method + " on " + acquisition);
     AutoencoderModel model = estimator.fit(pixels);
     double seconds = (System.nanoTime() - t0) / 1e9;
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
@@ -71,13 +68,13 @@ final class TrainCommand extends SparkCommand {
     return 0;
   }
 
-  /** One line: how the network was trained and every restart's final loss. */
+  /** One line: how the network was trained and every restart's reconstruction loss. */
   static String describeTraining(AutoencoderSummary s, double seconds) {
     StringBuilder losses = new StringBuilder();
     for (double l : s.restartLosses()) {
       losses.append(losses.length() == 0 ? "" : ", ").append(String.format("%.4f", l));
     }
-    return String.format("%s training on %d spectra in %.1f s; final loss (mean SAD, rad) of restarts "
+    return String.format("%s training on %d windows in %.1f s; reconstruction loss (mean SAD, rad) of restarts "
         + "[%s], kept restart %d (seed %d)", s.training(), s.samples(), seconds, losses, s.kept(),
         s.seed() + s.kept());
   }

@@ -18,7 +18,7 @@ import org.eelsunmix.io.MsaSpectrum;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
-import org.eelsunmix.spark.ml.DaeuEstimator;
+import org.eelsunmix.spark.ml.AutoencoderEstimator;
 import org.eelsunmix.spark.ml.Ica;
 import org.eelsunmix.spark.ml.NmfEstimator;
 import org.eelsunmix.spark.ml.VcaFcls;
@@ -45,8 +45,8 @@ final class UnmixCommand extends SparkCommand {
   List<String> acquisitions = new ArrayList<>();
 
   @Option(names = "--method", defaultValue = "vca-fcls", description = "unmixing method: vca-fcls (default), nmf, "
-      + "ica (FastICA: abundances are the raw independent sources, endmembers the mixing spectra) or daeu "
-      + "(autoencoder: train + apply)")
+      + "ica (FastICA: abundances are the raw independent sources, endmembers the mixing spectra), or the "
+      + "autoencoders daeu, mtaeu, cnnaeu (train + apply; mtaeu and cnnaeu train on one acquisition's grid)")
   String method;
 
   @Option(names = {"-R", "--endmembers"}, defaultValue = "3", description = "number of endmembers R (default 3)")
@@ -90,17 +90,13 @@ final class UnmixCommand extends SparkCommand {
   @Override
   public Integer call() throws Exception {
     UnmixingMethod m = UnmixingMethod.byName(method, "--method");
-    if (m != UnmixingMethod.VCA_FCLS && m != UnmixingMethod.NMF && m != UnmixingMethod.ICA
-        && m != UnmixingMethod.DAEU) {
-      throw new BadInputException("--method", m.cliName() + " runs in memory only so far (evaluate --method "
-          + m.cliName() + "); its distributed estimator is not there yet: use vca-fcls, nmf, ica or daeu");
-    }
     if (endmembers < 1) {
       throw new BadInputException("--endmembers", "must be at least 1, got " + endmembers);
     }
     Nmf.Options nmf = m == UnmixingMethod.NMF
         ? new Nmf.Options(endmembers, nmfInit, nmfSolver, tol, maxIter, seed, sumToOne) : null; // validates
-    DaeuEstimator daeu = m == UnmixingMethod.DAEU ? autoencoder.estimator(endmembers, seed) : null; // validates
+    AutoencoderEstimator net = AutoencoderTrainingOptions.isAutoencoder(m.cliName())
+        ? autoencoder.estimator(m.cliName(), endmembers, seed) : null; // validates
     SparkSession spark = spark();
     SeriesStore series = new SeriesStore(spark, store);
     Dataset<Row> pixels = series.pixels(acquisitions);
@@ -112,8 +108,8 @@ final class UnmixCommand extends SparkCommand {
     long t0 = System.nanoTime();
     describe("unmix: fitting " + m.cliName());
     FittedUnmixing model;
-    if (daeu != null) {
-      model = FittedUnmixing.of(daeu.fit(pixels), (System.nanoTime() - t0) / 1e9);
+    if (net != null) {
+      model = FittedUnmixing.of(net.fit(pixels), (System.nanoTime() - t0) / 1e9);
     } else if (nmf != null) {
       model = FittedUnmixing.of(new NmfEstimator().setNumEndmembers(endmembers).setSeed(seed)
           .setSolver(nmf.solver()).setInit(nmf.init()).setTol(nmf.tol()).setMaxIter(nmf.maxIterations())

@@ -31,7 +31,7 @@ class DaeuTest {
 
   @Test
   void constraintsHoldAfterTraining() {
-    DaeuResult r = Daeu.train(CUBE.image(), quick(1));
+    AutoencoderResult r = Daeu.train(CUBE.image(), quick(1));
     double[][] m = r.unmixing().endmembers().matrix();
     for (double[] row : m) {
       for (double v : row) {
@@ -49,8 +49,8 @@ class DaeuTest {
 
   @Test
   void sameSeedSameResult() {
-    DaeuResult a = Daeu.train(CUBE.image(), quick(7));
-    DaeuResult b = Daeu.train(CUBE.image(), quick(7));
+    AutoencoderResult a = Daeu.train(CUBE.image(), quick(7));
+    AutoencoderResult b = Daeu.train(CUBE.image(), quick(7));
     assertArrayEquals(a.losses(), b.losses());
     assertArrayEquals(a.unmixing().abundances().values(), b.unmixing().abundances().values());
     assertEquals(a.unmixing().endmembers(), b.unmixing().endmembers());
@@ -58,7 +58,7 @@ class DaeuTest {
 
   @Test
   void savedNetworkGivesTheSameAbundances(@TempDir Path dir) throws Exception {
-    DaeuResult r = Daeu.train(CUBE.image(), quick(2).withEpochs(1));
+    AutoencoderResult r = Daeu.train(CUBE.image(), quick(2).withEpochs(1));
     File zip = dir.resolve("daeu.zip").toFile();
     ModelSerializer.writeModel(r.network(), zip, true);
     MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(zip, true);
@@ -74,7 +74,7 @@ class DaeuTest {
         new DaeuOptions(3, 2).withEpochs(10).withSamples(1000)};
     double total = 0;
     for (DaeuOptions o : runs) {
-      DaeuResult r = Daeu.train(CUBE.image(), o);
+      AutoencoderResult r = Daeu.train(CUBE.image(), o);
       UnmixingScores s = UnmixingScores.score(CUBE.truthEndmembers(), CUBE.truthAbundances(),
           r.unmixing().endmembers(), r.unmixing().abundances(), CUBE.image());
       // Any single run may settle in a poor local minimum (as the reference can); the mean over runs may not.
@@ -95,7 +95,7 @@ class DaeuTest {
     BadInputException tooMany = assertThrows(BadInputException.class, () -> Daeu.train(zeros, new DaeuOptions(6,
         1)));
     assertTrue(tooMany.getMessage().contains("--endmembers"), tooMany.getMessage());
-    DaeuResult r = Daeu.train(CUBE.image(), quick(3).withEpochs(1));
+    AutoencoderResult r = Daeu.train(CUBE.image(), quick(3).withEpochs(1));
     SpectrumImage other = new SpectrumImage("other", 2, 2, new EnergyAxis(0, 1, "eV", 5), data);
     BadInputException wrong = assertThrows(BadInputException.class, () -> Daeu.abundances(r.network(), other));
     assertTrue(wrong.getMessage().contains("other") && wrong.getMessage().contains("200"), wrong.getMessage());

@@ -18,6 +18,10 @@ import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** MTAEU in memory on the synthetic co-ru-pt protocol (ground truth known). */
 class MtaeuTest {
@@ -83,5 +87,70 @@ class MtaeuTest {
     BadInputException wrong = assertThrows(BadInputException.class, () -> Mtaeu.abundances(net, zeros));
     assertTrue(wrong.getMessage().contains("dark") && wrong.getMessage().contains("200"), wrong.getMessage());
     assertThrows(BadInputException.class, () -> new MtaeuOptions(3, 1, 60, 15, 10, 1e-3));
+  }
+
+  @Test
+  void usesCountTheNeighbourhoodsOfEveryPixelAsBruteForceDoes() {
+    for (int[] size : new int[][] {{5, 4}, {1, 3}, {2, 2}, {1, 1}, {7, 1}}) {
+      int w = size[0];
+      int h = size[1];
+      int[][] counted = new int[w * h][4];
+      for (int anchor = 0; anchor < w * h; anchor++) {
+        for (int t = 0; t < 4; t++) {
+          counted[Neighbourhood.task(w, h, anchor, t)][t]++;
+        }
+      }
+      for (int p = 0; p < w * h; p++) {
+        for (int t = 0; t < 4; t++) {
+          assertEquals(counted[p][t], Neighbourhood.uses(w, h, p % w, p / w, t), w + "x" + h + " pixel " + p);
+        }
+      }
+    }
+  }
+
+  @Test
+  void perPixelInferenceEqualsAveragingOverEveryNeighbourhood() {
+    // The reference: every pixel anchors one 2x2 neighbourhood; run the encoder on all of them (task-major rows)
+    // and average, for each pixel, the head outputs of the neighbourhoods it takes part in.
+    SpectrumImage image = crop(CUBE.image(), 9, 7);
+    MultiLayerNetwork net = Mtaeu.network(image.channels(), new MtaeuOptions(3, 2));
+    int pixels = image.pixels();
+    int b = image.channels();
+    float[] rows = new float[4 * pixels * b];
+    for (int t = 0; t < 4; t++) {
+      for (int a = 0; a < pixels; a++) {
+        int p = Neighbourhood.task(image.width(), image.height(), a, t);
+        System.arraycopy(image.data(), p * b, rows, (t * pixels + a) * b, b);
+      }
+    }
+    INDArray out = net.getLayer(0).activate(Nd4j.create(rows, new long[] {4L * pixels, b}, DataType.FLOAT), false,
+        LayerWorkspaceMgr.noWorkspaces());
+    double[] sums = new double[pixels * 3];
+    double[] totals = new double[pixels];
+    for (int t = 0; t < 4; t++) {
+      for (int a = 0; a < pixels; a++) {
+        int p = Neighbourhood.task(image.width(), image.height(), a, t);
+        for (int k = 0; k < 3; k++) {
+          double v = out.getDouble(t * pixels + a, k);
+          sums[p * 3 + k] += v;
+          totals[p] += v;
+        }
+      }
+    }
+    for (int p = 0; p < pixels; p++) {
+      for (int k = 0; k < 3; k++) {
+        sums[p * 3 + k] /= totals[p];
+      }
+    }
+    assertArrayEquals(sums, Mtaeu.abundances(net, image).values(), 1e-6);
+  }
+
+  static SpectrumImage crop(SpectrumImage image, int width, int height) {
+    int b = image.channels();
+    float[] data = new float[width * height * b];
+    for (int y = 0; y < height; y++) {
+      System.arraycopy(image.data(), y * image.width() * b, data, y * width * b, width * b);
+    }
+    return new SpectrumImage(image.id(), height, width, image.axis(), data);
   }
 }

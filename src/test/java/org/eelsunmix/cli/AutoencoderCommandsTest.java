@@ -52,7 +52,7 @@ class AutoencoderCommandsTest {
     CliTestSupport.Run run = CliTestSupport.run(with(new String[] {"train", "--store", store, "--acquisition", A,
         "-R", "3", "--seed", "5", "--out", trained}, QUICK));
     assertEquals(0, run.code(), run.err());
-    assertTrue(run.out().contains("daeu: in-memory training on 120 spectra"), run.out());
+    assertTrue(run.out().contains("daeu: in-memory training on 120 windows"), run.out());
     AutoencoderModel model = AutoencoderModel.load(trained + "/model");
     double[] finals = model.summary().restartLosses();
     assertEquals(2, finals.length);

@@ -25,7 +25,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
 import org.eelsunmix.autoencoder.Daeu;
+import org.eelsunmix.autoencoder.Mtaeu;
+import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
@@ -33,14 +39,20 @@ import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.SpectrumColumn;
 
 /**
- * A trained unmixing autoencoder (DAEU, Palsson et al., IEEE Access 2018) as a Spark ML model: the DL4J network
- * (encoder = abundances, decoder weights = endmembers) and its endmembers on the training energy axis.
- * {@link #transform} runs the encoder over any pixel table on the same axis, {@link Daeu#INFERENCE_BATCH} pixels
- * per forward pass, the network broadcast once per job and restored once per partition; the RMSE is that of the
- * decoder's reconstruction {@code aᵀM}.
+ * A trained unmixing autoencoder (DAEU, MTAEU or CNNAEU; Palsson et al. 2018, 2019, 2021) as a Spark ML model: the
+ * DL4J network (encoder = abundances, decoder weights = endmembers) and its endmembers on the training energy axis.
+ * {@link #transform} runs the encoder over any pixel table on the same axis, the network broadcast once per job and
+ * restored once per partition:
+ * <ul>
+ *   <li>DAEU: per pixel, {@link Daeu#INFERENCE_BATCH} pixels per forward pass;</li>
+ *   <li>MTAEU: per pixel too ({@link Mtaeu#encode}: each head sees one pixel, so a pixel's mean over its
+ *       neighbourhoods needs only its position in its acquisition's grid, from one small aggregate);</li>
+ *   <li>CNNAEU: by tiles with a one-pixel halo, assembled by acquisition and tile key ({@code CnnaeuTiles}).</li>
+ * </ul>
+ * The RMSE is that of the linear mixture {@code aᵀM} of the endmembers ({@link #mixtureRmse}).
  *
  * <p>Saved folder: {@code metadata/} (MLlib params plus {@code extra}: method, R, channels, seed, training, the
- * kept run's per-epoch losses and every restart's final loss), {@code data/} (endmembers as Parquet with the energy
+ * kept run's per-epoch losses and every restart's reconstruction loss), {@code data/} (endmembers as Parquet with the energy
  * axis) and {@code network/network.zip} (DL4J {@code ModelSerializer}, without updater state), written atomically.
  */
 public final class AutoencoderModel extends Model<AutoencoderModel> implements MLWritable {
@@ -155,22 +167,79 @@ public final class AutoencoderModel extends Model<AutoencoderModel> implements M
     double[][] m = endmembers.matrix();
     int channels = endmembers.channels();
     int r = endmembers.count();
-    return PixelTransform.applyBlocks(dataset, channels, r, Daeu.INFERENCE_BATCH, () -> {
-      MultiLayerNetwork net = AutoencoderTraining.fromBytes(shared.value());
-      double[] fit = new double[channels];
-      return (y, count, a, rmse) -> {
-        Daeu.encode(net, y, count, a);
-        for (int p = 0; p < count; p++) {
-          Daeu.reconstruct(m, a, p, fit);
-          double ss = 0;
-          for (int c = 0; c < channels; c++) {
-            double d = y[p * channels + c] - fit[c];
-            ss += d * d;
+    String method = summary.method();
+    if (method.equals("cnnaeu")) {
+      throw new UnsupportedOperationException("cnnaeu inference by tiles is being merged");
+    }
+    Map<String, int[]> sizes = method.equals("mtaeu") ? gridSizes(dataset) : null;
+    PixelTransform.BlockKernel kernel = new PixelTransform.BlockKernel() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public PixelTransform.BlockSolver newSolver() {
+        MultiLayerNetwork net = AutoencoderTraining.fromBytes(shared.value());
+        double[] fit = new double[channels];
+        int[] uses = new int[Mtaeu.INFERENCE_BATCH * 4];
+        return (y, count, keys, a, rmse) -> {
+          if (sizes == null) {
+            Daeu.encode(net, y, count, a);
+          } else {
+            for (int p = 0; p < count; p++) {
+              int[] size = sizes.get(keys[p].acquisition());
+              Mtaeu.taskUses(size[0], size[1], keys[p].x(), keys[p].y(), uses, p * 4);
+            }
+            Mtaeu.encode(net, y, count, uses, a);
           }
-          rmse[p] = Math.sqrt(ss / channels);
-        }
-      };
-    }, $(inputCol), $(outputCol), $(rmseCol), describe());
+          mixtureRmse(m, y, a, count, fit, rmse);
+        };
+      }
+
+      @Override
+      public boolean needsKeys() {
+        return sizes != null;
+      }
+    };
+    int block = sizes == null ? Daeu.INFERENCE_BATCH : Mtaeu.INFERENCE_BATCH;
+    return PixelTransform.applyBlocks(dataset, channels, r, block, kernel, $(inputCol), $(outputCol), $(rmseCol),
+        describe());
+  }
+
+  /**
+   * Each pixel's RMSE over channels against the linear mixture {@code aᵀM} of the endmembers (what the saved
+   * endmembers and maps mean together).
+   *
+   * @param y spectra, {@code count × B}; {@code a} abundances, {@code count × R}; {@code fit} a B-value buffer
+   */
+  static void mixtureRmse(double[][] m, float[] y, double[] a, int count, double[] fit, double[] rmse) {
+    int channels = fit.length;
+    for (int p = 0; p < count; p++) {
+      Daeu.reconstruct(m, a, p, fit);
+      double ss = 0;
+      for (int c = 0; c < channels; c++) {
+        double d = y[p * channels + c] - fit[c];
+        ss += d * d;
+      }
+      rmse[p] = Math.sqrt(ss / channels);
+    }
+  }
+
+  /**
+   * Width and height of each acquisition's grid in {@code dataset} (largest x and y plus one; one small
+   * aggregate): MTAEU mirrors its neighbourhoods at the grid's right and bottom edges.
+   */
+  private static Map<String, int[]> gridSizes(Dataset<?> dataset) {
+    java.util.List<String> names = java.util.Arrays.asList(dataset.schema().fieldNames());
+    if (!names.contains(PixelSchema.X) || !names.contains(PixelSchema.Y)) {
+      throw new BadInputException("input dataset", "has no x and y columns; MTAEU needs pixel positions");
+    }
+    Column id = names.contains(PixelSchema.ACQUISITION_ID) ? functions.col(PixelSchema.ACQUISITION_ID)
+        : functions.lit("");
+    Map<String, int[]> sizes = new HashMap<>();
+    for (Row row : dataset.groupBy(id.as("id")).agg(functions.max(PixelSchema.X), functions.max(PixelSchema.Y))
+        .collectAsList()) {
+      sizes.put(row.getString(0), new int[] {row.getInt(1) + 1, row.getInt(2) + 1});
+    }
+    return sizes;
   }
 
   @Override

@@ -7,13 +7,13 @@ import java.io.Serializable;
 /**
  * How an {@link AutoencoderModel} was trained, kept in its metadata.
  *
- * @param method the network ({@code daeu})
+ * @param method the network: {@code daeu}, {@code mtaeu} or {@code cnnaeu}
  * @param seed the seed of the sample draw and of restart 0 (restart k uses {@code seed + k})
  * @param training {@code in-memory} (restarts as parallel tasks) or {@code parameter-averaging}
  * @param losses the kept run's mean SAD loss per epoch (radians)
- * @param restartLosses every restart's final loss, in restart order (one entry for parameter averaging)
- * @param kept the index of the kept restart (lowest final loss)
- * @param samples the number of spectra trained on
+ * @param restartLosses every restart's reconstruction loss, in restart order (one entry for parameter averaging)
+ * @param kept the index of the kept restart (lowest reconstruction loss)
+ * @param samples the number of training windows (spectra, neighbourhoods or patches)
  */
 public record AutoencoderSummary(String method, long seed, String training, double[] losses, double[] restartLosses,
     int kept, int samples) implements Serializable {

@@ -5,7 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
@@ -17,53 +20,57 @@ import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.util.ModelSerializer;
-import org.eelsunmix.autoencoder.Daeu;
-import org.eelsunmix.autoencoder.DaeuFit;
-import org.eelsunmix.autoencoder.DaeuOptions;
+import org.eelsunmix.autoencoder.AutoencoderFit;
+import org.eelsunmix.autoencoder.AutoencoderOptions;
+import org.eelsunmix.autoencoder.TrainedNetwork;
+import org.eelsunmix.autoencoder.WindowSample;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * The two ways the DAEU network is trained on a sample drawn by {@link TrainingSample}:
+ * The two ways an unmixing autoencoder (DAEU, MTAEU, CNNAEU) is trained on Spark from a {@link WindowSample} drawn
+ * from pixel rows:
  *
  * <ul>
- *   <li>{@link #restarts}: K in-memory trainings ({@link Daeu#fit}, seeds {@code seed + k}) as K parallel Spark
- *       tasks on the same broadcast sample; the one with the lowest final loss (mean SAD of its last epoch, no ground
- *       truth needed) is kept and all K losses reported;</li>
+ *   <li>{@link #restarts}: K in-memory trainings ({@link AutoencoderFit#fit}, seeds {@code seed + k}) as K parallel
+ *       Spark tasks on the same broadcast sample; the one with the lowest reconstruction loss (mean spectral angle
+ *       between the sample's spectra and their reconstructions, no ground truth needed) is kept and all K reported;</li>
  *   <li>{@link #parameterAveraging}: one network trained by dl4j-spark's {@code ParameterAveragingTrainingMaster}
- *       (workers fit their share of mini-batches, parameters and updater state averaged every N mini-batches) over
- *       the distributed sample, which never leaves the executors for training (design §5: direct RDD training, the
- *       training master caches the data itself).</li>
+ *       (workers fit their share of mini-batches, parameters and updater state averaged every N mini-batches).
+ *       Each epoch the windows are shuffled on the driver (seeded) and cut into mini-batches; only the batches'
+ *       window numbers travel, and the executors build each mini-batch from the broadcast sample in the network's
+ *       own layout (MTAEU's task-major rows, CNNAEU's NCHW patches), one {@code DataSet} per mini-batch, so
+ *       dl4j-spark never merges or splits them. A last, partial mini-batch is left out of that epoch (the windows
+ *       are reshuffled every epoch).</li>
  * </ul>
  */
 public final class AutoencoderTraining {
   private AutoencoderTraining() {}
 
-  /** The kept network and every restart's final loss (one entry for parameter averaging). */
+  /** The kept network, its per-epoch losses and every restart's reconstruction loss (one without restarts). */
   public record Outcome(MultiLayerNetwork network, double[] losses, double[] restartLosses, int kept)
       implements Serializable {}
 
   /** A trained network as bytes, shipped between tasks and driver. */
-  private record Trained(byte[] network, double[] losses) implements Serializable {}
+  private record Trained(byte[] network, double[] losses, double reconstructionLoss) implements Serializable {}
 
   /** K in-memory trainings in parallel Spark tasks; see the class comment. */
-  public static Outcome restarts(JavaSparkContext sc, float[] sample, int channels, DaeuOptions o, int k,
+  public static Outcome restarts(JavaSparkContext sc, WindowSample sample, AutoencoderOptions o, int k,
       String source) {
-    int n = sample.length / channels;
-    Broadcast<float[]> shared = sc.broadcast(sample);
+    Broadcast<WindowSample> shared = sc.broadcast(sample);
     try {
       List<Integer> runs = IntStream.range(0, k).boxed().collect(Collectors.toList());
       List<Trained> trained = sc.parallelize(runs, k).map(run -> {
-        DaeuFit fit = Daeu.fit(shared.value(), n, channels, o.withSeed(o.seed() + run), source);
-        return new Trained(toBytes(fit.network()), fit.losses());
+        TrainedNetwork fit = AutoencoderFit.fit(o.withSeed(o.seed() + run), shared.value(), source);
+        return new Trained(toBytes(fit.network()), fit.losses(), fit.reconstructionLoss());
       }).collect();
       double[] finals = new double[k];
       int best = 0;
       for (int i = 0; i < k; i++) {
-        double[] l = trained.get(i).losses();
-        finals[i] = l[l.length - 1];
+        finals[i] = trained.get(i).reconstructionLoss();
         if (finals[i] < finals[best]) {
           best = i;
         }
@@ -75,32 +82,30 @@ public final class AutoencoderTraining {
   }
 
   /**
-   * One network trained with parameter averaging over {@code sample} (spectra in counts, distributed), each epoch
-   * one {@code fit} of the training master; the network is then put on the count scale with the collected
-   * {@code counts} of the same sample ({@link Daeu#toCounts}).
+   * One network trained with parameter averaging over {@code sample}, each epoch one {@code fit} of the training
+   * master, then put on the count scale ({@link AutoencoderOptions#toCounts}).
    *
-   * @param updater the optimiser (RMSprop for DAEU; plain SGD for comparisons with single-machine training)
-   * @param workers parallel workers (each trains batches of {@code o.batchSize()})
+   * @param updater the optimiser (RMSprop for the reference; plain SGD for comparisons with one machine)
+   * @param workers parallel workers (each fits mini-batches of {@code o.batchSize()} windows)
    * @param averagingFrequency mini-batches each worker fits between two averagings
    */
-  public static Outcome parameterAveraging(JavaRDD<float[]> sample, float[] counts, int channels, DaeuOptions o,
-      IUpdater updater, int workers, int averagingFrequency) {
-    int n = counts.length / channels;
-    float max = 0f;
-    for (float v : counts) {
-      max = Math.max(max, v);
+  public static Outcome parameterAveraging(JavaSparkContext sc, WindowSample sample, AutoencoderOptions o,
+      IUpdater updater, int workers, int averagingFrequency, String source) {
+    int b = sample.channels();
+    int batch = o.batchSize();
+    int n = sample.count();
+    if (n < batch) {
+      throw new org.eelsunmix.core.BadInputException(source, "has " + n + " training windows, fewer than one batch "
+          + "of " + batch);
     }
-    float scale = max;
-    JavaRDD<DataSet> data = sample.map(y -> {
-      float[] x = new float[y.length];
-      for (int c = 0; c < y.length; c++) {
-        x[c] = y[c] / scale;
-      }
-      org.nd4j.linalg.api.ndarray.INDArray row = Nd4j.create(x, new long[] {1, x.length}, DataType.FLOAT);
-      return new DataSet(row, row);
-    });
-    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, 1)
-        .batchSizePerWorker(o.batchSize())
+    float max = sample.largest(source);
+    float scale = 1f / max;
+    long[] shape = o.batchShape(batch, b);
+    Broadcast<WindowSample> shared = sc.broadcast(sample);
+    // Every DataSet is one whole mini-batch: dl4j-spark counts rows as examples, so tell it how many each holds.
+    int rows = (int) shape[0];
+    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, rows)
+        .batchSizePerWorker(rows)
         .averagingFrequency(averagingFrequency)
         .workerPrefetchNumBatches(0)
         .saveUpdater(true)
@@ -108,18 +113,35 @@ public final class AutoencoderTraining {
         .repartionData(Repartition.Always)
         .rngSeed(o.seed())
         .build();
-    MultiLayerNetwork net = Daeu.network(channels, o, updater);
-    SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(sample.context()), net,
-        master);
+    MultiLayerNetwork net = o.network(b, updater);
+    SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master);
+    SplittableRandom random = new SplittableRandom(o.seed());
+    int[] order = IntStream.range(0, n).toArray();
     double[] losses = new double[o.epochs()];
-    for (int e = 0; e < o.epochs(); e++) {
-      spark.fit(data);
-      losses[e] = spark.getScore();
+    try {
+      for (int e = 0; e < o.epochs(); e++) {
+        AutoencoderFit.shuffle(order, random);
+        List<int[]> batches = new ArrayList<>();
+        for (int start = 0; start + batch <= n; start += batch) {
+          batches.add(Arrays.copyOfRange(order, start, start + batch));
+        }
+        JavaRDD<DataSet> data = sc.parallelize(batches, Math.min(batches.size(), Math.max(workers, 1)))
+            .map(windows -> {
+              float[] x = new float[(int) Arrays.stream(shape).reduce(1, (p, q) -> p * q)];
+              o.layout(shared.value(), windows, 0, windows.length, scale, x);
+              INDArray features = Nd4j.create(x, shape, DataType.FLOAT);
+              return new DataSet(features, features);
+            });
+        spark.fit(data);
+        losses[e] = spark.getScore() / o.pixelsPerScoredRow();
+      }
+    } finally {
+      master.deleteTempFiles(spark.getSparkContext());
+      shared.destroy();
     }
-    master.deleteTempFiles(spark.getSparkContext());
     MultiLayerNetwork trained = spark.getNetwork();
-    Daeu.toCounts(trained, max, counts, n, channels);
-    return new Outcome(trained, losses, new double[] {losses[losses.length - 1]}, 0);
+    double reconstruction = AutoencoderFit.toCounts(o, trained, max, sample);
+    return new Outcome(trained, losses, new double[] {reconstruction}, 0);
   }
 
   /** The network as a DL4J model zip (without updater state), in memory. */

@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SpectrumColumn;
@@ -88,6 +89,11 @@ final class PixelTransform {
   interface BlockKernel extends Serializable {
     /** A solver with its own buffers, used by one partition. */
     BlockSolver newSolver();
+
+    /** Whether the solver needs the pixels' addresses (read only then: it costs a string per row). */
+    default boolean needsKeys() {
+      return false;
+    }
   }
 
   /** Per-block work of one partition. */
@@ -97,8 +103,9 @@ final class PixelTransform {
      * {@code rmse}.
      *
      * @param y the spectra, {@code count × B} row-major, read-only
+     * @param keys the pixels' addresses when {@link BlockKernel#needsKeys()}, else unset
      */
-    void solve(float[] y, int count, double[] out, double[] rmse);
+    void solve(float[] y, int count, PixelKey[] keys, double[] out, double[] rmse);
   }
 
   /**
@@ -110,10 +117,12 @@ final class PixelTransform {
       String inputCol, String outputCol, String rmseCol, String modelName) {
     StructType schema = outputSchema(dataset, channels, inputCol, outputCol, rmseCol, modelName);
     PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
+    boolean withKeys = kernel.needsKeys();
     RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
         (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
           private final BlockSolver solver = kernel.newSolver();
           private final InternalRow[] held = new InternalRow[block];
+          private final PixelKey[] keys = new PixelKey[block];
           private final float[] y = new float[block * channels];
           private final float[] one = new float[channels];
           private final double[] values = new double[block * outputs];
@@ -140,10 +149,13 @@ final class PixelTransform {
               InternalRow row = it.next();
               pixels.spectrum(row, one);
               System.arraycopy(one, 0, y, count * channels, channels);
+              if (withKeys) {
+                keys[count] = pixels.key(row);
+              }
               held[count++] = row.copy();
             }
             if (count > 0) {
-              solver.solve(y, count, values, rmse);
+              solver.solve(y, count, keys, values, rmse);
             }
           }
 

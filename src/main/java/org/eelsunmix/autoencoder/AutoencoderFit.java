@@ -1,0 +1,148 @@
+package org.eelsunmix.autoencoder;
+
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.eval.SpectralAngle;
+import org.eelsunmix.unmix.Unmixing;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.RmsProp;
+
+/**
+ * The one training loop of the three unmixing autoencoders (Palsson et al.: DAEU 2018, MTAEU 2019, CNNAEU 2021),
+ * as their reference code trains them: the windows' spectra divided by the sample's largest count (the reference
+ * scales its data to a maximum of 1), shuffled every epoch (seeded), mini-batches of
+ * {@link AutoencoderOptions#batchSize()}, RMSprop (ρ 0.9, ε 1e-7, Keras' values); afterwards the scale is folded
+ * into the network and the decoder's overall scale fitted to the counts ({@link AutoencoderOptions#toCounts}).
+ * This is what {@code train} on an image runs, and what each Spark restart task runs on a sample drawn from pixel
+ * rows.
+ */
+public final class AutoencoderFit {
+  static {
+    NativeMemory.uncapped();
+  }
+
+  private AutoencoderFit() {}
+
+  /** RMSprop with Keras' ρ and ε, the reference's optimiser. */
+  public static IUpdater rmsProp(double learningRate) {
+    return new RmsProp(learningRate, 0.9, 1e-7);
+  }
+
+  /** The generator that draws the training windows: separate from the one that shuffles the batches. */
+  static SplittableRandom drawing(long seed) {
+    return new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
+  }
+
+  /**
+   * Trains the autoencoder {@code o} on {@code sample}.
+   *
+   * @param source names the sample in errors
+   * @throws BadInputException naming {@code source} (or {@code --endmembers}) when counts are negative or all zero,
+   *     there are fewer windows than a batch, or fewer channels than endmembers
+   */
+  public static TrainedNetwork fit(AutoencoderOptions o, WindowSample sample, String source) {
+    int b = sample.channels();
+    requireChannels(o, b, source);
+    int n = sample.count();
+    if (n < o.batchSize()) {
+      throw new BadInputException(source, "has " + n + " training windows, fewer than one batch of "
+          + o.batchSize());
+    }
+    float max = sample.largest(source);
+    MultiLayerNetwork net = o.network(b, rmsProp(o.learningRate()));
+    // Dropout layers of standard DL4J layers (CNNAEU) draw from ND4J's generator of this thread: seed it.
+    Nd4j.getRandom().setSeed(o.seed());
+    SplittableRandom random = new SplittableRandom(o.seed());
+    int batch = o.batchSize();
+    INDArray full = Nd4j.create(DataType.FLOAT, o.batchShape(batch, b));
+    INDArray rest = n % batch == 0 ? null : Nd4j.create(DataType.FLOAT, o.batchShape(n % batch, b));
+    float[] buffer = new float[(int) full.length()];
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    double[] losses = new double[o.epochs()];
+    for (int epoch = 0; epoch < o.epochs(); epoch++) {
+      Daeu.shuffle(order, random);
+      double lossSum = 0;
+      for (int start = 0; start < n; start += batch) {
+        int size = Math.min(batch, n - start);
+        o.layout(sample, order, start, size, 1f / max, buffer);
+        INDArray x = size == batch ? full : rest;
+        NdBuffers.write(buffer, x);
+        net.fit(x, x);
+        lossSum += net.score() / o.pixelsPerScoredRow() * size;
+      }
+      losses[epoch] = lossSum / n;
+    }
+    return new TrainedNetwork(net, losses, toCounts(o, net, max, sample));
+  }
+
+  /**
+   * Puts a network trained on spectra divided by {@code max} on the count scale ({@link
+   * AutoencoderOptions#foldScale}), then fits the decoder's overall scale to the sample's counts by least squares
+   * (the angle does not fix it, so that {@code aᵀM} reconstructs counts).
+   *
+   * @return the reconstruction loss: the mean spectral angle between the sample's distinct spectra and their
+   *     reconstructions {@code aᵀM} in inference mode — deterministic, unlike the last epoch's training loss,
+   *     which dropout, noise and (on Spark) averaging make noisy; restarts keep the lowest
+   */
+  public static double toCounts(AutoencoderOptions o, MultiLayerNetwork net, float max, WindowSample sample) {
+    o.foldScale(net, max);
+    double[] a = o.sampleAbundances(net, sample);
+    int b = sample.channels();
+    int n = sample.distinct();
+    double[][] m = o.decoderEndmembers(net);
+    o.scaleDecoder(net, Daeu.countScale(sample.spectra(), n, b, m, a));
+    double[] y = new double[b];
+    double[] fit = new double[b];
+    double angles = 0;
+    for (int p = 0; p < n; p++) {
+      for (int c = 0; c < b; c++) {
+        y[c] = sample.spectra()[p * b + c];
+      }
+      Daeu.reconstruct(m, a, p, fit);
+      angles += SpectralAngle.between(y, fit);
+    }
+    return angles / n;
+  }
+
+  /**
+   * Trains the autoencoder {@code o} on windows drawn from {@code image} and unmixes all its pixels.
+   *
+   * @throws BadInputException naming the image when it has negative counts, is all zero, has fewer channels than
+   *     endmembers or is too small for the windows
+   */
+  public static AutoencoderResult train(SpectrumImage image, AutoencoderOptions o) {
+    requireChannels(o, image.channels(), image.id());
+    try {
+      image.requireNonNegative(image.id());
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(image.id(), e.getMessage());
+    }
+    int[] windows = o.drawWindows(image.width(), image.height(), image.id());
+    TrainedNetwork t = fit(o, WindowSample.of(image, windows, o.windowPixels()), image.id());
+    Abundances a = o.abundances(t.network(), image);
+    Endmembers m = new Endmembers(o.decoderEndmembers(t.network()), null, image.axis());
+    return new AutoencoderResult(t.network(), t.losses(), new Unmixing(m, a));
+  }
+
+  /** Shuffles {@code a} in place (Fisher–Yates) with {@code random}: the batch order of an epoch. */
+  public static void shuffle(int[] a, SplittableRandom random) {
+    Daeu.shuffle(a, random);
+  }
+
+  static void requireChannels(AutoencoderOptions o, int channels, String source) {
+    if (o.endmembers() > channels) {
+      throw new BadInputException("--endmembers", "asked for " + o.endmembers() + " endmembers but " + source
+          + " has only " + channels + " channels");
+    }
+  }
+}

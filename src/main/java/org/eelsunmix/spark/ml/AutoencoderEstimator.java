@@ -1,0 +1,275 @@
+package org.eelsunmix.spark.ml;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+import org.eelsunmix.autoencoder.AutoencoderFit;
+import org.eelsunmix.autoencoder.AutoencoderOptions;
+import org.eelsunmix.autoencoder.WindowSample;
+import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.spark.PixelRows;
+
+/**
+ * An unmixing autoencoder (DAEU, MTAEU or CNNAEU; Palsson et al. 2018, 2019, 2021) as a Spark ML estimator over
+ * pixel rows: the parameters the three share and the one {@link #fit}. It draws the training windows with
+ * {@link TrainingWindows} (seeded, independent of the partitioning; the image is never collected, only the
+ * sample), then trains:
+ *
+ * <ul>
+ *   <li>by default in memory, {@code restarts} runs (seeds {@code seed + k}) as parallel Spark tasks on the same
+ *       broadcast sample, keeping the run with the lowest reconstruction loss ({@link AutoencoderTraining#restarts});</li>
+ *   <li>with {@code sparkTraining}, by dl4j-spark parameter averaging ({@code workers} workers, averaging every
+ *       {@code averagingFrequency} mini-batches; restarts then run one after another).</li>
+ * </ul>
+ *
+ * The subclasses ({@link DaeuEstimator}, {@link MtaeuEstimator}, {@link CnnaeuEstimator}) set the reference
+ * schedule as defaults and say which network {@link #options()} builds.
+ */
+public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
+  private static final long serialVersionUID = 1L;
+  /** Restarts when none are asked for: enough to step past most of DAEU's poor local minima on 2 cores. */
+  public static final int DEFAULT_RESTARTS = 4;
+  private final String method;
+  private final String uid;
+  private final IntParam numEndmembers;
+  private final LongParam seed;
+  private final IntParam epochs;
+  private final IntParam batchSize;
+  private final IntParam samples;
+  private final DoubleParam learningRate;
+  private final IntParam restarts;
+  private final BooleanParam sparkTraining;
+  private final IntParam workers;
+  private final IntParam averagingFrequency;
+  private final Param<String> inputCol;
+  private final Param<String> outputCol;
+  private final Param<String> rmseCol;
+
+  /**
+   * @param method daeu, mtaeu or cnnaeu (names the model and the windows in messages)
+   * @param what the training window, for the parameters' descriptions ("spectra", "neighbourhoods", "patches")
+   */
+  protected AutoencoderEstimator(String uid, String method, String what, int defaultEpochs, int defaultBatchSize,
+      int defaultSamples, double defaultLearningRate) {
+    this.uid = uid;
+    this.method = method;
+    numEndmembers = UnmixingParams.numEndmembers(this);
+    seed = UnmixingParams.seed(this);
+    epochs = new IntParam(this, "epochs", "passes over the sample (>= 1)", ParamValidators.gtEq(1));
+    batchSize = new IntParam(this, "batchSize", what + " per update (>= 2)", ParamValidators.gtEq(2));
+    samples = new IntParam(this, "samples", what + " drawn for training (>= batch size)", ParamValidators.gtEq(2));
+    learningRate = new DoubleParam(this, "learningRate", "RMSprop learning rate (> 0)", ParamValidators.gt(0));
+    restarts = new IntParam(this, "restarts", "trainings with seeds seed + k; the lowest reconstruction loss is kept (>= 1)",
+        ParamValidators.gtEq(1));
+    sparkTraining = new BooleanParam(this, "sparkTraining", "train by dl4j-spark parameter averaging instead of "
+        + "in memory inside one task");
+    workers = new IntParam(this, "workers", "parameter averaging: parallel workers (>= 1)", ParamValidators.gtEq(1));
+    averagingFrequency = new IntParam(this, "averagingFrequency", "parameter averaging: mini-batches per worker "
+        + "between averagings (>= 1)", ParamValidators.gtEq(1));
+    inputCol = UnmixingParams.inputCol(this);
+    outputCol = UnmixingParams.outputCol(this);
+    rmseCol = UnmixingParams.rmseCol(this);
+    setDefault(numEndmembers, 3);
+    setDefault(seed, 0L);
+    setDefault(epochs, defaultEpochs);
+    setDefault(batchSize, defaultBatchSize);
+    setDefault(samples, defaultSamples);
+    setDefault(learningRate, defaultLearningRate);
+    setDefault(restarts, DEFAULT_RESTARTS);
+    setDefault(sparkTraining, false);
+    setDefault(workers, 2);
+    setDefault(averagingFrequency, 5);
+    setDefault(inputCol, "spectrum");
+    setDefault(outputCol, "abundances");
+    setDefault(rmseCol, "rmse");
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public AutoencoderEstimator setNumEndmembers(int v) {
+    set(numEndmembers, v);
+    return this;
+  }
+
+  public AutoencoderEstimator setSeed(long v) {
+    set(seed, v);
+    return this;
+  }
+
+  public AutoencoderEstimator setEpochs(int v) {
+    set(epochs, v);
+    return this;
+  }
+
+  public AutoencoderEstimator setBatchSize(int v) {
+    set(batchSize, v);
+    return this;
+  }
+
+  public AutoencoderEstimator setSamples(int v) {
+    set(samples, v);
+    return this;
+  }
+
+  public AutoencoderEstimator setLearningRate(double v) {
+    set(learningRate, v);
+    return this;
+  }
+
+  public AutoencoderEstimator setRestarts(int v) {
+    set(restarts, v);
+    return this;
+  }
+
+  public AutoencoderEstimator setSparkTraining(boolean v) {
+    set(sparkTraining, v);
+    return this;
+  }
+
+  public AutoencoderEstimator setWorkers(int v) {
+    set(workers, v);
+    return this;
+  }
+
+  public AutoencoderEstimator setAveragingFrequency(int v) {
+    set(averagingFrequency, v);
+    return this;
+  }
+
+  public IntParam numEndmembers() {
+    return numEndmembers;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public IntParam restarts() {
+    return restarts;
+  }
+
+  public BooleanParam sparkTraining() {
+    return sparkTraining;
+  }
+
+  public IntParam epochs() {
+    return epochs;
+  }
+
+  public IntParam batchSize() {
+    return batchSize;
+  }
+
+  public IntParam samples() {
+    return samples;
+  }
+
+  public DoubleParam learningRate() {
+    return learningRate;
+  }
+
+  public IntParam workers() {
+    return workers;
+  }
+
+  public IntParam averagingFrequency() {
+    return averagingFrequency;
+  }
+
+  public Param<String> inputCol() {
+    return inputCol;
+  }
+
+  public Param<String> outputCol() {
+    return outputCol;
+  }
+
+  public Param<String> rmseCol() {
+    return rmseCol;
+  }
+
+  /** The network and training settings these params give (validated, naming the setting at fault). */
+  public abstract AutoencoderOptions options();
+
+  public int getNumEndmembers() {
+    return (Integer) $(numEndmembers);
+  }
+
+  public long getSeed() {
+    return (Long) $(seed);
+  }
+
+  public int getEpochs() {
+    return (Integer) $(epochs);
+  }
+
+  public int getBatchSize() {
+    return (Integer) $(batchSize);
+  }
+
+  public int getSamples() {
+    return (Integer) $(samples);
+  }
+
+  public double getLearningRate() {
+    return (Double) $(learningRate);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return UnmixingParams.outputSchema(schema, $(inputCol), $(outputCol), $(rmseCol));
+  }
+
+  @Override
+  public AutoencoderModel fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    AutoencoderOptions o = options();
+    EnergyAxis axis = UnmixingParams.spectraAxis(dataset, $(inputCol));
+    int channels = axis.channels();
+    PixelRows rows = new PixelRows(dataset.schema(), $(inputCol), channels, true, "input dataset");
+    WindowSample sample = TrainingWindows.draw(dataset, rows, o, "input dataset");
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    int k = (Integer) $(restarts);
+    AutoencoderTraining.Outcome outcome;
+    String training;
+    if ((Boolean) $(sparkTraining)) {
+      training = "parameter-averaging";
+      outcome = null;
+      double[] finals = new double[k];
+      int kept = 0;
+      for (int run = 0; run < k; run++) {
+        AutoencoderOptions runOptions = o.withSeed(o.seed() + run);
+        AutoencoderTraining.Outcome r = AutoencoderTraining.parameterAveraging(sc, sample, runOptions,
+            AutoencoderFit.rmsProp(o.learningRate()), (Integer) $(workers), (Integer) $(averagingFrequency),
+            "the training sample");
+        finals[run] = r.restartLosses()[0];
+        if (outcome == null || finals[run] < finals[kept]) {
+          outcome = r;
+          kept = run;
+        }
+      }
+      outcome = new AutoencoderTraining.Outcome(outcome.network(), outcome.losses(), finals, kept);
+    } else {
+      training = "in-memory";
+      outcome = AutoencoderTraining.restarts(sc, sample, o, k, "the training sample");
+    }
+    Endmembers endmembers = new Endmembers(o.decoderEndmembers(outcome.network()), null, axis);
+    AutoencoderSummary summary = new AutoencoderSummary(method, o.seed(), training, outcome.losses(),
+        outcome.restartLosses(), outcome.kept(), sample.count());
+    AutoencoderModel model = new AutoencoderModel(uid, AutoencoderTraining.toBytes(outcome.network()), endmembers,
+        summary);
+    return copyValues(model, ParamMap.empty()).setParent(this);
+  }
+}
