@@ -83,7 +83,7 @@ final class PixelTiles {
         (Iterator<InternalRow> it) -> new Router(it, pixels, in, tile, halo));
     JavaRDD<InternalRow> out = routed.groupByKey(Math.max(1, rows.getNumPartitions())).mapPartitions(
         (Iterator<Tuple2<TileKey, Iterable<TilePixel>>> it) -> new TileRows(it, pixels, schema, tile, halo, outputs,
-            kernel.newSolver()));
+            kernel));
     // As in PixelTransform: binary rows straight into a DataFrame (Spark-internal API, pinned Spark 3.5).
     return SparkSession.active().internalCreateDataFrame(out.rdd(), schema, false);
   }
@@ -213,7 +213,8 @@ final class PixelTiles {
     private final int halo;
     private final int outputs;
     private final int channels;
-    private final TileSolver solver;
+    private final TileKernel kernel;
+    private TileSolver solver; // made at the first tile: a partition without tiles restores no network
     private final UnsafeProjection toUnsafe;
     private final float[] block;
     private final boolean[] present;
@@ -230,14 +231,14 @@ final class PixelTiles {
     private int width;
 
     TileRows(Iterator<Tuple2<TileKey, Iterable<TilePixel>>> tiles, PixelRows pixels, StructType schema, int tile,
-        int halo, int outputs, TileSolver solver) {
+        int halo, int outputs, TileKernel kernel) {
       this.tiles = tiles;
       this.pixels = pixels;
       this.tile = tile;
       this.halo = halo;
       this.outputs = outputs;
       this.channels = pixels.channels();
-      this.solver = solver;
+      this.kernel = kernel;
       this.toUnsafe = UnsafeProjection.create(schema);
       int side = tile + 2 * halo;
       block = new float[side * side * channels];
@@ -321,6 +322,9 @@ final class PixelTiles {
           s = one;
         }
         System.arraycopy(s, 0, block, at * channels, channels);
+      }
+      if (solver == null) {
+        solver = kernel.newSolver();
       }
       solver.solve(block, width, height, values, rmse);
     }
