@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -48,7 +49,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * <p>Training ({@link AutoencoderFit}): {@link CnnaeuOptions#patches()} square patches drawn at random positions
  * (seeded), divided by the sample's largest count, shuffled every epoch, RMSprop. Afterwards the scale is folded
- * into the network and the decoder's overall scale is fitted to the counts by least squares ({@link #toCounts}).
+ * into the network and the decoder's overall scale is fitted to the counts by least squares ({@link #foldScale},
+ * {@link #sampleAbundances}). The abundances come from inference passes over {@link #TILE}-pixel tiles with a
+ * {@link #HALO}-pixel halo ({@link #abundances}, {@link #encodeTile}), equal to one pass over the whole image (fully
+ * convolutional).
  */
 public final class Cnnaeu {
   /** Layer holding the abundance maps. */
@@ -59,6 +63,18 @@ public final class Cnnaeu {
   public static final double LEAKY_SLOPE = 0.02;
   /** Spatial dropout rate of the two dropout layers. */
   public static final double DROPOUT = 0.2;
+  /** Side of the first convolution's kernel ({@link #network}): the encoder's only spatial layer. */
+  static final int ENCODER_KERNEL = 3;
+  /**
+   * Pixels of context an abundance needs on each side: half the first convolution's kernel (layers 1 to
+   * {@link #ABUNDANCE_LAYER} act pixel by pixel), so a tile's core is exact given this halo.
+   */
+  public static final int HALO = ENCODER_KERNEL / 2;
+  /**
+   * Core side of an inference tile: 64×64 pixels (66×66 with the halo, about 3% recomputed); a tile of 2048-channel
+   * spectra is 34 MB of floats, and the first layer's activations are smaller than its input.
+   */
+  public static final int TILE = 64;
 
   static {
     NativeMemory.uncapped();
@@ -81,7 +97,7 @@ public final class Cnnaeu {
         .weightInit(WeightInit.XAVIER_UNIFORM)
         .convolutionMode(ConvolutionMode.Same)
         .list()
-        .layer(new ConvolutionLayer.Builder(3, 3).nOut(o.filters()).activation(new ActivationLReLU(LEAKY_SLOPE))
+        .layer(new ConvolutionLayer.Builder(ENCODER_KERNEL, ENCODER_KERNEL).nOut(o.filters()).activation(new ActivationLReLU(LEAKY_SLOPE))
             .build())
         .layer(batchNormalisation())
         .layer(new ConvolutionLayer.Builder(1, 1).nOut(r).activation(new ActivationLReLU(LEAKY_SLOPE))
@@ -181,8 +197,11 @@ public final class Cnnaeu {
   }
 
   /**
-   * The abundance maps of {@code image}: one inference pass of the encoder over the whole image (running batch
-   * statistics, no dropout).
+   * The abundance maps of {@code image}, tile by tile: {@link #TILE}×{@link #TILE} cores, each encoded with
+   * {@link #HALO} pixels of context on every side (zeros beyond the image's edge, which is the zero padding a single
+   * pass over the whole image would apply), so memory is bounded by one tile whatever the image size. The maps equal
+   * those of one pass over the whole image (running batch statistics, no dropout) to float rounding. The Spark path
+   * ({@code spark.ml.CnnaeuTiles}) runs the same {@link #encodeTile} on tiles assembled from pixel rows.
    *
    * @throws BadInputException naming the image when its channel count differs from the network's input
    */
@@ -191,29 +210,95 @@ public final class Cnnaeu {
     int b = image.channels();
     int h = image.height();
     int w = image.width();
-    float[] in = new float[b * h * w];
-    float[] data = image.data();
-    for (int p = 0; p < h * w; p++) {
-      for (int c = 0; c < b; c++) {
-        in[c * h * w + p] = data[p * b + c];
-      }
-    }
-    INDArray x = Nd4j.create(DataType.FLOAT, 1, b, h, w);
-    NdBuffers.write(in, x);
-    INDArray maps = network.feedForwardToLayer(ABUNDANCE_LAYER, x, false).get(ABUNDANCE_LAYER + 1);
-    int r = (int) maps.size(1);
-    float[] out = new float[r * h * w];
-    NdBuffers.read(maps, out);
+    int r = endmemberCount(network);
+    int side = TILE + 2 * HALO;
+    float[] block = new float[side * side * b];
+    double[] tile = new double[side * side * r];
     double[] values = new double[h * w * r];
-    for (int p = 0; p < h * w; p++) {
-      double sum = 0;
-      for (int k = 0; k < r; k++) {
-        sum += out[k * h * w + p];
-      }
-      for (int k = 0; k < r; k++) {
-        values[p * r + k] = out[k * h * w + p] / sum;
+    float[] data = image.data();
+    for (int y0 = 0; y0 < h; y0 += TILE) {
+      for (int x0 = 0; x0 < w; x0 += TILE) {
+        // The block: the core clipped to the image, plus the halo on every side.
+        int coreW = Math.min(TILE, w - x0);
+        int coreH = Math.min(TILE, h - y0);
+        int bw = coreW + 2 * HALO;
+        int bh = coreH + 2 * HALO;
+        for (int by = 0; by < bh; by++) {
+          int y = y0 - HALO + by;
+          for (int bx = 0; bx < bw; bx++) {
+            int x = x0 - HALO + bx;
+            int at = (by * bw + bx) * b;
+            if (y >= 0 && y < h && x >= 0 && x < w) {
+              System.arraycopy(data, (y * w + x) * b, block, at, b);
+            } else {
+              java.util.Arrays.fill(block, at, at + b, 0f);
+            }
+          }
+        }
+        encodeTile(network, block, bw, bh, tile);
+        for (int y = 0; y < coreH; y++) {
+          System.arraycopy(tile, ((y + HALO) * bw + HALO) * r, values, ((y0 + y) * w + x0) * r, coreW * r);
+        }
       }
     }
     return new Abundances(h, w, r, values);
+  }
+
+  /**
+   * The abundances of every pixel of a block of spectra: one forward pass of the encoder (layers 0 to
+   * {@link #ABUNDANCE_LAYER}, inference mode: running batch statistics, no dropout), renormalised in double so each
+   * pixel's abundances sum to one to double rounding. A pixel's result depends on its 3×3 neighbourhood, zeros
+   * beyond the block: only pixels at least {@link #HALO} from the block's edge get the values a larger image would
+   * give them.
+   *
+   * @param pixels the block's spectra, pixel-major in raster order ({@code (y·width + x)·B + c}), zeros where there is
+   *     no pixel; at least {@code width·height·B} values (the rest is ignored); not modified
+   * @param out receives the abundances, {@code (y·width + x)·R + k}; at least {@code width·height·R} values
+   */
+  public static void encodeTile(MultiLayerNetwork network, float[] pixels, int width, int height, double[] out) {
+    int b = (int) ((FeedForwardLayer) network.getLayerWiseConfigurations().getConf(0).getLayer()).getNIn();
+    requireHalo(network);
+    int plane = width * height;
+    if (pixels.length < plane * b) {
+      throw new IllegalArgumentException("a " + width + "×" + height + " block of " + b + "-channel spectra needs "
+          + plane * b + " values, got " + pixels.length);
+    }
+    // Pixel-major (as the tables hold spectra) to the network's channel-major NCHW.
+    float[] in = new float[b * plane];
+    for (int p = 0; p < plane; p++) {
+      for (int c = 0; c < b; c++) {
+        in[c * plane + p] = pixels[p * b + c];
+      }
+    }
+    INDArray x = Nd4j.create(DataType.FLOAT, 1, b, height, width);
+    NdBuffers.write(in, x);
+    INDArray maps = network.feedForwardToLayer(ABUNDANCE_LAYER, x, false).get(ABUNDANCE_LAYER + 1);
+    int r = (int) maps.size(1);
+    float[] a = new float[r * plane];
+    NdBuffers.read(maps, a);
+    for (int p = 0; p < plane; p++) {
+      double sum = 0;
+      for (int k = 0; k < r; k++) {
+        sum += a[k * plane + p];
+      }
+      for (int k = 0; k < r; k++) {
+        out[p * r + k] = a[k * plane + p] / sum;
+      }
+    }
+  }
+
+  /** R, the abundances per pixel: the decoder's input channels. */
+  static int endmemberCount(MultiLayerNetwork network) {
+    return (int) ((FeedForwardLayer) network.getLayerWiseConfigurations().getConf(DECODER_LAYER).getLayer())
+        .getNIn();
+  }
+
+  /** Refuses a network whose first convolution sees farther than {@link #HALO} pixels (tiles would be wrong). */
+  private static void requireHalo(MultiLayerNetwork network) {
+    int[] kernel = ((ConvolutionLayer) network.getLayerWiseConfigurations().getConf(0).getLayer()).getKernelSize();
+    if (kernel[0] / 2 > HALO || kernel[1] / 2 > HALO) {
+      throw new IllegalArgumentException("the network's first convolution is " + kernel[0] + "×" + kernel[1]
+          + " but CNNAEU tiles carry a halo of " + HALO + " pixel(s)");
+    }
   }
 }

@@ -18,7 +18,6 @@ import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.spark.ml.AutoencoderModel;
 import org.eelsunmix.spark.ml.MtaeuEstimator;
-import org.eelsunmix.synth.SyntheticGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,28 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MtaeuSparkTest {
   /** 24 × 20: not square, so mirroring at the right and bottom edges is exercised on both sides. */
-  private static final SpectrumImage FIRST = image(0);
-  private static final SpectrumImage SECOND = image(1);
-
-  private static SpectrumImage image(int replicate) {
-    SpectrumImage full = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withSize(24)
-        .withBlock(6), replicate).image();
-    // The first 20 rows: a rectangular 24 × 20 grid.
-    int w = 24;
-    int h = 20;
-    float[] data = java.util.Arrays.copyOf(full.data(), w * h * full.channels());
-    return new SpectrumImage(full.id(), h, w, full.axis(), data);
-  }
+  private static final SpectrumImage FIRST = SpatialTestImages.image(0);
+  private static final SpectrumImage SECOND = SpatialTestImages.image(1);
 
   private static Dataset<Row> parquet(Path dir, String name, int partitions, SpectrumImage... images) {
-    Dataset<Row> all = null;
-    for (SpectrumImage image : images) {
-      Dataset<Row> one = VcaFclsSparkTest.pixels(image, 1);
-      all = all == null ? one : all.union(one);
-    }
-    String path = dir.resolve(name).toString();
-    all.repartition(partitions).write().parquet(path);
-    return TestSpark.session().read().parquet(path);
+    return SpatialTestImages.parquet(dir, name, partitions, images);
   }
 
   private static MtaeuEstimator quick() {

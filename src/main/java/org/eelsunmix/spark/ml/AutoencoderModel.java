@@ -30,6 +30,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 import org.eelsunmix.autoencoder.Daeu;
+import org.eelsunmix.autoencoder.MixtureFit;
 import org.eelsunmix.autoencoder.Mtaeu;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.core.BadInputException;
@@ -49,7 +50,7 @@ import org.eelsunmix.spark.SpectrumColumn;
  *       neighbourhoods needs only its position in its acquisition's grid, from one small aggregate);</li>
  *   <li>CNNAEU: by tiles with a one-pixel halo, assembled by acquisition and tile key ({@code CnnaeuTiles}).</li>
  * </ul>
- * The RMSE is that of the linear mixture {@code aᵀM} of the endmembers ({@link #mixtureRmse}).
+ * The RMSE is that of the linear mixture {@code aᵀM} of the endmembers ({@link MixtureFit}).
  *
  * <p>Saved folder: {@code metadata/} (MLlib params plus {@code extra}: method, R, channels, seed, training, the
  * kept run's per-epoch losses and every restart's reconstruction loss), {@code data/} (endmembers as Parquet with the energy
@@ -169,7 +170,7 @@ public final class AutoencoderModel extends Model<AutoencoderModel> implements M
     int r = endmembers.count();
     String method = summary.method();
     if (method.equals("cnnaeu")) {
-      throw new UnsupportedOperationException("cnnaeu inference by tiles is being merged");
+      return CnnaeuTiles.transform(dataset, shared, m, $(inputCol), $(outputCol), $(rmseCol), describe());
     }
     Map<String, int[]> sizes = method.equals("mtaeu") ? gridSizes(dataset) : null;
     PixelTransform.BlockKernel kernel = new PixelTransform.BlockKernel() {
@@ -190,7 +191,9 @@ public final class AutoencoderModel extends Model<AutoencoderModel> implements M
             }
             Mtaeu.encode(net, y, count, uses, a);
           }
-          mixtureRmse(m, y, a, count, fit, rmse);
+          for (int p = 0; p < count; p++) {
+            rmse[p] = MixtureFit.rmse(m, y, a, p, fit);
+          }
         };
       }
 
@@ -202,25 +205,6 @@ public final class AutoencoderModel extends Model<AutoencoderModel> implements M
     int block = sizes == null ? Daeu.INFERENCE_BATCH : Mtaeu.INFERENCE_BATCH;
     return PixelTransform.applyBlocks(dataset, channels, r, block, kernel, $(inputCol), $(outputCol), $(rmseCol),
         describe());
-  }
-
-  /**
-   * Each pixel's RMSE over channels against the linear mixture {@code aᵀM} of the endmembers (what the saved
-   * endmembers and maps mean together).
-   *
-   * @param y spectra, {@code count × B}; {@code a} abundances, {@code count × R}; {@code fit} a B-value buffer
-   */
-  static void mixtureRmse(double[][] m, float[] y, double[] a, int count, double[] fit, double[] rmse) {
-    int channels = fit.length;
-    for (int p = 0; p < count; p++) {
-      Daeu.reconstruct(m, a, p, fit);
-      double ss = 0;
-      for (int c = 0; c < channels; c++) {
-        double d = y[p * channels + c] - fit[c];
-        ss += d * d;
-      }
-      rmse[p] = Math.sqrt(ss / channels);
-    }
   }
 
   /**

@@ -178,7 +178,7 @@ final class PixelTransform {
    * The input schema plus the output column(s); a channel count other than the model's, or an output column that
    * already exists, is refused naming the model or the column.
    */
-  private static StructType outputSchema(Dataset<?> dataset, int channels, String inputCol, String outputCol,
+  static StructType outputSchema(Dataset<?> dataset, int channels, String inputCol, String outputCol,
       String rmseCol, String modelName) {
     StructType in = dataset.schema();
     EnergyAxis axis = SpectrumColumn.axisOf(in, inputCol);

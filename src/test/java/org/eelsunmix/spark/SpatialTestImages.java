@@ -1,0 +1,34 @@
+package org.eelsunmix.spark;
+
+import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.synth.SyntheticGenerator;
+
+/** Rectangular synthetic acquisitions written as real Parquet pixel tables, for the spatial autoencoder tests. */
+final class SpatialTestImages {
+  private SpatialTestImages() {}
+
+  /** A co-ru-pt replicate cut to 24 × 20 pixels (width × height), so right and bottom edges differ. */
+  static SpectrumImage image(int replicate) {
+    SpectrumImage full = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withSize(24)
+        .withBlock(6), replicate).image();
+    int w = 24;
+    int h = 20;
+    float[] data = java.util.Arrays.copyOf(full.data(), w * h * full.channels());
+    return new SpectrumImage(full.id(), h, w, full.axis(), data);
+  }
+
+  /** The images' pixel rows written to Parquet in {@code partitions} files and read back. */
+  static Dataset<Row> parquet(Path dir, String name, int partitions, SpectrumImage... images) {
+    Dataset<Row> all = null;
+    for (SpectrumImage image : images) {
+      Dataset<Row> one = VcaFclsSparkTest.pixels(image, 1);
+      all = all == null ? one : all.union(one);
+    }
+    String path = dir.resolve(name).toString();
+    all.repartition(partitions).write().parquet(path);
+    return TestSpark.session().read().parquet(path);
+  }
+}
