@@ -136,4 +136,47 @@ class AutoencoderCommandsTest {
       assertEquals(1.0, a.get(0) + a.get(1) + a.get(2), 1e-12);
     }
   }
+
+  @Test
+  void mtaeuAndCnnaeuTrainOnOneAcquisitionAndApplyToTheNext(@TempDir Path dir) throws Exception {
+    String store = dir.resolve("series").toString();
+    assertEquals(0, CliTestSupport.run("generate", "--size", "16", "--block", "4", "--filter", "3", "--seed", "2",
+        "--replicates", "2", "--out", store).code());
+    SpectrumImage imageB = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withSize(16)
+        .withBlock(4).withFilter(3).withSeed(2), 1).image();
+    String[][] methods = {
+        {"mtaeu", "--epochs", "2", "--samples", "60", "--restarts", "1"},
+        {"cnnaeu", "--epochs", "2", "--samples", "10", "--batch-size", "5", "--patch-size", "8", "--filters", "4",
+            "--decoder-size", "3", "--restarts", "1"}};
+    for (String[] m : methods) {
+      String trained = dir.resolve("trained-" + m[0]).toString();
+      CliTestSupport.Run run = CliTestSupport.run(with(new String[] {"train", "--store", store, "--acquisition", A,
+          "-R", "3", "--method", m[0], "--out", trained}, java.util.Arrays.copyOfRange(m, 1, m.length)));
+      assertEquals(0, run.code(), run.err());
+      assertTrue(run.out().contains(m[0] + ": in-memory training on " + m[4] + " windows"), run.out());
+      AutoencoderModel model = AutoencoderModel.load(trained + "/model");
+      assertEquals(m[0], model.summary().method());
+      String applied = dir.resolve("applied-" + m[0]).toString();
+      run = CliTestSupport.run("apply", "--model", trained, "--store", store, "--acquisition", B, "--out", applied);
+      assertEquals(0, run.code(), run.err());
+      Abundances expected = m[0].equals("mtaeu") ? org.eelsunmix.autoencoder.Mtaeu.abundances(model.network(),
+          imageB) : org.eelsunmix.autoencoder.Cnnaeu.abundances(model.network(), imageB);
+      Map<String, List<Double>> got = abundances(applied, B);
+      assertEquals(256, got.size());
+      for (int p = 0; p < 256; p++) {
+        List<Double> a = got.get(p % 16 + "," + p / 16);
+        for (int k = 0; k < 3; k++) {
+          assertEquals(expected.values()[p * 3 + k], a.get(k), 1e-6, m[0] + " pixel " + p);
+        }
+      }
+    }
+    String bad = dir.resolve("bad").toString();
+    assertRefused(CliTestSupport.run("train", "--store", store, "--acquisition", A, "--patch-size", "8", "--out",
+        bad), "--patch-size", "cnnaeu");
+    assertRefused(CliTestSupport.run("unmix", "--store", store, "--acquisition", A, "--method", "cnnaeu",
+        "--patch-size", "40", "--out", bad), "--patch-size", "do not fit");
+    assertRefused(CliTestSupport.run("unmix", "--store", store, "--method", "mtaeu", "--out", bad), "holds 2 "
+        + "acquisitions", "select one");
+    assertTrue(Files.notExists(Path.of(bad)));
+  }
 }
