@@ -99,7 +99,7 @@ public final class Daeu {
     AbundanceEncoderKernel k = new AbundanceEncoderKernel(b, r);
     INDArray trained = net.getLayer(0).getParam(AbundanceEncoderParams.TRAINED);
     trained.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, (long) b * k.width(1))).divi(max);
-    net.getLayer(1).getParam("W").muli(max);
+    scaleDecoder(net, max);
   }
 
   /** The factor s minimising Σ‖y − s·aᵀM‖² over the pixels (1 when the reconstruction is zero). */
@@ -143,6 +143,11 @@ public final class Daeu {
         fit[c] += ak * m[k][c];
       }
     }
+  }
+
+  /** Multiplies the weights of the dense decoder (layer 1 of DAEU and MTAEU) by {@code factor}. */
+  static void scaleDecoder(MultiLayerNetwork network, double factor) {
+    network.getLayer(1).getParam("W").muli(factor);
   }
 
   /** The decoder weights of a DAEU network, R × B: the endmember spectra. */

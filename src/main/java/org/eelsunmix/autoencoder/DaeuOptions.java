@@ -120,7 +120,7 @@ public record DaeuOptions(int endmembers, long seed, int epochs, int batchSize, 
 
   @Override
   public void scaleDecoder(MultiLayerNetwork network, double factor) {
-    network.getLayer(1).getParam("W").muli(factor);
+    Daeu.scaleDecoder(network, factor);
   }
 
   @Override

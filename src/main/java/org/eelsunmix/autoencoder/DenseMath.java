@@ -11,8 +11,19 @@ import java.util.Arrays;
 final class DenseMath {
   private DenseMath() {}
 
+  /** Rows processed together: each weight row is then read once per block instead of once per row. */
+  private static final int BLOCK = 4;
   /**
-   * {@code z[zBase + p·out + j] = Σ_i x[p][i] W[i][j] (+ b[j])} for {@code rows} rows.
+   * Weight matrices smaller than this (floats; 128 KiB, a core's L2 cache at most) stay in cache anyway: their rows
+   * go one at a time, which is faster for DAEU's small layers (measured: blocking them cost 25 % of its training).
+   */
+  private static final int BLOCKED_ABOVE = 32 * 1024;
+
+  /**
+   * {@code z[zBase + p·out + j] = Σ_i x[p][i] W[i][j] (+ b[j])} for {@code rows} rows. Rows go in blocks of
+   * {@value #BLOCK} when the weights are large (B × B floats for MTAEU's shared layer: megabytes, beyond the
+   * core's caches), so they stream through once per block; each output keeps the same order of additions as one row
+   * at a time (a zero input is skipped only on that path, which adds nothing either way).
    *
    * @param biasOffset offset of the {@code out} biases in {@code params}, or −1 for no bias
    */
@@ -25,6 +36,31 @@ final class DenseMath {
       } else {
         Arrays.fill(z, zRow, zRow + out, 0f);
       }
+    }
+    int p = 0;
+    for (; (long) in * out >= BLOCKED_ABOVE && p + BLOCK <= rows; p += BLOCK) {
+      int z0 = zBase + p * out;
+      int z1 = z0 + out;
+      int z2 = z1 + out;
+      int z3 = z2 + out;
+      int x0 = xBase + p * in;
+      for (int i = 0; i < in; i++) {
+        float a0 = x[x0 + i];
+        float a1 = x[x0 + in + i];
+        float a2 = x[x0 + 2 * in + i];
+        float a3 = x[x0 + 3 * in + i];
+        int wRow = wOffset + i * out;
+        for (int j = 0; j < out; j++) {
+          float w = params[wRow + j];
+          z[z0 + j] += a0 * w;
+          z[z1 + j] += a1 * w;
+          z[z2 + j] += a2 * w;
+          z[z3 + j] += a3 * w;
+        }
+      }
+    }
+    for (; p < rows; p++) {
+      int zRow = zBase + p * out;
       int xRow = xBase + p * in;
       for (int i = 0; i < in; i++) {
         float xi = x[xRow + i];
@@ -41,17 +77,58 @@ final class DenseMath {
 
   /**
    * Adds ∂L/∂W (and ∂L/∂b) of {@code rows} rows to {@code gradient} and writes ∂L/∂x into {@code dx} (when not
-   * null), given ∂L/∂z in {@code dz}.
+   * null), given ∂L/∂z in {@code dz}. Rows of large layers go in blocks of {@value #BLOCK} as in {@link #forward}.
    */
   static void backward(float[] x, int xBase, int rows, int in, float[] params, int wOffset, int biasOffset, int out,
       float[] dz, int dzBase, float[] gradient, float[] dx, int dxBase) {
-    for (int p = 0; p < rows; p++) {
-      int dRow = dzBase + p * out;
-      if (biasOffset >= 0) {
+    if (biasOffset >= 0) {
+      for (int p = 0; p < rows; p++) {
+        int dRow = dzBase + p * out;
         for (int j = 0; j < out; j++) {
           gradient[biasOffset + j] += dz[dRow + j];
         }
       }
+    }
+    int p = 0;
+    for (; (long) in * out >= BLOCKED_ABOVE && p + BLOCK <= rows; p += BLOCK) {
+      int d0 = dzBase + p * out;
+      int d1 = d0 + out;
+      int d2 = d1 + out;
+      int d3 = d2 + out;
+      int x0 = xBase + p * in;
+      for (int i = 0; i < in; i++) {
+        float a0 = x[x0 + i];
+        float a1 = x[x0 + in + i];
+        float a2 = x[x0 + 2 * in + i];
+        float a3 = x[x0 + 3 * in + i];
+        int wRow = wOffset + i * out;
+        float back0 = 0f;
+        float back1 = 0f;
+        float back2 = 0f;
+        float back3 = 0f;
+        for (int j = 0; j < out; j++) {
+          float w = params[wRow + j];
+          float e0 = dz[d0 + j];
+          float e1 = dz[d1 + j];
+          float e2 = dz[d2 + j];
+          float e3 = dz[d3 + j];
+          gradient[wRow + j] += a0 * e0 + a1 * e1 + a2 * e2 + a3 * e3;
+          back0 += w * e0;
+          back1 += w * e1;
+          back2 += w * e2;
+          back3 += w * e3;
+        }
+        if (dx != null) {
+          int dxRow = dxBase + p * in + i;
+          dx[dxRow] = back0;
+          dx[dxRow + in] = back1;
+          dx[dxRow + 2 * in] = back2;
+          dx[dxRow + 3 * in] = back3;
+        }
+      }
+    }
+    for (; p < rows; p++) {
+      int dRow = dzBase + p * out;
       int xRow = xBase + p * in;
       for (int i = 0; i < in; i++) {
         float xi = x[xRow + i];

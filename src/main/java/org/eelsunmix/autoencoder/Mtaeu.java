@@ -1,15 +1,12 @@
 package org.eelsunmix.autoencoder;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * MTAEU, the multitask unmixing autoencoder of Palsson, Sveinsson &amp; Ulfarsson, "Spectral-spatial hyperspectral
@@ -67,7 +64,7 @@ public final class Mtaeu {
     INDArray trained = net.getLayer(0).getParam(MultitaskEncoderParams.TRAINED);
     long from = k.sharedWeights() - k.statisticsCount();
     trained.get(NDArrayIndex.point(0), NDArrayIndex.interval(from, from + (long) b * b)).divi(max);
-    net.getLayer(1).getParam("W").muli(max);
+    Daeu.scaleDecoder(net, max);
   }
 
   /**
@@ -96,46 +93,60 @@ public final class Mtaeu {
   }
 
   /**
-   * Encodes {@code pixels} spectra (counts, {@code pixels × B}) into {@code values} ({@code pixels × R}): every
-   * head is applied to every pixel (the heads see one pixel each, so a neighbourhood's output for its pixel in task
-   * t is head t's output for that pixel alone), and a pixel's abundances are the heads' outputs weighted by how many
-   * neighbourhoods use it as each task, renormalised to sum to one in double. This equals averaging over the
-   * neighbourhoods the pixel takes part in, and needs no neighbour, so inference is per pixel.
-   *
-   * @param uses {@code pixels × 4} use counts ({@link #taskUses}), or null for one use per task (inside the image)
+   * Encodes {@code pixels} spectra (counts, {@code pixels × B}) into {@code values} ({@code pixels × R}) with a new
+   * {@link Encoder}; see {@link Encoder#encode}.
    */
   public static void encode(MultiLayerNetwork network, float[] spectra, int pixels, int[] uses, double[] values) {
-    MultitaskEncoder encoder = (MultitaskEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
-    int b = (int) encoder.getNIn();
-    int r = (int) encoder.getNOut();
-    int batch = Math.min(INFERENCE_BATCH, pixels);
-    float[] rows = new float[TASKS * batch * b];
-    float[] out = new float[TASKS * batch * r];
-    INDArray in = null;
-    for (int start = 0; start < pixels; start += INFERENCE_BATCH) {
-      int size = Math.min(INFERENCE_BATCH, pixels - start);
-      if (in == null || in.size(0) != (long) TASKS * size) {
-        in = Nd4j.create(DataType.FLOAT, (long) TASKS * size, b);
-      }
-      for (int t = 0; t < TASKS; t++) {
-        System.arraycopy(spectra, start * b, rows, t * size * b, size * b);
-      }
-      NdBuffers.write(rows, 0, in);
-      INDArray a = network.getLayer(0).activate(in, false, LayerWorkspaceMgr.noWorkspaces());
-      NdBuffers.read(a, out);
-      for (int i = 0; i < size; i++) {
-        int p = start + i;
-        double total = 0;
-        for (int k = 0; k < r; k++) {
-          double v = 0;
-          for (int t = 0; t < TASKS; t++) {
-            v += (uses == null ? 1 : uses[p * TASKS + t]) * (double) out[(t * size + i) * r + k];
-          }
-          values[p * r + k] = v;
-          total += v;
+    new Encoder(network).encode(spectra, pixels, uses, values);
+  }
+
+  /**
+   * MTAEU's encoder for inference, per pixel: every head is applied to every pixel (the heads see one pixel each,
+   * so a neighbourhood's output for its pixel in task t is head t's output for that pixel alone), and a pixel's
+   * abundances are the heads' outputs weighted by how many neighbourhoods use it as each task, renormalised to sum
+   * to one in double. This equals averaging over the neighbourhoods the pixel takes part in, and needs no
+   * neighbour. Holds a copy of the parameters and the kernel's buffers: one per thread.
+   */
+  public static final class Encoder {
+    private final MultitaskEncoderKernel kernel;
+    private final float[] params;
+    private float[] out = new float[0];
+
+    public Encoder(MultiLayerNetwork network) {
+      MultitaskEncoder c = (MultitaskEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
+      kernel = new MultitaskEncoderKernel((int) c.getNIn(), (int) c.getNOut(), 0);
+      params = new float[kernel.parameterCount()];
+      NdBuffers.read(network.getLayer(0).params(), params);
+    }
+
+    /**
+     * @param spectra {@code pixels × B} counts (read-only)
+     * @param uses {@code pixels × 4} use counts ({@link #taskUses}), or null for one use per task (inside the image)
+     * @param values written: {@code pixels × R}
+     */
+    public void encode(float[] spectra, int pixels, int[] uses, double[] values) {
+      int r = kernel.endmembers();
+      int b = kernel.channels();
+      for (int start = 0; start < pixels; start += INFERENCE_BATCH) {
+        int size = Math.min(INFERENCE_BATCH, pixels - start);
+        if (out.length < size * TASKS * r) {
+          out = new float[size * TASKS * r];
         }
-        for (int k = 0; k < r; k++) {
-          values[p * r + k] /= total;
+        kernel.inferEveryHead(spectra, start * b, size, params, out);
+        for (int i = 0; i < size; i++) {
+          int p = start + i;
+          double total = 0;
+          for (int k = 0; k < r; k++) {
+            double v = 0;
+            for (int t = 0; t < TASKS; t++) {
+              v += (uses == null ? 1 : uses[p * TASKS + t]) * (double) out[(i * TASKS + t) * r + k];
+            }
+            values[p * r + k] = v;
+            total += v;
+          }
+          for (int k = 0; k < r; k++) {
+            values[p * r + k] /= total;
+          }
         }
       }
     }

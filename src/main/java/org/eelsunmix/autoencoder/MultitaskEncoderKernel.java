@@ -275,6 +275,36 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
     cachedSamples = training ? samples : -1;
   }
 
+  /**
+   * Inference of every head on single pixels: in inference mode a head's output for a pixel depends on that pixel
+   * alone (shared layer and normalisations use fixed statistics), so the shared layer runs once per pixel and the
+   * four heads on its output — a quarter of the shared layer's work of {@link #forward} on four copies.
+   *
+   * @param x spectra, {@code pixels × B} from {@code xOffset}
+   * @param out head t's abundances for pixel p at {@code (p·4 + t)·R}
+   */
+  public void inferEveryHead(float[] x, int xOffset, int pixels, float[] params, float[] out) {
+    ensureCapacity(pixels);
+    int h = hidden;
+    int r = endmembers;
+    AbundanceEncoderKernel.Mode infer = AbundanceEncoderKernel.Mode.INFER;
+    DenseMath.forward(x, xOffset, pixels, channels, params, w0, b0, h, pre0, 0);
+    DenseMath.leakyRelu(pre0, 0, pixels * h, LEAKY_SLOPE, dropped0);
+    BatchNormalisation.forward(dropped0, 0, pixels, h, params, sharedNorm, infer, sharedMean[0], sharedStd[0], sum1,
+        shared, 0);
+    for (int t = 0; t < TASKS; t++) {
+      DenseMath.forward(shared, 0, pixels, h, params, headWeights[t], headBias[t], r, pre1, 0);
+      DenseMath.leakyRelu(pre1, 0, pixels * r, LEAKY_SLOPE, act1);
+      BatchNormalisation.forward(act1, 0, pixels, r, params, headNorm[t], infer, headMean[t], headStd[t], sum1,
+          normed1, 0);
+      for (int p = 0; p < pixels; p++) {
+        ScaledSoftmax.forward(normed1, p * r, 1, r, ScaledSoftmax.PAPER_SCALE, normed1);
+        System.arraycopy(normed1, p * r, out, (p * TASKS + t) * r, r);
+      }
+    }
+    cachedSamples = -1;
+  }
+
   /** Whether the last training pass was over {@code samples} samples (what {@link #backward} needs). */
   @Override
   public boolean holdsTrainingPass(int samples) {

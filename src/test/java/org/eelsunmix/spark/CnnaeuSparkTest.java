@@ -66,19 +66,7 @@ class CnnaeuSparkTest {
     e.setSparkTraining(true).setWorkers(2).setAveragingFrequency(1);
     AutoencoderModel model = e.fit(pixels);
     assertEquals("parameter-averaging", model.summary().training());
-    for (double[] row : model.endmembers().matrix()) {
-      for (double v : row) {
-        assertTrue(v >= 0, "negative decoder weight " + v);
-      }
-    }
-    Abundances maps = VcaFclsSparkTest.maps(model.transform(pixels), IMAGE.height(), IMAGE.width(), 3);
-    for (int p = 0; p < maps.pixels(); p++) {
-      double sum = 0;
-      for (int k = 0; k < 3; k++) {
-        assertTrue(maps.values()[p * 3 + k] >= 0);
-        sum += maps.values()[p * 3 + k];
-      }
-      assertEquals(1, sum, 1e-9);
-    }
+    SpatialTestImages.assertConstraints(model, VcaFclsSparkTest.maps(model.transform(pixels), IMAGE.height(),
+        IMAGE.width(), 3));
   }
 }

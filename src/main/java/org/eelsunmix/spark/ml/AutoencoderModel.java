@@ -179,17 +179,18 @@ public final class AutoencoderModel extends Model<AutoencoderModel> implements M
       @Override
       public PixelTransform.BlockSolver newSolver() {
         MultiLayerNetwork net = AutoencoderTraining.fromBytes(shared.value());
+        Mtaeu.Encoder multitask = sizes == null ? null : new Mtaeu.Encoder(net);
         double[] fit = new double[channels];
         int[] uses = new int[Mtaeu.INFERENCE_BATCH * 4];
         return (y, count, keys, a, rmse) -> {
-          if (sizes == null) {
+          if (multitask == null) {
             Daeu.encode(net, y, count, a);
           } else {
             for (int p = 0; p < count; p++) {
               int[] size = sizes.get(keys[p].acquisition());
               Mtaeu.taskUses(size[0], size[1], keys[p].x(), keys[p].y(), uses, p * 4);
             }
-            Mtaeu.encode(net, y, count, uses, a);
+            multitask.encode(y, count, uses, a);
           }
           for (int p = 0; p < count; p++) {
             rmse[p] = MixtureFit.rmse(m, y, a, p, fit);
