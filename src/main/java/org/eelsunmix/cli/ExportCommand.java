@@ -20,7 +20,7 @@ import org.eelsunmix.io.NpyAcquisition;
 import org.eelsunmix.spark.Acquisition;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
-import org.eelsunmix.spark.ml.VcaFclsModel;
+import org.eelsunmix.spark.ml.SavedUnmixingModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,7 +56,7 @@ final class ExportCommand extends SparkCommand {
     if (Files.exists(to) && !overwrite) {
       throw new BadInputException(to.toString(), "already exists (give --overwrite to replace it)");
     }
-    Endmembers endmembers = VcaFclsModel.load(results + "/model").endmembers();
+    Endmembers endmembers = SavedUnmixingModel.endmembersOf(spark, results + "/model");
     var table = spark.read().schema(PixelSchema.ABUNDANCES).parquet(results + "/abundances");
     String id = acquisition;
     if (id == null) {

@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.eelsunmix.autoencoder.Mtaeu;
+import org.eelsunmix.autoencoder.MtaeuOptions;
 import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.io.NpyArray;
 import org.eelsunmix.io.NpyReader;
 import org.eelsunmix.synth.SyntheticCube;
@@ -159,6 +162,22 @@ class StandaloneClusterIT {
     assertArrayEquals(new int[] {32, 32, 3}, a.shape());
     for (int i = 0; i < a.doubles().length; i++) {
       assertEquals(reference.values()[i], a.doubles()[i], 1e-8, "abundance " + i);
+    }
+
+    // MTAEU on the cluster: neighbourhoods drawn from the rows on two executors, trained in one task, encoded per
+    // pixel on the executors: the same network and maps as training on the cube in memory.
+    String mtaeu = work.resolve("mtaeu").toString();
+    Path mtaeuExported = work.resolve("mtaeu-exported");
+    submit("unmix-mtaeu", "unmix", "--store", store, "--acquisition", "co-ru-pt-r0001", "--method", "mtaeu", "-R",
+        "3", "--seed", "4", "--epochs", "2", "--samples", "150", "--restarts", "1", "--out", mtaeu);
+    submit("export-mtaeu", "export", "--results", mtaeu, "--store", store, "--to", mtaeuExported.toString());
+    SpectrumImage second = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withSize(32)
+        .withSeed(11), 1).image();
+    Abundances inMemory = Mtaeu.train(second, new MtaeuOptions(3, 4).withEpochs(2).withSamples(150)).unmixing()
+        .abundances();
+    NpyArray maps = NpyReader.read(mtaeuExported.resolve("abundances.npy"));
+    for (int i = 0; i < maps.doubles().length; i++) {
+      assertEquals(inMemory.values()[i], maps.doubles()[i], 1e-9, "MTAEU abundance " + i);
     }
   }
 }

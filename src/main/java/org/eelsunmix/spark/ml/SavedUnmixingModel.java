@@ -62,6 +62,17 @@ public interface SavedUnmixingModel {
         + "DIR/model)");
   }
 
+  /**
+   * The endmembers of the model saved at {@code dir} (an {@code unmix} output's {@code model/}), whatever its method
+   * (VCA-FCLS, NMF, ICA or an autoencoder: all keep them as Parquet beside their metadata).
+   *
+   * @throws BadInputException naming the folder when it holds no saved model or no endmembers
+   */
+  static Endmembers endmembersOf(SparkSession spark, String dir) {
+    MlPersistence.readMetadata(spark, dir);
+    return StageWriter.readEndmembers(spark, dir);
+  }
+
   private static SavedUnmixingModel adapter(String description, String uid, Endmembers endmembers,
       UnaryOperator<Dataset<Row>> transform) {
     return new SavedUnmixingModel() {
