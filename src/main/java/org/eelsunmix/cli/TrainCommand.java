@@ -74,8 +74,13 @@ final class TrainCommand extends SparkCommand {
     for (double l : s.restartLosses()) {
       losses.append(losses.length() == 0 ? "" : ", ").append(String.format("%.4f", l));
     }
-    return String.format("%s training on %d windows in %.1f s; reconstruction loss (mean SAD, rad) of restarts "
-        + "[%s], kept restart %d (seed %d)", s.training(), s.samples(), seconds, losses, s.kept(),
+    String windows = switch (s.method()) {
+      case "mtaeu" -> "2x2 neighbourhoods";
+      case "cnnaeu" -> "patches";
+      default -> "spectra";
+    };
+    return String.format("%s training on %d %s in %.1f s; reconstruction loss (mean SAD, rad) of restarts "
+        + "[%s], kept restart %d (seed %d)", s.training(), s.samples(), windows, seconds, losses, s.kept(),
         s.seed() + s.kept());
   }
 }

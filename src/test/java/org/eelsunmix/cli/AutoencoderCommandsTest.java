@@ -52,7 +52,7 @@ class AutoencoderCommandsTest {
     CliTestSupport.Run run = CliTestSupport.run(with(new String[] {"train", "--store", store, "--acquisition", A,
         "-R", "3", "--seed", "5", "--out", trained}, QUICK));
     assertEquals(0, run.code(), run.err());
-    assertTrue(run.out().contains("daeu: in-memory training on 120 windows"), run.out());
+    assertTrue(run.out().contains("daeu: in-memory training on 120 spectra"), run.out());
     AutoencoderModel model = AutoencoderModel.load(trained + "/model");
     double[] finals = model.summary().restartLosses();
     assertEquals(2, finals.length);
@@ -153,7 +153,8 @@ class AutoencoderCommandsTest {
       CliTestSupport.Run run = CliTestSupport.run(with(new String[] {"train", "--store", store, "--acquisition", A,
           "-R", "3", "--method", m[0], "--out", trained}, java.util.Arrays.copyOfRange(m, 1, m.length)));
       assertEquals(0, run.code(), run.err());
-      assertTrue(run.out().contains(m[0] + ": in-memory training on " + m[4] + " windows"), run.out());
+      assertTrue(run.out().contains(m[0] + ": in-memory training on " + m[4] + (m[0].equals("mtaeu")
+          ? " 2x2 neighbourhoods" : " patches")), run.out());
       AutoencoderModel model = AutoencoderModel.load(trained + "/model");
       assertEquals(m[0], model.summary().method());
       String applied = dir.resolve("applied-" + m[0]).toString();
