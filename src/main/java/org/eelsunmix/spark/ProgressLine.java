@@ -72,7 +72,8 @@ public final class ProgressLine {
     return sb.toString();
   }
 
-  private static String clock(Duration d) {
+  /** {@code m:ss}, or {@code h:mm:ss} from an hour: how durations read on progress lines. */
+  public static String clock(Duration d) {
     long s = d.getSeconds();
     return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String.format("%d:%02d", s / 60, s % 60);

@@ -24,6 +24,7 @@ import org.eelsunmix.autoencoder.AutoencoderFit;
 import org.eelsunmix.autoencoder.AutoencoderOptions;
 import org.eelsunmix.autoencoder.TrainedNetwork;
 import org.eelsunmix.autoencoder.WindowSample;
+import org.eelsunmix.spark.ProgressLine;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -118,8 +119,15 @@ public final class AutoencoderTraining {
     SplittableRandom random = new SplittableRandom(o.seed());
     int[] order = IntStream.range(0, n).toArray();
     double[] losses = new double[o.epochs()];
+    // The epochs run on the driver: name each epoch's jobs, with the whole training's ETA, for the progress line.
+    String description = sc.getLocalProperty("spark.job.description");
+    String label = description == null ? o.method() + " parameter averaging" : description;
+    long began = System.nanoTime();
     try {
       for (int e = 0; e < o.epochs(); e++) {
+        double perEpoch = e == 0 ? 0 : (System.nanoTime() - began) / 1e9 / e;
+        sc.setJobDescription(String.format("%s, epoch %d/%d%s", label, e + 1, o.epochs(), e == 0 ? ""
+            : String.format(", training ETA %s", ProgressLine.clock(java.time.Duration.ofSeconds((long) (perEpoch * (o.epochs() - e)))))));
         AutoencoderFit.shuffle(order, random);
         List<int[]> batches = new ArrayList<>();
         for (int start = 0; start + batch <= n; start += batch) {
@@ -136,6 +144,7 @@ public final class AutoencoderTraining {
         losses[e] = spark.getScore() / o.pixelsPerScoredRow();
       }
     } finally {
+      sc.setJobDescription(description);
       master.deleteTempFiles(spark.getSparkContext());
       shared.destroy();
     }
