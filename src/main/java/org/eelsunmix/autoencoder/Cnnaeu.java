@@ -97,8 +97,8 @@ public final class Cnnaeu {
         .weightInit(WeightInit.XAVIER_UNIFORM)
         .convolutionMode(ConvolutionMode.Same)
         .list()
-        .layer(new ConvolutionLayer.Builder(ENCODER_KERNEL, ENCODER_KERNEL).nOut(o.filters()).activation(new ActivationLReLU(LEAKY_SLOPE))
-            .build())
+        .layer(new ConvolutionLayer.Builder(ENCODER_KERNEL, ENCODER_KERNEL).nOut(o.filters())
+            .activation(new ActivationLReLU(LEAKY_SLOPE)).build())
         .layer(batchNormalisation())
         .layer(new ConvolutionLayer.Builder(1, 1).nOut(r).activation(new ActivationLReLU(LEAKY_SLOPE))
             .dropOut(new SpatialDropout(1 - DROPOUT)).build())
@@ -251,8 +251,8 @@ public final class Cnnaeu {
    * beyond the block: only pixels at least {@link #HALO} from the block's edge get the values a larger image would
    * give them.
    *
-   * @param pixels the block's spectra, pixel-major in raster order ({@code (y·width + x)·B + c}), zeros where there is
-   *     no pixel; at least {@code width·height·B} values (the rest is ignored); not modified
+   * @param pixels the block's spectra, pixel-major in raster order ({@code (y·width + x)·B + c}), zeros where there
+   *     is no pixel; at least {@code width·height·B} values (the rest is ignored); not modified
    * @param out receives the abundances, {@code (y·width + x)·R + k}; at least {@code width·height·R} values
    */
   public static void encodeTile(MultiLayerNetwork network, float[] pixels, int width, int height, double[] out) {

@@ -26,7 +26,8 @@ import org.eelsunmix.spark.PixelRows;
  *
  * <ul>
  *   <li>by default in memory, {@code restarts} runs (seeds {@code seed + k}) as parallel Spark tasks on the same
- *       broadcast sample, keeping the run with the lowest reconstruction loss ({@link AutoencoderTraining#restarts});</li>
+ *       broadcast sample, keeping the run with the lowest reconstruction loss
+ *       ({@link AutoencoderTraining#restarts});</li>
  *   <li>with {@code sparkTraining}, by dl4j-spark parameter averaging ({@code workers} workers, averaging every
  *       {@code averagingFrequency} mini-batches; restarts then run one after another).</li>
  * </ul>
