@@ -19,7 +19,7 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * as their reference code trains them: the windows' spectra divided by the sample's largest count (the reference
  * scales its data to a maximum of 1), shuffled every epoch (seeded), mini-batches of
  * {@link AutoencoderOptions#batchSize()}, RMSprop (ρ 0.9, ε 1e-7, Keras' values); afterwards the scale is folded
- * into the network and the decoder's overall scale fitted to the counts ({@link AutoencoderOptions#toCounts}).
+ * into the network and the decoder's overall scale fitted to the counts ({@link #toCounts}).
  * This is what {@code train} on an image runs, and what each Spark restart task runs on a sample drawn from pixel
  * rows.
  */
@@ -70,7 +70,7 @@ public final class AutoencoderFit {
     }
     double[] losses = new double[o.epochs()];
     for (int epoch = 0; epoch < o.epochs(); epoch++) {
-      Daeu.shuffle(order, random);
+      shuffle(order, random);
       double lossSum = 0;
       for (int start = 0; start < n; start += batch) {
         int size = Math.min(batch, n - start);
@@ -100,17 +100,22 @@ public final class AutoencoderFit {
     int b = sample.channels();
     int n = sample.distinct();
     double[][] m = o.decoderEndmembers(net);
-    o.scaleDecoder(net, Daeu.countScale(sample.spectra(), n, b, m, a));
+    // One pass: the least-squares scale s minimising Σ‖y − s·aᵀM‖², and the angles (which s does not change).
     double[] y = new double[b];
     double[] fit = new double[b];
+    double yf = 0;
+    double ff = 0;
     double angles = 0;
     for (int p = 0; p < n; p++) {
+      Daeu.reconstruct(m, a, p, fit);
       for (int c = 0; c < b; c++) {
         y[c] = sample.spectra()[p * b + c];
+        yf += y[c] * fit[c];
+        ff += fit[c] * fit[c];
       }
-      Daeu.reconstruct(m, a, p, fit);
       angles += SpectralAngle.between(y, fit);
     }
+    o.scaleDecoder(net, ff > 0 ? yf / ff : 1.0);
     return angles / n;
   }
 
@@ -136,7 +141,27 @@ public final class AutoencoderFit {
 
   /** Shuffles {@code a} in place (Fisher–Yates) with {@code random}: the batch order of an epoch. */
   public static void shuffle(int[] a, SplittableRandom random) {
-    Daeu.shuffle(a, random);
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  /** The first {@code n} entries of a random permutation of {@code 0 .. size − 1} (partial Fisher–Yates). */
+  static int[] firstOfPermutation(int size, int n, SplittableRandom random) {
+    int[] all = new int[size];
+    for (int i = 0; i < size; i++) {
+      all[i] = i;
+    }
+    for (int i = 0; i < n; i++) {
+      int j = i + random.nextInt(size - i);
+      int t = all[i];
+      all[i] = all[j];
+      all[j] = t;
+    }
+    return java.util.Arrays.copyOf(all, n);
   }
 
   static void requireChannels(AutoencoderOptions o, int channels, String source) {

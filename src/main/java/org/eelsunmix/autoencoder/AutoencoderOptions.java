@@ -77,7 +77,7 @@ public sealed interface AutoencoderOptions extends Serializable permits DaeuOpti
    */
   double[] sampleAbundances(MultiLayerNetwork network, WindowSample sample);
 
-  /** The endmembers the decoder holds, R × B (counts once {@link #toCounts} ran). */
+  /** The endmembers the decoder holds, R × B (counts once {@link AutoencoderFit#toCounts} ran). */
   double[][] decoderEndmembers(MultiLayerNetwork network);
 
   /** The abundances of every pixel of {@code image} (inference mode). */

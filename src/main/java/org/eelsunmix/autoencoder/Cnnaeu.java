@@ -147,7 +147,7 @@ public final class Cnnaeu {
   static double[] sampleAbundances(MultiLayerNetwork net, WindowSample sample, int patchSize) {
     int b = sample.channels();
     int plane = sample.windowPixels();
-    int r = decoderEndmembers(net).length;
+    int r = endmemberCount(net);
     double[] out = new double[sample.distinct() * r];
     boolean[] done = new boolean[sample.distinct()];
     EnergyAxis axis = EnergyAxis.ofEv(0, 1, b);

@@ -1,6 +1,5 @@
 package org.eelsunmix.autoencoder;
 
-import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -11,14 +10,12 @@ import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.core.SpectrumImage;
-import org.eelsunmix.unmix.Unmixing;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.RmsProp;
 
 /**
  * DAEU, the unmixing autoencoder of Palsson, Sigurdsson, Sveinsson &amp; Ulfarsson, "Hyperspectral unmixing using a
@@ -102,31 +99,6 @@ public final class Daeu {
     scaleDecoder(net, max);
   }
 
-  /** The factor s minimising Σ‖y − s·aᵀM‖² over the pixels (1 when the reconstruction is zero). */
-  static double countScale(float[] data, int pixels, int b, double[][] spectra, double[] values) {
-    double[] sums = new double[2];
-    addCountScaleSums(data, pixels, b, spectra, values, sums);
-    return countScale(sums);
-  }
-
-  /** Adds Σ y·f and Σ f·f of {@code pixels} pixels (f = aᵀM) to {@code sums[0]} and {@code sums[1]}. */
-  static void addCountScaleSums(float[] data, int pixels, int b, double[][] spectra, double[] values,
-      double[] sums) {
-    double[] fit = new double[b];
-    for (int p = 0; p < pixels; p++) {
-      reconstruct(spectra, values, p, fit);
-      for (int c = 0; c < b; c++) {
-        sums[0] += data[p * b + c] * fit[c];
-        sums[1] += fit[c] * fit[c];
-      }
-    }
-  }
-
-  /** The least-squares factor from {@link #addCountScaleSums}' sums. */
-  static double countScale(double[] sums) {
-    return sums[1] > 0 ? sums[0] / sums[1] : 1.0;
-  }
-
   /**
    * The decoder's reconstruction {@code aᵀM} of pixel {@code p}: {@code fit[c] = Σₖ a[p·R + k] · m[k][c]}.
    *
@@ -143,6 +115,11 @@ public final class Daeu {
         fit[c] += ak * m[k][c];
       }
     }
+  }
+
+  /** The configuration of a DAEU network's encoder. */
+  static AbundanceEncoder encoderLayer(MultiLayerNetwork network) {
+    return (AbundanceEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
   }
 
   /** Multiplies the weights of the dense decoder (layer 1 of DAEU and MTAEU) by {@code factor}. */
@@ -223,11 +200,6 @@ public final class Daeu {
    *
    * @throws BadInputException naming the image when its channel count differs from the network's input
    */
-  /** The configuration of a DAEU network's encoder. */
-  static AbundanceEncoder encoderLayer(MultiLayerNetwork network) {
-    return (AbundanceEncoder) network.getLayerWiseConfigurations().getConf(0).getLayer();
-  }
-
   static FeedForwardLayer inputLayer(MultiLayerNetwork network, SpectrumImage image) {
     FeedForwardLayer first = (FeedForwardLayer) network.getLayerWiseConfigurations().getConf(0).getLayer();
     if (first.getNIn() != image.channels()) {
@@ -235,29 +207,5 @@ public final class Daeu {
           + "has %d", first.getNIn(), image.channels()));
     }
     return first;
-  }
-
-  /** The first {@code n} entries of a random permutation of {@code 0 .. size − 1} (partial Fisher–Yates). */
-  static int[] firstOfPermutation(int size, int n, SplittableRandom random) {
-    int[] all = new int[size];
-    for (int i = 0; i < size; i++) {
-      all[i] = i;
-    }
-    for (int i = 0; i < n; i++) {
-      int j = i + random.nextInt(size - i);
-      int t = all[i];
-      all[i] = all[j];
-      all[j] = t;
-    }
-    return java.util.Arrays.copyOf(all, n);
-  }
-
-  static void shuffle(int[] a, SplittableRandom random) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 }

@@ -88,7 +88,7 @@ public record DaeuOptions(int endmembers, long seed, int epochs, int batchSize, 
   @Override
   public int[] drawWindows(int width, int height, String image) {
     int pixels = width * height;
-    return Daeu.firstOfPermutation(pixels, Math.min(samples, pixels), AutoencoderFit.drawing(seed));
+    return AutoencoderFit.firstOfPermutation(pixels, Math.min(samples, pixels), AutoencoderFit.drawing(seed));
   }
 
   @Override

@@ -21,8 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Training ({@link AutoencoderFit}): the neighbourhoods are drawn without replacement (seeded), divided by the
  * sample's largest count, shuffled every epoch; RMSprop. Afterwards the scale is folded into the network and the
- * decoder's overall scale is fitted to the counts by least squares ({@link #toCounts}). A pixel's abundances are the
- * mean of the head outputs for that pixel over the neighbourhoods it takes part in ({@link #encode}).
+ * decoder's overall scale is fitted to the counts by least squares ({@link #foldScale},
+ * {@link AutoencoderFit#toCounts}). A pixel's abundances are the mean of the head outputs for that pixel over the
+ * neighbourhoods it takes part in ({@link Encoder}).
  */
 public final class Mtaeu {
   /** Neighbourhoods per forward pass when encoding a whole image. */

@@ -63,7 +63,7 @@ public record MtaeuOptions(int endmembers, long seed, int epochs, int batchSize,
   @Override
   public int[] drawWindows(int width, int height, String image) {
     int pixels = width * height;
-    int[] anchors = Daeu.firstOfPermutation(pixels, Math.min(samples, pixels), AutoencoderFit.drawing(seed));
+    int[] anchors = AutoencoderFit.firstOfPermutation(pixels, Math.min(samples, pixels), AutoencoderFit.drawing(seed));
     int tasks = windowPixels();
     int[] windows = new int[anchors.length * tasks];
     for (int i = 0; i < anchors.length; i++) {

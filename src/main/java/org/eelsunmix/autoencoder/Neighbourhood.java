@@ -25,25 +25,20 @@ public final class Neighbourhood {
 
   /**
    * How many neighbourhoods use pixel (x, y) as task {@code task}: 1 inside the image; at the right and bottom
-   * edges mirrored blocks add uses and the first column or row has none as a right or lower neighbour. The
-   * candidates are the anchors one step up or left, the pixel itself and the last column or row.
+   * edges mirrored blocks add uses and the first column or row has none as a right or lower neighbour. The count
+   * factorises per axis: along an axis the task either keeps the anchor's coordinate (one anchor) or takes its next
+   * one, which {@code i} is for the anchor {@code i − 1} (when {@code i ≥ 1}) and, mirrored, for the last anchor
+   * when {@code i = max(size − 2, 0)}.
    */
   public static int uses(int width, int height, int x, int y, int task) {
-    int pixel = y * width + x;
-    int count = 0;
-    for (int ay : candidates(y, height)) {
-      for (int ax : candidates(x, width)) {
-        if (task(width, height, ay * width + ax, task) == pixel) {
-          count++;
-        }
-      }
-    }
-    return count;
+    return axisUses(x, width, (task & 1) != 0) * axisUses(y, height, (task & 2) != 0);
   }
 
-  /** The distinct anchors in {i − 1, i, size − 1} that lie in {@code 0 .. size − 1}. */
-  private static int[] candidates(int i, int size) {
-    return java.util.stream.IntStream.of(i - 1, i, size - 1).filter(a -> a >= 0 && a < size).distinct().toArray();
+  private static int axisUses(int i, int size, boolean next) {
+    if (!next) {
+      return 1;
+    }
+    return (i >= 1 ? 1 : 0) + (i == Math.max(size - 2, 0) ? 1 : 0);
   }
 
   private static int next(int i, int size) {

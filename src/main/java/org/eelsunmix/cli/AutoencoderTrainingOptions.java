@@ -70,9 +70,11 @@ final class AutoencoderTrainingOptions {
     requireAtLeastOne("--averaging-frequency", averagingFrequency);
     String m = method.toLowerCase(Locale.ROOT);
     if (!m.equals("cnnaeu")) {
-      for (Object o : new Object[] {patchSize, filters, decoderSize}) {
-        if (o != null) {
-          throw new BadInputException("--patch-size/--filters/--decoder-size", "apply to cnnaeu only, not " + m);
+      String[] names = {"--patch-size", "--filters", "--decoder-size"};
+      Integer[] values = {patchSize, filters, decoderSize};
+      for (int i = 0; i < names.length; i++) {
+        if (values[i] != null) {
+          throw new BadInputException(names[i], "applies to cnnaeu only, not " + m);
         }
       }
     }

@@ -14,9 +14,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code train}: fits an unmixing autoencoder (DAEU, MTAEU or CNNAEU) on one acquisition of a series store and writes, atomically:
- * {@code model/} (the saved {@link AutoencoderModel}: metadata, endmember Parquet, DL4J network),
- * {@code endmembers/NN-name.msa} and {@code _config.properties}. Apply it to other acquisitions with {@code apply}.
+ * {@code train}: fits an unmixing autoencoder (DAEU, MTAEU or CNNAEU) on one acquisition of a series store and
+ * writes, atomically: {@code model/} (the saved {@link AutoencoderModel}: metadata, endmember Parquet, DL4J
+ * network), {@code endmembers/NN-name.msa} and {@code _config.properties}. Apply it to other acquisitions with {@code apply}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train an unmixing autoencoder (daeu, mtaeu, cnnaeu) on one acquisition of a series store.")

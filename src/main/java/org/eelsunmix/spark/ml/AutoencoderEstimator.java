@@ -39,7 +39,6 @@ public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
   private static final long serialVersionUID = 1L;
   /** Restarts when none are asked for: enough to step past most of DAEU's poor local minima on 2 cores. */
   public static final int DEFAULT_RESTARTS = 4;
-  private final String method;
   private final String uid;
   private final IntParam numEndmembers;
   private final LongParam seed;
@@ -55,22 +54,18 @@ public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
   private final Param<String> outputCol;
   private final Param<String> rmseCol;
 
-  /**
-   * @param method daeu, mtaeu or cnnaeu (names the model and the windows in messages)
-   * @param what the training window, for the parameters' descriptions ("spectra", "neighbourhoods", "patches")
-   */
-  protected AutoencoderEstimator(String uid, String method, String what, int defaultEpochs, int defaultBatchSize,
+  /** @param what the training window, for the parameters' descriptions ("spectra", "neighbourhoods", "patches") */
+  protected AutoencoderEstimator(String uid, String what, int defaultEpochs, int defaultBatchSize,
       int defaultSamples, double defaultLearningRate) {
     this.uid = uid;
-    this.method = method;
     numEndmembers = UnmixingParams.numEndmembers(this);
     seed = UnmixingParams.seed(this);
     epochs = new IntParam(this, "epochs", "passes over the sample (>= 1)", ParamValidators.gtEq(1));
     batchSize = new IntParam(this, "batchSize", what + " per update (>= 2)", ParamValidators.gtEq(2));
     samples = new IntParam(this, "samples", what + " drawn for training (>= batch size)", ParamValidators.gtEq(2));
     learningRate = new DoubleParam(this, "learningRate", "RMSprop learning rate (> 0)", ParamValidators.gt(0));
-    restarts = new IntParam(this, "restarts", "trainings with seeds seed + k; the lowest reconstruction loss is kept (>= 1)",
-        ParamValidators.gtEq(1));
+    restarts = new IntParam(this, "restarts", "trainings with seeds seed + k; the lowest reconstruction loss is "
+        + "kept (>= 1)", ParamValidators.gtEq(1));
     sparkTraining = new BooleanParam(this, "sparkTraining", "train by dl4j-spark parameter averaging instead of "
         + "in memory inside one task");
     workers = new IntParam(this, "workers", "parameter averaging: parallel workers (>= 1)", ParamValidators.gtEq(1));
@@ -267,7 +262,7 @@ public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
       outcome = AutoencoderTraining.restarts(sc, sample, o, k, "the training sample");
     }
     Endmembers endmembers = new Endmembers(o.decoderEndmembers(outcome.network()), null, axis);
-    AutoencoderSummary summary = new AutoencoderSummary(method, o.seed(), training, outcome.losses(),
+    AutoencoderSummary summary = new AutoencoderSummary(o.method(), o.seed(), training, outcome.losses(),
         outcome.restartLosses(), outcome.kept(), sample.count());
     AutoencoderModel model = new AutoencoderModel(uid, AutoencoderTraining.toBytes(outcome.network()), endmembers,
         summary);

@@ -53,8 +53,9 @@ import org.eelsunmix.spark.SpectrumColumn;
  * The RMSE is that of the linear mixture {@code aᵀM} of the endmembers ({@link MixtureFit}).
  *
  * <p>Saved folder: {@code metadata/} (MLlib params plus {@code extra}: method, R, channels, seed, training, the
- * kept run's per-epoch losses and every restart's reconstruction loss), {@code data/} (endmembers as Parquet with the energy
- * axis) and {@code network/network.zip} (DL4J {@code ModelSerializer}, without updater state), written atomically.
+ * kept run's per-epoch losses and every restart's reconstruction loss), {@code data/} (endmembers as Parquet with
+ * the energy axis) and {@code network/network.zip} (DL4J {@code ModelSerializer}, without updater state), written
+ * atomically.
  */
 public final class AutoencoderModel extends Model<AutoencoderModel> implements MLWritable {
   private static final long serialVersionUID = 1L;

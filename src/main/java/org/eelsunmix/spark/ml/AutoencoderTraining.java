@@ -38,7 +38,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <ul>
  *   <li>{@link #restarts}: K in-memory trainings ({@link AutoencoderFit#fit}, seeds {@code seed + k}) as K parallel
  *       Spark tasks on the same broadcast sample; the one with the lowest reconstruction loss (mean spectral angle
- *       between the sample's spectra and their reconstructions, no ground truth needed) is kept and all K reported;</li>
+ *       between the sample's spectra and their reconstructions, no ground truth needed) is kept and all K
+ *       reported;</li>
  *   <li>{@link #parameterAveraging}: one network trained by dl4j-spark's {@code ParameterAveragingTrainingMaster}
  *       (workers fit their share of mini-batches, parameters and updater state averaged every N mini-batches).
  *       Each epoch the windows are shuffled on the driver (seeded) and cut into mini-batches; only the batches'
@@ -125,15 +126,18 @@ public final class AutoencoderTraining {
     long began = System.nanoTime();
     try {
       for (int e = 0; e < o.epochs(); e++) {
-        double perEpoch = e == 0 ? 0 : (System.nanoTime() - began) / 1e9 / e;
-        sc.setJobDescription(String.format("%s, epoch %d/%d%s", label, e + 1, o.epochs(), e == 0 ? ""
-            : String.format(", training ETA %s", ProgressLine.clock(java.time.Duration.ofSeconds((long) (perEpoch * (o.epochs() - e)))))));
+        String eta = "";
+        if (e > 0) {
+          long left = (System.nanoTime() - began) / e * (o.epochs() - e);
+          eta = ", training ETA " + ProgressLine.clock(java.time.Duration.ofNanos(left));
+        }
+        sc.setJobDescription(String.format("%s, epoch %d/%d%s", label, e + 1, o.epochs(), eta));
         AutoencoderFit.shuffle(order, random);
         List<int[]> batches = new ArrayList<>();
         for (int start = 0; start + batch <= n; start += batch) {
           batches.add(Arrays.copyOfRange(order, start, start + batch));
         }
-        JavaRDD<DataSet> data = sc.parallelize(batches, Math.min(batches.size(), Math.max(workers, 1)))
+        JavaRDD<DataSet> data = sc.parallelize(batches, Math.min(batches.size(), workers))
             .map(windows -> {
               float[] x = new float[(int) Arrays.stream(shape).reduce(1, (p, q) -> p * q)];
               o.layout(shared.value(), windows, 0, windows.length, scale, x);

@@ -25,7 +25,7 @@ public final class CnnaeuEstimator extends AutoencoderEstimator {
   }
 
   public CnnaeuEstimator(String uid) {
-    super(uid, "cnnaeu", "patches", CnnaeuOptions.DEFAULT_EPOCHS, CnnaeuOptions.DEFAULT_BATCH_SIZE,
+    super(uid, "patches", CnnaeuOptions.DEFAULT_EPOCHS, CnnaeuOptions.DEFAULT_BATCH_SIZE,
         CnnaeuOptions.DEFAULT_PATCHES, CnnaeuOptions.DEFAULT_LEARNING_RATE);
     patchSize = new IntParam(this, "patchSize", "side of a square training patch in pixels (>= 2)",
         ParamValidators.gtEq(2));

@@ -19,7 +19,7 @@ public final class DaeuEstimator extends AutoencoderEstimator {
   }
 
   public DaeuEstimator(String uid) {
-    super(uid, "daeu", "spectra", DaeuOptions.DEFAULT_EPOCHS, DaeuOptions.DEFAULT_BATCH_SIZE,
+    super(uid, "spectra", DaeuOptions.DEFAULT_EPOCHS, DaeuOptions.DEFAULT_BATCH_SIZE,
         DaeuOptions.DEFAULT_SAMPLES, DaeuOptions.DEFAULT_LEARNING_RATE);
   }
 

@@ -19,7 +19,7 @@ public final class MtaeuEstimator extends AutoencoderEstimator {
   }
 
   public MtaeuEstimator(String uid) {
-    super(uid, "mtaeu", "neighbourhoods", MtaeuOptions.DEFAULT_EPOCHS, MtaeuOptions.DEFAULT_BATCH_SIZE,
+    super(uid, "neighbourhoods", MtaeuOptions.DEFAULT_EPOCHS, MtaeuOptions.DEFAULT_BATCH_SIZE,
         MtaeuOptions.DEFAULT_SAMPLES, MtaeuOptions.DEFAULT_LEARNING_RATE);
   }
 
