@@ -1,7 +1,7 @@
 package org.eelsunmix.autoencoder;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.eelsunmix.unmix.Unmixing;
+import org.eelsunmix.core.Unmixing;
 
 /**
  * What training an autoencoder on an image returns ({@link AutoencoderFit#train}).

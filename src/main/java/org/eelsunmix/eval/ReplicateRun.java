@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
-import org.eelsunmix.unmix.Unmixing;
+import org.eelsunmix.core.Unmixing;
 import org.eelsunmix.unmix.UnmixingMethod;
 
 /**

@@ -1,5 +1,6 @@
 package org.eelsunmix.eval;
 
+import org.eelsunmix.core.SpectralAngle;
 import java.util.Arrays;
 import java.util.Objects;
 import org.eelsunmix.core.Abundances;

@@ -1,5 +1,6 @@
 package org.eelsunmix.unmix;
 
+import org.eelsunmix.core.Unmixing;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

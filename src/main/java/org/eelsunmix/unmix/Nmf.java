@@ -1,5 +1,6 @@
 package org.eelsunmix.unmix;
 
+import org.eelsunmix.core.Unmixing;
 import java.util.Arrays;
 import java.util.Locale;
 import org.eelsunmix.core.Abundances;

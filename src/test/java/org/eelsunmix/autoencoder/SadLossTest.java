@@ -3,7 +3,7 @@ package org.eelsunmix.autoencoder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
-import org.eelsunmix.eval.SpectralAngle;
+import org.eelsunmix.core.SpectralAngle;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,5 +1,6 @@
 package org.eelsunmix.eval;
 
+import org.eelsunmix.core.SpectralAngle;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -18,7 +18,7 @@ import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.spark.ml.NmfEstimator;
 import org.eelsunmix.spark.ml.NmfModel;
 import org.eelsunmix.spark.ml.NmfSummary;
-import org.eelsunmix.eval.SpectralAngle;
+import org.eelsunmix.core.SpectralAngle;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.eelsunmix.unmix.Nmf;
 import org.ejml.data.DMatrixRMaj;

@@ -1,5 +1,6 @@
 package org.eelsunmix.unmix;
 
+import org.eelsunmix.core.Unmixing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,7 @@ import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.SpectrumImage;
-import org.eelsunmix.eval.SpectralAngle;
+import org.eelsunmix.core.SpectralAngle;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package org.eelsunmix.unmix;
 
+import org.eelsunmix.core.Unmixing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package org.eelsunmix.unmix;
 
+import org.eelsunmix.core.Unmixing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,7 +72,7 @@ class VcaTest {
     Vca.Result low = Vca.fit(cube.image(), new Vca.Options(3, 3, 0.0)); // forces the projective projection
     assertTrue(!high.projective() && low.projective());
     for (Vca.Result res : new Vca.Result[] {high, low}) {
-      double[][] sad = org.eelsunmix.eval.SpectralAngle.matrix(cube.truthEndmembers(), res.endmembers());
+      double[][] sad = org.eelsunmix.core.SpectralAngle.matrix(cube.truthEndmembers(), res.endmembers());
       int[] match = org.eelsunmix.linalg.Hungarian.assign(sad);
       for (int k = 0; k < 3; k++) {
         assertTrue(sad[k][match[k]] < 1e-3, "projective=" + res.projective() + " SAD " + sad[k][match[k]]);

@@ -1,7 +1,5 @@
-package org.eelsunmix.unmix;
+package org.eelsunmix.core;
 
-import org.eelsunmix.core.Abundances;
-import org.eelsunmix.core.Endmembers;
 
 /**
  * What an unmixing method returns for one spectrum image: the endmember spectra and the abundance maps.

@@ -1,4 +1,4 @@
-package org.eelsunmix.eval;
+package org.eelsunmix.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

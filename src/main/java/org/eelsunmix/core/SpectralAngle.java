@@ -1,7 +1,5 @@
-package org.eelsunmix.eval;
+package org.eelsunmix.core;
 
-import org.eelsunmix.core.BadInputException;
-import org.eelsunmix.core.Endmembers;
 
 /**
  * Spectral angle distance (SAD) between spectra, the endmember metric of the synthetic study (Palsson et al.,
