@@ -6,22 +6,23 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.eelsunmix.core.BadInputException;
-import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
 import org.eelsunmix.spark.SpectrumColumn;
-import org.eelsunmix.spark.ml.SavedUnmixingModel;
+import org.eelsunmix.spark.ml.UnmixingModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code apply}: runs a saved model ({@code train} or {@code unmix} output) over acquisitions of a series store and
- * writes {@code abundances/} (Parquet partitioned by acquisition: x, y, abundances, rmse, as {@code unmix}) and
- * {@code _config.properties}, atomically. Spectra on another energy axis than the model's are refused.
+ * {@code apply}: runs a saved model of any method ({@code unmix}, {@code train} or {@code apply} output) over
+ * acquisitions of a series store and writes, atomically, what {@code unmix} writes: {@code abundances/} (Parquet
+ * partitioned by acquisition: x, y, abundances, rmse), {@code model/} (the model applied, so {@code export},
+ * {@code apply} and {@code reprocess} take this folder as they take {@code unmix}'s), {@code endmembers/*.msa} and
+ * {@code _config.properties}. Spectra on another energy axis than the model's are refused.
  */
 @Command(name = "apply", mixinStandardHelpOptions = true,
-    description = "Apply a trained model (train or unmix output) to acquisitions of a series store.")
+    description = "Apply a saved model (unmix, train or apply output; any method) to acquisitions of a series store.")
 final class ApplyCommand extends SparkCommand {
   @Option(names = "--model", required = true, description = "model folder (train or unmix --out, or its model/)")
   String model;
@@ -45,26 +46,23 @@ final class ApplyCommand extends SparkCommand {
   @Override
   public Integer call() throws Exception {
     SparkSession spark = spark();
-    SavedUnmixingModel m = SavedUnmixingModel.load(spark, model);
-    EnergyAxis own = m.endmembers().axis();
+    UnmixingModel<?> m = UnmixingModel.load(spark, model);
     if (endmembers != null && endmembers != m.endmembers().count()) {
-      throw new BadInputException("--endmembers", "asked for " + endmembers + " endmembers but " + m.description()
+      throw new BadInputException("--endmembers", "asked for " + endmembers + " endmembers but " + m.describe()
           + " has " + m.endmembers().count());
     }
     SeriesStore series = new SeriesStore(spark, store);
     Dataset<Row> pixels = series.pixels(acquisitions);
-    EnergyAxis axis = SpectrumColumn.axisOf(pixels.schema(), PixelSchema.SPECTRUM);
-    if (axis.channels() != own.channels() || !axis.sameAs(own, 1e-9)) {
-      throw new BadInputException(series.path(SeriesStore.PIXELS), "spectra are on the energy axis " + axis
-          + " but " + m.description() + " takes " + own);
-    }
-    describe("apply: " + m.description());
+    m.requireAxis(SpectrumColumn.axisOf(pixels.schema(), PixelSchema.SPECTRUM), series.path(SeriesStore.PIXELS));
+    describe("apply: " + m.describe());
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
+      m.write().save(tmp + "/model");
       UnmixCommand.writeAbundances(spark, m.transform(pixels), tmp + "/abundances");
+      UnmixCommand.writeMsa(spark, m.endmembers(), tmp + "/endmembers");
       writeConfig(tmp);
     });
-    System.out.println("applied " + m.description() + ": " + UnmixCommand.unmixedPixels(spark, out + "/abundances"));
-    System.out.println("wrote " + out + " (abundances/)");
+    System.out.println("applied " + m.describe() + ": " + UnmixCommand.unmixedPixels(spark, out + "/abundances"));
+    System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");
     return 0;
   }
 }

@@ -25,7 +25,7 @@ import org.eelsunmix.spark.ml.VcaFcls;
 import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
-import org.eelsunmix.unmix.UnmixingMethod;
+import org.eelsunmix.spark.ml.UnmixingMethods;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -110,11 +110,11 @@ final class BenchCommand extends SparkCommand {
     for (String set : new String[] {"co-ru-pt", "k-edges"}) {
       SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin(set), 0);
       int r = cube.truthEndmembers().count();
-      UnmixingMethod.VCA_FCLS.unmix(cube.image(), r, 1); // warm-up
+      UnmixingMethods.byName("vca-fcls").unmix(cube.image(), r, 1); // warm-up
       double[] t = new double[Math.max(1, runs)];
       for (int i = 0; i < t.length; i++) {
         long t0 = System.nanoTime();
-        UnmixingMethod.VCA_FCLS.unmix(cube.image(), r, 1);
+        UnmixingMethods.byName("vca-fcls").unmix(cube.image(), r, 1);
         t[i] = (System.nanoTime() - t0) / 1e9;
       }
       Arrays.sort(t);

@@ -25,7 +25,7 @@ import org.eelsunmix.eval.ReplicateRun;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.synth.SyntheticGenerator;
-import org.eelsunmix.unmix.UnmixingMethod;
+import org.eelsunmix.spark.ml.UnmixingMethods;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +45,9 @@ final class EvaluateCommand extends SparkCommand {
       + "(default: co-ru-pt,k-edges)")
   List<String> sets;
 
-  @Option(names = "--method", split = ",", defaultValue = "vca-fcls", description = "method(s): vca-fcls (default), nmf, ica, daeu")
+  @Option(names = "--method", split = ",", defaultValue = "vca-fcls",
+      completionCandidates = UnmixingMethods.Names.class, description = "method(s), comma-separated: "
+      + "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}), each at its reference settings")
   List<String> methods;
 
   @Option(names = "--replicates", defaultValue = "20", description = "replicates per set and method (default 20)")
@@ -79,7 +81,7 @@ final class EvaluateCommand extends SparkCommand {
     List<Task> tasks = new ArrayList<>();
     for (String s : sets) {
       for (String m : methods) {
-        UnmixingMethod.byName(m, "--method");
+        UnmixingMethods.byName(m);
         for (int r = 0; r < replicates; r++) {
           tasks.add(new Task(s, m, r));
         }
@@ -90,7 +92,7 @@ final class EvaluateCommand extends SparkCommand {
     String studyName = study;
     describe("evaluate: " + tasks.size() + " replicates");
     JavaRDD<Row> rows = jsc.parallelize(tasks, tasks.size()).flatMap(t -> ReplicateRun.run(studyName,
-        options.get(t.set()), t.replicate(), UnmixingMethod.byName(t.method(), "--method")).stream()
+        options.get(t.set()), t.replicate(), UnmixingMethods.byName(t.method())).stream()
         .map(EvaluateCommand::toRow).iterator());
     Dataset<Row> metrics = spark.createDataFrame(rows, PixelSchema.EVALUATION);
     List<Row> summary = new ArrayList<>();

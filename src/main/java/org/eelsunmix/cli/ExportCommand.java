@@ -20,7 +20,7 @@ import org.eelsunmix.io.NpyAcquisition;
 import org.eelsunmix.spark.Acquisition;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
-import org.eelsunmix.spark.ml.SavedUnmixingModel;
+import org.eelsunmix.spark.ml.UnmixingModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,7 +56,7 @@ final class ExportCommand extends SparkCommand {
     if (Files.exists(to) && !overwrite) {
       throw new BadInputException(to.toString(), "already exists (give --overwrite to replace it)");
     }
-    Endmembers endmembers = SavedUnmixingModel.endmembersOf(spark, results + "/model");
+    Endmembers endmembers = UnmixingModel.load(spark, results + "/model").endmembers();
     var table = spark.read().schema(PixelSchema.ABUNDANCES).parquet(results + "/abundances");
     String id = acquisition;
     if (id == null) {

@@ -41,7 +41,7 @@ import org.eelsunmix.spark.ProcessedLedger;
 import org.eelsunmix.spark.ProgressLine;
 import org.eelsunmix.spark.SeriesStore;
 import org.eelsunmix.spark.SpectrumColumn;
-import org.eelsunmix.spark.ml.SavedUnmixingModel;
+import org.eelsunmix.spark.ml.UnmixingModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -101,7 +101,7 @@ final class ReprocessCommand extends SparkCommand {
     boolean lenient = Stringency.isLenient(stringency);
     SparkSession spark = spark();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    SavedUnmixingModel model = SavedUnmixingModel.load(spark, modelDir);
+    UnmixingModel<?> model = UnmixingModel.load(spark, modelDir);
     AcquisitionArchive files = new AcquisitionArchive(conf, archive);
     List<AcquisitionArchive.Entry> entries = files.list();
     ProcessedLedger ledger = new ProcessedLedger(conf, out);
@@ -109,7 +109,7 @@ final class ReprocessCommand extends SparkCommand {
     for (ProcessedLedger.Entry k : known) {
       if (k.processed() && !k.model().equals(model.uid())) {
         throw new BadInputException("--out", out + " holds results of model " + k.model() + ", not of "
-            + model.description() + "; give another --out for another model");
+            + model.describe() + "; give another --out for another model");
       }
     }
 
@@ -141,7 +141,7 @@ final class ReprocessCommand extends SparkCommand {
     // Each candidate is checksummed, read and checked against the model on the executors, one task per file:
     // the driver gets back one small survey per file, never the spectra.
     List<Survey> surveys = survey(spark, files, candidates, knownSums, model.endmembers().axis(),
-        model.description());
+        model.describe());
     for (int i = 0; i < candidates.size(); i++) {
       AcquisitionArchive.Entry e = candidates.get(i);
       Survey v = surveys.get(i);
@@ -174,7 +174,7 @@ final class ReprocessCommand extends SparkCommand {
         System.out.println("would skip " + r.reason());
       }
       System.out.printf("dry run: %d to process, %d to skip, %d up to date (model %s)%n", work.size(),
-          rejected.size(), upToDate, model.description());
+          rejected.size(), upToDate, model.describe());
       return 0;
     }
     if (work.isEmpty() && rejected.isEmpty()) {
@@ -252,7 +252,7 @@ final class ReprocessCommand extends SparkCommand {
    * {@code <out>/abundances}, both with dynamic partition overwrite of just their ids; then, one acquisition at a
    * time, commits its files and appends its ledger entry.
    */
-  private void process(SparkSession spark, AcquisitionArchive files, SavedUnmixingModel model,
+  private void process(SparkSession spark, AcquisitionArchive files, UnmixingModel<?> model,
       ProcessedLedger ledger, List<Work> work) throws IOException {
     List<AcquisitionArchive.Entry> entries = work.stream().map(Work::entry).toList();
     List<String> ids = entries.stream().map(AcquisitionArchive.Entry::acquisitionId).toList();
@@ -296,7 +296,7 @@ final class ReprocessCommand extends SparkCommand {
   }
 
   /** Commits {@code <out>/acquisitions/<id>/}: endmember spectra, maps, profiles, plot, summary. */
-  private void writeOutputs(SparkSession spark, SavedUnmixingModel model, Work w, String abundancesPath) {
+  private void writeOutputs(SparkSession spark, UnmixingModel<?> model, Work w, String abundancesPath) {
     Acquisition acquisition = w.acquisition();
     String id = acquisition.id();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -330,7 +330,7 @@ final class ReprocessCommand extends SparkCommand {
     }
     AcquisitionSummary summary = new AcquisitionSummary(id, acquisition.sourcePath(), acquisition.format(),
         acquisition.checksum(), h, wd, acquisition.axis(), w.pixelSize(), w.pixelUnits(), model.endmembers().names(),
-        means, rmseSum / (h * wd), rmseMax, model.description(), Instant.now());
+        means, rmseSum / (h * wd), rmseMax, model.describe(), Instant.now());
     AtomicOutput.commit(conf, folderOf(id), true, tmp -> {
       UnmixCommand.writeMsa(spark, model.endmembers(), tmp + "/endmembers");
       FileSystem fs = new Path(tmp).getFileSystem(conf);
@@ -367,7 +367,7 @@ final class ReprocessCommand extends SparkCommand {
    * Rebuilds {@code <out>/report/} (index.html and the model's endmember plot) from the acquisition folders and the
    * ledger, atomically.
    */
-  private void writeReport(SparkSession spark, SavedUnmixingModel model) throws IOException {
+  private void writeReport(SparkSession spark, UnmixingModel<?> model) throws IOException {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path acquisitions = new Path(out, "acquisitions");
     FileSystem fs = acquisitions.getFileSystem(conf);
@@ -393,7 +393,7 @@ final class ReprocessCommand extends SparkCommand {
         skipped.add(new ReprocessReport.Skipped(k.path(), k.reason(), k.processedAt()));
       }
     }
-    String html = ReprocessReport.html(model.description(), "endmembers.png", summaries, skipped, Instant.now());
+    String html = ReprocessReport.html(model.describe(), "endmembers.png", summaries, skipped, Instant.now());
     AtomicOutput.commit(conf, out + "/report", true, tmp -> {
       FileSystem tfs = new Path(tmp).getFileSystem(conf);
       List<SpectrumPlot.Curve> curves = new ArrayList<>();

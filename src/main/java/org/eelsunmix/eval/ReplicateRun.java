@@ -5,7 +5,7 @@ import java.util.List;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.eelsunmix.core.Unmixing;
-import org.eelsunmix.unmix.UnmixingMethod;
+import org.eelsunmix.core.InMemoryUnmixing;
 
 /**
  * One replicate of the synthetic study, in memory: generate the cube ({@link SyntheticGenerator}), unmix it with
@@ -23,7 +23,7 @@ public final class ReplicateRun {
    * @return the records; a failure becomes a single {@code error} record
    */
   public static List<MetricRecord> run(String study, SyntheticGenerator.Options options, int replicate,
-      UnmixingMethod method) {
+      InMemoryUnmixing method) {
     long seed = SyntheticGenerator.replicateSeed(options.seed(), replicate);
     List<MetricRecord> out = new ArrayList<>();
     double seconds = Double.NaN;
@@ -45,15 +45,15 @@ public final class ReplicateRun {
       out.add(record(study, options, replicate, seed, method, null, "rmse", s.rmse(), seconds));
     } catch (RuntimeException e) {
       out.clear();
-      out.add(new MetricRecord(study, options.set(), options.dose(), replicate, seed, method.cliName(), null, "error",
+      out.add(new MetricRecord(study, options.set(), options.dose(), replicate, seed, method.name(), null, "error",
           null, Double.isNaN(seconds) ? null : seconds, e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
     return out;
   }
 
   private static MetricRecord record(String study, SyntheticGenerator.Options o, int replicate, long seed,
-      UnmixingMethod method, String endmember, String metric, double value, double seconds) {
-    return new MetricRecord(study, o.set(), o.dose(), replicate, seed, method.cliName(), endmember, metric, value,
+      InMemoryUnmixing method, String endmember, String metric, double value, double seconds) {
+    return new MetricRecord(study, o.set(), o.dose(), replicate, seed, method.name(), endmember, metric, value,
         seconds, null);
   }
 }

@@ -12,7 +12,7 @@ import org.eelsunmix.eval.MetricRecord;
 import org.eelsunmix.eval.ReplicateRun;
 import org.eelsunmix.spark.TestSpark;
 import org.eelsunmix.synth.SyntheticGenerator;
-import org.eelsunmix.unmix.UnmixingMethod;
+import org.eelsunmix.spark.ml.UnmixingMethods;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +36,7 @@ class EvaluateCommandTest {
     // Replicate 1 of k-edges equals the in-memory kernel run on its own.
     SyntheticGenerator.Options o = SyntheticGenerator.Options.builtin("k-edges").withFilter(3).withBlock(4)
         .withSize(16).withSeed(2);
-    List<MetricRecord> expected = ReplicateRun.run("synthetic", o, 1, UnmixingMethod.VCA_FCLS);
+    List<MetricRecord> expected = ReplicateRun.run("synthetic", o, 1, UnmixingMethods.byName("vca-fcls"));
     for (MetricRecord m : expected) {
       String where = "endmember_set = 'k-edges' and replicate = 1 and metric = '" + m.metric() + "' and "
           + (m.endmember() == null ? "endmember is null" : "endmember = '" + m.endmember() + "'");

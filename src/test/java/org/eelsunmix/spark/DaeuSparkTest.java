@@ -114,7 +114,7 @@ class DaeuSparkTest {
 
   @Test
   void restartsKeepTheLowestLossWhateverThePartitioning() {
-    AutoencoderEstimator estimator = new DaeuEstimator().setNumEndmembers(3).setSeed(3).setRestarts(2)
+    AutoencoderEstimator<?> estimator = new DaeuEstimator().setNumEndmembers(3).setSeed(3).setRestarts(2)
         .setSamples(300).setEpochs(2);
     AutoencoderModel one = estimator.fit(VcaFclsSparkTest.pixels(CUBE.image(), 1));
     AutoencoderModel three = estimator.fit(VcaFclsSparkTest.pixels(CUBE.image(), 3));

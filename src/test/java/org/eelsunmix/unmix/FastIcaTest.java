@@ -218,7 +218,7 @@ class FastIcaTest {
   @Test
   void icaAsAnUnmixingMethodGivesProportionsOnABuiltInCube() {
     SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withSize(32), 0);
-    Unmixing u = UnmixingMethod.byName("ica", "--method").unmix(cube.image(), 3, 1);
+    Unmixing u = org.eelsunmix.spark.ml.UnmixingMethods.byName("ica").unmix(cube.image(), 3, 1);
     assertEquals(3, u.endmembers().count());
     for (int p = 0; p < u.abundances().pixels(); p++) {
       double sum = 0;

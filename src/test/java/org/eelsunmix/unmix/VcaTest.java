@@ -41,7 +41,7 @@ class VcaTest {
       SyntheticGenerator.Options o = SyntheticGenerator.Options.builtin(set).withDose(SyntheticGenerator.NOISE_FREE);
       SyntheticCube cube = cubeWithPurePixels(o);
       int r = cube.truthEndmembers().count();
-      Unmixing u = UnmixingMethod.VCA_FCLS.unmix(cube.image(), r, 7);
+      Unmixing u = org.eelsunmix.spark.ml.UnmixingMethods.byName("vca-fcls").unmix(cube.image(), r, 7);
       UnmixingScores s = UnmixingScores.score(cube.truthEndmembers(), cube.truthAbundances(), u.endmembers(),
           u.abundances(), cube.image());
       for (double sad : s.sad()) {
@@ -56,7 +56,7 @@ class VcaTest {
   @Test
   void noisyCubeAtDefaultDoseIsClose() {
     SyntheticCube cube = cubeWithPurePixels(SyntheticGenerator.Options.builtin("co-ru-pt"));
-    Unmixing u = UnmixingMethod.VCA_FCLS.unmix(cube.image(), 3, 1);
+    Unmixing u = org.eelsunmix.spark.ml.UnmixingMethods.byName("vca-fcls").unmix(cube.image(), 3, 1);
     UnmixingScores s = UnmixingScores.score(cube.truthEndmembers(), cube.truthAbundances(), u.endmembers(),
         u.abundances(), cube.image());
     // Poisson noise at 1e5 counts/pixel: the picked pixels are noisy spectra, still within a few degrees.

@@ -1,16 +1,11 @@
 package org.eelsunmix.spark.ml;
 
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.types.StructType;
 import org.eelsunmix.autoencoder.AutoencoderFit;
 import org.eelsunmix.autoencoder.AutoencoderOptions;
 import org.eelsunmix.autoencoder.WindowSample;
@@ -35,13 +30,11 @@ import org.eelsunmix.spark.PixelRows;
  * The subclasses ({@link DaeuEstimator}, {@link MtaeuEstimator}, {@link CnnaeuEstimator}) set the reference
  * schedule as defaults and say which network {@link #options()} builds.
  */
-public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
+public abstract class AutoencoderEstimator<E extends AutoencoderEstimator<E>>
+    extends UnmixingEstimator<E, AutoencoderModel> {
   private static final long serialVersionUID = 1L;
   /** Restarts when none are asked for: enough to step past most of DAEU's poor local minima on 2 cores. */
   public static final int DEFAULT_RESTARTS = 4;
-  private final String uid;
-  private final IntParam numEndmembers;
-  private final LongParam seed;
   private final IntParam epochs;
   private final IntParam batchSize;
   private final IntParam samples;
@@ -50,16 +43,11 @@ public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
   private final BooleanParam sparkTraining;
   private final IntParam workers;
   private final IntParam averagingFrequency;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
-  private final Param<String> rmseCol;
 
   /** @param what the training window, for the parameters' descriptions ("spectra", "neighbourhoods", "patches") */
   protected AutoencoderEstimator(String uid, String what, int defaultEpochs, int defaultBatchSize,
       int defaultSamples, double defaultLearningRate) {
-    this.uid = uid;
-    numEndmembers = UnmixingParams.numEndmembers(this);
-    seed = UnmixingParams.seed(this);
+    super(uid);
     epochs = new IntParam(this, "epochs", "passes over the sample (>= 1)", ParamValidators.gtEq(1));
     batchSize = new IntParam(this, "batchSize", what + " per update (>= 2)", ParamValidators.gtEq(2));
     samples = new IntParam(this, "samples", what + " drawn for training (>= batch size)", ParamValidators.gtEq(2));
@@ -71,11 +59,6 @@ public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
     workers = new IntParam(this, "workers", "parameter averaging: parallel workers (>= 1)", ParamValidators.gtEq(1));
     averagingFrequency = new IntParam(this, "averagingFrequency", "parameter averaging: mini-batches per worker "
         + "between averagings (>= 1)", ParamValidators.gtEq(1));
-    inputCol = UnmixingParams.inputCol(this);
-    outputCol = UnmixingParams.outputCol(this);
-    rmseCol = UnmixingParams.rmseCol(this);
-    setDefault(numEndmembers, 3);
-    setDefault(seed, 0L);
     setDefault(epochs, defaultEpochs);
     setDefault(batchSize, defaultBatchSize);
     setDefault(samples, defaultSamples);
@@ -84,72 +67,38 @@ public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
     setDefault(sparkTraining, false);
     setDefault(workers, 2);
     setDefault(averagingFrequency, 5);
-    setDefault(inputCol, "spectrum");
-    setDefault(outputCol, "abundances");
-    setDefault(rmseCol, "rmse");
   }
 
-  @Override
-  public String uid() {
-    return uid;
+  public E setEpochs(int v) {
+    return with(epochs, v);
   }
 
-  public AutoencoderEstimator setNumEndmembers(int v) {
-    set(numEndmembers, v);
-    return this;
+  public E setBatchSize(int v) {
+    return with(batchSize, v);
   }
 
-  public AutoencoderEstimator setSeed(long v) {
-    set(seed, v);
-    return this;
+  public E setSamples(int v) {
+    return with(samples, v);
   }
 
-  public AutoencoderEstimator setEpochs(int v) {
-    set(epochs, v);
-    return this;
+  public E setLearningRate(double v) {
+    return with(learningRate, v);
   }
 
-  public AutoencoderEstimator setBatchSize(int v) {
-    set(batchSize, v);
-    return this;
+  public E setRestarts(int v) {
+    return with(restarts, v);
   }
 
-  public AutoencoderEstimator setSamples(int v) {
-    set(samples, v);
-    return this;
+  public E setSparkTraining(boolean v) {
+    return with(sparkTraining, v);
   }
 
-  public AutoencoderEstimator setLearningRate(double v) {
-    set(learningRate, v);
-    return this;
+  public E setWorkers(int v) {
+    return with(workers, v);
   }
 
-  public AutoencoderEstimator setRestarts(int v) {
-    set(restarts, v);
-    return this;
-  }
-
-  public AutoencoderEstimator setSparkTraining(boolean v) {
-    set(sparkTraining, v);
-    return this;
-  }
-
-  public AutoencoderEstimator setWorkers(int v) {
-    set(workers, v);
-    return this;
-  }
-
-  public AutoencoderEstimator setAveragingFrequency(int v) {
-    set(averagingFrequency, v);
-    return this;
-  }
-
-  public IntParam numEndmembers() {
-    return numEndmembers;
-  }
-
-  public LongParam seed() {
-    return seed;
+  public E setAveragingFrequency(int v) {
+    return with(averagingFrequency, v);
   }
 
   public IntParam restarts() {
@@ -184,28 +133,8 @@ public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
     return averagingFrequency;
   }
 
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public Param<String> rmseCol() {
-    return rmseCol;
-  }
-
   /** The network and training settings these params give (validated, naming the setting at fault). */
   public abstract AutoencoderOptions options();
-
-  public int getNumEndmembers() {
-    return (Integer) $(numEndmembers);
-  }
-
-  public long getSeed() {
-    return (Long) $(seed);
-  }
 
   public int getEpochs() {
     return (Integer) $(epochs);
@@ -224,17 +153,16 @@ public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
   }
 
   @Override
-  public StructType transformSchema(StructType schema) {
-    return UnmixingParams.outputSchema(schema, $(inputCol), $(outputCol), $(rmseCol));
+  public void validateParams() {
+    options();
   }
 
   @Override
-  public AutoencoderModel fit(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
+  protected AutoencoderModel train(Dataset<?> dataset) {
     AutoencoderOptions o = options();
-    EnergyAxis axis = UnmixingParams.spectraAxis(dataset, $(inputCol));
+    EnergyAxis axis = spectraAxis(dataset);
     int channels = axis.channels();
-    PixelRows rows = new PixelRows(dataset.schema(), $(inputCol), channels, true, "input dataset");
+    PixelRows rows = new PixelRows(dataset.schema(), getInputCol(), channels, true, "input dataset");
     WindowSample sample = TrainingWindows.draw(dataset, rows, o, "input dataset");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     int k = (Integer) $(restarts);
@@ -264,8 +192,6 @@ public abstract class AutoencoderEstimator extends Estimator<AutoencoderModel> {
     Endmembers endmembers = new Endmembers(o.decoderEndmembers(outcome.network()), null, axis);
     AutoencoderSummary summary = new AutoencoderSummary(o.method(), o.seed(), training, outcome.losses(),
         outcome.restartLosses(), outcome.kept(), sample.count());
-    AutoencoderModel model = new AutoencoderModel(uid, AutoencoderTraining.toBytes(outcome.network()), endmembers,
-        summary);
-    return copyValues(model, ParamMap.empty()).setParent(this);
+    return new AutoencoderModel(uid(), AutoencoderTraining.toBytes(outcome.network()), endmembers, summary);
   }
 }

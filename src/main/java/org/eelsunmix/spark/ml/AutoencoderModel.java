@@ -5,27 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
@@ -34,10 +23,7 @@ import org.eelsunmix.autoencoder.MixtureFit;
 import org.eelsunmix.autoencoder.Mtaeu;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.core.BadInputException;
-import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
-import org.eelsunmix.spark.AtomicOutput;
-import org.eelsunmix.spark.SpectrumColumn;
 
 /**
  * A trained unmixing autoencoder (DAEU, MTAEU or CNNAEU; Palsson et al. 2018, 2019, 2021) as a Spark ML model: the
@@ -57,43 +43,38 @@ import org.eelsunmix.spark.SpectrumColumn;
  * the energy axis) and {@code network/network.zip} (DL4J {@code ModelSerializer}, without updater state), written
  * atomically.
  */
-public final class AutoencoderModel extends Model<AutoencoderModel> implements MLWritable {
+public final class AutoencoderModel extends UnmixingModel<AutoencoderModel> {
   private static final long serialVersionUID = 1L;
   static final String NETWORK_FILE = "network/network.zip";
-  private final String uid;
   private final byte[] network;
-  private final Endmembers endmembers;
   private final AutoencoderSummary summary;
-  private final IntParam numEndmembers;
-  private final LongParam seed;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
-  private final Param<String> rmseCol;
 
   /**
    * @param network the DL4J model zip (see {@link #network()})
    * @param endmembers the decoder weights on the training spectra's energy axis
    */
   public AutoencoderModel(String uid, byte[] network, Endmembers endmembers, AutoencoderSummary summary) {
-    this.uid = uid;
+    super(uid, endmembers, summary.seed());
     this.network = network.clone();
-    this.endmembers = endmembers;
     this.summary = summary;
-    numEndmembers = UnmixingParams.numEndmembers(this);
-    seed = UnmixingParams.seed(this);
-    inputCol = UnmixingParams.inputCol(this);
-    outputCol = UnmixingParams.outputCol(this);
-    rmseCol = UnmixingParams.rmseCol(this);
-    setDefault(numEndmembers, endmembers.count());
-    setDefault(seed, summary.seed());
-    setDefault(inputCol, "spectrum");
-    setDefault(outputCol, "abundances");
-    setDefault(rmseCol, "rmse");
   }
 
   @Override
-  public String uid() {
-    return uid;
+  public String method() {
+    return summary.method();
+  }
+
+  /** How the network was trained and every restart's reconstruction loss, on one line. */
+  @Override
+  public String summaryLine() {
+    AutoencoderSummary s = summary;
+    StringBuilder losses = new StringBuilder();
+    for (double l : s.restartLosses()) {
+      losses.append(losses.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", l));
+    }
+    return String.format(Locale.ROOT, "%s training on %d %s; reconstruction loss (mean SAD, rad) of restarts "
+        + "[%s], kept restart %d (seed %d)", s.training(), s.samples(), s.windows(), losses, s.kept(),
+        s.seed() + s.kept());
   }
 
   /** A fresh copy of the trained DL4J network. */
@@ -101,77 +82,21 @@ public final class AutoencoderModel extends Model<AutoencoderModel> implements M
     return AutoencoderTraining.fromBytes(network);
   }
 
-  /** The endmember spectra (the decoder weights, counts), with the energy axis spectra must have. */
-  public Endmembers endmembers() {
-    return endmembers;
-  }
-
   /** How the network was trained and its losses. */
   public AutoencoderSummary summary() {
     return summary;
   }
 
-  public IntParam numEndmembers() {
-    return numEndmembers;
-  }
-
-  public LongParam seed() {
-    return seed;
-  }
-
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public Param<String> rmseCol() {
-    return rmseCol;
-  }
-
-  /** A short name for messages: method, uid and (when given) where it was loaded from. */
-  public String describe() {
-    return summary.method() + " model " + uid;
-  }
-
-  /**
-   * Refuses spectra whose energy axis is not the model's (channel count, offset, dispersion), naming the model and
-   * {@code table}.
-   */
-  public void requireAxis(EnergyAxis axis, String table) {
-    EnergyAxis own = endmembers.axis();
-    if (axis.channels() != own.channels()) {
-      throw new BadInputException(table, "spectra have " + axis.channels() + " channels but " + describe()
-          + " takes " + own.channels());
-    }
-    if (!axis.sameAs(own, 1e-9)) {
-      throw new BadInputException(table, "spectra are on the energy axis " + axis + " but " + describe()
-          + " was trained on " + own);
-    }
-  }
-
   @Override
-  public StructType transformSchema(StructType schema) {
-    return UnmixingParams.outputSchema(schema, $(inputCol), $(outputCol), $(rmseCol));
-  }
-
-  @Override
-  public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
-    EnergyAxis axis = SpectrumColumn.axisOf(dataset.schema(), $(inputCol));
-    if (axis != null) {
-      requireAxis(axis, "input dataset");
-    }
+  protected Dataset<Row> unmix(Dataset<?> dataset) {
     Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
         .broadcast(network);
-    double[][] m = endmembers.matrix();
-    int channels = endmembers.channels();
-    int r = endmembers.count();
+    double[][] m = endmembers().matrix();
+    int channels = endmembers().channels();
+    int r = endmembers().count();
     String method = summary.method();
     if (method.equals("cnnaeu")) {
-      return CnnaeuTiles.transform(dataset, shared, m, $(inputCol), $(outputCol), $(rmseCol), describe());
+      return CnnaeuTiles.transform(dataset, shared, m, getInputCol(), getOutputCol(), getRmseCol(), describe());
     }
     Map<String, int[]> sizes = method.equals("mtaeu") ? gridSizes(dataset) : null;
     PixelTransform.BlockKernel kernel = new PixelTransform.BlockKernel() {
@@ -205,7 +130,7 @@ public final class AutoencoderModel extends Model<AutoencoderModel> implements M
       }
     };
     int block = sizes == null ? Daeu.INFERENCE_BATCH : Mtaeu.INFERENCE_BATCH;
-    return PixelTransform.applyBlocks(dataset, channels, r, block, kernel, $(inputCol), $(outputCol), $(rmseCol),
+    return PixelTransform.applyBlocks(dataset, channels, r, block, kernel, getInputCol(), getOutputCol(), getRmseCol(),
         describe());
   }
 
@@ -230,61 +155,23 @@ public final class AutoencoderModel extends Model<AutoencoderModel> implements M
 
   @Override
   public AutoencoderModel copy(ParamMap extra) {
-    AutoencoderModel m = new AutoencoderModel(uid, network, endmembers, summary);
-    return copyValues(m, extra).setParent(parent());
+    return copyValues(new AutoencoderModel(uid(), network, endmembers(), summary), extra).setParent(parent());
   }
 
   @Override
-  public MLWriter write() {
-    AutoencoderModel self = this;
-    return new MLWriter() {
-      @Override
-      public void save(String path) {
-        AtomicOutput.commit(sparkSession().sparkContext().hadoopConfiguration(), path, shouldOverwrite(),
-            this::saveImpl);
-      }
+  protected void extraMetadata(ObjectNode extra) {
+    extra.setAll(summary.toJson(endmembers().channels()));
+  }
 
-      @Override
-      public void saveImpl(String path) {
-        new StageWriter(self, endmembers, summary.toJson(endmembers.channels())).saveImpl(path);
-        Path file = new Path(path, NETWORK_FILE);
-        try {
-          FileSystem fs = file.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
-          try (OutputStream out = fs.create(file, false)) {
-            out.write(network);
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("writing " + file + ": " + e.getMessage(), e);
-        }
-      }
-    };
+  /** The DL4J network zip, without updater state. */
+  @Override
+  protected void writeExtraFiles(SparkSession spark, String path) throws IOException {
+    writeFile(spark, path, NETWORK_FILE, network);
   }
 
   public static MLReader<AutoencoderModel> read() {
-    return new MLReader<>() {
-      @Override
-      public AutoencoderModel load(String path) {
-        SparkSession spark = sparkSession();
-        JsonNode meta = MlPersistence.readMetadata(spark, path, AutoencoderModel.class);
-        Path file = new Path(path, NETWORK_FILE);
-        byte[] zip;
-        try {
-          FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
-          if (!fs.exists(file)) {
-            throw new BadInputException(path, "autoencoder model has no " + NETWORK_FILE);
-          }
-          try (InputStream in = fs.open(file)) {
-            zip = in.readAllBytes();
-          }
-        } catch (IOException e) {
-          throw new BadInputException(path, "cannot read " + NETWORK_FILE + ": " + e.getMessage(), e);
-        }
-        AutoencoderModel m = new AutoencoderModel(meta.path("uid").asText(), zip,
-            StageWriter.readEndmembers(spark, path), AutoencoderSummary.fromJson(meta.path("extra")));
-        MlPersistence.restoreParams(m, meta);
-        return m;
-      }
-    };
+    return reader(AutoencoderModel.class, saved -> new AutoencoderModel(saved.uid(), saved.readFile(NETWORK_FILE),
+        saved.endmembers(), AutoencoderSummary.fromJson(saved.extra())));
   }
 
   public static AutoencoderModel load(String path) {

@@ -32,6 +32,15 @@ public record AutoencoderSummary(String method, long seed, String training, doub
     return restartLosses.clone();
   }
 
+  /** What the training windows are: spectra (DAEU), 2x2 neighbourhoods (MTAEU) or patches (CNNAEU). */
+  public String windows() {
+    return switch (method) {
+      case "mtaeu" -> "2x2 neighbourhoods";
+      case "cnnaeu" -> "patches";
+      default -> "spectra";
+    };
+  }
+
   ObjectNode toJson(int channels) {
     ObjectNode o = AutoencoderModel.object();
     o.put("method", method);

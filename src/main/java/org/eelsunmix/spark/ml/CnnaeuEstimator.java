@@ -1,9 +1,9 @@
 package org.eelsunmix.spark.ml;
 
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
 import org.eelsunmix.autoencoder.Cnnaeu;
 import org.eelsunmix.autoencoder.CnnaeuOptions;
 
@@ -14,7 +14,7 @@ import org.eelsunmix.autoencoder.CnnaeuOptions;
  * 250 patches of 40×40, RMSprop 3e-3, 48 filters, a 13×13 decoder). See {@link AutoencoderEstimator} for the
  * training; the reference schedule takes hours on a CPU.
  */
-public final class CnnaeuEstimator extends AutoencoderEstimator {
+public final class CnnaeuEstimator extends AutoencoderEstimator<CnnaeuEstimator> {
   private static final long serialVersionUID = 1L;
   private final IntParam patchSize;
   private final IntParam filters;
@@ -50,18 +50,15 @@ public final class CnnaeuEstimator extends AutoencoderEstimator {
   }
 
   public CnnaeuEstimator setPatchSize(int v) {
-    set(patchSize, v);
-    return this;
+    return with(patchSize, v);
   }
 
   public CnnaeuEstimator setFilters(int v) {
-    set(filters, v);
-    return this;
+    return with(filters, v);
   }
 
   public CnnaeuEstimator setDecoderSize(int v) {
-    set(decoderSize, v);
-    return this;
+    return with(decoderSize, v);
   }
 
   @Override
@@ -71,7 +68,15 @@ public final class CnnaeuEstimator extends AutoencoderEstimator {
   }
 
   @Override
-  public CnnaeuEstimator copy(ParamMap extra) {
-    return defaultCopy(extra);
+  public String method() {
+    return "cnnaeu";
+  }
+
+  public static MLReader<CnnaeuEstimator> read() {
+    return MlPersistence.paramsOnlyReader(CnnaeuEstimator.class);
+  }
+
+  public static CnnaeuEstimator load(String path) {
+    return read().load(path);
   }
 }

@@ -1,7 +1,7 @@
 package org.eelsunmix.spark.ml;
 
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
 import org.eelsunmix.autoencoder.Daeu;
 import org.eelsunmix.autoencoder.DaeuOptions;
 
@@ -11,7 +11,7 @@ import org.eelsunmix.autoencoder.DaeuOptions;
  * too), the reference schedule as defaults (40 epochs, batches of 6, 2000 spectra, RMSprop 1e-3). See
  * {@link AutoencoderEstimator} for the training.
  */
-public final class DaeuEstimator extends AutoencoderEstimator {
+public final class DaeuEstimator extends AutoencoderEstimator<DaeuEstimator> {
   private static final long serialVersionUID = 1L;
 
   public DaeuEstimator() {
@@ -30,7 +30,15 @@ public final class DaeuEstimator extends AutoencoderEstimator {
   }
 
   @Override
-  public DaeuEstimator copy(ParamMap extra) {
-    return defaultCopy(extra);
+  public String method() {
+    return "daeu";
+  }
+
+  public static MLReader<DaeuEstimator> read() {
+    return MlPersistence.paramsOnlyReader(DaeuEstimator.class);
+  }
+
+  public static DaeuEstimator load(String path) {
+    return read().load(path);
   }
 }

@@ -4,22 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
-import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.unmix.FastIca;
 import org.eelsunmix.unmix.IndependentComponents;
 
 /**
@@ -30,60 +24,37 @@ import org.eelsunmix.unmix.IndependentComponents;
  * spectra. Saved as {@code metadata/} (params; the unmixing matrix, mean and source means in {@code extra}) and
  * {@code data/} (the mixing spectra with the energy axis), atomically.
  */
-public final class IcaModel extends Model<IcaModel> implements MLWritable {
+public final class IcaModel extends UnmixingModel<IcaModel> {
   private static final long serialVersionUID = 1L;
-  private final String uid;
+  /** The method's registry name. */
+  public static final String METHOD = "ica";
   private final IndependentComponents components;
-  private final EnergyAxis axis;
-  private final IntParam numEndmembers;
-  private final LongParam seed;
   private final DoubleParam tol;
   private final IntParam maxIter;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
-  private final Param<String> rmseCol;
 
   public IcaModel(String uid, IndependentComponents components, EnergyAxis axis) {
-    this.uid = uid;
+    super(uid, components.endmembers(axis), 0L);
     this.components = components;
-    this.axis = axis;
-    numEndmembers = UnmixingParams.numEndmembers(this);
-    seed = UnmixingParams.seed(this);
     tol = new DoubleParam(this, "tol", "FastICA stopping tolerance used by the fit");
     maxIter = new IntParam(this, "maxIter", "FastICA iteration cap used by the fit");
-    inputCol = UnmixingParams.inputCol(this);
-    outputCol = UnmixingParams.outputCol(this);
-    rmseCol = UnmixingParams.rmseCol(this);
-    setDefault(numEndmembers, components.count());
-    setDefault(seed, 0L);
-    setDefault(tol, org.eelsunmix.unmix.FastIca.DEFAULT_TOL);
-    setDefault(maxIter, org.eelsunmix.unmix.FastIca.DEFAULT_MAX_ITERATIONS);
-    setDefault(inputCol, "spectrum");
-    setDefault(outputCol, "abundances");
-    setDefault(rmseCol, "rmse");
+    setDefault(tol, FastIca.DEFAULT_TOL);
+    setDefault(maxIter, FastIca.DEFAULT_MAX_ITERATIONS);
   }
 
   @Override
-  public String uid() {
-    return uid;
+  public String method() {
+    return METHOD;
+  }
+
+  @Override
+  public String summaryLine() {
+    return String.format(java.util.Locale.ROOT, "FastICA %s after %d iterations",
+        components.converged() ? "converged" : "did not converge", components.iterations());
   }
 
   /** The fitted decomposition. */
   public IndependentComponents components() {
     return components;
-  }
-
-  /** The mixing spectra {@code ic0, ic1, …} on the fitted energy axis. */
-  public Endmembers endmembers() {
-    return components.endmembers(axis);
-  }
-
-  public IntParam numEndmembers() {
-    return numEndmembers;
-  }
-
-  public LongParam seed() {
-    return seed;
   }
 
   public DoubleParam tol() {
@@ -94,113 +65,61 @@ public final class IcaModel extends Model<IcaModel> implements MLWritable {
     return maxIter;
   }
 
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public Param<String> rmseCol() {
-    return rmseCol;
-  }
-
-  public IcaModel setInputCol(String value) {
-    set(inputCol, value);
-    return this;
-  }
-
-  public IcaModel setOutputCol(String value) {
-    set(outputCol, value);
-    return this;
-  }
-
   @Override
-  public StructType transformSchema(StructType schema) {
-    return UnmixingParams.outputSchema(schema, $(inputCol), $(outputCol), $(rmseCol));
-  }
-
-  @Override
-  public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
+  protected Dataset<Row> unmix(Dataset<?> dataset) {
     IndependentComponents ic = components;
     int channels = ic.channels();
     PixelTransform.Kernel kernel = () -> (y, s) -> {
       ic.sources(y, 0, s);
-      double rmse = Math.sqrt(ic.residualSquared(y, 0, s) / channels);
-      return rmse;
+      return Math.sqrt(ic.residualSquared(y, 0, s) / channels);
     };
-    return PixelTransform.apply(dataset, channels, ic.count(), kernel, $(inputCol), $(outputCol), $(rmseCol),
-        "ica " + uid);
+    return PixelTransform.apply(dataset, channels, ic.count(), kernel, getInputCol(), getOutputCol(),
+        getRmseCol(), describe());
   }
 
   @Override
   public IcaModel copy(ParamMap extra) {
-    IcaModel m = new IcaModel(uid, components, axis);
-    return copyValues(m, extra).setParent(parent());
+    return copyValues(new IcaModel(uid(), components, endmembers().axis()), extra).setParent(parent());
   }
 
   @Override
-  public MLWriter write() {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode extra = f.objectNode();
-    extra.put("method", "ica");
+  protected void extraMetadata(ObjectNode extra) {
     ArrayNode unmixing = extra.putArray("unmixing");
     for (double[] row : components.unmixing()) {
-      unmixing.add(array(f, row));
+      unmixing.add(array(row));
     }
-    extra.set("mean", array(f, components.mean()));
-    extra.set("sourceMeans", array(f, components.sourceMeans()));
+    extra.set("mean", array(components.mean()));
+    extra.set("sourceMeans", array(components.sourceMeans()));
     extra.put("iterations", components.iterations());
     extra.put("converged", components.converged());
-    return new StageWriter(this, endmembers(), extra);
   }
 
-  private static ArrayNode array(JsonNodeFactory f, double[] values) {
-    ArrayNode a = f.arrayNode();
+  private static ArrayNode array(double[] values) {
+    ArrayNode a = JsonNodeFactory.instance.arrayNode();
     for (double v : values) {
       a.add(v);
     }
     return a;
   }
 
-  private static double[] values(JsonNode node, String path, String name) {
-    if (!node.isArray()) {
-      throw new BadInputException(path, "model metadata has no '" + name + "' array");
-    }
-    double[] v = new double[node.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = node.get(i).asDouble();
-    }
-    return v;
-  }
-
   public static MLReader<IcaModel> read() {
-    return new MLReader<>() {
-      @Override
-      public IcaModel load(String path) {
-        JsonNode meta = MlPersistence.readMetadata(sparkSession(), path, IcaModel.class);
-        List<Row> rows = StageWriter.readData(sparkSession(), path, "mixing spectra");
-        Endmembers mixing = StageWriter.fromRows(rows);
-        JsonNode extra = meta.path("extra");
-        JsonNode u = extra.path("unmixing");
-        if (u.size() != mixing.count()) {
-          throw new BadInputException(path, "model has " + u.size() + " unmixing rows for " + mixing.count()
-              + " mixing spectra");
-        }
-        double[][] unmixing = new double[u.size()][];
-        for (int r = 0; r < unmixing.length; r++) {
-          unmixing[r] = values(u.get(r), path, "unmixing");
-        }
-        IndependentComponents ic = new IndependentComponents(values(extra.path("mean"), path, "mean"), unmixing,
-            mixing.matrix(), values(extra.path("sourceMeans"), path, "sourceMeans"), extra.path("iterations").asInt(),
-            extra.path("converged").asBoolean());
-        IcaModel m = new IcaModel(meta.path("uid").asText(), ic, mixing.axis());
-        MlPersistence.restoreParams(m, meta);
-        return m;
+    return reader(IcaModel.class, saved -> {
+      Endmembers mixing = saved.endmembers();
+      JsonNode extra = saved.extra();
+      JsonNode u = extra.path("unmixing");
+      if (u.size() != mixing.count()) {
+        throw new BadInputException(saved.path(), "model has " + u.size() + " unmixing rows for " + mixing.count()
+            + " mixing spectra");
       }
-    };
+      double[][] unmixing = new double[u.size()][];
+      for (int r = 0; r < unmixing.length; r++) {
+        unmixing[r] = saved.doubles(u.get(r), "unmixing");
+      }
+      IndependentComponents ic = new IndependentComponents(saved.doubles(extra.path("mean"), "mean"), unmixing,
+          mixing.matrix(), saved.doubles(extra.path("sourceMeans"), "sourceMeans"), extra.path("iterations").asInt(),
+          extra.path("converged").asBoolean());
+      return new IcaModel(saved.uid(), ic, mixing.axis());
+    });
   }
 
   public static IcaModel load(String path) {

@@ -98,20 +98,43 @@ public final class MlPersistence {
   }
 
   /**
-   * The reader of an estimator saved by {@link StageWriter} with no data: a new stage of {@code type} made by
-   * {@code fromUid} from the saved uid, its params restored from the metadata.
+   * The reader of a stage saved by {@link StageWriter} with params only (an estimator): a new {@code type} made by
+   * its public {@code (String uid)} constructor from the saved uid, its params restored from the metadata.
    */
-  static <T extends Params> MLReader<T> paramsOnlyReader(Class<T> type,
-      java.util.function.Function<String, T> fromUid) {
+  static <T extends Params> MLReader<T> paramsOnlyReader(Class<T> type) {
     return new MLReader<>() {
       @Override
       public T load(String path) {
         JsonNode meta = readMetadata(sparkSession(), path, type);
-        T stage = fromUid.apply(meta.path("uid").asText());
+        T stage;
+        try {
+          stage = type.getConstructor(String.class).newInstance(meta.path("uid").asText());
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(type.getName() + " has no public (String uid) constructor", e);
+        }
         restoreParams(stage, meta);
         return stage;
       }
     };
+  }
+
+  /**
+   * Loads the stage saved at {@code dir} by the class its metadata names, through that class's static
+   * {@code read()} (Spark's {@code DefaultParamsReader.loadParamsInstance}): no list of known classes. A class
+   * that is missing or has no reader is refused naming the folder.
+   */
+  public static Object loadStage(SparkSession spark, String dir) {
+    String cls = readMetadata(spark, dir).path("class").asText("");
+    MLReader<?> reader;
+    try {
+      reader = (MLReader<?>) Class.forName(cls).getMethod("read").invoke(null);
+    } catch (ClassNotFoundException | NoSuchMethodException e) {
+      throw new BadInputException(dir, "holds a " + (cls.isEmpty() ? "stage of unknown class" : cls)
+          + ", which this version cannot read");
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("reading " + dir + " with " + cls + ".read(): " + e.getMessage(), e);
+    }
+    return reader.session(spark).load(dir);
   }
 
   /** Sets on {@code stage} the explicit and default params recorded in {@code metadata}. */

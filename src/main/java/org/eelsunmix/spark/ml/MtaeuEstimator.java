@@ -1,7 +1,7 @@
 package org.eelsunmix.spark.ml;
 
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
 import org.eelsunmix.autoencoder.Mtaeu;
 import org.eelsunmix.autoencoder.MtaeuOptions;
 
@@ -11,7 +11,7 @@ import org.eelsunmix.autoencoder.MtaeuOptions;
  * from one acquisition's pixel grid, the reference schedule as defaults (60 epochs, batches of 15, 2000
  * neighbourhoods, RMSprop 1e-3). See {@link AutoencoderEstimator} for the training.
  */
-public final class MtaeuEstimator extends AutoencoderEstimator {
+public final class MtaeuEstimator extends AutoencoderEstimator<MtaeuEstimator> {
   private static final long serialVersionUID = 1L;
 
   public MtaeuEstimator() {
@@ -30,7 +30,15 @@ public final class MtaeuEstimator extends AutoencoderEstimator {
   }
 
   @Override
-  public MtaeuEstimator copy(ParamMap extra) {
-    return defaultCopy(extra);
+  public String method() {
+    return "mtaeu";
+  }
+
+  public static MLReader<MtaeuEstimator> read() {
+    return MlPersistence.paramsOnlyReader(MtaeuEstimator.class);
+  }
+
+  public static MtaeuEstimator load(String path) {
+    return read().load(path);
   }
 }

@@ -1,20 +1,13 @@
 package org.eelsunmix.spark.ml;
 
 import java.util.Arrays;
-import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.types.StructType;
-import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.spark.PixelRows;
@@ -37,55 +30,31 @@ import org.eelsunmix.unmix.NmfFit;
  * each pixel's address (acquisition, y, x). The resulting {@link NmfModel} holds H and the fit's
  * {@link NmfSummary}; its {@code transform} computes W for any pixel table with H fixed.
  */
-public final class NmfEstimator extends Estimator<NmfModel> implements MLWritable {
+public final class NmfEstimator extends UnmixingEstimator<NmfEstimator, NmfModel> {
   private static final long serialVersionUID = 1L;
-  private final String uid;
-  private final IntParam numEndmembers;
-  private final LongParam seed;
   private final Param<String> solver;
   private final Param<String> init;
   private final DoubleParam tol;
   private final IntParam maxIter;
   private final BooleanParam sumToOne;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
-  private final Param<String> rmseCol;
 
   public NmfEstimator() {
     this(Identifiable$.MODULE$.randomUID("nmf"));
   }
 
   public NmfEstimator(String uid) {
-    this.uid = uid;
-    numEndmembers = UnmixingParams.numEndmembers(this);
-    seed = UnmixingParams.seed(this);
+    super(uid);
     solver = NmfParams.solver(this);
     init = NmfParams.init(this);
     tol = NmfParams.tol(this);
     maxIter = NmfParams.maxIter(this);
     sumToOne = NmfParams.sumToOne(this);
-    inputCol = UnmixingParams.inputCol(this);
-    outputCol = UnmixingParams.outputCol(this);
-    rmseCol = UnmixingParams.rmseCol(this);
-    setDefault(numEndmembers, 3);
-    setDefault(seed, 0L);
     NmfParams.setDefaults(this, solver, init, tol, maxIter, sumToOne);
-    setDefault(inputCol, "spectrum");
-    setDefault(outputCol, "abundances");
-    setDefault(rmseCol, "rmse");
   }
 
   @Override
-  public String uid() {
-    return uid;
-  }
-
-  public IntParam numEndmembers() {
-    return numEndmembers;
-  }
-
-  public LongParam seed() {
-    return seed;
+  public String method() {
+    return NmfModel.METHOD;
   }
 
   public Param<String> solver() {
@@ -108,86 +77,43 @@ public final class NmfEstimator extends Estimator<NmfModel> implements MLWritabl
     return sumToOne;
   }
 
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public Param<String> rmseCol() {
-    return rmseCol;
-  }
-
-  public NmfEstimator setNumEndmembers(int value) {
-    set(numEndmembers, value);
-    return this;
-  }
-
-  public NmfEstimator setSeed(long value) {
-    set(seed, value);
-    return this;
-  }
-
   public NmfEstimator setSolver(String value) {
-    set(solver, value);
-    return this;
+    return with(solver, value);
   }
 
   public NmfEstimator setInit(String value) {
-    set(init, value);
-    return this;
+    return with(init, value);
   }
 
   public NmfEstimator setTol(double value) {
-    set(tol, value);
-    return this;
+    return with(tol, value);
   }
 
   public NmfEstimator setMaxIter(int value) {
-    set(maxIter, value);
-    return this;
+    return with(maxIter, value);
   }
 
   public NmfEstimator setSumToOne(boolean value) {
-    set(sumToOne, value);
-    return this;
-  }
-
-  public NmfEstimator setInputCol(String value) {
-    set(inputCol, value);
-    return this;
-  }
-
-  public NmfEstimator setOutputCol(String value) {
-    set(outputCol, value);
-    return this;
+    return with(sumToOne, value);
   }
 
   /** Every option of the fit as the in-memory kernel takes them (validated there too). */
   public Nmf.Options options() {
-    return new Nmf.Options((Integer) $(numEndmembers), $(init), $(solver), (Double) $(tol), (Integer) $(maxIter),
-        (Long) $(seed), (Boolean) $(sumToOne));
+    return new Nmf.Options(getNumEndmembers(), $(init), $(solver), (Double) $(tol), (Integer) $(maxIter),
+        getSeed(), (Boolean) $(sumToOne));
   }
 
   @Override
-  public StructType transformSchema(StructType schema) {
-    return UnmixingParams.outputSchema(schema, $(inputCol), $(outputCol), $(rmseCol));
+  public void validateParams() {
+    options();
   }
 
   @Override
-  public NmfModel fit(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
+  protected NmfModel train(Dataset<?> dataset) {
     Nmf.Options o = options();
-    String column = $(inputCol);
-    EnergyAxis axis = UnmixingParams.spectraAxis(dataset, column);
+    EnergyAxis axis = spectraAxis(dataset);
     int r = o.components();
-    if (r > axis.channels()) {
-      throw new BadInputException("numEndmembers", "asked for " + r + " endmembers but the spectra have only "
-          + axis.channels() + " channels");
-    }
-    PixelRows rows = new PixelRows(dataset.schema(), column, axis.channels(), true, "input dataset");
+    PixelRows rows = new PixelRows(dataset.schema(), getInputCol(), axis.channels(), true, "input dataset");
     try (PartitionedNmfPixels pixels = new PartitionedNmfPixels(PixelRows.of(dataset), rows, r)) {
       NmfFit.Outcome fit = NmfFit.run(pixels, o);
       double[] h = fit.endmembers();
@@ -200,24 +126,12 @@ public final class NmfEstimator extends Estimator<NmfModel> implements MLWritabl
       for (int t = 0; t < r; t++) {
         spectra[t] = Arrays.copyOfRange(h, t * b, (t + 1) * b);
       }
-      NmfModel model = new NmfModel(uid, new Endmembers(spectra, null, axis), summary);
-      copyValues(model, extractParamMap());
-      return model.setParent(this);
+      return new NmfModel(uid(), new Endmembers(spectra, null, axis), summary);
     }
   }
 
-  @Override
-  public NmfEstimator copy(ParamMap extra) {
-    return (NmfEstimator) defaultCopy(extra);
-  }
-
-  @Override
-  public MLWriter write() {
-    return new StageWriter(this, null, null);
-  }
-
   public static MLReader<NmfEstimator> read() {
-    return MlPersistence.paramsOnlyReader(NmfEstimator.class, NmfEstimator::new);
+    return MlPersistence.paramsOnlyReader(NmfEstimator.class);
   }
 
   public static NmfEstimator load(String path) {

@@ -2,21 +2,15 @@ package org.eelsunmix.spark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.unmix.NmfAbundances;
 import org.eelsunmix.unmix.NmfSolver;
@@ -35,65 +29,43 @@ import org.eelsunmix.unmix.NmfSolver;
  * <p>Saved as MLlib-style {@code metadata/} (params, and the summary under {@code extra}) + {@code data/}
  * (endmembers as Parquet with the energy axis), written atomically.
  */
-public final class NmfModel extends Model<NmfModel> implements MLWritable {
+public final class NmfModel extends UnmixingModel<NmfModel> {
   private static final long serialVersionUID = 1L;
-  private final String uid;
-  private final Endmembers endmembers;
+  /** The method's registry name. */
+  public static final String METHOD = "nmf";
   private final NmfSummary summary;
-  private final IntParam numEndmembers;
-  private final LongParam seed;
   private final Param<String> solver;
   private final Param<String> init;
   private final DoubleParam tol;
   private final IntParam maxIter;
   private final BooleanParam sumToOne;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
-  private final Param<String> rmseCol;
 
   public NmfModel(String uid, Endmembers endmembers, NmfSummary summary) {
-    this.uid = uid;
-    this.endmembers = endmembers;
+    super(uid, endmembers, 0L);
     this.summary = summary;
-    numEndmembers = UnmixingParams.numEndmembers(this);
-    seed = UnmixingParams.seed(this);
     solver = NmfParams.solver(this);
     init = NmfParams.init(this);
     tol = NmfParams.tol(this);
     maxIter = NmfParams.maxIter(this);
     sumToOne = NmfParams.sumToOne(this);
-    inputCol = UnmixingParams.inputCol(this);
-    outputCol = UnmixingParams.outputCol(this);
-    rmseCol = UnmixingParams.rmseCol(this);
-    setDefault(numEndmembers, endmembers.count());
-    setDefault(seed, 0L);
     NmfParams.setDefaults(this, solver, init, tol, maxIter, sumToOne);
-    setDefault(inputCol, "spectrum");
-    setDefault(outputCol, "abundances");
-    setDefault(rmseCol, "rmse");
   }
 
   @Override
-  public String uid() {
-    return uid;
+  public String method() {
+    return METHOD;
   }
 
-  /** The endmember spectra H (R × B, with the energy axis), on the scale of the counts. */
-  public Endmembers endmembers() {
-    return endmembers;
+  @Override
+  public String summaryLine() {
+    NmfSummary s = summary;
+    return String.format(java.util.Locale.ROOT, "%s start, %d iterations (%s), relative residual %.3g", s.init(),
+        s.iterations(), s.converged() ? "converged" : "iteration cap", s.relativeResidual());
   }
 
   /** How the fit went: start, iterations, convergence, objective per iteration. */
   public NmfSummary summary() {
     return summary;
-  }
-
-  public IntParam numEndmembers() {
-    return numEndmembers;
-  }
-
-  public LongParam seed() {
-    return seed;
   }
 
   public Param<String> solver() {
@@ -116,45 +88,21 @@ public final class NmfModel extends Model<NmfModel> implements MLWritable {
     return sumToOne;
   }
 
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public Param<String> rmseCol() {
-    return rmseCol;
-  }
-
   public NmfModel setSumToOne(boolean value) {
-    set(sumToOne, value);
-    return this;
+    return (NmfModel) set(sumToOne, value);
   }
 
   public NmfModel setTol(double value) {
-    set(tol, value);
-    return this;
+    return (NmfModel) set(tol, value);
   }
 
   public NmfModel setMaxIter(int value) {
-    set(maxIter, value);
-    return this;
-  }
-
-  public NmfModel setInputCol(String value) {
-    set(inputCol, value);
-    return this;
-  }
-
-  public NmfModel setOutputCol(String value) {
-    set(outputCol, value);
-    return this;
+    return (NmfModel) set(maxIter, value);
   }
 
   /** The per-pixel kernel {@link #transform} runs, with this model's H and params. */
   public NmfAbundances abundanceSolver() {
+    Endmembers endmembers = endmembers();
     int r = endmembers.count();
     int b = endmembers.channels();
     double[] h = new double[r * b];
@@ -167,33 +115,24 @@ public final class NmfModel extends Model<NmfModel> implements MLWritable {
   }
 
   @Override
-  public StructType transformSchema(StructType schema) {
-    return UnmixingParams.outputSchema(schema, $(inputCol), $(outputCol), $(rmseCol));
-  }
-
-  @Override
-  public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
+  protected Dataset<Row> unmix(Dataset<?> dataset) {
     NmfAbundances kernel = abundanceSolver();
     int channels = kernel.channels();
     PixelTransform.Kernel solvers = () -> {
       double[] work = new double[kernel.workLength()];
       return (y, a) -> Math.sqrt(kernel.solve(y, 0, a, 0, work) / channels);
     };
-    return PixelTransform.apply(dataset, channels, kernel.components(), solvers, $(inputCol), $(outputCol),
-        $(rmseCol), "nmf " + uid);
+    return PixelTransform.apply(dataset, channels, kernel.components(), solvers, getInputCol(), getOutputCol(),
+        getRmseCol(), describe());
   }
 
   @Override
   public NmfModel copy(ParamMap extra) {
-    NmfModel m = new NmfModel(uid, endmembers, summary);
-    return copyValues(m, extra).setParent(parent());
+    return copyValues(new NmfModel(uid(), endmembers(), summary), extra).setParent(parent());
   }
 
   @Override
-  public MLWriter write() {
-    ObjectNode extra = JsonNodeFactory.instance.objectNode();
-    extra.put("method", "nmf");
+  protected void extraMetadata(ObjectNode extra) {
     ObjectNode s = extra.putObject("summary");
     s.put("init", summary.init());
     s.put("iterations", summary.iterations());
@@ -204,28 +143,16 @@ public final class NmfModel extends Model<NmfModel> implements MLWritable {
     for (double v : summary.objectiveHistory()) {
       history.add(v);
     }
-    return new StageWriter(this, endmembers, extra);
   }
 
   public static MLReader<NmfModel> read() {
-    return new MLReader<>() {
-      @Override
-      public NmfModel load(String path) {
-        JsonNode meta = MlPersistence.readMetadata(sparkSession(), path, NmfModel.class);
-        JsonNode s = meta.path("extra").path("summary");
-        double[] history = new double[s.path("objectiveHistory").size()];
-        for (int k = 0; k < history.length; k++) {
-          history[k] = s.path("objectiveHistory").get(k).asDouble();
-        }
-        NmfSummary summary = new NmfSummary(s.path("init").asText(), s.path("iterations").asInt(),
-            s.path("converged").asBoolean(), history, s.path("objective").asDouble(Double.NaN),
-            s.path("relativeResidual").asDouble(Double.NaN));
-        NmfModel m = new NmfModel(meta.path("uid").asText(), StageWriter.readEndmembers(sparkSession(), path),
-            summary);
-        MlPersistence.restoreParams(m, meta);
-        return m;
-      }
-    };
+    return reader(NmfModel.class, saved -> {
+      JsonNode s = saved.extra().path("summary");
+      NmfSummary summary = new NmfSummary(s.path("init").asText(), s.path("iterations").asInt(),
+          s.path("converged").asBoolean(), saved.doubles(s.path("objectiveHistory"), "objectiveHistory"),
+          s.path("objective").asDouble(Double.NaN), s.path("relativeResidual").asDouble(Double.NaN));
+      return new NmfModel(saved.uid(), saved.endmembers(), summary);
+    });
   }
 
   public static NmfModel load(String path) {

@@ -142,11 +142,11 @@ public final class SpectralPca extends Estimator<SpectralPcaModel> implements ML
 
   @Override
   public MLWriter write() {
-    return new StageWriter(this, null, null);
+    return new StageWriter(this, null, null, null);
   }
 
   public static MLReader<SpectralPca> read() {
-    return MlPersistence.paramsOnlyReader(SpectralPca.class, SpectralPca::new);
+    return MlPersistence.paramsOnlyReader(SpectralPca.class);
   }
 
   public static SpectralPca load(String path) {

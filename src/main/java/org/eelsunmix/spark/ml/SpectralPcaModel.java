@@ -148,7 +148,7 @@ public final class SpectralPcaModel extends Model<SpectralPcaModel> implements M
     extra.put("centred", pca.centred());
     extra.put("hysimeK", hysimeK);
     extra.put("elbowK", elbowK);
-    return new StageWriter(this, axes(), extra);
+    return new StageWriter(this, axes(), extra, null);
   }
 
   public static MLReader<SpectralPcaModel> read() {

@@ -24,11 +24,24 @@ final class StageWriter extends MLWriter {
   private final Params stage;
   private final Endmembers endmembers;
   private final ObjectNode extra;
+  private final ExtraFiles extraFiles;
 
-  StageWriter(Params stage, Endmembers endmembers, ObjectNode extra) {
+  /** Files a stage keeps beside {@code metadata/} and {@code data/} (a network, for instance). */
+  @FunctionalInterface
+  interface ExtraFiles {
+    void write(SparkSession spark, String path) throws IOException;
+  }
+
+  /**
+   * @param endmembers the model's spectra for {@code data/}, or null (an estimator)
+   * @param extra the metadata's {@code extra} object, or null
+   * @param extraFiles more files of the stage, or null
+   */
+  StageWriter(Params stage, Endmembers endmembers, ObjectNode extra, ExtraFiles extraFiles) {
     this.stage = stage;
     this.endmembers = endmembers;
     this.extra = extra;
+    this.extraFiles = extraFiles;
   }
 
   @Override
@@ -42,11 +55,15 @@ final class StageWriter extends MLWriter {
     SparkSession spark = sparkSession();
     try {
       MlPersistence.writeMetadata(spark, stage, path, extra);
+      if (endmembers != null) {
+        spark.createDataFrame(rows(endmembers), PixelSchema.ENDMEMBERS).coalesce(1).write()
+            .parquet(path + "/data");
+      }
+      if (extraFiles != null) {
+        extraFiles.write(spark, path);
+      }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    if (endmembers != null) {
-      spark.createDataFrame(rows(endmembers), PixelSchema.ENDMEMBERS).coalesce(1).write().parquet(path + "/data");
+      throw new java.io.UncheckedIOException("writing " + path + ": " + e.getMessage(), e);
     }
   }
 

@@ -18,7 +18,8 @@ import org.eelsunmix.spark.SpectrumColumn;
 
 /**
  * The params every unmixing estimator and model shares, built for a given owner (Java cannot mix in MLlib's
- * {@code HasInputCol}-style traits), and the schema rule they share: the input is a spectrum column, the output
+ * {@code HasInputCol}-style traits; {@link UnmixingEstimator} and {@link UnmixingModel} hold them), and the schema
+ * rule they share: the input is a spectrum column, the output
  * adds an {@code abundances} array&lt;double&gt; column and a per-pixel {@code rmse}.
  */
 final class UnmixingParams {
@@ -42,6 +43,16 @@ final class UnmixingParams {
 
   static LongParam seed(Params owner) {
     return new LongParam(owner, "seed", "random seed");
+  }
+
+  /** The shared params' defaults on {@code owner}: R, seed, and the column names. */
+  static void setDefaults(Params owner, IntParam numEndmembers, int r, LongParam seed, long seedValue,
+      Param<String> inputCol, Param<String> outputCol, Param<String> rmseCol) {
+    owner.setDefault(numEndmembers, r);
+    owner.setDefault(seed, seedValue);
+    owner.setDefault(inputCol, PixelSchema.SPECTRUM);
+    owner.setDefault(outputCol, PixelSchema.ABUNDANCES_COL);
+    owner.setDefault(rmseCol, PixelSchema.RMSE);
   }
 
   /**

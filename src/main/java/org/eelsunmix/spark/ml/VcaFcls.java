@@ -4,19 +4,11 @@ import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
@@ -43,122 +35,47 @@ import org.eelsunmix.unmix.VcaSearch;
  * change the chosen pixels (ties go to raster order); the moments are summed in another order, so endmembers agree
  * with the in-memory fit to rounding (relative 1e-12 or so), not bit for bit.
  */
-public final class VcaFcls extends Estimator<VcaFclsModel> implements MLWritable {
+public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
   private static final long serialVersionUID = 1L;
-  private final String uid;
-  private final IntParam numEndmembers;
-  private final LongParam seed;
   private final DoubleParam snrDb;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
-  private final Param<String> rmseCol;
 
   public VcaFcls() {
     this(Identifiable$.MODULE$.randomUID("vcaFcls"));
   }
 
   public VcaFcls(String uid) {
-    this.uid = uid;
-    numEndmembers = UnmixingParams.numEndmembers(this);
-    seed = UnmixingParams.seed(this);
+    super(uid);
     snrDb = new DoubleParam(this, "snrDb", "SNR in dB that selects VCA's projection; NaN estimates it (default)");
-    inputCol = UnmixingParams.inputCol(this);
-    outputCol = UnmixingParams.outputCol(this);
-    rmseCol = UnmixingParams.rmseCol(this);
-    setDefault(numEndmembers, 3);
-    setDefault(seed, 0L);
     setDefault(snrDb, Double.NaN);
-    setDefault(inputCol, "spectrum");
-    setDefault(outputCol, "abundances");
-    setDefault(rmseCol, "rmse");
   }
 
   @Override
-  public String uid() {
-    return uid;
-  }
-
-  public IntParam numEndmembers() {
-    return numEndmembers;
-  }
-
-  public LongParam seed() {
-    return seed;
+  public String method() {
+    return VcaFclsModel.METHOD;
   }
 
   public DoubleParam snrDb() {
     return snrDb;
   }
 
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public Param<String> rmseCol() {
-    return rmseCol;
-  }
-
-  public VcaFcls setNumEndmembers(int value) {
-    set(numEndmembers, value);
-    return this;
-  }
-
-  public VcaFcls setSeed(long value) {
-    set(seed, value);
-    return this;
-  }
-
   public VcaFcls setSnrDb(double value) {
-    set(snrDb, value);
-    return this;
-  }
-
-  public VcaFcls setInputCol(String value) {
-    set(inputCol, value);
-    return this;
-  }
-
-  public VcaFcls setOutputCol(String value) {
-    set(outputCol, value);
-    return this;
-  }
-
-  public int getNumEndmembers() {
-    return (Integer) $(numEndmembers);
-  }
-
-  public long getSeed() {
-    return (Long) $(seed);
+    return with(snrDb, value);
   }
 
   public double getSnrDb() {
     return (Double) $(snrDb);
   }
 
-  @Override
-  public StructType transformSchema(StructType schema) {
-    return UnmixingParams.outputSchema(schema, $(inputCol), $(outputCol), $(rmseCol));
-  }
-
   /** A pixel's address with its VCA projection; kept between the search passes. */
   private record Projected(PixelKey key, double[] x) implements Serializable {}
 
   @Override
-  public VcaFclsModel fit(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
-    String column = $(inputCol);
+  protected VcaFclsModel train(Dataset<?> dataset) {
     int r = getNumEndmembers();
-    SpectraInput input = SpectraInput.of(dataset, column);
+    SpectraInput input = SpectraInput.of(dataset, getInputCol());
     EnergyAxis axis = input.axis();
     int channels = input.channels();
-    if (r > channels) {
-      throw new BadInputException("numEndmembers", "asked for " + r + " endmembers but the spectra have only "
-          + channels + " channels");
-    }
+    requireEndmembersFit(channels);
     PixelRows rows = input.rows();
     JavaRDD<InternalRow> pixels = input.pixels();
     SpectralMoments moments = input.moments();
@@ -209,27 +126,14 @@ public final class VcaFcls extends Estimator<VcaFclsModel> implements MLWritable
         search.accept(point);
         spectra[search.found() - 1] = projection.spectrum(best.projection());
       }
-      Endmembers endmembers = new Endmembers(spectra, null, axis);
-      VcaFclsModel model = new VcaFclsModel(uid, endmembers, projection.snrDb());
-      copyValues(model, extractParamMap());
-      return model.setParent(this);
+      return new VcaFclsModel(uid(), new Endmembers(spectra, null, axis), projection.snrDb());
     } finally {
       projected.unpersist(false);
     }
   }
 
-  @Override
-  public VcaFcls copy(ParamMap extra) {
-    return (VcaFcls) defaultCopy(extra);
-  }
-
-  @Override
-  public MLWriter write() {
-    return new StageWriter(this, null, null);
-  }
-
   public static MLReader<VcaFcls> read() {
-    return MlPersistence.paramsOnlyReader(VcaFcls.class, VcaFcls::new);
+    return MlPersistence.paramsOnlyReader(VcaFcls.class);
   }
 
   public static VcaFcls load(String path) {

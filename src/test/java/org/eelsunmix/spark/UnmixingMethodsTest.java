@@ -1,4 +1,4 @@
-package org.eelsunmix.unmix;
+package org.eelsunmix.spark;
 
 import org.eelsunmix.core.Unmixing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,19 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.eval.UnmixingScores;
+import org.eelsunmix.spark.ml.UnmixingMethod;
+import org.eelsunmix.spark.ml.UnmixingMethods;
+import java.util.Set;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory methods behind evaluate: names, and the shape of what they return. */
-class UnmixingMethodTest {
+class UnmixingMethodsTest {
 
   @Test
   void everyMethodGivesSumToOneMapsOnTheCountScale() {
     SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withFilter(3)
         .withBlock(4).withSize(16), 1);
-    for (UnmixingMethod m : UnmixingMethod.values()) {
-      if (m == UnmixingMethod.CNNAEU) {
+    for (UnmixingMethod m : UnmixingMethods.all()) {
+      if (m.name().equals("cnnaeu")) {
         continue; // its reference schedule takes many minutes; CnnaeuTest checks its maps with a short one
       }
       Unmixing u = m.unmix(cube.image(), 3, 2);
@@ -39,16 +42,27 @@ class UnmixingMethodTest {
       // The autoencoders' angle loss fits directions, not counts, and ICA's sum-to-one maps are a heuristic
       // rescaling (IndependentComponents#proportions, about 130 here): for those only the count scale is checked.
       double rmse = UnmixingScores.reconstructionRmse(cube.image(), u.endmembers(), a);
-      boolean loose = m == UnmixingMethod.DAEU || m == UnmixingMethod.MTAEU || m == UnmixingMethod.ICA;
+      boolean loose = Set.of("daeu", "mtaeu", "ica").contains(m.name());
       assertTrue(rmse < (loose ? 250 : 100), m + " RMSE " + rmse);
     }
   }
 
   @Test
   void namesAreTheCommandLineNames() {
-    assertEquals(UnmixingMethod.NMF, UnmixingMethod.byName("NMF", "--method"));
-    assertEquals(UnmixingMethod.VCA_FCLS, UnmixingMethod.byName("vca-fcls", "--method"));
-    BadInputException e = assertThrows(BadInputException.class, () -> UnmixingMethod.byName("pca", "--method"));
-    assertTrue(e.getMessage().contains("--method") && e.getMessage().contains("vca-fcls, nmf"), e.getMessage());
+    assertEquals("nmf", UnmixingMethods.byName("NMF").name());
+    assertEquals("vca-fcls", UnmixingMethods.byName("vca-fcls").name());
+    BadInputException e = assertThrows(BadInputException.class, () -> UnmixingMethods.byName("pca"));
+    assertTrue(e.getMessage().contains("method") && e.getMessage().contains("vca-fcls, nmf"), e.getMessage());
+  }
+
+  @Test
+  void everyEntryMakesAnEstimatorOfItsOwnMethodWithTheSharedParams() {
+    for (UnmixingMethod m : UnmixingMethods.all()) {
+      var e = m.newEstimator();
+      assertEquals(m.name(), e.method(), "estimator of " + m.name());
+      assertEquals(3, e.getNumEndmembers());
+      assertEquals("spectrum", e.getInputCol());
+      assertTrue(!m.summary().isBlank() && !m.reference().isBlank(), m.name());
+    }
   }
 }

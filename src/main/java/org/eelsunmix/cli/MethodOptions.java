@@ -1,0 +1,162 @@
+package org.eelsunmix.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.ml.param.Param;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.spark.ml.AutoencoderEstimator;
+import org.eelsunmix.spark.ml.UnmixingEstimator;
+import org.eelsunmix.spark.ml.UnmixingMethod;
+import org.eelsunmix.spark.ml.UnmixingMethods;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The method options of {@code unmix} and {@code train}, mapped onto the chosen method's Spark ML params: an option
+ * {@code --foo-bar} sets the param {@code fooBar} of the estimator the registry ({@link UnmixingMethods}) makes
+ * ({@code --nmf-solver} and {@code --nmf-init} set NMF's {@code solver} and {@code init}). An option the method has
+ * no param for is refused, naming the methods it applies to; a value the param's validator refuses names the
+ * option. Options left out keep the method's own defaults (its reference schedule), except {@code --sum-to-one},
+ * on by default here so NMF's maps compare with the other methods'.
+ */
+final class MethodOptions {
+  @Spec(Spec.Target.SELF)
+  CommandSpec spec;
+
+  @Option(names = "--snr-db", description = "vca-fcls: SNR in dB choosing VCA's projection (default: estimated)")
+  Double snrDb;
+
+  @Option(names = "--nmf-solver", description = "nmf: cd (coordinate descent, default) or mu (multiplicative "
+      + "update)")
+  String nmfSolver;
+
+  @Option(names = "--nmf-init", description = "nmf start: auto (default: nndsvda, or random when R > channels), "
+      + "nndsvd, nndsvda, nndsvdar or random")
+  String nmfInit;
+
+  @Option(names = "--max-iter", description = "nmf, ica: iteration cap (default 200)")
+  Integer maxIter;
+
+  @Option(names = "--tol", description = "nmf, ica: stopping tolerance (default 1e-4; nmf: 0 runs --max-iter "
+      + "iterations)")
+  Double tol;
+
+  @Option(names = "--sum-to-one", negatable = true, description = "nmf: abundances as fractions of each pixel's "
+      + "fitted counts, summing to one (default); --no-sum-to-one writes NMF's raw coefficients")
+  Boolean sumToOne;
+
+  @Option(names = "--restarts", description = "autoencoders: trainings with seeds seed, seed+1, ... (parallel "
+      + "Spark tasks); the lowest reconstruction loss is kept (default " + AutoencoderEstimator.DEFAULT_RESTARTS
+      + ")")
+  Integer restarts;
+
+  @Option(names = "--spark-training", description = "autoencoders: train by dl4j-spark parameter averaging over "
+      + "the executors instead of in memory inside one task")
+  Boolean sparkTraining;
+
+  @Option(names = "--workers", description = "autoencoders, --spark-training: parallel workers (default 2)")
+  Integer workers;
+
+  @Option(names = "--averaging-frequency", description = "autoencoders, --spark-training: mini-batches per worker "
+      + "between two parameter averagings (default 5)")
+  Integer averagingFrequency;
+
+  @Option(names = "--epochs", description = "autoencoders: passes over the sample (default: the method's "
+      + "reference, daeu 40, mtaeu 60, cnnaeu 320)")
+  Integer epochs;
+
+  @Option(names = "--samples", description = "autoencoders: training windows drawn: spectra (daeu, default 2000), "
+      + "2x2 neighbourhoods (mtaeu, 2000) or patches (cnnaeu, 250)")
+  Integer samples;
+
+  @Option(names = "--batch-size", description = "autoencoders: windows per update (default 6 / 15 / 15)")
+  Integer batchSize;
+
+  @Option(names = "--learning-rate", description = "autoencoders: RMSprop learning rate (default 1e-3 / 1e-3 / "
+      + "3e-3)")
+  Double learningRate;
+
+  @Option(names = "--patch-size", description = "cnnaeu: side of a training patch in pixels (default 40)")
+  Integer patchSize;
+
+  @Option(names = "--filters", description = "cnnaeu: filters of the first 3x3 convolution (default 48)")
+  Integer filters;
+
+  @Option(names = "--decoder-size", description = "cnnaeu: side of the decoder's kernel, odd (default 13)")
+  Integer decoderSize;
+
+  /** Options whose param is not the option's name in camel case. */
+  private static final Map<String, String> RENAMED = Map.of("--nmf-solver", "solver", "--nmf-init", "init");
+
+  /** Command-line defaults that differ from the estimator's (by param name). */
+  private static final Map<String, Object> CLI_DEFAULTS = Map.of("sumToOne", Boolean.TRUE);
+
+  /**
+   * The estimator of {@code method} with R, the seed and every given option set, its params checked together:
+   * all before any Spark work. Errors name the option.
+   */
+  UnmixingEstimator<?, ?> estimator(String method, int endmembers, long seed) {
+    UnmixingMethod m = UnmixingMethods.byName(method);
+    UnmixingEstimator<?, ?> e = m.newEstimator();
+    set(e, "--endmembers", e.numEndmembers(), endmembers);
+    set(e, "--seed", e.seed(), seed);
+    for (OptionSpec o : spec.options()) {
+      String param = paramName(o);
+      Object value = o.getValue();
+      if (value == null) {
+        if (CLI_DEFAULTS.containsKey(param) && e.hasParam(param)) {
+          set(e, o.longestName(), e.getParam(param), CLI_DEFAULTS.get(param));
+        }
+        continue;
+      }
+      if (!e.hasParam(param)) {
+        throw new BadInputException(o.longestName(), "applies to " + String.join(", ", methodsWith(param))
+            + ", not " + m.name());
+      }
+      set(e, o.longestName(), e.getParam(param), value);
+    }
+    e.validateParams();
+    return e;
+  }
+
+  /** The param an option sets. */
+  static String paramName(OptionSpec o) {
+    String name = o.longestName();
+    String renamed = RENAMED.get(name);
+    if (renamed != null) {
+      return renamed;
+    }
+    StringBuilder sb = new StringBuilder();
+    boolean upper = false;
+    for (char c : name.replaceFirst("^-+", "").toCharArray()) {
+      if (c == '-') {
+        upper = true;
+      } else {
+        sb.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The registered methods whose estimator has {@code param}. */
+  static List<String> methodsWith(String param) {
+    return UnmixingMethods.all().stream().filter(m -> m.newEstimator().hasParam(param)).map(UnmixingMethod::name)
+        .toList();
+  }
+
+  /** Sets a param through its validator; names such as {@code MU} are taken in lower case. */
+  @SuppressWarnings("unchecked")
+  private static void set(UnmixingEstimator<?, ?> e, String option, Param<?> param, Object value) {
+    Param<Object> p = (Param<Object>) param;
+    Object v = value instanceof String s && !((Boolean) p.isValid().apply(s)) ? s.toLowerCase(Locale.ROOT) : value;
+    try {
+      e.set(p, v);
+    } catch (IllegalArgumentException ex) {
+      throw new BadInputException(option, "invalid value " + value + ": " + param.doc());
+    }
+  }
+}

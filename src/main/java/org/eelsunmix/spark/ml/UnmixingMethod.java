@@ -1,0 +1,37 @@
+package org.eelsunmix.spark.ml;
+
+import java.util.function.Supplier;
+import org.eelsunmix.core.InMemoryUnmixing;
+import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.core.Unmixing;
+
+/**
+ * One entry of the method registry ({@link UnmixingMethods}): everything the commands need to know of a method,
+ * in one place. The method's options are its estimator's Spark ML params (names, docs, defaults, validators);
+ * the command line maps its flags onto them.
+ *
+ * @param name the name on the command line and in result tables ({@code vca-fcls}, {@code nmf}, …)
+ * @param summary one line on what the method does, for {@code --help} and {@code eels-unmix methods}
+ * @param reference the paper(s) it implements
+ * @param estimator a new estimator with the method's defaults (the distributed fit)
+ * @param kernel the in-memory fit of one image with the method's reference settings ({@code evaluate})
+ */
+public record UnmixingMethod(String name, String summary, String reference,
+    Supplier<UnmixingEstimator<?, ?>> estimator, Kernel kernel) implements InMemoryUnmixing {
+
+  /** The in-memory fit of one spectrum image. */
+  @FunctionalInterface
+  public interface Kernel {
+    Unmixing unmix(SpectrumImage image, int endmembers, long seed);
+  }
+
+  @Override
+  public Unmixing unmix(SpectrumImage image, int endmembers, long seed) {
+    return kernel.unmix(image, endmembers, seed);
+  }
+
+  /** A new estimator of this method with its defaults. */
+  public UnmixingEstimator<?, ?> newEstimator() {
+    return estimator.get();
+  }
+}

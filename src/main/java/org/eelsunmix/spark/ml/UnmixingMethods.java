@@ -1,0 +1,122 @@
+package org.eelsunmix.spark.ml;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.eelsunmix.autoencoder.Cnnaeu;
+import org.eelsunmix.autoencoder.CnnaeuOptions;
+import org.eelsunmix.autoencoder.Daeu;
+import org.eelsunmix.autoencoder.DaeuOptions;
+import org.eelsunmix.autoencoder.Mtaeu;
+import org.eelsunmix.autoencoder.MtaeuOptions;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.core.Unmixing;
+import org.eelsunmix.unmix.FastIca;
+import org.eelsunmix.unmix.Fcls;
+import org.eelsunmix.unmix.Nmf;
+import org.eelsunmix.unmix.Vca;
+
+/**
+ * The method registry: every unmixing method, registered once with its name, help, estimator and in-memory kernel
+ * ({@link UnmixingMethod}). The {@code --method} choices and help of {@code unmix}, {@code train}, {@code apply}
+ * and {@code evaluate} come from here, and saved models load by their recorded class
+ * ({@link UnmixingModel#load}), so adding a method is its kernel, its estimator and model, its tests and one
+ * entry below.
+ */
+public final class UnmixingMethods {
+  private UnmixingMethods() {}
+
+  private static final List<UnmixingMethod> ALL = List.of(
+      new UnmixingMethod(VcaFclsModel.METHOD, "VCA endmembers, then fully constrained (non-negative, sum-to-one) "
+          + "least-squares abundances", "Nascimento & Bioucas-Dias, IEEE TGRS 43(4), 2005; Heinz & Chang, IEEE "
+          + "TGRS 39(3), 2001", VcaFcls::new, UnmixingMethods::vcaFcls),
+      new UnmixingMethod(NmfModel.METHOD, "non-negative matrix factorisation (scikit-learn's NMF, as HyperSpy "
+          + "runs it); abundances as fractions of each pixel's fitted counts", "Cichocki & Phan, IEICE Trans. "
+          + "Fundamentals E92-A(3), 2009; Pedregosa et al., JMLR 12, 2011", NmfEstimator::new,
+          UnmixingMethods::nmf),
+      new UnmixingMethod(IcaModel.METHOD, "FastICA (logcosh, symmetric, scikit-learn's defaults); abundances are "
+          + "the raw independent sources, endmembers the mixing spectra", "Hyvärinen, IEEE TNN 10(3), 1999",
+          Ica::new, UnmixingMethods::ica),
+      new UnmixingMethod("daeu", "unmixing autoencoder, one spectrum at a time (DL4J)", "Palsson, Sigurdsson, "
+          + "Sveinsson & Ulfarsson, IEEE Access 6, 2018", DaeuEstimator::new, UnmixingMethods::daeu),
+      new UnmixingMethod("mtaeu", "multitask autoencoder over 2x2 neighbourhoods (DL4J); trains on one "
+          + "acquisition's grid", "Palsson, Sveinsson & Ulfarsson, IEEE Access 7, 2019", MtaeuEstimator::new,
+          UnmixingMethods::mtaeu),
+      new UnmixingMethod("cnnaeu", "convolutional autoencoder over square patches (DL4J); trains on one "
+          + "acquisition's grid; hours on a CPU with the reference schedule", "Palsson, Ulfarsson & Sveinsson, "
+          + "IEEE TGRS 59(1), 2021", CnnaeuEstimator::new, UnmixingMethods::cnnaeu));
+
+  /** Every registered method, in the order of the help. */
+  public static List<UnmixingMethod> all() {
+    return ALL;
+  }
+
+  /** The method called {@code name} (case ignored); an unknown name is refused listing the known ones. */
+  public static UnmixingMethod byName(String name) {
+    for (UnmixingMethod m : ALL) {
+      if (m.name().equals(name.toLowerCase(Locale.ROOT))) {
+        return m;
+      }
+    }
+    throw new BadInputException("method", "unknown method '" + name + "'; known methods: " + names());
+  }
+
+  /** The known method names, comma-separated. */
+  public static String names() {
+    return String.join(", ", ALL.stream().map(UnmixingMethod::name).toList());
+  }
+
+  /** The registered names, for picocli's {@code completionCandidates} (the help lists them). */
+  public static final class Names implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return ALL.stream().map(UnmixingMethod::name).iterator();
+    }
+  }
+
+  private static Unmixing vcaFcls(SpectrumImage image, int endmembers, long seed) {
+    Vca.Result vca = Vca.fit(image, new Vca.Options(endmembers, seed));
+    return new Unmixing(vca.endmembers(), new Fcls(vca.endmembers().matrix()).unmix(image));
+  }
+
+  /**
+   * NMF with scikit-learn's defaults, rescaled so each pixel's abundances sum to one (comparable with the other
+   * methods' maps). The rescaled endmembers have unit sum; they are multiplied by the image's mean counts per
+   * pixel so that abundances × endmembers stays on the scale of the counts (the RMSE is then that of a sum-to-one
+   * model, not NMF's raw fit).
+   */
+  private static Unmixing nmf(SpectrumImage image, int endmembers, long seed) {
+    Unmixing u = Nmf.fit(image, new Nmf.Options(endmembers, seed).withSumToOne(true)).unmixing();
+    double total = 0;
+    for (float v : image.data()) {
+      total += v;
+    }
+    return new Unmixing(u.endmembers().scaled(total / image.pixels()), u.abundances());
+  }
+
+  /** FastICA with the explicit, heuristic non-negative, sum-to-one rescaling of its sources. */
+  private static Unmixing ica(SpectrumImage image, int endmembers, long seed) {
+    return FastIca.fit(image, new FastIca.Options(endmembers, seed)).proportions(image);
+  }
+
+  /** DAEU with the reference schedule (2000 spectra, batches of 6, 40 epochs, RMSprop 1e-3). */
+  private static Unmixing daeu(SpectrumImage image, int endmembers, long seed) {
+    return Daeu.train(image, new DaeuOptions(endmembers, seed)).unmixing();
+  }
+
+  /** MTAEU with the reference schedule (2000 neighbourhoods, batches of 15, 60 epochs, RMSprop 1e-3). */
+  private static Unmixing mtaeu(SpectrumImage image, int endmembers, long seed) {
+    return Mtaeu.train(image, new MtaeuOptions(endmembers, seed)).unmixing();
+  }
+
+  /**
+   * CNNAEU with the reference schedule (250 patches of 40×40 pixels, or the image's smaller side when it is
+   * smaller, batches of 15, 320 epochs, RMSprop 3e-3).
+   */
+  private static Unmixing cnnaeu(SpectrumImage image, int endmembers, long seed) {
+    CnnaeuOptions o = new CnnaeuOptions(endmembers, seed);
+    int side = Math.min(o.patchSize(), Math.min(image.width(), image.height()));
+    return Cnnaeu.train(image, o.withPatches(o.patches(), side)).unmixing();
+  }
+}
