@@ -19,7 +19,7 @@ final class FclsTransform {
 
   static Dataset<Row> apply(Dataset<?> dataset, Endmembers endmembers, String inputCol, String outputCol,
       String rmseCol, String modelName) {
-    UnmixingParams.outputSchema(dataset.schema(), inputCol, outputCol, rmseCol);
+    SharedParams.outputSchema(dataset.schema(), inputCol, outputCol, rmseCol);
     int channels = endmembers.channels();
     Fcls fcls = new Fcls(endmembers.matrix());
     PixelTransform.Kernel kernel = () -> {

@@ -23,7 +23,7 @@ record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels
 
   /** The spectra of {@code column} in {@code dataset} (the column's type is checked). */
   static SpectraInput of(Dataset<?> dataset, String column) {
-    EnergyAxis axis = UnmixingParams.spectraAxis(dataset, column);
+    EnergyAxis axis = SharedParams.spectraAxis(dataset, column);
     PixelRows rows = new PixelRows(dataset.schema(), column, axis.channels(), true, "input dataset");
     return new SpectraInput(axis, rows, PixelRows.of(dataset));
   }

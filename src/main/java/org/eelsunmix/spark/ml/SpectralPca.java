@@ -46,7 +46,7 @@ public final class SpectralPca extends Estimator<SpectralPcaModel> implements ML
         + "count is used)", ParamValidators.gtEq(3));
     centred = new BooleanParam(this, "centred", "decompose the covariance (true) or the uncentred second moment");
     hysime = new BooleanParam(this, "hysime", "also estimate the signal subspace by HySime");
-    inputCol = UnmixingParams.inputCol(this);
+    inputCol = SharedParams.inputCol(this);
     outputCol = new Param<>(this, "outputCol", "principal component scores column written: array<double>");
     setDefault(numComponents, 3);
     setDefault(screeLength, 20);

@@ -51,7 +51,7 @@ public final class SpectralPcaModel extends Model<SpectralPcaModel> implements M
     this.hysime = hysime;
     this.hysimeK = hysimeK;
     this.elbowK = elbowK;
-    inputCol = UnmixingParams.inputCol(this);
+    inputCol = SharedParams.inputCol(this);
     outputCol = new Param<>(this, "outputCol", "principal component scores column written: array<double>");
     setDefault(inputCol, "spectrum");
     setDefault(outputCol, "pca");

@@ -32,7 +32,7 @@ import org.eelsunmix.core.EnergyAxis;
  * @param <M> the model it fits
  */
 public abstract class UnmixingEstimator<E extends UnmixingEstimator<E, M>, M extends UnmixingModel<M>>
-    extends Estimator<M> implements MLWritable {
+    extends Estimator<M> implements MLWritable, UnmixingParams {
   private static final long serialVersionUID = 1L;
   private final String uid;
   private final IntParam numEndmembers;
@@ -43,12 +43,12 @@ public abstract class UnmixingEstimator<E extends UnmixingEstimator<E, M>, M ext
 
   protected UnmixingEstimator(String uid) {
     this.uid = uid;
-    numEndmembers = UnmixingParams.numEndmembers(this);
-    seed = UnmixingParams.seed(this);
-    inputCol = UnmixingParams.inputCol(this);
-    outputCol = UnmixingParams.outputCol(this);
-    rmseCol = UnmixingParams.rmseCol(this);
-    UnmixingParams.setDefaults(this, numEndmembers, 3, seed, 0L, inputCol, outputCol, rmseCol);
+    numEndmembers = SharedParams.numEndmembers(this);
+    seed = SharedParams.seed(this);
+    inputCol = SharedParams.inputCol(this);
+    outputCol = SharedParams.outputCol(this);
+    rmseCol = SharedParams.rmseCol(this);
+    SharedParams.setDefaults(this, numEndmembers, 3, seed, 0L, inputCol, outputCol, rmseCol);
   }
 
   @Override
@@ -82,7 +82,7 @@ public abstract class UnmixingEstimator<E extends UnmixingEstimator<E, M>, M ext
   @Override
   public StructType transformSchema(StructType schema) {
     validateParams();
-    return UnmixingParams.outputSchema(schema, getInputCol(), getOutputCol(), getRmseCol());
+    return SharedParams.outputSchema(schema, getInputCol(), getOutputCol(), getRmseCol());
   }
 
   /**
@@ -90,7 +90,7 @@ public abstract class UnmixingEstimator<E extends UnmixingEstimator<E, M>, M ext
    * {@code numEndmembers}.
    */
   protected EnergyAxis spectraAxis(Dataset<?> dataset) {
-    EnergyAxis axis = UnmixingParams.spectraAxis(dataset, getInputCol());
+    EnergyAxis axis = SharedParams.spectraAxis(dataset, getInputCol());
     requireEndmembersFit(axis.channels());
     return axis;
   }
@@ -103,44 +103,29 @@ public abstract class UnmixingEstimator<E extends UnmixingEstimator<E, M>, M ext
     }
   }
 
+  @Override
   public final IntParam numEndmembers() {
     return numEndmembers;
   }
 
+  @Override
   public final LongParam seed() {
     return seed;
   }
 
+  @Override
   public final Param<String> inputCol() {
     return inputCol;
   }
 
+  @Override
   public final Param<String> outputCol() {
     return outputCol;
   }
 
+  @Override
   public final Param<String> rmseCol() {
     return rmseCol;
-  }
-
-  public final int getNumEndmembers() {
-    return (Integer) $(numEndmembers);
-  }
-
-  public final long getSeed() {
-    return (Long) $(seed);
-  }
-
-  public final String getInputCol() {
-    return $(inputCol);
-  }
-
-  public final String getOutputCol() {
-    return $(outputCol);
-  }
-
-  public final String getRmseCol() {
-    return $(rmseCol);
   }
 
   public final E setNumEndmembers(int value) {

@@ -40,7 +40,7 @@ import org.eelsunmix.spark.SpectrumColumn;
  *
  * @param <M> the concrete model
  */
-public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M> implements MLWritable {
+public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M> implements MLWritable, UnmixingParams {
   private static final long serialVersionUID = 1L;
   private final String uid;
   private final Endmembers endmembers;
@@ -57,12 +57,12 @@ public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M>
   protected UnmixingModel(String uid, Endmembers endmembers, long seed) {
     this.uid = uid;
     this.endmembers = endmembers;
-    numEndmembers = UnmixingParams.numEndmembers(this);
-    this.seed = UnmixingParams.seed(this);
-    inputCol = UnmixingParams.inputCol(this);
-    outputCol = UnmixingParams.outputCol(this);
-    rmseCol = UnmixingParams.rmseCol(this);
-    UnmixingParams.setDefaults(this, numEndmembers, endmembers.count(), this.seed, seed, inputCol, outputCol,
+    numEndmembers = SharedParams.numEndmembers(this);
+    this.seed = SharedParams.seed(this);
+    inputCol = SharedParams.inputCol(this);
+    outputCol = SharedParams.outputCol(this);
+    rmseCol = SharedParams.rmseCol(this);
+    SharedParams.setDefaults(this, numEndmembers, endmembers.count(), this.seed, seed, inputCol, outputCol,
         rmseCol);
   }
 
@@ -105,7 +105,7 @@ public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M>
 
   @Override
   public StructType transformSchema(StructType schema) {
-    return UnmixingParams.outputSchema(schema, getInputCol(), getOutputCol(), getRmseCol());
+    return SharedParams.outputSchema(schema, getInputCol(), getOutputCol(), getRmseCol());
   }
 
   /**
@@ -138,44 +138,29 @@ public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M>
     return new StageWriter(this, endmembers, extra, this::writeExtraFiles);
   }
 
+  @Override
   public final IntParam numEndmembers() {
     return numEndmembers;
   }
 
+  @Override
   public final LongParam seed() {
     return seed;
   }
 
+  @Override
   public final Param<String> inputCol() {
     return inputCol;
   }
 
+  @Override
   public final Param<String> outputCol() {
     return outputCol;
   }
 
+  @Override
   public final Param<String> rmseCol() {
     return rmseCol;
-  }
-
-  public final int getNumEndmembers() {
-    return (Integer) $(numEndmembers);
-  }
-
-  public final long getSeed() {
-    return (Long) $(seed);
-  }
-
-  public final String getInputCol() {
-    return $(inputCol);
-  }
-
-  public final String getOutputCol() {
-    return $(outputCol);
-  }
-
-  public final String getRmseCol() {
-    return $(rmseCol);
   }
 
   @SuppressWarnings("unchecked")
