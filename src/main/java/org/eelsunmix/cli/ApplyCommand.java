@@ -9,6 +9,7 @@ import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.ResultFiles;
 import org.eelsunmix.spark.SeriesStore;
 import org.eelsunmix.spark.SpectrumColumn;
 import org.eelsunmix.spark.ml.SavedUnmixingModel;
@@ -60,10 +61,10 @@ final class ApplyCommand extends SparkCommand {
     }
     describe("apply: " + m.description());
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
-      UnmixCommand.writeAbundances(spark, m.transform(pixels), tmp + "/abundances");
+      ResultFiles.writeAbundances(spark, m.transform(pixels), tmp + "/abundances");
       writeConfig(tmp);
     });
-    System.out.println("applied " + m.description() + ": " + UnmixCommand.unmixedPixels(spark, out + "/abundances"));
+    System.out.println("applied " + m.description() + ": " + ResultFiles.unmixedPixels(spark, out + "/abundances"));
     System.out.println("wrote " + out + " (abundances/)");
     return 0;
   }
