@@ -95,7 +95,7 @@ final class ExportCommand extends SparkCommand {
     if (count != (long) h * w) {
       throw new BadInputException(results, "has " + count + " abundance rows for " + id + ", expected " + h * w);
     }
-    String name = id;
+    String name = id; // the writer below needs an effectively final copy
     String at = to.toAbsolutePath().toUri().toString(); // a local folder, whatever the default file system
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), at, true, tmpUri -> {
       Path tmp = Files.createDirectories(Path.of(new org.apache.hadoop.fs.Path(tmpUri).toUri()));
@@ -105,7 +105,8 @@ final class ExportCommand extends SparkCommand {
           endmembers.axis().energies());
       for (int k = 0; k < r; k++) {
         Msa.write(tmp.resolve(String.format("endmember-%02d.msa", k)), new MsaSpectrum(
-            name + " endmember " + k + " (" + endmembers.names().get(k) + ")", endmembers.axis(), endmembers.spectrum(k)));
+            name + " endmember " + k + " (" + endmembers.names().get(k) + ")", endmembers.axis(),
+            endmembers.spectrum(k)));
       }
     });
     System.out.printf("exported %s: abundances.npy (%d x %d x %d), endmembers.npy (%d x %d), %d MSA spectra -> %s%n",
