@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.ResultFiles;
 import org.eelsunmix.spark.SeriesStore;
 import org.eelsunmix.spark.SpectrumColumn;
 import org.eelsunmix.spark.ml.UnmixingModel;
@@ -57,11 +58,11 @@ final class ApplyCommand extends SparkCommand {
     describe("apply: " + m.describe());
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       m.write().save(tmp + "/model");
-      UnmixCommand.writeAbundances(spark, m.transform(pixels), tmp + "/abundances");
-      UnmixCommand.writeMsa(spark, m.endmembers(), tmp + "/endmembers");
+      ResultFiles.writeAbundances(spark, m.transform(pixels), tmp + "/abundances");
+      ResultFiles.writeMsa(spark, m.endmembers(), tmp + "/endmembers");
       writeConfig(tmp);
     });
-    System.out.println("applied " + m.describe() + ": " + UnmixCommand.unmixedPixels(spark, out + "/abundances"));
+    System.out.println("applied " + m.describe() + ": " + ResultFiles.unmixedPixels(spark, out + "/abundances"));
     System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");
     return 0;
   }

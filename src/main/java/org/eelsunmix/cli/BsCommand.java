@@ -11,6 +11,7 @@ import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.ElementalMaps;
 import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.ResultFiles;
 import org.eelsunmix.spark.SeriesStore;
 import org.eelsunmix.spark.SpectrumColumn;
 import org.eelsunmix.unmix.EnergyWindow;
@@ -72,7 +73,7 @@ final class BsCommand extends SparkCommand {
       Dataset<Row> labelled = ElementalMaps.summary(spark.read().schema(PixelSchema.ELEMENTAL_MAP)
           .parquet(tmp + "/maps")).select(functions.lit(name).as("name"), functions.col("*"));
       summary.addAll(labelled.collectAsList());
-      EvaluateCommand.writeCsv(spark, tmp + "/summary.csv", labelled.schema().fieldNames(), summary.iterator());
+      ResultFiles.writeCsv(spark, tmp + "/summary.csv", labelled.schema().fieldNames(), summary.iterator());
       writeConfig(tmp);
     });
     System.out.println(name + ": " + kernel);

@@ -1,17 +1,13 @@
 package org.eelsunmix.cli;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.SeriesStore;
 import org.eelsunmix.spark.ml.SpectralPca;
 import org.eelsunmix.spark.ml.SpectralPcaModel;
@@ -63,7 +59,8 @@ final class EstimateEndmembersCommand extends SparkCommand {
     table.lines().skip(1).map(l -> l.split(",")).forEach(c -> System.out.printf("%9s %14s %12s %12s%n", c[0], c[1],
         c[2], c[3]));
     if (out != null) {
-      writeAtomically(out, table);
+      AtomicOutput.writeFile(spark().sparkContext().hadoopConfiguration(), out, overwrite,
+          o -> o.write(table.getBytes(StandardCharsets.UTF_8)));
       System.out.println("wrote " + out);
     }
     return 0;
@@ -79,33 +76,5 @@ final class EstimateEndmembersCommand extends SparkCommand {
           cumulative[i]));
     }
     return sb.toString();
-  }
-
-  /** Writes a hidden temporary sibling, then renames it into place. */
-  private void writeAtomically(String target, String text) throws IOException {
-    Path dst = new Path(target);
-    FileSystem fs = dst.getFileSystem(spark().sparkContext().hadoopConfiguration());
-    if (fs.exists(dst) && !overwrite) {
-      throw new BadInputException(target, "already exists (give --overwrite to replace it)");
-    }
-    if (fs.exists(dst) && fs.getFileStatus(dst).isDirectory()) {
-      throw new BadInputException(target, "is a folder; --out names the CSV file to write");
-    }
-    Path tmp = new Path(dst.getParent(), "._tmp-" + dst.getName() + "-" + UUID.randomUUID().toString().substring(0, 8));
-    try {
-      try (OutputStream o = fs.create(tmp, false)) {
-        o.write(text.getBytes(StandardCharsets.UTF_8));
-      }
-      if (fs.exists(dst)) {
-        fs.delete(dst, false);
-      }
-      if (!fs.rename(tmp, dst)) {
-        throw new IOException("could not rename " + tmp + " to " + dst);
-      }
-    } finally {
-      if (fs.exists(tmp)) {
-        fs.delete(tmp, false);
-      }
-    }
   }
 }

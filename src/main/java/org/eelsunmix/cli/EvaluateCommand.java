@@ -1,17 +1,11 @@
 package org.eelsunmix.cli;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -24,6 +18,7 @@ import org.eelsunmix.eval.MetricSummary;
 import org.eelsunmix.eval.ReplicateRun;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.ResultFiles;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.eelsunmix.spark.ml.UnmixingMethods;
 import picocli.CommandLine.Command;
@@ -99,11 +94,11 @@ final class EvaluateCommand extends SparkCommand {
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       metrics.write().parquet(tmp + "/metrics");
       Dataset<Row> written = spark.read().schema(PixelSchema.EVALUATION).parquet(tmp + "/metrics");
-      writeCsv(spark, tmp + "/metrics.csv", PixelSchema.EVALUATION.fieldNames(), written
+      ResultFiles.writeCsv(spark, tmp + "/metrics.csv", PixelSchema.EVALUATION.fieldNames(), written
           .orderBy("endmember_set", "method", "replicate", "metric", "endmember").toLocalIterator());
       summary.addAll(summarise(written));
       spark.createDataFrame(summary, SUMMARY).coalesce(1).write().parquet(tmp + "/summary");
-      writeCsv(spark, tmp + "/summary.csv", SUMMARY.fieldNames(), summary.iterator());
+      ResultFiles.writeCsv(spark, tmp + "/summary.csv", SUMMARY.fieldNames(), summary.iterator());
       writeConfig(tmp);
     });
     System.out.println(table(summary));
@@ -172,28 +167,5 @@ final class EvaluateCommand extends SparkCommand {
     }
     return r.isNullAt(8) ? String.format("%.4g", r.getDouble(7))
         : String.format("%.4g ± %.2g", r.getDouble(7), r.getDouble(8));
-  }
-
-  /** A CSV file (RFC 4180 quoting) streamed from rows, through the Hadoop file system. */
-  static void writeCsv(SparkSession spark, String file, String[] header, Iterator<Row> rows) throws IOException {
-    Path p = new Path(file);
-    FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    try (OutputStream o = fs.create(p, true)) {
-      o.write((String.join(",", header) + "\n").getBytes(StandardCharsets.UTF_8));
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < r.size(); i++) {
-          if (i > 0) {
-            sb.append(',');
-          }
-          Object v = r.get(i);
-          String s = v == null ? "" : String.valueOf(v);
-          sb.append(s.contains(",") || s.contains("\"") || s.contains("\n")
-              ? '"' + s.replace("\"", "\"\"") + '"' : s);
-        }
-        o.write(sb.append('\n').toString().getBytes(StandardCharsets.UTF_8));
-      }
-    }
   }
 }

@@ -1,13 +1,9 @@
 package org.eelsunmix.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -18,6 +14,7 @@ import org.eelsunmix.io.Msa;
 import org.eelsunmix.io.MsaSpectrum;
 import org.eelsunmix.io.NpyAcquisition;
 import org.eelsunmix.spark.Acquisition;
+import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
 import org.eelsunmix.spark.ml.UnmixingModel;
@@ -98,37 +95,22 @@ final class ExportCommand extends SparkCommand {
     if (count != (long) h * w) {
       throw new BadInputException(results, "has " + count + " abundance rows for " + id + ", expected " + h * w);
     }
-    Path parent = to.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, "._tmp-export-");
-    try {
+    String name = id; // the writer below needs an effectively final copy
+    String at = to.toAbsolutePath().toUri().toString(); // a local folder, whatever the default file system
+    AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), at, true, tmpUri -> {
+      Path tmp = Files.createDirectories(Path.of(new org.apache.hadoop.fs.Path(tmpUri).toUri()));
       NpyAcquisition.writeAbundances(tmp.resolve("abundances.npy"), new Abundances(h, w, r, values));
       NpyAcquisition.writeEndmembers(tmp.resolve("endmembers.npy"), endmembers);
       org.eelsunmix.io.NpyWriter.write(tmp.resolve("energy.npy"), new int[] {endmembers.channels()},
           endmembers.axis().energies());
       for (int k = 0; k < r; k++) {
         Msa.write(tmp.resolve(String.format("endmember-%02d.msa", k)), new MsaSpectrum(
-            id + " endmember " + k + " (" + endmembers.names().get(k) + ")", endmembers.axis(), endmembers.spectrum(k)));
+            name + " endmember " + k + " (" + endmembers.names().get(k) + ")", endmembers.axis(),
+            endmembers.spectrum(k)));
       }
-      if (Files.exists(to)) {
-        deleteTree(to);
-      }
-      Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      if (Files.exists(tmp)) {
-        deleteTree(tmp);
-      }
-    }
+    });
     System.out.printf("exported %s: abundances.npy (%d x %d x %d), endmembers.npy (%d x %d), %d MSA spectra -> %s%n",
         id, h, w, r, r, endmembers.channels(), r, to);
     return 0;
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(q);
-      }
-    }
   }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
  * the command line wins.
  *
  * <p>Failures print one line naming the file or option and exit non-zero (2: bad input or usage, 1: anything
- * else); {@code --stacktrace} adds the stack trace.
+ * else; 3: {@code reprocess} refused because another run holds its output folder's lock); {@code --stacktrace} adds
+ * the stack trace.
  */
 @Command(name = "eels-unmix", mixinStandardHelpOptions = true, version = "eels-unmix 0.1.0",
     description = "Spectral unmixing of STEM-EELS spectrum images on Apache Spark.",

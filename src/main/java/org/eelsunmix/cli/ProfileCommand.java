@@ -22,6 +22,7 @@ import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.maps.LineProfile;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.ResultFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -214,6 +215,6 @@ final class ProfileCommand extends SparkCommand {
       v.addAll(List.of(l.sum(), l.mean(), l.pixels(), l.skipped()));
       rows.add(RowFactory.create(v.toArray()));
     }
-    EvaluateCommand.writeCsv(spark, file, header.toArray(String[]::new), rows.iterator());
+    ResultFiles.writeCsv(spark, file, header.toArray(String[]::new), rows.iterator());
   }
 }

@@ -5,6 +5,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.eelsunmix.spark.AtomicOutput;
+import org.eelsunmix.spark.ResultFiles;
 import org.eelsunmix.spark.SeriesStore;
 import org.eelsunmix.spark.ml.UnmixingEstimator;
 import org.eelsunmix.spark.ml.UnmixingMethods;
@@ -60,7 +61,7 @@ final class TrainCommand extends SparkCommand {
     double seconds = (System.nanoTime() - t0) / 1e9;
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       model.write().save(tmp + "/model");
-      UnmixCommand.writeMsa(spark, model.endmembers(), tmp + "/endmembers");
+      ResultFiles.writeMsa(spark, model.endmembers(), tmp + "/endmembers");
       writeConfig(tmp);
     });
     System.out.printf("%s: %s; fitted in %.1f s%n", model.method(), model.summaryLine(), seconds);

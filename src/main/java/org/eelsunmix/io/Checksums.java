@@ -25,6 +25,23 @@ public final class Checksums {
   }
 
   /**
+   * Hex SHA-256 of a local acquisition file and the companion holding its data, if any
+   * ({@link AcquisitionFiles#companionNames}: the first that exists), in that order: the checksum that tells whether
+   * an acquisition changed, whichever of its files changed.
+   */
+  public static String ofAcquisition(Path file) throws IOException {
+    List<Source> parts = new java.util.ArrayList<>(List.of(() -> Files.newInputStream(file)));
+    for (String c : AcquisitionFiles.companionNames(file.getFileName().toString())) {
+      Path companion = file.resolveSibling(c);
+      if (Files.isRegularFile(companion)) {
+        parts.add(() -> Files.newInputStream(companion));
+        break;
+      }
+    }
+    return sha256(parts);
+  }
+
+  /**
    * Hex SHA-256 of the concatenated content of {@code parts}, streamed in order: one checksum for an acquisition
    * stored as several files (a Ripple {@code .rpl} header and its {@code .raw} data), so a change to any of them
    * is seen.

@@ -3,14 +3,20 @@ package org.eelsunmix.spark;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -18,17 +24,14 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.io.AcquisitionFiles;
 import org.eelsunmix.io.Checksums;
-import org.eelsunmix.io.SpectralFile;
 
 /**
  * A folder of acquisition files on any Hadoop file system (local, HDFS, ...), as a microscope session archive
  * grows: the files {@link AcquisitionFiles} reads (DM3/DM4, HyperSpy, Ripple), found recursively, each with what
  * tells whether it changed (size, modification time, SHA-256 of all its files) and an acquisition id derived from
  * its path inside the archive. Names starting with {@code .} or {@code _} are skipped (temporary and sidecar files).
- *
- * <p>Serializable, so a Spark task can read an acquisition itself: the readers need a local file, so on a file
- * system other than the local one the file (with its companions, e.g. a Ripple {@code .raw}) is first copied into a
- * local temporary folder, removed after reading.
+ * Local archives may hold symbolic links: each physical file is listed once, and loops are reported, not followed.
+ * Its files are read through {@code format("eels")}.
  */
 public final class AcquisitionArchive implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -89,61 +92,130 @@ public final class AcquisitionArchive implements Serializable {
     return conf;
   }
 
-  /** Every acquisition file below the root, sorted by relative path; an error naming the root when it is missing. */
-  public List<Entry> list() {
+  /**
+   * What a listing found: the acquisition files, and one line for each symbolic link that was not followed because
+   * it loops back into a folder above it.
+   */
+  public record Listing(List<Entry> entries, List<String> warnings) {}
+
+  /** A file found below the root: its path there ({@code /}-separated), full URI, bytes and mtime (ms). */
+  private record Found(String relativePath, String path, long size, long modified) {}
+
+  /**
+   * Every acquisition file below the root, sorted by relative path; an error naming the root when it is missing.
+   * On the local file system symbolic links are followed, but each physical file is listed once (by its real
+   * path: under its own path when the archive holds it there, else under the first link's), and a link looping
+   * back into a folder above it is reported and not followed.
+   */
+  public Listing list() {
     Path top = new Path(root);
     try {
       FileSystem fs = top.getFileSystem(conf());
       if (!fs.exists(top)) {
         throw new BadInputException(root, "no such archive folder");
       }
-      FileStatus topStatus = fs.getFileStatus(top);
-      top = topStatus.getPath();
-      Map<String, LocatedFileStatus> byPath = new HashMap<>();
-      List<LocatedFileStatus> candidates = new ArrayList<>();
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(top, true);
-      while (it.hasNext()) {
-        LocatedFileStatus s = it.next();
-        if (hidden(top, s.getPath())) {
+      top = fs.getFileStatus(top).getPath();
+      List<String> warnings = new ArrayList<>();
+      List<Found> found = "file".equals(fs.getUri().getScheme()) ? walkLocal(top, warnings) : walk(fs, top);
+      Map<String, Found> byPath = new HashMap<>();
+      found.forEach(f -> byPath.put(f.relativePath(), f));
+      List<Entry> out = new ArrayList<>();
+      for (Found f : found) {
+        String name = new Path(f.path()).getName();
+        String format = AcquisitionFiles.formatOf(java.nio.file.Path.of(name));
+        if (format == null) {
           continue;
         }
-        byPath.put(s.getPath().toString(), s);
-        if (AcquisitionFiles.formatOf(java.nio.file.Path.of(s.getPath().getName())) != null) {
-          candidates.add(s);
-        }
-      }
-      String prefix = top.toString().endsWith("/") ? top.toString() : top + "/";
-      List<Entry> out = new ArrayList<>();
-      for (LocatedFileStatus s : candidates) {
-        String name = s.getPath().getName();
         List<String> companions = new ArrayList<>();
-        long size = s.getLen();
-        long modified = s.getModificationTime();
+        long size = f.size();
+        long modified = f.modified();
+        String folder = f.relativePath().substring(0, f.relativePath().length() - name.length());
         for (String c : AcquisitionFiles.companionNames(name)) {
-          LocatedFileStatus cs = byPath.get(new Path(s.getPath().getParent(), c).toString());
-          if (cs != null) {
-            companions.add(cs.getPath().toString());
-            size += cs.getLen();
-            modified = Math.max(modified, cs.getModificationTime());
+          Found cf = byPath.get(folder + c);
+          if (cf != null) {
+            companions.add(cf.path());
+            size += cf.size();
+            modified = Math.max(modified, cf.modified());
             break; // one data file: the reader takes the first that exists
           }
         }
-        String path = s.getPath().toString();
-        String relative = path.startsWith(prefix) ? path.substring(prefix.length()) : name;
-        out.add(new Entry(path, relative, AcquisitionFiles.formatOf(java.nio.file.Path.of(name)), companions, size,
-            modified));
+        out.add(new Entry(f.path(), f.relativePath(), format, companions, size, modified));
       }
       out.sort(Comparator.comparing(Entry::relativePath));
-      return out;
+      return new Listing(out, warnings);
     } catch (IOException e) {
       throw new UncheckedIOException("listing " + root + ": " + e.getMessage(), e);
     }
   }
 
-  private static boolean hidden(Path top, Path p) {
-    for (Path q = p; q != null && !q.equals(top); q = q.getParent()) {
-      String n = q.getName();
-      if (n.startsWith(".") || n.startsWith("_")) {
+  /** Any Hadoop file system: its recursive listing (HDFS resolves no symbolic links by default). */
+  private static List<Found> walk(FileSystem fs, Path top) throws IOException {
+    String prefix = top.toString().endsWith("/") ? top.toString() : top + "/";
+    List<Found> out = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(top, true);
+    while (it.hasNext()) {
+      LocatedFileStatus s = it.next();
+      String path = s.getPath().toString();
+      String relative = path.startsWith(prefix) ? path.substring(prefix.length()) : s.getPath().getName();
+      if (!hidden(relative)) {
+        out.add(new Found(relative, path, s.getLen(), s.getModificationTime()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The local file system, walked with java.nio following links: a loop is reported by the walk (it compares
+   * folders' file keys) and skipped; a file reached twice (by a link to a file or to a folder outside the loop)
+   * is kept once.
+   */
+  private static List<Found> walkLocal(Path top, List<String> warnings) throws IOException {
+    java.nio.file.Path start = java.nio.file.Path.of(top.toUri());
+    java.nio.file.Path realStart = start.toRealPath();
+    Map<java.nio.file.Path, List<Found>> byRealPath = new LinkedHashMap<>();
+    Files.walkFileTree(start, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(java.nio.file.Path dir, BasicFileAttributes attrs) {
+            return dir.equals(start) || !hidden(start.relativize(dir).toString()) ? FileVisitResult.CONTINUE
+                : FileVisitResult.SKIP_SUBTREE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(java.nio.file.Path file, BasicFileAttributes attrs) throws IOException {
+            String relative = start.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+            if (attrs.isRegularFile() && !hidden(relative)) {
+              byRealPath.computeIfAbsent(file.toRealPath(), k -> new ArrayList<>()).add(new Found(relative,
+                  new Path(top, relative).toString(), attrs.size(), attrs.lastModifiedTime().toMillis()));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(java.nio.file.Path file, IOException e) throws IOException {
+            if (e instanceof FileSystemLoopException) {
+              warnings.add("symbolic link " + file + " loops back to " + file.toRealPath()
+                  + " (a folder above it); not followed");
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
+    List<Found> out = new ArrayList<>();
+    for (Map.Entry<java.nio.file.Path, List<Found>> e : byRealPath.entrySet()) {
+      String own = e.getKey().startsWith(realStart)
+          ? realStart.relativize(e.getKey()).toString().replace(java.io.File.separatorChar, '/') : null;
+      List<Found> ways = e.getValue();
+      ways.sort(Comparator.comparing(Found::relativePath));
+      out.add(ways.stream().filter(f -> f.relativePath().equals(own)).findFirst().orElse(ways.get(0)));
+    }
+    return out;
+  }
+
+  /** Whether a path below the root has a part starting with {@code .} or {@code _}. */
+  private static boolean hidden(String relativePath) {
+    for (String part : relativePath.split("/")) {
+      if (part.startsWith(".") || part.startsWith("_")) {
         return true;
       }
     }
@@ -168,41 +240,5 @@ public final class AcquisitionArchive implements Serializable {
     } catch (IOException ex) {
       throw new UncheckedIOException("reading " + e.path() + ": " + ex.getMessage(), ex);
     }
-  }
-
-  /**
-   * Reads one acquisition with the project's readers ({@link AcquisitionFiles#read}), its image id set to
-   * {@link Entry#acquisitionId()}. Bad content is a {@link BadInputException} naming the file.
-   */
-  public SpectralFile read(Entry e) {
-    Path file = new Path(e.path());
-    try {
-      FileSystem fs = file.getFileSystem(conf());
-      if ("file".equals(fs.getUri().getScheme())) {
-        return withId(AcquisitionFiles.read(java.nio.file.Path.of(file.toUri())), e);
-      }
-      java.nio.file.Path local = Files.createTempDirectory("eels-unmix-archive-");
-      try {
-        java.nio.file.Path copy = local.resolve(file.getName());
-        fs.copyToLocalFile(file, new Path(copy.toUri()));
-        for (String c : e.companions()) {
-          Path cp = new Path(c);
-          fs.copyToLocalFile(cp, new Path(local.resolve(cp.getName()).toUri()));
-        }
-        return withId(AcquisitionFiles.read(copy), e);
-      } finally {
-        try (var s = Files.walk(local)) {
-          s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
-    } catch (IOException ex) {
-      throw new UncheckedIOException("reading " + e.path() + ": " + ex.getMessage(), ex);
-    }
-  }
-
-  /** The file as read, named by its archive path and acquisition id (not by a local copy's). */
-  private static SpectralFile withId(SpectralFile f, Entry e) {
-    return new SpectralFile(e.path(), f.format(), f.dtype(), f.shape(), f.image().withId(e.acquisitionId()),
-        f.navigationScale(), f.navigationUnits(), f.metadata());
   }
 }

@@ -1,30 +1,25 @@
 package org.eelsunmix.spark;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.eelsunmix.core.BadInputException;
-import org.eelsunmix.io.CsvLine;
 
 /**
  * The record of which archive files a reprocessing output folder already holds: {@code <out>/_ledger/}, append-only.
- * Each {@link #append} adds one small CSV file (a header line and one record) written to a hidden temporary name
- * and renamed into place, so an entry is there completely or not at all, and old entries are never rewritten; a
- * job killed at any point leaves only whole entries. Files are named {@code <UTC time>-<acquisition id>-<checksum
+ * Each {@link #append} adds one small CSV file (a header line and one record, {@link ResultFiles#writeCsv}) written
+ * atomically ({@link AtomicOutput#writeFile}), so an entry is there completely or not at all, and old entries are
+ * never rewritten; a job killed at any point leaves only whole entries. Files are named {@code <UTC time>-<acquisition id>-<checksum
  * prefix>.csv}, so a listing is in processing order; Spark or pandas read the folder as one CSV table.
  *
  * <p>A file is known by its path and SHA-256: the same path with another checksum is new data. Size and
@@ -112,13 +107,9 @@ public final class ProcessedLedger {
       files.sort(Comparator.comparing(s -> s.getPath().getName()));
       List<Entry> out = new ArrayList<>();
       for (FileStatus s : files) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(s.getPath()),
-            StandardCharsets.UTF_8))) {
-          r.readLine(); // header
-          for (String line; (line = r.readLine()) != null; ) {
-            if (!line.isBlank()) {
-              out.add(Entry.of(CsvLine.parse(line), s.getPath().toString()));
-            }
+        try (InputStream in = fs.open(s.getPath())) {
+          for (List<String> record : ResultFiles.readCsv(in, s.getPath().toString())) {
+            out.add(Entry.of(record, s.getPath().toString()));
           }
         }
       }
@@ -158,25 +149,11 @@ public final class ProcessedLedger {
     return null;
   }
 
-  /** Adds one entry as its own file, atomically (temporary name, then rename). */
+  /** Adds one entry as its own file, atomically ({@link AtomicOutput#writeFile}). */
   public void append(Entry e) {
     String name = FILE_TIME.format(e.processedAt()) + "-" + e.acquisitionId() + "-"
         + e.checksum().substring(0, Math.min(12, e.checksum().length())) + ".csv";
-    Path target = new Path(folder, name);
-    Path tmp = new Path(folder, "._tmp-" + UUID.randomUUID() + ".csv");
-    try {
-      FileSystem fs = folder.getFileSystem(conf);
-      fs.mkdirs(folder);
-      try (OutputStream o = fs.create(tmp, false)) {
-        o.write((CsvLine.format(COLUMNS) + "\n" + CsvLine.format(e.fields()) + "\n")
-            .getBytes(StandardCharsets.UTF_8));
-      }
-      if (fs.exists(target) || !fs.rename(tmp, target)) {
-        fs.delete(tmp, false);
-        throw new IOException("could not rename " + tmp + " to " + target);
-      }
-    } catch (IOException ex) {
-      throw new UncheckedIOException("appending to " + folder + ": " + ex.getMessage(), ex);
-    }
+    AtomicOutput.writeFile(conf, new Path(folder, name).toString(), false,
+        o -> ResultFiles.writeCsv(o, COLUMNS, List.of(e.fields())));
   }
 }

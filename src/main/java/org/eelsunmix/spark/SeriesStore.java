@@ -166,8 +166,14 @@ public final class SeriesStore {
     writePartitioned(acquisitions.coalesce(1), ACQUISITIONS);
   }
 
-  /** Dynamic partition overwrite by acquisition: the result table layout used for pixels and results alike. */
+  /**
+   * Dynamic partition overwrite by acquisition: the result table layout used for pixels and results alike. Staging
+   * folders that killed writes of this table left behind (older than {@link AtomicOutput#STALE_AFTER}) are removed
+   * first.
+   */
   public static void writePartitioned(Dataset<Row> df, String path, SparkSession spark) {
+    AtomicOutput.removeStale(spark.sparkContext().hadoopConfiguration(), path, AtomicOutput.SPARK_STAGING,
+        AtomicOutput.STALE_AFTER);
     spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
     df.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
         .partitionBy(PixelSchema.ACQUISITION_ID).parquet(path);

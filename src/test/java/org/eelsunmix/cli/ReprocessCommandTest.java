@@ -27,6 +27,8 @@ import org.eelsunmix.report.MapImages;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.ProcessedLedger;
 import org.eelsunmix.spark.TestSpark;
+import org.eelsunmix.spark.nightly.ReprocessLock;
+import org.eelsunmix.spark.nightly.Reprocessing;
 import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
@@ -72,11 +74,14 @@ class ReprocessCommandTest {
     return CliTestSupport.run(args.toArray(String[]::new));
   }
 
-  /** Every file and folder below {@code dir} with its modification time (ms). */
+  /**
+   * Every file and folder below {@code dir} with its modification time (ms); not {@code dir} itself, where each run's
+   * lock file comes and goes.
+   */
   static Map<String, Long> mtimes(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.collect(Collectors.toMap(p -> dir.relativize(p).toString(), p -> p.toFile().lastModified(),
-          (a, b) -> a, TreeMap::new));
+      return s.filter(p -> !p.equals(dir)).collect(Collectors.toMap(p -> dir.relativize(p).toString(),
+          p -> p.toFile().lastModified(), (a, b) -> a, TreeMap::new));
     }
   }
 
@@ -213,13 +218,13 @@ class ReprocessCommandTest {
     SyntheticCube[] cubes = {null, put(archive.resolve("s2.rpl"), 5), put(archive.resolve("s3.rpl"), 6)};
     try {
       // Killed after s2's files were committed but before its ledger entry.
-      System.setProperty(ReprocessCommand.CRASH_PROPERTY, "outputs:2");
+      System.setProperty(Reprocessing.CRASH_PROPERTY, "outputs:2");
       CliTestSupport.Run run = reprocess(archive, out);
       assertEquals(1, run.code(), run.out());
       assertTrue(run.err().contains("simulated crash"), run.err());
       assertEquals(List.of("s1"), ledger(out).stream().map(ProcessedLedger.Entry::acquisitionId).toList());
     } finally {
-      System.clearProperty(ReprocessCommand.CRASH_PROPERTY);
+      System.clearProperty(Reprocessing.CRASH_PROPERTY);
     }
     // Meanwhile s1 changed (same path, new content): processed again with the two left over.
     cubes[0] = put(archive.resolve("s1.rpl"), 9);
@@ -262,5 +267,99 @@ class ReprocessCommandTest {
         archive.toString(), "--out", out.toString()), archive.toString(), "not a saved model");
     CliErrorsTest.assertRefused(reprocess(dir.resolve("missing"), out), "missing", "no such archive");
     assertFalse(Files.exists(out));
+  }
+
+  /** The names in a folder, sorted (Hadoop's {@code .crc} sidecars left out). */
+  static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList();
+    }
+  }
+
+  @Test
+  void aSecondRunOnTheSameOutputIsRefusedAndAStaleLockIsTakenOver(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("archive");
+    Path out = dir.resolve("out");
+    SyntheticCube a = put(archive.resolve("a.rpl"), 0);
+    // Another run holds the lock (as ReprocessLock.acquire in another JVM would: this JVM runs, on this host).
+    try (ReprocessLock other = ReprocessLock.acquire(
+        TestSpark.session().sparkContext().hadoopConfiguration(), out.toString())) {
+      String owner = Files.readString(out.resolve(ReprocessLock.FILE));
+      CliTestSupport.Run run = reprocess(archive, out);
+      assertEquals(3, run.code(), run.out() + run.err());
+      assertEquals(1, run.err().lines().count(), run.err());
+      assertTrue(run.err().startsWith("error: " + out + " is being reprocessed by another run (host ")
+          && run.err().contains("pid " + ProcessHandle.current().pid()), run.err());
+      assertEquals(List.of(ReprocessLock.FILE), names(out), "a refused run writes nothing");
+      assertEquals(owner, Files.readString(out.resolve(ReprocessLock.FILE)), "and leaves the lock to its owner");
+    }
+    assertFalse(Files.exists(out), "the lock's folder goes with it when nothing else was written");
+
+    // A lock left by a run that was killed on this host: its process no longer runs.
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Files.createDirectories(out);
+    Files.writeString(out.resolve(ReprocessLock.FILE), "host=" + java.net.InetAddress.getLocalHost().getHostName()
+        + "\npid=" + gone.pid() + "\nstarted=" + java.time.Instant.now().minusSeconds(60) + "\n");
+    CliTestSupport.Run run = reprocess(archive, out);
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("warning: took over the lock ") && run.out().contains(ReprocessLock.FILE
+        + " of a run that is gone (") && run.out().contains("process " + gone.pid() + " no longer runs"), run.out());
+    assertTrue(run.out().contains("1 processed, 0 skipped"), run.out());
+    assertOutputsMatch(out, "a", a, true);
+    assertFalse(Files.exists(out.resolve(ReprocessLock.FILE)), "released at the end");
+  }
+
+  @Test
+  void aSymbolicLinkLoopIsReportedAndEachFileProcessedOnce(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("archive");
+    Path out = dir.resolve("out");
+    SyntheticCube a = put(archive.resolve("day1/a.rpl"), 0);
+    Files.createSymbolicLink(archive.resolve("day1/loop"), Path.of("."));
+    Files.createSymbolicLink(archive.resolve("latest"), Path.of("day1")); // the same files again, no loop
+    CliTestSupport.Run run = reprocess(archive, out, "--dry-run");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("1 to process, 0 to skip"), run.out());
+    run = reprocess(archive, out);
+    assertEquals(0, run.code(), run.err());
+    List<String> warnings = run.out().lines().filter(l -> l.startsWith("warning:")).toList();
+    assertEquals(2, warnings.size(), run.out()); // the loop, reached directly and through latest/
+    assertTrue(warnings.stream().allMatch(w -> w.contains("symbolic link") && w.contains("/loop loops back")),
+        run.out());
+    assertTrue(run.out().contains("processed day1/a.rpl as day1_a (new)"), run.out());
+    assertTrue(run.out().contains("1 processed, 0 skipped, 0 up to date"), run.out());
+    assertEquals(List.of("day1_a"), ledger(out).stream().map(ProcessedLedger.Entry::acquisitionId).toList());
+    assertOutputsMatch(out, "day1_a", a, true);
+    assertTrue(reprocess(archive, out).out().contains("nothing new"));
+  }
+
+  @Test
+  void temporariesOfKilledRunsAreRemovedAndNothingElse(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("archive");
+    Path out = dir.resolve("out");
+    put(archive.resolve("a.rpl"), 0);
+    assertEquals(0, reprocess(archive, out).code());
+    // What runs killed at various points leave: young temporaries too (the lock says no run is writing).
+    List<Path> leftovers = List.of(out.resolve("acquisitions/._tmp-b-0123abcd/maps"),
+        out.resolve("._old-report-89abcdef"), out.resolve("abundances/.spark-staging-5d1c/_temporary"),
+        out.resolve("store/pixels/.spark-staging-77aa"), out.resolve("_ledger/._tmp-x.csv-0a0b0c0d"));
+    for (Path p : leftovers) {
+      Files.createDirectories(p);
+    }
+    List<Path> kept = List.of(out.resolve("notes"), out.resolve("acquisitions/.keep"),
+        out.resolve("abundances/acquisition_id=a"));
+    for (Path p : kept) {
+      Files.createDirectories(p);
+    }
+    CliTestSupport.Run run = reprocess(archive, out);
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("removed 5 temporary folder(s) of a killed run") && run.out().contains(
+        "nothing new"), run.out());
+    for (Path p : leftovers) {
+      assertFalse(Files.exists(p), p.toString());
+    }
+    for (Path p : kept) {
+      assertTrue(Files.exists(p), p.toString());
+    }
   }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import org.eelsunmix.io.CsvLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,13 +33,26 @@ class ProcessedLedgerTest {
     ledger.append(b);
     List<ProcessedLedger.Entry> back = ledger.entries();
     assertEquals(a, back.get(0));
-    assertEquals(b.path(), back.get(1).path());
-    assertEquals("energy axis differs, see \"model\"", back.get(1).reason());
+    assertEquals(b, back.get(1)); // commas, quotes and a line break survive
+    assertEquals(2, back.size());
     try (var s = Files.list(dir.resolve("_ledger"))) {
       assertEquals(2, s.filter(p -> p.getFileName().toString().endsWith(".csv")
           && !p.getFileName().toString().startsWith(".")).count());
     }
-    assertEquals(List.of("x", "a,b", "", "q\"q"), CsvLine.parse(CsvLine.format(List.of("x", "a,b", "", "q\"q"))));
+  }
+
+  @Test
+  void entriesWrittenByEarlierVersionsStillRead(@TempDir Path dir) throws Exception {
+    // The hand-written writer of earlier versions: RFC 4180 quoting, one record per line, no temporaries left.
+    Path folder = Files.createDirectories(dir.resolve("_ledger"));
+    Files.writeString(folder.resolve("20261125T020000.000Z-b-bbbb.csv"), String.join(",", ProcessedLedger.COLUMNS)
+        + "\n\"file:/arch/b, \"\"odd\"\".rpl\",20,200,bbbb,b,rejected,2026-11-25T02:00:00Z,,model-1,"
+        + "\"energy axis differs, see \"\"model\"\"\"\n");
+    Files.writeString(folder.resolve("._tmp-20261125T030000.000Z-c-cccc.csv-0123abcd"), "half an entr");
+    List<ProcessedLedger.Entry> back = new ProcessedLedger(new Configuration(), dir.toString()).entries();
+    assertEquals(List.of(new ProcessedLedger.Entry("file:/arch/b, \"odd\".rpl", 20, 200, "bbbb", "b",
+        ProcessedLedger.REJECTED, Instant.parse("2026-11-25T02:00:00Z"), "", "model-1",
+        "energy axis differs, see \"model\"")), back);
   }
 
   @Test

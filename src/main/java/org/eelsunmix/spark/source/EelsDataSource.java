@@ -49,7 +49,7 @@ public final class EelsDataSource implements TableProvider, DataSourceRegister {
       options = SourceOptions.parse(map.asCaseSensitiveMap());
       SparkSession spark = SparkSession.active();
       List<String> files = FileSurvey.expand(options.paths(), spark.sparkContext().hadoopConfiguration());
-      plan = LoadPlan.of(FileSurvey.survey(spark, files, options, false, false), options);
+      plan = LoadPlan.of(FileSurvey.survey(spark, files, options, false, FileSurvey.Values.NOT_READ), options);
     }
     return plan;
   }

@@ -1,9 +1,12 @@
 package org.eelsunmix.spark.source;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -12,13 +15,17 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.util.SerializableConfiguration;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.io.AcquisitionFiles;
 import org.eelsunmix.io.AcquisitionTime;
 import org.eelsunmix.io.Checksums;
 import org.eelsunmix.io.SpectrumSource;
+import org.eelsunmix.spark.PixelSchema;
 
 /**
  * Opens every input file once, on the executors (one Spark task per file), and brings back only what each says about
@@ -64,14 +71,24 @@ public final class FileSurvey {
     return out;
   }
 
+  /** How much of each file's values a survey reads. */
+  public enum Values {
+    /** The header only. */
+    NOT_READ,
+    /** Every value once: a file with a non-finite count is refused. */
+    FINITE,
+    /** Every value once: a file with a non-finite or a negative count is refused (what unmixing needs). */
+    NON_NEGATIVE
+  }
+
   /**
    * Surveys {@code files} (in that order) on the executors; a second file with an id already given is refused.
    *
-   * @param checksum also compute each file's SHA-256
-   * @param scanValues also read every value once and refuse files with non-finite counts
+   * @param checksum also compute each file's SHA-256 (with its companion data file: {@link Checksums#ofAcquisition})
+   * @param values which values to read and check
    */
   public static List<SurveyedFile> survey(SparkSession spark, List<String> files, SourceOptions options,
-      boolean checksum, boolean scanValues) {
+      boolean checksum, Values values) {
     if (files.isEmpty()) {
       return List.of();
     }
@@ -82,7 +99,7 @@ public final class FileSurvey {
     }
     List<SurveyedFile> found = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(tasks, tasks.size())
-        .map(t -> one(t[0], t[1], conf.value(), checksum, scanValues))
+        .map(t -> one(t[0], t[1], conf.value(), checksum, values))
         .collect();
     List<SurveyedFile> out = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
@@ -95,17 +112,17 @@ public final class FileSurvey {
   }
 
   /** Opens one file and says what it is, or why it is refused. */
-  static SurveyedFile one(String path, String id, Configuration conf, boolean checksum, boolean scanValues)
+  static SurveyedFile one(String path, String id, Configuration conf, boolean checksum, Values values)
       throws IOException {
     try (LocalAccess local = LocalAccess.of(path, conf);
         SpectrumSource source = AcquisitionFiles.open(local.file())) {
-      if (scanValues) {
-        PixelBlocks blocks = new PixelBlocks(source, 0, source.header().pixels());
+      if (values != Values.NOT_READ) {
+        PixelBlocks blocks = new PixelBlocks(source, 0, source.header().pixels(), values == Values.NON_NEGATIVE);
         while (blocks.next()) {
           // each block is checked as it is read
         }
       }
-      String sum = checksum ? Checksums.sha256(local.file()) : null;
+      String sum = checksum ? Checksums.ofAcquisition(local.file()) : null;
       return new SurveyedFile(path, id, source.header(), sum, AcquisitionTime.of(source.header().metadata()), null,
           null);
     } catch (BadInputException e) {
@@ -116,5 +133,38 @@ public final class FileSurvey {
     } catch (UncheckedIOException | IllegalArgumentException e) {
       return new SurveyedFile(path, id, null, null, null, path, e.getMessage());
     }
+  }
+
+  /**
+   * The pixel rows of surveyed good files through {@code format("eels")}, each under the id its survey gave it: one
+   * load per energy axis (a load shares one axis), the axis metadata dropped (the acquisitions table carries each
+   * file's axis).
+   */
+  public static Dataset<Row> pixels(SparkSession spark, List<SurveyedFile> files) {
+    List<List<SurveyedFile>> groups = new ArrayList<>();
+    for (SurveyedFile f : files) {
+      groups.stream().filter(g -> g.get(0).header().axis().sameAs(f.header().axis(), 1e-9)).findFirst()
+          .orElseGet(() -> {
+            groups.add(new ArrayList<>());
+            return groups.get(groups.size() - 1);
+          }).add(f);
+    }
+    Dataset<Row> all = null;
+    for (List<SurveyedFile> group : groups) {
+      Map<String, String> ids = new LinkedHashMap<>();
+      group.forEach(f -> ids.put(f.path(), f.id()));
+      Dataset<Row> df;
+      try {
+        df = spark.read().format(EelsDataSource.NAME)
+            .option("acquisitionIds", new ObjectMapper().writeValueAsString(ids))
+            .load(ids.keySet().toArray(new String[0]));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      df = df.select(df.col(PixelSchema.ACQUISITION_ID), df.col(PixelSchema.X), df.col(PixelSchema.Y),
+          df.col(PixelSchema.SPECTRUM).as(PixelSchema.SPECTRUM, Metadata.empty()));
+      all = all == null ? df : all.unionAll(df);
+    }
+    return all;
   }
 }

@@ -6,7 +6,8 @@ import org.eelsunmix.io.SpectrumSource;
 
 /**
  * Walks pixels {@code [p0, p1)} of an open {@link SpectrumSource} a block at a time through one reused buffer of
- * about 4 MiB, refusing non-finite values with the file, pixel and channel named. Both the up-front value check of
+ * about 4 MiB, refusing non-finite values (and, when asked, negative counts) with the file, pixel and channel
+ * named. Both the up-front value check of
  * {@link FileSurvey} and the row reader of the data source go through here, so they agree on what a bad pixel is.
  */
 final class PixelBlocks {
@@ -16,12 +17,19 @@ final class PixelBlocks {
   private final int channels;
   private final int width;
   private final long end;
+  private final boolean nonNegative;
   private final float[] values;
   private long next;
   private long first;
   private int count;
 
   PixelBlocks(SpectrumSource source, long p0, long p1) {
+    this(source, p0, p1, false);
+  }
+
+  /** As {@link #PixelBlocks(SpectrumSource, long, long)}; with {@code nonNegative} negative counts are refused too. */
+  PixelBlocks(SpectrumSource source, long p0, long p1, boolean nonNegative) {
+    this.nonNegative = nonNegative;
     this.source = source;
     this.channels = source.header().axis().channels();
     this.width = source.header().width();
@@ -41,10 +49,11 @@ final class PixelBlocks {
     source.readPixels(first, first + count, values, 0);
     int n = count * channels;
     for (int i = 0; i < n; i++) {
-      if (!Float.isFinite(values[i])) {
+      if (!Float.isFinite(values[i]) || nonNegative && values[i] < 0f) {
         long p = first + i / channels;
-        throw new BadInputException(source.dataPath(), String.format("non-finite value %s at pixel (y=%d, x=%d), "
-            + "channel %d", values[i], p / width, p % width, i % channels));
+        throw new BadInputException(source.dataPath(), String.format("%s %s at pixel (y=%d, x=%d), channel %d%s",
+            Float.isFinite(values[i]) ? "negative count" : "non-finite value", values[i], p / width, p % width,
+            i % channels, Float.isFinite(values[i]) ? "; unmixing needs non-negative spectra" : ""));
       }
     }
     next += count;

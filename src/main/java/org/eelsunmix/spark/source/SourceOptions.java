@@ -19,6 +19,8 @@ import org.eelsunmix.io.AcquisitionFiles;
  *       naming it) or {@code lenient} (those files are skipped);</li>
  *   <li>{@code acquisitionId}: {@code name} (default: the file name without extension, as {@code ingest} names
  *       acquisitions) or {@code parent_name} ({@code <folder>_<name>}, for sessions that reuse file names);</li>
+ *   <li>{@code acquisitionIds}: a JSON object naming the id of given files ({@code {"path": "id", ...}}, paths
+ *       exactly as loaded); it wins over the rule for those files;</li>
  *   <li>{@code tilePixels}: pixels per input partition; else {@code maxPartitionBytes} (default 64 MiB of
  *       float32 spectra) decides. Tiles are whole rows when a row fits.</li>
  * </ul>
@@ -28,14 +30,21 @@ import org.eelsunmix.io.AcquisitionFiles;
  * @param idRule {@code name} or {@code parent_name}
  * @param tilePixels pixels per partition, 0 when {@code maxPartitionBytes} decides
  * @param maxPartitionBytes float32 bytes per partition
+ * @param ids acquisition ids given for some paths (as loaded), winning over {@code idRule}
  */
 public record SourceOptions(List<String> paths, boolean lenient, String idRule, long tilePixels,
-    long maxPartitionBytes) implements Serializable {
+    long maxPartitionBytes, Map<String, String> ids) implements Serializable {
 
   public static final long DEFAULT_PARTITION_BYTES = 64L << 20;
 
   public SourceOptions {
     paths = List.copyOf(paths);
+    ids = Map.copyOf(ids);
+  }
+
+  /** Options without ids given by path. */
+  public SourceOptions(List<String> paths, boolean lenient, String idRule, long tilePixels, long maxPartitionBytes) {
+    this(paths, lenient, idRule, tilePixels, maxPartitionBytes, Map.of());
   }
 
   /** Parses Spark's option map (keys are case-insensitive there; here they arrive as Spark passes them). */
@@ -66,9 +75,19 @@ public record SourceOptions(List<String> paths, boolean lenient, String idRule, 
     if (!idRule.equals("name") && !idRule.equals("parent_name")) {
       throw new BadInputException("acquisitionId", "must be name or parent_name, got '" + idRule + "'");
     }
+    Map<String, String> ids = Map.of();
+    if (o.containsKey("acquisitionIds")) {
+      try {
+        ids = new ObjectMapper().readValue(o.get("acquisitionIds"),
+            new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      } catch (java.io.IOException e) {
+        throw new BadInputException("acquisitionIds", "is not a JSON object of paths and ids: "
+            + o.get("acquisitionIds"));
+      }
+    }
     long tile = positive(o, "tilePixels", 0);
     long bytes = positive(o, "maxPartitionBytes", DEFAULT_PARTITION_BYTES);
-    return new SourceOptions(paths, stringency.equals("lenient"), idRule, tile, bytes);
+    return new SourceOptions(paths, stringency.equals("lenient"), idRule, tile, bytes, ids);
   }
 
   private static long positive(Map<String, String> o, String key, long fallback) {
@@ -89,6 +108,9 @@ public record SourceOptions(List<String> paths, boolean lenient, String idRule, 
 
   /** The acquisition id of {@code path} under this load's rule. */
   public String idOf(String path) {
+    if (ids.containsKey(path)) {
+      return ids.get(path);
+    }
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
     String name = AcquisitionFiles.acquisitionId(java.nio.file.Path.of(p.getName()));
     if (idRule.equals("parent_name") && p.getParent() != null && !p.getParent().getName().isEmpty()) {

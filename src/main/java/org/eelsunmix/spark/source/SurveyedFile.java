@@ -1,9 +1,11 @@
 package org.eelsunmix.spark.source;
 
 import java.io.Serializable;
+import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.io.AcquisitionHeader;
+import org.eelsunmix.spark.Acquisition;
 
 /**
  * One input file as an executor found it: its header (null when the file is bad), the acquisition id it gets,
@@ -32,6 +34,13 @@ public record SurveyedFile(String path, String id, AcquisitionHeader header, Str
   /** The refusal as one line naming the file. */
   public String reason() {
     return errorSource + ": " + error;
+  }
+
+  /** The acquisitions-table row of a good file, {@code source} naming where it came from. */
+  public Acquisition acquisition(String source) {
+    return new Acquisition(id, source, checksum, header.width(), header.height(), header.axis(),
+        acquisitionTime == null ? null : Timestamp.valueOf(acquisitionTime), header.format(),
+        header.dtype().numpyName(), header.metadata());
   }
 
   /** The refusal as the exception a strict load throws. */

@@ -148,4 +148,19 @@ class EelsDataSourceTest {
     assertThrows(BadInputException.class, () -> TestSpark.session().read().format("eels")
         .option("stringency", "sloppy").load(si));
   }
+
+  @Test
+  void idsGivenByPathWinOverTheNameRule() {
+    String a = DATA.resolve("ripple/test_ripple_sdim-1_ndim-2_int32.rpl").toString();
+    String b = DATA.resolve("hspy/LSMO_linescan.hspy").toString();
+    // Two loads (two axes), as FileSurvey.pixels makes them for files its survey named.
+    Dataset<Row> df = TestSpark.session().read().format("eels")
+        .option("acquisitionIds", "{\"" + a.replace("\\", "\\\\") + "\": \"day1_si\"}").load(a);
+    assertEquals(List.of("day1_si"), df.select(PixelSchema.ACQUISITION_ID).distinct().as(
+        org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertEquals(List.of("LSMO_linescan"), load(b).select(PixelSchema.ACQUISITION_ID).distinct().as(
+        org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertThrows(BadInputException.class, () -> TestSpark.session().read().format("eels")
+        .option("acquisitionIds", "[1, 2]").load(a).count());
+  }
 }

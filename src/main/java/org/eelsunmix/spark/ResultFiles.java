@@ -1,0 +1,149 @@
+package org.eelsunmix.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.io.Msa;
+import org.eelsunmix.io.MsaSpectrum;
+
+/**
+ * The result files the commands write, each in one place and through the Hadoop file system of its path: the
+ * abundances table, the endmember spectra as EMSA files, CSV tables (one writer and reader, Apache Commons CSV with
+ * RFC 4180 quoting and {@code \n} line ends) and the {@code _rejected.csv} list of skipped input files.
+ */
+public final class ResultFiles {
+  /** The one CSV dialect of the project's files: RFC 4180 quoting, {@code \n} records, header given by the caller. */
+  private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator('\n')
+      .setIgnoreEmptyLines(true).build();
+  /** The name of the list of skipped input files, in a store or output folder. */
+  public static final String REJECTED = "_rejected.csv";
+
+  private ResultFiles() {}
+
+  /** The result columns of a transformed pixel table, written partitioned by acquisition (dynamic overwrite). */
+  public static void writeAbundances(SparkSession spark, Dataset<Row> transformed, String dir) {
+    SeriesStore.writePartitioned(transformed.select(functions.col(PixelSchema.ACQUISITION_ID),
+        functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
+        functions.col(PixelSchema.RMSE)), dir, spark);
+  }
+
+  /** "N pixels unmixed, mean RMSE r" for an abundances table as written. */
+  public static String unmixedPixels(SparkSession spark, String dir) {
+    Row stats = spark.read().schema(PixelSchema.ABUNDANCES).parquet(dir)
+        .agg(functions.count("*"), functions.avg(PixelSchema.RMSE)).first();
+    return String.format("%d pixels unmixed, mean RMSE %.4g", stats.getLong(0),
+        stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
+  }
+
+  /** One EMSA file per endmember, named {@code NN-name.msa}. */
+  public static void writeMsa(SparkSession spark, Endmembers e, String dir) throws IOException {
+    Path folder = new Path(dir);
+    FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    fs.mkdirs(folder);
+    for (int r = 0; r < e.count(); r++) {
+      String name = e.names().get(r);
+      MsaSpectrum s = new MsaSpectrum("endmember " + r + " (" + name + ")", e.axis(), e.spectrum(r));
+      Path file = new Path(folder, String.format("%02d-%s.msa", r, name.replaceAll("[^A-Za-z0-9._-]", "_")));
+      try (OutputStream o = fs.create(file, true)) {
+        o.write(Msa.format(s).getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+  }
+
+  /** A CSV file streamed from rows (values as {@link String#valueOf}, null as empty). */
+  public static void writeCsv(SparkSession spark, String file, String[] header, Iterator<Row> rows)
+      throws IOException {
+    writeCsv(spark.sparkContext().hadoopConfiguration(), file, List.of(header), () -> new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public List<String> next() {
+        Row r = rows.next();
+        List<String> fields = new ArrayList<>(r.size());
+        for (int i = 0; i < r.size(); i++) {
+          fields.add(r.isNullAt(i) ? "" : String.valueOf(r.get(i)));
+        }
+        return fields;
+      }
+    });
+  }
+
+  /** A CSV file of text records, replaced if it exists. */
+  public static void writeCsv(Configuration conf, String file, List<String> header, Iterable<List<String>> records)
+      throws IOException {
+    Path p = new Path(file);
+    try (OutputStream o = p.getFileSystem(conf).create(p, true)) {
+      writeCsv(o, header, records);
+    }
+  }
+
+  /** CSV text of {@code header} and {@code records} onto {@code out} (left open). */
+  public static void writeCsv(OutputStream out, List<String> header, Iterable<List<String>> records)
+      throws IOException {
+    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    CSVPrinter printer = new CSVPrinter(w, CSV);
+    printer.printRecord(header);
+    for (List<String> r : records) {
+      printer.printRecord(r);
+    }
+    printer.flush();
+  }
+
+  /**
+   * The records of a CSV text written by {@link #writeCsv} (or by the hand-written writer of earlier versions, which
+   * wrote the same quoting on one line per record), header line skipped.
+   */
+  public static List<List<String>> readCsv(InputStream in, String source) {
+    List<List<String>> out = new ArrayList<>();
+    try (CSVParser parser = CSV.parse(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (CSVRecord r : parser) {
+        if (r.getRecordNumber() > 1) {
+          out.add(r.toList());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + source + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** An input file a run skipped, and why (one line naming the file). */
+  public record Rejected(String path, String reason) {}
+
+  /**
+   * {@code dir/_rejected.csv}: path and reason of every input file a run skipped; removed when the run skipped none,
+   * so it always describes the latest run.
+   */
+  public static void writeRejected(Configuration conf, String dir, List<Rejected> rejected) throws IOException {
+    Path file = new Path(dir, REJECTED);
+    if (rejected.isEmpty()) {
+      file.getFileSystem(conf).delete(file, false);
+      return;
+    }
+    writeCsv(conf, file.toString(), List.of("path", "reason"),
+        rejected.stream().map(r -> List.of(r.path(), r.reason())).toList());
+  }
+}

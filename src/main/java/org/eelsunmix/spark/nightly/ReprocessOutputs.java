@@ -1,0 +1,145 @@
+package org.eelsunmix.spark.nightly;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.report.AcquisitionProducts;
+import org.eelsunmix.report.AcquisitionSummary;
+import org.eelsunmix.report.MapImages;
+import org.eelsunmix.report.ReprocessReport;
+import org.eelsunmix.report.SpectrumPlot;
+import org.eelsunmix.spark.Acquisition;
+import org.eelsunmix.spark.AtomicOutput;
+import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.ProcessedLedger;
+import org.eelsunmix.spark.ResultFiles;
+
+/**
+ * The files a reprocessing output folder shows people: per acquisition {@code acquisitions/<id>/} (endmember
+ * spectra, 16-bit TIFF and PNG maps, profiles, spectra plot, summary) and {@code report/} (index.html and the
+ * model's endmember plot), each committed atomically.
+ */
+final class ReprocessOutputs {
+  private final SparkSession spark;
+  private final Configuration conf;
+  private final String out;
+  private final String modelDescription;
+  private final Endmembers endmembers;
+
+  ReprocessOutputs(SparkSession spark, String out, String modelDescription, Endmembers endmembers) {
+    this.spark = spark;
+    this.conf = spark.sparkContext().hadoopConfiguration();
+    this.out = out;
+    this.modelDescription = modelDescription;
+    this.endmembers = endmembers;
+  }
+
+  /**
+   * Commits {@code <out>/acquisitions/<id>/} from the acquisition's rows of the abundances table; returns that
+   * folder.
+   */
+  String write(Acquisition acquisition, double pixelSize, String pixelUnits, String abundancesPath) {
+    String id = acquisition.id();
+    int h = acquisition.height();
+    int wd = acquisition.width();
+    int r = endmembers.count();
+    double[] values = new double[h * wd * r];
+    double[] rmse = new double[h * wd];
+    // One acquisition's abundance rows (R + 1 numbers per pixel, not its spectra) come to the driver for the maps.
+    Iterator<Row> it = spark.read().schema(PixelSchema.ABUNDANCES).parquet(abundancesPath)
+        .where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id))
+        .select(PixelSchema.X, PixelSchema.Y, PixelSchema.ABUNDANCES_COL, PixelSchema.RMSE).toLocalIterator();
+    double[] means = new double[r];
+    double rmseSum = 0;
+    double rmseMax = 0;
+    while (it.hasNext()) {
+      Row row = it.next();
+      int p = row.getInt(1) * wd + row.getInt(0);
+      List<Double> a = row.getList(2);
+      for (int k = 0; k < r; k++) {
+        values[p * r + k] = a.get(k);
+        means[k] += a.get(k);
+      }
+      rmse[p] = row.getDouble(3);
+      rmseSum += rmse[p];
+      rmseMax = Math.max(rmseMax, rmse[p]);
+    }
+    for (int k = 0; k < r; k++) {
+      means[k] /= h * wd;
+    }
+    AcquisitionSummary summary = new AcquisitionSummary(id, acquisition.sourcePath(), acquisition.format(),
+        acquisition.checksum(), h, wd, acquisition.axis(), pixelSize, pixelUnits, endmembers.names(), means,
+        rmseSum / (h * wd), rmseMax, modelDescription, Instant.now());
+    String folder = out + "/acquisitions/" + id;
+    AtomicOutput.commit(conf, folder, true, tmp -> {
+      ResultFiles.writeMsa(spark, endmembers, tmp + "/endmembers");
+      FileSystem fs = new Path(tmp).getFileSystem(conf);
+      AcquisitionProducts.write(new Abundances(h, wd, r, values), rmse, endmembers, summary,
+          rel -> fs.create(new Path(tmp, rel), true));
+    });
+    return folder;
+  }
+
+  /**
+   * Rebuilds {@code <out>/report/} (index.html and the model's endmember plot) from the acquisition folders and the
+   * ledger.
+   */
+  void writeReport() throws IOException {
+    Path acquisitions = new Path(out, "acquisitions");
+    FileSystem fs = acquisitions.getFileSystem(conf);
+    List<AcquisitionSummary> summaries = new ArrayList<>();
+    if (fs.exists(acquisitions)) {
+      for (FileStatus s : fs.listStatus(acquisitions)) {
+        Path p = new Path(s.getPath(), "summary.properties");
+        if (s.isDirectory() && !s.getPath().getName().startsWith(".") && fs.exists(p)) {
+          try (InputStream in = fs.open(p)) {
+            summaries.add(AcquisitionSummary.load(in));
+          }
+        }
+      }
+    }
+    summaries.sort(Comparator.comparing(AcquisitionSummary::id));
+    Map<String, ProcessedLedger.Entry> latest = new LinkedHashMap<>();
+    for (ProcessedLedger.Entry k : new ProcessedLedger(conf, out).entries()) {
+      latest.put(k.path(), k);
+    }
+    List<ReprocessReport.Skipped> skipped = new ArrayList<>();
+    for (ProcessedLedger.Entry k : latest.values()) {
+      if (!k.processed()) {
+        skipped.add(new ReprocessReport.Skipped(k.path(), k.reason(), k.processedAt()));
+      }
+    }
+    String html = ReprocessReport.html(modelDescription, "endmembers.png", summaries, skipped, Instant.now());
+    AtomicOutput.commit(conf, out + "/report", true, tmp -> {
+      FileSystem tfs = new Path(tmp).getFileSystem(conf);
+      List<SpectrumPlot.Curve> curves = new ArrayList<>();
+      for (int k = 0; k < endmembers.count(); k++) {
+        curves.add(new SpectrumPlot.Curve(endmembers.names().get(k), endmembers.spectrum(k), false));
+      }
+      try (OutputStream o = tfs.create(new Path(tmp, "endmembers.png"), true)) {
+        MapImages.writePng(SpectrumPlot.render(endmembers.axis(), curves, "model endmember spectra",
+            "intensity (counts)", 900, 440), o);
+      }
+      try (OutputStream o = tfs.create(new Path(tmp, "index.html"), true)) {
+        o.write(html.getBytes(StandardCharsets.UTF_8));
+      }
+    });
+  }
+}
