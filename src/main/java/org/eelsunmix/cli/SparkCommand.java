@@ -55,11 +55,11 @@ abstract class SparkCommand implements Callable<Integer> {
 
   private void refuseExistingOut(SparkSession session) {
     OptionSpec outOption = spec.findOption("--out");
-    if (outOption == null || outOption.getValue() == null || !replacesOut()
-        || Boolean.TRUE.equals(spec.findOption("--overwrite").getValue())) {
+    OptionSpec overwrite = spec.findOption("--overwrite");
+    Object value = outOption == null ? null : outOption.getValue(); // Object: the getter's type is inferred
+    if (value == null || !replacesOut() || overwrite != null && Boolean.TRUE.equals(overwrite.getValue())) {
       return;
     }
-    Object value = outOption.getValue(); // typed Object: String.valueOf would infer char[] from the generic
     String out = value.toString();
     try {
       Path path = new Path(out);
