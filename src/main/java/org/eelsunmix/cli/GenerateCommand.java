@@ -52,6 +52,9 @@ final class GenerateCommand extends SparkCommand {
       throw new BadInputException("--replicates", "must be at least 1, got " + replicates);
     }
     SyntheticGenerator.Options options = synthetic.forSet(set);
+    // Replicate ids share the set's name and grow with the replicate number: the last one is the longest.
+    PixelSchema.requireUsableId(SyntheticGenerator.acquisitionId(options.set(), replicates - 1),
+        synthetic.endmembersDir != null ? "--endmembers-dir" : "--set", "replicate ids are made from its name");
     if (format.equals("npy")) {
       for (int r = 0; r < replicates; r++) {
         SyntheticCube c = SyntheticGenerator.generate(options, r);

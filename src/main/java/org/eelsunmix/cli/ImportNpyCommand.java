@@ -36,7 +36,8 @@ final class ImportNpyCommand extends SparkCommand {
       + "when missing; an acquisition imported again replaces its old rows)")
   String store;
 
-  @Option(names = "--id", description = "acquisition id (only with one --input; default: the folder name)")
+  @Option(names = "--id", description = "acquisition id (only with one --input; default: the folder name). "
+      + "Not empty, at most 80 characters, not starting with . or _, none of / \\ = : * ? \" < > |")
   String id;
 
   @Option(names = "--energy-offset", description = "energy of channel 0 in eV, when there is no energy.npy")
@@ -54,12 +55,22 @@ final class ImportNpyCommand extends SparkCommand {
       throw new BadInputException(energyOffset == null ? "--energy-offset" : "--energy-scale",
           "give both --energy-offset and --energy-scale, or neither");
     }
+    // Every id is checked before any folder is read: an unusable one would be written as a partition no
+    // command can read back.
+    List<String> ids = new ArrayList<>();
+    for (Path folder : inputs) {
+      Path name = folder.toAbsolutePath().normalize().getFileName();
+      ids.add(id != null ? PixelSchema.requireUsableId(id, "--id")
+          : PixelSchema.requireUsableId(name == null ? "" : name.toString(), folder.toString(),
+              "give the acquisition a usable id with --id"));
+    }
     List<Acquisition> acquisitions = new ArrayList<>();
     List<Row> truthE = new ArrayList<>();
     List<String[]> tasks = new ArrayList<>();
     boolean anyTruthA = false;
-    for (Path folder : inputs) {
-      String acqId = id != null ? id : folder.toAbsolutePath().normalize().getFileName().toString();
+    for (int i = 0; i < inputs.size(); i++) {
+      Path folder = inputs.get(i);
+      String acqId = ids.get(i);
       NpyAcquisition a = NpyAcquisition.read(folder, acqId, fallbackAxis(folder));
       var image = a.image();
       acquisitions.add(new Acquisition(acqId, folder.toAbsolutePath().toString(),

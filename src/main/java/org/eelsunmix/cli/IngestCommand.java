@@ -48,12 +48,26 @@ final class IngestCommand extends SparkCommand {
     if (files.isEmpty()) {
       throw new BadInputException("--input", "no .dm3, .dm4, .hspy or .rpl files found in " + inputs);
     }
-    // Every file is opened, checked whole (header, sizes, every value) and summed on the executors first.
     SourceOptions options = new SourceOptions(files, lenient, "name", 0, SourceOptions.DEFAULT_PARTITION_BYTES);
+    List<Rejected> rejected = new ArrayList<>();
+    // A file whose name gives an unusable id is refused before any file is read (the id is the name, so that
+    // --acquisition and reprocess find it as the file is called; renaming is the remedy).
+    List<String> named = new ArrayList<>();
+    for (String f : files) {
+      String problem = PixelSchema.unusableIdReason(options.idOf(f));
+      if (problem == null) {
+        named.add(f);
+      } else if (lenient) {
+        rejected.add(new Rejected(f, f + ": " + problem + "; rename the file"));
+      } else {
+        throw new BadInputException(f, problem + "; rename the file");
+      }
+    }
+    files = named;
+    // Every file is opened, checked whole (header, sizes, every value) and summed on the executors first.
     describe("ingest: checking " + files.size() + " file(s)");
     List<Acquisition> accepted = new ArrayList<>();
     List<SurveyedFile> good = new ArrayList<>();
-    List<Rejected> rejected = new ArrayList<>();
     for (SurveyedFile f : FileSurvey.survey(spark, files, options, true, FileSurvey.Values.FINITE)) {
       if (!f.ok()) {
         if (!lenient) {

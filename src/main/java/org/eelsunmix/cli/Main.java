@@ -3,6 +3,8 @@ package org.eelsunmix.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.eelsunmix.core.BadInputException;
 import picocli.CommandLine;
@@ -71,20 +73,16 @@ public final class Main implements Runnable {
     }
     boolean trace = stacktrace;
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-      BadInputException bad = badInput(e);
+      Failure failure = Failure.of(e);
       PrintWriter w = commandLine.getErr();
-      if (bad != null) {
-        w.println("error: " + bad.getMessage());
-      } else {
-        w.println("error: " + e.getClass().getSimpleName() + ": " + rootMessage(e));
-      }
+      w.println("error: " + failure.line());
       if (trace) {
         e.printStackTrace(w);
       } else {
         w.println("(run again with --stacktrace for details)");
       }
       w.flush();
-      return bad != null ? 2 : 1;
+      return failure.badInput() ? 2 : 1;
     });
     return cli.execute(rest);
   }
@@ -114,11 +112,48 @@ public final class Main implements Runnable {
     return null;
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
+  /**
+   * What a failure prints: one line, and whether it was bad input (exit code 2). A BadInputException anywhere in
+   * the causes gives its message; anything else the root cause's class and the first line of its message. Spark's
+   * "Job aborted due to stage failure" message embeds the failed task's exception and stack trace as text (all
+   * the driver has when the exception could not be sent back): then the exception named there is reported.
+   *
+   * @param line the message, without {@code error: }
+   * @param badInput whether the exit code is 2
+   */
+  record Failure(String line, boolean badInput) {
+    private static final Pattern TASK_FAILURE =
+        Pattern.compile("most recent failure: Lost task [^\\n]*?\\): ([\\w.$]+)(?:: ([^\\n]*))?");
+
+    static Failure of(Throwable e) {
+      BadInputException bad = Main.badInput(e);
+      if (bad != null) {
+        return new Failure(firstLine(bad.getMessage()), true);
+      }
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String message = root.getMessage() == null ? "" : root.getMessage();
+      Matcher task = TASK_FAILURE.matcher(message);
+      if (task.find()) {
+        String text = task.group(2) == null ? "" : task.group(2).strip();
+        if (task.group(1).equals(BadInputException.class.getName())) {
+          return new Failure(text, true);
+        }
+        return new Failure(named(task.group(1).substring(task.group(1).lastIndexOf('.') + 1), text), false);
+      }
+      return new Failure(named(root.getClass().getSimpleName(), firstLine(message)), false);
     }
-    return t.getMessage() == null ? t.getClass().getName() : t.getMessage();
+
+    private static String named(String className, String text) {
+      return text.isEmpty() ? className : className + ": " + text;
+    }
+
+    /** The first line that is not blank (Spark and Hadoop messages may start with a line break). */
+    private static String firstLine(String message) {
+      return message == null ? "" : message.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+          .orElse("");
+    }
   }
 }

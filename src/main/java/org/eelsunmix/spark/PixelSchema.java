@@ -139,6 +139,95 @@ public final class PixelSchema {
     }
   }
 
+  /** Hive's folder name for a null partition value; Spark reads such a partition back with a null id. */
+  public static final String HIVE_DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
+  /**
+   * Longest acquisition id, in characters: {@code acquisition_id=ID} must stay a legal folder name (255 bytes) even
+   * when every character takes 3 bytes (UTF-8, or Hive's {@code %XX} escapes).
+   */
+  public static final int MAX_ID_LENGTH = 80;
+
+  /** Characters an id may not hold: path separators, Hive's key-value sign, and what Windows refuses in names. */
+  private static final String ID_FORBIDDEN = "/\\=:*?\"<>|";
+
+  /**
+   * Why {@code id} cannot be an acquisition id, or null when it can. An id names a Hive partition folder
+   * ({@code acquisition_id=ID}) in every table and, in {@code generate --format npy} and {@code reprocess}, a
+   * folder of its own; so it must be non-empty (an empty value becomes
+   * {@link #HIVE_DEFAULT_PARTITION}, read back as null), must not start with {@code .} or {@code _} (hidden to
+   * Spark, Hadoop, pandas and pyarrow), must not start or end with white space (it could not be typed back for
+   * {@code --acquisition}), and must hold no control character and none of {@code / \ = : * ? " < > |}.
+   */
+  public static String idProblem(String id) {
+    if (id == null || id.isEmpty()) {
+      return "is empty";
+    }
+    if (id.isBlank()) {
+      return "is blank";
+    }
+    if (id.equalsIgnoreCase(HIVE_DEFAULT_PARTITION)) {
+      return "is Hive's name for a missing value";
+    }
+    if (id.length() > MAX_ID_LENGTH) {
+      return "is " + id.length() + " characters long (at most " + MAX_ID_LENGTH + ": it names a folder)";
+    }
+    if (id.startsWith(".") || id.startsWith("_")) {
+      return "starts with '" + id.charAt(0) + "' (Spark, pandas and pyarrow skip such names as hidden)";
+    }
+    if (Character.isWhitespace(id.charAt(0)) || Character.isWhitespace(id.charAt(id.length() - 1))) {
+      return "starts or ends with white space";
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (isControl(c)) {
+        return String.format("holds the control character U+%04X", (int) c);
+      }
+      if (ID_FORBIDDEN.indexOf(c) >= 0) {
+        return "holds '" + c + "' (not allowed: / \\ = : * ? \" < > |)";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Returns {@code id} when it is a usable acquisition id ({@link #idProblem}), else refuses it naming
+   * {@code source} (the option or file it came from).
+   */
+  public static String requireUsableId(String id, String source) {
+    return requireUsableId(id, source, null);
+  }
+
+  /** As {@link #requireUsableId(String, String)}, the message ending with {@code remedy} (when not null). */
+  public static String requireUsableId(String id, String source, String remedy) {
+    String problem = unusableIdReason(id);
+    if (problem != null) {
+      throw new BadInputException(source, problem + (remedy == null ? "" : "; " + remedy));
+    }
+    return id;
+  }
+
+  /** Why {@code id} cannot be an acquisition id, as a phrase naming it, or null when it can. */
+  public static String unusableIdReason(String id) {
+    String problem = idProblem(id);
+    return problem == null ? null : "acquisition id '" + printable(id) + "' " + problem;
+  }
+
+  /** {@code id} with control characters written as Java escapes, so a message stays on one line. */
+  static String printable(String id) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : (id == null ? "" : id).toCharArray()) {
+      sb.append(isControl(c) ? String.format("\\u%04X", (int) c) : String.valueOf(c));
+    }
+    return sb.toString();
+  }
+
+  /** Control characters and line breaks: a name holding one cannot be printed on one line or typed back. */
+  private static boolean isControl(char c) {
+    int type = Character.getType(c);
+    return Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+  }
+
   /** Checks a spectrum column: {@code array<float>} or {@code array<double>}. */
   public static void requireSpectrumColumn(StructType schema, String column, String table) {
     int i;

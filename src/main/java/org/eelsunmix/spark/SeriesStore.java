@@ -54,8 +54,11 @@ public final class SeriesStore {
   }
 
   private boolean exists(String table) {
+    return exists(new Path(path(table)));
+  }
+
+  private boolean exists(Path p) {
     try {
-      Path p = new Path(path(table));
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       return fs.exists(p);
     } catch (IOException e) {
@@ -67,6 +70,14 @@ public final class SeriesStore {
     if (!exists(table)) {
       throw new BadInputException(path(table), "no such table (is " + root + " a series store written by "
           + "generate or import-npy?)");
+    }
+    // Older versions accepted an empty id, which Hive stores under its null folder: Spark reads it back as a null
+    // id, and every command would fail on it with a NullPointerException.
+    String nullPartition = PixelSchema.ACQUISITION_ID + "=" + PixelSchema.HIVE_DEFAULT_PARTITION;
+    if (exists(new Path(path(table), nullPartition))) {
+      throw new BadInputException(path(table), "holds an acquisition with an empty id (folder " + nullPartition
+          + ", written by an older eels-unmix); move that folder out of every table of the store and import it "
+          + "again with a usable --id");
     }
     // Check the columns as written (the footers only) so a wrong type is named here, not deep in a task.
     StructType onDisk = spark.read().parquet(path(table)).schema();

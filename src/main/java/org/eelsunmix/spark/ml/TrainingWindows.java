@@ -18,7 +18,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.eelsunmix.autoencoder.AutoencoderOptions;
+import org.eelsunmix.autoencoder.CnnaeuOptions;
 import org.eelsunmix.autoencoder.DaeuOptions;
+import org.eelsunmix.autoencoder.MtaeuOptions;
 import org.eelsunmix.autoencoder.WindowSample;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.PixelKey;
@@ -39,6 +41,12 @@ import scala.Tuple2;
  *       distinct pixels, at most the acquisition. The sample is therefore the one {@code train} on the same image
  *       in memory draws, whatever the partitioning.</li>
  * </ul>
+ *
+ * <p>{@code --samples} larger than the table can give: DAEU's spectra and MTAEU's neighbourhoods are drawn without
+ * replacement, so the draw is capped at one per pixel with a printed note (what a microscopist asking for "all of
+ * it" expects, and what the in-memory draw does); CNNAEU's patches are drawn with replacement, so a count whose
+ * sample would not fit on the driver is refused naming {@code --samples}. Both are decided from one count or
+ * aggregate, before anything is allocated from the number asked.
  */
 final class TrainingWindows {
   private TrainingWindows() {}
@@ -46,11 +54,17 @@ final class TrainingWindows {
   /** The sample of {@code o} drawn from {@code dataset}'s rows. */
   static WindowSample draw(Dataset<?> dataset, PixelRows rows, AutoencoderOptions o, String table) {
     if (o instanceof DaeuOptions d) {
-      float[] counts = TrainingSample.collect(TrainingSample.draw(dataset, rows, d.seed(), d.samples()),
-          rows.channels());
+      // One count first: takeOrdered allocates for the number asked, so it only ever sees what the table holds.
+      int n = capped(d.samples(), dataset.count(), "spectra", table);
+      requireFits(o, n, n, rows.channels());
+      float[] counts = TrainingSample.collect(TrainingSample.draw(dataset, rows, d.seed(), n), rows.channels());
       return WindowSample.ofSpectra(counts, rows.channels());
     }
     Grid grid = Grid.of(dataset, o.method(), table);
+    long pixels = (long) grid.width() * grid.height();
+    int n = o instanceof MtaeuOptions m ? capped(m.samples(), pixels, "2x2 neighbourhoods", grid.acquisition())
+        : ((CnnaeuOptions) o).patches();
+    requireFits(o, n, Math.min((long) n * o.windowPixels(), pixels), rows.channels());
     int[] windows = o.drawWindows(grid.width(), grid.height(), grid.acquisition());
     int[] needed = WindowSample.pixelsOf(windows);
     Broadcast<int[]> shared = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
@@ -78,6 +92,38 @@ final class TrainingWindows {
       System.arraycopy(p._2(), 0, spectra, p._1() * channels, channels);
     }
     return WindowSample.assemble(spectra, channels, needed, windows, o.windowPixels());
+  }
+
+  /**
+   * DAEU and MTAEU draw without replacement: at most one spectrum or one neighbourhood (anchored at each pixel) per
+   * pixel, whatever {@code --samples} asks, as in memory ({@link AutoencoderOptions#drawWindows}). Asking for more
+   * is not an error (the reference's 2000 exceeds a small image); a note says what is drawn.
+   */
+  private static int capped(int asked, long pixels, String windows, String source) {
+    if (asked <= pixels) {
+      return asked;
+    }
+    System.out.printf("note: %s has %d pixels: training on %d %s, not the %d asked for (--samples)%n", source,
+        pixels, pixels, windows, asked);
+    return (int) pixels;
+  }
+
+  /**
+   * Refuses, naming {@code --samples}, a sample that would not fit on the driver: {@code windows} windows of
+   * {@link AutoencoderOptions#windowPixels} pixel indices each and {@code distinct} spectra of {@code channels}
+   * floats, against half the heap and Java's largest array. CNNAEU's patches are drawn with replacement, so only
+   * this bounds them; DAEU and MTAEU are checked after {@link #capped}. Nothing is allocated before.
+   */
+  static void requireFits(AutoencoderOptions o, long windows, long distinct, int channels) {
+    double indices = (double) windows * o.windowPixels();
+    double values = (double) distinct * channels;
+    double bytes = 4 * (indices + values);
+    long heap = Runtime.getRuntime().maxMemory();
+    if (bytes > heap / 2.0 || Math.max(indices, values) > Integer.MAX_VALUE - 8) {
+      throw new BadInputException("--samples", String.format("%d %s windows of %d pixel(s) need %.3g GB on the "
+          + "driver (the sample's spectra and pixel indices), more than half of its %.3g GB heap: ask for fewer",
+          windows, o.method(), o.windowPixels(), bytes / 1e9, heap / 1e9));
+    }
   }
 
   /** One acquisition's full pixel grid, checked by one aggregate. */
