@@ -165,6 +165,11 @@ public final class Reprocessing {
       AcquisitionArchive.Entry e = candidates.get(i);
       SurveyedFile f = headers.get(i);
       try {
+        String unusable = PixelSchema.unusableIdReason(e.acquisitionId());
+        if (unusable != null) {
+          throw new BadInputException(e.path(), "gives acquisition id '" + e.acquisitionId() + "': " + unusable
+              + " (rename the file or its folders)");
+        }
         String owner = idOwner.putIfAbsent(e.acquisitionId(), e.path());
         if (owner != null && !owner.equals(e.path())) {
           throw new BadInputException(e.path(), "gives acquisition id '" + e.acquisitionId() + "', already used by "
