@@ -44,7 +44,7 @@ public final class AutoencoderFit {
    * Trains the autoencoder {@code o} on {@code sample}.
    *
    * @param source names the sample in errors
-   * @throws BadInputException naming {@code source} (or {@code --endmembers}) when counts are negative or all zero,
+   * @throws BadInputException naming {@code source} (or {@code endmembers}) when counts are negative or all zero,
    *     there are fewer windows than a batch, or fewer channels than endmembers
    */
   public static TrainedNetwork fit(AutoencoderOptions o, WindowSample sample, String source) {
@@ -166,7 +166,7 @@ public final class AutoencoderFit {
 
   static void requireChannels(AutoencoderOptions o, int channels, String source) {
     if (o.endmembers() > channels) {
-      throw new BadInputException("--endmembers", "asked for " + o.endmembers() + " endmembers but " + source
+      throw new BadInputException("endmembers", "asked for " + o.endmembers() + " endmembers but " + source
           + " has only " + channels + " channels");
     }
   }

@@ -73,7 +73,7 @@ public final class Main implements Runnable {
       BadInputException bad = badInput(e);
       PrintWriter w = commandLine.getErr();
       if (bad != null) {
-        w.println("error: " + bad.getMessage());
+        w.println("error: " + OptionNames.of(bad.source(), commandLine.getCommandSpec()) + ": " + bad.problem());
       } else {
         w.println("error: " + e.getClass().getSimpleName() + ": " + rootMessage(e));
       }
