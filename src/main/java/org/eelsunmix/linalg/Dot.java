@@ -110,39 +110,4 @@ public final class Dot {
     out[p] = (s0 + s1) + (s2 + s3);
     out[p + 1] = (t0 + t1) + (t2 + t3);
   }
-
-  /** As {@link #unrolledPair(double[], int, int, float[], int, double[], int)} for a {@code double[]} y. */
-  public static void unrolledPair(double[] d, int base, int n, double[] y, int offset, double[] out, int p) {
-    int base1 = base + n;
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    double t0 = 0;
-    double t1 = 0;
-    double t2 = 0;
-    double t3 = 0;
-    int c = 0;
-    for (; c + 3 < n; c += 4) {
-      double y0 = y[offset + c];
-      double y1 = y[offset + c + 1];
-      double y2 = y[offset + c + 2];
-      double y3 = y[offset + c + 3];
-      s0 += d[base + c] * y0;
-      s1 += d[base + c + 1] * y1;
-      s2 += d[base + c + 2] * y2;
-      s3 += d[base + c + 3] * y3;
-      t0 += d[base1 + c] * y0;
-      t1 += d[base1 + c + 1] * y1;
-      t2 += d[base1 + c + 2] * y2;
-      t3 += d[base1 + c + 3] * y3;
-    }
-    for (; c < n; c++) {
-      double yc = y[offset + c];
-      s0 += d[base + c] * yc;
-      t0 += d[base1 + c] * yc;
-    }
-    out[p] = (s0 + s1) + (s2 + s3);
-    out[p + 1] = (t0 + t1) + (t2 + t3);
-  }
 }

@@ -42,13 +42,14 @@ import org.eelsunmix.linalg.PivotedCholesky;
  *
  * <h2>Degenerate endmembers</h2>
  * Duplicated or otherwise affinely dependent endmembers make {@code ZᵀG_FF Z} singular. It is factorised by
- * Cholesky with diagonal pivoting ({@link PivotedCholesky}), and a pivot at or below {@code ε = 1e-12 · trace(G)/R} (about a thousand times
- * the rounding noise of G's entries) ends the factorisation: those directions do not change the fit and are left
- * at 0, which gives an exact minimiser (a basic solution) with no division by a near-zero pivot. The fit is then
- * optimal, and how abundance is shared between indistinguishable endmembers is deterministic but arbitrary. (A
- * ridge {@code G + εI} was tried first and rejected: dividing by ε amplifies rounding into 1e-4 abundance errors.)
- * Each pixel takes at most {@code 10R + 50} iterations; a pixel that reaches the cap (only conceivable with
- * rounding-level ties) keeps the last iterate, which is feasible.
+ * Cholesky with diagonal pivoting ({@link PivotedCholesky}), and a pivot at or below
+ * {@code ε = 1e-12 · trace(G)/R} (about a thousand times the rounding noise of G's entries) ends the
+ * factorisation: those directions do not change the fit and are left at 0, which gives an exact minimiser (a
+ * basic solution) with no division by a near-zero pivot. The fit is then optimal, and how abundance is shared
+ * between indistinguishable endmembers is deterministic but arbitrary. (A ridge {@code G + εI} was tried first
+ * and rejected: dividing by ε amplifies rounding into 1e-4 abundance errors.) Each pixel takes at most
+ * {@code 10R + 50} iterations; a pixel that reaches the cap (only conceivable with rounding-level ties) keeps the
+ * last iterate, which is feasible.
  *
  * <p>Instances are immutable and thread-safe; per-thread state lives in a {@link Solver}.
  */
@@ -360,12 +361,8 @@ public final class Fcls implements java.io.Serializable {
         throw new IllegalArgumentException("spectrum has " + y.length + " channels, endmembers have " + channels);
       }
       checkRange(y.length, 0, abundancesOut);
-      final int rows = count - 1;
-      int p = 0;
-      for (; p + 1 < rows; p += 2) {
-        Dot.unrolledPair(zeroSumSpectra, p * channels, channels, y, 0, projection, p);
-      }
-      if (p < rows) {
+      // Row by row: the same bits as the float path's row pairs (off the per-pixel hot path).
+      for (int p = 0; p < count - 1; p++) {
         projection[p] = Dot.unrolled(zeroSumSpectra, p * channels, channels, y, 0);
       }
       boolean finite = true;

@@ -88,12 +88,10 @@ class DotTest {
 
       // The pair kernel gives each row bit for bit what the one-row kernel gives.
       double[] out = new double[4];
-      Dot.unrolledPair(d, base, n, y, offset, out, 1);
-      assertEquals(row0, out[1], 0.0, "pair row 0, n=" + n);
-      assertEquals(Dot.unrolled(d, base + n, n, y, offset), out[2], 0.0, "pair row 1, n=" + n);
-      Dot.unrolledPair(d, base, n, yf, offset, out, 0);
-      assertEquals(row0f, out[0], 0.0, "float pair row 0, n=" + n);
-      assertEquals(fourSums(d, base + n, n, yWidened, offset), out[1], 0.0, "float pair row 1, n=" + n);
+      Dot.unrolledPair(d, base, n, yf, offset, out, 1);
+      assertEquals(row0f, out[1], 0.0, "pair row 0, n=" + n);
+      assertEquals(Dot.unrolled(d, base + n, n, yf, offset), out[2], 0.0, "pair row 1, n=" + n);
+      assertEquals(fourSums(d, base + n, n, yWidened, offset), out[2], 0.0, "pair row 1 order, n=" + n);
     }
   }
 }
