@@ -127,11 +127,7 @@ public final class AutoencoderFit {
    */
   public static AutoencoderResult train(SpectrumImage image, AutoencoderOptions o) {
     requireChannels(o, image.channels(), image.id());
-    try {
-      image.requireNonNegative(image.id());
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(image.id(), e.getMessage());
-    }
+    image.requireNonNegative(image.id());
     int[] windows = o.drawWindows(image.width(), image.height(), image.id());
     TrainedNetwork t = fit(o, WindowSample.of(image, windows, o.windowPixels()), image.id());
     Abundances a = o.abundances(t.network(), image);

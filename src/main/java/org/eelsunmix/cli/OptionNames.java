@@ -36,10 +36,12 @@ final class OptionNames {
       Map.entry("filter", "--filter"),
       Map.entry("dose", "--dose"),
       Map.entry("replicate", "--replicates"),
-      // spark.SeriesStore, maps.LineProfile
+      // core.EnergyAxis (import-npy's calibration), spark.SeriesStore, maps.LineProfile
+      Map.entry("offset", "--energy-offset"),
+      Map.entry("scale", "--energy-scale"),
       Map.entry("acquisition", "--acquisition"),
       Map.entry("region", "--region"),
-      Map.entry("width", "--width"));
+      Map.entry("lineWidth", "--width"));
 
   private OptionNames() {
   }

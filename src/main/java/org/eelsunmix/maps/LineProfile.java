@@ -113,7 +113,7 @@ public final class LineProfile implements java.io.Serializable {
 
   /** The parameter names that error messages cite (the command line maps them to its options). */
   static final String REGION = "region";
-  static final String WIDTH = "width";
+  static final String WIDTH = "lineWidth";
 
   private final Axis along;
   private final Region region;
@@ -127,7 +127,7 @@ public final class LineProfile implements java.io.Serializable {
    *     region's extent along the profile
    * @param mapWidth columns of the map
    * @param mapHeight rows of the map
-   * @throws BadInputException naming {@code region} or {@code width}, with the map size
+   * @throws BadInputException naming {@code region} or {@code lineWidth}, with the map size
    */
   public LineProfile(Axis along, Region region, int lineWidth, int mapWidth, int mapHeight) {
     if (region.x0() < 0 || region.y0() < 0 || region.x1() > mapWidth || region.y1() > mapHeight) {

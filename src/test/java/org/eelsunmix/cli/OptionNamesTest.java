@@ -3,12 +3,15 @@ package org.eelsunmix.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.unmix.Nmf;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -60,5 +63,15 @@ class OptionNamesTest {
     assertEquals("init", e.source());
     assertEquals(e.getMessage(), e.source() + ": " + e.problem());
     assertEquals("--nmf-init", OptionNames.of(e.source(), command("unmix")));
+  }
+
+  @Test
+  void aBadCalibrationOnTheCommandLineIsBadInput(@TempDir Path dir) throws Exception {
+    Path folder = CliErrorsTest.cubeFolder(dir, "no-axis", new float[2 * 3 * 4], 2, 3, 4);
+    Files.delete(folder.resolve("energy.npy"));
+    CliTestSupport.Run run = CliTestSupport.run("import-npy", "--input", folder.toString(), "--energy-offset", "0",
+        "--energy-scale", "0", "--store", dir.resolve("store").toString());
+    assertEquals(2, run.code(), run.err());
+    assertTrue(run.err().startsWith("error: --energy-scale: the energy axis scale"), run.err());
   }
 }

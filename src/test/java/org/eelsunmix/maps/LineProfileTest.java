@@ -123,9 +123,9 @@ class LineProfileTest {
     msg = refusal(() -> Region.parse("a:5,0:3"));
     assertTrue(msg.startsWith("region: "), msg);
     msg = refusal(() -> LineProfile.of(m, W, H, Axis.X, Region.whole(W, H), 0));
-    assertTrue(msg.startsWith("width: ") && msg.contains("got 0"), msg);
+    assertTrue(msg.startsWith("lineWidth: ") && msg.contains("got 0"), msg);
     msg = refusal(() -> LineProfile.of(m, W, H, Axis.Y, Region.parse("0:20,2:6"), 5));
-    assertTrue(msg.startsWith("width: ") && msg.contains("4 rows along y"), msg);
+    assertTrue(msg.startsWith("lineWidth: ") && msg.contains("4 rows along y"), msg);
     msg = refusal(() -> Axis.parse("z", "--along"));
     assertTrue(msg.startsWith("--along: "), msg);
   }
