@@ -44,7 +44,7 @@ public final class AutoencoderFit {
    * Trains the autoencoder {@code o} on {@code sample}.
    *
    * @param source names the sample in errors
-   * @throws BadInputException naming {@code source} (or {@code --endmembers}) when counts are negative or all zero,
+   * @throws BadInputException naming {@code source} (or {@code endmembers}) when counts are negative or all zero,
    *     there are fewer windows than a batch, or fewer channels than endmembers
    */
   public static TrainedNetwork fit(AutoencoderOptions o, WindowSample sample, String source) {
@@ -127,11 +127,7 @@ public final class AutoencoderFit {
    */
   public static AutoencoderResult train(SpectrumImage image, AutoencoderOptions o) {
     requireChannels(o, image.channels(), image.id());
-    try {
-      image.requireNonNegative(image.id());
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(image.id(), e.getMessage());
-    }
+    image.requireNonNegative(image.id());
     int[] windows = o.drawWindows(image.width(), image.height(), image.id());
     TrainedNetwork t = fit(o, WindowSample.of(image, windows, o.windowPixels()), image.id());
     Abundances a = o.abundances(t.network(), image);
@@ -166,7 +162,7 @@ public final class AutoencoderFit {
 
   static void requireChannels(AutoencoderOptions o, int channels, String source) {
     if (o.endmembers() > channels) {
-      throw new BadInputException("--endmembers", "asked for " + o.endmembers() + " endmembers but " + source
+      throw new BadInputException("endmembers", "asked for " + o.endmembers() + " endmembers but " + source
           + " has only " + channels + " channels");
     }
   }

@@ -38,13 +38,13 @@ public record CnnaeuOptions(int endmembers, long seed, int epochs, int batchSize
   public CnnaeuOptions {
     DaeuOptions.checkSchedule(endmembers, epochs, batchSize, patches, learningRate);
     if (patchSize < 2) {
-      throw new BadInputException("--patch-size", "must be at least 2 pixels, got " + patchSize);
+      throw new BadInputException("patchSize", "must be at least 2 pixels, got " + patchSize);
     }
     if (filters < 1) {
-      throw new BadInputException("--filters", "must be at least 1, got " + filters);
+      throw new BadInputException("filters", "must be at least 1, got " + filters);
     }
     if (decoderSize < 1 || decoderSize % 2 == 0) {
-      throw new BadInputException("--decoder-size", "must be odd and positive, got " + decoderSize);
+      throw new BadInputException("decoderSize", "must be odd and positive, got " + decoderSize);
     }
   }
 
@@ -90,12 +90,12 @@ public record CnnaeuOptions(int endmembers, long seed, int epochs, int batchSize
    * {@code patches} square patches at random positions (drawn with replacement, as the reference's random crops),
    * each as its pixels in raster order.
    *
-   * @throws BadInputException naming {@code --patch-size} and the image when a patch does not fit in it
+   * @throws BadInputException naming {@code patchSize} and the image when a patch does not fit in it
    */
   @Override
   public int[] drawWindows(int width, int height, String image) {
     if (patchSize > width || patchSize > height) {
-      throw new BadInputException("--patch-size", String.format("patches of %d×%d pixels do not fit in %s (%d×%d)",
+      throw new BadInputException("patchSize", String.format("patches of %d×%d pixels do not fit in %s (%d×%d)",
           patchSize, patchSize, image, width, height));
     }
     SplittableRandom random = AutoencoderFit.drawing(seed);

@@ -37,20 +37,20 @@ public record DaeuOptions(int endmembers, long seed, int epochs, int batchSize, 
    */
   static void checkSchedule(int endmembers, int epochs, int batchSize, int samples, double learningRate) {
     if (endmembers < 1) {
-      throw new BadInputException("--endmembers", "the number of endmembers must be at least 1, got " + endmembers);
+      throw new BadInputException("endmembers", "the number of endmembers must be at least 1, got " + endmembers);
     }
     if (epochs < 1) {
-      throw new BadInputException("--epochs", "must be at least 1, got " + epochs);
+      throw new BadInputException("epochs", "must be at least 1, got " + epochs);
     }
     if (batchSize < 2) {
-      throw new BadInputException("--batch-size", "batch normalisation needs at least 2 samples per batch, got "
+      throw new BadInputException("batchSize", "batch normalisation needs at least 2 samples per batch, got "
           + batchSize);
     }
     if (samples < batchSize) {
-      throw new BadInputException("--samples", "must be at least the batch size " + batchSize + ", got " + samples);
+      throw new BadInputException("samples", "must be at least the batch size " + batchSize + ", got " + samples);
     }
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw new BadInputException("--learning-rate", "must be a positive number, got " + learningRate);
+      throw new BadInputException("learningRate", "must be a positive number, got " + learningRate);
     }
   }
 

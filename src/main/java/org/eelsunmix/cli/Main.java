@@ -73,7 +73,7 @@ public final class Main implements Runnable {
     }
     boolean trace = stacktrace;
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-      Failure failure = Failure.of(e);
+      Failure failure = Failure.of(e).inTermsOf(commandLine.getCommandSpec());
       PrintWriter w = commandLine.getErr();
       w.println("error: " + failure.line());
       if (trace) {
@@ -120,15 +120,29 @@ public final class Main implements Runnable {
    *
    * @param line the message, without {@code error: }
    * @param badInput whether the exit code is 2
+   * @param cause the bad input behind it, when there is one
    */
-  record Failure(String line, boolean badInput) {
+  record Failure(String line, boolean badInput, BadInputException cause) {
+    Failure(String line, boolean badInput) {
+      this(line, badInput, null);
+    }
+
+    /**
+     * The same failure with a kernel's param name (e.g. {@code init}) replaced by the command's option that sets it
+     * ({@code --nmf-init}, {@link OptionNames}).
+     */
+    Failure inTermsOf(picocli.CommandLine.Model.CommandSpec command) {
+      return cause == null ? this : new Failure(OptionNames.of(cause.source(), command) + ": "
+          + firstLine(cause.problem()), true, cause);
+    }
+
     private static final Pattern TASK_FAILURE =
         Pattern.compile("most recent failure: Lost task [^\\n]*?\\): ([\\w.$]+)(?:: ([^\\n]*))?");
 
     static Failure of(Throwable e) {
       BadInputException bad = Main.badInput(e);
       if (bad != null) {
-        return new Failure(firstLine(bad.getMessage()), true);
+        return new Failure(firstLine(bad.getMessage()), true, bad);
       }
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {

@@ -17,19 +17,25 @@ public final class Abundances implements java.io.Serializable {
   private final int count;
   private final double[] values;
 
+  /**
+   * @param values {@code height · width · count} values, pixel-major (owned from now on)
+   * @throws BadInputException naming {@code height}, {@code width} or {@code count} when one is below 1, or
+   *     {@code values} when their number does not match or one is not finite (abundance files are user input)
+   */
   public Abundances(int height, int width, int count, double[] values) {
     Objects.requireNonNull(values, "values");
     if (height < 1 || width < 1 || count < 1) {
-      throw new IllegalArgumentException("abundance maps need height, width and R ≥ 1, got " + height + ", "
-          + width + ", " + count);
+      throw new BadInputException(height < 1 ? "height" : width < 1 ? "width" : "count",
+          "abundance maps need height, width and R ≥ 1, got " + height + ", " + width + ", " + count);
     }
     if ((long) height * width * count != values.length) {
-      throw new IllegalArgumentException(String.format("%d x %d x %d abundances need %d values, got %d", height,
-          width, count, (long) height * width * count, values.length));
+      throw new BadInputException("values", String.format("%d x %d x %d abundances need %d values, got %d",
+          height, width, count, (long) height * width * count, values.length));
     }
     for (int i = 0; i < values.length; i++) {
       if (!Double.isFinite(values[i])) {
-        throw new IllegalArgumentException("non-finite abundance at pixel " + i / count + ", endmember " + i % count);
+        throw new BadInputException("values",
+            "non-finite abundance at pixel " + i / count + ", endmember " + i % count);
       }
     }
     this.height = height;

@@ -22,22 +22,25 @@ public final class Endmembers implements java.io.Serializable {
    * @param spectra {@code R × B} endmember spectra (copied)
    * @param names one name per endmember, or {@code null} for {@code e0, e1, ...}
    * @param axis energy axis with {@code B} channels
+   * @throws BadInputException naming {@code spectra} when there are none, a spectrum is not on the axis or holds a
+   *     non-finite value, or naming {@code names} when their count differs from R
    */
   public Endmembers(double[][] spectra, List<String> names, EnergyAxis axis) {
     this.axis = Objects.requireNonNull(axis, "axis");
     if (spectra == null || spectra.length == 0) {
-      throw new IllegalArgumentException("an endmember set needs at least one spectrum");
+      throw new BadInputException("spectra", "an endmember set needs at least one spectrum");
     }
     int b = axis.channels();
     this.spectra = new double[spectra.length][];
     for (int r = 0; r < spectra.length; r++) {
       if (spectra[r].length != b) {
-        throw new IllegalArgumentException(String.format(
+        throw new BadInputException("spectra", String.format(
             "endmember %d has %d channels but the energy axis has %d", r, spectra[r].length, b));
       }
       for (int i = 0; i < b; i++) {
         if (!Double.isFinite(spectra[r][i])) {
-          throw new IllegalArgumentException(String.format("endmember %d has a non-finite value at channel %d", r, i));
+          throw new BadInputException("spectra",
+              String.format("endmember %d has a non-finite value at channel %d", r, i));
         }
       }
       this.spectra[r] = spectra[r].clone();
@@ -50,7 +53,7 @@ public final class Endmembers implements java.io.Serializable {
       this.names = List.copyOf(n);
     } else {
       if (names.size() != spectra.length) {
-        throw new IllegalArgumentException(names.size() + " names for " + spectra.length + " endmembers");
+        throw new BadInputException("names", names.size() + " names for " + spectra.length + " endmembers");
       }
       this.names = List.copyOf(names);
     }

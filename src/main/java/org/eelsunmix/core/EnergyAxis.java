@@ -15,16 +15,22 @@ package org.eelsunmix.core;
 public record EnergyAxis(double offset, double scale, String units, int channels)
     implements java.io.Serializable {
 
-  /** Validates the calibration; a bad axis is refused here rather than producing NaN energies later. */
+  /**
+   * Validates the calibration; a bad axis is refused here rather than producing NaN energies later.
+   *
+   * @throws BadInputException naming {@code offset}, {@code scale} or {@code channels}: calibrations come from
+   *     files and options, so a bad one is the user's to fix
+   */
   public EnergyAxis {
     if (!Double.isFinite(offset)) {
-      throw new IllegalArgumentException("energy axis offset must be finite, got " + offset);
+      throw new BadInputException("offset", "the energy axis offset must be finite, got " + offset);
     }
     if (!Double.isFinite(scale) || scale == 0.0) {
-      throw new IllegalArgumentException("energy axis scale (eV/channel) must be finite and non-zero, got " + scale);
+      throw new BadInputException("scale", "the energy axis scale (eV/channel) must be finite and non-zero, got "
+          + scale);
     }
     if (channels < 1) {
-      throw new IllegalArgumentException("energy axis needs at least one channel, got " + channels);
+      throw new BadInputException("channels", "the energy axis needs at least one channel, got " + channels);
     }
     units = units == null || units.isBlank() ? "eV" : units.trim();
   }

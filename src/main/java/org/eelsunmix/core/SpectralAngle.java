@@ -20,12 +20,12 @@ public final class SpectralAngle {
   /**
    * SAD between two spectra of the same length, in radians.
    *
-   * @throws IllegalArgumentException when the lengths differ
+   * @throws BadInputException naming {@code spectra} when the lengths differ (spectra on different energy axes)
    */
   public static double between(double[] a, double[] b) {
     if (a.length != b.length) {
-      throw new IllegalArgumentException("spectral angle between spectra of " + a.length + " and " + b.length
-          + " channels");
+      throw new BadInputException("spectra", "no spectral angle between spectra of " + a.length + " and "
+          + b.length + " channels; compare spectra on one energy axis");
     }
     double dot = 0;
     double aa = 0;
@@ -45,7 +45,7 @@ public final class SpectralAngle {
   /**
    * The SAD matrix: entry {@code [i][j]} is the angle between {@code truth[i]} and {@code estimated[j]}.
    *
-   * @throws IllegalArgumentException when spectra differ in length
+   * @throws BadInputException naming {@code spectra} when spectra differ in length
    */
   public static double[][] matrix(double[][] truth, double[][] estimated) {
     double[][] sad = new double[truth.length][estimated.length];

@@ -29,19 +29,20 @@ public final class SpectrumImage implements java.io.Serializable {
    * @param width number of columns (x)
    * @param axis energy axis; its channel count is the spectrum length
    * @param data {@code height * width * axis.channels()} values, pixel-major
+   * @throws BadInputException naming the image ({@code id}) when it is smaller than 1 × 1, the data do not fill
+   *     it or a value is not finite
    */
   public SpectrumImage(String id, int height, int width, EnergyAxis axis, float[] data) {
     this.id = Objects.requireNonNull(id, "id");
     this.axis = Objects.requireNonNull(axis, "axis");
     this.data = Objects.requireNonNull(data, "data");
     if (height < 1 || width < 1) {
-      throw new IllegalArgumentException(id + ": spectrum image must be at least 1x1 pixels, got " + height + "x" + width);
+      throw new BadInputException(id, "spectrum image must be at least 1x1 pixels, got " + height + "x" + width);
     }
     long expected = (long) height * width * axis.channels();
     if (expected != data.length) {
-      throw new IllegalArgumentException(String.format(
-          "%s: %d x %d pixels x %d channels needs %d values, got %d", id, height, width, axis.channels(), expected,
-          data.length));
+      throw new BadInputException(id, String.format("%d x %d pixels x %d channels needs %d values, got %d", height,
+          width, axis.channels(), expected, data.length));
     }
     this.height = height;
     this.width = width;
@@ -49,21 +50,25 @@ public final class SpectrumImage implements java.io.Serializable {
       if (!Float.isFinite(data[i])) {
         int c = axis.channels();
         int p = i / c;
-        throw new IllegalArgumentException(String.format("%s: non-finite value %s at pixel (y=%d, x=%d), channel %d",
-            id, data[i], p / width, p % width, i % c));
+        throw new BadInputException(id, String.format("non-finite value %s at pixel (y=%d, x=%d), channel %d",
+            data[i], p / width, p % width, i % c));
       }
     }
   }
 
-  /** Refuses negative counts (naming the source and the first bad pixel); returns this image. */
+  /**
+   * Refuses negative counts; returns this image.
+   *
+   * @throws BadInputException naming {@code source} and the first negative pixel
+   */
   public SpectrumImage requireNonNegative(String source) {
     int c = axis.channels();
     for (int i = 0; i < data.length; i++) {
       if (data[i] < 0f) {
         int p = i / c;
-        throw new IllegalArgumentException(String.format(
-            "%s: negative count %s at pixel (y=%d, x=%d), channel %d; unmixing needs non-negative spectra",
-            source, data[i], p / width, p % width, i % c));
+        throw new BadInputException(source, String.format(
+            "negative count %s at pixel (y=%d, x=%d), channel %d; unmixing needs non-negative spectra", data[i],
+            p / width, p % width, i % c));
       }
     }
     return this;

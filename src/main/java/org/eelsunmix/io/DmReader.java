@@ -178,7 +178,7 @@ public final class DmReader {
       try {
         axis = new EnergyAxis(-energy.origin * energy.scale, energy.scale, energy.units.isEmpty() ? "eV"
             : energy.units, channels);
-      } catch (IllegalArgumentException e) {
+      } catch (BadInputException e) {
         throw bad("invalid energy calibration in " + at + " (origin " + energy.origin + ", scale " + energy.scale
             + "): " + e.getMessage());
       }

@@ -50,7 +50,7 @@ public interface SpectrumSource extends Closeable {
     SpectrumImage image;
     try {
       image = new SpectrumImage(id, h.height(), h.width(), h.axis(), data);
-    } catch (IllegalArgumentException e) {
+    } catch (BadInputException e) {
       throw new BadInputException(dataPath(), "the image data cannot be unmixed: " + e.getMessage(), e);
     }
     return new SpectralFile(h.path(), h.format(), h.dtype().numpyName(), h.shape(), image, h.navigationScale(),

@@ -1,5 +1,7 @@
 package org.eelsunmix.linalg;
 
+import static org.eelsunmix.linalg.Dot.dot;
+
 import java.util.Arrays;
 import java.util.Comparator;
 import org.ejml.data.DMatrixRMaj;
@@ -129,14 +131,6 @@ public record SymmetricEigen(double[] values, double[][] vectors) {
       }
       out[i] = s;
     }
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
   }
 
   /** Columns {@code Σ_c basis[c] · s[i][c]} for each row i of {@code s}. */

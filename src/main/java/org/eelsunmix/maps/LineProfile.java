@@ -49,7 +49,7 @@ public final class LineProfile implements java.io.Serializable {
     /** Refuses empty or inverted rectangles. */
     public Region {
       if (x1 <= x0 || y1 <= y0) {
-        throw new BadInputException(OPTION_REGION, "region " + format(x0, x1, y0, y1) + " is empty or inverted: "
+        throw new BadInputException(REGION, "region " + format(x0, x1, y0, y1) + " is empty or inverted: "
             + "give x0:x1,y0:y1 with x0 < x1 and y0 < y1 (pixels, end excluded)");
       }
     }
@@ -74,7 +74,7 @@ public final class LineProfile implements java.io.Serializable {
           }
         }
       }
-      throw new BadInputException(OPTION_REGION, "expected x0:x1,y0:y1 in pixels (e.g. 10:50,0:64), got '" + text
+      throw new BadInputException(REGION, "expected x0:x1,y0:y1 in pixels (e.g. 10:50,0:64), got '" + text
           + "'");
     }
 
@@ -111,9 +111,9 @@ public final class LineProfile implements java.io.Serializable {
   public record Line(int index, int first, int last, double position, double sum, double mean, long pixels,
       long skipped) {}
 
-  /** The option names that error messages cite. */
-  public static final String OPTION_REGION = "--region";
-  public static final String OPTION_WIDTH = "--width";
+  /** The parameter names that error messages cite (the command line maps them to its options). */
+  static final String REGION = "region";
+  static final String WIDTH = "lineWidth";
 
   private final Axis along;
   private final Region region;
@@ -127,16 +127,16 @@ public final class LineProfile implements java.io.Serializable {
    *     region's extent along the profile
    * @param mapWidth columns of the map
    * @param mapHeight rows of the map
-   * @throws BadInputException naming {@code --region} or {@code --width}, with the map size
+   * @throws BadInputException naming {@code region} or {@code lineWidth}, with the map size
    */
   public LineProfile(Axis along, Region region, int lineWidth, int mapWidth, int mapHeight) {
     if (region.x0() < 0 || region.y0() < 0 || region.x1() > mapWidth || region.y1() > mapHeight) {
-      throw new BadInputException(OPTION_REGION, "region " + region + " reaches outside the map of " + mapWidth
+      throw new BadInputException(REGION, "region " + region + " reaches outside the map of " + mapWidth
           + " × " + mapHeight + " pixels (x 0:" + mapWidth + ", y 0:" + mapHeight + ")");
     }
     int extent = along == Axis.X ? region.width() : region.height();
     if (lineWidth < 1 || lineWidth > extent) {
-      throw new BadInputException(OPTION_WIDTH, "must be between 1 and the region's " + extent + " "
+      throw new BadInputException(WIDTH, "must be between 1 and the region's " + extent + " "
           + (along == Axis.X ? "columns" : "rows") + " along " + along.name().toLowerCase(Locale.ROOT) + " (region "
           + region + "), got " + lineWidth);
     }

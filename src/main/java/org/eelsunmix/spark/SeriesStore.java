@@ -126,7 +126,7 @@ public final class SeriesStore {
     } else {
       for (String id : ids) {
         chosen.add(all.stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow(
-            () -> new BadInputException("--acquisition", "no acquisition '" + id + "' in " + root)));
+            () -> new BadInputException("acquisition", "no acquisition '" + id + "' in " + root)));
       }
     }
     if (chosen.isEmpty()) {

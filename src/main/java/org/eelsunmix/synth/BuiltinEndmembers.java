@@ -65,7 +65,7 @@ public final class BuiltinEndmembers {
   /**
    * The definition of built-in set {@code name}.
    *
-   * @throws BadInputException naming {@code --set} and listing the known sets, for an unknown name
+   * @throws BadInputException naming {@code set} and listing the known sets, for an unknown name
    */
   public static Definition definition(String name) {
     if ("co-ru-pt".equals(name)) {
@@ -74,7 +74,7 @@ public final class BuiltinEndmembers {
     if ("k-edges".equals(name)) {
       return kEdges();
     }
-    throw new BadInputException("--set", "unknown built-in endmember set '" + name + "'; the built-in sets are "
+    throw new BadInputException("set", "unknown built-in endmember set '" + name + "'; the built-in sets are "
         + String.join(", ", NAMES));
   }
 

@@ -34,7 +34,7 @@ public final class EndmemberSet {
   /**
    * The built-in set {@code name}, read from the class path ({@code org/eelsunmix/synth/endmembers/<name>/}).
    *
-   * @throws BadInputException naming {@code --set} and listing the known sets, for an unknown name
+   * @throws BadInputException naming {@code set} and listing the known sets, for an unknown name
    */
   public static Endmembers builtin(String name) {
     BuiltinEndmembers.Definition d = BuiltinEndmembers.definition(name);

@@ -57,10 +57,9 @@ public final class SyntheticGenerator {
 
   /**
    * What to generate. The constructor validates and reports a bad value as a {@link BadInputException} naming
-   * the command-line option: {@code --size} ≥ 1; {@code --block} ≥ 1 and dividing {@code --size} (whole
-   * squares); {@code --filter} odd, ≥ 1 and ≤ {@code --size}; {@code --dose} &gt; 0 and ≤ {@link PoissonNoise#MAX_MEAN}
-   * (or {@link #NOISE_FREE});
-   * {@code --set} endmembers non-negative with a positive total.
+   * the component: {@code size} ≥ 1; {@code block} ≥ 1 and dividing {@code size} (whole squares); {@code filter}
+   * odd, ≥ 1 and ≤ {@code size}; {@code dose} &gt; 0 and ≤ {@link PoissonNoise#MAX_MEAN} (or {@link #NOISE_FREE});
+   * {@code set} endmembers non-negative with a positive total.
    *
    * @param set the endmember set's name, used in acquisition ids (characters other than letters, digits,
    *     {@code . _ -} become {@code -})
@@ -76,7 +75,7 @@ public final class SyntheticGenerator {
     /** Validates, naming the option at fault. */
     public Options {
       if (set == null || set.isBlank()) {
-        throw new BadInputException("--set", "the endmember set needs a name");
+        throw new BadInputException("set", "the endmember set needs a name");
       }
       Objects.requireNonNull(endmembers, "endmembers");
       for (int r = 0; r < endmembers.count(); r++) {
@@ -84,36 +83,36 @@ public final class SyntheticGenerator {
         double total = 0.0;
         for (int b = 0; b < m.length; b++) {
           if (m[b] < 0) {
-            throw new BadInputException("--set", String.format("endmember '%s' of set '%s' is negative (%s) at "
+            throw new BadInputException("set", String.format("endmember '%s' of set '%s' is negative (%s) at "
                 + "channel %d (%.4g %s); synthetic counts need non-negative spectra", endmembers.names().get(r),
                 set, m[b], b, endmembers.axis().energy(b), endmembers.axis().units()));
           }
           total += m[b];
         }
         if (!(total > 0)) {
-          throw new BadInputException("--set", String.format("endmember '%s' of set '%s' is zero everywhere",
+          throw new BadInputException("set", String.format("endmember '%s' of set '%s' is zero everywhere",
               endmembers.names().get(r), set));
         }
       }
       if (size < 1) {
-        throw new BadInputException("--size", "the image side must be at least 1 pixel, got " + size);
+        throw new BadInputException("size", "the image side must be at least 1 pixel, got " + size);
       }
       long values = (long) size * size * endmembers.channels();
       if (values > Integer.MAX_VALUE - 8) {
-        throw new BadInputException("--size", String.format("a %d x %d image of %d channels needs %d values, "
+        throw new BadInputException("size", String.format("a %d x %d image of %d channels needs %d values, "
             + "more than one spectrum image can hold; use a smaller size", size, size, endmembers.channels(),
             values));
       }
       if (block < 1 || block > size || size % block != 0) {
-        throw new BadInputException("--block", String.format("the block side must divide the image side %d "
+        throw new BadInputException("block", String.format("the block side must divide the image side %d "
             + "(e.g. %d), got %d", size, largestDivisorAtMost(size, DEFAULT_BLOCK), block));
       }
       if (filter < 1 || filter % 2 == 0 || filter > size) {
-        throw new BadInputException("--filter", String.format("the mixing-filter window must be odd, at least 1 "
+        throw new BadInputException("filter", String.format("the mixing-filter window must be odd, at least 1 "
             + "(1 = no mixing) and at most the image side %d, got %d", size, filter));
       }
       if (!(dose > 0) || (dose > PoissonNoise.MAX_MEAN && dose != NOISE_FREE)) {
-        throw new BadInputException("--dose", "the dose must be a positive number of counts per pixel, at most "
+        throw new BadInputException("dose", "the dose must be a positive number of counts per pixel, at most "
             + PoissonNoise.MAX_MEAN + " (or Infinity for noise-free data), got " + dose);
       }
     }
@@ -167,7 +166,7 @@ public final class SyntheticGenerator {
    */
   public static SyntheticTruth truth(Options options, int replicate) {
     if (replicate < 0) {
-      throw new BadInputException("--replicates", "replicate numbers start at 0, got " + replicate);
+      throw new BadInputException("replicate", "replicate numbers start at 0, got " + replicate);
     }
     long replicateSeed = replicateSeed(options.seed(), replicate);
     SplittableRandom mapRandom = new SplittableRandom(mix64(replicateSeed + GOLDEN_GAMMA));

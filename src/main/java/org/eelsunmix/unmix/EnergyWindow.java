@@ -9,7 +9,7 @@ import org.eelsunmix.core.EnergyAxis;
  * Energy-Loss Spectroscopy in the Electron Microscope</i>, 3rd ed., §4.4). It holds the channels whose energy lies
  * inside the closed interval; both ends count, so a window from one channel's energy to the next holds two.
  *
- * @param name what the user called it, used in error messages (e.g. {@code --pre-edge})
+ * @param name what the user called it, used in error messages (e.g. {@code preEdge})
  * @param from lower energy, eV
  * @param to upper energy, eV (greater than {@code from})
  */

@@ -33,7 +33,7 @@ public final class FastIca {
   public static final int DEFAULT_MAX_ITERATIONS = 200;
 
   /**
-   * @param components number of independent components n, ≥ 1 and ≤ the channel count ({@code --endmembers})
+   * @param components number of independent components n, ≥ 1 and ≤ the channel count
    * @param tol stopping tolerance, finite and &gt; 0
    * @param maxIterations iteration cap, ≥ 1
    * @param seed seed of the Gaussian start
@@ -42,13 +42,13 @@ public final class FastIca {
     /** Validates, naming the option at fault. */
     public Options {
       if (components < 1) {
-        throw new BadInputException("--endmembers", "the number of components must be at least 1, got " + components);
+        throw new BadInputException("components", "the number of components must be at least 1, got " + components);
       }
       if (!(tol > 0) || !Double.isFinite(tol)) {
-        throw new BadInputException("--tol", "the stopping tolerance must be a finite number > 0, got " + tol);
+        throw new BadInputException("tol", "the stopping tolerance must be a finite number > 0, got " + tol);
       }
       if (maxIterations < 1) {
-        throw new BadInputException("--max-iter", "the iteration cap must be at least 1, got " + maxIterations);
+        throw new BadInputException("maxIterations", "the iteration cap must be at least 1, got " + maxIterations);
       }
     }
 
@@ -70,7 +70,7 @@ public final class FastIca {
     int pixels = image.pixels();
     float[] data = image.data();
     if (o.components() > b) {
-      throw new BadInputException("--endmembers", "asked for " + o.components() + " components but " + image.id()
+      throw new BadInputException("components", "asked for " + o.components() + " components but " + image.id()
           + " has only " + b + " channels");
     }
     SpectralMoments moments = new SpectralMoments(b);

@@ -3,6 +3,8 @@ package org.eelsunmix.unmix;
 import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.linalg.Dot;
+import org.eelsunmix.linalg.PivotedCholesky;
 
 /**
  * Fully constrained least squares (FCLS) abundance estimation: for each pixel spectrum {@code y} (B channels) and
@@ -35,18 +37,19 @@ import org.eelsunmix.core.SpectrumImage;
  * <h2>Fast path</h2>
  * With every endmember free the solution is {@code x = q + Q (D y)}, {@code D = ZᵀM} the (R − 1) × B zero-sum
  * combinations of the endmembers, and Q, q fixed by M; they are precomputed here. A pixel inside the simplex (the
- * usual case) therefore costs (R − 1)·B multiply-adds over a contiguous copy of D plus an R × (R − 1) product, and
- * allocates nothing.
+ * usual case) therefore costs (R − 1)·B multiply-adds over a contiguous copy of D, two rows per pass
+ * ({@link Dot#unrolledPair}), plus an R × (R − 1) product, and allocates nothing.
  *
  * <h2>Degenerate endmembers</h2>
  * Duplicated or otherwise affinely dependent endmembers make {@code ZᵀG_FF Z} singular. It is factorised by
- * Cholesky with diagonal pivoting, and a pivot at or below {@code ε = 1e-12 · trace(G)/R} (about a thousand times
- * the rounding noise of G's entries) ends the factorisation: those directions do not change the fit and are left
- * at 0, which gives an exact minimiser (a basic solution) with no division by a near-zero pivot. The fit is then
- * optimal, and how abundance is shared between indistinguishable endmembers is deterministic but arbitrary. (A
- * ridge {@code G + εI} was tried first and rejected: dividing by ε amplifies rounding into 1e-4 abundance errors.)
- * Each pixel takes at most {@code 10R + 50} iterations; a pixel that reaches the cap (only conceivable with
- * rounding-level ties) keeps the last iterate, which is feasible.
+ * Cholesky with diagonal pivoting ({@link PivotedCholesky}), and a pivot at or below
+ * {@code ε = 1e-12 · trace(G)/R} (about a thousand times the rounding noise of G's entries) ends the
+ * factorisation: those directions do not change the fit and are left at 0, which gives an exact minimiser (a
+ * basic solution) with no division by a near-zero pivot. The fit is then optimal, and how abundance is shared
+ * between indistinguishable endmembers is deterministic but arbitrary. (A ridge {@code G + εI} was tried first
+ * and rejected: dividing by ε amplifies rounding into 1e-4 abundance errors.) Each pixel takes at most
+ * {@code 10R + 50} iterations; a pixel that reaches the cap (only conceivable with rounding-level ties) keeps the
+ * last iterate, which is feasible.
  *
  * <p>Instances are immutable and thread-safe; per-thread state lives in a {@link Solver}.
  */
@@ -152,10 +155,7 @@ public final class Fcls implements java.io.Serializable {
     gram = new double[count * count];
     for (int i = 0; i < count; i++) {
       for (int j = 0; j <= i; j++) {
-        double s = 0;
-        for (int c = 0; c < channels; c++) {
-          s += centred[i * channels + c] * centred[j * channels + c];
-        }
+        double s = Dot.dot(centred, i * channels, centred, j * channels, channels);
         gram[i * count + j] = s;
         gram[j * count + i] = s;
       }
@@ -187,33 +187,26 @@ public final class Fcls implements java.io.Serializable {
           zeroSumSpectra[p * channels + c] += zip * centred[i * channels + c];
         }
       }
-      double s = 0;
-      for (int c = 0; c < channels; c++) {
-        s += zeroSumSpectra[p * channels + c] * mean[c];
-      }
-      zeroSumOfMean[p] = s;
+      zeroSumOfMean[p] = Dot.dot(zeroSumSpectra, p * channels, mean, 0, channels);
     }
     // Reduced Hessian H = ZᵀGZ = D Dᵀ, straight from D.
     double[] h = new double[n * n];
     for (int p = 0; p < n; p++) {
       for (int q = 0; q <= p; q++) {
-        double s = 0;
-        for (int c = 0; c < channels; c++) {
-          s += zeroSumSpectra[p * channels + c] * zeroSumSpectra[q * channels + c];
-        }
+        double s = Dot.dot(zeroSumSpectra, p * channels, zeroSumSpectra, q * channels, channels);
         h[p * n + q] = s;
         h[q * n + p] = s;
       }
     }
     int[] order = new int[n];
-    int rank = pivotedCholesky(h, n, zeroPivot, order);
+    int rank = PivotedCholesky.factor(h, n, zeroPivot, order);
     // G a0 = 0 (the rows of C sum to zero), so x = a0 + Z H⁻ (D y − D m̄): Q = Z H⁻, q = a0 − Q D m̄.
     double[] column = new double[n];
     double[] work = new double[n];
     for (int p = 0; p < n; p++) {
       java.util.Arrays.fill(column, 0.0);
       column[p] = 1.0;
-      pivotedCholeskySolve(h, n, rank, order, column, work);
+      PivotedCholesky.solve(h, n, rank, order, column, work);
       for (int i = 0; i < count; i++) {
         double s = 0;
         for (int k = 0; k < n; k++) {
@@ -295,102 +288,6 @@ public final class Fcls implements java.io.Serializable {
   }
 
   /**
-   * Cholesky factorisation with diagonal pivoting of the symmetric positive semi-definite n × n matrix {@code h},
-   * in place: on return the lower triangle of the leading {@code rank × rank} block holds L with
-   * {@code L Lᵀ = (PhPᵀ)[0..rank, 0..rank]}, the rows below it the matching columns of the Schur elimination, and
-   * {@code order[i]} the original index of pivoted position i. The factorisation stops at the first remaining
-   * diagonal ≤ {@code zeroPivot}: those directions are treated as exactly flat (Golub &amp; Van Loan,
-   * <i>Matrix Computations</i>, 4th ed., Algorithm 4.2.4 / §5.4.2).
-   *
-   * @return the numerical rank
-   */
-  static int pivotedCholesky(double[] h, int n, double zeroPivot, int[] order) {
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int j = 0; j < n; j++) {
-      int pivot = j;
-      for (int i = j + 1; i < n; i++) {
-        if (h[i * n + i] > h[pivot * n + pivot]) {
-          pivot = i;
-        }
-      }
-      if (!(h[pivot * n + pivot] > zeroPivot)) {
-        return j;
-      }
-      if (pivot != j) {
-        swapSymmetric(h, n, j, pivot);
-        int o = order[j];
-        order[j] = order[pivot];
-        order[pivot] = o;
-      }
-      double l = Math.sqrt(h[j * n + j]);
-      h[j * n + j] = l;
-      for (int i = j + 1; i < n; i++) {
-        h[i * n + j] /= l;
-      }
-      // Schur complement of the trailing block (lower triangle, diagonal included).
-      for (int i = j + 1; i < n; i++) {
-        double lij = h[i * n + j];
-        for (int k = j + 1; k <= i; k++) {
-          h[i * n + k] -= lij * h[k * n + j];
-        }
-      }
-    }
-    return n;
-  }
-
-  /** Swaps index a and b (a &lt; b) of a symmetric matrix kept in its lower triangle. */
-  private static void swapSymmetric(double[] h, int n, int a, int b) {
-    double d = h[a * n + a];
-    h[a * n + a] = h[b * n + b];
-    h[b * n + b] = d;
-    for (int k = 0; k < a; k++) {
-      double v = h[a * n + k];
-      h[a * n + k] = h[b * n + k];
-      h[b * n + k] = v;
-    }
-    for (int k = a + 1; k < b; k++) {
-      double v = h[k * n + a];
-      h[k * n + a] = h[b * n + k];
-      h[b * n + k] = v;
-    }
-    for (int k = b + 1; k < n; k++) {
-      double v = h[k * n + a];
-      h[k * n + a] = h[k * n + b];
-      h[k * n + b] = v;
-    }
-  }
-
-  /**
-   * Solves {@code h t = rhs} in place from a {@link #pivotedCholesky} factor of rank {@code rank}: a basic
-   * solution, with the flat directions set to 0 (exact when rhs lies in the range of h, as it does here).
-   * {@code work} holds n values.
-   */
-  static void pivotedCholeskySolve(double[] l, int n, int rank, int[] order, double[] rhs, double[] work) {
-    for (int i = 0; i < rank; i++) {
-      double s = rhs[order[i]];
-      for (int k = 0; k < i; k++) {
-        s -= l[i * n + k] * work[k];
-      }
-      work[i] = s / l[i * n + i];
-    }
-    for (int i = rank - 1; i >= 0; i--) {
-      double s = work[i];
-      for (int k = i + 1; k < rank; k++) {
-        s -= l[k * n + i] * work[k];
-      }
-      work[i] = s / l[i * n + i];
-    }
-    for (int i = 0; i < n; i++) {
-      rhs[i] = 0.0;
-    }
-    for (int i = 0; i < rank; i++) {
-      rhs[order[i]] = work[i];
-    }
-  }
-
-  /**
    * Per-thread FCLS solver: reuses its buffers and allocates nothing per pixel. Not thread-safe; create one per
    * thread (or Spark partition) with {@link Fcls#newSolver()}.
    */
@@ -450,10 +347,10 @@ public final class Fcls implements java.io.Serializable {
       final int rows = count - 1;
       int p = 0;
       for (; p + 1 < rows; p += 2) {
-        projectPair(zeroSumSpectra, p * channels, channels, y, offset, projection, p);
+        Dot.unrolledPair(zeroSumSpectra, p * channels, channels, y, offset, projection, p);
       }
       if (p < rows) {
-        projection[p] = dot(zeroSumSpectra, p * channels, channels, y, offset);
+        projection[p] = Dot.unrolled(zeroSumSpectra, p * channels, channels, y, offset);
       }
       return solveFromProjection(count > 1 || isFinite(y, offset), abundancesOut);
     }
@@ -464,13 +361,9 @@ public final class Fcls implements java.io.Serializable {
         throw new IllegalArgumentException("spectrum has " + y.length + " channels, endmembers have " + channels);
       }
       checkRange(y.length, 0, abundancesOut);
-      final int rows = count - 1;
-      int p = 0;
-      for (; p + 1 < rows; p += 2) {
-        projectPair(zeroSumSpectra, p * channels, channels, y, projection, p);
-      }
-      if (p < rows) {
-        projection[p] = dot(zeroSumSpectra, p * channels, channels, y);
+      // Row by row: the same bits as the float path's row pairs (off the per-pixel hot path).
+      for (int p = 0; p < count - 1; p++) {
+        projection[p] = Dot.unrolled(zeroSumSpectra, p * channels, channels, y, 0);
       }
       boolean finite = true;
       for (int c = 0; count == 1 && c < channels; c++) {
@@ -513,110 +406,6 @@ public final class Fcls implements java.io.Serializable {
       if (abundances.length < count) {
         throw new IllegalArgumentException("abundance buffer holds " + abundances.length + " values, need " + count);
       }
-    }
-
-    // The D y kernels. Two rows per pass share each load (and float-to-double conversion) of y, and four partial
-    // sums per row let the multiply-adds overlap instead of waiting on one another: about 1.8 times faster than a
-    // row at a time (C2 does not vectorise floating-point sums, whose order it must keep).
-
-    /** {@code out[p] = d[base0 .. base0 + nb) · y}, {@code out[p + 1]} the same for the next row of d. */
-    private static void projectPair(double[] d, int base0, int nb, float[] y, int offset, double[] out, int p) {
-      int base1 = base0 + nb;
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      double t0 = 0;
-      double t1 = 0;
-      double t2 = 0;
-      double t3 = 0;
-      int c = 0;
-      for (; c + 3 < nb; c += 4) {
-        double y0 = y[offset + c];
-        double y1 = y[offset + c + 1];
-        double y2 = y[offset + c + 2];
-        double y3 = y[offset + c + 3];
-        s0 += d[base0 + c] * y0;
-        s1 += d[base0 + c + 1] * y1;
-        s2 += d[base0 + c + 2] * y2;
-        s3 += d[base0 + c + 3] * y3;
-        t0 += d[base1 + c] * y0;
-        t1 += d[base1 + c + 1] * y1;
-        t2 += d[base1 + c + 2] * y2;
-        t3 += d[base1 + c + 3] * y3;
-      }
-      for (; c < nb; c++) {
-        double yc = y[offset + c];
-        s0 += d[base0 + c] * yc;
-        t0 += d[base1 + c] * yc;
-      }
-      out[p] = (s0 + s1) + (s2 + s3);
-      out[p + 1] = (t0 + t1) + (t2 + t3);
-    }
-
-    private static double dot(double[] d, int base, int nb, float[] y, int offset) {
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      int c = 0;
-      for (; c + 3 < nb; c += 4) {
-        s0 += d[base + c] * y[offset + c];
-        s1 += d[base + c + 1] * y[offset + c + 1];
-        s2 += d[base + c + 2] * y[offset + c + 2];
-        s3 += d[base + c + 3] * y[offset + c + 3];
-      }
-      for (; c < nb; c++) {
-        s0 += d[base + c] * y[offset + c];
-      }
-      return (s0 + s1) + (s2 + s3);
-    }
-
-    private static void projectPair(double[] d, int base0, int nb, double[] y, double[] out, int p) {
-      int base1 = base0 + nb;
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      double t0 = 0;
-      double t1 = 0;
-      double t2 = 0;
-      double t3 = 0;
-      int c = 0;
-      for (; c + 3 < nb; c += 4) {
-        s0 += d[base0 + c] * y[c];
-        s1 += d[base0 + c + 1] * y[c + 1];
-        s2 += d[base0 + c + 2] * y[c + 2];
-        s3 += d[base0 + c + 3] * y[c + 3];
-        t0 += d[base1 + c] * y[c];
-        t1 += d[base1 + c + 1] * y[c + 1];
-        t2 += d[base1 + c + 2] * y[c + 2];
-        t3 += d[base1 + c + 3] * y[c + 3];
-      }
-      for (; c < nb; c++) {
-        s0 += d[base0 + c] * y[c];
-        t0 += d[base1 + c] * y[c];
-      }
-      out[p] = (s0 + s1) + (s2 + s3);
-      out[p + 1] = (t0 + t1) + (t2 + t3);
-    }
-
-    private static double dot(double[] d, int base, int nb, double[] y) {
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      int c = 0;
-      for (; c + 3 < nb; c += 4) {
-        s0 += d[base + c] * y[c];
-        s1 += d[base + c + 1] * y[c + 1];
-        s2 += d[base + c + 2] * y[c + 2];
-        s3 += d[base + c + 3] * y[c + 3];
-      }
-      for (; c < nb; c++) {
-        s0 += d[base + c] * y[c];
-      }
-      return (s0 + s1) + (s2 + s3);
     }
 
     /** Whether {@code y[offset .. offset + B)} is finite; only needed for R = 1, where D y is empty. */
@@ -846,8 +635,8 @@ public final class Fcls implements java.io.Serializable {
           t[p] += z[i * dim + p] * residual;
         }
       }
-      int rank = pivotedCholesky(h, dim, fcls.zeroPivot, order);
-      pivotedCholeskySolve(h, dim, rank, order, t, work);
+      int rank = PivotedCholesky.factor(h, dim, fcls.zeroPivot, order);
+      PivotedCholesky.solve(h, dim, rank, order, t, work);
       for (int i = 0; i < k; i++) {
         double s = a0;
         for (int p = 0; p < dim; p++) {

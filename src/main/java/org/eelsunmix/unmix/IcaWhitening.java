@@ -24,7 +24,7 @@ public record IcaWhitening(Pca pca, double[] scale) implements Serializable {
   public static IcaWhitening fromMoments(SpectralMoments moments, int components) {
     int b = moments.channels();
     if (components < 1 || components > b) {
-      throw new BadInputException("--endmembers", "ICA needs between 1 and " + b + " components (the channel count), "
+      throw new BadInputException("components", "ICA needs between 1 and " + b + " components (the channel count), "
           + "got " + components);
     }
     if (moments.count() <= components) {
@@ -36,7 +36,7 @@ public record IcaWhitening(Pca pca, double[] scale) implements Serializable {
     double[] values = pca.eigenvalues();
     for (int i = 0; i < components; i++) {
       if (!(values[i] > MIN_RELATIVE_EIGENVALUE * Math.max(pca.trace(), Double.MIN_NORMAL))) {
-        throw new BadInputException("--endmembers", "the spectra vary along only " + i + " independent directions; "
+        throw new BadInputException("components", "the spectra vary along only " + i + " independent directions; "
             + "ICA cannot whiten " + components + " components");
       }
       scale[i] = 1 / Math.sqrt(values[i]);

@@ -50,35 +50,35 @@ public final class Nmf {
   public static final int MU_CHECK_EVERY = 10;
 
   /**
-   * @param components number of endmembers R, ≥ 1 ({@code --endmembers})
+   * @param components number of endmembers R, ≥ 1
    * @param init {@code auto} (scikit-learn's choice), {@code nndsvd}, {@code nndsvda}, {@code nndsvdar} or
-   *     {@code random} ({@code --nmf-init}, case-insensitive)
-   * @param solver {@code cd} or {@code mu} ({@code --nmf-solver}, case-insensitive)
-   * @param tol stopping tolerance, finite and ≥ 0 ({@code --tol}; 0 runs all iterations)
-   * @param maxIterations iteration cap, ≥ 1 ({@code --max-iter})
+   *     {@code random} (case-insensitive)
+   * @param solver {@code cd} or {@code mu} (case-insensitive)
+   * @param tol stopping tolerance, finite and ≥ 0 (0 runs all iterations)
+   * @param maxIterations iteration cap, ≥ 1
    * @param seed seed of the random draws of {@code random} and {@code nndsvdar}
    * @param sumToOne rescale so that each pixel's abundances sum to one (see the class comment)
    */
   public record Options(int components, String init, String solver, double tol, int maxIterations, long seed,
       boolean sumToOne) implements java.io.Serializable {
-    /** Validates, naming the option at fault; normalises the names to lower case. */
+    /** Validates, naming the component at fault; normalises the names to lower case. */
     public Options {
       if (components < 1) {
-        throw new BadInputException("--endmembers", "the number of endmembers must be at least 1, got " + components);
+        throw new BadInputException("components", "the number of endmembers must be at least 1, got " + components);
       }
       init = init == null ? "" : init.trim().toLowerCase(Locale.ROOT);
       if (!NmfInitialisation.AUTO.equals(init) && !NmfInitialisation.RANDOM.equals(init)
           && !NmfInitialisation.isNndsvd(init)) {
-        throw new BadInputException("--nmf-init", "unknown NMF initialisation '" + init + "'; use auto, nndsvd, "
+        throw new BadInputException("init", "unknown NMF initialisation '" + init + "'; use auto, nndsvd, "
             + "nndsvda, nndsvdar or random");
       }
       solver = NmfSolver.byName(solver).cliName();
       if (!(tol >= 0) || !Double.isFinite(tol)) {
-        throw new BadInputException("--tol", "the stopping tolerance must be a finite number ≥ 0 (0 runs every "
+        throw new BadInputException("tol", "the stopping tolerance must be a finite number ≥ 0 (0 runs every "
             + "iteration), got " + tol);
       }
       if (maxIterations < 1) {
-        throw new BadInputException("--max-iter", "the iteration cap must be at least 1, got " + maxIterations);
+        throw new BadInputException("maxIterations", "the iteration cap must be at least 1, got " + maxIterations);
       }
     }
 
@@ -150,7 +150,7 @@ public final class Nmf {
     final int n = image.pixels();
     final int r = o.components();
     if (r > b) {
-      throw new BadInputException("--endmembers", "asked for " + r + " endmembers but " + image.id()
+      throw new BadInputException("components", "asked for " + r + " endmembers but " + image.id()
           + " has only " + b + " channels");
     }
     requireNonNegative(image);

@@ -118,8 +118,8 @@ public final class NmfInitialisation implements Serializable {
     int b = moments.channels();
     checkShape(components, b);
     if (components > b || components > moments.count()) {
-      throw new BadInputException("--nmf-init", String.format("%s needs at most min(pixels, channels) = %d "
-          + "components, got %d; use --nmf-init random", m, Math.min(moments.count(), b), components));
+      throw new BadInputException("init", String.format("%s needs at most min(pixels, channels) = %d "
+          + "components, got %d; use the random initialisation", m, Math.min(moments.count(), b), components));
     }
     double[] gram = moments.secondMoment();
     double n = moments.count();
@@ -146,7 +146,7 @@ public final class NmfInitialisation implements Serializable {
 
   private static void checkShape(int components, int channels) {
     if (components < 1) {
-      throw new BadInputException("--endmembers", "the number of endmembers must be at least 1, got " + components);
+      throw new BadInputException("components", "the number of endmembers must be at least 1, got " + components);
     }
     if (channels < 1) {
       throw new IllegalArgumentException("NMF needs at least one channel");

@@ -27,12 +27,12 @@ public enum NmfSolver {
     this.cliName = cliName;
   }
 
-  /** The name accepted by {@code --nmf-solver}. */
+  /** The name that {@link #byName} accepts. */
   public String cliName() {
     return cliName;
   }
 
-  /** The solver called {@code name} (case-insensitive); anything else is an error naming {@code --nmf-solver}. */
+  /** The solver called {@code name} (case-insensitive); anything else is an error naming {@code solver}. */
   public static NmfSolver byName(String name) {
     if (name != null) {
       for (NmfSolver s : values()) {
@@ -41,7 +41,7 @@ public enum NmfSolver {
         }
       }
     }
-    throw new BadInputException("--nmf-solver", "unknown NMF solver '" + name
+    throw new BadInputException("solver", "unknown NMF solver '" + name
         + "'; use 'cd' (coordinate descent, the scikit-learn default) or 'mu' (multiplicative update)");
   }
 }

@@ -37,11 +37,11 @@ public record Pca(double[] mean, double[] eigenvalues, double[][] components, do
   public static Pca fromMoments(SpectralMoments moments, int components, int screeLength, boolean centred) {
     int b = moments.channels();
     if (components < 0 || components > b) {
-      throw new BadInputException("--components", "cannot keep " + components + " principal components of spectra "
+      throw new BadInputException("components", "cannot keep " + components + " principal components of spectra "
           + "with " + b + " channels");
     }
     if (screeLength < Math.max(components, 1) || screeLength > b) {
-      throw new BadInputException("--components", "the scree must list between " + Math.max(components, 1)
+      throw new BadInputException("screeLength", "the scree must list between " + Math.max(components, 1)
           + " and " + b + " eigenvalues, got " + screeLength);
     }
     double[] c = centred ? moments.covariance() : moments.secondMoment();

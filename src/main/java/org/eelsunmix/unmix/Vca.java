@@ -27,7 +27,7 @@ public final class Vca {
   public record Options(int endmembers, long seed, double snrDb) {
     public Options {
       if (endmembers < 1) {
-        throw new BadInputException("--endmembers", "the number of endmembers must be at least 1, got " + endmembers);
+        throw new BadInputException("endmembers", "the number of endmembers must be at least 1, got " + endmembers);
       }
     }
 
@@ -48,7 +48,7 @@ public final class Vca {
   public static Result fit(SpectrumImage image, Options o) {
     int b = image.channels();
     if (o.endmembers() > b) {
-      throw new BadInputException("--endmembers", "asked for " + o.endmembers() + " endmembers but " + image.id()
+      throw new BadInputException("endmembers", "asked for " + o.endmembers() + " endmembers but " + image.id()
           + " has only " + b + " channels");
     }
     int n = image.pixels();

@@ -1,5 +1,7 @@
 package org.eelsunmix.unmix;
 
+import static org.eelsunmix.linalg.Dot.dot;
+
 import java.io.Serializable;
 import org.eelsunmix.linalg.SymmetricEigen;
 
@@ -85,14 +87,6 @@ public final class VcaProjection implements Serializable {
       u[i] = dot(raw.vectors()[i], mean); // mean of the projections = projection of the mean
     }
     return new VcaProjection(endmembers, b, false, basis, null, u, snr);
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
   }
 
   /** Projects {@code y[offset .. offset + B)} into {@code x} (length ≥ {@link #dims()}). */

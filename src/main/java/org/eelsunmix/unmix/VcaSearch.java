@@ -1,5 +1,7 @@
 package org.eelsunmix.unmix;
 
+import static org.eelsunmix.linalg.Dot.dot;
+
 import java.util.Random;
 
 /**
@@ -80,14 +82,6 @@ public final class VcaSearch {
     double[] e = new double[p];
     e[i] = 1;
     return e;
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
   }
 
   private static double norm(double[] a) {

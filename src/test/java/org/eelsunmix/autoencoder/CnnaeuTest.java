@@ -117,7 +117,7 @@ class CnnaeuTest {
     SpectrumImage small = new SpectrumImage("small", 2, 2, new EnergyAxis(0, 1, "eV", 5), data);
     BadInputException patch = assertThrows(BadInputException.class, () -> Cnnaeu.train(small,
         new CnnaeuOptions(2, 1)));
-    assertTrue(patch.getMessage().contains("--patch-size") && patch.getMessage().contains("small"),
+    assertTrue(patch.getMessage().startsWith("patchSize: ") && patch.getMessage().contains("small"),
         patch.getMessage());
     assertThrows(BadInputException.class, () -> new CnnaeuOptions(3, 1).withDecoderSize(4));
     MultiLayerNetwork net = Cnnaeu.network(200, quick(1, 1));

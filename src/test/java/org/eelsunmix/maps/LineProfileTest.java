@@ -113,19 +113,19 @@ class LineProfileTest {
   void badRegionsAndWidthsAreRefusedNamingTheOption() {
     double[] m = plane();
     String msg = refusal(() -> LineProfile.of(m, W, H, Axis.X, Region.parse("0:25,0:12"), 1));
-    assertTrue(msg.startsWith("--region: ") && msg.contains("outside") && msg.contains("20 × 12"), msg);
+    assertTrue(msg.startsWith("region: ") && msg.contains("outside") && msg.contains("20 × 12"), msg);
     msg = refusal(() -> LineProfile.of(m, W, H, Axis.X, Region.parse("-1:5,0:12"), 1));
-    assertTrue(msg.startsWith("--region: ") && msg.contains("outside"), msg);
+    assertTrue(msg.startsWith("region: ") && msg.contains("outside"), msg);
     msg = refusal(() -> Region.parse("5:2,0:12"));
-    assertTrue(msg.startsWith("--region: ") && msg.contains("inverted"), msg);
+    assertTrue(msg.startsWith("region: ") && msg.contains("inverted"), msg);
     msg = refusal(() -> Region.parse("0:5"));
-    assertTrue(msg.startsWith("--region: ") && msg.contains("x0:x1,y0:y1"), msg);
+    assertTrue(msg.startsWith("region: ") && msg.contains("x0:x1,y0:y1"), msg);
     msg = refusal(() -> Region.parse("a:5,0:3"));
-    assertTrue(msg.startsWith("--region: "), msg);
+    assertTrue(msg.startsWith("region: "), msg);
     msg = refusal(() -> LineProfile.of(m, W, H, Axis.X, Region.whole(W, H), 0));
-    assertTrue(msg.startsWith("--width: ") && msg.contains("got 0"), msg);
+    assertTrue(msg.startsWith("lineWidth: ") && msg.contains("got 0"), msg);
     msg = refusal(() -> LineProfile.of(m, W, H, Axis.Y, Region.parse("0:20,2:6"), 5));
-    assertTrue(msg.startsWith("--width: ") && msg.contains("4 rows along y"), msg);
+    assertTrue(msg.startsWith("lineWidth: ") && msg.contains("4 rows along y"), msg);
     msg = refusal(() -> Axis.parse("z", "--along"));
     assertTrue(msg.startsWith("--along: "), msg);
   }

@@ -109,7 +109,7 @@ class EndmemberSetTest {
   @Test
   void unknownSetNamesTheOptionAndTheKnownSets() {
     BadInputException e = assertThrows(BadInputException.class, () -> EndmemberSet.builtin("co-ru"));
-    assertEquals("--set", e.source());
+    assertEquals("set", e.source());
     assertTrue(e.getMessage().contains("'co-ru'") && e.getMessage().contains("co-ru-pt, k-edges"),
         e.getMessage());
     assertEquals(List.of("co-ru-pt", "k-edges"), EndmemberSet.builtinNames());

@@ -179,23 +179,23 @@ class SyntheticGeneratorTest {
 
   @Test
   void badOptionsNameTheOption() {
-    assertOption("--size", () -> CO_RU_PT.withSize(0));
-    assertOption("--size", () -> CO_RU_PT.withSize(200_000));
-    assertOption("--block", () -> CO_RU_PT.withBlock(7));
-    assertOption("--block", () -> CO_RU_PT.withBlock(0));
-    assertOption("--block", () -> CO_RU_PT.withBlock(128));
-    assertOption("--filter", () -> CO_RU_PT.withFilter(4));
-    assertOption("--filter", () -> CO_RU_PT.withFilter(-1));
-    assertOption("--filter", () -> CO_RU_PT.withSize(8).withFilter(9));
-    assertOption("--dose", () -> CO_RU_PT.withDose(0));
-    assertOption("--dose", () -> CO_RU_PT.withDose(-3));
-    assertOption("--dose", () -> CO_RU_PT.withDose(Double.NaN));
-    assertOption("--dose", () -> CO_RU_PT.withDose(1e300));
-    assertOption("--set", () -> Options.builtin("nonsense"));
+    assertOption("size", () -> CO_RU_PT.withSize(0));
+    assertOption("size", () -> CO_RU_PT.withSize(200_000));
+    assertOption("block", () -> CO_RU_PT.withBlock(7));
+    assertOption("block", () -> CO_RU_PT.withBlock(0));
+    assertOption("block", () -> CO_RU_PT.withBlock(128));
+    assertOption("filter", () -> CO_RU_PT.withFilter(4));
+    assertOption("filter", () -> CO_RU_PT.withFilter(-1));
+    assertOption("filter", () -> CO_RU_PT.withSize(8).withFilter(9));
+    assertOption("dose", () -> CO_RU_PT.withDose(0));
+    assertOption("dose", () -> CO_RU_PT.withDose(-3));
+    assertOption("dose", () -> CO_RU_PT.withDose(Double.NaN));
+    assertOption("dose", () -> CO_RU_PT.withDose(1e300));
+    assertOption("set", () -> Options.builtin("nonsense"));
     EnergyAxis axis = EnergyAxis.ofEv(100, 1, 2);
-    assertOption("--set", () -> Options.of("neg", new Endmembers(new double[][] {{1, -1}}, null, axis)));
-    assertOption("--set", () -> Options.of("zero", new Endmembers(new double[][] {{0, 0}}, null, axis)));
-    assertOption("--replicates", () -> SyntheticGenerator.generate(CO_RU_PT, -1));
+    assertOption("set", () -> Options.of("neg", new Endmembers(new double[][] {{1, -1}}, null, axis)));
+    assertOption("set", () -> Options.of("zero", new Endmembers(new double[][] {{0, 0}}, null, axis)));
+    assertOption("replicate", () -> SyntheticGenerator.generate(CO_RU_PT, -1));
     BadInputException e = assertThrows(BadInputException.class, () -> CO_RU_PT.withBlock(7));
     assertTrue(e.getMessage().contains("divide") && e.getMessage().contains("64"), e.getMessage());
   }

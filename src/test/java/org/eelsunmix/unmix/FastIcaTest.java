@@ -202,17 +202,17 @@ class FastIcaTest {
 
   @Test
   void badOptionsAreNamed() {
-    assertTrue(assertThrows(BadInputException.class, () -> new FastIca.Options(0, 1)).getMessage()
-        .contains("--endmembers"));
-    assertTrue(assertThrows(BadInputException.class, () -> new FastIca.Options(3, -1, 10, 1)).getMessage()
-        .contains("--tol"));
+    assertEquals("components", assertThrows(BadInputException.class, () -> new FastIca.Options(0, 1)).source());
+    assertEquals("tol", assertThrows(BadInputException.class, () -> new FastIca.Options(3, -1, 10, 1)).source());
+    assertEquals("maxIterations",
+        assertThrows(BadInputException.class, () -> new FastIca.Options(3, 1e-4, 0, 1)).source());
     SpectrumImage image = image(sources(1), mixing(1));
     BadInputException e = assertThrows(BadInputException.class,
         () -> FastIca.fit(image, new FastIca.Options(B + 1, 1)));
     assertTrue(e.getMessage().contains("only " + B + " channels"), e.getMessage());
     // Rank-3 data cannot be whitened to 5 components.
     e = assertThrows(BadInputException.class, () -> FastIca.fit(image, new FastIca.Options(5, 1)));
-    assertTrue(e.getMessage().contains("--endmembers") && e.getMessage().contains("only 3"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("components: ") && e.getMessage().contains("only 3"), e.getMessage());
   }
 
   @Test

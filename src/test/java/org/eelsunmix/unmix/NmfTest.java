@@ -286,20 +286,20 @@ class NmfTest {
         new float[] {1, 2, 3, 4, 5, 5, 4, 3, 2, 1});
     assertEquals("random", Nmf.fit(two, o).init());
     BadInputException e = assertThrows(BadInputException.class, () -> Nmf.fit(two, o.withInit("nndsvd")));
-    assertTrue(e.getMessage().startsWith("--nmf-init:"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("init:"), e.getMessage());
   }
 
   @Test
   void badOptionsAreNamed() {
-    assertNamed("--endmembers", () -> new Nmf.Options(0, 0));
-    assertNamed("--nmf-init", () -> new Nmf.Options(3, 0).withInit("svd"));
-    assertNamed("--nmf-init", () -> new Nmf.Options(3, 0).withInit(null));
-    assertNamed("--nmf-solver", () -> new Nmf.Options(3, 0).withSolver("als"));
-    assertNamed("--tol", () -> new Nmf.Options(3, 0).withTol(-1e-4));
-    assertNamed("--tol", () -> new Nmf.Options(3, 0).withTol(Double.NaN));
-    assertNamed("--max-iter", () -> new Nmf.Options(3, 0).withMaxIterations(0));
+    assertNamed("components", () -> new Nmf.Options(0, 0));
+    assertNamed("init", () -> new Nmf.Options(3, 0).withInit("svd"));
+    assertNamed("init", () -> new Nmf.Options(3, 0).withInit(null));
+    assertNamed("solver", () -> new Nmf.Options(3, 0).withSolver("als"));
+    assertNamed("tol", () -> new Nmf.Options(3, 0).withTol(-1e-4));
+    assertNamed("tol", () -> new Nmf.Options(3, 0).withTol(Double.NaN));
+    assertNamed("maxIterations", () -> new Nmf.Options(3, 0).withMaxIterations(0));
     SpectrumImage small = new SpectrumImage("tiny", 1, 2, EnergyAxis.ofEv(0, 1, 2), new float[] {1, 2, 3, 4});
-    assertNamed("--endmembers", () -> Nmf.fit(small, new Nmf.Options(3, 0)));
+    assertNamed("components", () -> Nmf.fit(small, new Nmf.Options(3, 0)));
     SpectrumImage negative = new SpectrumImage("dark-subtracted.dm4", 1, 2, EnergyAxis.ofEv(100, 1, 2),
         new float[] {1, 2, 3, -4});
     BadInputException e = assertNamed("dark-subtracted.dm4", () -> Nmf.fit(negative, new Nmf.Options(1, 0)));

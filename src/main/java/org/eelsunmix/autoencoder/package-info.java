@@ -1,0 +1,13 @@
+/**
+ * The unmixing autoencoders on DL4J, trained and applied in memory on one spectrum image: DAEU (Palsson,
+ * Sigurdsson, Sveinsson &amp; Ulfarsson, IEEE Access 6:25646–25656, 2018), MTAEU (Palsson, Sveinsson &amp;
+ * Ulfarsson, IEEE Access 7:148861–148872, 2019) and CNNAEU (Palsson, Ulfarsson &amp; Sveinsson, IEEE TGRS
+ * 59(1):535–549, 2021): encoders ending in a sum-to-one softmax, a linear non-negative decoder whose weights are
+ * the endmembers, and the spectral-angle loss with a hand-written gradient; plus the options records, training
+ * windows, and the fused encoder layers whose forward and backward passes are plain-Java kernels (batch
+ * normalisation after Ioffe &amp; Szegedy, ICML 2015).
+ *
+ * <p>A kernel package: imports {@code core} only and no Spark. With the Spark autoencoder stages of
+ * {@code spark.ml} it is the only place DL4J and ND4J are imported.
+ */
+package org.eelsunmix.autoencoder;

@@ -1,0 +1,97 @@
+package org.eelsunmix.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.math.BigDecimal;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inner products against naive loops and exact (BigDecimal) sums, on every length 0..17 (so each remainder of the
+ * four-way unrolling is hit) and at non-zero offsets.
+ */
+class DotTest {
+
+  private static double exact(double[] a, int aOffset, double[] b, int bOffset, int n) {
+    BigDecimal s = BigDecimal.ZERO;
+    for (int i = 0; i < n; i++) {
+      s = s.add(new BigDecimal(a[aOffset + i]).multiply(new BigDecimal(b[bOffset + i])));
+    }
+    return s.doubleValue();
+  }
+
+  /** The documented four-sum order written out: sums of c ≡ j (mod 4) over whole blocks, the tail into s0. */
+  private static double fourSums(double[] d, int base, int n, double[] y, int offset) {
+    double[] s = new double[4];
+    int whole = n - n % 4;
+    for (int c = 0; c < whole; c++) {
+      s[c % 4] += d[base + c] * y[offset + c];
+    }
+    for (int c = whole; c < n; c++) {
+      s[0] += d[base + c] * y[offset + c];
+    }
+    return (s[0] + s[1]) + (s[2] + s[3]);
+  }
+
+  private static double[] random(Random r, int n) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = r.nextGaussian() * Math.exp(3 * r.nextGaussian());
+    }
+    return v;
+  }
+
+  private static double bound(double[] a, int aOffset, double[] b, int bOffset, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      s += Math.abs(a[aOffset + i] * b[bOffset + i]);
+    }
+    return 1e-14 * s;
+  }
+
+  @Test
+  void indexOrderDotIsTheNaiveLoop() {
+    Random r = new Random(1);
+    for (int n = 0; n <= 17; n++) {
+      double[] a = random(r, n);
+      double[] b = random(r, n + 2);
+      double naive = 0;
+      for (int i = 0; i < n; i++) {
+        naive += a[i] * b[i];
+      }
+      assertEquals(naive, Dot.dot(a, b), 0.0, "n=" + n);
+      assertEquals(exact(a, 0, b, 0, n), Dot.dot(a, b), bound(a, 0, b, 0, n), "n=" + n);
+      double[] c = random(r, n + 5);
+      assertEquals(exact(c, 3, b, 1, n), Dot.dot(c, 3, b, 1, n), bound(c, 3, b, 1, n), "offsets, n=" + n);
+    }
+  }
+
+  @Test
+  void unrolledRowProductsMatchExactSumsAndTheirDocumentedOrder() {
+    Random r = new Random(2);
+    for (int n = 0; n <= 17; n++) {
+      int base = 3;
+      int offset = 5;
+      double[] d = random(r, base + 2 * n);
+      double[] y = random(r, offset + n);
+      float[] yf = new float[y.length];
+      double[] yWidened = new double[y.length];
+      for (int i = 0; i < y.length; i++) {
+        yf[i] = (float) y[i];
+        yWidened[i] = yf[i];
+      }
+      double row0 = Dot.unrolled(d, base, n, y, offset);
+      assertEquals(exact(d, base, y, offset, n), row0, bound(d, base, y, offset, n), "n=" + n);
+      assertEquals(fourSums(d, base, n, y, offset), row0, 0.0, "four-sum order, n=" + n);
+      double row0f = Dot.unrolled(d, base, n, yf, offset);
+      assertEquals(fourSums(d, base, n, yWidened, offset), row0f, 0.0, "float y, n=" + n);
+
+      // The pair kernel gives each row bit for bit what the one-row kernel gives.
+      double[] out = new double[4];
+      Dot.unrolledPair(d, base, n, yf, offset, out, 1);
+      assertEquals(row0f, out[1], 0.0, "pair row 0, n=" + n);
+      assertEquals(Dot.unrolled(d, base + n, n, yf, offset), out[2], 0.0, "pair row 1, n=" + n);
+      assertEquals(fourSums(d, base + n, n, yWidened, offset), out[2], 0.0, "pair row 1 order, n=" + n);
+    }
+  }
+}
