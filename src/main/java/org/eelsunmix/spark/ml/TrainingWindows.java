@@ -120,7 +120,7 @@ final class TrainingWindows {
     double bytes = 4 * (indices + values);
     long heap = Runtime.getRuntime().maxMemory();
     if (bytes > heap / 2.0 || Math.max(indices, values) > Integer.MAX_VALUE - 8) {
-      throw new BadInputException("--samples", String.format("%d %s windows of %d pixel(s) need %.3g GB on the "
+      throw new BadInputException("samples", String.format("%d %s windows of %d pixel(s) need %.3g GB on the "
           + "driver (the sample's spectra and pixel indices), more than half of its %.3g GB heap: ask for fewer",
           windows, o.method(), o.windowPixels(), bytes / 1e9, heap / 1e9));
     }

@@ -130,7 +130,7 @@ public final class Reprocessing {
     Map<String, String> idOwner = new HashMap<>();
     for (ProcessedLedger.Entry k : known) {
       if (k.processed() && !k.model().equals(model.uid())) {
-        throw new BadInputException("--out", out + " holds results of model " + k.model() + ", not of "
+        throw new BadInputException("out", out + " holds results of model " + k.model() + ", not of "
             + model.describe() + "; give another --out for another model");
       }
       if (k.processed()) {
