@@ -43,6 +43,7 @@ final class OptionNames {
       Map.entry("offset", "--energy-offset"),
       Map.entry("scale", "--energy-scale"),
       Map.entry("acquisition", "--acquisition"),
+      Map.entry("out", "--out"),
       Map.entry("region", "--region"),
       Map.entry("lineWidth", "--width"));
 
@@ -59,10 +60,14 @@ final class OptionNames {
     if (option != null && command.findOption(option) != null) {
       return option;
     }
-    // A Spark ML param of a method: the option MethodOptions maps onto it (--max-iter for maxIter).
-    for (OptionSpec o : command.options()) {
-      if (source != null && MethodOptions.paramName(o).equals(source)) {
-        return o.longestName();
+    // A Spark ML param of a method: the option of the command's MethodOptions that sets it (--max-iter: maxIter).
+    for (CommandSpec mixin : command.mixins().values()) {
+      if (mixin.userObject() instanceof MethodOptions) {
+        for (OptionSpec o : mixin.options()) {
+          if (MethodOptions.paramName(o).equals(source)) {
+            return o.longestName();
+          }
+        }
       }
     }
     return source;
