@@ -122,6 +122,13 @@ final class MethodOptions {
     return e;
   }
 
+  /** The default the command line gives {@code param}: its own where it differs, else the estimator's. */
+  static Object defaultOf(UnmixingEstimator<?, ?> e, String param) {
+    Param<?> p = e.getParam(param);
+    return CLI_DEFAULTS.containsKey(param) ? CLI_DEFAULTS.get(param)
+        : e.getDefault(p).isDefined() ? e.getDefault(p).get() : null;
+  }
+
   /** The param an option sets. */
   static String paramName(OptionSpec o) {
     String name = o.longestName();

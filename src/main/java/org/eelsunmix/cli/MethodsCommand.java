@@ -3,7 +3,6 @@ package org.eelsunmix.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.ml.param.Param;
 import org.eelsunmix.spark.ml.UnmixingEstimator;
 import org.eelsunmix.spark.ml.UnmixingMethod;
 import org.eelsunmix.spark.ml.UnmixingMethods;
@@ -37,9 +36,7 @@ final class MethodsCommand implements Callable<Integer> {
       for (OptionSpec o : options) {
         String param = MethodOptions.paramName(o);
         if (e.hasParam(param)) {
-          Param<?> p = e.getParam(param);
-          Object value = e.getDefault(p).isDefined() ? e.getDefault(p).get() : null;
-          own.add(o.longestName() + " (" + param + ", default " + value + ")");
+          own.add(o.longestName() + " (" + param + ", default " + MethodOptions.defaultOf(e, param) + ")");
         }
       }
       sb.append("    options: ").append(own.isEmpty() ? "none beyond -R and --seed" : String.join(", ", own))
