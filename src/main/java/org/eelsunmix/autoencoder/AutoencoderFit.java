@@ -36,6 +36,18 @@ public final class AutoencoderFit {
   }
 
   /** The generator that draws the training windows: separate from the one that shuffles the batches. */
+  /** What ND4J and DL4J are given for the seed 0, which they take as "no seed" (a time-based draw). */
+  static final long ZERO_SEED = 0x9E3779B97F4A7C15L;
+
+  /**
+   * The seed to give ND4J's generator and DL4J's configurations for {@code seed}: {@code seed} itself, except 0,
+   * which ND4J treats as unseeded — so {@code --seed 0}, the default, gave other weights on every run (measured:
+   * reconstruction losses 0.064, 0.058, 0.096 for three runs of one command). 0 maps to {@link #ZERO_SEED}.
+   */
+  public static long nd4jSeed(long seed) {
+    return seed == 0 ? ZERO_SEED : seed;
+  }
+
   static SplittableRandom drawing(long seed) {
     return new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
   }
@@ -58,7 +70,7 @@ public final class AutoencoderFit {
     float max = sample.largest(source);
     MultiLayerNetwork net = o.network(b, rmsProp(o.learningRate()));
     // Dropout layers of standard DL4J layers (CNNAEU) draw from ND4J's generator of this thread: seed it.
-    Nd4j.getRandom().setSeed(o.seed());
+    Nd4j.getRandom().setSeed(nd4jSeed(o.seed()));
     SplittableRandom random = new SplittableRandom(o.seed());
     int batch = o.batchSize();
     INDArray full = Nd4j.create(DataType.FLOAT, o.batchShape(batch, b));

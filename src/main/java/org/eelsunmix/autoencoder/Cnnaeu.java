@@ -91,7 +91,7 @@ public final class Cnnaeu {
   public static MultiLayerNetwork network(int channels, CnnaeuOptions o, IUpdater updater) {
     int r = o.endmembers();
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(o.seed())
+        .seed(AutoencoderFit.nd4jSeed(o.seed()))
         .dataType(DataType.FLOAT)
         .updater(updater)
         .weightInit(WeightInit.XAVIER_UNIFORM)
@@ -110,9 +110,7 @@ public final class Cnnaeu {
         .layer(new CnnLossLayer.Builder(new SadLossFunction()).activation(Activation.IDENTITY).build())
         .setInputType(InputType.convolutional(o.patchSize(), o.patchSize(), channels))
         .build();
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    return net;
+    return Daeu.initialised(conf, o.seed());
   }
 
   private static BatchNormalization batchNormalisation() {

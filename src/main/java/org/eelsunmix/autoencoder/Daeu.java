@@ -68,7 +68,7 @@ public final class Daeu {
   static MultiLayerNetwork encoderDecoder(long seed, IUpdater updater, Layer encoder, int endmembers,
       int channels) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed)
+        .seed(AutoencoderFit.nd4jSeed(seed))
         .dataType(DataType.FLOAT)
         .updater(updater)
         .weightInit(WeightInit.XAVIER_UNIFORM)
@@ -76,7 +76,17 @@ public final class Daeu {
         .layer(encoder)
         .layer(new EndmemberDecoder.Builder().nIn(endmembers).nOut(channels).build())
         .build();
+    return initialised(conf, seed);
+  }
+
+  /**
+   * The network of {@code conf} with its initial weights drawn from {@code seed} ({@link AutoencoderFit#nd4jSeed}):
+   * ND4J's generator of this thread is seeded just before {@code init()}, so the weights do not depend on what ran
+   * on the thread before.
+   */
+  static MultiLayerNetwork initialised(MultiLayerConfiguration conf, long seed) {
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    Nd4j.getRandom().setSeed(AutoencoderFit.nd4jSeed(seed));
     net.init();
     return net;
   }

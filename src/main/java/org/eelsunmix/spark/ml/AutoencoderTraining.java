@@ -113,7 +113,7 @@ public final class AutoencoderTraining {
         .saveUpdater(true)
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .repartionData(Repartition.Always)
-        .rngSeed(o.seed())
+        .rngSeed(AutoencoderFit.nd4jSeed(o.seed()))
         .build();
     MultiLayerNetwork net = o.network(b, updater);
     SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master);

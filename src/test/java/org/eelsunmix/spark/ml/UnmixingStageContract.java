@@ -40,6 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <ul>
  *   <li>the distributed fit equals the in-memory kernel for 1, 2 and 7 partitions of a real Parquet table;</li>
+ *   <li>the same seed (0 included) gives the same model bit for bit;</li>
  *   <li>a second save without overwrite throws, with overwrite it replaces (estimator and model);</li>
  *   <li>loading keeps the class, uid and params; {@link UnmixingModel#load} finds any model by its metadata;</li>
  *   <li>the saved model applied to a second acquisition equals the in-memory transform of it;</li>
@@ -79,6 +80,14 @@ public abstract class UnmixingStageContract<M extends UnmixingModel<M>> {
     assertRowsClose(referenceEndmembers(FIRST), model.endmembers().matrix(), tolerance(), "endmembers, " + partitions
         + " partitions");
     assertEquals(estimator().method(), model.method());
+  }
+
+  /** Same seed and config, same partitioning: bit-identical, also with the seed 0 (which ND4J takes as none). */
+  @Test
+  void theSameSeedGivesTheSameModelBitForBit() {
+    double[][] first = estimator().setSeed(0).fit(table(FIRST, 2)).endmembers().matrix();
+    double[][] again = estimator().setSeed(0).fit(table(FIRST, 2)).endmembers().matrix();
+    assertRowsClose(first, again, 0, "endmembers of two fits with seed 0");
   }
 
   @Test
