@@ -6,11 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -219,31 +217,13 @@ public final class Msa {
     return new MsaSpectrum(fixed.getOrDefault("TITLE", ""), axis, y, others);
   }
 
-  /** Writes {@code spectrum} as an EMSA/MSA 1.0 XY file, atomically (temporary sibling, then move). */
+  /** Writes {@code spectrum} as an EMSA/MSA 1.0 XY file, atomically ({@link AtomicFile}). */
   public static void write(Path file, MsaSpectrum spectrum) {
-    byte[] bytes = format(spectrum).getBytes(StandardCharsets.UTF_8);
-    Path target = file.toAbsolutePath();
-    Path tmp = null;
     try {
-      Files.createDirectories(target.getParent());
-      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-      Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      AtomicFile.write(file, format(spectrum).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new BadInputException(file.toString(), "cannot write the EMSA/MSA file (" + e + ")", e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the write already failed; that error is the one to report
-        }
-      }
     }
   }
 

@@ -3,11 +3,7 @@ package org.eelsunmix.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -77,37 +73,18 @@ public final class NpyWriter {
 
   private static void writeAtomically(Path file, byte[] header, int count, int perChunk, ChunkEncoder encoder)
       throws IOException {
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        writeAll(ch, ByteBuffer.wrap(header));
-        int itemSize = BUFFER_BYTES / perChunk;
-        ByteBuffer b = ByteBuffer.allocate(Math.min(count, perChunk) * itemSize).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < count; from += perChunk) {
-          int n = Math.min(perChunk, count - from);
-          b.clear();
-          encoder.put(b, from, n);
-          b.limit(n * itemSize);
-          writeAll(ch, b);
-        }
-        ch.force(true); // the rename must not reach the disk before the data
+    AtomicFile.write(file, ch -> {
+      AtomicFile.writeAll(ch, ByteBuffer.wrap(header));
+      int itemSize = BUFFER_BYTES / perChunk;
+      ByteBuffer b = ByteBuffer.allocate(Math.min(count, perChunk) * itemSize).order(ByteOrder.LITTLE_ENDIAN);
+      for (int from = 0; from < count; from += perChunk) {
+        int n = Math.min(perChunk, count - from);
+        b.clear();
+        encoder.put(b, from, n);
+        b.limit(n * itemSize);
+        AtomicFile.writeAll(ch, b);
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException | Error e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
+    });
   }
 
-  private static void writeAll(FileChannel ch, ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      ch.write(b);
-    }
-  }
 }

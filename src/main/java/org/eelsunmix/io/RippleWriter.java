@@ -5,12 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.SpectrumImage;
@@ -51,17 +46,9 @@ public final class RippleWriter {
       throw new BadInputException(source, "a Ripple header file name must end in .rpl");
     }
     Path raw = rplFile.resolveSibling(RippleReader.baseName(rplFile) + ".raw");
-    Path rawTemp = tempSibling(raw);
-    Path rplTemp = tempSibling(rplFile);
-    try {
-      writeRaw(rawTemp, image.data(), dataLength);
-      Files.writeString(rplTemp, headerText(image, dataLength), StandardCharsets.UTF_8);
-      move(rawTemp, raw);
-      move(rplTemp, rplFile);
-    } finally {
-      Files.deleteIfExists(rawTemp);
-      Files.deleteIfExists(rplTemp);
-    }
+    byte[] header = headerText(image, dataLength).getBytes(StandardCharsets.UTF_8);
+    AtomicFile.writePair(raw, ch -> writeRaw(ch, image.data(), dataLength), rplFile,
+        ch -> AtomicFile.writeAll(ch, ByteBuffer.wrap(header)));
   }
 
   private static String headerText(SpectrumImage image, int dataLength) {
@@ -93,44 +80,22 @@ public final class RippleWriter {
     s.append(key).append('\t').append(value.replaceAll("[\r\n]+", " ")).append('\n');
   }
 
-  private static void writeRaw(Path file, float[] data, int dataLength) throws IOException {
+  private static void writeRaw(FileChannel ch, float[] data, int dataLength) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     int perBuffer = BUFFER_BYTES / dataLength;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE,
-        StandardOpenOption.CREATE_NEW)) {
-      for (int first = 0; first < data.length; first += perBuffer) {
-        int n = Math.min(perBuffer, data.length - first);
-        buffer.clear();
-        if (dataLength == 4) {
-          buffer.asFloatBuffer().put(data, first, n);
-          buffer.position(4 * n);
-        } else {
-          for (int i = first; i < first + n; i++) {
-            buffer.putDouble(data[i]);
-          }
-        }
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-          ch.write(buffer);
+    for (int first = 0; first < data.length; first += perBuffer) {
+      int n = Math.min(perBuffer, data.length - first);
+      buffer.clear();
+      if (dataLength == 4) {
+        buffer.asFloatBuffer().put(data, first, n);
+        buffer.position(4 * n);
+      } else {
+        for (int i = first; i < first + n; i++) {
+          buffer.putDouble(data[i]);
         }
       }
-      ch.force(true);
-    }
-  }
-
-  /**
-   * A fresh hidden name beside {@code target} (same file system, so the final move can be atomic). Not
-   * {@code Files.createTempFile}: that makes the file owner-only, and the move would carry that over.
-   */
-  private static Path tempSibling(Path target) {
-    return target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+      buffer.flip();
+      AtomicFile.writeAll(ch, buffer);
     }
   }
 }
