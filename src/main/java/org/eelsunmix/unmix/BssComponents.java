@@ -58,17 +58,10 @@ public record BssComponents(double[][] svdFactors, double[][] unmixing, double[]
     return new BssComponents(v, w, a, p, iterations, converged);
   }
 
-  /** Writes the BSS loadings {@code s = P y} of the spectrum {@code y[offset .. offset + B)} to {@code s} (n). */
+  /** P: the BSS loadings of a pixel are {@code s = P y}. */
   @Override
-  public void sources(float[] y, int offset, double[] s) {
-    for (int r = 0; r < projection.length; r++) {
-      double[] pr = projection[r];
-      double v = 0;
-      for (int j = 0; j < pr.length; j++) {
-        v += pr[j] * y[offset + j];
-      }
-      s[r] = v;
-    }
+  public double[][] sourceMatrix() {
+    return projection;
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.linalg.Dot;
 import org.eelsunmix.linalg.SymmetricEigen;
 
 /**
@@ -91,11 +92,7 @@ public final class FactorIca {
     double[] c = new double[n * n];
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < n; k++) {
-        double s = 0;
-        for (int j = 0; j < b; j++) {
-          s += x[i][j] * x[k][j];
-        }
-        c[i * n + k] = s / b;
+        c[i * n + k] = Dot.dot(x[i], x[k]) / b;
       }
     }
     SymmetricEigen eig = SymmetricEigen.leading(c, n, n);

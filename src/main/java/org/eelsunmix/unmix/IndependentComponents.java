@@ -77,17 +77,10 @@ public record IndependentComponents(double[] mean, double[][] unmixing, double[]
     return new IndependentComponents(m, u, a, c, iterations, converged);
   }
 
-  /** Writes the sources {@code s = U y} of the spectrum {@code y[offset .. offset + B)} to {@code s} (n). */
+  /** U: the sources of a pixel are {@code s = U y}. */
   @Override
-  public void sources(float[] y, int offset, double[] s) {
-    for (int r = 0; r < unmixing.length; r++) {
-      double[] ur = unmixing[r];
-      double v = 0;
-      for (int j = 0; j < ur.length; j++) {
-        v += ur[j] * y[offset + j];
-      }
-      s[r] = v;
-    }
+  public double[][] sourceMatrix() {
+    return unmixing;
   }
 
   /** {@code ‖y − m − Σ_r (s_r − c_r) a_r‖²} for the spectrum at {@code offset} and its sources {@code s}. */

@@ -45,8 +45,21 @@ public interface SourceSeparation extends Serializable {
   /** Whether the tolerance (not the cap) stopped FastICA. */
   boolean converged();
 
-  /** Writes the n sources of the spectrum {@code y[offset .. offset + B)} to {@code s} (caller-owned). */
-  void sources(float[] y, int offset, double[] s);
+  /** The n × B matrix P whose rows give a pixel's sources, {@code s = P y}. */
+  double[][] sourceMatrix();
+
+  /** Writes the n sources {@code s = P y} of the spectrum {@code y[offset .. offset + B)} to {@code s} (n). */
+  default void sources(float[] y, int offset, double[] s) {
+    double[][] p = sourceMatrix();
+    for (int r = 0; r < p.length; r++) {
+      double[] pr = p[r];
+      double v = 0;
+      for (int j = 0; j < pr.length; j++) {
+        v += pr[j] * y[offset + j];
+      }
+      s[r] = v;
+    }
+  }
 
   /** Writes the fitted spectrum for the sources {@code s} to {@code out} (B, caller-owned). */
   void reconstruct(double[] s, double[] out);
