@@ -8,9 +8,10 @@ import org.eelsunmix.spark.ml.Ica;
 import org.eelsunmix.spark.ml.IcaModel;
 
 /**
- * Wall time of one distributed FastICA fit ({@link Ica}) on a synthetic {@code co-ru-pt} cube (B = 200) of
- * {@code side × side} pixels cached in Spark: the moments aggregation, the whitening pass and every iteration's
- * aggregation, as {@code unmix --method ica} runs them. A plain timing loop after one warm-up fit; the median of the
+ * Wall time of one distributed pixel-domain FastICA fit ({@link Ica}, {@code domain = pixels}) on a synthetic
+ * {@code co-ru-pt} cube (B = 200) of {@code side × side} pixels cached in Spark: the moments aggregation, the
+ * whitening pass and every iteration's aggregation, as {@code unmix --method ica --ica-domain pixels} runs them (the
+ * default factor domain is the moments aggregation alone plus driver work). A plain timing loop after one warm-up fit; the median of the
  * timed runs is reported with the iterations they took (a component along which the data are Gaussian noise can
  * run to the cap of 200).
  */
@@ -36,7 +37,7 @@ public final class IcaTiming {
     Dataset<Row> df = SyntheticTable.cached(spark, SyntheticTable.coRuPt(side), cores * 2);
     try {
       long n = df.count();
-      Ica ica = new Ica().setNumEndmembers(components).setSeed(1);
+      Ica ica = new Ica().setNumEndmembers(components).setSeed(1).setDomain(Ica.PIXELS);
       IcaModel model = ica.fit(df); // warm-up
       double[] t = new double[runs];
       for (int i = 0; i < runs; i++) {

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /**
  * The method options of {@code unmix} and {@code train}, mapped onto the chosen method's Spark ML params: an option
  * {@code --foo-bar} sets the param {@code fooBar} of the estimator the registry ({@link UnmixingMethods}) makes
- * ({@code --nmf-solver} and {@code --nmf-init} set NMF's {@code solver} and {@code init}). An option the method has
+ * ({@code --nmf-solver} and {@code --nmf-init} set NMF's {@code solver} and {@code init}, {@code --ica-domain} ICA's
+ * {@code domain}). An option the method has
  * no param for is refused, naming the methods it applies to; a value the param's validator refuses names the
  * option. Options left out keep the method's own defaults (its reference schedule), except {@code --sum-to-one},
  * on by default here so NMF's maps compare with the other methods'.
@@ -40,9 +41,13 @@ final class MethodOptions {
   @Option(names = "--max-iter", description = "nmf, ica: iteration cap (default 200)")
   Integer maxIter;
 
-  @Option(names = "--tol", description = "nmf, ica: stopping tolerance (default 1e-4; nmf: 0 runs --max-iter "
-      + "iterations)")
+  @Option(names = "--tol", description = "nmf, ica: stopping tolerance (default 1e-4; ica on factors 1e-10, "
+      + "HyperSpy's; nmf: 0 runs --max-iter iterations)")
   Double tol;
+
+  @Option(names = "--ica-domain", description = "ica: factors (default: HyperSpy's blind_source_separation, FastICA "
+      + "on the SVD factors differentiated along energy) or pixels (FastICA on the spectra)")
+  String icaDomain;
 
   @Option(names = "--sum-to-one", negatable = true, description = "nmf: abundances as fractions of each pixel's "
       + "fitted counts, summing to one (default); --no-sum-to-one writes NMF's raw coefficients")
@@ -89,7 +94,8 @@ final class MethodOptions {
   Integer decoderSize;
 
   /** Options whose param is not the option's name in camel case. */
-  private static final Map<String, String> RENAMED = Map.of("--nmf-solver", "solver", "--nmf-init", "init");
+  private static final Map<String, String> RENAMED = Map.of("--nmf-solver", "solver", "--nmf-init", "init",
+      "--ica-domain", "domain");
 
   /** Command-line defaults that differ from the estimator's (by param name). */
   private static final Map<String, Object> CLI_DEFAULTS = Map.of("sumToOne", Boolean.TRUE);

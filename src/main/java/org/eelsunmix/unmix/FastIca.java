@@ -96,7 +96,21 @@ public final class FastIca {
 
   /** The fixed-point iteration from the seeded start; {@code pass} supplies the statistics of each step. */
   public static IndependentComponents iterate(IcaWhitening whitening, Options o, StatisticsPass pass) {
-    int n = whitening.dims();
+    Rotation r = rotate(whitening.dims(), o, pass);
+    return IndependentComponents.of(whitening, r.w(), r.iterations(), r.converged());
+  }
+
+  /**
+   * The orthogonal rotation W (n × n, row-major) that FastICA finds for whitened data, with the count of
+   * iterations run and whether the tolerance (not the cap) stopped them.
+   */
+  public record Rotation(double[] w, int iterations, boolean converged) {}
+
+  /**
+   * The symmetric fixed-point iteration on n whitened dimensions from the seeded start, whatever the samples are
+   * (pixels for {@link #fit}, energy channels for {@link FactorIca}); {@code pass} supplies each step's sums.
+   */
+  public static Rotation rotate(int n, Options o, StatisticsPass pass) {
     double[] w = start(n, o.seed());
     int iterations = 0;
     boolean converged = false;
@@ -106,7 +120,7 @@ public final class FastIca {
       w = next;
       iterations++;
     }
-    return IndependentComponents.of(whitening, w, iterations, converged);
+    return new Rotation(w, iterations, converged);
   }
 
   /** The decorrelated Gaussian start (scikit-learn draws {@code w_init} from N(0, 1) too). */

@@ -13,7 +13,9 @@ import org.eelsunmix.spark.TestSpark;
 import org.eelsunmix.spark.ml.IcaModel;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
+import org.eelsunmix.unmix.BssComponents;
 import org.eelsunmix.unmix.HySime;
+import org.eelsunmix.unmix.IndependentComponents;
 import org.eelsunmix.unmix.Pca;
 import org.eelsunmix.unmix.ScreeElbow;
 import org.eelsunmix.unmix.SpectralMoments;
@@ -58,16 +60,27 @@ class IcaCommandsTest {
         "--components");
 
     String out = dir.resolve("ica").toString();
-    // Two components: a sum-to-one mixture of 3 endmembers varies in 2 dimensions around its mean, so a third
-    // whitened component is noise, along which FastICA need not converge.
+    // Pixel domain with two components: a sum-to-one mixture of 3 endmembers varies in 2 dimensions around its
+    // mean, so a third whitened component is noise, along which FastICA need not converge.
     CliTestSupport.Run unmix = CliTestSupport.run("unmix", "--store", store, "--method", "ica", "-R", "2", "--seed",
-        "2", "--out", out);
+        "2", "--ica-domain", "pixels", "--out", out);
     assertEquals(0, unmix.code(), unmix.err());
-    assertTrue(unmix.out().contains("FastICA converged"), unmix.out());
+    assertTrue(unmix.out().contains("FastICA (on the pixels) converged"), unmix.out());
     Dataset<Row> abundances = TestSpark.session().read().parquet(out + "/abundances");
     assertEquals(1024, abundances.count());
     IcaModel model = IcaModel.load(out + "/model");
     assertEquals(2, model.components().count());
+    assertTrue(model.components() instanceof IndependentComponents);
+    String bss = dir.resolve("bss").toString();
+    CliTestSupport.Run factors = CliTestSupport.run("unmix", "--store", store, "--method", "ica", "-R", "3",
+        "--out", bss);
+    assertEquals(0, factors.code(), factors.err());
+    assertTrue(factors.out().contains("FastICA (on the SVD factors, HyperSpy's BSS) converged"), factors.out());
+    assertTrue(IcaModel.load(bss + "/model").components() instanceof BssComponents);
+    CliErrorsTest.assertRefused(CliTestSupport.run("unmix", "--store", store, "--method", "ica", "--ica-domain",
+        "channels", "--out", dir.resolve("bad-domain").toString()), "--ica-domain");
+    CliErrorsTest.assertRefused(CliTestSupport.run("unmix", "--store", store, "--method", "nmf", "--ica-domain",
+        "pixels", "--out", dir.resolve("bad-nmf").toString()), "--ica-domain", "ica");
     try (var files = Files.list(Path.of(out, "endmembers"))) {
       assertEquals(List.of("00-ic0.msa", "01-ic1.msa"),
           files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".msa")).sorted().toList());

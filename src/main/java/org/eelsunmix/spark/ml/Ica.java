@@ -2,9 +2,11 @@ package org.eelsunmix.spark.ml;
 
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -12,6 +14,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.unmix.BssComponents;
+import org.eelsunmix.unmix.FactorIca;
 import org.eelsunmix.unmix.FastIca;
 import org.eelsunmix.unmix.IcaStatistics;
 import org.eelsunmix.unmix.IcaWhitening;
@@ -19,7 +23,17 @@ import org.eelsunmix.unmix.IndependentComponents;
 import org.eelsunmix.unmix.SpectralMoments;
 
 /**
- * FastICA (Hyvärinen 1999, scikit-learn's defaults; see {@link FastIca}) as a Spark ML estimator over pixel rows:
+ * ICA as a Spark ML estimator over pixel rows, in one of two domains (param {@code domain}):
+ *
+ * <p><b>{@code factors}</b> (default): HyperSpy's {@code decomposition()} + {@code blind_source_separation(R)}
+ * ({@link FactorIca}): FastICA (Hyvärinen 1999) on the R uncentred SVD factors differentiated along energy, the
+ * channels being the samples. The fit is one {@code treeAggregate} of {@link SpectralMoments} (B × B on the driver)
+ * and driver work on R × B matrices; no pixel is collected. The model's endmembers are the BSS factors; on any pixel
+ * its abundances are the BSS loadings, the least-squares coefficients of the spectrum on the BSS factors
+ * ({@link BssComponents}). {@code tol} defaults to HyperSpy's 1e-10.
+ *
+ * <p><b>{@code pixels}</b>: scikit-learn's FastICA with its defaults on the pixels ({@link FastIca}); {@code tol}
+ * left unset means scikit-learn's 1e-4:
  *
  * <ol>
  *   <li>one {@code treeReduce} of {@link SpectralMoments} → the PCA whitening ({@link IcaWhitening});</li>
@@ -29,14 +43,20 @@ import org.eelsunmix.unmix.SpectralMoments;
  *   driver holds only n × n matrices.</li>
  * </ol>
  *
- * The returned {@link IcaModel} appends the raw sources to any pixel table of the same channel count. Sums are
- * taken in another order than in memory, so the result agrees with {@link FastIca#fit} on the same seed to
- * rounding, whatever the partitioning.
+ * The returned {@link IcaModel} appends the raw sources (or BSS loadings) to any pixel table of the same channel
+ * count. Sums are taken in another order than in memory, so the result agrees with {@link FastIca#fit} or
+ * {@link FactorIca#fit} on the same seed to rounding, whatever the partitioning.
  */
 public final class Ica extends UnmixingEstimator<Ica, IcaModel> {
   private static final long serialVersionUID = 1L;
   private final DoubleParam tol;
   private final IntParam maxIter;
+  private final Param<String> domain;
+
+  /** FastICA on the SVD factors, as HyperSpy's {@code blind_source_separation()} (the default). */
+  public static final String FACTORS = "factors";
+  /** FastICA on the pixels, as scikit-learn's {@code FastICA().fit(pixels)}. */
+  public static final String PIXELS = "pixels";
 
   public Ica() {
     this(Identifiable$.MODULE$.randomUID("ica"));
@@ -44,11 +64,20 @@ public final class Ica extends UnmixingEstimator<Ica, IcaModel> {
 
   public Ica(String uid) {
     super(uid);
-    tol = new DoubleParam(this, "tol", "FastICA stopping tolerance on max |1 - |diag(W_new W_old^T)|| (> 0)",
-        ParamValidators.gt(0));
+    tol = new DoubleParam(this, "tol", "FastICA stopping tolerance on max |1 - |diag(W_new W_old^T)|| (> 0; default "
+        + "HyperSpy's 1e-10; with domain pixels, unset means scikit-learn's 1e-4)", ParamValidators.gt(0));
     maxIter = new IntParam(this, "maxIter", "FastICA iteration cap (>= 1)", ParamValidators.gtEq(1));
-    setDefault(tol, FastIca.DEFAULT_TOL);
+    domain = domainParam(this);
+    setDefault(tol, FactorIca.DEFAULT_TOL);
     setDefault(maxIter, FastIca.DEFAULT_MAX_ITERATIONS);
+    setDefault(domain, FACTORS);
+  }
+
+  /** The {@code domain} param of an ICA stage (estimator or model). */
+  static Param<String> domainParam(org.apache.spark.ml.param.Params owner) {
+    return new Param<>(owner, "domain", "what FastICA separates: factors (HyperSpy's blind_source_separation of the "
+        + "SVD factors, differentiated along energy) or pixels (scikit-learn's FastICA on the spectra)",
+        ParamValidators.inArray(List.of(FACTORS, PIXELS)));
   }
 
   @Override
@@ -62,6 +91,18 @@ public final class Ica extends UnmixingEstimator<Ica, IcaModel> {
 
   public IntParam maxIter() {
     return maxIter;
+  }
+
+  public Param<String> domain() {
+    return domain;
+  }
+
+  public Ica setDomain(String value) {
+    return with(domain, value);
+  }
+
+  public String getDomain() {
+    return $(domain);
   }
 
   public Ica setTol(double value) {
@@ -80,9 +121,10 @@ public final class Ica extends UnmixingEstimator<Ica, IcaModel> {
     return (Integer) $(maxIter);
   }
 
-  /** The in-memory kernel's options these params stand for. */
+  /** The in-memory kernel's options these params stand for (the tolerance the domain uses when tol is unset). */
   public FastIca.Options options() {
-    return new FastIca.Options(getNumEndmembers(), getTol(), getMaxIter(), getSeed());
+    double t = getDomain().equals(PIXELS) && !isSet(tol) ? FastIca.DEFAULT_TOL : getTol();
+    return new FastIca.Options(getNumEndmembers(), t, getMaxIter(), getSeed());
   }
 
   @Override
@@ -96,6 +138,9 @@ public final class Ica extends UnmixingEstimator<Ica, IcaModel> {
     int channels = input.channels();
     FastIca.Options o = options();
     requireEndmembersFit(channels);
+    if (getDomain().equals(FACTORS)) {
+      return new IcaModel(uid(), FactorIca.fit(input.moments(), input.axis().scale(), o), input.axis());
+    }
     IcaWhitening whitening = IcaWhitening.fromMoments(input.moments(), o.components());
     int n = whitening.dims();
     PixelRows rows = input.rows();

@@ -12,7 +12,7 @@ import org.eelsunmix.autoencoder.MtaeuOptions;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.core.Unmixing;
-import org.eelsunmix.unmix.FastIca;
+import org.eelsunmix.unmix.FactorIca;
 import org.eelsunmix.unmix.Fcls;
 import org.eelsunmix.unmix.Nmf;
 import org.eelsunmix.unmix.Vca;
@@ -35,9 +35,10 @@ public final class UnmixingMethods {
           + "runs it); abundances as fractions of each pixel's fitted counts", "Cichocki & Phan, IEICE Trans. "
           + "Fundamentals E92-A(3), 2009; Pedregosa et al., JMLR 12, 2011", NmfEstimator::new,
           UnmixingMethods::nmf),
-      new UnmixingMethod(IcaModel.METHOD, "FastICA (logcosh, symmetric, scikit-learn's defaults); abundances are "
-          + "the raw independent sources, endmembers the mixing spectra", "Hyvärinen, IEEE TNN 10(3), 1999",
-          Ica::new, UnmixingMethods::ica),
+      new UnmixingMethod(IcaModel.METHOD, "ICA as HyperSpy's decomposition() + blind_source_separation(R): FastICA "
+          + "on the SVD factors differentiated along energy; endmembers the BSS factors, abundances the BSS loadings "
+          + "(--ica-domain pixels: FastICA on the spectra)", "Hyvärinen, IEEE TNN 10(3), 1999; HyperSpy 1.7 "
+          + "(de la Peña et al., doi:10.5281/zenodo.592838)", Ica::new, UnmixingMethods::ica),
       new UnmixingMethod("daeu", "unmixing autoencoder, one spectrum at a time (DL4J)", "Palsson, Sigurdsson, "
           + "Sveinsson & Ulfarsson, IEEE Access 6, 2018", DaeuEstimator::new, UnmixingMethods::daeu),
       new UnmixingMethod("mtaeu", "multitask autoencoder over 2x2 neighbourhoods (DL4J); trains on one "
@@ -95,9 +96,12 @@ public final class UnmixingMethods {
     return new Unmixing(u.endmembers().scaled(total / image.pixels()), u.abundances());
   }
 
-  /** FastICA with the explicit, heuristic non-negative, sum-to-one rescaling of its sources. */
+  /**
+   * HyperSpy's BSS ({@link FactorIca}) with the explicit, heuristic non-negative, sum-to-one rescaling of its
+   * loadings ({@link org.eelsunmix.unmix.SourceSeparation#proportions}).
+   */
   private static Unmixing ica(SpectrumImage image, int endmembers, long seed) {
-    return FastIca.fit(image, new FastIca.Options(endmembers, seed)).proportions(image);
+    return FactorIca.fit(image, FactorIca.options(endmembers, seed)).proportions(image);
   }
 
   /** DAEU with the reference schedule (2000 spectra, batches of 6, 40 epochs, RMSprop 1e-3). */

@@ -1,12 +1,12 @@
 package org.eelsunmix.spark.ml;
 
 import org.eelsunmix.core.SpectrumImage;
-import org.eelsunmix.unmix.FastIca;
-import org.eelsunmix.unmix.IndependentComponents;
+import org.eelsunmix.unmix.FactorIca;
+import org.eelsunmix.unmix.SourceSeparation;
 
 /**
- * ICA keeps the stage contract: the mixing spectra of {@link FastIca#fit}, and on new pixels the learned whitening
- * and unmixing applied to them ({@link IndependentComponents#sources}).
+ * ICA in its default domain (HyperSpy's BSS of the SVD factors) keeps the stage contract: the BSS factors of
+ * {@link FactorIca#fit}, and on new pixels the BSS loadings ({@link SourceSeparation#sources}).
  */
 class IcaContractTest extends UnmixingStageContract<IcaModel> {
   @Override
@@ -16,25 +16,21 @@ class IcaContractTest extends UnmixingStageContract<IcaModel> {
 
   @Override
   protected double[][] referenceEndmembers(SpectrumImage image) {
-    return FastIca.fit(image, estimator().options()).mixing();
+    return FactorIca.fit(image, estimator().options()).mixing();
   }
 
   @Override
   protected double[] referenceTransform(IcaModel model, SpectrumImage image) {
-    IndependentComponents ic = model.components();
-    int r = ic.count();
-    int b = image.channels();
-    double[] out = new double[image.pixels() * r];
-    double[] s = new double[r];
-    for (int p = 0; p < image.pixels(); p++) {
-      ic.sources(image.data(), p * b, s);
-      System.arraycopy(s, 0, out, p * r, r);
-    }
-    return out;
+    return sources(model.components(), image);
+  }
+
+  /** The model's sources of every pixel of {@code image}, in memory, raster order. */
+  static double[] sources(SourceSeparation s, SpectrumImage image) {
+    return s.maps(image).values();
   }
 
   @Override
   protected double tolerance() {
-    return 1e-7; // FastICA iterates on sums taken in another order: the fixed point agrees to ~1e-8
+    return 1e-7; // FastICA iterates on moments summed in another order: the fixed point agrees to ~1e-8
   }
 }
