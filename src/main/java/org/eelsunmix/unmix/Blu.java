@@ -170,16 +170,7 @@ public final class Blu {
       throw new BadInputException("input", "has " + n + " pixels, fewer than the " + r + " endmembers");
     }
     double maxCount = pixels.maxCount();
-    FixedPointSum sums = pixels.moments(maxCount);
-    double[] sum = new double[b];
-    double[] upper = new double[sums.size() - b];
-    for (int c = 0; c < b; c++) {
-      sum[c] = sums.get(c);
-    }
-    for (int i = 0; i < upper.length; i++) {
-      upper[i] = sums.get(b + i);
-    }
-    SpectralMoments moments = SpectralMoments.of(n, sum, upper);
+    SpectralMoments moments = pixels.moments(maxCount).moments(n);
     double[] mean = moments.mean();
     double scale = Math.sqrt(dot(mean, mean));
     if (!(scale > 0)) {
@@ -567,8 +558,8 @@ public final class Blu {
     }
 
     @Override
-    public FixedPointSum moments(double maxCount) {
-      return spectra.addMoments(momentSums(channels, maxCount, count()));
+    public MomentSums moments(double maxCount) {
+      return spectra.addMoments(new MomentSums(channels, maxCount, count()));
     }
 
     @Override
@@ -594,9 +585,34 @@ public final class Blu {
     }
   }
 
-  /** Empty sums for {@link BluSpectraBlock#addMoments}: B channel sums and the packed B(B+1)/2 scatter. */
-  public static FixedPointSum momentSums(int channels, double maxCount, long pixels) {
-    return new FixedPointSum(channels + channels * (channels + 1) / 2, Math.max(maxCount, maxCount * maxCount),
-        pixels);
+  /**
+   * The moments' sums, order-independent: {@code Σ y} (B, terms bounded by the largest count) and the packed upper
+   * triangle of {@code Σ y yᵀ} (B(B+1)/2, bounded by its square); separate quanta, so the channel sums keep their
+   * precision whatever the counts' magnitude.
+   */
+  public record MomentSums(FixedPointSum sum, FixedPointSum scatter) implements java.io.Serializable {
+    public MomentSums(int channels, double maxCount, long pixels) {
+      this(new FixedPointSum(channels, maxCount, pixels),
+          new FixedPointSum(channels * (channels + 1) / 2, maxCount * maxCount, pixels));
+    }
+
+    public MomentSums merge(MomentSums other) {
+      sum.merge(other.sum);
+      scatter.merge(other.scatter);
+      return this;
+    }
+
+    /** The moments of {@code count} spectra. */
+    public SpectralMoments moments(long count) {
+      double[] s = new double[sum.size()];
+      double[] upper = new double[scatter.size()];
+      for (int c = 0; c < s.length; c++) {
+        s[c] = sum.get(c);
+      }
+      for (int i = 0; i < upper.length; i++) {
+        upper[i] = scatter.get(i);
+      }
+      return SpectralMoments.of(count, s, upper);
+    }
   }
 }

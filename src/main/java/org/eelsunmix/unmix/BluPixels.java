@@ -20,7 +20,7 @@ public interface BluPixels {
   double maxCount();
 
   /** {@link BluSpectraBlock#addMoments} over all pixels, quantum for the bound {@code maxCount}. */
-  FixedPointSum moments(double maxCount);
+  Blu.MomentSums moments(double maxCount);
 
   /** {@link BluSpectraBlock#maxNormSquared} over all pixels. */
   double maxNormSquared(VcaProjection projection);

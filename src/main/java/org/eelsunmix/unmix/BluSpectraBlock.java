@@ -53,23 +53,24 @@ public final class BluSpectraBlock implements Serializable {
   }
 
   /**
-   * Adds {@code Σ y} (first B sums) and the packed upper triangle of {@code Σ y yᵀ} (row by row, j ≥ i) into
-   * {@code sums}; returns it.
+   * Adds {@code Σ y} and the packed upper triangle of {@code Σ y yᵀ} (row by row, j ≥ i) into {@code sums};
+   * returns it.
    */
-  public FixedPointSum addMoments(FixedPointSum sums) {
+  public Blu.MomentSums addMoments(Blu.MomentSums sums) {
     int b = channels;
-    double scale = sums.scale();
+    FixedPointSum scatter = sums.scatter();
+    double scale = scatter.scale();
     double[] y = new double[b];
     for (int p = 0; p < keys.length; p++) {
       for (int c = 0; c < b; c++) {
         y[c] = spectra[p * b + c];
-        sums.addScaled(c, y[c] * scale);
+        sums.sum().add(c, y[c]);
       }
-      int index = b;
+      int index = 0;
       for (int i = 0; i < b; i++) {
         double yi = y[i] * scale; // a power of two: exact, and y_i y_j of two floats is exact in a double
         for (int j = i; j < b; j++) {
-          sums.addScaled(index++, yi * y[j]);
+          scatter.addScaled(index++, yi * y[j]);
         }
       }
     }
