@@ -29,6 +29,23 @@ class BluContractTest extends UnmixingStageContract<BluModel> {
     return model.sampler().image(image)[0].values();
   }
 
+  /** The whole chain, not only its mean: σ² and log-likelihood of every sweep, the bands, two chains' R-hat. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} partitions")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 5})
+  void theChainIsBitIdenticalForAnyPartitioning(int partitions) {
+    Blu.Outcome expected = Blu.fit(FIRST, new Blu.Options(3, 9, 6, 2, 2)).outcome();
+    BluModel.Posterior actual = estimator().setSeed(9).setSweeps(6).setBurnIn(2).setChains(2)
+        .fit(table(FIRST, partitions)).posterior();
+    for (int c = 0; c < 2; c++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected.noiseTrace()[c], actual.noiseTrace()[c], 0);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected.logLikelihood()[c], actual.logLikelihood()[c], 0);
+    }
+    for (int r = 0; r < 3; r++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected.endmemberStd()[r], actual.endmemberStd()[r], 0);
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(expected.rHatNoise(), actual.rHatNoise(), 0);
+  }
+
   @Override
   protected double tolerance() {
     return 0;
