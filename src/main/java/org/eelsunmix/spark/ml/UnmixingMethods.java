@@ -12,6 +12,7 @@ import org.eelsunmix.autoencoder.MtaeuOptions;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.core.Unmixing;
+import org.eelsunmix.unmix.Blu;
 import org.eelsunmix.unmix.FactorIca;
 import org.eelsunmix.unmix.Fcls;
 import org.eelsunmix.unmix.Nmf;
@@ -46,7 +47,10 @@ public final class UnmixingMethods {
           UnmixingMethods::mtaeu),
       new UnmixingMethod("cnnaeu", "convolutional autoencoder over square patches (DL4J); trains on one "
           + "acquisition's grid; hours on a CPU with the reference schedule", "Palsson, Ulfarsson & Sveinsson, "
-          + "IEEE TGRS 59(1), 2021", CnnaeuEstimator::new, UnmixingMethods::cnnaeu));
+          + "IEEE TGRS 59(1), 2021", CnnaeuEstimator::new, UnmixingMethods::cnnaeu),
+      new UnmixingMethod(BluModel.METHOD, "Bayesian linear unmixing: Gibbs sampler of endmembers, abundances and "
+          + "noise (100 sweeps, VCA start); posterior means with standard deviations", "Dobigeon, Moussaoui, Coulon, "
+          + "Tourneret & Hero, IEEE TSP 57(11), 2009", BluEstimator::new, UnmixingMethods::blu));
 
   /** Every registered method, in the order of the help. */
   public static List<UnmixingMethod> all() {
@@ -122,5 +126,10 @@ public final class UnmixingMethods {
     CnnaeuOptions o = new CnnaeuOptions(endmembers, seed);
     int side = Math.min(o.patchSize(), Math.min(image.width(), image.height()));
     return Cnnaeu.train(image, o.withPatches(o.patches(), side)).unmixing();
+  }
+
+  /** BLU with the authors' schedule (100 sweeps, 33 burn-in, one chain): posterior mean endmembers and abundances. */
+  private static Unmixing blu(SpectrumImage image, int endmembers, long seed) {
+    return Blu.fit(image, new Blu.Options(endmembers, seed)).unmixing();
   }
 }
