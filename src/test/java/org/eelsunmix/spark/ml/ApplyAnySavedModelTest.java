@@ -32,10 +32,10 @@ class ApplyAnySavedModelTest {
   private static final String B = "co-ru-pt-r0001";
   private static final Map<String, UnmixingStageContract<?>> REFERENCES = Map.of("vca-fcls",
       new VcaFclsContractTest(), "nmf", new NmfContractTest(), "ica", new IcaContractTest(), "daeu",
-      new DaeuContractTest(), "mtaeu", new MtaeuContractTest());
+      new DaeuContractTest(), "mtaeu", new MtaeuContractTest(), "blu", new BluContractTest());
 
   @ParameterizedTest
-  @ValueSource(strings = {"vca-fcls", "nmf", "ica", "daeu", "mtaeu"})
+  @ValueSource(strings = {"vca-fcls", "nmf", "ica", "daeu", "mtaeu", "blu"})
   void applyOfASavedModelToTheNextAcquisitionEqualsTheInMemoryTransform(String method, @TempDir Path dir)
       throws Exception {
     String store = dir.resolve("series").toString();
@@ -43,7 +43,7 @@ class ApplyAnySavedModelTest {
         store);
     String fitted = dir.resolve("fitted").toString();
     String[] quick = method.endsWith("aeu") ? new String[] {"--epochs", "2", "--samples", "60", "--restarts", "1"}
-        : new String[0];
+        : method.equals("blu") ? new String[] {"--sweeps", "8", "--burn-in", "3"} : new String[0];
     run(concat(new String[] {"unmix", "--store", store, "--acquisition", A, "--method", method, "-R", "3",
         "--seed", "1", "--out", fitted}, quick));
     String applied = dir.resolve("applied").toString();
