@@ -9,6 +9,8 @@ import org.eelsunmix.spark.ml.AutoencoderEstimator;
 import org.eelsunmix.spark.ml.UnmixingEstimator;
 import org.eelsunmix.spark.ml.UnmixingMethod;
 import org.eelsunmix.spark.ml.UnmixingMethods;
+import org.eelsunmix.spark.ml.VcaFclsModel;
+import org.eelsunmix.unmix.Vca;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -17,9 +19,9 @@ import picocli.CommandLine.Spec;
 /**
  * The method options of {@code unmix} and {@code train}, mapped onto the chosen method's Spark ML params: an option
  * {@code --foo-bar} sets the param {@code fooBar} of the estimator the registry ({@link UnmixingMethods}) makes
- * ({@code --nmf-solver} and {@code --nmf-init} set NMF's {@code solver} and {@code init}). An option the method has
- * no param for is refused, naming the methods it applies to; a value the param's validator refuses names the
- * option. Options left out keep the method's own defaults (its reference schedule), except {@code --sum-to-one},
+ * ({@code --nmf-solver} and {@code --nmf-init} set NMF's {@code solver} and {@code init}, {@code --vca-restarts}
+ * VCA-FCLS's {@code restarts}). An option the method has no param for is refused, naming the methods it applies to;
+ * a value the param's validator refuses names the option. Options left out keep the method's own defaults (its reference schedule), except {@code --sum-to-one},
  * on by default here so NMF's maps compare with the other methods'.
  */
 final class MethodOptions {
@@ -28,6 +30,11 @@ final class MethodOptions {
 
   @Option(names = "--snr-db", description = "vca-fcls: SNR in dB choosing VCA's projection (default: estimated)")
   Double snrDb;
+
+  @Option(names = "--vca-restarts", description = "vca-fcls: VCA searches with seeds seed, seed+1, ... sharing the "
+      + "passes over the pixels; the set with the lowest mean FCLS residual is kept (default " + Vca.DEFAULT_RESTARTS
+      + "; 1 = one VCA)")
+  Integer vcaRestarts;
 
   @Option(names = "--nmf-solver", description = "nmf: cd (coordinate descent, default) or mu (multiplicative "
       + "update)")
@@ -89,7 +96,8 @@ final class MethodOptions {
   Integer decoderSize;
 
   /** Options whose param is not the option's name in camel case. */
-  private static final Map<String, String> RENAMED = Map.of("--nmf-solver", "solver", "--nmf-init", "init");
+  private static final Map<String, String> RENAMED = Map.of("--nmf-solver", "solver", "--nmf-init", "init",
+      "--vca-restarts", "restarts");
 
   /** Command-line defaults that differ from the estimator's (by param name). */
   private static final Map<String, Object> CLI_DEFAULTS = Map.of("sumToOne", Boolean.TRUE);
@@ -112,8 +120,8 @@ final class MethodOptions {
         }
         continue;
       }
-      if (!e.hasParam(param)) {
-        throw new BadInputException(o.longestName(), "applies to " + String.join(", ", methodsWith(param))
+      if (!appliesTo(o, m, e)) {
+        throw new BadInputException(o.longestName(), "applies to " + String.join(", ", methodsWith(o))
             + ", not " + m.name());
       }
       set(e, o.longestName(), e.getParam(param), value);
@@ -142,9 +150,23 @@ final class MethodOptions {
     return sb.toString();
   }
 
-  /** The registered methods whose estimator has {@code param}. */
-  static List<String> methodsWith(String param) {
-    return UnmixingMethods.all().stream().filter(m -> m.newEstimator().hasParam(param)).map(UnmixingMethod::name)
+  /**
+   * Whether option {@code o} sets a param of method {@code m} (estimator {@code e}). VCA-FCLS and the autoencoders
+   * both have {@code restarts}; each is set by its own option ({@code --vca-restarts}, {@code --restarts}) so that
+   * neither option silently changes the other kind of method.
+   */
+  static boolean appliesTo(OptionSpec o, UnmixingMethod m, UnmixingEstimator<?, ?> e) {
+    boolean vca = m.name().equals(VcaFclsModel.METHOD);
+    return e.hasParam(paramName(o)) && switch (o.longestName()) {
+      case "--vca-restarts" -> vca;
+      case "--restarts" -> !vca;
+      default -> true;
+    };
+  }
+
+  /** The registered methods option {@code o} applies to. */
+  static List<String> methodsWith(OptionSpec o) {
+    return UnmixingMethods.all().stream().filter(m -> appliesTo(o, m, m.newEstimator())).map(UnmixingMethod::name)
         .toList();
   }
 

@@ -36,7 +36,7 @@ final class MethodsCommand implements Callable<Integer> {
       List<String> own = new ArrayList<>();
       for (OptionSpec o : options) {
         String param = MethodOptions.paramName(o);
-        if (e.hasParam(param)) {
+        if (MethodOptions.appliesTo(o, m, e)) {
           Param<?> p = e.getParam(param);
           Object value = e.getDefault(p).isDefined() ? e.getDefault(p).get() : null;
           own.add(o.longestName() + " (" + param + ", default " + value + ")");
