@@ -84,6 +84,11 @@ public final class VcaFclsModel extends UnmixingModel<VcaFclsModel> {
     return restarts;
   }
 
+  /** The restarts the model was fitted with. */
+  public int getRestarts() {
+    return (Integer) $(restarts);
+  }
+
   /** The SNR (dB) VCA estimated, or was given, when this model was fitted. */
   public double fittedSnrDb() {
     return fittedSnrDb;
