@@ -158,15 +158,8 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
       double[] losses = {Double.NaN};
       if (k > 1) {
         Fcls[] sets = search.distinctSets();
-        losses = search.restartLosses(pixels.mapPartitions((Iterator<InternalRow> it) -> {
-          FclsResiduals acc = new FclsResiduals(sets);
-          float[] y = new float[channels];
-          while (it.hasNext()) {
-            rows.spectrum(it.next(), y);
-            acc.add(y, 0);
-          }
-          return Collections.singletonList(acc).iterator();
-        }).treeReduce(FclsResiduals::merge, 2).means());
+        losses = search.restartLosses(input.aggregate(() -> new FclsResiduals(sets), (a, y) -> a.add(y, 0),
+            FclsResiduals::merge).means());
       }
       int kept = VcaRestarts.kept(losses);
       return new VcaFclsModel(uid(), new Endmembers(search.endmembers(kept), null, axis), projection.snrDb(),
