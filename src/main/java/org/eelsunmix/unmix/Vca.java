@@ -23,8 +23,8 @@ import org.eelsunmix.core.SpectrumImage;
  */
 public final class Vca {
   /**
-   * Restarts when none are asked for. Single VCA runs trip on a poor vertex for some seeds (on a real 95×95 scene
-   * 2 of 6 seeds gave SAD 0.26 rad against 0.07–0.08); the passes are shared, so five cost about one VCA plus one
+   * Restarts when none are asked for. Single VCA runs trip on a poor vertex for some seeds (issue 11: on a real 95×95
+   * scene 2 of 6 seeds gave SAD 0.26 rad against 0.07–0.08); the passes are shared, so five cost about one VCA plus one
    * FCLS pass per set.
    */
   public static final int DEFAULT_RESTARTS = 5;
