@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
  * {@code --foo-bar} sets the param {@code fooBar} of the estimator the registry ({@link UnmixingMethods}) makes
  * ({@code --nmf-solver} and {@code --nmf-init} set NMF's {@code solver} and {@code init}, {@code --vca-restarts}
  * VCA-FCLS's {@code restarts}). An option the method has no param for is refused, naming the methods it applies to;
- * a value the param's validator refuses names the option. Options left out keep the method's own defaults (its reference schedule), except {@code --sum-to-one},
- * on by default here so NMF's maps compare with the other methods'.
+ * a value the param's validator refuses names the option. Options left out keep the method's own defaults (its
+ * reference schedule), except {@code --sum-to-one}, on by default here so NMF's maps compare with the other methods'.
  */
 final class MethodOptions {
   @Spec(Spec.Target.SELF)
