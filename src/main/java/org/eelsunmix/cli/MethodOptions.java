@@ -9,6 +9,7 @@ import org.eelsunmix.spark.ml.AutoencoderEstimator;
 import org.eelsunmix.spark.ml.UnmixingEstimator;
 import org.eelsunmix.spark.ml.UnmixingMethod;
 import org.eelsunmix.spark.ml.UnmixingMethods;
+import org.eelsunmix.unmix.Vca;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -18,10 +19,10 @@ import picocli.CommandLine.Spec;
  * The method options of {@code unmix} and {@code train}, mapped onto the chosen method's Spark ML params: an option
  * {@code --foo-bar} sets the param {@code fooBar} of the estimator the registry ({@link UnmixingMethods}) makes
  * ({@code --nmf-solver} and {@code --nmf-init} set NMF's {@code solver} and {@code init}, {@code --ica-domain} ICA's
- * {@code domain}). An option the method has
- * no param for is refused, naming the methods it applies to; a value the param's validator refuses names the
- * option. Options left out keep the method's own defaults (its reference schedule), except {@code --sum-to-one},
- * on by default here so NMF's maps compare with the other methods'.
+ * {@code domain}, {@code --vca-restarts} VCA-FCLS's {@code restarts}). An option the method has no param for is
+ * refused, naming the methods it applies to; a value the param's validator refuses names the option. Options left
+ * out keep the method's own defaults (its reference schedule), except {@code --sum-to-one}, on by default here so
+ * NMF's maps compare with the other methods'.
  */
 final class MethodOptions {
   @Spec(Spec.Target.SELF)
@@ -29,6 +30,11 @@ final class MethodOptions {
 
   @Option(names = "--snr-db", description = "vca-fcls: SNR in dB choosing VCA's projection (default: estimated)")
   Double snrDb;
+
+  @Option(names = "--vca-restarts", description = "vca-fcls: VCA searches with seeds seed, seed+1, ... sharing the "
+      + "passes over the pixels; the set with the lowest mean FCLS residual is kept (default " + Vca.DEFAULT_RESTARTS
+      + "; 1 = one VCA)")
+  Integer vcaRestarts;
 
   @Option(names = "--nmf-solver", description = "nmf: cd (coordinate descent, default) or mu (multiplicative "
       + "update)")
@@ -103,9 +109,13 @@ final class MethodOptions {
       + "give a split-R-hat over them (default 1)")
   Integer chains;
 
-  /** Options whose param is not the option's name in camel case. */
-  private static final Map<String, String> RENAMED = Map.of("--nmf-solver", "solver", "--nmf-init", "init",
-      "--ica-domain", "domain");
+  /** An option that sets {@code param} of {@code method} only, under a name that says which method. */
+  private record Renamed(String method, String param) {}
+
+  /** Options whose param is not the option's name in camel case; each applies to its one method. */
+  private static final Map<String, Renamed> RENAMED = Map.of("--nmf-solver", new Renamed("nmf", "solver"),
+      "--nmf-init", new Renamed("nmf", "init"), "--ica-domain", new Renamed("ica", "domain"),
+      "--vca-restarts", new Renamed("vca-fcls", "restarts"));
 
   /** Command-line defaults that differ from the estimator's (by param name). */
   private static final Map<String, Object> CLI_DEFAULTS = Map.of("sumToOne", Boolean.TRUE);
@@ -128,8 +138,8 @@ final class MethodOptions {
         }
         continue;
       }
-      if (!e.hasParam(param)) {
-        throw new BadInputException(o.longestName(), "applies to " + String.join(", ", methodsWith(param))
+      if (!appliesTo(o, m, e)) {
+        throw new BadInputException(o.longestName(), "applies to " + String.join(", ", methodsWith(o))
             + ", not " + m.name());
       }
       set(e, o.longestName(), e.getParam(param), value);
@@ -148,9 +158,9 @@ final class MethodOptions {
   /** The param an option sets. */
   static String paramName(OptionSpec o) {
     String name = o.longestName();
-    String renamed = RENAMED.get(name);
+    Renamed renamed = RENAMED.get(name);
     if (renamed != null) {
-      return renamed;
+      return renamed.param();
     }
     StringBuilder sb = new StringBuilder();
     boolean upper = false;
@@ -165,9 +175,25 @@ final class MethodOptions {
     return sb.toString();
   }
 
-  /** The registered methods whose estimator has {@code param}. */
-  static List<String> methodsWith(String param) {
-    return UnmixingMethods.all().stream().filter(m -> m.newEstimator().hasParam(param)).map(UnmixingMethod::name)
+  /**
+   * Whether option {@code o} sets a param of method {@code m} (estimator {@code e}). A renamed option applies to its
+   * one method; a param that a renamed option sets for a method is set only through it. So VCA-FCLS's
+   * {@code restarts} is {@code --vca-restarts}, the autoencoders' is {@code --restarts}, and neither option silently
+   * changes the other kind of method.
+   */
+  static boolean appliesTo(OptionSpec o, UnmixingMethod m, UnmixingEstimator<?, ?> e) {
+    Renamed renamed = RENAMED.get(o.longestName());
+    if (renamed != null) {
+      return renamed.method().equals(m.name()) && e.hasParam(renamed.param());
+    }
+    String param = paramName(o);
+    boolean claimed = RENAMED.values().stream().anyMatch(r -> r.method().equals(m.name()) && r.param().equals(param));
+    return !claimed && e.hasParam(param);
+  }
+
+  /** The registered methods option {@code o} applies to. */
+  static List<String> methodsWith(OptionSpec o) {
+    return UnmixingMethods.all().stream().filter(m -> appliesTo(o, m, m.newEstimator())).map(UnmixingMethod::name)
         .toList();
   }
 

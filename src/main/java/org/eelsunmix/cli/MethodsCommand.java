@@ -35,7 +35,7 @@ final class MethodsCommand implements Callable<Integer> {
       List<String> own = new ArrayList<>();
       for (OptionSpec o : options) {
         String param = MethodOptions.paramName(o);
-        if (e.hasParam(param)) {
+        if (MethodOptions.appliesTo(o, m, e)) {
           own.add(o.longestName() + " (" + param + ", default " + MethodOptions.defaultOf(e, param) + ")");
         }
       }

@@ -28,4 +28,13 @@ public record VcaCandidate(double score, PixelKey key, double[] projection) impl
     }
     return a.key.compareTo(b.key) <= 0 ? a : b;
   }
+
+  /** The winners along each of several directions ({@link #better} position by position; entries may be null). */
+  public static VcaCandidate[] better(VcaCandidate[] a, VcaCandidate[] b) {
+    VcaCandidate[] w = new VcaCandidate[a.length];
+    for (int k = 0; k < w.length; k++) {
+      w[k] = better(a[k], b[k]);
+    }
+    return w;
+  }
 }

@@ -152,6 +152,28 @@ public final class VcaProjection implements Serializable {
     return ux == 0 ? 0 : Math.abs(s / ux);
   }
 
+  /**
+   * {@link #score} of the projected pixel {@code x[offset .. offset + dims)} along each of several directions, in
+   * one visit of the pixel (VCA's restarts share the pass); {@code out[k]} is bit for bit what {@link #score}
+   * gives for {@code directions[k]}.
+   */
+  public void scores(double[][] directions, double[] x, int offset, double c, double[] out) {
+    double ux = 0;
+    if (!projective) {
+      for (int i = 0; i < dims; i++) {
+        ux += u[i] * x[offset + i];
+      }
+    }
+    for (int k = 0; k < directions.length; k++) {
+      double[] f = directions[k];
+      double s = 0;
+      for (int i = 0; i < dims; i++) {
+        s += f[i] * x[offset + i];
+      }
+      out[k] = projective ? Math.abs(s + f[dims] * c) : ux == 0 ? 0 : Math.abs(s / ux);
+    }
+  }
+
   /** The spectrum a projected pixel stands for ({@code Ud x + m}, or {@code Ud x}): VCA's endmember estimate. */
   public double[] spectrum(double[] x) {
     int b = channels;

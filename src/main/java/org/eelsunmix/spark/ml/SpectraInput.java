@@ -3,6 +3,9 @@ package org.eelsunmix.spark.ml;
 import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function0;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.eelsunmix.core.EnergyAxis;
@@ -35,15 +38,25 @@ record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels
   /** Mean, second moment and power of all spectra, aggregated over partitions. */
   SpectralMoments moments() {
     int channels = channels();
+    return aggregate(() -> new SpectralMoments(channels), (m, y) -> m.add(y, 0), SpectralMoments::merge);
+  }
+
+  /**
+   * One accumulator per partition ({@code make}, on the executor), fed every spectrum in turn ({@code add}: the
+   * buffer is reused), then merged over partitions ({@code treeReduce}, depth 2): the driver receives accumulators,
+   * never pixels.
+   */
+  <A> A aggregate(Function0<A> make, VoidFunction2<A, float[]> add, Function2<A, A, A> merge) {
+    int channels = channels();
     PixelRows reader = rows;
     return pixels.mapPartitions((Iterator<InternalRow> it) -> {
-      SpectralMoments m = new SpectralMoments(channels);
+      A acc = make.call();
       float[] y = new float[channels];
       while (it.hasNext()) {
         reader.spectrum(it.next(), y);
-        m.add(y, 0);
+        add.call(acc, y);
       }
-      return Collections.singletonList(m).iterator();
-    }).treeReduce(SpectralMoments::merge, 2);
+      return Collections.singletonList(acc).iterator();
+    }).treeReduce(merge, 2);
   }
 }

@@ -80,8 +80,9 @@ public final class UnmixingMethods {
     }
   }
 
+  /** VCA with the estimator's default restarts ({@link Vca#DEFAULT_RESTARTS}), then FCLS of the kept set. */
   private static Unmixing vcaFcls(SpectrumImage image, int endmembers, long seed) {
-    Vca.Result vca = Vca.fit(image, new Vca.Options(endmembers, seed));
+    Vca.Result vca = Vca.fit(image, new Vca.Options(endmembers, seed).withRestarts(Vca.DEFAULT_RESTARTS));
     return new Unmixing(vca.endmembers(), new Fcls(vca.endmembers().matrix()).unmix(image));
   }
 

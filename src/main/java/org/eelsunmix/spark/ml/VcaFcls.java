@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
@@ -15,11 +17,13 @@ import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.unmix.Fcls;
+import org.eelsunmix.unmix.FclsResiduals;
 import org.eelsunmix.unmix.SpectralMoments;
 import org.eelsunmix.unmix.Vca;
 import org.eelsunmix.unmix.VcaCandidate;
 import org.eelsunmix.unmix.VcaProjection;
-import org.eelsunmix.unmix.VcaSearch;
+import org.eelsunmix.unmix.VcaRestarts;
 
 /**
  * VCA endmember extraction + FCLS abundances as a Spark ML estimator over pixel rows (Nascimento &amp;
@@ -28,16 +32,21 @@ import org.eelsunmix.unmix.VcaSearch;
  * <ol>
  *   <li>one {@code treeAggregate} of {@link SpectralMoments} (B×B, never the pixels) → {@link VcaProjection};</li>
  *   <li>one pass projecting every pixel to R numbers, kept (R doubles per pixel, not the spectra);</li>
- *   <li>R reductions of {@link VcaCandidate#better} along {@link VcaSearch}'s directions.</li>
+ *   <li>R reductions along {@link VcaRestarts}' directions: each pass scores every pixel along the K = {@code
+ *       restarts} directions at once and reduces K candidates with {@link VcaCandidate#better};</li>
+ *   <li>with K &gt; 1, one more pass: the mean FCLS residual of each restart's set ({@link FclsResiduals}, one solver
+ *       per distinct set per partition); the lowest is kept.</li>
  * </ol>
  *
  * The resulting {@link VcaFclsModel} unmixes any pixel table with FCLS inside partitions. Partitioning does not
- * change the chosen pixels (ties go to raster order); the moments are summed in another order, so endmembers agree
- * with the in-memory fit to rounding (relative 1e-12 or so), not bit for bit.
+ * change the chosen pixels (ties go to raster order) nor the kept restart (ties go to the lowest index); the moments
+ * are summed in another order, so endmembers agree with the in-memory fit to rounding (relative 1e-12 or so), not
+ * bit for bit.
  */
 public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
   private static final long serialVersionUID = 1L;
   private final DoubleParam snrDb;
+  private final IntParam restarts;
 
   public VcaFcls() {
     this(Identifiable$.MODULE$.randomUID("vcaFcls"));
@@ -46,7 +55,15 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
   public VcaFcls(String uid) {
     super(uid);
     snrDb = new DoubleParam(this, "snrDb", "SNR in dB that selects VCA's projection; NaN estimates it (default)");
+    restarts = restartsParam(this);
     setDefault(snrDb, Double.NaN);
+    setDefault(restarts, Vca.DEFAULT_RESTARTS);
+  }
+
+  /** The {@code restarts} param of the estimator and of its model (the model records how it was fitted). */
+  static IntParam restartsParam(org.apache.spark.ml.param.Params owner) {
+    return new IntParam(owner, "restarts", "VCA searches with seeds seed + k sharing the passes; the set with the "
+        + "lowest mean FCLS residual is kept (>= 1)", ParamValidators.gtEq(1));
   }
 
   @Override
@@ -64,6 +81,18 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
 
   public double getSnrDb() {
     return (Double) $(snrDb);
+  }
+
+  public IntParam restarts() {
+    return restarts;
+  }
+
+  public VcaFcls setRestarts(int value) {
+    return with(restarts, value);
+  }
+
+  public int getRestarts() {
+    return (Integer) $(restarts);
   }
 
   /** A pixel's address with its VCA projection; kept between the search passes. */
@@ -106,27 +135,35 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
     try {
       double lift = projection.projective()
           ? Math.sqrt(projected.map(p -> projection.normSquared(p.x())).reduce(Math::max)) : 0;
-      VcaSearch search = new VcaSearch(r, getSeed());
-      double[][] spectra = new double[r][];
-      double[] point = new double[r];
-      while (search.found() < r) {
-        double[] f = search.nextDirection();
-        VcaCandidate best = projected.mapPartitions((Iterator<Projected> it) -> {
-          VcaCandidate b = null;
+      int k = getRestarts();
+      VcaRestarts search = new VcaRestarts(projection, lift, getSeed(), k);
+      while (!search.done()) {
+        double[][] f = search.nextDirections();
+        search.accept(projected.mapPartitions((Iterator<Projected> it) -> {
+          VcaCandidate[] b = new VcaCandidate[k];
+          double[] s = new double[k];
           while (it.hasNext()) {
             Projected p = it.next();
-            double s = projection.score(f, p.x(), lift);
-            if (b == null || s > b.score() || (s == b.score() && p.key().compareTo(b.key()) < 0)) {
-              b = new VcaCandidate(s, p.key(), p.x());
+            projection.scores(f, p.x(), 0, lift, s);
+            for (int j = 0; j < k; j++) {
+              VcaCandidate c = b[j];
+              if (c == null || s[j] > c.score() || (s[j] == c.score() && p.key().compareTo(c.key()) < 0)) {
+                b[j] = new VcaCandidate(s[j], p.key(), p.x());
+              }
             }
           }
-          return b == null ? Collections.<VcaCandidate>emptyIterator() : Collections.singletonList(b).iterator();
-        }).reduce(VcaCandidate::better);
-        projection.simplexPoint(best.projection(), lift, point);
-        search.accept(point);
-        spectra[search.found() - 1] = projection.spectrum(best.projection());
+          return Collections.singletonList(b).iterator();
+        }).reduce(VcaCandidate::better));
       }
-      return new VcaFclsModel(uid(), new Endmembers(spectra, null, axis), projection.snrDb());
+      double[] losses = {Double.NaN};
+      if (k > 1) {
+        Fcls[] sets = search.distinctSets();
+        losses = search.restartLosses(input.aggregate(() -> new FclsResiduals(sets), (a, y) -> a.add(y, 0),
+            FclsResiduals::merge).means());
+      }
+      int kept = VcaRestarts.kept(losses);
+      return new VcaFclsModel(uid(), new Endmembers(search.endmembers(kept), null, axis), projection.snrDb(),
+          losses, kept);
     } finally {
       projected.unpersist(false);
     }
