@@ -1,0 +1,436 @@
+package org.eelsunmix.unmix;
+
+import java.util.Arrays;
+import org.eelsunmix.core.BadInputException;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.LinearSolverFactory_MT_DDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
+/**
+ * The uDAS fit (Qu &amp; Qi, IEEE TGRS 57(3), 2019; see {@link Udas} for the method and its deviations from the
+ * authors' code) written once for every place the pixels can live ({@link UdasPixelPasses}): the driver's part —
+ * mSDA from the scatter, VCA's search, the decoder steps, the encoder's proximal steps, all on B × R,
+ * R × (B + 1) and (B + 1)² matrices — around passes that run the per-pixel kernels where the pixels are.
+ *
+ * <h2>The objective</h2>
+ * With X the normalised input (B × N), T = W_n X̄ the denoising target, W the decoder (endmembers, B × R,
+ * 0 ≤ W ≤ 1), W1 the encoder (R × B) and H = relu(W1 X):
+ *
+ * <pre>  J(W, W1) = (1/N) [ ½‖X − W H‖² + (γ/2)‖W H − T‖² + (δ²/2)‖1ᵀ − 1ᵀH‖² ] + λ Σ_r ‖W1_r‖</pre>
+ *
+ * The reconstruction term fits the input X, as the paper's Eq. (9) writes it; the authors' code fits the
+ * 12-layer denoised data V = G X̄ there instead, and on EELS data that is measurably biased: the ridge of every
+ * layer shrinks the weak directions that tell EELS endmembers apart (VCA on V had a mean SAD of 0.027 rad on
+ * 64 × 64 co-ru-pt cubes against 0.0075 after one layer and 0.008 on the raw data), and a decoder fitted to V
+ * keeps that bias. The denoised data still seed the fit (VCA, FCLS, NMF pass) and W_n still enters the γ term.
+ *
+ * The decoder step lowers J in W (H fixed: the δ and λ terms do not depend on W) and the encoder step lowers J in
+ * W1, so J decreases at every outer iteration; it is reported without the constant {@code (γ/2N)‖T‖²}.
+ */
+public final class UdasFit {
+  private UdasFit() {}
+
+  /** Proximal-gradient trials per encoder step before the step gives up (keeps W1). */
+  private static final int ENCODER_TRIALS = 12;
+
+  /**
+   * What the fit leaves on the driver.
+   *
+   * @param endmembers W on the normalised scale, row-major B × R
+   * @param encoder W1 on the normalised scale, row-major R × B
+   * @param maxCount the normalisation: the largest count (x = y / maxCount)
+   * @param objectiveHistory J after each outer iteration
+   * @param rowNorms ‖W1_r‖ of the trained encoder
+   * @param rmse the real reconstruction RMSE of the fit, {@code sqrt(‖Y − maxCount · W H‖² / (N B))}, in counts
+   * @param pixels N
+   */
+  public record Outcome(double[] endmembers, double[] encoder, double maxCount, double[] objectiveHistory,
+      double[] rowNorms, double rmse, long pixels) {}
+
+  /** Runs the fit over {@code pixels} with {@code o}. */
+  public static Outcome run(UdasPixelPasses pixels, Udas.Options o) {
+    int b = pixels.channels();
+    int r = o.endmembers();
+    if (r >= b) {
+      throw new BadInputException("numEndmembers", "asked for " + r + " endmembers but the spectra have only " + b
+          + " channels; uDAS needs fewer endmembers than channels");
+    }
+    double max = pixels.maxCount();
+    if (!(max > 0)) {
+      throw new BadInputException("input", "every count is zero; there is nothing to unmix");
+    }
+    double scale = 1 / max;
+    SpectralMoments raw = pixels.moments();
+    long n = raw.count();
+    if (n < r) {
+      throw new BadInputException("input", "has " + n + " pixels, fewer than the " + r + " endmembers asked for");
+    }
+    double[] scatter = biasScatter(raw, scale);
+    Msda msda = Msda.fit(scatter, b, o.udasLayers(), o.corruption(), o.ridge());
+
+    // Initialisation on the denoised data: VCA, FCLS, one NMF pass with the sum-to-one row.
+    SpectralMoments denoised = pixels.denoise(msda, scale);
+    double[][] spectra = vca(pixels, denoised, r, o.seed());
+    UdasStatistics st = pixels.fcls(new Fcls(spectra), scale);
+    double[] w = new double[b * r];
+    for (int s = 0; s < r; s++) {
+      for (int c = 0; c < b; c++) {
+        w[c * r + s] = Math.max(0, spectra[s][c]);
+      }
+    }
+    double[] vht = transpose(st.hv, r, b);
+    double nmfTol = 1e-3 * BoxProjectedGradient.gradientNorm(w, st.hh, vht, b, r);
+    BoxProjectedGradient.solve(w, st.hh, vht, b, r, Double.POSITIVE_INFINITY, nmfTol, 1000);
+    st = pixels.refine(new SumToOneNnls(w, b, r, o.delta()), scale);
+    Curvature curvature = new Curvature(scatter, b, n);
+    double[] encoder = encoderStart(st.hx, curvature, b, r, n);
+    pixels.release();
+
+    double lambda = o.resolvedL21Weight(n);
+    double gamma = o.gamma();
+    double vNorm = raw.meanPower() * n * scale * scale;
+    // The reconstruction term fits the input X itself (see the class comment): G = [I | 0] below.
+    double[] g = new double[b * (b + 1)];
+    for (int i = 0; i < b; i++) {
+      g[i * (b + 1) + i] = 1;
+    }
+    double[] wn = msda.lastLayer();
+    double[] history = new double[o.outerIterations()];
+    double tolW = 0;
+    for (int k = 0; k < o.outerIterations(); k++) {
+      // (a) decoder: Q = (1+γ)HHᵀ, P = (G + γ W_n) X̄Hᵀ, 0 ≤ W ≤ 1.
+      double[] q = st.hh.clone();
+      for (int i = 0; i < q.length; i++) {
+        q[i] *= 1 + gamma;
+      }
+      double[] p = targetCross(g, wn, gamma, st.hx, b, r);
+      if (k == 0) {
+        tolW = 1e-3 * BoxProjectedGradient.gradientNorm(w, q, p, b, r);
+      }
+      if (BoxProjectedGradient.solve(w, q, p, b, r, 1.0, tolW, 1000) == 1) {
+        tolW *= 0.1; // Lin's rule: a sub-problem solved at once gets a tighter tolerance next time
+      }
+      // (b) encoder: proximal gradient steps on J in W1.
+      double[] wt = transpose(w, b, r);
+      double[] c = gram(wt, r, b);
+      for (int i = 0; i < c.length; i++) {
+        c[i] *= 1 + gamma;
+      }
+      double[] a = encoderLinear(wt, g, wn, gamma, b, r);
+      EncoderState state = encoderSteps(pixels, encoder, a, c, curvature, b, r, o,
+          lambda, scale, n);
+      encoder = state.encoder;
+      st = state.stats;
+      history[k] = state.objective + 0.5 * vNorm / n;
+    }
+    double rss = residualSquared(raw.meanPower() * n * scale * scale, st, w, b, r);
+    return new Outcome(w, encoder, max, history, rowNorms(encoder, r, b),
+        Math.sqrt(Math.max(0, rss) / ((double) n * b)) * max, n);
+  }
+
+  /** The encoder and the statistics of H = relu(W1 X) at it, and J there. */
+  private record EncoderState(double[] encoder, UdasStatistics stats, double objective) {}
+
+  /**
+   * {@code o.encoderSteps()} scaled proximal steps on J in W1. The smooth part's gradient ∇f (R × B) is scaled by
+   * the inverse of its Gauss–Newton curvature {@code (C + δ²11ᵀ) ⊗ (X Xᵀ/N)} — exact when every unit is active,
+   * so one step lands near the minimiser where plain gradient steps crawl along the data's small-variance
+   * directions — then the l2,1 term is applied by its proximal operator, the group soft threshold
+   * {@code w_r · max(0, 1 − τλ/‖w_r‖)} with the Lipschitz step τ (it sets superfluous rows exactly to 0):
+   *
+   * <pre>  W1⁺ = prox_{τλ‖·‖₂,₁}( W1 − α (C + δ²11ᵀ)⁻¹ ∇f (X Xᵀ/N)⁻¹ )</pre>
+   *
+   * α starts at 1 and halves until J falls; a step that finds no lower J ends the encoder step.
+   */
+  private static EncoderState encoderSteps(UdasPixelPasses pixels, double[] start, double[] a, double[] c,
+      Curvature data, int b, int r, Udas.Options o, double lambda, double scale, long n) {
+    double[] w1 = start;
+    double[] cd = c.clone();
+    for (int i = 0; i < cd.length; i++) {
+      cd[i] += o.delta() * o.delta();
+    }
+    double tau = 1 / (largestEigenvalue(cd, r) * data.largest);
+    DMatrixRMaj left = DMatrixRMaj.wrap(r, r, cd);
+    if (!org.ejml.dense.row.CommonOps_DDRM.invert(left)) {
+      throw new IllegalStateException("the encoder curvature is singular");
+    }
+    UdasStatistics st = pixels.encode(new UdasEncoderPass(w1, a, c, r, b, o.delta(), true), scale);
+    double objective = st.loss() / n + lambda * l21(w1, r, b);
+    for (int step = 0; step < o.encoderSteps(); step++) {
+      double[] direction = data.solve(st.gradient, r, b, n);
+      double[] scaled = new double[direction.length];
+      for (int s = 0; s < r; s++) {
+        for (int t = 0; t < r; t++) {
+          double l = left.get(s, t);
+          for (int k = 0; k < b; k++) {
+            scaled[s * b + k] += l * direction[t * b + k];
+          }
+        }
+      }
+      boolean accepted = false;
+      double alpha = 1;
+      for (int trial = 0; trial < ENCODER_TRIALS && !accepted; trial++, alpha /= 2) {
+        double[] next = new double[w1.length];
+        for (int i = 0; i < next.length; i++) {
+          next[i] = w1[i] - alpha * scaled[i];
+        }
+        groupShrink(next, r, b, tau * lambda);
+        UdasStatistics trialStats = pixels.encode(new UdasEncoderPass(next, a, c, r, b, o.delta(), true), scale);
+        double trialObjective = trialStats.loss() / n + lambda * l21(next, r, b);
+        if (trialObjective < objective) {
+          accepted = true;
+          w1 = next;
+          st = trialStats;
+          objective = trialObjective;
+        }
+      }
+      if (!accepted) {
+        break; // no step lowers J from here (to rounding): W1 is stationary
+      }
+    }
+    return new EncoderState(w1, st, objective);
+  }
+
+  /** The data's curvature {@code X Xᵀ/N} (B × B, Cholesky-factored with a 1e-12 relative ridge) and its top eigenvalue. */
+  static final class Curvature {
+    private final LinearSolverDense<DMatrixRMaj> solver;
+    final double largest;
+
+    Curvature(double[] scatter, int b, long n) {
+      DMatrixRMaj xx = DMatrixRMaj.wrap(b, b, dataBlock(scatter, b));
+      org.ejml.dense.row.CommonOps_DDRM.divide(xx, n);
+      largest = largestEigenvalue(xx.data, b);
+      double trace = 0;
+      for (int i = 0; i < b; i++) {
+        trace += xx.get(i, i);
+      }
+      for (int i = 0; i < b; i++) {
+        xx.add(i, i, 1e-12 * trace / b);
+      }
+      solver = LinearSolverFactory_MT_DDRM.chol(b);
+      if (!solver.setA(xx)) {
+        throw new BadInputException("input", "the spectra's scatter is not positive definite (constant "
+            + "channels?); the uDAS encoder cannot be fitted");
+      }
+    }
+
+    /** {@code (M/n) (X Xᵀ/N)⁻¹} for M (R × B, row-major). */
+    double[] solve(double[] m, int r, int b, long n) {
+      DMatrixRMaj rhs = new DMatrixRMaj(b, r);
+      for (int s = 0; s < r; s++) {
+        for (int k = 0; k < b; k++) {
+          rhs.set(k, s, m[s * b + k] / n);
+        }
+      }
+      DMatrixRMaj out = new DMatrixRMaj(b, r);
+      solver.solve(rhs, out);
+      return transpose(out.data, b, r);
+    }
+  }
+
+  /** The group soft threshold of each row of {@code m} (R × B) by {@code t}. */
+  static void groupShrink(double[] m, int r, int b, double t) {
+    for (int s = 0; s < r; s++) {
+      double norm = 0;
+      for (int k = 0; k < b; k++) {
+        norm += m[s * b + k] * m[s * b + k];
+      }
+      norm = Math.sqrt(norm);
+      double f = norm > t ? 1 - t / norm : 0;
+      for (int k = 0; k < b; k++) {
+        m[s * b + k] *= f;
+      }
+    }
+  }
+
+  /** {@code Σ_r ‖W1_r‖}. */
+  static double l21(double[] m, int r, int b) {
+    double sum = 0;
+    for (double v : rowNorms(m, r, b)) {
+      sum += v;
+    }
+    return sum;
+  }
+
+  /** The Euclidean norm of each of the R rows of {@code m} (R × B). */
+  static double[] rowNorms(double[] m, int r, int b) {
+    double[] norms = new double[r];
+    for (int s = 0; s < r; s++) {
+      double v = 0;
+      for (int k = 0; k < b; k++) {
+        v += m[s * b + k] * m[s * b + k];
+      }
+      norms[s] = Math.sqrt(v);
+    }
+    return norms;
+  }
+
+  /** VCA's search over the denoised pixels (the same steps as {@link Vca#fit}): R spectra. */
+  private static double[][] vca(UdasPixelPasses pixels, SpectralMoments denoised, int r, long seed) {
+    VcaProjection projection = VcaProjection.fromMoments(denoised, r, Double.NaN);
+    double lift = pixels.project(projection);
+    lift = projection.projective() ? Math.sqrt(lift) : 0;
+    VcaSearch search = new VcaSearch(r, seed);
+    double[][] spectra = new double[r][];
+    double[] point = new double[r];
+    while (search.found() < r) {
+      VcaCandidate best = pixels.candidate(projection, search.nextDirection(), lift);
+      projection.simplexPoint(best.projection(), lift, point);
+      search.accept(point);
+      spectra[search.found() - 1] = projection.spectrum(best.projection());
+    }
+    return spectra;
+  }
+
+  /** The (B + 1)² scatter of the normalised input with its bias row, from the moments of the counts. */
+  static double[] biasScatter(SpectralMoments m, double scale) {
+    int b = m.channels();
+    int n1 = b + 1;
+    long count = m.count();
+    double[] second = m.secondMoment();
+    double[] mean = m.mean();
+    double[] s = new double[n1 * n1];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < b; j++) {
+        s[i * n1 + j] = second[i * b + j] * count * scale * scale;
+      }
+      s[i * n1 + b] = mean[i] * count * scale;
+      s[b * n1 + i] = s[i * n1 + b];
+    }
+    s[b * n1 + b] = count;
+    return s;
+  }
+
+  private static double[] dataBlock(double[] scatter, int b) {
+    double[] x = new double[b * b];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(scatter, i * (b + 1), x, i * b, b);
+    }
+    return x;
+  }
+
+  /** The encoder start {@code H pinv(X) = (H Xᵀ)(X Xᵀ)⁻¹} (X full row rank) from {@code H X̄ᵀ} (R × (B + 1)). */
+  static double[] encoderStart(double[] hx, Curvature curvature, int b, int r, long n) {
+    double[] hxData = new double[r * b];
+    for (int s = 0; s < r; s++) {
+      System.arraycopy(hx, s * (b + 1), hxData, s * b, b);
+    }
+    return curvature.solve(hxData, r, b, n);
+  }
+
+  /** {@code P = (G + γ W_n) X̄Hᵀ}, B × R, from {@code H X̄ᵀ} (R × (B + 1)). */
+  static double[] targetCross(double[] g, double[] wn, double gamma, double[] hx, int b, int r) {
+    int n1 = b + 1;
+    double[] p = new double[b * r];
+    for (int c = 0; c < b; c++) {
+      int base = c * n1;
+      for (int s = 0; s < r; s++) {
+        double v = 0;
+        int hb = s * n1;
+        for (int j = 0; j < n1; j++) {
+          v += (g[base + j] + gamma * wn[base + j]) * hx[hb + j];
+        }
+        p[c * r + s] = v;
+      }
+    }
+    return p;
+  }
+
+  /** {@code A = Wᵀ (G + γ W_n)}, R × (B + 1), from Wᵀ (R × B). */
+  static double[] encoderLinear(double[] wt, double[] g, double[] wn, double gamma, int b, int r) {
+    int n1 = b + 1;
+    double[] a = new double[r * n1];
+    for (int s = 0; s < r; s++) {
+      for (int c = 0; c < b; c++) {
+        double v = wt[s * b + c];
+        if (v == 0) {
+          continue;
+        }
+        int base = c * n1;
+        for (int j = 0; j < n1; j++) {
+          a[s * n1 + j] += v * (g[base + j] + gamma * wn[base + j]);
+        }
+      }
+    }
+    return a;
+  }
+
+  /** {@code ‖X − W H‖²} from the sums: {@code ‖X‖² − 2 tr(Wᵀ X Hᵀ) + tr(WᵀW HHᵀ)}. */
+  static double residualSquared(double xNorm, UdasStatistics st, double[] w, int b, int r) {
+    double cross = 0;
+    for (int c = 0; c < b; c++) {
+      for (int s = 0; s < r; s++) {
+        cross += w[c * r + s] * st.hx[s * (b + 1) + c];
+      }
+    }
+    double[] wtw = gram(transpose(w, b, r), r, b);
+    double model = 0;
+    for (int i = 0; i < wtw.length; i++) {
+      model += wtw[i] * st.hh[i];
+    }
+    return xNorm - 2 * cross + model;
+  }
+
+  /** {@code M Mᵀ} of the R rows of {@code m} (R × B), R × R. */
+  static double[] gram(double[] m, int r, int b) {
+    double[] g = new double[r * r];
+    for (int s = 0; s < r; s++) {
+      for (int t = 0; t <= s; t++) {
+        double v = 0;
+        for (int c = 0; c < b; c++) {
+          v += m[s * b + c] * m[t * b + c];
+        }
+        g[s * r + t] = v;
+        g[t * r + s] = v;
+      }
+    }
+    return g;
+  }
+
+  static double[] flat(double[][] m) {
+    double[] f = new double[m.length * m[0].length];
+    for (int i = 0; i < m.length; i++) {
+      System.arraycopy(m[i], 0, f, i * m[0].length, m[0].length);
+    }
+    return f;
+  }
+
+  /** The transpose of a row-major rows × cols matrix. */
+  static double[] transpose(double[] m, int rows, int cols) {
+    double[] t = new double[rows * cols];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        t[j * rows + i] = m[i * cols + j];
+      }
+    }
+    return t;
+  }
+
+  /** The largest eigenvalue of a symmetric positive semi-definite n × n matrix by power iteration (100 steps). */
+  static double largestEigenvalue(double[] m, int n) {
+    double[] v = new double[n];
+    Arrays.fill(v, 1 / Math.sqrt(n));
+    double[] next = new double[n];
+    double value = 0;
+    for (int it = 0; it < 100; it++) {
+      double norm = 0;
+      for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+          s += m[i * n + j] * v[j];
+        }
+        next[i] = s;
+        norm += s * s;
+      }
+      norm = Math.sqrt(norm);
+      if (norm == 0) {
+        return 0;
+      }
+      value = norm;
+      for (int i = 0; i < n; i++) {
+        v[i] = next[i] / norm;
+      }
+    }
+    return value;
+  }
+}
