@@ -21,7 +21,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * (EJML, multi-threaded). The composite map {@code G} (B × (B + 1), denoised {@code = G x̄}) is kept for the
  * initialisation, and {@link #lastLayer()} is uDAS's denoising operator W_n.
  */
-public final class Msda {
+public final class Msda implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final int channels;
   private final double[] composite;
   private final double[] lastLayer;

@@ -169,7 +169,7 @@ public final class UdasBlock implements Serializable {
   }
 
   /** One pass of the encoder objective (loss, sums of H = relu(W1 x), and the gradient if asked) into {@code acc}. */
-  UdasStatistics encode(UdasEncoderPass e, double scale, UdasStatistics acc) {
+  public UdasStatistics encode(UdasEncoderPass e, double scale, UdasStatistics acc) {
     int r = e.components;
     double[] x = new double[channels];
     double[] h = new double[r];

@@ -42,7 +42,7 @@ public final class UdasEncoder implements Serializable {
   }
 
   /** The encoder and endmembers of a fit. */
-  static UdasEncoder of(UdasFit.Outcome fit) {
+  public static UdasEncoder of(UdasFit.Outcome fit) {
     int r = fit.rowNorms().length;
     int b = fit.encoder().length / r;
     double[][] spectra = new double[r][b];

@@ -18,7 +18,7 @@ import java.io.Serializable;
  *
  * <p>Immutable; {@link #pixel} uses caller buffers.
  */
-final class UdasEncoderPass implements Serializable {
+public final class UdasEncoderPass implements Serializable {
   private static final long serialVersionUID = 1L;
   final int components;
   final int channels;
@@ -42,6 +42,11 @@ final class UdasEncoderPass implements Serializable {
     this.channels = channels;
     this.deltaSquared = delta * delta;
     this.withGradient = withGradient;
+  }
+
+  /** Whether the pass sums the gradient. */
+  public boolean withGradient() {
+    return withGradient;
   }
 
   /**

@@ -15,6 +15,7 @@ import org.eelsunmix.core.Unmixing;
 import org.eelsunmix.unmix.FastIca;
 import org.eelsunmix.unmix.Fcls;
 import org.eelsunmix.unmix.Nmf;
+import org.eelsunmix.unmix.Udas;
 import org.eelsunmix.unmix.Vca;
 
 /**
@@ -45,7 +46,10 @@ public final class UnmixingMethods {
           UnmixingMethods::mtaeu),
       new UnmixingMethod("cnnaeu", "convolutional autoencoder over square patches (DL4J); trains on one "
           + "acquisition's grid; hours on a CPU with the reference schedule", "Palsson, Ulfarsson & Sveinsson, "
-          + "IEEE TGRS 59(1), 2021", CnnaeuEstimator::new, UnmixingMethods::cnnaeu));
+          + "IEEE TGRS 59(1), 2021", CnnaeuEstimator::new, UnmixingMethods::cnnaeu),
+      new UnmixingMethod(UdasModel.METHOD, "untied denoising autoencoder with sparsity: mSDA-denoised VCA/FCLS/NMF "
+          + "start, then decoder (projected gradient) and l2,1 encoder rounds; abundances from the trained encoder",
+          "Qu & Qi, IEEE TGRS 57(3), 2019", UdasEstimator::new, UnmixingMethods::udas));
 
   /** Every registered method, in the order of the help. */
   public static List<UnmixingMethod> all() {
@@ -118,5 +122,10 @@ public final class UnmixingMethods {
     CnnaeuOptions o = new CnnaeuOptions(endmembers, seed);
     int side = Math.min(o.patchSize(), Math.min(image.width(), image.height()));
     return Cnnaeu.train(image, o.withPatches(o.patches(), side)).unmixing();
+  }
+
+  /** uDAS with the paper's settings (12 mSDA layers, 10 outer iterations; see {@link Udas}). */
+  private static Unmixing udas(SpectrumImage image, int endmembers, long seed) {
+    return Udas.fit(image, new Udas.Options(endmembers, seed)).unmixing();
   }
 }

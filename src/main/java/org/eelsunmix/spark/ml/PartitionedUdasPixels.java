@@ -1,0 +1,153 @@
+package org.eelsunmix.spark.ml;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Objects;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.eelsunmix.core.PixelKey;
+import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.unmix.Fcls;
+import org.eelsunmix.unmix.Msda;
+import org.eelsunmix.unmix.SpectralMoments;
+import org.eelsunmix.unmix.SumToOneNnls;
+import org.eelsunmix.unmix.UdasBlock;
+import org.eelsunmix.unmix.UdasEncoderPass;
+import org.eelsunmix.unmix.UdasPixelPasses;
+import org.eelsunmix.unmix.UdasStatistics;
+import org.eelsunmix.unmix.VcaCandidate;
+import org.eelsunmix.unmix.VcaProjection;
+
+/**
+ * The passes of a uDAS fit ({@link org.eelsunmix.unmix.UdasFit}) as Spark jobs over partitioned pixels, as
+ * {@link PartitionedNmfPixels} does for NMF: each partition's spectra are read once into one {@link UdasBlock}
+ * (counts checked: channel count, finite, non-negative) and every pass runs the block's kernels inside the
+ * partition and brings back only a small sum ({@code treeAggregate}, depth 2). A pass that keeps per-pixel state
+ * (denoised spectra, VCA projections, H) builds new blocks from copies of the old ones (the old arrays stay
+ * intact) and makes them a local checkpoint, so the lineage stays one step long and a block is never recomputed in
+ * another row order; as for any local checkpoint, losing an executor during the fit fails the fit.
+ */
+final class PartitionedUdasPixels implements UdasPixelPasses, AutoCloseable {
+  private static final int DEPTH = 2;
+  private final int channels;
+  private final int components;
+  private JavaRDD<UdasBlock> blocks;
+
+  /** A per-partition step that changes a block copy and returns the partition's statistics. */
+  private interface Step<S extends Serializable> extends Serializable {
+    S apply(UdasBlock copy);
+  }
+
+  PartitionedUdasPixels(JavaRDD<InternalRow> rows, PixelRows reader, int components) {
+    this.channels = reader.channels();
+    this.components = components;
+    int b = channels;
+    JavaRDD<UdasBlock> read = rows.mapPartitions((Iterator<InternalRow> it) -> {
+      float[] y = new float[b];
+      float[] data = new float[64 * b];
+      PixelKey[] keys = new PixelKey[64];
+      int n = 0;
+      while (it.hasNext()) {
+        InternalRow row = it.next();
+        if (n == keys.length) {
+          keys = Arrays.copyOf(keys, 2 * n);
+          data = Arrays.copyOf(data, 2 * n * b);
+        }
+        reader.spectrum(row, y);
+        System.arraycopy(y, 0, data, n * b, b);
+        keys[n++] = reader.key(row);
+      }
+      return Collections.singletonList(new UdasBlock(Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n), b))
+          .iterator();
+    });
+    read.rdd().localCheckpoint();
+    blocks = read;
+  }
+
+  @Override
+  public int channels() {
+    return channels;
+  }
+
+  @Override
+  public double maxCount() {
+    return blocks.map(UdasBlock::maxCount).fold(0.0, Math::max);
+  }
+
+  @Override
+  public SpectralMoments moments() {
+    return blocks.treeAggregate(new SpectralMoments(channels), (m, blk) -> blk.addMoments(m),
+        SpectralMoments::merge, DEPTH);
+  }
+
+  @Override
+  public SpectralMoments denoise(Msda msda, double scale) {
+    int b = channels;
+    return advance(blk -> blk.denoise(msda, scale, new SpectralMoments(b)), SpectralMoments::merge);
+  }
+
+  @Override
+  public double project(VcaProjection projection) {
+    return advance(blk -> blk.project(projection), Math::max);
+  }
+
+  @Override
+  public VcaCandidate candidate(VcaProjection projection, double[] f, double lift) {
+    return blocks.map(blk -> blk.candidate(projection, f, lift)).filter(Objects::nonNull)
+        .reduce(VcaCandidate::better);
+  }
+
+  @Override
+  public UdasStatistics fcls(Fcls fcls, double scale) {
+    int b = channels;
+    int r = components;
+    return advance(blk -> blk.fcls(fcls, scale, new UdasStatistics(r, b, true, false)), UdasStatistics::merge);
+  }
+
+  @Override
+  public UdasStatistics refine(SumToOneNnls step, double scale) {
+    int b = channels;
+    int r = components;
+    return advance(blk -> blk.refine(step, scale, new UdasStatistics(r, b, true, false)), UdasStatistics::merge);
+  }
+
+  @Override
+  public UdasStatistics encode(UdasEncoderPass pass, double scale) {
+    return blocks.treeAggregate(new UdasStatistics(components, channels, false, pass.withGradient()),
+        (acc, blk) -> blk.encode(pass, scale, acc), UdasStatistics::merge, DEPTH);
+  }
+
+  @Override
+  public void release() {
+    JavaRDD<UdasBlock> next = blocks.map(UdasBlock::released);
+    next.rdd().localCheckpoint();
+    next.count(); // materialise before the old blocks go: they hold the abundances
+    blocks.unpersist(false);
+    blocks = next;
+  }
+
+  /**
+   * Runs {@code step} on a copy of every block, makes the copies the current blocks (a local checkpoint) and
+   * returns the merged statistics; the old blocks are dropped.
+   */
+  @SuppressWarnings("unchecked")
+  private <S extends Serializable> S advance(Step<S> step, org.apache.spark.api.java.function.Function2<S, S, S> merge) {
+    JavaRDD<UdasBlock> next = blocks.map(blk -> {
+      UdasBlock copy = blk.copy();
+      return copy.withResult(step.apply(copy));
+    });
+    next.rdd().localCheckpoint();
+    S total = next.map(blk -> (S) blk.result()).filter(Objects::nonNull).treeReduce(merge, DEPTH);
+    blocks.unpersist(false);
+    blocks = next;
+    return total;
+  }
+
+  /** Frees the blocks kept on the executors. */
+  @Override
+  public void close() {
+    blocks.unpersist(false);
+  }
+}
