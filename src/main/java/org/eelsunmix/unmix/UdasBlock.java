@@ -124,7 +124,7 @@ public final class UdasBlock implements Serializable {
     double[] x = new double[dims];
     for (int i = 0; i < count; i++) {
       System.arraycopy(projections, i * dims, x, 0, dims);
-      double s = p.score(f, x, lift);
+      double s = coarse(p.score(f, x, lift));
       if (best < 0 || s > bestScore || (s == bestScore && keys[i].compareTo(keys[best]) < 0)) {
         best = i;
         bestScore = s;
@@ -136,6 +136,16 @@ public final class UdasBlock implements Serializable {
     double[] xb = new double[dims];
     System.arraycopy(projections, best * dims, xb, 0, dims);
     return new VcaCandidate(bestScore, keys[best], xb);
+  }
+
+  /**
+   * The score with its 24 lowest mantissa bits cleared (about 8.7 significant digits kept). Denoised pixels of a
+   * smooth region score alike to many digits, and the scatter behind the denoising is summed in another order on
+   * another partitioning: compared at full precision, rounding alone could pick another pixel there. Coarse scores
+   * that tie go to the smaller address.
+   */
+  static double coarse(double score) {
+    return Double.longBitsToDouble(Double.doubleToRawLongBits(score) & ~((1L << 24) - 1));
   }
 
   /** FCLS abundances of every denoised pixel, kept as H; their sums (with the denoised) added to {@code acc}. */

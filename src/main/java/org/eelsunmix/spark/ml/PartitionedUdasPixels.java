@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.eelsunmix.core.PixelKey;
@@ -95,7 +94,7 @@ final class PartitionedUdasPixels implements UdasPixelPasses, AutoCloseable {
 
   @Override
   public VcaCandidate candidate(VcaProjection projection, double[] f, double lift) {
-    return blocks.map(blk -> blk.candidate(projection, f, lift)).filter(Objects::nonNull)
+    return blocks.map(blk -> blk.candidate(projection, f, lift)).filter(v -> v != null)
         .reduce(VcaCandidate::better);
   }
 
@@ -139,7 +138,7 @@ final class PartitionedUdasPixels implements UdasPixelPasses, AutoCloseable {
       return copy.withResult(step.apply(copy));
     });
     next.rdd().localCheckpoint();
-    S total = next.map(blk -> (S) blk.result()).filter(Objects::nonNull).treeReduce(merge, DEPTH);
+    S total = next.map(blk -> (S) blk.result()).filter(v -> v != null).treeReduce(merge, DEPTH);
     blocks.unpersist(false);
     blocks = next;
     return total;
