@@ -93,10 +93,22 @@ final class BenchCommand extends SparkCommand {
       + "one 64 x 64 cube of each built-in set")
   boolean udas;
 
+  @Option(names = "--blu", description = "time BLU instead (100 sweeps on a 64 x 64 cube of each built-in set, in "
+      + "memory and on Spark)")
+  boolean blu;
+
   @Override
   public Integer call() throws java.io.IOException {
     if (udas) {
       benchUdas();
+      return 0;
+    }
+    if (blu) {
+      for (String set : new String[] {"co-ru-pt", "k-edges"}) {
+        org.eelsunmix.bench.BluTiming.Result t = org.eelsunmix.bench.BluTiming.time(spark(), set);
+        System.out.printf("BLU 100 sweeps, 64x64 %-9s in memory %.2f s, Spark (%d cores) %.2f s%n", set,
+            t.inMemorySeconds(), t.cores(), t.sparkSeconds());
+      }
       return 0;
     }
     if (ingest) {

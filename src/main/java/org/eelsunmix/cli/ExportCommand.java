@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code export}: turns one acquisition's unmixing results into files NumPy/HyperSpy users open directly:
  * {@code abundances.npy} (rows × cols × R, float64), {@code endmembers.npy} (R × channels, float64),
- * {@code energy.npy} and one EMSA/MSA spectrum per endmember. The abundance rows stream to the driver in raster
+ * {@code energy.npy} and one EMSA/MSA spectrum per endmember; where the results carry uncertainties (BLU),
+ * also {@code abundances_std.npy} and each endmember's bands ({@code endmember-NN-lower.msa}, {@code -upper.msa}). The abundance rows stream to the driver in raster
  * order (one map, not the spectra); the folder appears complete or not at all.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -53,8 +54,12 @@ final class ExportCommand extends SparkCommand {
     if (Files.exists(to) && !overwrite) {
       throw new BadInputException(to.toString(), "already exists (give --overwrite to replace it)");
     }
-    Endmembers endmembers = UnmixingModel.load(spark, results + "/model").endmembers();
-    var table = spark.read().schema(PixelSchema.ABUNDANCES).parquet(results + "/abundances");
+    UnmixingModel<?> model = UnmixingModel.load(spark, results + "/model");
+    Endmembers endmembers = model.endmembers();
+    boolean withStd = java.util.Arrays.asList(spark.read().parquet(results + "/abundances").columns())
+        .contains(PixelSchema.ABUNDANCES_STD);
+    var table = spark.read().schema(withStd ? PixelSchema.ABUNDANCES.add(PixelSchema.ABUNDANCES_STD,
+        PixelSchema.VALUES_TYPE, true) : PixelSchema.ABUNDANCES).parquet(results + "/abundances");
     String id = acquisition;
     if (id == null) {
       List<Row> ids = table.select(PixelSchema.ACQUISITION_ID).distinct().limit(2).collectAsList();
@@ -69,10 +74,12 @@ final class ExportCommand extends SparkCommand {
     int h = acq.height();
     int w = acq.width();
     double[] values = new double[h * w * r];
+    double[] std = withStd ? new double[h * w * r] : null;
     boolean[] seen = new boolean[h * w];
     describe("export: " + id);
     Iterator<Row> rows = table.where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id))
-        .select(PixelSchema.X, PixelSchema.Y, PixelSchema.ABUNDANCES_COL).toLocalIterator();
+        .select(PixelSchema.X, PixelSchema.Y, PixelSchema.ABUNDANCES_COL, withStd ? PixelSchema.ABUNDANCES_STD
+            : PixelSchema.ABUNDANCES_COL).toLocalIterator();
     long count = 0;
     while (rows.hasNext()) {
       Row row = rows.next();
@@ -90,6 +97,12 @@ final class ExportCommand extends SparkCommand {
       for (int k = 0; k < r; k++) {
         values[(y * w + x) * r + k] = ((Number) a.get(k)).doubleValue();
       }
+      if (std != null) {
+        List<Object> sd = row.getList(3);
+        for (int k = 0; k < r; k++) {
+          std[(y * w + x) * r + k] = ((Number) sd.get(k)).doubleValue();
+        }
+      }
       count++;
     }
     if (count != (long) h * w) {
@@ -100,6 +113,9 @@ final class ExportCommand extends SparkCommand {
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), at, true, tmpUri -> {
       Path tmp = Files.createDirectories(Path.of(new org.apache.hadoop.fs.Path(tmpUri).toUri()));
       NpyAcquisition.writeAbundances(tmp.resolve("abundances.npy"), new Abundances(h, w, r, values));
+      if (std != null) {
+        NpyAcquisition.writeAbundances(tmp.resolve("abundances_std.npy"), new Abundances(h, w, r, std));
+      }
       NpyAcquisition.writeEndmembers(tmp.resolve("endmembers.npy"), endmembers);
       org.eelsunmix.io.NpyWriter.write(tmp.resolve("energy.npy"), new int[] {endmembers.channels()},
           endmembers.axis().energies());
@@ -107,6 +123,11 @@ final class ExportCommand extends SparkCommand {
         Msa.write(tmp.resolve(String.format("endmember-%02d.msa", k)), new MsaSpectrum(
             name + " endmember " + k + " (" + endmembers.names().get(k) + ")", endmembers.axis(),
             endmembers.spectrum(k)));
+        for (var band : model.endmemberBands().entrySet()) {
+          Msa.write(tmp.resolve(String.format("endmember-%02d-%s.msa", k, band.getKey())), new MsaSpectrum(
+              name + " endmember " + k + " " + band.getKey() + " band", endmembers.axis(),
+              band.getValue().spectrum(k)));
+        }
       }
     });
     System.out.printf("exported %s: abundances.npy (%d x %d x %d), endmembers.npy (%d x %d), %d MSA spectra -> %s%n",

@@ -113,6 +113,16 @@ final class MethodOptions {
       + "1e-6 sqrt(pixels/1000))")
   Double l21Weight;
 
+  @Option(names = "--sweeps", description = "blu: Gibbs sweeps per chain (default 100)")
+  Integer sweeps;
+
+  @Option(names = "--burn-in", description = "blu: sweeps discarded at the start of each chain (default 33)")
+  Integer burnIn;
+
+  @Option(names = "--chains", description = "blu: independent chains from the same start, pooled; 2 or more "
+      + "give a split-R-hat over them (default 1)")
+  Integer chains;
+
   /** Options whose param is not the option's name in camel case. */
   private static final Map<String, String> RENAMED = Map.of("--nmf-solver", "solver", "--nmf-init", "init");
 

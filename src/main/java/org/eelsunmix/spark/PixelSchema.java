@@ -33,6 +33,8 @@ public final class PixelSchema {
   public static final String SPECTRUM = "spectrum";
   public static final String ABUNDANCES_COL = "abundances";
   public static final String RMSE = "rmse";
+  /** Posterior standard deviations beside the abundances, written by models that have them (BLU). */
+  public static final String ABUNDANCES_STD = "abundances_std";
 
   /** {@code array<float>} with non-null elements: the type of a stored spectrum. */
   public static final ArrayType SPECTRUM_TYPE = DataTypes.createArrayType(DataTypes.FloatType, false);

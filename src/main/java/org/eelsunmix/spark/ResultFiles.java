@@ -40,11 +40,19 @@ public final class ResultFiles {
 
   private ResultFiles() {}
 
-  /** The result columns of a transformed pixel table, written partitioned by acquisition (dynamic overwrite). */
+  /**
+   * The result columns of a transformed pixel table, written partitioned by acquisition (dynamic overwrite); the
+   * abundances' standard deviations ({@link PixelSchema#ABUNDANCES_STD}) too when the model gave them.
+   */
   public static void writeAbundances(SparkSession spark, Dataset<Row> transformed, String dir) {
-    SeriesStore.writePartitioned(transformed.select(functions.col(PixelSchema.ACQUISITION_ID),
+    List<org.apache.spark.sql.Column> columns = new ArrayList<>(List.of(functions.col(PixelSchema.ACQUISITION_ID),
         functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
-        functions.col(PixelSchema.RMSE)), dir, spark);
+        functions.col(PixelSchema.RMSE)));
+    if (java.util.Arrays.asList(transformed.columns()).contains(PixelSchema.ABUNDANCES_STD)) {
+      columns.add(functions.col(PixelSchema.ABUNDANCES_STD));
+    }
+    SeriesStore.writePartitioned(transformed.select(columns.toArray(new org.apache.spark.sql.Column[0])), dir,
+        spark);
   }
 
   /** "N pixels unmixed, mean RMSE r" for an abundances table as written. */

@@ -192,4 +192,28 @@ public final class SpectralMoments implements Serializable {
     requireData();
     return sumSquares / count;
   }
+
+  /**
+   * Moments from sums accumulated elsewhere (BLU sums them order-independently, {@link FixedPointSum}).
+   *
+   * @param sum Σ y (B)
+   * @param upper Σ y yᵀ, upper triangle packed row by row (i ≤ j), B(B+1)/2 values
+   */
+  public static SpectralMoments of(long count, double[] sum, double[] upper) {
+    int b = sum.length;
+    if (upper.length != b * (b + 1) / 2) {
+      throw new IllegalArgumentException(upper.length + " values are not the upper triangle of " + b + "x" + b);
+    }
+    SpectralMoments m = new SpectralMoments(b);
+    m.count = count;
+    System.arraycopy(sum, 0, m.sum, 0, b);
+    int index = 0;
+    for (int i = 0; i < b; i++) {
+      m.sumSquares += upper[index];
+      for (int j = i; j < b; j++) {
+        m.scatter[i * b + j] = upper[index++];
+      }
+    }
+    return m;
+  }
 }

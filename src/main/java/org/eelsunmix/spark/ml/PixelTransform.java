@@ -99,7 +99,8 @@ final class PixelTransform {
   /** Per-block work of one partition. */
   interface BlockSolver {
     /**
-     * Writes the values of {@code count} spectra to {@code out} ({@code count × outputs}) and their RMSEs to
+     * Writes the values of {@code count} spectra to {@code out} ({@code count × outputs}, or
+     * {@code count × 2 outputs} with a second column) and their RMSEs to
      * {@code rmse}.
      *
      * @param y the spectra, {@code count × B} row-major, read-only
@@ -115,7 +116,24 @@ final class PixelTransform {
    */
   static Dataset<Row> applyBlocks(Dataset<?> dataset, int channels, int outputs, int block, BlockKernel kernel,
       String inputCol, String outputCol, String rmseCol, String modelName) {
-    StructType schema = outputSchema(dataset, channels, inputCol, outputCol, rmseCol, modelName);
+    return applyBlocks(dataset, channels, outputs, block, kernel, inputCol, outputCol, rmseCol, null, modelName);
+  }
+
+  /**
+   * As {@link #applyBlocks(Dataset, int, int, int, BlockKernel, String, String, String, String)}, with a second
+   * {@code array<double>} column after the RMSE when {@code secondCol} is not null: the kernel then writes
+   * {@code 2 × outputs} values per pixel, the first {@code outputs} to {@code outputCol}, the next to
+   * {@code secondCol} (e.g. posterior means and standard deviations).
+   */
+  static Dataset<Row> applyBlocks(Dataset<?> dataset, int channels, int outputs, int block, BlockKernel kernel,
+      String inputCol, String outputCol, String rmseCol, String secondCol, String modelName) {
+    StructType first = outputSchema(dataset, channels, inputCol, outputCol, rmseCol, modelName);
+    if (secondCol != null && java.util.Arrays.asList(first.fieldNames()).contains(secondCol)) {
+      throw new BadInputException("input dataset", "already has a column '" + secondCol + "' (set another output "
+          + "column)");
+    }
+    StructType schema = secondCol == null ? first : first.add(secondCol, PixelSchema.VALUES_TYPE, false);
+    int width = secondCol == null ? outputs : 2 * outputs;
     PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
     boolean withKeys = kernel.needsKeys();
     RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
@@ -125,10 +143,11 @@ final class PixelTransform {
           private final PixelKey[] keys = new PixelKey[block];
           private final float[] y = new float[block * channels];
           private final float[] one = new float[channels];
-          private final double[] values = new double[block * outputs];
+          private final double[] values = new double[block * width];
           private final double[] rmse = new double[block];
           private final double[] pixel = new double[outputs];
-          private final GenericInternalRow extra = new GenericInternalRow(2);
+          private final double[] second = new double[secondCol == null ? 0 : outputs];
+          private final GenericInternalRow extra = new GenericInternalRow(secondCol == null ? 2 : 3);
           private final JoinedRow joined = new JoinedRow();
           private final UnsafeProjection toUnsafe = UnsafeProjection.create(schema);
           private int count;
@@ -165,9 +184,13 @@ final class PixelTransform {
               throw new java.util.NoSuchElementException();
             }
             int p = next++;
-            System.arraycopy(values, p * outputs, pixel, 0, outputs);
+            System.arraycopy(values, p * width, pixel, 0, outputs);
             extra.update(0, UnsafeArrayData.fromPrimitiveArray(pixel));
             extra.update(1, rmse[p]);
+            if (second.length > 0) {
+              System.arraycopy(values, p * width + outputs, second, 0, outputs);
+              extra.update(2, UnsafeArrayData.fromPrimitiveArray(second));
+            }
             return toUnsafe.apply(joined.apply(held[p], extra));
           }
         }).rdd();

@@ -12,6 +12,7 @@ import org.eelsunmix.autoencoder.MtaeuOptions;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.core.Unmixing;
+import org.eelsunmix.unmix.Blu;
 import org.eelsunmix.unmix.FastIca;
 import org.eelsunmix.unmix.Fcls;
 import org.eelsunmix.unmix.Nmf;
@@ -49,7 +50,10 @@ public final class UnmixingMethods {
           + "IEEE TGRS 59(1), 2021", CnnaeuEstimator::new, UnmixingMethods::cnnaeu),
       new UnmixingMethod(UdasModel.METHOD, "untied denoising autoencoder with sparsity: mSDA-denoised VCA/FCLS/NMF "
           + "start, then decoder (projected gradient) and l2,1 encoder rounds; abundances from the trained encoder",
-          "Qu & Qi, IEEE TGRS 57(3), 2019", UdasEstimator::new, UnmixingMethods::udas));
+          "Qu & Qi, IEEE TGRS 57(3), 2019", UdasEstimator::new, UnmixingMethods::udas),
+      new UnmixingMethod(BluModel.METHOD, "Bayesian linear unmixing: Gibbs sampler of endmembers, abundances and "
+          + "noise (100 sweeps, VCA start); posterior means with standard deviations", "Dobigeon, Moussaoui, Coulon, "
+          + "Tourneret & Hero, IEEE TSP 57(11), 2009", BluEstimator::new, UnmixingMethods::blu));
 
   /** Every registered method, in the order of the help. */
   public static List<UnmixingMethod> all() {
@@ -127,5 +131,10 @@ public final class UnmixingMethods {
   /** uDAS with the paper's settings (12 mSDA layers, 10 outer iterations; see {@link Udas}). */
   private static Unmixing udas(SpectrumImage image, int endmembers, long seed) {
     return Udas.fit(image, new Udas.Options(endmembers, seed)).unmixing();
+  }
+
+  /** BLU with the authors' schedule (100 sweeps, 33 burn-in, one chain): posterior mean endmembers and abundances. */
+  private static Unmixing blu(SpectrumImage image, int endmembers, long seed) {
+    return Blu.fit(image, new Blu.Options(endmembers, seed)).unmixing();
   }
 }

@@ -124,6 +124,14 @@ public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M>
     }
   }
 
+  /**
+   * Per-channel bands around the endmembers that a model with uncertainties gives (e.g. BLU's posterior credible
+   * bands, {@code lower} and {@code upper}), by name; {@code export} writes each as MSA spectra. Default: none.
+   */
+  public java.util.Map<String, Endmembers> endmemberBands() {
+    return java.util.Map.of();
+  }
+
   /** What a concrete model keeps in its metadata besides params and endmembers (default: nothing). */
   protected void extraMetadata(ObjectNode extra) {}
 

@@ -1,0 +1,133 @@
+package org.eelsunmix.spark.ml;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.eelsunmix.core.PixelKey;
+import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.unmix.Blu;
+import org.eelsunmix.unmix.BluChainBlock;
+import org.eelsunmix.unmix.BluPixels;
+import org.eelsunmix.unmix.BluSpectraBlock;
+import org.eelsunmix.unmix.BluStatistics;
+import org.eelsunmix.unmix.BluStep;
+import org.eelsunmix.unmix.VcaCandidate;
+import org.eelsunmix.unmix.VcaProjection;
+
+/**
+ * The passes of a BLU fit ({@link Blu#run}) as Spark jobs, one per pass: each partition's pixels are read once
+ * into a {@link BluSpectraBlock} (spectra and addresses, checked counts), kept as a local checkpoint for the start
+ * (moments, VCA's searches, the move into the subspace), then replaced by {@link BluChainBlock}s (K + 3R doubles
+ * per pixel: subspace coordinates, abundances, running sums), one new local checkpoint per sweep, the previous one
+ * dropped. Every pass returns only what merges exactly: counts, maxima, fixed-point sums ({@code treeAggregate},
+ * depth 2), VCA candidates; the chain is therefore the in-memory one, bit for bit, whatever the partitioning. As
+ * with any local checkpoint, losing an executor during the fit fails it.
+ */
+final class PartitionedBluPixels implements BluPixels, AutoCloseable {
+  private static final int DEPTH = 2;
+  private final int channels;
+  private final JavaRDD<BluSpectraBlock> spectra;
+  private JavaRDD<BluChainBlock> chain;
+  private long count = -1;
+  private double maxCount;
+
+  PartitionedBluPixels(JavaRDD<InternalRow> rows, PixelRows reader) {
+    this.channels = reader.channels();
+    int b = channels;
+    JavaRDD<BluSpectraBlock> blocks = rows.mapPartitions((Iterator<InternalRow> it) -> {
+      float[] y = new float[b];
+      float[] data = new float[64 * b];
+      PixelKey[] keys = new PixelKey[64];
+      int n = 0;
+      while (it.hasNext()) {
+        InternalRow row = it.next();
+        if (n == keys.length) {
+          keys = Arrays.copyOf(keys, 2 * n);
+          data = Arrays.copyOf(data, 2 * n * b);
+        }
+        reader.spectrum(row, y);
+        System.arraycopy(y, 0, data, n * b, b);
+        keys[n++] = reader.key(row);
+      }
+      return Collections.singletonList(new BluSpectraBlock(Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n), b))
+          .iterator();
+    });
+    blocks.rdd().localCheckpoint();
+    this.spectra = blocks;
+  }
+
+  @Override
+  public int channels() {
+    return channels;
+  }
+
+  @Override
+  public long count() {
+    if (count < 0) {
+      double[] countAndMax = spectra.map(s -> new double[] {s.count(), s.maxCount()})
+          .reduce((x, y) -> new double[] {x[0] + y[0], Math.max(x[1], y[1])});
+      count = (long) countAndMax[0];
+      maxCount = countAndMax[1];
+    }
+    return count;
+  }
+
+  @Override
+  public double maxCount() {
+    count();
+    return maxCount;
+  }
+
+  @Override
+  public Blu.MomentSums moments(double max) {
+    return spectra.treeAggregate(new Blu.MomentSums(channels, max, count()), (m, s) -> s.addMoments(m),
+        Blu.MomentSums::merge, DEPTH);
+  }
+
+  @Override
+  public double maxNormSquared(VcaProjection projection) {
+    return spectra.map(s -> s.maxNormSquared(projection)).reduce(Math::max);
+  }
+
+  @Override
+  public VcaCandidate best(VcaProjection projection, double[] direction, double lift) {
+    return spectra.map(s -> s.best(projection, direction, lift)).reduce(VcaCandidate::better);
+  }
+
+  @Override
+  public BluStatistics start(BluStep.Start start) {
+    BluStatistics stats = replaceChain(spectra.map(s -> s.start(start)), start.newStatistics());
+    spectra.unpersist(false); // the chain needs only the subspace coordinates from now on
+    return stats;
+  }
+
+  @Override
+  public BluStatistics sweep(BluStep.Sweep sweep) {
+    if (chain == null) {
+      throw new IllegalStateException("the BLU chain is not started yet");
+    }
+    return replaceChain(chain.map(c -> c.sweep(sweep)), sweep.newStatistics());
+  }
+
+  /** Makes {@code next} the current chain state (a local checkpoint), returns its summed statistics. */
+  private BluStatistics replaceChain(JavaRDD<BluChainBlock> next, BluStatistics zero) {
+    next.rdd().localCheckpoint();
+    BluStatistics total = next.treeAggregate(zero, (acc, c) -> acc.merge(c.statistics()), BluStatistics::merge,
+        DEPTH);
+    if (chain != null) {
+      chain.unpersist(false);
+    }
+    chain = next;
+    return total;
+  }
+
+  @Override
+  public void close() {
+    if (chain != null) {
+      chain.unpersist(false);
+    }
+    spectra.unpersist(false);
+  }
+}

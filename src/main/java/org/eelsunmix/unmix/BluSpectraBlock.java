@@ -1,0 +1,121 @@
+package org.eelsunmix.unmix;
+
+import java.io.Serializable;
+import org.eelsunmix.core.PixelKey;
+import org.eelsunmix.core.SpectrumImage;
+
+/**
+ * Pixels held in memory for BLU's start (a whole image in memory, one partition in Spark): spectra (row-major
+ * N × B counts) and addresses. Each method is one pass with one kernel whose per-pixel result does not depend on
+ * the block's other pixels, and whose block result merges exactly (maxima, {@link FixedPointSum}s, VCA candidates
+ * with raster-order ties), so any split of the pixels into blocks gives the same numbers.
+ */
+public final class BluSpectraBlock implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final float[] spectra;
+  private final PixelKey[] keys;
+  private final int channels;
+
+  /**
+   * @param spectra row-major N × B counts (not copied)
+   * @param keys N pixel addresses (not copied)
+   */
+  public BluSpectraBlock(float[] spectra, PixelKey[] keys, int channels) {
+    if (channels < 1 || spectra.length != (long) keys.length * channels) {
+      throw new IllegalArgumentException(spectra.length + " counts do not make " + keys.length + " spectra of "
+          + channels + " channels");
+    }
+    this.spectra = spectra;
+    this.keys = keys;
+    this.channels = channels;
+  }
+
+  /** Every pixel of {@code image}, addressed by its id, y and x. */
+  public static BluSpectraBlock of(SpectrumImage image) {
+    PixelKey[] keys = new PixelKey[image.pixels()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = new PixelKey(image.id(), i / image.width(), i % image.width());
+    }
+    return new BluSpectraBlock(image.data(), keys, image.channels());
+  }
+
+  public int count() {
+    return keys.length;
+  }
+
+  /** The largest count (0 for an empty block). */
+  public double maxCount() {
+    double m = 0;
+    for (float v : spectra) {
+      m = Math.max(m, v);
+    }
+    return m;
+  }
+
+  /**
+   * Adds {@code Σ y} and the packed upper triangle of {@code Σ y yᵀ} (row by row, j ≥ i) into {@code sums};
+   * returns it.
+   */
+  public Blu.MomentSums addMoments(Blu.MomentSums sums) {
+    int b = channels;
+    FixedPointSum scatter = sums.scatter();
+    double scale = scatter.scale();
+    double[] y = new double[b];
+    for (int p = 0; p < keys.length; p++) {
+      for (int c = 0; c < b; c++) {
+        y[c] = spectra[p * b + c];
+        sums.sum().add(c, y[c]);
+      }
+      int index = 0;
+      for (int i = 0; i < b; i++) {
+        double yi = y[i] * scale; // a power of two: exact, and y_i y_j of two floats is exact in a double
+        for (int j = i; j < b; j++) {
+          scatter.addScaled(index++, yi * y[j]);
+        }
+      }
+    }
+    return sums;
+  }
+
+  /** The largest squared norm of a projected pixel (VCA's lift in its projective mode). */
+  public double maxNormSquared(VcaProjection projection) {
+    double[] x = new double[projection.dims()];
+    double m = 0;
+    for (int p = 0; p < keys.length; p++) {
+      projection.project(spectra, p * channels, x);
+      m = Math.max(m, projection.normSquared(x));
+    }
+    return m;
+  }
+
+  /** The block's best VCA candidate along {@code direction} (ties to raster order), or null when empty. */
+  public VcaCandidate best(VcaProjection projection, double[] direction, double lift) {
+    double[] x = new double[projection.dims()];
+    VcaCandidate best = null;
+    for (int p = 0; p < keys.length; p++) {
+      projection.project(spectra, p * channels, x);
+      double s = projection.score(direction, x, lift);
+      if (best == null || s > best.score() || (s == best.score() && keys[p].compareTo(best.key()) < 0)) {
+        best = new VcaCandidate(s, keys[p], x.clone());
+      }
+    }
+    return best;
+  }
+
+  /** Runs the start pass on every pixel: the block of chain state it begins with. */
+  public BluChainBlock start(BluStep.Start start) {
+    int n = keys.length;
+    int k = start.dims();
+    int r = start.components();
+    double[] z = new double[n * k];
+    double[] a = new double[n * r];
+    long[] drawKeys = new long[n];
+    double[] work = new double[channels];
+    BluStatistics stats = start.newStatistics();
+    for (int p = 0; p < n; p++) {
+      start.pixel(spectra, p * channels, z, p * k, a, p * r, work, stats);
+      drawKeys[p] = KeyedRandom.pixel(keys[p].acquisition(), keys[p].y(), keys[p].x());
+    }
+    return new BluChainBlock(z, drawKeys, a, k, r, stats);
+  }
+}
