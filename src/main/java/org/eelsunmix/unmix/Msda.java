@@ -136,6 +136,23 @@ public final class Msda implements java.io.Serializable {
     return lastLayer;
   }
 
+  /**
+   * A bound on every denoised value for inputs {@code 0 ≤ x ≤ 1}: the largest row sum of |G| (with the bias
+   * column), widened by 1e-6 for the rounding of the output to float.
+   */
+  public double bound() {
+    int n = channels + 1;
+    double m = 0;
+    for (int i = 0; i < channels; i++) {
+      double s = 0;
+      for (int j = 0; j < n; j++) {
+        s += Math.abs(composite[i * n + j]);
+      }
+      m = Math.max(m, s);
+    }
+    return m * (1 + 1e-6);
+  }
+
   /** {@code out = G [x·scale; 1]} for the counts {@code y[offset .. offset + B)}; allocates nothing. */
   public void denoise(float[] y, int offset, double scale, float[] out, int outOffset) {
     int b = channels;

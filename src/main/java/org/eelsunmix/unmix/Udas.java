@@ -189,13 +189,14 @@ public final class Udas {
     }
 
     @Override
-    public SpectralMoments moments() {
-      return block.addMoments(new SpectralMoments(channels));
+    public SpectralMoments moments(double maxCount) {
+      return block.addMoments(new Blu.MomentSums(channels, maxCount, block.count())).moments(block.count());
     }
 
     @Override
     public SpectralMoments denoise(Msda msda, double scale) {
-      return block.denoise(msda, scale, new SpectralMoments(channels));
+      return block.denoise(msda, scale, new Blu.MomentSums(channels, msda.bound(), block.count()))
+          .moments(block.count());
     }
 
     @Override
@@ -209,18 +210,23 @@ public final class Udas {
     }
 
     @Override
-    public UdasStatistics fcls(Fcls fcls, double scale) {
-      return block.fcls(fcls, scale, new UdasStatistics(components, channels, true, false));
+    public double fcls(Fcls fcls) {
+      return block.fcls(fcls);
     }
 
     @Override
-    public UdasStatistics refine(SumToOneNnls step, double scale) {
-      return block.refine(step, scale, new UdasStatistics(components, channels, true, false));
+    public double refine(SumToOneNnls step) {
+      return block.refine(step);
     }
 
     @Override
-    public UdasStatistics encode(UdasEncoderPass pass, double scale) {
-      return block.encode(pass, scale, new UdasStatistics(components, channels, false, pass.withGradient));
+    public UdasStatistics abundanceSums(double scale, UdasStatistics empty) {
+      return block.abundanceSums(scale, empty);
+    }
+
+    @Override
+    public UdasStatistics encode(UdasEncoderPass pass, double scale, UdasStatistics empty) {
+      return block.encode(pass, scale, empty);
     }
 
     @Override

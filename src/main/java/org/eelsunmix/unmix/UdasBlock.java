@@ -9,7 +9,9 @@ import org.eelsunmix.core.PixelKey;
  * N × B), the pixels' addresses (VCA's tie-break), and the per-pixel state of the initialisation: the denoised
  * spectra, their VCA projections and the abundances H (N × R).
  *
- * <p>A pass that changes the state puts new arrays in place and never writes into the old ones, so a copy
+ * <p>Every sum a pass returns is order-independent (maxima, {@link FixedPointSum}s via {@link Blu.MomentSums} and
+ * {@link UdasStatistics}, VCA candidates with ties to the smaller address), so any split of the pixels into blocks
+ * gives the driver the same bits. A pass that changes the state puts new arrays in place and never writes into the old ones, so a copy
  * ({@link #copy}) taken before keeps the previous state (the Spark passes build each new block from a copy and
  * keep the old one intact). Per-pixel loops allocate nothing.
  */
@@ -82,20 +84,25 @@ public final class UdasBlock implements Serializable {
     return m;
   }
 
-  /** Adds every spectrum (counts) to {@code m}; returns it. */
-  public SpectralMoments addMoments(SpectralMoments m) {
+  /** Adds every spectrum (counts) to {@code m} (order-independent sums); returns it. */
+  public Blu.MomentSums addMoments(Blu.MomentSums m) {
+    double[] work = new double[channels];
     for (int i = 0; i < count; i++) {
-      m.add(spectra, i * channels);
+      m.add(spectra, i * channels, work);
     }
     return m;
   }
 
-  /** Denoises every pixel ({@code G [y·scale; 1]}), keeps the result and adds it to {@code m}; returns it. */
-  public SpectralMoments denoise(Msda msda, double scale, SpectralMoments m) {
+  /**
+   * Denoises every pixel ({@code G [y·scale; 1]}), keeps the result and adds it to {@code m} (whose bound must
+   * cover every denoised value, e.g. {@link Msda#bound}); returns it.
+   */
+  public Blu.MomentSums denoise(Msda msda, double scale, Blu.MomentSums m) {
     float[] out = new float[spectra.length];
+    double[] work = new double[channels];
     for (int i = 0; i < count; i++) {
       msda.denoise(spectra, i * channels, scale, out, i * channels);
-      m.add(out, i * channels);
+      m.add(out, i * channels, work);
     }
     denoised = out;
     return m;
@@ -124,7 +131,7 @@ public final class UdasBlock implements Serializable {
     double[] x = new double[dims];
     for (int i = 0; i < count; i++) {
       System.arraycopy(projections, i * dims, x, 0, dims);
-      double s = coarse(p.score(f, x, lift));
+      double s = p.score(f, x, lift);
       if (best < 0 || s > bestScore || (s == bestScore && keys[i].compareTo(keys[best]) < 0)) {
         best = i;
         bestScore = s;
@@ -138,44 +145,48 @@ public final class UdasBlock implements Serializable {
     return new VcaCandidate(bestScore, keys[best], xb);
   }
 
-  /**
-   * The score with its 24 lowest mantissa bits cleared (about 8.7 significant digits kept). Denoised pixels of a
-   * smooth region score alike to many digits, and the scatter behind the denoising is summed in another order on
-   * another partitioning: compared at full precision, rounding alone could pick another pixel there. Coarse scores
-   * that tie go to the smaller address.
-   */
-  static double coarse(double score) {
-    return Double.longBitsToDouble(Double.doubleToRawLongBits(score) & ~((1L << 24) - 1));
-  }
-
-  /** FCLS abundances of every denoised pixel, kept as H; their sums (with the denoised) added to {@code acc}. */
-  public UdasStatistics fcls(Fcls fcls, double scale, UdasStatistics acc) {
+  /** FCLS abundances of every denoised pixel, kept as H; returns the largest. */
+  public double fcls(Fcls fcls) {
     int r = fcls.endmemberCount();
     double[] h = new double[count * r];
     double[] a = new double[r];
     Fcls.Solver solver = fcls.newSolver();
-    double[] x = new double[channels];
     for (int i = 0; i < count; i++) {
       solver.solve(requireDenoised(), i * channels, a);
       System.arraycopy(a, 0, h, i * r, r);
-      acc.add(h, i * r, normalised(i, scale, x), denoised, i * channels);
     }
     abundances = h;
-    return acc;
+    return largest(h);
   }
 
-  /** The sum-to-one NNLS step on every denoised pixel from its current H, kept as H; sums added to {@code acc}. */
-  public UdasStatistics refine(SumToOneNnls step, double scale, UdasStatistics acc) {
+  /** The sum-to-one NNLS step on every denoised pixel from its current H, kept as H; returns the largest. */
+  public double refine(SumToOneNnls step) {
     int components = step.components();
     double[] h = abundances.clone();
     double[] work = new double[step.workLength()];
-    double[] x = new double[channels];
     for (int i = 0; i < count; i++) {
       step.solve(requireDenoised(), i * channels, h, i * components, work);
-      acc.add(h, i * components, normalised(i, scale, x), denoised, i * channels);
     }
     abundances = h;
+    return largest(h);
+  }
+
+  /** The sums of the kept H with the normalised pixels and the denoised spectra, added to {@code acc}. */
+  public UdasStatistics abundanceSums(double scale, UdasStatistics acc) {
+    int r = abundances.length / Math.max(count, 1);
+    double[] x = new double[channels];
+    for (int i = 0; i < count; i++) {
+      acc.add(abundances, i * r, normalised(i, scale, x), requireDenoised(), i * channels);
+    }
     return acc;
+  }
+
+  private static double largest(double[] h) {
+    double m = 0;
+    for (double v : h) {
+      m = Math.max(m, Math.abs(v));
+    }
+    return m;
   }
 
   /** One pass of the encoder objective (loss, sums of H = relu(W1 x), and the gradient if asked) into {@code acc}. */
@@ -185,16 +196,15 @@ public final class UdasBlock implements Serializable {
     double[] h = new double[r];
     double[] g = new double[r];
     double[] lin = new double[r];
-    double loss = 0;
     for (int i = 0; i < count; i++) {
       normalised(i, scale, x);
-      loss += e.pixel(x, h, g, lin);
+      double loss = e.pixel(x, h, g, lin);
       acc.add(h, 0, x, null, 0);
       if (e.withGradient) {
+        acc.addLoss(loss);
         acc.addGradient(g, x);
       }
     }
-    acc.addLoss(loss);
     return acc;
   }
 

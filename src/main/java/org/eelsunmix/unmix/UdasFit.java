@@ -60,7 +60,7 @@ public final class UdasFit {
       throw new BadInputException("input", "every count is zero; there is nothing to unmix");
     }
     double scale = 1 / max;
-    SpectralMoments raw = pixels.moments();
+    SpectralMoments raw = pixels.moments(max);
     long n = raw.count();
     if (n < r) {
       throw new BadInputException("input", "has " + n + " pixels, fewer than the " + r + " endmembers asked for");
@@ -71,19 +71,24 @@ public final class UdasFit {
     // Initialisation on the denoised data: VCA, FCLS, one NMF pass with the sum-to-one row.
     SpectralMoments denoised = pixels.denoise(msda, scale);
     double[][] spectra = vca(pixels, denoised, r, o.seed());
-    UdasStatistics st = pixels.fcls(new Fcls(spectra), scale);
+    double vBound = msda.bound();
+    double hMax = pixels.fcls(new Fcls(spectra));
+    UdasStatistics st = pixels.abundanceSums(scale, new UdasStatistics(r, b, true, false,
+        new UdasStatistics.Bounds(hMax, vBound, 0, 0), n));
     double[] w = new double[b * r];
     for (int s = 0; s < r; s++) {
       for (int c = 0; c < b; c++) {
         w[c * r + s] = Math.max(0, spectra[s][c]);
       }
     }
-    double[] vht = transpose(st.hv, r, b);
-    double nmfTol = 1e-3 * BoxProjectedGradient.gradientNorm(w, st.hh, vht, b, r);
-    BoxProjectedGradient.solve(w, st.hh, vht, b, r, Double.POSITIVE_INFINITY, nmfTol, 1000);
-    st = pixels.refine(new SumToOneNnls(w, b, r, o.delta()), scale);
+    double[] vht = transpose(st.hv(), r, b);
+    double nmfTol = 1e-3 * BoxProjectedGradient.gradientNorm(w, st.hh(), vht, b, r);
+    BoxProjectedGradient.solve(w, st.hh(), vht, b, r, Double.POSITIVE_INFINITY, nmfTol, 1000);
+    hMax = pixels.refine(new SumToOneNnls(w, b, r, o.delta()));
+    st = pixels.abundanceSums(scale, new UdasStatistics(r, b, true, false,
+        new UdasStatistics.Bounds(hMax, vBound, 0, 0), n));
     Curvature curvature = new Curvature(scatter, b, n);
-    double[] encoder = encoderStart(st.hx, curvature, b, r, n);
+    double[] encoder = encoderStart(st.hx(), curvature, b, r, n);
     pixels.release();
 
     double lambda = o.resolvedL21Weight(n);
@@ -99,11 +104,11 @@ public final class UdasFit {
     double tolW = 0;
     for (int k = 0; k < o.outerIterations(); k++) {
       // (a) decoder: Q = (1+γ)HHᵀ, P = (G + γ W_n) X̄Hᵀ, 0 ≤ W ≤ 1.
-      double[] q = st.hh.clone();
+      double[] q = st.hh().clone();
       for (int i = 0; i < q.length; i++) {
         q[i] *= 1 + gamma;
       }
-      double[] p = targetCross(g, wn, gamma, st.hx, b, r);
+      double[] p = targetCross(g, wn, gamma, st.hx(), b, r);
       if (k == 0) {
         tolW = 1e-3 * BoxProjectedGradient.gradientNorm(w, q, p, b, r);
       }
@@ -154,10 +159,10 @@ public final class UdasFit {
     if (!org.ejml.dense.row.CommonOps_DDRM.invert(left)) {
       throw new IllegalStateException("the encoder curvature is singular");
     }
-    UdasStatistics st = pixels.encode(new UdasEncoderPass(w1, a, c, r, b, o.delta(), true), scale);
+    UdasStatistics st = encode(pixels, w1, a, c, r, b, o.delta(), scale, n);
     double objective = st.loss() / n + lambda * l21(w1, r, b);
     for (int step = 0; step < o.encoderSteps(); step++) {
-      double[] direction = data.solve(st.gradient, r, b, n);
+      double[] direction = data.solve(st.gradient(), r, b, n);
       double[] scaled = new double[direction.length];
       for (int s = 0; s < r; s++) {
         for (int t = 0; t < r; t++) {
@@ -175,7 +180,7 @@ public final class UdasFit {
           next[i] = w1[i] - alpha * scaled[i];
         }
         groupShrink(next, r, b, tau * lambda);
-        UdasStatistics trialStats = pixels.encode(new UdasEncoderPass(next, a, c, r, b, o.delta(), true), scale);
+        UdasStatistics trialStats = encode(pixels, next, a, c, r, b, o.delta(), scale, n);
         double trialObjective = trialStats.loss() / n + lambda * l21(next, r, b);
         if (trialObjective < objective) {
           accepted = true;
@@ -189,6 +194,51 @@ public final class UdasFit {
       }
     }
     return new EncoderState(w1, st, objective);
+  }
+
+  /** One encoder pass at W1 = {@code w1} with its gradient, its sums bounded by {@link #encoderBounds}. */
+  private static UdasStatistics encode(UdasPixelPasses pixels, double[] w1, double[] a, double[] c, int r, int b,
+      double delta, double scale, long n) {
+    return pixels.encode(new UdasEncoderPass(w1, a, c, r, b, delta, true), scale,
+        new UdasStatistics(r, b, false, true, encoderBounds(w1, a, c, r, b, delta), n));
+  }
+
+  /**
+   * Bounds on an encoder pass's terms at W1 = {@code w1}, from W1, A, C and δ with 0 ≤ x ≤ 1: {@code 0 ≤ h_r ≤
+   * p_r}, the sum of row r's positive entries; {@code |a_r·x̄| ≤ Σ_j |A_rj|}; {@code |(C h)_r| ≤ Σ_t |C_rt| max p};
+   * hence the bounds on the masked gradient g and on the pixel's loss ℓ ({@link UdasEncoderPass}), widened by 1 %
+   * for the pixel's own rounding.
+   */
+  static UdasStatistics.Bounds encoderBounds(double[] w1, double[] a, double[] c, int r, int b, double delta) {
+    double hb = 0;
+    double hs = 0;
+    for (int s = 0; s < r; s++) {
+      double positive = 0;
+      for (int k = 0; k < b; k++) {
+        positive += Math.max(0, w1[s * b + k]);
+      }
+      hb = Math.max(hb, positive);
+      hs += positive;
+    }
+    double la = 0;
+    double cb = 0;
+    for (int s = 0; s < r; s++) {
+      double sa = 0;
+      for (int j = 0; j <= b; j++) {
+        sa += Math.abs(a[s * (b + 1) + j]);
+      }
+      la = Math.max(la, sa);
+      double sc = 0;
+      for (int t = 0; t < r; t++) {
+        sc += Math.abs(c[s * r + t]);
+      }
+      cb = Math.max(cb, sc * hb);
+    }
+    double d2 = delta * delta;
+    double gradient = cb + la + d2 * (1 + hs);
+    double loss = 0.5 * d2 * (1 + hs) * (1 + hs) + hs * (0.5 * cb + la);
+    double margin = 1.01;
+    return new UdasStatistics.Bounds(hb * margin, 0, gradient * margin, loss * margin);
   }
 
   /** The data's curvature {@code X Xᵀ/N} (B × B, Cholesky-factored with a 1e-12 relative ridge) and its top eigenvalue. */
@@ -360,13 +410,13 @@ public final class UdasFit {
     double cross = 0;
     for (int c = 0; c < b; c++) {
       for (int s = 0; s < r; s++) {
-        cross += w[c * r + s] * st.hx[s * (b + 1) + c];
+        cross += w[c * r + s] * st.hx()[s * (b + 1) + c];
       }
     }
     double[] wtw = gram(transpose(w, b, r), r, b);
     double model = 0;
     for (int i = 0; i < wtw.length; i++) {
-      model += wtw[i] * st.hh[i];
+      model += wtw[i] * st.hh()[i];
     }
     return xNorm - 2 * cross + model;
   }

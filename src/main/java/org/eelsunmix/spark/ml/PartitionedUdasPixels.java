@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.unmix.Blu;
 import org.eelsunmix.unmix.Fcls;
 import org.eelsunmix.unmix.Msda;
 import org.eelsunmix.unmix.SpectralMoments;
@@ -23,7 +24,9 @@ import org.eelsunmix.unmix.VcaProjection;
  * The passes of a uDAS fit ({@link org.eelsunmix.unmix.UdasFit}) as Spark jobs over partitioned pixels, as
  * {@link PartitionedNmfPixels} does for NMF: each partition's spectra are read once into one {@link UdasBlock}
  * (counts checked: channel count, finite, non-negative) and every pass runs the block's kernels inside the
- * partition and brings back only a small sum ({@code treeAggregate}, depth 2). A pass that keeps per-pixel state
+ * partition and brings back only a small sum ({@code treeAggregate}, depth 2): maxima and
+ * {@link org.eelsunmix.unmix.FixedPointSum}s, which merge to the same bits in any tree, so the fit equals the
+ * in-memory one ({@link org.eelsunmix.unmix.Udas#fit}, one block) bit for bit for any partitioning. A pass that keeps per-pixel state
  * (denoised spectra, VCA projections, H) builds new blocks from copies of the old ones (the old arrays stay
  * intact) and makes them a local checkpoint, so the lineage stays one step long and a block is never recomputed in
  * another row order; as for any local checkpoint, losing an executor during the fit fails the fit.
@@ -32,6 +35,7 @@ final class PartitionedUdasPixels implements UdasPixelPasses, AutoCloseable {
   private static final int DEPTH = 2;
   private final int channels;
   private final int components;
+  private long pixels = -1;
   private JavaRDD<UdasBlock> blocks;
 
   /** A per-partition step that changes a block copy and returns the partition's statistics. */
@@ -76,15 +80,27 @@ final class PartitionedUdasPixels implements UdasPixelPasses, AutoCloseable {
   }
 
   @Override
-  public SpectralMoments moments() {
-    return blocks.treeAggregate(new SpectralMoments(channels), (m, blk) -> blk.addMoments(m),
-        SpectralMoments::merge, DEPTH);
+  public SpectralMoments moments(double maxCount) {
+    long n = count();
+    return blocks.treeAggregate(new Blu.MomentSums(channels, maxCount, n), (m, blk) -> blk.addMoments(m),
+        Blu.MomentSums::merge, DEPTH).moments(n);
   }
 
   @Override
   public SpectralMoments denoise(Msda msda, double scale) {
     int b = channels;
-    return advance(blk -> blk.denoise(msda, scale, new SpectralMoments(b)), SpectralMoments::merge);
+    long n = count();
+    double bound = msda.bound();
+    return advance(blk -> blk.denoise(msda, scale, new Blu.MomentSums(b, bound, n)), Blu.MomentSums::merge)
+        .moments(n);
+  }
+
+  /** The number of pixels (counted once). */
+  private long count() {
+    if (pixels < 0) {
+      pixels = blocks.map(blk -> (long) blk.count()).fold(0L, Long::sum);
+    }
+    return pixels;
   }
 
   @Override
@@ -99,23 +115,23 @@ final class PartitionedUdasPixels implements UdasPixelPasses, AutoCloseable {
   }
 
   @Override
-  public UdasStatistics fcls(Fcls fcls, double scale) {
-    int b = channels;
-    int r = components;
-    return advance(blk -> blk.fcls(fcls, scale, new UdasStatistics(r, b, true, false)), UdasStatistics::merge);
+  public double fcls(Fcls fcls) {
+    return advance(blk -> blk.fcls(fcls), Math::max);
   }
 
   @Override
-  public UdasStatistics refine(SumToOneNnls step, double scale) {
-    int b = channels;
-    int r = components;
-    return advance(blk -> blk.refine(step, scale, new UdasStatistics(r, b, true, false)), UdasStatistics::merge);
+  public double refine(SumToOneNnls step) {
+    return advance(blk -> blk.refine(step), Math::max);
   }
 
   @Override
-  public UdasStatistics encode(UdasEncoderPass pass, double scale) {
-    return blocks.treeAggregate(new UdasStatistics(components, channels, false, pass.withGradient()),
-        (acc, blk) -> blk.encode(pass, scale, acc), UdasStatistics::merge, DEPTH);
+  public UdasStatistics abundanceSums(double scale, UdasStatistics empty) {
+    return blocks.treeAggregate(empty, (acc, blk) -> blk.abundanceSums(scale, acc), UdasStatistics::merge, DEPTH);
+  }
+
+  @Override
+  public UdasStatistics encode(UdasEncoderPass pass, double scale, UdasStatistics empty) {
+    return blocks.treeAggregate(empty, (acc, blk) -> blk.encode(pass, scale, acc), UdasStatistics::merge, DEPTH);
   }
 
   @Override

@@ -5,10 +5,17 @@ import org.eelsunmix.unmix.Udas;
 import org.eelsunmix.unmix.UdasEncoder;
 
 /**
- * uDAS keeps the stage contract: the distributed fit equals {@link Udas#fit} (same driver loop, passes over
- * partitions), and on new pixels the trained encoder {@code relu(W1 y / m)} pixel by pixel.
+ * uDAS keeps the stage contract: the distributed fit equals {@link Udas#fit} bit for bit (same driver loop, passes
+ * over partitions, every sum order-independent), and on new pixels the trained encoder {@code relu(W1 y / m)}
+ * pixel by pixel.
  */
 class UdasContractTest extends UnmixingStageContract<UdasModel> {
+  /** Bit-identical: every sum the driver sees is a {@link org.eelsunmix.unmix.FixedPointSum}. */
+  @Override
+  protected double tolerance() {
+    return 0;
+  }
+
   @Override
   protected UdasEstimator estimator() {
     return new UdasEstimator().setNumEndmembers(3).setSeed(5).setOuterIterations(3).setEncoderSteps(2);

@@ -58,6 +58,12 @@ public abstract class UnmixingStageContract<M extends UnmixingModel<M>> {
   private static final Map<Class<?>, UnmixingModel<?>> FITTED = new HashMap<>();
   private static Path tables;
 
+  /** The shared test session exists before any check saves a stage (writers use the active session). */
+  @org.junit.jupiter.api.BeforeAll
+  static void session() {
+    TestSpark.session();
+  }
+
   /** The estimator under test, with settings small enough for a unit test; a new one each call. */
   protected abstract UnmixingEstimator<?, M> estimator();
 
