@@ -33,6 +33,15 @@ public final class Msda implements java.io.Serializable {
     this.lastLayer = lastLayer;
   }
 
+  /** The identity map {@code G = [I | 0]} on B channels (no denoising), with the same map as its last layer. */
+  public static Msda identity(int channels) {
+    double[] g = new double[channels * (channels + 1)];
+    for (int i = 0; i < channels; i++) {
+      g[i * (channels + 1) + i] = 1;
+    }
+    return new Msda(channels, g, g.clone());
+  }
+
   /**
    * Fits {@code layers} layers from the scatter of the input with its bias row.
    *

@@ -17,7 +17,8 @@ import org.eelsunmix.core.Unmixing;
  *   <li><b>Denoising</b>: 12 stacked linear marginalised denoising autoencoders ({@link Msda}; corruption
  *   p = 1e-5, ridge λ = 1) from the one (B + 1)² scatter of [x; 1]: denoised V = G X̄, and W_n the last layer's map
  *   (the denoising operator of the decoder's penalty);</li>
- *   <li><b>Initialisation</b> on V: VCA (seeded), FCLS, then one NMF pass: the endmembers by projected gradient
+ *   <li><b>Initialisation</b> on the input X (not on V as in the authors' code: see {@link UdasFit} for the
+ *   measured reason): VCA (seeded), FCLS, then one NMF pass: the endmembers by projected gradient
  *   ({@link BoxProjectedGradient}, Lin 2007), the abundances with the sum-to-one row of weight δ = 20
  *   ({@link SumToOneNnls}); the encoder starts at {@code W1 = H pinv(X)} on the noisy input;</li>
  *   <li><b>10 outer iterations</b> of (a) the decoder step: projected gradient with Armijo search on
@@ -44,6 +45,8 @@ import org.eelsunmix.core.Unmixing;
  *   {@link Options#encoderSteps()} backtracking steps per outer iteration.</li>
  *   <li>The encoder step includes the γ term (their encoder cost omits it), so that both steps lower one
  *   objective and it decreases at every outer iteration.</li>
+ *   <li>The initialisation (VCA, FCLS, NMF pass) and the decoder's reconstruction term use the input X, not the
+ *   12-layer denoised V (measured on EELS: see {@link UdasFit}).</li>
  *   <li>Their printed "RMSE" is a fourth-power abundance error; the fit here reports the real reconstruction RMSE
  *   in counts.</li>
  *   <li>Their clip of W at 1 and δ = 20 assume reflectance in [0, 1]: EELS counts are normalised by their maximum

@@ -48,7 +48,7 @@ public final class UnmixingMethods {
       new UnmixingMethod("cnnaeu", "convolutional autoencoder over square patches (DL4J); trains on one "
           + "acquisition's grid; hours on a CPU with the reference schedule", "Palsson, Ulfarsson & Sveinsson, "
           + "IEEE TGRS 59(1), 2021", CnnaeuEstimator::new, UnmixingMethods::cnnaeu),
-      new UnmixingMethod(UdasModel.METHOD, "untied denoising autoencoder with sparsity: mSDA-denoised VCA/FCLS/NMF "
+      new UnmixingMethod(UdasModel.METHOD, "untied denoising autoencoder with sparsity: VCA/FCLS/NMF "
           + "start, then decoder (projected gradient) and l2,1 encoder rounds; abundances from the trained encoder",
           "Qu & Qi, IEEE TGRS 57(3), 2019", UdasEstimator::new, UnmixingMethods::udas),
       new UnmixingMethod(BluModel.METHOD, "Bayesian linear unmixing: Gibbs sampler of endmembers, abundances and "
