@@ -33,15 +33,6 @@ public final class Msda implements java.io.Serializable {
     this.lastLayer = lastLayer;
   }
 
-  /** The identity map {@code G = [I | 0]} on B channels (no denoising), with the same map as its last layer. */
-  public static Msda identity(int channels) {
-    double[] g = new double[channels * (channels + 1)];
-    for (int i = 0; i < channels; i++) {
-      g[i * (channels + 1) + i] = 1;
-    }
-    return new Msda(channels, g, g.clone());
-  }
-
   /**
    * Fits {@code layers} layers from the scatter of the input with its bias row.
    *
@@ -143,23 +134,6 @@ public final class Msda implements java.io.Serializable {
    */
   public double[] lastLayer() {
     return lastLayer;
-  }
-
-  /**
-   * A bound on every denoised value for inputs {@code 0 ≤ x ≤ 1}: the largest row sum of |G| (with the bias
-   * column), widened by 1e-6 for the rounding of the output to float.
-   */
-  public double bound() {
-    int n = channels + 1;
-    double m = 0;
-    for (int i = 0; i < channels; i++) {
-      double s = 0;
-      for (int j = 0; j < n; j++) {
-        s += Math.abs(composite[i * n + j]);
-      }
-      m = Math.max(m, s);
-    }
-    return m * (1 + 1e-6);
   }
 
   /** {@code out = G [x·scale; 1]} for the counts {@code y[offset .. offset + B)}; allocates nothing. */

@@ -197,9 +197,8 @@ public final class Udas {
     }
 
     @Override
-    public SpectralMoments denoise(Msda msda, double scale) {
-      return block.denoise(msda, scale, new Blu.MomentSums(channels, msda.bound(), block.count()))
-          .moments(block.count());
+    public void keepInput(double scale) {
+      block.keepInput(scale);
     }
 
     @Override

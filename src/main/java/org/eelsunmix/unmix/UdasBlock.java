@@ -6,7 +6,7 @@ import org.eelsunmix.core.PixelKey;
 /**
  * A block of pixels held in memory, the unit every uDAS pass ({@link UdasPixelPasses}) runs its per-pixel kernels
  * on: a whole image for {@link Udas#fit}, one partition for the Spark estimator. It holds the counts (row-major
- * N × B), the pixels' addresses (VCA's tie-break), and the per-pixel state of the initialisation: the denoised
+ * N × B), the pixels' addresses (VCA's tie-break), and the per-pixel state of the initialisation: the input
  * spectra, their VCA projections and the abundances H (N × R).
  *
  * <p>Every sum a pass returns is order-independent (maxima, {@link FixedPointSum}s via {@link Blu.MomentSums} and
@@ -21,7 +21,7 @@ public final class UdasBlock implements Serializable {
   private final PixelKey[] keys;
   private final int channels;
   private final int count;
-  private float[] denoised;
+  private float[] input;
   private double[] projections;
   private int dims;
   private double[] abundances;
@@ -46,14 +46,14 @@ public final class UdasBlock implements Serializable {
   /** A shallow copy: same arrays, which the passes replace rather than modify. */
   public UdasBlock copy() {
     UdasBlock b = new UdasBlock(spectra, keys, channels);
-    b.denoised = denoised;
+    b.input = input;
     b.projections = projections;
     b.dims = dims;
     b.abundances = abundances;
     return b;
   }
 
-  /** A copy without the initialisation's denoised spectra and projections (no longer needed). */
+  /** A copy without the initialisation's input copies and projections (no longer needed). */
   public UdasBlock released() {
     UdasBlock b = new UdasBlock(spectra, keys, channels);
     b.abundances = abundances;
@@ -93,29 +93,24 @@ public final class UdasBlock implements Serializable {
     return m;
   }
 
-  /**
-   * Denoises every pixel ({@code G [y·scale; 1]}), keeps the result and adds it to {@code m} (whose bound must
-   * cover every denoised value, e.g. {@link Msda#bound}); returns it.
-   */
-  public Blu.MomentSums denoise(Msda msda, double scale, Blu.MomentSums m) {
+  /** Keeps the normalised pixels {@code y·scale} (float) as the initialisation's input; returns this. */
+  public UdasBlock keepInput(double scale) {
     float[] out = new float[spectra.length];
-    double[] work = new double[channels];
-    for (int i = 0; i < count; i++) {
-      msda.denoise(spectra, i * channels, scale, out, i * channels);
-      m.add(out, i * channels, work);
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) (spectra[i] * scale);
     }
-    denoised = out;
-    return m;
+    input = out;
+    return this;
   }
 
-  /** Projects every denoised pixel for VCA and keeps the projections; returns the largest squared norm. */
+  /** Projects every input pixel for VCA and keeps the projections; returns the largest squared norm. */
   public double project(VcaProjection p) {
     int d = p.dims();
     double[] out = new double[count * d];
     double[] x = new double[d];
     double lift = 0;
     for (int i = 0; i < count; i++) {
-      p.project(requireDenoised(), i * channels, x);
+      p.project(requireInput(), i * channels, x);
       System.arraycopy(x, 0, out, i * d, d);
       lift = Math.max(lift, p.normSquared(x));
     }
@@ -145,38 +140,38 @@ public final class UdasBlock implements Serializable {
     return new VcaCandidate(bestScore, keys[best], xb);
   }
 
-  /** FCLS abundances of every denoised pixel, kept as H; returns the largest. */
+  /** FCLS abundances of every input pixel, kept as H; returns the largest. */
   public double fcls(Fcls fcls) {
     int r = fcls.endmemberCount();
     double[] h = new double[count * r];
     double[] a = new double[r];
     Fcls.Solver solver = fcls.newSolver();
     for (int i = 0; i < count; i++) {
-      solver.solve(requireDenoised(), i * channels, a);
+      solver.solve(requireInput(), i * channels, a);
       System.arraycopy(a, 0, h, i * r, r);
     }
     abundances = h;
     return largest(h);
   }
 
-  /** The sum-to-one NNLS step on every denoised pixel from its current H, kept as H; returns the largest. */
+  /** The sum-to-one NNLS step on every input pixel from its current H, kept as H; returns the largest. */
   public double refine(SumToOneNnls step) {
     int components = step.components();
     double[] h = abundances.clone();
     double[] work = new double[step.workLength()];
     for (int i = 0; i < count; i++) {
-      step.solve(requireDenoised(), i * channels, h, i * components, work);
+      step.solve(requireInput(), i * channels, h, i * components, work);
     }
     abundances = h;
     return largest(h);
   }
 
-  /** The sums of the kept H with the normalised pixels and the denoised spectra, added to {@code acc}. */
+  /** The sums of the kept H with the normalised pixels and the input spectra, added to {@code acc}. */
   public UdasStatistics abundanceSums(double scale, UdasStatistics acc) {
     int r = abundances.length / Math.max(count, 1);
     double[] x = new double[channels];
     for (int i = 0; i < count; i++) {
-      acc.add(abundances, i * r, normalised(i, scale, x), requireDenoised(), i * channels);
+      acc.add(abundances, i * r, normalised(i, scale, x), requireInput(), i * channels);
     }
     return acc;
   }
@@ -216,10 +211,10 @@ public final class UdasBlock implements Serializable {
     return x;
   }
 
-  private float[] requireDenoised() {
-    if (denoised == null) {
-      throw new IllegalStateException("the pixels are not denoised yet");
+  private float[] requireInput() {
+    if (input == null) {
+      throw new IllegalStateException("the pixels have no initialisation input yet");
     }
-    return denoised;
+    return input;
   }
 }

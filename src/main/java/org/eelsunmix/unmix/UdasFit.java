@@ -77,10 +77,10 @@ public final class UdasFit {
     Msda msda = Msda.fit(scatter, b, o.udasLayers(), o.corruption(), o.ridge());
 
     // Initialisation on the input itself (see the class comment): VCA, FCLS, one NMF pass with the sum-to-one row.
-    Msda start = Msda.identity(b);
-    SpectralMoments denoised = pixels.denoise(start, scale);
-    double[][] spectra = vca(pixels, denoised, r, o.seed());
-    double vBound = start.bound();
+    // Its moments are those of the counts, scaled: no second pass over the (B + 1)² scatter.
+    pixels.keepInput(scale);
+    double[][] spectra = vca(pixels, scaled(raw, scale), r, o.seed());
+    double vBound = 1 + 1e-6; // 0 ≤ x ≤ 1, rounded to float
     double hMax = pixels.fcls(new Fcls(spectra));
     UdasStatistics st = pixels.abundanceSums(scale, new UdasStatistics(r, b, true, false,
         new UdasStatistics.Bounds(hMax, vBound, 0, 0), n));
@@ -345,6 +345,24 @@ public final class UdasFit {
       spectra[search.found() - 1] = projection.spectrum(best.projection());
     }
     return spectra;
+  }
+
+  /** The moments of {@code scale · y} from those of y. */
+  static SpectralMoments scaled(SpectralMoments m, double scale) {
+    int b = m.channels();
+    long count = m.count();
+    double[] mean = m.mean();
+    double[] second = m.secondMoment();
+    double[] sum = new double[b];
+    double[] upper = new double[b * (b + 1) / 2];
+    int index = 0;
+    for (int i = 0; i < b; i++) {
+      sum[i] = mean[i] * count * scale;
+      for (int j = i; j < b; j++) {
+        upper[index++] = second[i * b + j] * count * scale * scale;
+      }
+    }
+    return SpectralMoments.of(count, sum, upper);
   }
 
   /** The (B + 1)² scatter of the normalised input with its bias row, from the moments of the counts. */

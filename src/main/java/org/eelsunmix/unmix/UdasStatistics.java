@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * The sums over pixels a uDAS fit ({@link UdasFit}) needs after each pass, so that a distributed fit adds them up
  * per partition and {@link #merge}s them: with abundances h (R), the normalised input {@code x̄ = [x; 1]} (B + 1)
- * and, during the initialisation, the denoised spectrum v (B):
+ * and, during the initialisation, the kept input v (B, the normalised pixel as float):
  *
  * <ul>
  *   <li>{@code Σ h hᵀ} (R × R), {@code Σ h x̄ᵀ} (R × (B + 1)), and {@code Σ h vᵀ} (R × B) when v is given;</li>

@@ -1,12 +1,8 @@
 package org.eelsunmix.spark.ml;
 
 import java.io.Serializable;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.Blu;
 import org.eelsunmix.unmix.Fcls;
@@ -46,27 +42,7 @@ final class PartitionedUdasPixels implements UdasPixelPasses, AutoCloseable {
   PartitionedUdasPixels(JavaRDD<InternalRow> rows, PixelRows reader, int components) {
     this.channels = reader.channels();
     this.components = components;
-    int b = channels;
-    JavaRDD<UdasBlock> read = rows.mapPartitions((Iterator<InternalRow> it) -> {
-      float[] y = new float[b];
-      float[] data = new float[64 * b];
-      PixelKey[] keys = new PixelKey[64];
-      int n = 0;
-      while (it.hasNext()) {
-        InternalRow row = it.next();
-        if (n == keys.length) {
-          keys = Arrays.copyOf(keys, 2 * n);
-          data = Arrays.copyOf(data, 2 * n * b);
-        }
-        reader.spectrum(row, y);
-        System.arraycopy(y, 0, data, n * b, b);
-        keys[n++] = reader.key(row);
-      }
-      return Collections.singletonList(new UdasBlock(Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n), b))
-          .iterator();
-    });
-    read.rdd().localCheckpoint();
-    blocks = read;
+    blocks = PartitionBlocks.read(rows, reader, UdasBlock::new);
   }
 
   @Override
@@ -87,12 +63,11 @@ final class PartitionedUdasPixels implements UdasPixelPasses, AutoCloseable {
   }
 
   @Override
-  public SpectralMoments denoise(Msda msda, double scale) {
-    int b = channels;
-    long n = count();
-    double bound = msda.bound();
-    return advance(blk -> blk.denoise(msda, scale, new Blu.MomentSums(b, bound, n)), Blu.MomentSums::merge)
-        .moments(n);
+  public void keepInput(double scale) {
+    advance(blk -> {
+      blk.keepInput(scale);
+      return 0.0;
+    }, Double::sum);
   }
 
   /** The number of pixels (counted once). */
