@@ -21,6 +21,8 @@ public final class UdasBlock implements Serializable {
   private final PixelKey[] keys;
   private final int channels;
   private final int count;
+  /** The same counts as BLU's start reads them: the largest count and the order-independent moments. */
+  private final BluSpectraBlock counts;
   private float[] input;
   private double[] projections;
   private int dims;
@@ -33,10 +35,7 @@ public final class UdasBlock implements Serializable {
    * @param keys the N pixels' addresses (not copied)
    */
   public UdasBlock(float[] spectra, PixelKey[] keys, int channels) {
-    if (channels < 1 || spectra.length != (long) keys.length * channels) {
-      throw new IllegalArgumentException(spectra.length + " counts do not make " + keys.length + " spectra of "
-          + channels + " channels");
-    }
+    this.counts = new BluSpectraBlock(spectra, keys, channels); // checks the shapes
     this.spectra = spectra;
     this.keys = keys;
     this.channels = channels;
@@ -77,20 +76,12 @@ public final class UdasBlock implements Serializable {
 
   /** The largest count (0 for an empty block). */
   public double maxCount() {
-    double m = 0;
-    for (float v : spectra) {
-      m = Math.max(m, v);
-    }
-    return m;
+    return counts.maxCount();
   }
 
   /** Adds every spectrum (counts) to {@code m} (order-independent sums); returns it. */
   public Blu.MomentSums addMoments(Blu.MomentSums m) {
-    double[] work = new double[channels];
-    for (int i = 0; i < count; i++) {
-      m.add(spectra, i * channels, work);
-    }
-    return m;
+    return counts.addMoments(m);
   }
 
   /** Keeps the normalised pixels {@code y·scale} (float) as the initialisation's input; returns this. */
