@@ -330,9 +330,9 @@ public final class UdasFit {
     return norms;
   }
 
-  /** VCA's search over the denoised pixels (the same steps as {@link Vca#fit}): R spectra. */
-  private static double[][] vca(UdasPixelPasses pixels, SpectralMoments denoised, int r, long seed) {
-    VcaProjection projection = VcaProjection.fromMoments(denoised, r, Double.NaN);
+  /** VCA's search over the kept input pixels (the same steps as {@link Vca#fit}): R spectra. */
+  private static double[][] vca(UdasPixelPasses pixels, SpectralMoments input, int r, long seed) {
+    VcaProjection projection = VcaProjection.fromMoments(input, r, Double.NaN);
     double lift = pixels.project(projection);
     lift = projection.projective() ? Math.sqrt(lift) : 0;
     VcaSearch search = new VcaSearch(r, seed);

@@ -23,7 +23,7 @@ import org.eelsunmix.unmix.VcaProjection;
  * partition and brings back only a small sum ({@code treeAggregate}, depth 2): maxima and
  * {@link org.eelsunmix.unmix.FixedPointSum}s, which merge to the same bits in any tree, so the fit equals the
  * in-memory one ({@link org.eelsunmix.unmix.Udas#fit}, one block) bit for bit for any partitioning. A pass that keeps per-pixel state
- * (denoised spectra, VCA projections, H) builds new blocks from copies of the old ones (the old arrays stay
+ * (input copies, VCA projections, H) builds new blocks from copies of the old ones (the old arrays stay
  * intact) and makes them a local checkpoint, so the lineage stays one step long and a block is never recomputed in
  * another row order; as for any local checkpoint, losing an executor during the fit fails the fit.
  */
