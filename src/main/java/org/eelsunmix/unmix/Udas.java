@@ -42,7 +42,8 @@ import org.eelsunmix.core.Unmixing;
  *   <li>The l2,1 term: their gradient {@code λ w_r/‖w_r‖} is twice the derivative of their cost term
  *   {@code (λ/2) Σ‖w_r‖}; here cost and gradient agree (penalty λ Σ‖w_r‖) and the term is handled by its exact
  *   proximal operator (group soft threshold, exact zeros) instead of their one conjugate-gradient step, in
- *   {@link Options#encoderSteps()} backtracking steps per outer iteration.</li>
+ *   {@link Options#encoderSteps()} proximal-gradient steps per outer iteration, each from the Lipschitz step 1/L
+ *   with backtracking ({@link UdasFit}).</li>
  *   <li>The encoder step includes the γ term (their encoder cost omits it), so that both steps lower one
  *   objective and it decreases at every outer iteration.</li>
  *   <li>The initialisation (VCA, FCLS, NMF pass) and the decoder's reconstruction term use the input X, not the

@@ -38,8 +38,11 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
 public final class UdasFit {
   private UdasFit() {}
 
-  /** Proximal-gradient trials per encoder step before the step gives up (keeps W1). */
-  private static final int ENCODER_TRIALS = 12;
+  /**
+   * Halvings of the 1/L step per proximal-gradient step before it gives up (keeps W1): relu makes the smooth part
+   * only piecewise smooth, so 1/L may still be too long, and 2⁻⁴⁰/L is below any decrease the sums can resolve.
+   */
+  private static final int ENCODER_HALVINGS = 40;
 
   /**
    * What the fit leaves on the driver.
@@ -55,8 +58,27 @@ public final class UdasFit {
   public record Outcome(double[] endmembers, double[] encoder, double maxCount, double[] objectiveHistory,
       double[] rowNorms, double rmse, long pixels) {}
 
+  /**
+   * What each outer iteration's encoder step did, for tests and diagnostics: the step is the part of the fit whose
+   * progress is invisible in the outcome (a step that is never accepted leaves W1 at its start and J unchanged).
+   */
+  interface EncoderLog {
+    /**
+     * @param outer the outer iteration (from 0)
+     * @param before J at W1 before the encoder step (without the constant {@code (γ/2N)‖T‖²})
+     * @param after J after it
+     * @param accepted proximal steps accepted
+     */
+    void step(int outer, double before, double after, int accepted);
+  }
+
   /** Runs the fit over {@code pixels} with {@code o}. */
   public static Outcome run(UdasPixelPasses pixels, Udas.Options o) {
+    return run(pixels, o, (outer, before, after, accepted) -> { });
+  }
+
+  /** {@link #run(UdasPixelPasses, Udas.Options)}, telling {@code log} what every encoder step did. */
+  static Outcome run(UdasPixelPasses pixels, Udas.Options o, EncoderLog log) {
     int b = pixels.channels();
     int r = o.endmembers();
     if (r >= b) {
@@ -133,6 +155,7 @@ public final class UdasFit {
       double[] a = encoderLinear(wt, g, wn, gamma, b, r);
       EncoderState state = encoderSteps(pixels, encoder, a, c, curvature, b, r, o,
           lambda, scale, n);
+      log.step(k, state.startObjective, state.objective, state.accepted);
       encoder = state.encoder;
       st = state.stats;
       history[k] = state.objective + 0.5 * vNorm / n;
@@ -142,25 +165,35 @@ public final class UdasFit {
         Math.sqrt(Math.max(0, rss) / ((double) n * b)) * max, n);
   }
 
-  /** The encoder and the statistics of H = relu(W1 X) at it, and J there. */
-  private record EncoderState(double[] encoder, UdasStatistics stats, double objective) {}
+  /**
+   * The encoder and the statistics of H = relu(W1 X) at it, J there, J at the step's start and the number of
+   * proximal steps accepted.
+   */
+  private record EncoderState(double[] encoder, UdasStatistics stats, double objective, double startObjective,
+      int accepted) {}
 
   /**
-   * {@code o.encoderSteps()} scaled proximal steps on J in W1. The smooth part's gradient ∇f (R × B) is scaled by
-   * the inverse of its Gauss–Newton curvature {@code (C + δ²11ᵀ) ⊗ (X Xᵀ/N)} — exact when every unit is active,
-   * so one step lands near the minimiser where plain gradient steps crawl along the data's small-variance
-   * directions — then the l2,1 term is applied by its proximal operator, the group soft threshold
-   * {@code w_r · max(0, 1 − τλ/‖w_r‖)} with the Lipschitz step τ (it sets superfluous rows exactly to 0):
+   * {@code o.encoderSteps()} proximal-gradient steps on J in W1 (Beck &amp; Teboulle's ISTA with backtracking). The
+   * smooth part f = (1/N) Σ ℓ has, wherever the relu pattern is fixed, the Hessian
+   * {@code (1/N) Σ (D_x (C + δ²11ᵀ) D_x) ⊗ x xᵀ} (D_x the pixel's 0/1 mask), bounded by
+   * {@code L = λ_max(C + δ²11ᵀ) · λ_max(X Xᵀ/N)} — both from power iteration on matrices the driver already has,
+   * R × R and B × B. A step is
    *
-   * <pre>  W1⁺ = prox_{τλ‖·‖₂,₁}( W1 − α (C + δ²11ᵀ)⁻¹ ∇f (X Xᵀ/N)⁻¹ )</pre>
+   * <pre>  W1⁺ = prox_{tλ‖·‖₂,₁}( W1 − t ∇f ),   t = 1/L, halved while the test below fails</pre>
    *
-   * α starts at 1 and halves until J falls; a step that finds no lower J ends the encoder step.
+   * with the l2,1 prox the row-wise group soft threshold {@code w_r · max(0, 1 − tλ/‖w_r‖)} (exact zero rows). It
+   * is accepted when f passes the sufficient-decrease test {@code f(W1⁺) ≤ f(W1) + ⟨∇f, D⟩ + ‖D‖²/(2t)} (D =
+   * W1⁺ − W1), which gives {@code J(W1⁺) ≤ J(W1) − ‖D‖²/(2t)}, and J actually falls (to the fixed-point sums'
+   * rounding). relu makes f only piecewise smooth — its gradient jumps where a unit switches — so 1/L is where the
+   * search starts, not a guarantee; {@link #ENCODER_HALVINGS} halvings reach steps of 2⁻⁴⁰/L, and a step that
+   * finds no decrease even there, or whose prox leaves W1 where it is, ends the encoder step (W1 stationary).
    *
-   * <p>Known limit (measured, not fixed): on a 32 × 32 co-ru-pt cube with R = 4 the first trial (α = 1) raised J
-   * from −3.7 to 5e8 and the twelfth (α = 2⁻¹¹) still to 59: the curvature {@code X Xᵀ/N} of EELS spectra is so
-   * ill-conditioned that the scaled step overshoots by orders of magnitude, no trial is accepted, and W1 stays at
-   * its start {@code H pinv(X)} (whatever λ). A larger relative ridge (1e-4, 1e-2) lets steps through but did not
-   * improve the endmembers (mean SAD 0.0116 and 0.0148 against 0.0114 on 64 × 64 co-ru-pt, 4 replicates).
+   * <p>Why not the earlier scaled step {@code (C + δ²11ᵀ)⁻¹ ∇f (X Xᵀ/N)⁻¹}: the curvature of EELS spectra is so
+   * ill-conditioned that it overshot by orders of magnitude (J from −3.7 to 5e8 at full step, still 59 after 11
+   * halvings on a 32 × 32 co-ru-pt cube with R = 4); no step was accepted and W1 stayed at its start H pinv(X).
+   * The 1/L step never overshoots where f is smooth, so a step is accepted whenever a decrease is possible.
+   *
+   * <p>Every decision is taken from {@link FixedPointSum} totals, so it is the same for any partitioning.
    */
   private static EncoderState encoderSteps(UdasPixelPasses pixels, double[] start, double[] a, double[] c,
       Curvature data, int b, int r, Udas.Options o, double lambda, double scale, long n) {
@@ -169,46 +202,51 @@ public final class UdasFit {
     for (int i = 0; i < cd.length; i++) {
       cd[i] += o.delta() * o.delta();
     }
-    double tau = 1 / (largestEigenvalue(cd, r) * data.largest);
-    DMatrixRMaj left = DMatrixRMaj.wrap(r, r, cd);
-    if (!org.ejml.dense.row.CommonOps_DDRM.invert(left)) {
-      throw new IllegalStateException("the encoder curvature is singular");
-    }
+    double lipschitz = largestEigenvalue(cd, r) * data.largest;
     UdasStatistics st = encode(pixels, w1, a, c, r, b, o.delta(), scale, n);
-    double objective = st.loss() / n + lambda * l21(w1, r, b);
+    double smooth = st.loss() / n;
+    double objective = smooth + lambda * l21(w1, r, b);
+    double startObjective = objective;
+    int taken = 0;
     for (int step = 0; step < o.encoderSteps(); step++) {
-      double[] direction = data.solve(st.gradient(), r, b, n);
-      double[] scaled = new double[direction.length];
-      for (int s = 0; s < r; s++) {
-        for (int t = 0; t < r; t++) {
-          double l = left.get(s, t);
-          for (int k = 0; k < b; k++) {
-            scaled[s * b + k] += l * direction[t * b + k];
-          }
-        }
-      }
+      double[] gradient = st.gradient();
       boolean accepted = false;
-      double alpha = 1;
-      for (int trial = 0; trial < ENCODER_TRIALS && !accepted; trial++, alpha /= 2) {
+      boolean stationary = false;
+      double t = 1 / lipschitz;
+      for (int trial = 0; trial <= ENCODER_HALVINGS && !accepted && !stationary; trial++, t /= 2) {
         double[] next = new double[w1.length];
         for (int i = 0; i < next.length; i++) {
-          next[i] = w1[i] - alpha * scaled[i];
+          next[i] = w1[i] - t * gradient[i] / n;
         }
-        groupShrink(next, r, b, tau * lambda);
+        groupShrink(next, r, b, t * lambda);
+        double slope = 0;
+        double distance = 0;
+        for (int i = 0; i < next.length; i++) {
+          double d = next[i] - w1[i];
+          slope += gradient[i] / n * d;
+          distance += d * d;
+        }
+        if (distance == 0) {
+          stationary = true; // the prox maps W1 to itself: W1 minimises J (to rounding)
+          break;
+        }
         UdasStatistics trialStats = encode(pixels, next, a, c, r, b, o.delta(), scale, n);
-        double trialObjective = trialStats.loss() / n + lambda * l21(next, r, b);
-        if (trialObjective < objective) {
+        double trialSmooth = trialStats.loss() / n;
+        double trialObjective = trialSmooth + lambda * l21(next, r, b);
+        if (trialSmooth <= smooth + slope + distance / (2 * t) && trialObjective < objective) {
           accepted = true;
           w1 = next;
           st = trialStats;
+          smooth = trialSmooth;
           objective = trialObjective;
         }
       }
       if (!accepted) {
         break; // no step lowers J from here (to rounding): W1 is stationary
       }
+      taken++;
     }
-    return new EncoderState(w1, st, objective);
+    return new EncoderState(w1, st, objective, startObjective, taken);
   }
 
   /** One encoder pass at W1 = {@code w1} with its gradient, its sums bounded by {@link #encoderBounds}. */
