@@ -89,12 +89,20 @@ final class BenchCommand extends SparkCommand {
       + "(default 30; the reference has 250)")
   int cnnaeuPatches;
 
+  @Option(names = "--udas", description = "time uDAS instead: seconds for the in-memory fit (paper's settings) of "
+      + "one 64 x 64 cube of each built-in set")
+  boolean udas;
+
   @Option(names = "--blu", description = "time BLU instead (100 sweeps on a 64 x 64 cube of each built-in set, in "
       + "memory and on Spark)")
   boolean blu;
 
   @Override
   public Integer call() throws java.io.IOException {
+    if (udas) {
+      benchUdas();
+      return 0;
+    }
     if (blu) {
       for (String set : new String[] {"co-ru-pt", "k-edges"}) {
         org.eelsunmix.bench.BluTiming.Result t = org.eelsunmix.bench.BluTiming.time(spark(), set);
@@ -195,6 +203,20 @@ final class BenchCommand extends SparkCommand {
           "format(eels) " + r.format(), best, cores, best / cores);
     }
     return 0;
+  }
+
+  /** uDAS in memory on one 64×64 cube of each set (mSDA, VCA/FCLS/NMF start, 10 outer iterations). */
+  private void benchUdas() {
+    System.out.printf("%-28s %s%n", "uDAS (in memory)", "wall seconds");
+    for (String set : new String[] {"co-ru-pt", "k-edges"}) {
+      SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin(set), 0);
+      int r = cube.truthEndmembers().count();
+      long t0 = System.nanoTime();
+      org.eelsunmix.unmix.Udas.Result u = org.eelsunmix.unmix.Udas.fit(cube.image(),
+          new org.eelsunmix.unmix.Udas.Options(r, 1));
+      System.out.printf("%-28s %.2f s (fit RMSE %.2f counts)%n", "uDAS 64x64 " + set + " (B="
+          + cube.image().channels() + ")", (System.nanoTime() - t0) / 1e9, u.rmse());
+    }
   }
 
   private void benchDaeu() {

@@ -99,6 +99,31 @@ final class MethodOptions {
   @Option(names = "--decoder-size", description = "cnnaeu: side of the decoder's kernel, odd (default 13)")
   Integer decoderSize;
 
+  @Option(names = "--udas-layers", description = "udas: stacked mSDA denoising layers (default 12)")
+  Integer udasLayers;
+
+  @Option(names = "--corruption", description = "udas: mSDA corruption probability p (default 1e-5)")
+  Double corruption;
+
+  @Option(names = "--ridge", description = "udas: mSDA ridge (default 1)")
+  Double ridge;
+
+  @Option(names = "--gamma", description = "udas: weight of the decoder's denoising term (default 1e-4)")
+  Double gamma;
+
+  @Option(names = "--delta", description = "udas: weight of the sum-to-one row (default 20)")
+  Double delta;
+
+  @Option(names = "--outer-iterations", description = "udas: decoder/encoder rounds (default 10)")
+  Integer outerIterations;
+
+  @Option(names = "--encoder-steps", description = "udas: proximal steps per encoder round (default 5)")
+  Integer encoderSteps;
+
+  @Option(names = "--l21-weight", description = "udas: weight of the encoder's l2,1 row penalty (default "
+      + "1e-6 sqrt(pixels/1000))")
+  Double l21Weight;
+
   @Option(names = "--sweeps", description = "blu: Gibbs sweeps per chain (default 100)")
   Integer sweeps;
 

@@ -596,6 +596,23 @@ public final class Blu {
           new FixedPointSum(channels * (channels + 1) / 2, maxCount * maxCount, pixels));
     }
 
+    /** Adds the spectrum {@code y[offset .. offset + B)}, using {@code work} (B values). */
+    public void add(float[] y, int offset, double[] work) {
+      int b = sum.size();
+      double scale = scatter.scale();
+      for (int c = 0; c < b; c++) {
+        work[c] = y[offset + c];
+        sum.add(c, work[c]);
+      }
+      int index = 0;
+      for (int i = 0; i < b; i++) {
+        double yi = work[i] * scale; // a power of two: exact, and y_i y_j of two floats is exact in a double
+        for (int j = i; j < b; j++) {
+          scatter.addScaled(index++, yi * work[j]);
+        }
+      }
+    }
+
     public MomentSums merge(MomentSums other) {
       sum.merge(other.sum);
       scatter.merge(other.scatter);

@@ -57,22 +57,9 @@ public final class BluSpectraBlock implements Serializable {
    * returns it.
    */
   public Blu.MomentSums addMoments(Blu.MomentSums sums) {
-    int b = channels;
-    FixedPointSum scatter = sums.scatter();
-    double scale = scatter.scale();
-    double[] y = new double[b];
+    double[] work = new double[channels];
     for (int p = 0; p < keys.length; p++) {
-      for (int c = 0; c < b; c++) {
-        y[c] = spectra[p * b + c];
-        sums.sum().add(c, y[c]);
-      }
-      int index = 0;
-      for (int i = 0; i < b; i++) {
-        double yi = y[i] * scale; // a power of two: exact, and y_i y_j of two floats is exact in a double
-        for (int j = i; j < b; j++) {
-          scatter.addScaled(index++, yi * y[j]);
-        }
-      }
+      sums.add(spectra, p * channels, work);
     }
     return sums;
   }

@@ -1,11 +1,7 @@
 package org.eelsunmix.spark.ml;
 
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.Blu;
 import org.eelsunmix.unmix.BluChainBlock;
@@ -35,27 +31,7 @@ final class PartitionedBluPixels implements BluPixels, AutoCloseable {
 
   PartitionedBluPixels(JavaRDD<InternalRow> rows, PixelRows reader) {
     this.channels = reader.channels();
-    int b = channels;
-    JavaRDD<BluSpectraBlock> blocks = rows.mapPartitions((Iterator<InternalRow> it) -> {
-      float[] y = new float[b];
-      float[] data = new float[64 * b];
-      PixelKey[] keys = new PixelKey[64];
-      int n = 0;
-      while (it.hasNext()) {
-        InternalRow row = it.next();
-        if (n == keys.length) {
-          keys = Arrays.copyOf(keys, 2 * n);
-          data = Arrays.copyOf(data, 2 * n * b);
-        }
-        reader.spectrum(row, y);
-        System.arraycopy(y, 0, data, n * b, b);
-        keys[n++] = reader.key(row);
-      }
-      return Collections.singletonList(new BluSpectraBlock(Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n), b))
-          .iterator();
-    });
-    blocks.rdd().localCheckpoint();
-    this.spectra = blocks;
+    this.spectra = PartitionBlocks.read(rows, reader, BluSpectraBlock::new);
   }
 
   @Override

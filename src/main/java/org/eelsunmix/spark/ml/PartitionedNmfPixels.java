@@ -1,12 +1,9 @@
 package org.eelsunmix.spark.ml;
 
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.NmfAbundanceUpdate;
 import org.eelsunmix.unmix.NmfInitialisation;
@@ -49,29 +46,13 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   PartitionedNmfPixels(JavaRDD<InternalRow> rows, PixelRows reader, int components) {
     this.channels = reader.channels();
     this.components = components;
-    int b = channels;
-    JavaRDD<NmfPixelBlock> blocks = rows.mapPartitions((Iterator<InternalRow> it) -> {
-      float[] y = new float[b];
-      float[] data = new float[64 * b];
-      long[] keys = new long[64];
-      int n = 0;
-      while (it.hasNext()) {
-        InternalRow row = it.next();
-        if (n == keys.length) {
-          keys = Arrays.copyOf(keys, 2 * n);
-          data = Arrays.copyOf(data, 2 * n * b);
-        }
-        reader.spectrum(row, y);
-        System.arraycopy(y, 0, data, n * b, b);
-        PixelKey key = reader.key(row);
-        keys[n] = NmfInitialisation.drawKey(key.acquisition(), key.y(), key.x());
-        n++;
+    this.spectra = PartitionBlocks.read(rows, reader, (data, keys, b) -> {
+      long[] draws = new long[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        draws[i] = NmfInitialisation.drawKey(keys[i].acquisition(), keys[i].y(), keys[i].x());
       }
-      return Collections.singletonList(new NmfPixelBlock(Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n), b))
-          .iterator();
+      return new NmfPixelBlock(data, draws, b);
     });
-    blocks.rdd().localCheckpoint();
-    this.spectra = blocks;
   }
 
   @Override

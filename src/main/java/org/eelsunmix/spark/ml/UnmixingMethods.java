@@ -16,6 +16,7 @@ import org.eelsunmix.unmix.Blu;
 import org.eelsunmix.unmix.FactorIca;
 import org.eelsunmix.unmix.Fcls;
 import org.eelsunmix.unmix.Nmf;
+import org.eelsunmix.unmix.Udas;
 import org.eelsunmix.unmix.Vca;
 
 /**
@@ -48,6 +49,9 @@ public final class UnmixingMethods {
       new UnmixingMethod("cnnaeu", "convolutional autoencoder over square patches (DL4J); trains on one "
           + "acquisition's grid; hours on a CPU with the reference schedule", "Palsson, Ulfarsson & Sveinsson, "
           + "IEEE TGRS 59(1), 2021", CnnaeuEstimator::new, UnmixingMethods::cnnaeu),
+      new UnmixingMethod(UdasModel.METHOD, "untied denoising autoencoder with sparsity: VCA/FCLS/NMF "
+          + "start, then decoder (projected gradient) and l2,1 encoder rounds; abundances from the trained encoder",
+          "Qu & Qi, IEEE TGRS 57(3), 2019", UdasEstimator::new, UnmixingMethods::udas),
       new UnmixingMethod(BluModel.METHOD, "Bayesian linear unmixing: Gibbs sampler of endmembers, abundances and "
           + "noise (100 sweeps, VCA start); posterior means with standard deviations", "Dobigeon, Moussaoui, Coulon, "
           + "Tourneret & Hero, IEEE TSP 57(11), 2009", BluEstimator::new, UnmixingMethods::blu));
@@ -127,6 +131,11 @@ public final class UnmixingMethods {
     CnnaeuOptions o = new CnnaeuOptions(endmembers, seed);
     int side = Math.min(o.patchSize(), Math.min(image.width(), image.height()));
     return Cnnaeu.train(image, o.withPatches(o.patches(), side)).unmixing();
+  }
+
+  /** uDAS with the paper's settings (12 mSDA layers, 10 outer iterations; see {@link Udas}). */
+  private static Unmixing udas(SpectrumImage image, int endmembers, long seed) {
+    return Udas.fit(image, new Udas.Options(endmembers, seed)).unmixing();
   }
 
   /** BLU with the authors' schedule (100 sweeps, 33 burn-in, one chain): posterior mean endmembers and abundances. */

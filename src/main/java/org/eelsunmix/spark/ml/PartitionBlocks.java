@@ -1,0 +1,49 @@
+package org.eelsunmix.spark.ml;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.eelsunmix.core.PixelKey;
+import org.eelsunmix.spark.PixelRows;
+
+/**
+ * Reads each partition's pixel rows once into one in-memory block (row-major N × B counts and the N addresses,
+ * spectra checked by the {@link PixelRows} reader), the shape every partitioned kernel (NMF, uDAS, BLU) runs its
+ * passes on. The blocks are made a local checkpoint, so later passes never re-read the rows in another order.
+ */
+final class PartitionBlocks {
+  private PartitionBlocks() {}
+
+  /** Makes a kernel's block from one partition's counts and addresses. */
+  interface Maker<T> extends Serializable {
+    T make(float[] spectra, PixelKey[] keys, int channels);
+  }
+
+  /** One block per partition of {@code rows}, locally checkpointed. */
+  static <T> JavaRDD<T> read(JavaRDD<InternalRow> rows, PixelRows reader, Maker<T> maker) {
+    int b = reader.channels();
+    JavaRDD<T> blocks = rows.mapPartitions((Iterator<InternalRow> it) -> {
+      float[] y = new float[b];
+      float[] data = new float[64 * b];
+      PixelKey[] keys = new PixelKey[64];
+      int n = 0;
+      while (it.hasNext()) {
+        InternalRow row = it.next();
+        if (n == keys.length) {
+          keys = Arrays.copyOf(keys, 2 * n);
+          data = Arrays.copyOf(data, 2 * n * b);
+        }
+        reader.spectrum(row, y);
+        System.arraycopy(y, 0, data, n * b, b);
+        keys[n++] = reader.key(row);
+      }
+      return Collections.singletonList(maker.make(Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n), b))
+          .iterator();
+    });
+    blocks.rdd().localCheckpoint();
+    return blocks;
+  }
+}

@@ -1,0 +1,121 @@
+package org.eelsunmix.spark.ml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.Locale;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.unmix.UdasEncoder;
+
+/**
+ * A fitted {@link UdasEstimator}: the decoder's endmembers (counts) and the trained encoder. {@link #transform}
+ * appends to every row of any pixel table on the same axis the encoder's abundances {@code relu(W1 y / m)} (m the
+ * fit's normalisation; non-negative, summing to one only approximately: uDAS's sum-to-one row is a penalty, and the
+ * values are not rescaled) and the RMSE over channels of the linear mixture {@code y − Σ_r h_r e_r}
+ * ({@link UdasEncoder}).
+ *
+ * <p>The trained encoder's row norms are in the {@link #summaryLine()} and the metadata: a row near zero (at most
+ * {@link UdasEncoder#NEAR_ZERO} of the largest) means an endmember the encoder no longer uses, so R may be too large.
+ * Saved as MLlib-style {@code metadata/} (params; under {@code extra} the encoder, the normalisation and the
+ * summary) + {@code data/} (endmembers), written atomically.
+ */
+public final class UdasModel extends UnmixingModel<UdasModel> {
+  private static final long serialVersionUID = 1L;
+  /** The method's registry name. */
+  public static final String METHOD = "udas";
+  private final UdasEncoder encoder;
+  private final Summary summary;
+
+  /**
+   * How the fit went.
+   *
+   * @param objectiveHistory the objective after each outer iteration
+   * @param rmse the real reconstruction RMSE of the fit, in counts
+   */
+  public record Summary(double[] objectiveHistory, double rmse) implements java.io.Serializable {}
+
+  public UdasModel(String uid, Endmembers endmembers, UdasEncoder encoder, Summary summary) {
+    super(uid, endmembers, 0L);
+    this.encoder = encoder;
+    this.summary = summary;
+  }
+
+  @Override
+  public String method() {
+    return METHOD;
+  }
+
+  /** The trained encoder with the decoder's endmembers (the per-pixel kernel of {@link #transform}). */
+  public UdasEncoder encoder() {
+    return encoder;
+  }
+
+  public Summary summary() {
+    return summary;
+  }
+
+  @Override
+  public String summaryLine() {
+    double[] h = summary.objectiveHistory();
+    StringBuilder norms = new StringBuilder();
+    for (double v : encoder.rowNorms()) {
+      norms.append(norms.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3g", v));
+    }
+    int[] zero = encoder.nearZeroRows();
+    return String.format(Locale.ROOT, "%d outer iterations, objective %.6g -> %.6g, fit RMSE %.4g counts, encoder "
+        + "row norms [%s]%s", h.length, h[0], h[h.length - 1], summary.rmse(), norms,
+        zero.length == 0 ? "" : "; rows " + Arrays.toString(zero) + " near zero: R may be too large");
+  }
+
+  @Override
+  protected Dataset<Row> unmix(Dataset<?> dataset) {
+    UdasEncoder kernel = encoder;
+    int channels = kernel.channels();
+    PixelTransform.Kernel solvers = () -> (y, h) -> Math.sqrt(kernel.apply(y, 0, h) / channels);
+    return PixelTransform.apply(dataset, channels, kernel.components(), solvers, getInputCol(), getOutputCol(),
+        getRmseCol(), describe());
+  }
+
+  @Override
+  public UdasModel copy(ParamMap extra) {
+    return copyValues(new UdasModel(uid(), endmembers(), encoder, summary), extra).setParent(parent());
+  }
+
+  @Override
+  protected void extraMetadata(ObjectNode extra) {
+    extra.put("maxCount", encoder.maxCount());
+    put(extra.putArray("encoder"), encoder.encoder());
+    put(extra.putArray("encoderRowNorms"), encoder.rowNorms());
+    ArrayNode zero = extra.putArray("nearZeroRows");
+    for (int r : encoder.nearZeroRows()) {
+      zero.add(r);
+    }
+    put(extra.putArray("objectiveHistory"), summary.objectiveHistory());
+    extra.put("rmse", summary.rmse());
+  }
+
+  private static void put(ArrayNode array, double[] values) {
+    for (double v : values) {
+      array.add(v);
+    }
+  }
+
+  public static MLReader<UdasModel> read() {
+    return reader(UdasModel.class, saved -> {
+      JsonNode e = saved.extra();
+      UdasEncoder encoder = new UdasEncoder(saved.doubles(e.path("encoder"), "encoder"),
+          saved.endmembers().matrix(), e.path("maxCount").asDouble(Double.NaN));
+      return new UdasModel(saved.uid(), saved.endmembers(), encoder, new Summary(
+          saved.doubles(e.path("objectiveHistory"), "objectiveHistory"), e.path("rmse").asDouble(Double.NaN)));
+    });
+  }
+
+  public static UdasModel load(String path) {
+    return read().load(path);
+  }
+}

@@ -1,0 +1,557 @@
+package org.eelsunmix.unmix;
+
+import java.util.Arrays;
+import org.eelsunmix.core.BadInputException;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.LinearSolverFactory_MT_DDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
+/**
+ * The uDAS fit (Qu &amp; Qi, IEEE TGRS 57(3), 2019; see {@link Udas} for the method and its deviations from the
+ * authors' code) written once for every place the pixels can live ({@link UdasPixelPasses}): the driver's part —
+ * mSDA from the scatter, VCA's search, the decoder steps, the encoder's proximal steps, all on B × R,
+ * R × (B + 1) and (B + 1)² matrices — around passes that run the per-pixel kernels where the pixels are.
+ *
+ * <h2>The objective</h2>
+ * With X the normalised input (B × N), T = W_n X̄ the denoising target, W the decoder (endmembers, B × R,
+ * 0 ≤ W ≤ 1), W1 the encoder (R × B) and H = relu(W1 X):
+ *
+ * <pre>  J(W, W1) = (1/N) [ ½‖X − W H‖² + (γ/2)‖W H − T‖² + (δ²/2)‖1ᵀ − 1ᵀH‖² ] + λ Σ_r ‖W1_r‖</pre>
+ *
+ * The reconstruction term fits the input X, as the paper's Eq. (9) writes it; the authors' code fits the
+ * 12-layer denoised data V = G X̄ there instead, and on EELS data that is measurably biased: the ridge of every
+ * layer shrinks the weak directions that tell EELS endmembers apart (VCA on V had a mean SAD of 0.027 rad on
+ * 64 × 64 co-ru-pt cubes against 0.0075 after one layer and 0.008 on the raw data), and a decoder fitted to V
+ * keeps that bias. For the same reason the initialisation (VCA, FCLS, the NMF pass) runs on the input X, not on
+ * the denoised data as the authors' code does: on 64 × 64 co-ru-pt cubes (4 replicates) uDAS's mean SAD was
+ * 0.0123 rad from the 12-layer denoised start and 0.0114 from the input (VCA-FCLS: 0.0094), on 32 × 32 cubes
+ * 0.101 against 0.037 (VCA-FCLS: 0.032). W_n still enters the γ term, so mSDA stays part of the objective.
+ *
+ * <p>Measured and not changed (the paper's 10 outer iterations are kept): on those 64 × 64 co-ru-pt cubes one
+ * outer iteration scored 0.0087 rad, two 0.0118 and ten 0.0114–0.012; the rounds after the first move the
+ * endmembers away from the truth (H = relu(W1 X) carries the pixel noise into the decoder's regression). On
+ * 64 × 64 k-edges cubes (3 replicates) even one round scored 0.0073 against VCA-FCLS's 0.0068.
+ *
+ * The decoder step lowers J in W (H fixed: the δ and λ terms do not depend on W) and the encoder step lowers J in
+ * W1, so J decreases at every outer iteration; it is reported without the constant {@code (γ/2N)‖T‖²}.
+ */
+public final class UdasFit {
+  private UdasFit() {}
+
+  /**
+   * Halvings of the 1/L step per proximal-gradient step before it gives up (keeps W1): relu makes the smooth part
+   * only piecewise smooth, so 1/L may still be too long, and 2⁻⁴⁰/L is below any decrease the sums can resolve.
+   */
+  private static final int ENCODER_HALVINGS = 40;
+
+  /**
+   * What the fit leaves on the driver.
+   *
+   * @param endmembers W on the normalised scale, row-major B × R
+   * @param encoder W1 on the normalised scale, row-major R × B
+   * @param maxCount the normalisation: the largest count (x = y / maxCount)
+   * @param objectiveHistory J after each outer iteration
+   * @param rowNorms ‖W1_r‖ of the trained encoder
+   * @param rmse the real reconstruction RMSE of the fit, {@code sqrt(‖Y − maxCount · W H‖² / (N B))}, in counts
+   * @param pixels N
+   */
+  public record Outcome(double[] endmembers, double[] encoder, double maxCount, double[] objectiveHistory,
+      double[] rowNorms, double rmse, long pixels) {}
+
+  /**
+   * What each outer iteration's encoder step did, for tests and diagnostics: the step is the part of the fit whose
+   * progress is invisible in the outcome (a step that is never accepted leaves W1 at its start and J unchanged).
+   */
+  interface EncoderLog {
+    /**
+     * @param outer the outer iteration (from 0)
+     * @param before J at W1 before the encoder step (without the constant {@code (γ/2N)‖T‖²})
+     * @param after J after it
+     * @param accepted proximal steps accepted
+     */
+    void step(int outer, double before, double after, int accepted);
+  }
+
+  /** Runs the fit over {@code pixels} with {@code o}. */
+  public static Outcome run(UdasPixelPasses pixels, Udas.Options o) {
+    return run(pixels, o, (outer, before, after, accepted) -> { });
+  }
+
+  /** {@link #run(UdasPixelPasses, Udas.Options)}, telling {@code log} what every encoder step did. */
+  static Outcome run(UdasPixelPasses pixels, Udas.Options o, EncoderLog log) {
+    int b = pixels.channels();
+    int r = o.endmembers();
+    if (r >= b) {
+      throw new BadInputException("numEndmembers", "asked for " + r + " endmembers but the spectra have only " + b
+          + " channels; uDAS needs fewer endmembers than channels");
+    }
+    double max = pixels.maxCount();
+    if (!(max > 0)) {
+      throw new BadInputException("input", "every count is zero; there is nothing to unmix");
+    }
+    double scale = 1 / max;
+    SpectralMoments raw = pixels.moments(max);
+    long n = raw.count();
+    if (n < r) {
+      throw new BadInputException("input", "has " + n + " pixels, fewer than the " + r + " endmembers asked for");
+    }
+    double[] scatter = biasScatter(raw, scale);
+    Msda msda = Msda.fit(scatter, b, o.udasLayers(), o.corruption(), o.ridge());
+
+    // Initialisation on the input itself (see the class comment): VCA, FCLS, one NMF pass with the sum-to-one row.
+    // Its moments are those of the counts, scaled: no second pass over the (B + 1)² scatter.
+    pixels.keepInput(scale);
+    double[][] spectra = vca(pixels, scaled(raw, scale), r, o.seed());
+    double vBound = 1 + 1e-6; // 0 ≤ x ≤ 1, rounded to float
+    double hMax = pixels.fcls(new Fcls(spectra));
+    UdasStatistics st = pixels.abundanceSums(scale, new UdasStatistics(r, b, true, false,
+        new UdasStatistics.Bounds(hMax, vBound, 0, 0), n));
+    double[] w = new double[b * r];
+    for (int s = 0; s < r; s++) {
+      for (int c = 0; c < b; c++) {
+        w[c * r + s] = Math.max(0, spectra[s][c]);
+      }
+    }
+    double[] vht = transpose(st.hv(), r, b);
+    double nmfTol = 1e-3 * BoxProjectedGradient.gradientNorm(w, st.hh(), vht, b, r);
+    BoxProjectedGradient.solve(w, st.hh(), vht, b, r, Double.POSITIVE_INFINITY, nmfTol, 1000);
+    hMax = pixels.refine(new SumToOneNnls(w, b, r, o.delta()));
+    st = pixels.abundanceSums(scale, new UdasStatistics(r, b, true, false,
+        new UdasStatistics.Bounds(hMax, vBound, 0, 0), n));
+    Curvature curvature = new Curvature(scatter, b, n);
+    double[] encoder = encoderStart(st.hx(), curvature, b, r, n);
+    pixels.release();
+
+    double lambda = o.resolvedL21Weight(n);
+    double gamma = o.gamma();
+    double vNorm = raw.meanPower() * n * scale * scale;
+    // The reconstruction term fits the input X itself (see the class comment): G = [I | 0] below.
+    double[] g = new double[b * (b + 1)];
+    for (int i = 0; i < b; i++) {
+      g[i * (b + 1) + i] = 1;
+    }
+    double[] wn = msda.lastLayer();
+    double[] history = new double[o.outerIterations()];
+    double tolW = 0;
+    for (int k = 0; k < o.outerIterations(); k++) {
+      // (a) decoder: Q = (1+γ)HHᵀ, P = (G + γ W_n) X̄Hᵀ, 0 ≤ W ≤ 1.
+      double[] q = st.hh().clone();
+      for (int i = 0; i < q.length; i++) {
+        q[i] *= 1 + gamma;
+      }
+      double[] p = targetCross(g, wn, gamma, st.hx(), b, r);
+      if (k == 0) {
+        tolW = 1e-3 * BoxProjectedGradient.gradientNorm(w, q, p, b, r);
+      }
+      if (BoxProjectedGradient.solve(w, q, p, b, r, 1.0, tolW, 1000) == 1) {
+        tolW *= 0.1; // Lin's rule: a sub-problem solved at once gets a tighter tolerance next time
+      }
+      // (b) encoder: proximal gradient steps on J in W1.
+      double[] wt = transpose(w, b, r);
+      double[] c = gram(wt, r, b);
+      for (int i = 0; i < c.length; i++) {
+        c[i] *= 1 + gamma;
+      }
+      double[] a = encoderLinear(wt, g, wn, gamma, b, r);
+      EncoderState state = encoderSteps(pixels, encoder, a, c, curvature, b, r, o,
+          lambda, scale, n);
+      log.step(k, state.startObjective, state.objective, state.accepted);
+      encoder = state.encoder;
+      st = state.stats;
+      history[k] = state.objective + 0.5 * vNorm / n;
+    }
+    double rss = residualSquared(raw.meanPower() * n * scale * scale, st, w, b, r);
+    return new Outcome(w, encoder, max, history, rowNorms(encoder, r, b),
+        Math.sqrt(Math.max(0, rss) / ((double) n * b)) * max, n);
+  }
+
+  /**
+   * The encoder and the statistics of H = relu(W1 X) at it, J there, J at the step's start and the number of
+   * proximal steps accepted.
+   */
+  private record EncoderState(double[] encoder, UdasStatistics stats, double objective, double startObjective,
+      int accepted) {}
+
+  /**
+   * {@code o.encoderSteps()} proximal-gradient steps on J in W1 (Beck &amp; Teboulle's ISTA with backtracking). The
+   * smooth part f = (1/N) Σ ℓ has, wherever the relu pattern is fixed, the Hessian
+   * {@code (1/N) Σ (D_x (C + δ²11ᵀ) D_x) ⊗ x xᵀ} (D_x the pixel's 0/1 mask), bounded by
+   * {@code L = λ_max(C + δ²11ᵀ) · λ_max(X Xᵀ/N)} — both from power iteration on matrices the driver already has,
+   * R × R and B × B. A step is
+   *
+   * <pre>  W1⁺ = prox_{tλ‖·‖₂,₁}( W1 − t ∇f ),   t = 1/L, halved while the test below fails</pre>
+   *
+   * with the l2,1 prox the row-wise group soft threshold {@code w_r · max(0, 1 − tλ/‖w_r‖)} (exact zero rows). It
+   * is accepted when f passes the sufficient-decrease test {@code f(W1⁺) ≤ f(W1) + ⟨∇f, D⟩ + ‖D‖²/(2t)} (D =
+   * W1⁺ − W1), which gives {@code J(W1⁺) ≤ J(W1) − ‖D‖²/(2t)}, and J actually falls (to the fixed-point sums'
+   * rounding). relu makes f only piecewise smooth — its gradient jumps where a unit switches — so 1/L is where the
+   * search starts, not a guarantee; {@link #ENCODER_HALVINGS} halvings reach steps of 2⁻⁴⁰/L, and a step that
+   * finds no decrease even there, or whose prox leaves W1 where it is, ends the encoder step (W1 stationary).
+   *
+   * <p>Why not the earlier scaled step {@code (C + δ²11ᵀ)⁻¹ ∇f (X Xᵀ/N)⁻¹}: the curvature of EELS spectra is so
+   * ill-conditioned that it overshot by orders of magnitude (J from −3.7 to 5e8 at full step, still 59 after 11
+   * halvings on a 32 × 32 co-ru-pt cube with R = 4); no step was accepted and W1 stayed at its start H pinv(X).
+   * The 1/L step never overshoots where f is smooth, so a step is accepted whenever a decrease is possible.
+   *
+   * <p>Every decision is taken from {@link FixedPointSum} totals, so it is the same for any partitioning.
+   */
+  private static EncoderState encoderSteps(UdasPixelPasses pixels, double[] start, double[] a, double[] c,
+      Curvature data, int b, int r, Udas.Options o, double lambda, double scale, long n) {
+    double[] w1 = start;
+    double[] cd = c.clone();
+    for (int i = 0; i < cd.length; i++) {
+      cd[i] += o.delta() * o.delta();
+    }
+    double lipschitz = largestEigenvalue(cd, r) * data.largest;
+    UdasStatistics st = encode(pixels, w1, a, c, r, b, o.delta(), scale, n);
+    double smooth = st.loss() / n;
+    double objective = smooth + lambda * l21(w1, r, b);
+    double startObjective = objective;
+    int taken = 0;
+    for (int step = 0; step < o.encoderSteps(); step++) {
+      double[] gradient = st.gradient();
+      boolean accepted = false;
+      boolean stationary = false;
+      double t = 1 / lipschitz;
+      for (int trial = 0; trial <= ENCODER_HALVINGS && !accepted && !stationary; trial++, t /= 2) {
+        double[] next = new double[w1.length];
+        for (int i = 0; i < next.length; i++) {
+          next[i] = w1[i] - t * gradient[i] / n;
+        }
+        groupShrink(next, r, b, t * lambda);
+        double slope = 0;
+        double distance = 0;
+        for (int i = 0; i < next.length; i++) {
+          double d = next[i] - w1[i];
+          slope += gradient[i] / n * d;
+          distance += d * d;
+        }
+        if (distance == 0) {
+          stationary = true; // the prox maps W1 to itself: W1 minimises J (to rounding)
+          break;
+        }
+        UdasStatistics trialStats = encode(pixels, next, a, c, r, b, o.delta(), scale, n);
+        double trialSmooth = trialStats.loss() / n;
+        double trialObjective = trialSmooth + lambda * l21(next, r, b);
+        if (trialSmooth <= smooth + slope + distance / (2 * t) && trialObjective < objective) {
+          accepted = true;
+          w1 = next;
+          st = trialStats;
+          smooth = trialSmooth;
+          objective = trialObjective;
+        }
+      }
+      if (!accepted) {
+        break; // no step lowers J from here (to rounding): W1 is stationary
+      }
+      taken++;
+    }
+    return new EncoderState(w1, st, objective, startObjective, taken);
+  }
+
+  /** One encoder pass at W1 = {@code w1} with its gradient, its sums bounded by {@link #encoderBounds}. */
+  private static UdasStatistics encode(UdasPixelPasses pixels, double[] w1, double[] a, double[] c, int r, int b,
+      double delta, double scale, long n) {
+    return pixels.encode(new UdasEncoderPass(w1, a, c, r, b, delta, true), scale,
+        new UdasStatistics(r, b, false, true, encoderBounds(w1, a, c, r, b, delta), n));
+  }
+
+  /**
+   * Bounds on an encoder pass's terms at W1 = {@code w1}, from W1, A, C and δ with 0 ≤ x ≤ 1: {@code 0 ≤ h_r ≤
+   * p_r}, the sum of row r's positive entries; {@code |a_r·x̄| ≤ Σ_j |A_rj|}; {@code |(C h)_r| ≤ Σ_t |C_rt| max p};
+   * hence the bounds on the masked gradient g and on the pixel's loss ℓ ({@link UdasEncoderPass}), widened by 1 %
+   * for the pixel's own rounding.
+   */
+  static UdasStatistics.Bounds encoderBounds(double[] w1, double[] a, double[] c, int r, int b, double delta) {
+    double hb = 0;
+    double hs = 0;
+    for (int s = 0; s < r; s++) {
+      double positive = 0;
+      for (int k = 0; k < b; k++) {
+        positive += Math.max(0, w1[s * b + k]);
+      }
+      hb = Math.max(hb, positive);
+      hs += positive;
+    }
+    double la = 0;
+    double cb = 0;
+    for (int s = 0; s < r; s++) {
+      double sa = 0;
+      for (int j = 0; j <= b; j++) {
+        sa += Math.abs(a[s * (b + 1) + j]);
+      }
+      la = Math.max(la, sa);
+      double sc = 0;
+      for (int t = 0; t < r; t++) {
+        sc += Math.abs(c[s * r + t]);
+      }
+      cb = Math.max(cb, sc * hb);
+    }
+    double d2 = delta * delta;
+    double gradient = cb + la + d2 * (1 + hs);
+    double loss = 0.5 * d2 * (1 + hs) * (1 + hs) + hs * (0.5 * cb + la);
+    double margin = 1.01;
+    return new UdasStatistics.Bounds(hb * margin, 0, gradient * margin, loss * margin);
+  }
+
+  /** The data's curvature {@code X Xᵀ/N} (B × B, Cholesky-factored with a 1e-12 relative ridge) and its top eigenvalue. */
+  static final class Curvature {
+    private final LinearSolverDense<DMatrixRMaj> solver;
+    final double largest;
+
+    Curvature(double[] scatter, int b, long n) {
+      DMatrixRMaj xx = DMatrixRMaj.wrap(b, b, dataBlock(scatter, b));
+      org.ejml.dense.row.CommonOps_DDRM.divide(xx, n);
+      largest = largestEigenvalue(xx.data, b);
+      double trace = 0;
+      for (int i = 0; i < b; i++) {
+        trace += xx.get(i, i);
+      }
+      for (int i = 0; i < b; i++) {
+        xx.add(i, i, 1e-12 * trace / b);
+      }
+      solver = LinearSolverFactory_MT_DDRM.chol(b);
+      if (!solver.setA(xx)) {
+        throw new BadInputException("input", "the spectra's scatter is not positive definite (constant "
+            + "channels?); the uDAS encoder cannot be fitted");
+      }
+    }
+
+    /** {@code (M/n) (X Xᵀ/N)⁻¹} for M (R × B, row-major). */
+    double[] solve(double[] m, int r, int b, long n) {
+      DMatrixRMaj rhs = new DMatrixRMaj(b, r);
+      for (int s = 0; s < r; s++) {
+        for (int k = 0; k < b; k++) {
+          rhs.set(k, s, m[s * b + k] / n);
+        }
+      }
+      DMatrixRMaj out = new DMatrixRMaj(b, r);
+      solver.solve(rhs, out);
+      return transpose(out.data, b, r);
+    }
+  }
+
+  /** The group soft threshold of each row of {@code m} (R × B) by {@code t}. */
+  static void groupShrink(double[] m, int r, int b, double t) {
+    for (int s = 0; s < r; s++) {
+      double norm = 0;
+      for (int k = 0; k < b; k++) {
+        norm += m[s * b + k] * m[s * b + k];
+      }
+      norm = Math.sqrt(norm);
+      double f = norm > t ? 1 - t / norm : 0;
+      for (int k = 0; k < b; k++) {
+        m[s * b + k] *= f;
+      }
+    }
+  }
+
+  /** {@code Σ_r ‖W1_r‖}. */
+  static double l21(double[] m, int r, int b) {
+    double sum = 0;
+    for (double v : rowNorms(m, r, b)) {
+      sum += v;
+    }
+    return sum;
+  }
+
+  /** The Euclidean norm of each of the R rows of {@code m} (R × B). */
+  static double[] rowNorms(double[] m, int r, int b) {
+    double[] norms = new double[r];
+    for (int s = 0; s < r; s++) {
+      double v = 0;
+      for (int k = 0; k < b; k++) {
+        v += m[s * b + k] * m[s * b + k];
+      }
+      norms[s] = Math.sqrt(v);
+    }
+    return norms;
+  }
+
+  /** VCA's search over the kept input pixels (the same steps as {@link Vca#fit}): R spectra. */
+  private static double[][] vca(UdasPixelPasses pixels, SpectralMoments input, int r, long seed) {
+    VcaProjection projection = VcaProjection.fromMoments(input, r, Double.NaN);
+    double lift = pixels.project(projection);
+    lift = projection.projective() ? Math.sqrt(lift) : 0;
+    VcaSearch search = new VcaSearch(r, seed);
+    double[][] spectra = new double[r][];
+    double[] point = new double[r];
+    while (search.found() < r) {
+      VcaCandidate best = pixels.candidate(projection, search.nextDirection(), lift);
+      projection.simplexPoint(best.projection(), lift, point);
+      search.accept(point);
+      spectra[search.found() - 1] = projection.spectrum(best.projection());
+    }
+    return spectra;
+  }
+
+  /** The moments of {@code scale · y} from those of y. */
+  static SpectralMoments scaled(SpectralMoments m, double scale) {
+    int b = m.channels();
+    long count = m.count();
+    double[] mean = m.mean();
+    double[] second = m.secondMoment();
+    double[] sum = new double[b];
+    double[] upper = new double[b * (b + 1) / 2];
+    int index = 0;
+    for (int i = 0; i < b; i++) {
+      sum[i] = mean[i] * count * scale;
+      for (int j = i; j < b; j++) {
+        upper[index++] = second[i * b + j] * count * scale * scale;
+      }
+    }
+    return SpectralMoments.of(count, sum, upper);
+  }
+
+  /** The (B + 1)² scatter of the normalised input with its bias row, from the moments of the counts. */
+  static double[] biasScatter(SpectralMoments m, double scale) {
+    int b = m.channels();
+    int n1 = b + 1;
+    long count = m.count();
+    double[] second = m.secondMoment();
+    double[] mean = m.mean();
+    double[] s = new double[n1 * n1];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < b; j++) {
+        s[i * n1 + j] = second[i * b + j] * count * scale * scale;
+      }
+      s[i * n1 + b] = mean[i] * count * scale;
+      s[b * n1 + i] = s[i * n1 + b];
+    }
+    s[b * n1 + b] = count;
+    return s;
+  }
+
+  private static double[] dataBlock(double[] scatter, int b) {
+    double[] x = new double[b * b];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(scatter, i * (b + 1), x, i * b, b);
+    }
+    return x;
+  }
+
+  /** The encoder start {@code H pinv(X) = (H Xᵀ)(X Xᵀ)⁻¹} (X full row rank) from {@code H X̄ᵀ} (R × (B + 1)). */
+  static double[] encoderStart(double[] hx, Curvature curvature, int b, int r, long n) {
+    double[] hxData = new double[r * b];
+    for (int s = 0; s < r; s++) {
+      System.arraycopy(hx, s * (b + 1), hxData, s * b, b);
+    }
+    return curvature.solve(hxData, r, b, n);
+  }
+
+  /** {@code P = (G + γ W_n) X̄Hᵀ}, B × R, from {@code H X̄ᵀ} (R × (B + 1)). */
+  static double[] targetCross(double[] g, double[] wn, double gamma, double[] hx, int b, int r) {
+    int n1 = b + 1;
+    double[] p = new double[b * r];
+    for (int c = 0; c < b; c++) {
+      int base = c * n1;
+      for (int s = 0; s < r; s++) {
+        double v = 0;
+        int hb = s * n1;
+        for (int j = 0; j < n1; j++) {
+          v += (g[base + j] + gamma * wn[base + j]) * hx[hb + j];
+        }
+        p[c * r + s] = v;
+      }
+    }
+    return p;
+  }
+
+  /** {@code A = Wᵀ (G + γ W_n)}, R × (B + 1), from Wᵀ (R × B). */
+  static double[] encoderLinear(double[] wt, double[] g, double[] wn, double gamma, int b, int r) {
+    int n1 = b + 1;
+    double[] a = new double[r * n1];
+    for (int s = 0; s < r; s++) {
+      for (int c = 0; c < b; c++) {
+        double v = wt[s * b + c];
+        if (v == 0) {
+          continue;
+        }
+        int base = c * n1;
+        for (int j = 0; j < n1; j++) {
+          a[s * n1 + j] += v * (g[base + j] + gamma * wn[base + j]);
+        }
+      }
+    }
+    return a;
+  }
+
+  /** {@code ‖X − W H‖²} from the sums: {@code ‖X‖² − 2 tr(Wᵀ X Hᵀ) + tr(WᵀW HHᵀ)}. */
+  static double residualSquared(double xNorm, UdasStatistics st, double[] w, int b, int r) {
+    double cross = 0;
+    for (int c = 0; c < b; c++) {
+      for (int s = 0; s < r; s++) {
+        cross += w[c * r + s] * st.hx()[s * (b + 1) + c];
+      }
+    }
+    double[] wtw = gram(transpose(w, b, r), r, b);
+    double model = 0;
+    for (int i = 0; i < wtw.length; i++) {
+      model += wtw[i] * st.hh()[i];
+    }
+    return xNorm - 2 * cross + model;
+  }
+
+  /** {@code M Mᵀ} of the R rows of {@code m} (R × B), R × R. */
+  static double[] gram(double[] m, int r, int b) {
+    double[] g = new double[r * r];
+    for (int s = 0; s < r; s++) {
+      for (int t = 0; t <= s; t++) {
+        double v = 0;
+        for (int c = 0; c < b; c++) {
+          v += m[s * b + c] * m[t * b + c];
+        }
+        g[s * r + t] = v;
+        g[t * r + s] = v;
+      }
+    }
+    return g;
+  }
+
+  static double[] flat(double[][] m) {
+    double[] f = new double[m.length * m[0].length];
+    for (int i = 0; i < m.length; i++) {
+      System.arraycopy(m[i], 0, f, i * m[0].length, m[0].length);
+    }
+    return f;
+  }
+
+  /** The transpose of a row-major rows × cols matrix. */
+  static double[] transpose(double[] m, int rows, int cols) {
+    double[] t = new double[rows * cols];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        t[j * rows + i] = m[i * cols + j];
+      }
+    }
+    return t;
+  }
+
+  /** The largest eigenvalue of a symmetric positive semi-definite n × n matrix by power iteration (100 steps). */
+  static double largestEigenvalue(double[] m, int n) {
+    double[] v = new double[n];
+    Arrays.fill(v, 1 / Math.sqrt(n));
+    double[] next = new double[n];
+    double value = 0;
+    for (int it = 0; it < 100; it++) {
+      double norm = 0;
+      for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+          s += m[i * n + j] * v[j];
+        }
+        next[i] = s;
+        norm += s * s;
+      }
+      norm = Math.sqrt(norm);
+      if (norm == 0) {
+        return 0;
+      }
+      value = norm;
+      for (int i = 0; i < n; i++) {
+        v[i] = next[i] / norm;
+      }
+    }
+    return value;
+  }
+}
