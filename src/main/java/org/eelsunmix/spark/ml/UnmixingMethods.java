@@ -9,6 +9,7 @@ import org.eelsunmix.autoencoder.Daeu;
 import org.eelsunmix.autoencoder.DaeuOptions;
 import org.eelsunmix.autoencoder.Mtaeu;
 import org.eelsunmix.autoencoder.MtaeuOptions;
+import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.core.Unmixing;
@@ -133,9 +134,27 @@ public final class UnmixingMethods {
     return Cnnaeu.train(image, o.withPatches(o.patches(), side)).unmixing();
   }
 
-  /** uDAS with the paper's settings (12 mSDA layers, 10 outer iterations; see {@link Udas}). */
+  /**
+   * uDAS with the paper's settings (12 mSDA layers, 10 outer iterations; see {@link Udas}). Its encoder meets the
+   * sum-to-one constraint only softly (the δ-weighted row: sums within a few 1e-3 of one); {@code evaluate} scores
+   * every method's maps as proportions, so each pixel's abundances are divided by their sum here (a pixel whose
+   * encoder gives all zeros keeps zeros). The Spark model's maps are the encoder's, not rescaled.
+   */
   private static Unmixing udas(SpectrumImage image, int endmembers, long seed) {
-    return Udas.fit(image, new Udas.Options(endmembers, seed)).unmixing();
+    Unmixing u = Udas.fit(image, new Udas.Options(endmembers, seed)).unmixing();
+    Abundances a = u.abundances();
+    double[] v = a.values().clone();
+    int r = a.count();
+    for (int p = 0; p < a.pixels(); p++) {
+      double sum = 0;
+      for (int k = 0; k < r; k++) {
+        sum += v[p * r + k];
+      }
+      for (int k = 0; sum > 0 && k < r; k++) {
+        v[p * r + k] /= sum;
+      }
+    }
+    return new Unmixing(u.endmembers(), new Abundances(a.height(), a.width(), r, v));
   }
 
   /** BLU with the authors' schedule (100 sweeps, 33 burn-in, one chain): posterior mean endmembers and abundances. */
