@@ -25,12 +25,24 @@ public final class SpectrumPlot {
   public record Curve(String label, double[] values, boolean dashed) {}
 
   /**
+   * A shaded band around curve number {@code curve} (e.g. a credible band: lower and upper value per channel),
+   * drawn translucent in that curve's colour, behind the curves.
+   */
+  public record Band(int curve, double[] lower, double[] upper) {}
+
+  /**
    * Renders {@code curves} over {@code axis}.
    *
    * @param yLabel the intensity axis title, e.g. {@code "intensity (counts)"}
    */
   public static BufferedImage render(EnergyAxis axis, List<Curve> curves, String title, String yLabel, int width,
       int height) {
+    return render(axis, curves, List.of(), title, yLabel, width, height);
+  }
+
+  /** As {@link #render(EnergyAxis, List, String, String, int, int)}, with shaded {@code bands}. */
+  public static BufferedImage render(EnergyAxis axis, List<Curve> curves, List<Band> bands, String title,
+      String yLabel, int width, int height) {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = PlotText.canvas(img);
     try {
@@ -48,6 +60,12 @@ public final class SpectrumPlot {
         for (double v : c.values()) {
           y0 = Math.min(y0, v);
           y1 = Math.max(y1, v);
+        }
+      }
+      for (Band b : bands) {
+        for (int k = 0; k < b.lower().length; k++) {
+          y0 = Math.min(y0, b.lower()[k]);
+          y1 = Math.max(y1, b.upper()[k]);
         }
       }
       if (y1 <= y0) {
@@ -97,6 +115,29 @@ public final class SpectrumPlot {
       PlotText.centred(g, "energy loss (" + axis.units() + ")", left + pw / 2.0, height - 14);
       PlotText.vertical(g, yLabel, 16, top + ph / 2.0);
       g.drawString(PlotText.timesTenTo(yExp).trim(), left - maxLabel - 8, top - 8); // the y labels' multiplier
+
+      for (Band b : bands) {
+        Path2D.Double area = new Path2D.Double();
+        int n = b.lower().length;
+        for (int k = 0; k < n; k++) {
+          double px = left + (axis.energy(k) - x0) / (x1 - x0) * pw;
+          double py = top + ph - (b.upper()[k] - y0) / (y1 - y0) * ph;
+          if (k == 0) {
+            area.moveTo(px, py);
+          } else {
+            area.lineTo(px, py);
+          }
+        }
+        for (int k = n - 1; k >= 0; k--) {
+          area.lineTo(left + (axis.energy(k) - x0) / (x1 - x0) * pw,
+              top + ph - (b.lower()[k] - y0) / (y1 - y0) * ph);
+        }
+        area.closePath();
+        g.setColor(new Color(COLOURS[b.curve() % COLOURS.length] | 0x50000000, true));
+        g.setClip(left, top, pw + 1, ph + 1);
+        g.fill(area);
+        g.setClip(null);
+      }
 
       int legendY = top + 18;
       int legendW = 0;

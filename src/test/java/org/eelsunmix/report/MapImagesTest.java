@@ -1,6 +1,7 @@
 package org.eelsunmix.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -68,6 +69,37 @@ class MapImagesTest {
         "endmembers", "intensity (counts)", 900, 440);
     assertEquals(900, plot.getWidth());
     assertEquals(440, plot.getHeight());
+  }
+
+  /** A credible band is shaded in its curve's colour (tab10 blue over white) between its lower and upper values. */
+  @Test
+  void aBandIsShadedInItsCurvesColourBetweenItsBounds() {
+    EnergyAxis axis = EnergyAxis.ofEv(200, 1, 200);
+    double[] mean = new double[200];
+    double[] lower = new double[200];
+    double[] upper = new double[200];
+    java.util.Arrays.fill(mean, 2);
+    java.util.Arrays.fill(lower, 1);
+    java.util.Arrays.fill(upper, 3);
+    List<SpectrumPlot.Curve> curves = List.of(new SpectrumPlot.Curve("e0", mean, false));
+    BufferedImage plain = SpectrumPlot.render(axis, curves, "e", "counts", 600, 400);
+    BufferedImage banded = SpectrumPlot.render(axis, curves, List.of(new SpectrumPlot.Band(0, lower, upper)), "e",
+        "counts", 600, 400);
+    // Left of the legend, halfway between the curve (2) and the band's top (3): white without the band, a blend of
+    // white and tab10 blue (0x1f77b4) with it.
+    int x = 150;
+    int top = -1;
+    for (int y = 0; y < 400 && top < 0; y++) {
+      if ((banded.getRGB(x, y) & 0xffffff) != (plain.getRGB(x, y) & 0xffffff)) {
+        top = y;
+      }
+    }
+    assertTrue(top > 0, "no shaded pixel in column " + x);
+    int shade = banded.getRGB(x, top + 5) & 0xffffff;
+    int r = shade >> 16;
+    int b = shade & 0xff;
+    assertTrue(b > r && r > 0x1f && r < 0xff, String.format("shade %06x", shade));
+    assertEquals(0xffffff, plain.getRGB(x, top + 5) & 0xffffff);
   }
 
   @Test

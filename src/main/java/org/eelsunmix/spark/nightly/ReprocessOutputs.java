@@ -42,13 +42,20 @@ final class ReprocessOutputs {
   private final String out;
   private final String modelDescription;
   private final Endmembers endmembers;
+  private final java.util.Map<String, Endmembers> bands;
 
-  ReprocessOutputs(SparkSession spark, String out, String modelDescription, Endmembers endmembers) {
+  /**
+   * @param bands the model's per-channel bands by name ({@code lower}, {@code upper}: drawn shaded around each
+   *     endmember in the report's plot), empty when the model has none
+   */
+  ReprocessOutputs(SparkSession spark, String out, String modelDescription, Endmembers endmembers,
+      java.util.Map<String, Endmembers> bands) {
     this.spark = spark;
     this.conf = spark.sparkContext().hadoopConfiguration();
     this.out = out;
     this.modelDescription = modelDescription;
     this.endmembers = endmembers;
+    this.bands = bands;
   }
 
   /**
@@ -130,12 +137,20 @@ final class ReprocessOutputs {
     AtomicOutput.commit(conf, out + "/report", true, tmp -> {
       FileSystem tfs = new Path(tmp).getFileSystem(conf);
       List<SpectrumPlot.Curve> curves = new ArrayList<>();
+      List<SpectrumPlot.Band> shaded = new ArrayList<>();
+      Endmembers lower = bands.get("lower");
+      Endmembers upper = bands.get("upper");
       for (int k = 0; k < endmembers.count(); k++) {
         curves.add(new SpectrumPlot.Curve(endmembers.names().get(k), endmembers.spectrum(k), false));
+        if (lower != null && upper != null) {
+          shaded.add(new SpectrumPlot.Band(k, lower.spectrum(k), upper.spectrum(k)));
+        }
       }
+      String title = shaded.isEmpty() ? "model endmember spectra"
+          : "model endmember spectra (shaded: the model's credible bands)";
       try (OutputStream o = tfs.create(new Path(tmp, "endmembers.png"), true)) {
-        MapImages.writePng(SpectrumPlot.render(endmembers.axis(), curves, "model endmember spectra",
-            "intensity (counts)", 900, 440), o);
+        MapImages.writePng(SpectrumPlot.render(endmembers.axis(), curves, shaded, title, "intensity (counts)", 900,
+            440), o);
       }
       try (OutputStream o = tfs.create(new Path(tmp, "index.html"), true)) {
         o.write(html.getBytes(StandardCharsets.UTF_8));
