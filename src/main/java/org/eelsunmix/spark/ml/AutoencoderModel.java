@@ -1,8 +1,5 @@
 package org.eelsunmix.spark.ml;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -176,25 +173,5 @@ public final class AutoencoderModel extends UnmixingModel<AutoencoderModel> {
 
   public static AutoencoderModel load(String path) {
     return read().load(path);
-  }
-
-  static ArrayNode array(double[] values) {
-    ArrayNode a = JsonNodeFactory.instance.arrayNode();
-    for (double v : values) {
-      a.add(v);
-    }
-    return a;
-  }
-
-  static double[] doubles(JsonNode array) {
-    double[] v = new double[array.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = array.get(i).asDouble();
-    }
-    return v;
-  }
-
-  static ObjectNode object() {
-    return JsonNodeFactory.instance.objectNode();
   }
 }

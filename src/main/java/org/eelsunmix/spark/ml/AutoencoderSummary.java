@@ -42,13 +42,13 @@ public record AutoencoderSummary(String method, long seed, String training, doub
   }
 
   ObjectNode toJson(int channels) {
-    ObjectNode o = AutoencoderModel.object();
+    ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     o.put("method", method);
     o.put("channels", channels);
     o.put("seed", seed);
     o.put("training", training);
-    o.set("losses", AutoencoderModel.array(losses));
-    o.set("restartLosses", AutoencoderModel.array(restartLosses));
+    o.set("losses", MlPersistence.jsonArray(losses));
+    o.set("restartLosses", MlPersistence.jsonArray(restartLosses));
     o.put("kept", kept);
     o.put("samples", samples);
     return o;
@@ -56,7 +56,7 @@ public record AutoencoderSummary(String method, long seed, String training, doub
 
   static AutoencoderSummary fromJson(JsonNode o) {
     return new AutoencoderSummary(o.path("method").asText("daeu"), o.path("seed").asLong(),
-        o.path("training").asText(""), AutoencoderModel.doubles(o.path("losses")),
-        AutoencoderModel.doubles(o.path("restartLosses")), o.path("kept").asInt(), o.path("samples").asInt());
+        o.path("training").asText(""), MlPersistence.doubles(o.path("losses")),
+        MlPersistence.doubles(o.path("restartLosses")), o.path("kept").asInt(), o.path("samples").asInt());
   }
 }

@@ -1,7 +1,6 @@
 package org.eelsunmix.spark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -196,8 +195,8 @@ public final class BluModel extends UnmixingModel<BluModel> {
     putFinite(p, "scale", posterior.scale());
     putFinite(p, "rHatNoise", posterior.rHatNoise());
     putFinite(p, "rHatLogLikelihood", posterior.rHatLogLikelihood());
-    putTraces(p.putArray("noiseTrace"), posterior.noiseTrace());
-    putTraces(p.putArray("logLikelihoodTrace"), posterior.logLikelihood());
+    p.set("noiseTrace", MlPersistence.jsonRows(posterior.noiseTrace()));
+    p.set("logLikelihoodTrace", MlPersistence.jsonRows(posterior.logLikelihood()));
   }
 
   /** JSON has no NaN: a value that is not finite is written as null (and read back as NaN). */
@@ -206,15 +205,6 @@ public final class BluModel extends UnmixingModel<BluModel> {
       node.put(name, value);
     } else {
       node.putNull(name);
-    }
-  }
-
-  private static void putTraces(ArrayNode array, double[][] traces) {
-    for (double[] chain : traces) {
-      ArrayNode a = array.addArray();
-      for (double v : chain) {
-        a.add(v);
-      }
     }
   }
 
@@ -244,12 +234,9 @@ public final class BluModel extends UnmixingModel<BluModel> {
   }
 
   private static double[][] traces(Saved saved, JsonNode array, String name) {
-    if (!array.isArray() || array.size() == 0) {
+    double[][] t = saved.rows(array, name);
+    if (t.length == 0) {
       throw new BadInputException(saved.path(), "saved BLU model metadata has no '" + name + "' traces");
-    }
-    double[][] t = new double[array.size()][];
-    for (int i = 0; i < t.length; i++) {
-      t[i] = saved.doubles(array.get(i), name);
     }
     return t;
   }

@@ -1,8 +1,6 @@
 package org.eelsunmix.spark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -110,46 +108,30 @@ public final class IcaModel extends UnmixingModel<IcaModel> {
   protected void extraMetadata(ObjectNode extra) {
     if (components instanceof BssComponents bss) {
       extra.put("domain", Ica.FACTORS);
-      extra.set("unmixing", rows(bss.unmixing()));
-      extra.set("svdFactors", rows(bss.svdFactors()));
+      extra.set("unmixing", MlPersistence.jsonRows(bss.unmixing()));
+      extra.set("svdFactors", MlPersistence.jsonRows(bss.svdFactors()));
     } else {
       IndependentComponents ic = (IndependentComponents) components;
       extra.put("domain", Ica.PIXELS);
-      extra.set("unmixing", rows(ic.unmixing()));
-      extra.set("mean", array(ic.mean()));
-      extra.set("sourceMeans", array(ic.sourceMeans()));
+      extra.set("unmixing", MlPersistence.jsonRows(ic.unmixing()));
+      extra.set("mean", MlPersistence.jsonArray(ic.mean()));
+      extra.set("sourceMeans", MlPersistence.jsonArray(ic.sourceMeans()));
     }
     extra.put("iterations", components.iterations());
     extra.put("converged", components.converged());
-  }
-
-  private static ArrayNode rows(double[][] matrix) {
-    ArrayNode a = JsonNodeFactory.instance.arrayNode();
-    for (double[] row : matrix) {
-      a.add(array(row));
-    }
-    return a;
-  }
-
-  private static ArrayNode array(double[] values) {
-    ArrayNode a = JsonNodeFactory.instance.arrayNode();
-    for (double v : values) {
-      a.add(v);
-    }
-    return a;
   }
 
   public static MLReader<IcaModel> read() {
     return reader(IcaModel.class, saved -> {
       Endmembers endmembers = saved.endmembers();
       JsonNode extra = saved.extra();
-      double[][] unmixing = rows(saved, extra.path("unmixing"), "unmixing");
+      double[][] unmixing = saved.rows(extra.path("unmixing"), "unmixing");
       int iterations = extra.path("iterations").asInt();
       boolean converged = extra.path("converged").asBoolean();
       String domain = extra.path("domain").asText(Ica.PIXELS); // older models: pixel domain
       SourceSeparation s;
       if (domain.equals(Ica.FACTORS)) {
-        double[][] v = rows(saved, extra.path("svdFactors"), "svdFactors");
+        double[][] v = saved.rows(extra.path("svdFactors"), "svdFactors");
         if (unmixing.length != endmembers.count() || v.length != endmembers.count()) {
           throw new BadInputException(saved.path(), "model has " + unmixing.length + " unmixing rows and " + v.length
               + " SVD factors for " + endmembers.count() + " BSS factors");
@@ -167,17 +149,6 @@ public final class IcaModel extends UnmixingModel<IcaModel> {
       }
       return new IcaModel(saved.uid(), s, endmembers.axis());
     });
-  }
-
-  private static double[][] rows(Saved saved, JsonNode node, String name) {
-    if (!node.isArray()) {
-      throw new BadInputException(saved.path(), "saved model metadata has no '" + name + "' array");
-    }
-    double[][] m = new double[node.size()][];
-    for (int r = 0; r < m.length; r++) {
-      m[r] = saved.doubles(node.get(r), name);
-    }
-    return m;
   }
 
   public static IcaModel load(String path) {

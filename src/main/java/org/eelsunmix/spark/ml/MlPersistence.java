@@ -2,6 +2,7 @@ package org.eelsunmix.spark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,6 +67,33 @@ public final class MlPersistence {
       }
     }
     return node;
+  }
+
+  /** {@code values} as a JSON array, for a model's metadata. */
+  static ArrayNode jsonArray(double[] values) {
+    ArrayNode a = JSON.createArrayNode();
+    for (double v : values) {
+      a.add(v);
+    }
+    return a;
+  }
+
+  /** {@code rows} as a JSON array of arrays. */
+  static ArrayNode jsonRows(double[][] rows) {
+    ArrayNode a = JSON.createArrayNode();
+    for (double[] row : rows) {
+      a.add(jsonArray(row));
+    }
+    return a;
+  }
+
+  /** The numbers of a JSON array written by {@link #jsonArray} (none when the node is missing). */
+  static double[] doubles(JsonNode array) {
+    double[] v = new double[array.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = array.get(i).asDouble();
+    }
+    return v;
   }
 
   /** Reads the metadata JSON of a saved stage, checking that it was saved by {@code expectedClass}. */

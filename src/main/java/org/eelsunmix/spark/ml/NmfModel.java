@@ -1,7 +1,6 @@
 package org.eelsunmix.spark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -139,10 +138,7 @@ public final class NmfModel extends UnmixingModel<NmfModel> {
     s.put("converged", summary.converged());
     s.put("objective", summary.objective());
     s.put("relativeResidual", summary.relativeResidual());
-    ArrayNode history = s.putArray("objectiveHistory");
-    for (double v : summary.objectiveHistory()) {
-      history.add(v);
-    }
+    s.set("objectiveHistory", MlPersistence.jsonArray(summary.objectiveHistory()));
   }
 
   public static MLReader<NmfModel> read() {

@@ -89,20 +89,14 @@ public final class UdasModel extends UnmixingModel<UdasModel> {
   @Override
   protected void extraMetadata(ObjectNode extra) {
     extra.put("maxCount", encoder.maxCount());
-    put(extra.putArray("encoder"), encoder.encoder());
-    put(extra.putArray("encoderRowNorms"), encoder.rowNorms());
+    extra.set("encoder", MlPersistence.jsonArray(encoder.encoder()));
+    extra.set("encoderRowNorms", MlPersistence.jsonArray(encoder.rowNorms()));
     ArrayNode zero = extra.putArray("nearZeroRows");
     for (int r : encoder.nearZeroRows()) {
       zero.add(r);
     }
-    put(extra.putArray("objectiveHistory"), summary.objectiveHistory());
+    extra.set("objectiveHistory", MlPersistence.jsonArray(summary.objectiveHistory()));
     extra.put("rmse", summary.rmse());
-  }
-
-  private static void put(ArrayNode array, double[] values) {
-    for (double v : values) {
-      array.add(v);
-    }
   }
 
   public static MLReader<UdasModel> read() {

@@ -238,11 +238,19 @@ public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M>
       if (!array.isArray()) {
         throw new BadInputException(path, "saved model metadata has no '" + name + "' array");
       }
-      double[] v = new double[array.size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = array.get(i).asDouble();
+      return MlPersistence.doubles(array);
+    }
+
+    /** The rows of the {@code extra} array of arrays {@code name}; a missing array names the folder. */
+    public double[][] rows(JsonNode array, String name) {
+      if (!array.isArray()) {
+        throw new BadInputException(path, "saved model metadata has no '" + name + "' array");
       }
-      return v;
+      double[][] m = new double[array.size()][];
+      for (int r = 0; r < m.length; r++) {
+        m[r] = doubles(array.get(r), name);
+      }
+      return m;
     }
   }
 

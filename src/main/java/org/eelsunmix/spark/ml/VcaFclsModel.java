@@ -113,7 +113,7 @@ public final class VcaFclsModel extends UnmixingModel<VcaFclsModel> {
   protected void extraMetadata(ObjectNode extra) {
     extra.put("fittedSnrDb", fittedSnrDb);
     if (restartLosses.length > 1) { // one run has no loss (JSON has no NaN)
-      extra.set("restartLosses", AutoencoderModel.array(restartLosses));
+      extra.set("restartLosses", MlPersistence.jsonArray(restartLosses));
       extra.put("keptRestart", keptRestart);
     }
   }
@@ -122,7 +122,7 @@ public final class VcaFclsModel extends UnmixingModel<VcaFclsModel> {
     return reader(VcaFclsModel.class, saved -> {
       JsonNode losses = saved.extra().path("restartLosses");
       return new VcaFclsModel(saved.uid(), saved.endmembers(), saved.extra().path("fittedSnrDb").asDouble(Double.NaN),
-          losses.isArray() ? AutoencoderModel.doubles(losses) : new double[] {Double.NaN},
+          losses.isArray() ? MlPersistence.doubles(losses) : new double[] {Double.NaN},
           saved.extra().path("keptRestart").asInt(0));
     });
   }
