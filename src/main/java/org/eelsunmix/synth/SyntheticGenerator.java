@@ -49,6 +49,9 @@ public final class SyntheticGenerator {
   public static final double NOISE_FREE = Double.POSITIVE_INFINITY;
   /** Default seed. */
   public static final long DEFAULT_SEED = 1L;
+  /** The settings {@link Options#with} knows, in the order of the documentation. */
+  public static final java.util.List<String> SETTINGS = java.util.List.of("size", "block", "filter", "dose",
+      "seed");
   /** The SplitMix64 increment, 2⁶⁴/φ. */
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
@@ -151,6 +154,29 @@ public final class SyntheticGenerator {
     /** A copy with another seed. */
     public Options withSeed(long newSeed) {
       return new Options(set, endmembers, size, block, filter, dose, newSeed);
+    }
+
+    /**
+     * A copy with one setting changed, by its name in study files ({@code conf/studies/}): {@code size},
+     * {@code block}, {@code filter}, {@code dose} (a number, or {@code Infinity}) and {@code seed}. The one place
+     * where a setting's name maps onto the protocol, so a study grid can vary any of them.
+     *
+     * @throws BadInputException naming the setting when the name is unknown or the value is not a number
+     */
+    public Options with(String key, String value) {
+      try {
+        return switch (key) {
+          case "size" -> withSize(Integer.parseInt(value.strip()));
+          case "block" -> withBlock(Integer.parseInt(value.strip()));
+          case "filter" -> withFilter(Integer.parseInt(value.strip()));
+          case "dose" -> withDose(Double.parseDouble(value.strip()));
+          case "seed" -> withSeed(Long.parseLong(value.strip()));
+          default -> throw new BadInputException(key, "unknown synthetic setting; known settings: "
+              + String.join(", ", SETTINGS));
+        };
+      } catch (NumberFormatException e) {
+        throw new BadInputException(key, "'" + value + "' is not a number");
+      }
     }
 
     /** Whether {@link #dose} means noise-free data. */

@@ -204,4 +204,19 @@ class SyntheticGeneratorTest {
     BadInputException e = assertThrows(BadInputException.class, bad);
     assertEquals(option, e.source(), e.getMessage());
   }
+
+  @Test
+  void settingsByNameChangeOneOptionAndNameTheBadOne() {
+    SyntheticGenerator.Options o = SyntheticGenerator.Options.builtin("co-ru-pt");
+    SyntheticGenerator.Options changed = o.with("size", "32").with("block", "4").with("filter", "3")
+        .with("dose", "Infinity").with("seed", "9");
+    assertEquals(new SyntheticGenerator.Options("co-ru-pt", o.endmembers(), 32, 4, 3,
+        SyntheticGenerator.NOISE_FREE, 9), changed);
+    BadInputException unknown = assertThrows(BadInputException.class,
+        () -> o.with("colour", "red"));
+    assertTrue(unknown.getMessage().contains("colour"), unknown.getMessage());
+    BadInputException notNumber = assertThrows(BadInputException.class,
+        () -> o.with("dose", "lots"));
+    assertTrue(notNumber.getMessage().contains("dose") && notNumber.getMessage().contains("lots"));
+  }
 }
