@@ -56,7 +56,7 @@ public final class AcquisitionProducts {
             + " abundance", "abundance", summary.pixelSize(), summary.pixelUnits()), o);
       }
     }
-    double top = summary.rmseMax() > 0 ? PlotText.niceCeiling(summary.rmseMax()) : 1; // the bar ends on a tick
+    double top = summary.rmseMax() > 0 ? niceCeiling(summary.rmseMax()) : 1; // the bar ends on a tick
     try (OutputStream o = sink.create("maps/rmse.png")) {
       MapImages.writePng(MapImages.renderPng(rmse, h, w, 0, top, summary.id() + ": reconstruction RMSE",
           "RMSE (counts)", summary.pixelSize(), summary.pixelUnits()), o);
@@ -73,6 +73,23 @@ public final class AcquisitionProducts {
     try (OutputStream o = sink.create("summary.properties")) {
       summary.store(o);
     }
+  }
+
+  /**
+   * The smallest multiple of a 1, 2 or 5 × 10ⁿ step (about 5 steps from 0) at or above {@code v > 0}, so the
+   * colour bar ends on a tick.
+   */
+  static double niceCeiling(double v) {
+    double step = niceStep(v);
+    return Math.ceil(v / step - 1e-9) * step;
+  }
+
+  /** The 1, 2 or 5 × 10ⁿ step that cuts {@code span > 0} into about 5 (the rule of most plotting libraries). */
+  static double niceStep(double span) {
+    double raw = span / 5;
+    double p = Math.pow(10, Math.floor(Math.log10(raw)));
+    double m = raw / p;
+    return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
   }
 
   /** The curves of {@code spectra.png}: {@code ā_r · M_r} for each endmember, then their sum {@code Σ ā_r M_r}. */

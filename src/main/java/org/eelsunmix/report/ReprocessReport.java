@@ -100,7 +100,7 @@ public final class ReprocessReport {
 
   private static String pixel(AcquisitionSummary a) {
     return Double.isFinite(a.pixelSize()) && a.pixelSize() > 0
-        ? PlotText.length(a.pixelSize(), a.pixelUnits()) : "unknown";
+        ? MapImages.length(a.pixelSize(), a.pixelUnits()) : "unknown";
   }
 
   private static final java.time.format.DateTimeFormatter WHEN =

@@ -53,16 +53,31 @@ class MapImagesTest {
     for (int i = 0; i < 40; i++) {
       line[i] = i / 39.0;
     }
-    BufferedImage png = MapImages.renderPng(line, 1, 40, 0, 1, "LSMO: Mn abundance", "abundance", 3.2, "nm");
+    Charts.Rendered r = MapImages.render(line, 1, 40, 0, 1, "LSMO: Mn abundance", "abundance", 3.2, "nm");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    MapImages.writePng(png, bytes);
+    r.writePng(bytes);
     BufferedImage back = ImageIO.read(new ByteArrayInputStream(bytes.toByteArray()));
-    assertEquals(png.getWidth(), back.getWidth());
-    // The line scan is a band 8 px per pixel (320 / 40) wide, 32 px high, centred in the 160 px high plot area
-    // below the 40 px title: its first cell is viridis(0), its last viridis(1).
-    assertEquals(ColourMap.viridis(0), back.getRGB(20 + 3, 40 + 64 + 16) & 0xffffff);
-    assertEquals(ColourMap.viridis(1), back.getRGB(20 + 39 * 8 + 3, 40 + 64 + 16) & 0xffffff);
-    assertEquals(0xffffff, back.getRGB(20 + 3, 40 + 64 - 4) & 0xffffff);
+    assertEquals(r.image().getWidth(), back.getWidth());
+    assertEquals(40, r.points());
+    // The line scan is a band 8 px per pixel (320 / 40) wide and 32 px high, exactly the plot area: its first cell
+    // is viridis(0), its last viridis(1); above the plot area is the white page.
+    java.awt.Rectangle a = r.plotArea();
+    assertEquals(320, a.width);
+    assertEquals(32, a.height);
+    assertEquals(ColourMap.viridis(0), back.getRGB(a.x + 3, a.y + 16) & 0xffffff);
+    assertEquals(ColourMap.viridis(1), back.getRGB(a.x + 39 * 8 + 3, a.y + 16) & 0xffffff);
+    assertEquals(ColourMap.viridis(20 / 39.0), back.getRGB(a.x + 20 * 8 + 4, a.y + 16) & 0xffffff);
+    assertEquals(0xffffff, back.getRGB(a.x + 3, a.y - 4) & 0xffffff);
+
+    // A square map: whole squares of 5 px (320 / 64), row 0 at the top.
+    double[] map = new double[64 * 64];
+    map[0] = 1; // top-left pixel bright, the rest dark
+    Charts.Rendered m = MapImages.render(map, 64, 64, 0, 1, "Co", "abundance", Double.NaN, "");
+    assertEquals(320, m.plotArea().width);
+    assertEquals(320, m.plotArea().height);
+    assertEquals(ColourMap.viridis(1), m.image().getRGB(m.plotArea().x + 2, m.plotArea().y + 2) & 0xffffff);
+    assertEquals(ColourMap.viridis(0), m.image().getRGB(m.plotArea().x + 7, m.plotArea().y + 2) & 0xffffff);
+    assertEquals(ColourMap.viridis(0), m.image().getRGB(m.plotArea().x + 2, m.plotArea().y + 7) & 0xffffff);
 
     BufferedImage plot = SpectrumPlot.render(EnergyAxis.ofEv(200, 3.33, 200), List.of(
         new SpectrumPlot.Curve("Co", new double[200], false), new SpectrumPlot.Curve("sum", new double[200], true)),
@@ -71,7 +86,7 @@ class MapImagesTest {
     assertEquals(440, plot.getHeight());
   }
 
-  /** A credible band is shaded in its curve's colour (tab10 blue over white) between its lower and upper values. */
+  /** A credible band is shaded in its curve's colour (Okabe-Ito blue over white) between its lower and upper values. */
   @Test
   void aBandIsShadedInItsCurvesColourBetweenItsBounds() {
     EnergyAxis axis = EnergyAxis.ofEv(200, 1, 200);
@@ -86,7 +101,7 @@ class MapImagesTest {
     BufferedImage banded = SpectrumPlot.render(axis, curves, List.of(new SpectrumPlot.Band(0, lower, upper)), "e",
         "counts", 600, 400);
     // Left of the legend, halfway between the curve (2) and the band's top (3): white without the band, a blend of
-    // white and tab10 blue (0x1f77b4) with it.
+    // white and Okabe-Ito blue (0x0072b2) with it.
     int x = 150;
     int top = -1;
     for (int y = 0; y < 400 && top < 0; y++) {
@@ -103,21 +118,13 @@ class MapImagesTest {
   }
 
   @Test
-  void ticksFallOnOneTwoFiveSteps() {
-    assertEquals(0.2, PlotText.niceStep(0, 1, 5), 1e-12);
-    assertEquals(100, PlotText.niceStep(200, 863, 8), 1e-9);
-    assertEquals(List.of(0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0), PlotText.ticks(0, 1, 0.2));
-    assertEquals("0.6", PlotText.label(0.6000000000000001, 0.2));
-    assertEquals("300", PlotText.label(300, 100));
-    assertEquals("2.5", PlotText.label(2.5, 0.5));
-    assertEquals(0, PlotText.exponent(99999));
-    assertEquals(5, PlotText.exponent(2.8e5));
-    assertEquals(-4, PlotText.exponent(2.5e-4));
-    assertEquals(" ×10⁵", PlotText.timesTenTo(5));
-    assertEquals(" ×10⁻¹²", PlotText.timesTenTo(-12));
-    assertEquals(30.0, PlotText.niceCeiling(28.89), 1e-12);
-    assertEquals("3.22 nm", PlotText.length(0.00321902, "µm"));
-    assertEquals("1.99 nm", PlotText.length(1.99, "nm"));
+  void colourBarsEndOnOneTwoFiveStepsAndLengthsReadWell() {
+    assertEquals(0.2, AcquisitionProducts.niceStep(1), 1e-12);
+    assertEquals(100, AcquisitionProducts.niceStep(663), 1e-9);
+    assertEquals(30.0, AcquisitionProducts.niceCeiling(28.89), 1e-12);
+    assertEquals(0.05, AcquisitionProducts.niceCeiling(0.0437), 1e-12);
+    assertEquals("3.22 nm", MapImages.length(0.00321902, "µm"));
+    assertEquals("1.99 nm", MapImages.length(1.99, "nm"));
     assertEquals(ColourMap.viridis(0.5), 0x26828e);
   }
 }
