@@ -114,11 +114,8 @@ public final class ReprocessReport {
     return String.format(Locale.ROOT, "%.4g", v);
   }
 
-  /** HTML text escaping. */
+  /** HTML text and attribute escaping: the study report's ({@link StudyReport#esc}, Apache Commons Text). */
   static String esc(String s) {
-    if (s == null) {
-      return "";
-    }
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return StudyReport.esc(s);
   }
 }
