@@ -14,6 +14,8 @@ import org.eelsunmix.core.Endmembers;
  * <pre>
  *   maps/NN-name.tif     abundance of endmember NN, 16-bit grey ({@link MapImages}: stored = round(65535 × a))
  *   maps/NN-name.png     the same in colour with a colour bar (0 to 1)
+ *   maps/NN-name-std.png its per-pixel standard deviation (models that give one, BLU), bar from 0 to a tick
+ *   maps/NN-name-std.tif the same, 16-bit grey as the abundance map
  *   maps/rmse.png        per-pixel reconstruction RMSE (counts), colour bar from 0 to a tick above its maximum
  *   spectra.png          each endmember weighted by its mean abundance, and their sum (the mean fitted spectrum)
  *   profiles.csv         abundance profiles ({@link AbundanceProfiles}, through the LineProfile kernel)
@@ -43,6 +45,17 @@ public final class AcquisitionProducts {
    */
   public static void write(Abundances maps, double[] rmse, Endmembers endmembers, AcquisitionSummary summary,
       Sink sink) throws IOException {
+    write(maps, null, rmse, endmembers, summary, sink);
+  }
+
+  /**
+   * As {@link #write(Abundances, double[], Endmembers, AcquisitionSummary, Sink)}, with the abundances' per-pixel
+   * standard deviations {@code std} (R maps, or null when the model gives none); the summary written records
+   * whether they were drawn.
+   */
+  public static void write(Abundances maps, Abundances std, double[] rmse, Endmembers endmembers,
+      AcquisitionSummary summary, Sink sink) throws IOException {
+    summary = summary.withAbundancesStd(std != null);
     int h = maps.height();
     int w = maps.width();
     for (int r = 0; r < maps.count(); r++) {
@@ -54,6 +67,22 @@ public final class AcquisitionProducts {
       try (OutputStream o = sink.create(stem + ".png")) {
         MapImages.writePng(MapImages.renderPng(map, h, w, 0, 1, summary.id() + ": " + endmembers.names().get(r)
             + " abundance", "abundance", summary.pixelSize(), summary.pixelUnits()), o);
+      }
+    }
+    for (int r = 0; std != null && r < std.count(); r++) {
+      double[] map = std.map(r);
+      double max = 0;
+      for (double v : map) {
+        max = Double.isFinite(v) ? Math.max(max, v) : max;
+      }
+      String stem = "maps/" + mapName(r, endmembers.names().get(r)) + "-std";
+      try (OutputStream o = sink.create(stem + ".tif")) {
+        MapImages.writeTiff16(map, h, w, o);
+      }
+      try (OutputStream o = sink.create(stem + ".png")) {
+        MapImages.writePng(MapImages.renderPng(map, h, w, 0, max > 0 ? niceCeiling(max) : 1, summary.id() + ": "
+            + endmembers.names().get(r) + " abundance std", "abundance std", summary.pixelSize(),
+            summary.pixelUnits()), o);
       }
     }
     double top = summary.rmseMax() > 0 ? niceCeiling(summary.rmseMax()) : 1; // the bar ends on a tick

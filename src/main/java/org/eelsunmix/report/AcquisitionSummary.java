@@ -28,14 +28,31 @@ import org.eelsunmix.core.EnergyAxis;
  * @param rmseMax largest per-pixel RMSE (counts)
  * @param model the model applied
  * @param processedAt when the outputs were written
+ * @param abundancesStd whether the model gave per-pixel abundance standard deviations (BLU), drawn as
+ *     {@code maps/NN-name-std.png} beside the abundance maps
  */
 public record AcquisitionSummary(String id, String sourcePath, String format, String checksum, int height,
     int width, EnergyAxis axis, double pixelSize, String pixelUnits, List<String> endmembers,
-    double[] meanAbundances, double rmseMean, double rmseMax, String model, Instant processedAt) {
+    double[] meanAbundances, double rmseMean, double rmseMax, String model, Instant processedAt,
+    boolean abundancesStd) {
 
   public AcquisitionSummary {
     endmembers = List.copyOf(endmembers);
     meanAbundances = meanAbundances.clone();
+  }
+
+  /** A summary without abundance standard deviations. */
+  public AcquisitionSummary(String id, String sourcePath, String format, String checksum, int height, int width,
+      EnergyAxis axis, double pixelSize, String pixelUnits, List<String> endmembers, double[] meanAbundances,
+      double rmseMean, double rmseMax, String model, Instant processedAt) {
+    this(id, sourcePath, format, checksum, height, width, axis, pixelSize, pixelUnits, endmembers, meanAbundances,
+        rmseMean, rmseMax, model, processedAt, false);
+  }
+
+  /** The same summary, saying whether standard-deviation maps were drawn. */
+  public AcquisitionSummary withAbundancesStd(boolean std) {
+    return new AcquisitionSummary(id, sourcePath, format, checksum, height, width, axis, pixelSize, pixelUnits,
+        endmembers, meanAbundances, rmseMean, rmseMax, model, processedAt, std);
   }
 
   /** Writes the summary as a properties file (not closing the stream). */
@@ -62,6 +79,7 @@ public record AcquisitionSummary(String id, String sourcePath, String format, St
     p.setProperty("rmse_max", Double.toString(rmseMax));
     p.setProperty("model", model);
     p.setProperty("processed_at", processedAt.toString());
+    p.setProperty("abundances_std", Boolean.toString(abundancesStd));
     p.store(out, "eels-unmix reprocess: one acquisition");
   }
 
@@ -84,6 +102,6 @@ public record AcquisitionSummary(String id, String sourcePath, String format, St
         Integer.parseInt(p.getProperty("width")), axis, Double.parseDouble(p.getProperty("pixel_size")),
         p.getProperty("pixel_units"), names, means, Double.parseDouble(p.getProperty("rmse_mean")),
         Double.parseDouble(p.getProperty("rmse_max")), p.getProperty("model"),
-        Instant.parse(p.getProperty("processed_at")));
+        Instant.parse(p.getProperty("processed_at")), Boolean.parseBoolean(p.getProperty("abundances_std")));
   }
 }

@@ -98,7 +98,7 @@ public final class BarChart {
         top = bottom * 10;
       }
       axis.setSmallestValue(bottom / 10);
-      axis.setRange(bottom, top);
+      axis.setRange(bottom * (1 - 1e-9), top * (1 + 1e-9)); // log10(1e-3) is -2.9999…: keep the end decades' ticks
       axis.setTickUnit(new NumberTickUnit(1)); // one labelled tick per decade (10ⁿ)
       axis.setMinorTickMarksVisible(true);
       valueAxis = axis;

@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * The summary page of a reprocessing output folder ({@code report/index.html}): the model, a table of the
  * processed acquisitions (shape, energy axis, RMSE, when), the skipped files with their reasons, then per
- * acquisition its abundance and RMSE maps and its spectra plot. Images are linked, not embedded, from
+ * acquisition its abundance maps (each followed by its standard-deviation map when the model gave them, BLU), its RMSE
+ * map and its spectra plot. Images are linked, not embedded, from
  * {@code ../acquisitions/<id>/} ({@link AcquisitionProducts}); the page itself is plain HTML with inline CSS.
  */
 public final class ReprocessReport {
@@ -85,6 +86,11 @@ public final class ReprocessReport {
         String png = dir + "maps/" + AcquisitionProducts.mapName(r, a.endmembers().get(r)) + ".png";
         sb.append("<img src=\"").append(esc(png)).append("\" alt=\"").append(esc(a.endmembers().get(r)))
             .append(" abundance map\">\n");
+        if (a.abundancesStd()) { // the model's uncertainty of that map, beside it
+          String stdPng = dir + "maps/" + AcquisitionProducts.mapName(r, a.endmembers().get(r)) + "-std.png";
+          sb.append("<img src=\"").append(esc(stdPng)).append("\" alt=\"").append(esc(a.endmembers().get(r)))
+              .append(" abundance standard deviation map\">\n");
+        }
       }
       sb.append("<img src=\"").append(esc(dir)).append("maps/rmse.png\" alt=\"RMSE map\">\n</div>\n")
           .append("<img src=\"").append(esc(dir)).append("spectra.png\" alt=\"endmember spectra\">\n</section>\n");

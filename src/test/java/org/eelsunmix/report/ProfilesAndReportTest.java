@@ -50,4 +50,50 @@ class ProfilesAndReportTest {
     assertTrue(html.contains("4 × 5 × 2048"), html);
     assertTrue(html.contains("1 acquisition(s) processed, 1 file(s) skipped"), html);
   }
+
+  /** A model with abundance standard deviations (BLU): their maps are written and shown beside the abundances. */
+  @Test
+  void standardDeviationMapsAreWrittenAndShownBesideTheAbundances() throws Exception {
+    int h = 4;
+    int w = 6;
+    double[] a = new double[h * w * 2];
+    double[] sd = new double[h * w * 2];
+    for (int p = 0; p < h * w; p++) {
+      a[2 * p] = p / 23.0;
+      a[2 * p + 1] = 1 - p / 23.0;
+      sd[2 * p] = 0.01 * p;
+      sd[2 * p + 1] = 0.02;
+    }
+    EnergyAxis axis = EnergyAxis.ofEv(100, 1, 50);
+    double[][] spectra = new double[2][50];
+    spectra[0][3] = 1;
+    spectra[1][7] = 1;
+    org.eelsunmix.core.Endmembers e = new org.eelsunmix.core.Endmembers(spectra, List.of("Co", "Ru"), axis);
+    AcquisitionSummary s = new AcquisitionSummary("si", "si.dm4", "dm4", "ab", h, w, axis, Double.NaN, "",
+        e.names(), new double[] {0.5, 0.5}, 1, 2, "blu", Instant.EPOCH);
+    java.util.Map<String, ByteArrayOutputStream> files = new java.util.TreeMap<>();
+    AcquisitionProducts.write(new Abundances(h, w, 2, a), new Abundances(h, w, 2, sd), new double[h * w], e, s,
+        path -> files.computeIfAbsent(path, k -> new ByteArrayOutputStream()));
+    assertTrue(files.keySet().containsAll(List.of("maps/00-Co-std.png", "maps/00-Co-std.tif", "maps/01-Ru-std.png",
+        "maps/01-Ru-std.tif")), files.keySet().toString());
+    // The TIFF holds the standard deviations as the abundance maps hold theirs: round(65535 × value).
+    java.awt.image.BufferedImage tif = javax.imageio.ImageIO.read(new ByteArrayInputStream(
+        files.get("maps/00-Co-std.tif").toByteArray()));
+    assertEquals(MapImages.toUnsigned16(0.01 * 13), tif.getRaster().getSample(1, 2, 0));
+    AcquisitionSummary back = AcquisitionSummary.load(new ByteArrayInputStream(files.get("summary.properties")
+        .toByteArray()));
+    assertTrue(back.abundancesStd());
+    String html = ReprocessReport.html("blu", "endmembers.png", List.of(back), List.of(), Instant.EPOCH);
+    int map = html.indexOf("maps/00-Co.png");
+    int std = html.indexOf("maps/00-Co-std.png");
+    int next = html.indexOf("maps/01-Ru.png");
+    assertTrue(map > 0 && std > map && next > std, "Co's std map right after Co's map: " + html);
+
+    // Without standard deviations: no std files, no std images.
+    files.clear();
+    AcquisitionProducts.write(new Abundances(h, w, 2, a), new double[h * w], e, s,
+        path -> files.computeIfAbsent(path, k -> new ByteArrayOutputStream()));
+    assertTrue(files.keySet().stream().noneMatch(k -> k.contains("-std")), files.keySet().toString());
+    assertTrue(!ReprocessReport.html("m", "e.png", List.of(s), List.of(), Instant.EPOCH).contains("-std.png"));
+  }
 }
