@@ -2,11 +2,9 @@ package org.eelsunmix.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.Endmembers;
@@ -14,6 +12,7 @@ import org.eelsunmix.io.Msa;
 import org.eelsunmix.io.MsaSpectrum;
 import org.eelsunmix.io.NpyAcquisition;
 import org.eelsunmix.spark.Acquisition;
+import org.eelsunmix.spark.AcquisitionMaps;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SeriesStore;
@@ -73,48 +72,16 @@ final class ExportCommand extends SparkCommand {
     int r = endmembers.count();
     int h = acq.height();
     int w = acq.width();
-    double[] values = new double[h * w * r];
-    double[] std = withStd ? new double[h * w * r] : null;
-    boolean[] seen = new boolean[h * w];
     describe("export: " + id);
-    Iterator<Row> rows = table.where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id))
-        .select(PixelSchema.X, PixelSchema.Y, PixelSchema.ABUNDANCES_COL, withStd ? PixelSchema.ABUNDANCES_STD
-            : PixelSchema.ABUNDANCES_COL).toLocalIterator();
-    long count = 0;
-    while (rows.hasNext()) {
-      Row row = rows.next();
-      int x = row.getInt(0);
-      int y = row.getInt(1);
-      List<Object> a = row.getList(2);
-      if (x < 0 || x >= w || y < 0 || y >= h || a.size() != r) {
-        throw new BadInputException(results, "abundance row (y=" + y + ", x=" + x + ") with " + a.size()
-            + " values does not fit " + id + " (" + h + " x " + w + ", R = " + r + ")");
-      }
-      if (seen[y * w + x]) {
-        throw new BadInputException(results, "pixel (y=" + y + ", x=" + x + ") of " + id + " appears twice");
-      }
-      seen[y * w + x] = true;
-      for (int k = 0; k < r; k++) {
-        values[(y * w + x) * r + k] = ((Number) a.get(k)).doubleValue();
-      }
-      if (std != null) {
-        List<Object> sd = row.getList(3);
-        for (int k = 0; k < r; k++) {
-          std[(y * w + x) * r + k] = ((Number) sd.get(k)).doubleValue();
-        }
-      }
-      count++;
-    }
-    if (count != (long) h * w) {
-      throw new BadInputException(results, "has " + count + " abundance rows for " + id + ", expected " + h * w);
-    }
+    Abundances maps = AcquisitionMaps.read(table, results, acq, PixelSchema.ABUNDANCES_COL, r);
+    Abundances std = withStd ? AcquisitionMaps.read(table, results, acq, PixelSchema.ABUNDANCES_STD, r) : null;
     String name = id; // the writer below needs an effectively final copy
     String at = to.toAbsolutePath().toUri().toString(); // a local folder, whatever the default file system
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), at, true, tmpUri -> {
       Path tmp = Files.createDirectories(Path.of(new org.apache.hadoop.fs.Path(tmpUri).toUri()));
-      NpyAcquisition.writeAbundances(tmp.resolve("abundances.npy"), new Abundances(h, w, r, values));
+      NpyAcquisition.writeAbundances(tmp.resolve("abundances.npy"), maps);
       if (std != null) {
-        NpyAcquisition.writeAbundances(tmp.resolve("abundances_std.npy"), new Abundances(h, w, r, std));
+        NpyAcquisition.writeAbundances(tmp.resolve("abundances_std.npy"), std);
       }
       NpyAcquisition.writeEndmembers(tmp.resolve("endmembers.npy"), endmembers);
       org.eelsunmix.io.NpyWriter.write(tmp.resolve("energy.npy"), new int[] {endmembers.channels()},

@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
     description = "Spectral unmixing of STEM-EELS spectrum images on Apache Spark.",
     subcommands = {GenerateCommand.class, ImportNpyCommand.class, IngestCommand.class, UnmixCommand.class, TrainCommand.class,
         ApplyCommand.class, ExportCommand.class, EstimateEndmembersCommand.class,
-        EvaluateCommand.class, MethodsCommand.class, BenchCommand.class, BsCommand.class, ProfileCommand.class, ReprocessCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        EvaluateCommand.class, CompareCommand.class, MethodsCommand.class, BenchCommand.class, BsCommand.class,
+        ProfileCommand.class, ReprocessCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Whether commands build an embedded local session (false under spark-submit). */
   static volatile boolean embedded = true;

@@ -2,19 +2,11 @@ package org.eelsunmix.spark;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -23,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.eelsunmix.core.Endmembers;
+import org.eelsunmix.io.CsvText;
 import org.eelsunmix.io.Msa;
 import org.eelsunmix.io.MsaSpectrum;
 
@@ -32,9 +25,6 @@ import org.eelsunmix.io.MsaSpectrum;
  * RFC 4180 quoting and {@code \n} line ends) and the {@code _rejected.csv} list of skipped input files.
  */
 public final class ResultFiles {
-  /** The one CSV dialect of the project's files: RFC 4180 quoting, {@code \n} records, header given by the caller. */
-  private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator('\n')
-      .setIgnoreEmptyLines(true).build();
   /** The name of the list of skipped input files, in a store or output folder. */
   public static final String REJECTED = "_rejected.csv";
 
@@ -108,16 +98,10 @@ public final class ResultFiles {
     }
   }
 
-  /** CSV text of {@code header} and {@code records} onto {@code out} (left open). */
+  /** CSV text of {@code header} and {@code records} onto {@code out} (left open); see {@link CsvText}. */
   public static void writeCsv(OutputStream out, List<String> header, Iterable<List<String>> records)
       throws IOException {
-    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-    CSVPrinter printer = new CSVPrinter(w, CSV);
-    printer.printRecord(header);
-    for (List<String> r : records) {
-      printer.printRecord(r);
-    }
-    printer.flush();
+    CsvText.write(out, header, records);
   }
 
   /**
@@ -125,17 +109,7 @@ public final class ResultFiles {
    * wrote the same quoting on one line per record), header line skipped.
    */
   public static List<List<String>> readCsv(InputStream in, String source) {
-    List<List<String>> out = new ArrayList<>();
-    try (CSVParser parser = CSV.parse(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      for (CSVRecord r : parser) {
-        if (r.getRecordNumber() > 1) {
-          out.add(r.toList());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + source + ": " + e.getMessage(), e);
-    }
-    return out;
+    return CsvText.read(in, source);
   }
 
   /** An input file a run skipped, and why (one line naming the file). */

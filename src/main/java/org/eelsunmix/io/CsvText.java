@@ -1,0 +1,54 @@
+package org.eelsunmix.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * The one CSV dialect of the project's tables, on streams: RFC 4180 quoting, UTF-8, {@code \n} record ends, a header
+ * line, through Apache Commons CSV. The Hadoop-path writers ({@code spark.ResultFiles}) and the Spark-free pages
+ * ({@code report}) both write and read through here.
+ */
+public final class CsvText {
+  private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator('\n')
+      .setIgnoreEmptyLines(true).build();
+
+  private CsvText() {}
+
+  /** CSV text of {@code header} and {@code records} onto {@code out} (flushed, left open). */
+  public static void write(OutputStream out, List<String> header, Iterable<List<String>> records) throws IOException {
+    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    CSVPrinter printer = new CSVPrinter(w, CSV);
+    printer.printRecord(header);
+    for (List<String> r : records) {
+      printer.printRecord(r);
+    }
+    printer.flush();
+  }
+
+  /** The records of a CSV text (header line skipped). */
+  public static List<List<String>> read(InputStream in, String source) {
+    List<List<String>> out = new ArrayList<>();
+    try (CSVParser parser = CSV.parse(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (CSVRecord r : parser) {
+        if (r.getRecordNumber() > 1) {
+          out.add(r.toList());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + source + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+}
