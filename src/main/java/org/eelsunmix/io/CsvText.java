@@ -14,6 +14,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.eelsunmix.core.BadInputException;
 
 /**
  * The one CSV dialect of the project's tables, on streams: RFC 4180 quoting, UTF-8, {@code \n} record ends, a header
@@ -23,6 +24,9 @@ import org.apache.commons.csv.CSVRecord;
 public final class CsvText {
   private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator('\n')
       .setIgnoreEmptyLines(true).build();
+
+  /** The same dialect, reading the first record as the header (columns by name). */
+  private static final CSVFormat WITH_HEADER = CSV.builder().setHeader().setSkipHeaderRecord(true).build();
 
   private CsvText() {}
 
@@ -50,5 +54,25 @@ public final class CsvText {
       throw new UncheckedIOException("reading " + source + ": " + e.getMessage(), e);
     }
     return out;
+  }
+
+  /**
+   * The records of a CSV text with a header line, columns addressed by name, after checking that every
+   * {@code required} column is there.
+   *
+   * @throws BadInputException naming {@code source} when a column is missing or the text is not CSV
+   */
+  public static List<CSVRecord> readRecords(InputStream in, String source, List<String> required) {
+    try (CSVParser p = WITH_HEADER.parse(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String c : required) {
+        if (!p.getHeaderNames().contains(c)) {
+          throw new BadInputException(source, "has no column " + c + " (columns: "
+              + String.join(", ", p.getHeaderNames()) + ")");
+        }
+      }
+      return p.getRecords();
+    } catch (IOException | IllegalStateException | UncheckedIOException e) {
+      throw new BadInputException(source, "cannot be read as CSV: " + e.getMessage(), e);
+    }
   }
 }

@@ -1,8 +1,7 @@
 package org.eelsunmix.report;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,11 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.io.CsvText;
 import org.eelsunmix.io.NpyArray;
 import org.eelsunmix.io.NpyReader;
 
@@ -54,9 +52,6 @@ public record StudyData(String name, List<Cell> cells, List<String> methods, Lis
    * @param maps abundance maps in the same order, or null when the {@code -maps.npy} file is missing
    */
   public record Example(double[] energies, List<String> names, double[][] spectra, Abundances maps) {}
-
-  private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
-      .setIgnoreEmptyLines(true).build();
 
   /**
    * Reads the tables of {@code dir}.
@@ -185,16 +180,10 @@ public record StudyData(String name, List<Cell> cells, List<String> methods, Lis
     if (!Files.isRegularFile(file)) {
       throw new BadInputException(file.toString(), "is missing (not a study output folder?)");
     }
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = CSV.parse(in)) {
-      for (String c : required) {
-        if (!p.getHeaderNames().contains(c)) {
-          throw new BadInputException(file.toString(), "has no column " + c + " (columns: "
-              + String.join(", ", p.getHeaderNames()) + ")");
-        }
-      }
-      return p.getRecords();
-    } catch (IOException | IllegalStateException | java.io.UncheckedIOException e) {
-      throw new BadInputException(file.toString(), "cannot be read as CSV: " + e.getMessage(), e);
+    try (InputStream in = Files.newInputStream(file)) {
+      return CsvText.readRecords(in, file.toString(), required);
+    } catch (IOException e) {
+      throw new BadInputException(file.toString(), "cannot be read: " + e.getMessage(), e);
     }
   }
 
