@@ -25,12 +25,6 @@ import org.eelsunmix.core.Endmembers;
 public final class AcquisitionProducts {
   private AcquisitionProducts() {}
 
-  /** Where the files go: opens {@code relativePath} (with {@code /} folders) for writing; the caller closes it. */
-  @FunctionalInterface
-  public interface Sink {
-    OutputStream create(String relativePath) throws IOException;
-  }
-
   /** The file name stem of endmember {@code r}'s map: {@code NN-name}, unsafe characters replaced. */
   public static String mapName(int r, String name) {
     return String.format("%02d-%s", r, name.replaceAll("[^A-Za-z0-9._-]", "_"));
@@ -44,17 +38,17 @@ public final class AcquisitionProducts {
    * @param summary what the report shows; its names and mean abundances label the figures
    */
   public static void write(Abundances maps, double[] rmse, Endmembers endmembers, AcquisitionSummary summary,
-      Sink sink) throws IOException {
+      FileSink sink) throws IOException {
     write(maps, null, rmse, endmembers, summary, sink);
   }
 
   /**
-   * As {@link #write(Abundances, double[], Endmembers, AcquisitionSummary, Sink)}, with the abundances' per-pixel
+   * As {@link #write(Abundances, double[], Endmembers, AcquisitionSummary, FileSink)}, with the abundances' per-pixel
    * standard deviations {@code std} (R maps, or null when the model gives none); the summary written records
    * whether they were drawn.
    */
   public static void write(Abundances maps, Abundances std, double[] rmse, Endmembers endmembers,
-      AcquisitionSummary summary, Sink sink) throws IOException {
+      AcquisitionSummary summary, FileSink sink) throws IOException {
     summary = summary.withAbundancesStd(std != null);
     int h = maps.height();
     int w = maps.width();

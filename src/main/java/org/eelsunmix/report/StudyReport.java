@@ -71,10 +71,9 @@ public final class StudyReport {
     Files.createDirectory(tmp);
     try {
       Page page = new Page(tmp);
-      String html = page.html(study, data, Instant.now());
-      Files.writeString(tmp.resolve("index.html"), html, StandardCharsets.UTF_8);
+      page.html(study, data, Instant.now());
       replace(tmp, target);
-      return new Written(target, data.cells().size(), page.images);
+      return new Written(target, data.cells().size(), page.images());
     } finally {
       deleteTree(tmp); // nothing left when the rename happened
     }
@@ -110,26 +109,23 @@ public final class StudyReport {
 
   /** The page being built: writes each chart's PNG into the folder as it goes. */
   private static final class Page {
-    private final Path folder;
-    private int images;
-    private final StringBuilder sb = new StringBuilder();
+    private final HtmlPage page;
+    private final StringBuilder sb;
 
     Page(Path folder) {
-      this.folder = folder;
+      this.page = new HtmlPage("", "", FileSink.under(folder));
+      this.sb = page.html();
+    }
+
+    int images() {
+      return page.images();
     }
 
     String html(Path study, StudyData data, Instant generated) throws IOException {
-      sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
-          .append(esc("Study " + data.name())).append("</title>\n<style>\n")
-          .append("body{font-family:sans-serif;margin:24px;color:#222;max-width:1700px}\n")
-          .append("table{border-collapse:collapse;margin:8px 0 20px}\n")
-          .append("th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}\n")
-          .append("th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
-          .append("td.best{font-weight:bold}\n.row{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}\n")
-          .append("img{border:1px solid #eee;max-width:100%}\n")
-          .append("section{border-top:2px solid #ddd;margin-top:28px}\n")
-          .append("table.maps td{border:none;padding:2px;vertical-align:top}\n")
-          .append("table.maps img{width:330px}\n</style></head><body>\n");
+      sb.setLength(0);
+      sb.append(new HtmlPage("Study " + data.name(), "td.best{font-weight:bold}\n"
+          + "table.maps td{border:none;padding:2px;vertical-align:top}\ntable.maps img{width:330px}\n",
+          FileSink.under(Path.of("."))).html());
       sb.append("<h1>").append(esc("Study " + data.name())).append("</h1>\n<p>From <code>")
           .append(esc(study.toAbsolutePath().normalize().toString())).append("</code>, rendered ")
           .append(esc(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC)
@@ -137,7 +133,7 @@ public final class StudyReport {
           .append(". ").append(data.cells().size()).append(" cell(s), methods: ")
           .append(esc(String.join(", ", data.methods()))).append(". Bars are means over the replicates with ")
           .append("± 1 sample standard deviation as error bars (on the log axis a lower end at or below zero is ")
-          .append("drawn to the axis). <span id=\"image-check\"></span></p>\n");
+          .append("drawn to the axis). ").append(HtmlPage.imageCheck()).append("</p>\n");
       sb.append("<ul>\n");
       for (StudyData.Cell c : data.cells()) {
         sb.append("<li><a href=\"#").append(anchor(c.cell())).append("\">")
@@ -148,16 +144,7 @@ public final class StudyReport {
       for (StudyData.Cell c : data.cells()) {
         cell(study, data, c);
       }
-      sb.append("<script>\n// Marks each image that loaded (naturalWidth > 0) and counts them: the report's own check.\n")
-          .append("window.addEventListener('load', function () {\n")
-          .append("  var imgs = document.querySelectorAll('img'), ok = 0;\n")
-          .append("  imgs.forEach(function (i) { var y = i.complete && i.naturalWidth > 0;")
-          .append(" i.setAttribute('data-loaded', y ? 'yes' : 'no'); if (y) ok++; });\n")
-          .append("  document.getElementById('image-check').textContent = ok + ' of ' + imgs.length")
-          .append(" + ' images loaded.';\n")
-          .append("  document.body.setAttribute('data-images-loaded', ok + '/' + imgs.length);\n});\n</script>\n")
-          .append("</body></html>\n");
-      return sb.toString();
+      return page.finish("index.html");
     }
 
     /** The seed's Table 3: fit seconds per method (rows) and cell (columns). */
@@ -355,19 +342,11 @@ public final class StudyReport {
     }
 
     private void image(String file, JFreeChart chart, int w, int h, String alt) throws IOException {
-      write(file, Charts.render(chart, w, h), alt);
+      page.chart(file, chart, w, h, alt);
     }
 
     private void write(String file, Charts.Rendered img, String alt) throws IOException {
-      try (OutputStream o = Files.newOutputStream(folder.resolve(file))) {
-        img.writePng(o);
-      }
-      images++;
-      java.awt.Rectangle a = img.plotArea();
-      sb.append("<img src=\"").append(esc(file)).append("\" alt=\"").append(esc(alt)).append("\" width=\"")
-          .append(img.image().getWidth()).append("\" height=\"").append(img.image().getHeight())
-          .append("\" data-points=\"").append(img.points()).append("\" data-plot=\"").append(a.x).append(' ')
-          .append(a.y).append(' ').append(a.width).append(' ').append(a.height).append("\">\n");
+      page.image(file, img, alt);
     }
   }
 
@@ -402,8 +381,7 @@ public final class StudyReport {
     return Double.isFinite(lo) && Double.isFinite(hi) ? "[" + num(lo) + ", " + num(hi) + "]" : "–";
   }
 
-  /** HTML text and attribute escaping (Apache Commons Text, which Spark brings). */
   static String esc(String s) {
-    return s == null ? "" : StringEscapeUtils.escapeHtml4(s);
+    return HtmlPage.esc(s);
   }
 }
