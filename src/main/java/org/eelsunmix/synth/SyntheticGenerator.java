@@ -252,6 +252,31 @@ public final class SyntheticGenerator {
       return Double.parseDouble(value.strip());
     }
 
+    /**
+     * The settings as {@code key=value} words in {@link #SETTINGS} order, e.g. {@code size=64 block=8 filter=9
+     * dose=100000.0 seed=1}; the map, vacuum and variability settings only where they differ from the defaults.
+     */
+    public String describe() {
+      StringBuilder b = new StringBuilder(String.format("size=%d block=%d filter=%d dose=%s seed=%d", size, block,
+          filter, dose, seed));
+      if (scene.map() != Scene.DEFAULT.map()) {
+        b.append(" map=").append(scene.map().label()).append(" layer_width=").append(scene.layerWidth())
+            .append(" diffusion=").append(scene.diffusion());
+      }
+      if (scene.vacuum() != 0) {
+        b.append(" vacuum=").append(scene.vacuum());
+      }
+      Variability v = variability;
+      double[] values = {v.shiftDrift(), v.shiftJitter(), v.edgeScale(), v.backgroundJitter(), v.thickness()};
+      String[] keys = {"shift_drift", "shift_jitter", "edge_scale", "background_jitter", "thickness"};
+      for (int i = 0; i < keys.length; i++) {
+        if (values[i] != 0) {
+          b.append(' ').append(keys[i]).append('=').append(values[i]);
+        }
+      }
+      return b.toString();
+    }
+
     /** Whether {@link #dose} means noise-free data. */
     public boolean noiseFree() {
       return dose == NOISE_FREE;
