@@ -22,8 +22,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code generate}: a series of synthetic spectrum images (chequerboard maps, k×k mixing filter, linear mixing,
- * Poisson noise; {@link SyntheticGenerator}) with their ground truth, either into a series store (Parquet; one
+ * {@code generate}: a series of synthetic spectrum images (chequerboard or layered maps, k×k mixing filter, linear
+ * mixing with optional spectral variability and vacuum, Poisson noise; {@link SyntheticGenerator}) with their
+ * ground truth, either into a series store (Parquet; one
  * replicate per Spark task, nothing collected) or as NumPy folders that {@code import-npy} reads.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -78,8 +79,7 @@ final class GenerateCommand extends SparkCommand {
         SyntheticGenerator.acquisitionId(options.set(), r), SyntheticGenerator.truth(options, r).endmembers())
         .iterator());
     List<Row> acquisitions = new ArrayList<>();
-    String source = String.format("synthetic:%s size=%d block=%d filter=%d dose=%s seed=%d", options.set(),
-        options.size(), options.block(), options.filter(), options.dose(), options.seed());
+    String source = "synthetic:" + options.set() + " " + options.describe();
     for (int r = 0; r < replicates; r++) {
       acquisitions.add(new Acquisition(SyntheticGenerator.acquisitionId(options.set(), r), source, null,
           options.size(), options.size(), options.endmembers().axis(), null, "synthetic").toRow());
@@ -89,8 +89,8 @@ final class GenerateCommand extends SparkCommand {
     new SeriesStore(spark, out).write(spark.createDataFrame(pixels, PixelSchema.PIXELS), acq,
         spark.createDataFrame(truthE, PixelSchema.TRUTH_ENDMEMBERS),
         spark.createDataFrame(truthA, PixelSchema.ABUNDANCES));
-    System.out.printf("wrote %d synthetic %s image(s) of %d x %d pixels x %d channels (dose %s) to %s%n", replicates,
-        options.set(), options.size(), options.size(), options.endmembers().channels(), options.dose(), out);
+    System.out.printf("wrote %d synthetic %s image(s) of %d x %d pixels x %d channels (%s) to %s%n", replicates,
+        options.set(), options.size(), options.size(), options.endmembers().channels(), options.describe(), out);
     return 0;
   }
 }

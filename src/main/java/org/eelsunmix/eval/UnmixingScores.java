@@ -17,6 +17,12 @@ import org.eelsunmix.core.SpectrumImage;
  *
  * of the estimated endmembers M and abundances a on the image (in counts).
  *
+ * <p><b>Vacuum.</b> A synthetic image may have pixels without specimen (vacuum, {@code SyntheticCube.specimen()}):
+ * there the true abundances mean nothing, so with a specimen mask the abundance NMSE is taken over the specimen
+ * pixels only. SAD does not depend on pixels, and the RMSE stays over all pixels: it measures how well the fitted
+ * model explains the data the method was given, vacuum included. Without a mask (or with an all-specimen mask) the
+ * scores are those of the whole image.
+ *
  * <p>Arrays are indexed by true endmember. Unmatched true endmembers (fewer estimates than true endmembers) have
  * NaN SAD and NMSE and {@code −1} in {@code permutation}; the means are over the matched ones (NaN if none).
  * Arrays are copied in and out.
@@ -53,6 +59,17 @@ public record UnmixingScores(double[] sad, double[] nmse, double meanSad, double
    */
   public static UnmixingScores score(Endmembers truth, Abundances truthAbundances, Endmembers estimated,
       Abundances estimatedAbundances, SpectrumImage image) {
+    return score(truth, truthAbundances, estimated, estimatedAbundances, image, null);
+  }
+
+  /**
+   * Scores an unmixing result with the abundance NMSE over the specimen pixels only (see the class comment).
+   *
+   * @param specimen one flag per pixel, row-major, true where the specimen is; null: every pixel
+   * @throws BadInputException naming the mask when its length is not the number of pixels or it has no specimen
+   */
+  public static UnmixingScores score(Endmembers truth, Abundances truthAbundances, Endmembers estimated,
+      Abundances estimatedAbundances, SpectrumImage image, boolean[] specimen) {
     Objects.requireNonNull(truth, "truth");
     Objects.requireNonNull(truthAbundances, "truthAbundances");
     Objects.requireNonNull(estimated, "estimated");
@@ -67,7 +84,11 @@ public record UnmixingScores(double[] sad, double[] nmse, double meanSad, double
     }
     Matching matching = Matching.bySpectralAngle(truth, estimated);
     double[] sad = matching.angles();
-    double[] nmse = Nmse.perMap(truthAbundances, estimatedAbundances, matching);
+    // Maps of different sizes are refused by Nmse on the whole maps, before any pixel is dropped.
+    boolean sameSize = truthAbundances.height() == estimatedAbundances.height()
+        && truthAbundances.width() == estimatedAbundances.width();
+    double[] nmse = specimen == null || !sameSize ? Nmse.perMap(truthAbundances, estimatedAbundances, matching)
+        : Nmse.perMap(specimenOnly(truthAbundances, specimen), specimenOnly(estimatedAbundances, specimen), matching);
     double rmse = image == null ? Double.NaN : reconstructionRmse(image, estimated, estimatedAbundances);
     return new UnmixingScores(sad, nmse, finiteMean(sad), finiteMean(nmse), matching.estimateOfTrue(), rmse);
   }
@@ -110,6 +131,35 @@ public record UnmixingScores(double[] sad, double[] nmse, double meanSad, double
       }
     }
     return Math.sqrt(sum / ((double) image.pixels() * b));
+  }
+
+  /** The maps of the specimen pixels, as one row; the maps themselves when every pixel is specimen. */
+  private static Abundances specimenOnly(Abundances maps, boolean[] specimen) {
+    if (specimen.length != maps.pixels()) {
+      throw new BadInputException("specimen mask", String.format("%d flags for %d x %d pixels", specimen.length,
+          maps.height(), maps.width()));
+    }
+    int n = 0;
+    for (boolean s : specimen) {
+      n += s ? 1 : 0;
+    }
+    if (n == 0) {
+      throw new BadInputException("specimen mask", "no specimen pixel to score");
+    }
+    if (n == specimen.length) {
+      return maps;
+    }
+    int r = maps.count();
+    double[] all = maps.values();
+    double[] kept = new double[n * r];
+    int k = 0;
+    for (int p = 0; p < specimen.length; p++) {
+      if (specimen[p]) {
+        System.arraycopy(all, p * r, kept, k * r, r);
+        k++;
+      }
+    }
+    return new Abundances(1, n, r, kept);
   }
 
   private static double finiteMean(double[] values) {

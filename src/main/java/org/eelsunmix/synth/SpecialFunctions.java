@@ -79,4 +79,16 @@ final class SpecialFunctions {
     return (z - 0.5) * StrictMath.log(z) - z + 0.5 * StrictMath.log(2 * StrictMath.PI)
         + iz * (1.0 / 12 - iz2 * (1.0 / 360 - iz2 / 1260));
   }
+
+  /**
+   * A standard normal draw by the Box–Muller transform (G. E. P. Box and M. E. Muller, <i>Ann. Math. Stat.</i> 29
+   * (1958) 610–611), {@code √(−2 ln u₁)·cos(2π u₂)} with {@code u₁ ∈ (0, 1]}: exactly two uniforms per draw, all
+   * in {@link StrictMath}, so a seeded stream gives the same values on every JVM (unlike
+   * {@code RandomGenerator.nextGaussian}, whose algorithm the JDK may change).
+   */
+  static double standardNormal(java.util.SplittableRandom random) {
+    double u1 = 1.0 - random.nextDouble();
+    double u2 = random.nextDouble();
+    return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * StrictMath.PI * u2);
+  }
 }

@@ -13,7 +13,8 @@ import org.eelsunmix.core.SpectrumImage;
  *
  * <ol>
  *   <li>{@link ChequerboardMaps}: {@code size × size} one-hot maps, one endmember per {@code block × block}
- *       square, drawn uniformly;</li>
+ *       square, drawn uniformly; or ({@code map = layers}) {@link LayeredMaps}: horizontal layers with a thin,
+ *       one-sidedly diffused layer that has no pure pixel;</li>
  *   <li>{@link MixingFilter}: a {@code filter × filter} moving average with mirrored borders, so the maps mix
  *       near block edges, stay ≥ 0 and sum to one;</li>
  *   <li>linear mixing {@code x = Σ_r a_r m_r} with the endmembers normalised to unit sum over the channels, so
@@ -24,12 +25,22 @@ import org.eelsunmix.core.SpectrumImage;
  *       total per pixel, the limit of {@code y/D}) and the truth endmembers are the unit-sum {@code m_r}.</li>
  * </ol>
  *
+ * <p><b>Harder data</b> (all off by default, and then the cube is bit-identical to the plain protocol): spectral
+ * variability ({@link Variability}, applied by {@link SpectralVariability} in step 3: energy drift and jitter,
+ * edge and background changes, per-pixel thickness), and vacuum ({@link Scene#vacuum}): the top rows hold no
+ * specimen, only a flat dark level of {@link #VACUUM_LEVEL}·D counts per pixel spread evenly over the channels
+ * (before noise; {@link #VACUUM_LEVEL} per pixel noise-free), the residual of dark-current and gain reference
+ * subtraction. The truth endmembers stay the reference spectra (unshifted, unscaled) and the truth abundances the
+ * maps, vacuum rows included; {@link SyntheticCube#specimen} says which pixels to score.
+ *
  * <p><b>Seeds.</b> Replicate {@code i} of seed {@code s} uses the replicate seed
  * {@code t = mix64(s + (i + 1)·γ)}, the {@code (i+1)}-th output of a SplitMix64 generator seeded with {@code s}
  * (γ = 0x9E3779B97F4A7C15, {@code mix64} = the SplitMix64 finaliser of G. L. Steele, D. Lea and C. H. Flood,
  * "Fast splittable pseudorandom number generators", OOPSLA 2014). The maps draw from
  * {@code new SplittableRandom(mix64(t + γ))} and the noise from {@code new SplittableRandom(mix64(t + 2γ))}, two
- * separate streams, so changing the dose leaves the maps unchanged. The same options and replicate give a
+ * separate streams, so changing the dose leaves the maps unchanged. Spectral variability draws from a third,
+ * the variability seed {@code mix64(t + 3γ)} ({@link SpectralVariability} derives one stream per quantity from it),
+ * so turning it on changes neither the maps nor the noise stream. The same options and replicate give a
  * bit-identical cube.
  */
 public final class SyntheticGenerator {
@@ -51,7 +62,10 @@ public final class SyntheticGenerator {
   public static final long DEFAULT_SEED = 1L;
   /** The settings {@link Options#with} knows, in the order of the documentation. */
   public static final java.util.List<String> SETTINGS = java.util.List.of("size", "block", "filter", "dose",
-      "seed");
+      "seed", "map", "layer_width", "diffusion", "vacuum", "shift_drift", "shift_jitter", "edge_scale",
+      "background_jitter", "thickness");
+  /** Expected counts of a vacuum pixel as a fraction of the dose (see the class comment). */
+  public static final double VACUUM_LEVEL = 1e-3;
   /** The SplitMix64 increment, 2⁶⁴/φ. */
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
@@ -62,7 +76,9 @@ public final class SyntheticGenerator {
    * What to generate. The constructor validates and reports a bad value as a {@link BadInputException} naming
    * the component: {@code size} ≥ 1; {@code block} ≥ 1 and dividing {@code size} (whole squares); {@code filter}
    * odd, ≥ 1 and ≤ {@code size}; {@code dose} &gt; 0 and ≤ {@link PoissonNoise#MAX_MEAN} (or {@link #NOISE_FREE});
-   * {@code set} endmembers non-negative with a positive total.
+   * {@code set} endmembers non-negative with a positive total; for layered maps at least two endmembers
+   * ({@code map}) and a row per thick layer beside the thin one ({@code layer_width}); {@code vacuum} leaving at
+   * least one specimen row.
    *
    * @param set the endmember set's name, used in acquisition ids (characters other than letters, digits,
    *     {@code . _ -} become {@code -})
@@ -72,9 +88,16 @@ public final class SyntheticGenerator {
    * @param filter mixing-filter window side
    * @param dose expected counts per pixel, or {@link #NOISE_FREE}
    * @param seed master seed
+   * @param scene the maps and the vacuum ({@link Scene#DEFAULT}: chequerboard, no vacuum; null means that)
+   * @param variability spectral variability ({@link Variability#NONE}: off; null means that)
    */
   public record Options(String set, Endmembers endmembers, int size, int block, int filter, double dose,
-      long seed) implements java.io.Serializable {
+      long seed, Scene scene, Variability variability) implements java.io.Serializable {
+    /** The plain protocol: chequerboard maps, no vacuum, no spectral variability. */
+    public Options(String set, Endmembers endmembers, int size, int block, int filter, double dose, long seed) {
+      this(set, endmembers, size, block, filter, dose, seed, Scene.DEFAULT, Variability.NONE);
+    }
+
     /** Validates, naming the option at fault. */
     public Options {
       if (set == null || set.isBlank()) {
@@ -118,6 +141,23 @@ public final class SyntheticGenerator {
         throw new BadInputException("dose", "the dose must be a positive number of counts per pixel, at most "
             + PoissonNoise.MAX_MEAN + " (or Infinity for noise-free data), got " + dose);
       }
+      scene = scene == null ? Scene.DEFAULT : scene;
+      variability = variability == null ? Variability.NONE : variability;
+      if (scene.map() == Scene.MapKind.LAYERS) {
+        if (endmembers.count() < 2) {
+          throw new BadInputException("map", "layered maps need at least two endmembers, set '" + set + "' has "
+              + endmembers.count());
+        }
+        int thick = LayeredMaps.thickLayers(endmembers.count());
+        if (size - scene.layerWidth() < thick) {
+          throw new BadInputException("layer_width", String.format("a %d-pixel image has room for a thin layer of "
+              + "at most %d rows beside %d thick layers, got %d", size, size - thick, thick, scene.layerWidth()));
+        }
+      }
+      if (Math.round(scene.vacuum() * size) >= size) {
+        throw new BadInputException("vacuum", String.format("a vacuum fraction of %s leaves no specimen row in a "
+            + "%d-pixel image", scene.vacuum(), size));
+      }
     }
 
     /** Defaults (64 × 64, blocks of 8, filter 9, dose 1e5, seed 1) for built-in set {@code set}. */
@@ -133,33 +173,46 @@ public final class SyntheticGenerator {
 
     /** A copy with another image side. */
     public Options withSize(int newSize) {
-      return new Options(set, endmembers, newSize, block, filter, dose, seed);
+      return new Options(set, endmembers, newSize, block, filter, dose, seed, scene, variability);
     }
 
     /** A copy with another block side. */
     public Options withBlock(int newBlock) {
-      return new Options(set, endmembers, size, newBlock, filter, dose, seed);
+      return new Options(set, endmembers, size, newBlock, filter, dose, seed, scene, variability);
     }
 
     /** A copy with another filter window. */
     public Options withFilter(int newFilter) {
-      return new Options(set, endmembers, size, block, newFilter, dose, seed);
+      return new Options(set, endmembers, size, block, newFilter, dose, seed, scene, variability);
     }
 
     /** A copy with another dose. */
     public Options withDose(double newDose) {
-      return new Options(set, endmembers, size, block, filter, newDose, seed);
+      return new Options(set, endmembers, size, block, filter, newDose, seed, scene, variability);
+    }
+
+    /** A copy with other maps or vacuum. */
+    public Options withScene(Scene newScene) {
+      return new Options(set, endmembers, size, block, filter, dose, seed, newScene, variability);
+    }
+
+    /** A copy with other spectral variability. */
+    public Options withVariability(Variability newVariability) {
+      return new Options(set, endmembers, size, block, filter, dose, seed, scene, newVariability);
     }
 
     /** A copy with another seed. */
     public Options withSeed(long newSeed) {
-      return new Options(set, endmembers, size, block, filter, dose, newSeed);
+      return new Options(set, endmembers, size, block, filter, dose, newSeed, scene, variability);
     }
 
     /**
      * A copy with one setting changed, by its name in study files ({@code conf/studies/}): {@code size},
-     * {@code block}, {@code filter}, {@code dose} (a number, or {@code Infinity}) and {@code seed}. The one place
-     * where a setting's name maps onto the protocol, so a study grid can vary any of them.
+     * {@code block}, {@code filter}, {@code dose} (a number, or {@code Infinity}), {@code seed}, {@code map}
+     * ({@code chequerboard} or {@code layers}), {@code layer_width}, {@code diffusion}, {@code vacuum} ({@link Scene})
+     * and {@code shift_drift}, {@code shift_jitter}, {@code edge_scale}, {@code background_jitter},
+     * {@code thickness} ({@link Variability}); the list is {@link #SETTINGS}. The one place where a setting's name
+     * maps onto the protocol, so a study grid can vary any of them.
      *
      * @throws BadInputException naming the setting when the name is unknown or the value is not a number
      */
@@ -171,12 +224,57 @@ public final class SyntheticGenerator {
           case "filter" -> withFilter(Integer.parseInt(value.strip()));
           case "dose" -> withDose(Double.parseDouble(value.strip()));
           case "seed" -> withSeed(Long.parseLong(value.strip()));
+          case "map" -> withScene(new Scene(Scene.MapKind.parse(value), scene.layerWidth(), scene.diffusion(),
+              scene.vacuum()));
+          case "layer_width" -> withScene(new Scene(scene.map(), Integer.parseInt(value.strip()), scene.diffusion(),
+              scene.vacuum()));
+          case "diffusion" -> withScene(new Scene(scene.map(), scene.layerWidth(), number(value), scene.vacuum()));
+          case "vacuum" -> withScene(new Scene(scene.map(), scene.layerWidth(), scene.diffusion(), number(value)));
+          case "shift_drift" -> withVariability(new Variability(number(value), variability.shiftJitter(),
+              variability.edgeScale(), variability.backgroundJitter(), variability.thickness()));
+          case "shift_jitter" -> withVariability(new Variability(variability.shiftDrift(), number(value),
+              variability.edgeScale(), variability.backgroundJitter(), variability.thickness()));
+          case "edge_scale" -> withVariability(new Variability(variability.shiftDrift(), variability.shiftJitter(),
+              number(value), variability.backgroundJitter(), variability.thickness()));
+          case "background_jitter" -> withVariability(new Variability(variability.shiftDrift(),
+              variability.shiftJitter(), variability.edgeScale(), number(value), variability.thickness()));
+          case "thickness" -> withVariability(new Variability(variability.shiftDrift(), variability.shiftJitter(),
+              variability.edgeScale(), variability.backgroundJitter(), number(value)));
           default -> throw new BadInputException(key, "unknown synthetic setting; known settings: "
               + String.join(", ", SETTINGS));
         };
       } catch (NumberFormatException e) {
         throw new BadInputException(key, "'" + value + "' is not a number");
       }
+    }
+
+    private static double number(String value) {
+      return Double.parseDouble(value.strip());
+    }
+
+    /**
+     * The settings as {@code key=value} words in {@link #SETTINGS} order, e.g. {@code size=64 block=8 filter=9
+     * dose=100000.0 seed=1}; the map, vacuum and variability settings only where they differ from the defaults.
+     */
+    public String describe() {
+      StringBuilder b = new StringBuilder(String.format("size=%d block=%d filter=%d dose=%s seed=%d", size, block,
+          filter, dose, seed));
+      if (scene.map() != Scene.DEFAULT.map()) {
+        b.append(" map=").append(scene.map().label()).append(" layer_width=").append(scene.layerWidth())
+            .append(" diffusion=").append(scene.diffusion());
+      }
+      if (scene.vacuum() != 0) {
+        b.append(" vacuum=").append(scene.vacuum());
+      }
+      Variability v = variability;
+      double[] values = {v.shiftDrift(), v.shiftJitter(), v.edgeScale(), v.backgroundJitter(), v.thickness()};
+      String[] keys = {"shift_drift", "shift_jitter", "edge_scale", "background_jitter", "thickness"};
+      for (int i = 0; i < keys.length; i++) {
+        if (values[i] != 0) {
+          b.append(' ').append(keys[i]).append('=').append(values[i]);
+        }
+      }
+      return b.toString();
     }
 
     /** Whether {@link #dose} means noise-free data. */
@@ -186,7 +284,8 @@ public final class SyntheticGenerator {
   }
 
   /**
-   * The ground truth of replicate {@code replicate} (≥ 0): the filtered maps and the dose-scaled endmembers, without
+   * The ground truth of replicate {@code replicate} (≥ 0): the filtered maps (chequerboard or layered), the
+   * dose-scaled endmembers and the specimen mask, without
    * drawing the noise (cheap; what {@link #generate} mixes). Uses the replicate's map stream only, so it equals the
    * truth of {@link #generate} exactly.
    */
@@ -197,7 +296,11 @@ public final class SyntheticGenerator {
     long replicateSeed = replicateSeed(options.seed(), replicate);
     SplittableRandom mapRandom = new SplittableRandom(mix64(replicateSeed + GOLDEN_GAMMA));
     Endmembers source = options.endmembers();
-    Abundances pure = new ChequerboardMaps(options.size(), options.block()).draw(source.count(), mapRandom);
+    // Layered maps draw nothing from the map stream; the chequerboard draws as it always did.
+    Abundances pure = options.scene().map() == Scene.MapKind.LAYERS
+        ? new LayeredMaps(options.size(), options.scene().layerWidth(), options.scene().diffusion())
+            .paint(source.names())
+        : new ChequerboardMaps(options.size(), options.block()).draw(source.count(), mapRandom);
     Abundances mixed = new MixingFilter(options.filter()).apply(pure);
     double scale = options.noiseFree() ? 1.0 : options.dose();
     double[][] m = source.matrix();
@@ -210,7 +313,8 @@ public final class SyntheticGenerator {
         row[b] = row[b] / total * scale;
       }
     }
-    return new SyntheticTruth(new Endmembers(m, source.names(), source.axis()), mixed, replicateSeed);
+    return new SyntheticTruth(new Endmembers(m, source.names(), source.axis()), mixed, replicateSeed,
+        SpecimenMask.of(options.size(), options.scene().vacuum()));
   }
 
   /**
@@ -233,16 +337,29 @@ public final class SyntheticGenerator {
     float[] data = new float[size * size * channels];
     double[] expected = new double[channels];
     PoissonNoise noise = new PoissonNoise(noiseRandom);
+    SpecimenMask specimen = t.specimen();
+    SpectralVariability variability = options.variability().off() ? null
+        : new SpectralVariability(options.variability(), BackgroundSplit.of(options.set(), truth),
+            source.axis(), size, mix64(replicateSeed + 3 * GOLDEN_GAMMA));
+    double dark = VACUUM_LEVEL * (options.noiseFree() ? 1.0 : options.dose()) / channels;
     for (int p = 0; p < size * size; p++) {
-      Arrays.fill(expected, 0.0);
-      for (int r = 0; r < count; r++) {
-        double ar = a[p * count + r];
-        if (ar != 0.0) {
-          double[] mr = m[r];
-          for (int b = 0; b < channels; b++) {
-            expected[b] += ar * mr[b];
+      if (variability != null) {
+        variability.expected(p, a, expected); // every pixel, so the draws do not depend on the vacuum
+      } else {
+        // The plain linear mixing model, kept as it was so that default cubes stay bit-identical.
+        Arrays.fill(expected, 0.0);
+        for (int r = 0; r < count; r++) {
+          double ar = a[p * count + r];
+          if (ar != 0.0) {
+            double[] mr = m[r];
+            for (int b = 0; b < channels; b++) {
+              expected[b] += ar * mr[b];
+            }
           }
         }
+      }
+      if (!specimen.isSpecimen(p)) {
+        Arrays.fill(expected, dark);
       }
       if (options.noiseFree()) {
         for (int b = 0; b < channels; b++) {
@@ -254,7 +371,7 @@ public final class SyntheticGenerator {
     }
     SpectrumImage image = new SpectrumImage(acquisitionId(options.set(), replicate), size, size, source.axis(),
         data);
-    return new SyntheticCube(image, truth, mixed, replicateSeed);
+    return new SyntheticCube(image, truth, mixed, replicateSeed, specimen);
   }
 
   /**

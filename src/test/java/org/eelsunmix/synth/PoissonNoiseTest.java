@@ -80,6 +80,30 @@ class PoissonNoiseTest {
     }
   }
 
+  /**
+   * The small means of a low-dose cube (dose 1e2 over 200 or 903 channels: 0.01 to 1 count per channel, far less
+   * in the weak channels): P(0) = e^{−λ} and P(1) = λe^{−λ} against their binomial standard errors, and never a
+   * negative or huge count.
+   */
+  @Test
+  void smallMeansOfALowDoseCube() {
+    PoissonNoise noise = new PoissonNoise(new SplittableRandom(7));
+    for (double lambda : new double[] {1e-6, 1e-4, 1e-3, 0.0123, 0.11, 0.5}) {
+      int zeros = 0;
+      int ones = 0;
+      for (int i = 0; i < SAMPLES; i++) {
+        long k = noise.sample(lambda);
+        assertTrue(k >= 0 && k < 20, "λ = " + lambda + " gave " + k);
+        zeros += k == 0 ? 1 : 0;
+        ones += k == 1 ? 1 : 0;
+      }
+      double p0 = Math.exp(-lambda);
+      double p1 = lambda * p0;
+      assertEquals(p0, (double) zeros / SAMPLES, 5 * Math.sqrt(p0 * (1 - p0) / SAMPLES) + 1e-12, "P(0), λ = " + lambda);
+      assertEquals(p1, (double) ones / SAMPLES, 5 * Math.sqrt(p1 * (1 - p1) / SAMPLES) + 1e-12, "P(1), λ = " + lambda);
+    }
+  }
+
   @Test
   void sameSeedSameCounts() {
     PoissonNoise a = new PoissonNoise(new SplittableRandom(5));
