@@ -7,9 +7,11 @@ import org.eelsunmix.core.PixelKey;
  * block ({@link Blu#fit}), in Spark one job per pass over partitions that keep their blocks. Each pass runs the
  * same per-pixel kernels ({@link BluSpectraBlock}, {@link BluChainBlock}) and returns only values that merge exactly
  * (counts, maxima, {@link FixedPointSum}s, VCA candidates ordered by {@link PixelKey} on ties), so every
- * implementation hands the driver the same bits and the chain does not depend on how the pixels are split.
+ * implementation hands the driver the same bits and the chain does not depend on how the pixels are split. The
+ * VCA start's passes ({@link VcaPasses}: candidates along K restarts' directions, FCLS residuals of the candidate
+ * sets) run on the counts, the data that VCA searches.
  */
-public interface BluPixels {
+public interface BluPixels extends VcaPasses {
   /** B. */
   int channels();
 
@@ -24,9 +26,6 @@ public interface BluPixels {
 
   /** {@link BluSpectraBlock#maxNormSquared} over all pixels. */
   double maxNormSquared(VcaProjection projection);
-
-  /** The best VCA candidate of all pixels ({@link VcaCandidate#better}). */
-  VcaCandidate best(VcaProjection projection, double[] direction, double lift);
 
   /** Runs the start pass; the summed statistics of the first abundances. */
   BluStatistics start(BluStep.Start start);

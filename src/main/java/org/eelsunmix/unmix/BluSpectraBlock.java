@@ -75,18 +75,30 @@ public final class BluSpectraBlock implements Serializable {
     return m;
   }
 
-  /** The block's best VCA candidate along {@code direction} (ties to raster order), or null when empty. */
-  public VcaCandidate best(VcaProjection projection, double[] direction, double lift) {
-    double[] x = new double[projection.dims()];
-    VcaCandidate best = null;
+  /**
+   * The block's best VCA candidate along each direction (ties to raster order; nulls when empty): each pixel is
+   * projected once and scored along all directions ({@link VcaProjection#scores}).
+   */
+  public VcaCandidate[] candidates(VcaProjection projection, double[][] directions, double lift) {
+    int d = projection.dims();
+    double[] x = new double[d];
+    double[] scores = new double[directions.length];
+    VcaBest best = new VcaBest(directions.length);
     for (int p = 0; p < keys.length; p++) {
       projection.project(spectra, p * channels, x);
-      double s = projection.score(direction, x, lift);
-      if (best == null || s > best.score() || (s == best.score() && keys[p].compareTo(best.key()) < 0)) {
-        best = new VcaCandidate(s, keys[p], x.clone());
-      }
+      projection.scores(directions, x, 0, lift, scores);
+      best.offer(keys[p], x, 0, d, scores);
     }
-    return best;
+    return best.candidates();
+  }
+
+  /** The FCLS residuals of {@code sets} over the block's spectra (counts), in a new accumulator. */
+  public FclsResiduals residuals(Fcls[] sets) {
+    FclsResiduals acc = new FclsResiduals(sets);
+    for (int p = 0; p < keys.length; p++) {
+      acc.add(spectra, p * channels);
+    }
+    return acc;
   }
 
   /** Runs the start pass on every pixel: the block of chain state it begins with. */

@@ -18,7 +18,8 @@ import org.eelsunmix.core.Unmixing;
  *   p = 1e-5, ridge λ = 1) from the one (B + 1)² scatter of [x; 1]: denoised V = G X̄, and W_n the last layer's map
  *   (the denoising operator of the decoder's penalty);</li>
  *   <li><b>Initialisation</b> on the input X (not on V as in the authors' code: see {@link UdasFit} for the
- *   measured reason): VCA (seeded), FCLS, then one NMF pass: the endmembers by projected gradient
+ *   measured reason): VCA with restarts ({@link VcaRestarts}: {@link Vca#DEFAULT_RESTARTS} seeded searches, the set
+ *   with the lowest mean FCLS residual on X kept, as VCA-FCLS does), FCLS, then one NMF pass: the endmembers by projected gradient
  *   ({@link BoxProjectedGradient}, Lin 2007), the abundances with the sum-to-one row of weight δ = 20
  *   ({@link SumToOneNnls}); the encoder starts at {@code W1 = H pinv(X)} on the noisy input;</li>
  *   <li><b>10 outer iterations</b> of (a) the decoder step: projected gradient with Armijo search on
@@ -52,8 +53,9 @@ import org.eelsunmix.core.Unmixing;
  *   in counts.</li>
  *   <li>Their clip of W at 1 and δ = 20 assume reflectance in [0, 1]: EELS counts are normalised by their maximum
  *   first and the endmembers scaled back.</li>
- *   <li>VCA runs once with the seed (their 100 runs keep the first: the volume they compare is that of the data,
- *   the same every run); the NMF abundance step is solved exactly per pixel (coordinate descent) instead of by one
+ *   <li>VCA runs {@link Options#vcaRestarts()} times with seeds seed, seed + 1, … and keeps the set that reconstructs
+ *   X best (their 100 runs keep the first: the volume they compare is that of the data, the same every run, so
+ *   their restarts choose nothing); the NMF abundance step is solved exactly per pixel (coordinate descent) instead of by one
  *   global projected gradient, which makes it independent of the partitioning; the encoder start's pseudo-inverse
  *   is the normal-equations solve with a 1e-12 relative ridge.</li>
  * </ul>
@@ -82,9 +84,12 @@ public final class Udas {
    * @param outerIterations decoder/encoder rounds ≥ 1 (10)
    * @param encoderSteps proximal steps per encoder step ≥ 1 (5)
    * @param l21Weight λ of the l2,1 row penalty, &gt; 0, or NaN for the paper's {@code 1e-6 √(N/1000)}
+   * @param vcaRestarts VCA searches of the start (seeds seed, seed + 1, …), the lowest FCLS residual kept, ≥ 1
+   *     ({@value Vca#DEFAULT_RESTARTS})
    */
   public record Options(int endmembers, long seed, int udasLayers, double corruption, double ridge, double gamma,
-      double delta, int outerIterations, int encoderSteps, double l21Weight) implements Serializable {
+      double delta, int outerIterations, int encoderSteps, double l21Weight, int vcaRestarts)
+      implements Serializable {
     /** Validates, naming the param at fault. */
     public Options {
       if (endmembers < 1) {
@@ -104,6 +109,16 @@ public final class Udas {
       if (!Double.isNaN(l21Weight)) {
         positive("l21Weight", l21Weight);
       }
+      if (vcaRestarts < 1) {
+        throw new BadInputException("vcaRestarts", "VCA needs at least 1 restart, got " + vcaRestarts);
+      }
+    }
+
+    /** {@value Vca#DEFAULT_RESTARTS} VCA restarts for the start. */
+    public Options(int endmembers, long seed, int udasLayers, double corruption, double ridge, double gamma,
+        double delta, int outerIterations, int encoderSteps, double l21Weight) {
+      this(endmembers, seed, udasLayers, corruption, ridge, gamma, delta, outerIterations, encoderSteps, l21Weight,
+          Vca.DEFAULT_RESTARTS);
     }
 
     /** The paper's settings. */
@@ -113,12 +128,19 @@ public final class Udas {
     }
 
     public Options withOuterIterations(int v) {
-      return new Options(endmembers, seed, udasLayers, corruption, ridge, gamma, delta, v, encoderSteps, l21Weight);
+      return new Options(endmembers, seed, udasLayers, corruption, ridge, gamma, delta, v, encoderSteps, l21Weight,
+          vcaRestarts);
     }
 
     public Options withL21Weight(double v) {
       return new Options(endmembers, seed, udasLayers, corruption, ridge, gamma, delta, outerIterations,
-          encoderSteps, v);
+          encoderSteps, v, vcaRestarts);
+    }
+
+    /** These options with {@code k} VCA restarts ({@code 1}: the single VCA search of earlier versions). */
+    public Options withVcaRestarts(int k) {
+      return new Options(endmembers, seed, udasLayers, corruption, ridge, gamma, delta, outerIterations,
+          encoderSteps, l21Weight, k);
     }
 
     /** λ: the given weight, or the paper's {@code 1e-6 √(N/1000)} for N pixels. */
@@ -208,8 +230,13 @@ public final class Udas {
     }
 
     @Override
-    public VcaCandidate candidate(VcaProjection projection, double[] f, double lift) {
-      return block.candidate(projection, f, lift);
+    public VcaCandidate[] candidates(VcaProjection projection, double[][] directions, double lift) {
+      return block.candidates(projection, directions, lift);
+    }
+
+    @Override
+    public FclsResiduals residuals(Fcls[] sets) {
+      return block.residuals(sets);
     }
 
     @Override

@@ -110,25 +110,30 @@ public final class UdasBlock implements Serializable {
     return lift;
   }
 
-  /** The pixel of this block VCA's direction {@code f} picks (ties to the smaller address), or null if empty. */
-  public VcaCandidate candidate(VcaProjection p, double[] f, double lift) {
-    int best = -1;
-    double bestScore = 0;
-    double[] x = new double[dims];
+  /**
+   * The pixel of this block each of VCA's directions picks (ties to the smaller address; nulls when empty), from
+   * the kept projections.
+   */
+  public VcaCandidate[] candidates(VcaProjection p, double[][] directions, double lift) {
+    if (projections == null) {
+      throw new IllegalStateException("the pixels are not projected for VCA yet");
+    }
+    double[] scores = new double[directions.length];
+    VcaBest best = new VcaBest(directions.length);
     for (int i = 0; i < count; i++) {
-      System.arraycopy(projections, i * dims, x, 0, dims);
-      double s = p.score(f, x, lift);
-      if (best < 0 || s > bestScore || (s == bestScore && keys[i].compareTo(keys[best]) < 0)) {
-        best = i;
-        bestScore = s;
-      }
+      p.scores(directions, projections, i * dims, lift, scores);
+      best.offer(keys[i], projections, i * dims, dims, scores);
     }
-    if (best < 0) {
-      return null;
+    return best.candidates();
+  }
+
+  /** The FCLS residuals of {@code sets} over the kept input pixels, in a new accumulator. */
+  public FclsResiduals residuals(Fcls[] sets) {
+    FclsResiduals acc = new FclsResiduals(sets);
+    for (int i = 0; i < count; i++) {
+      acc.add(requireInput(), i * channels);
     }
-    double[] xb = new double[dims];
-    System.arraycopy(projections, best * dims, xb, 0, dims);
-    return new VcaCandidate(bestScore, keys[best], xb);
+    return acc;
   }
 
   /** FCLS abundances of every input pixel, kept as H; returns the largest. */

@@ -101,7 +101,7 @@ public final class UdasFit {
     // Initialisation on the input itself (see the class comment): VCA, FCLS, one NMF pass with the sum-to-one row.
     // Its moments are those of the counts, scaled: no second pass over the (B + 1)² scatter.
     pixels.keepInput(scale);
-    double[][] spectra = vca(pixels, scaled(raw, scale), r, o.seed());
+    double[][] spectra = vca(pixels, scaled(raw, scale), r, o.seed(), o.vcaRestarts());
     double vBound = 1 + 1e-6; // 0 ≤ x ≤ 1, rounded to float
     double hMax = pixels.fcls(new Fcls(spectra));
     UdasStatistics st = pixels.abundanceSums(scale, new UdasStatistics(r, b, true, false,
@@ -368,21 +368,16 @@ public final class UdasFit {
     return norms;
   }
 
-  /** VCA's search over the kept input pixels (the same steps as {@link Vca#fit}): R spectra. */
-  private static double[][] vca(UdasPixelPasses pixels, SpectralMoments input, int r, long seed) {
+  /**
+   * VCA with restarts over the kept input pixels (the steps of {@link Vca#fit}, {@link VcaRestarts}): R spectra,
+   * the set with the lowest mean FCLS residual on those same pixels.
+   */
+  private static double[][] vca(UdasPixelPasses pixels, SpectralMoments input, int r, long seed, int restarts) {
     VcaProjection projection = VcaProjection.fromMoments(input, r, Double.NaN);
     double lift = pixels.project(projection);
     lift = projection.projective() ? Math.sqrt(lift) : 0;
-    VcaSearch search = new VcaSearch(r, seed);
-    double[][] spectra = new double[r][];
-    double[] point = new double[r];
-    while (search.found() < r) {
-      VcaCandidate best = pixels.candidate(projection, search.nextDirection(), lift);
-      projection.simplexPoint(best.projection(), lift, point);
-      search.accept(point);
-      spectra[search.found() - 1] = projection.spectrum(best.projection());
-    }
-    return spectra;
+    VcaRestarts search = new VcaRestarts(projection, lift, seed, restarts);
+    return search.endmembers(VcaRestarts.kept(search.search(pixels)));
   }
 
   /** The moments of {@code scale · y} from those of y. */

@@ -6,9 +6,11 @@ package org.eelsunmix.unmix;
  * keep their blocks. Each pass runs the same {@link UdasBlock} kernels and returns only small sums (the (B + 1)²
  * scatter, R × (B + 1) cross products, R VCA numbers) as order-independent {@link FixedPointSum}s, maxima and VCA
  * candidates with address tie-breaks, so every implementation and every split of the pixels gives the same bits. A pass that keeps per-pixel state (input copies, projections, H)
- * leaves it with the pixels for the next pass.
+ * leaves it with the pixels for the next pass. The VCA start's passes ({@link VcaPasses}) run on the kept input
+ * pixels and their kept projections: the restarts' candidates and the FCLS residuals that choose among them are
+ * measured on the data VCA searched.
  */
-public interface UdasPixelPasses {
+public interface UdasPixelPasses extends VcaPasses {
   /** Number of channels B. */
   int channels();
 
@@ -23,9 +25,6 @@ public interface UdasPixelPasses {
 
   /** Projects every kept input pixel for VCA and keeps it; returns the largest squared norm. */
   double project(VcaProjection projection);
-
-  /** The best pixel for VCA's direction {@code f} over all blocks ({@link VcaCandidate#better}). */
-  VcaCandidate candidate(VcaProjection projection, double[] f, double lift);
 
   /** FCLS abundances of the kept input pixels, kept as H; returns the largest. */
   double fcls(Fcls fcls);

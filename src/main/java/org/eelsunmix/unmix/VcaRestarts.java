@@ -87,6 +87,22 @@ public final class VcaRestarts {
     }
   }
 
+  /**
+   * Runs every restart's search to the end over {@code passes} (R candidate passes, K directions each) and, with
+   * K &gt; 1, one residual pass over the distinct sets; returns each restart's loss ({@link #restartLosses}; one
+   * NaN with K = 1). The kept restart is {@link #kept}{@code (losses)}. This is the driver loop of every method
+   * that starts from VCA through its own passes (BLU, uDAS).
+   */
+  public double[] search(VcaPasses passes) {
+    while (!done()) {
+      accept(passes.candidates(projection, nextDirections(), lift));
+    }
+    if (searches.length == 1) {
+      return new double[] {Double.NaN};
+    }
+    return restartLosses(passes.residuals(distinctSets()).means());
+  }
+
   /** Restart k's endmember spectra (R × B, in the order found); the arrays are this object's. */
   public double[][] endmembers(int k) {
     return spectra[k];

@@ -9,13 +9,15 @@ import org.eelsunmix.unmix.BluPixels;
 import org.eelsunmix.unmix.BluSpectraBlock;
 import org.eelsunmix.unmix.BluStatistics;
 import org.eelsunmix.unmix.BluStep;
+import org.eelsunmix.unmix.Fcls;
+import org.eelsunmix.unmix.FclsResiduals;
 import org.eelsunmix.unmix.VcaCandidate;
 import org.eelsunmix.unmix.VcaProjection;
 
 /**
  * The passes of a BLU fit ({@link Blu#run}) as Spark jobs, one per pass: each partition's pixels are read once
  * into a {@link BluSpectraBlock} (spectra and addresses, checked counts), kept as a local checkpoint for the start
- * (moments, VCA's searches, the move into the subspace), then replaced by {@link BluChainBlock}s (K + 3R doubles
+ * (moments, VCA's restarted searches and their FCLS residuals, the move into the subspace), then replaced by {@link BluChainBlock}s (K + 3R doubles
  * per pixel: subspace coordinates, abundances, running sums), one new local checkpoint per sweep, the previous one
  * dropped. Every pass returns only what merges exactly: counts, maxima, fixed-point sums ({@code treeAggregate},
  * depth 2), VCA candidates; the chain is therefore the in-memory one, bit for bit, whatever the partitioning. As
@@ -68,8 +70,14 @@ final class PartitionedBluPixels implements BluPixels, AutoCloseable {
   }
 
   @Override
-  public VcaCandidate best(VcaProjection projection, double[] direction, double lift) {
-    return spectra.map(s -> s.best(projection, direction, lift)).reduce(VcaCandidate::better);
+  public VcaCandidate[] candidates(VcaProjection projection, double[][] directions, double lift) {
+    return spectra.map(s -> s.candidates(projection, directions, lift)).reduce(VcaCandidate::better);
+  }
+
+  @Override
+  public FclsResiduals residuals(Fcls[] sets) {
+    // each block makes its own accumulator (the solvers are not shipped back), the sums merge on the driver
+    return spectra.map(s -> s.residuals(sets)).reduce(FclsResiduals::merge);
   }
 
   @Override

@@ -6,6 +6,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.Blu;
 import org.eelsunmix.unmix.Fcls;
+import org.eelsunmix.unmix.FclsResiduals;
 import org.eelsunmix.unmix.Msda;
 import org.eelsunmix.unmix.SpectralMoments;
 import org.eelsunmix.unmix.SumToOneNnls;
@@ -84,9 +85,14 @@ final class PartitionedUdasPixels implements UdasPixelPasses, AutoCloseable {
   }
 
   @Override
-  public VcaCandidate candidate(VcaProjection projection, double[] f, double lift) {
-    return blocks.map(blk -> blk.candidate(projection, f, lift)).filter(v -> v != null)
-        .reduce(VcaCandidate::better);
+  public VcaCandidate[] candidates(VcaProjection projection, double[][] directions, double lift) {
+    return blocks.map(blk -> blk.candidates(projection, directions, lift)).reduce(VcaCandidate::better);
+  }
+
+  @Override
+  public FclsResiduals residuals(Fcls[] sets) {
+    // each block makes its own accumulator (the solvers are not shipped back), the sums merge on the driver
+    return blocks.map(blk -> blk.residuals(sets)).reduce(FclsResiduals::merge);
   }
 
   @Override
