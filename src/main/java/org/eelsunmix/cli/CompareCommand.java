@@ -20,6 +20,7 @@ import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.maps.LineProfile;
 import org.eelsunmix.maps.MapMatching;
 import org.eelsunmix.report.Comparison;
+import org.eelsunmix.report.ComparisonPage;
 import org.eelsunmix.report.ComparisonTables;
 import org.eelsunmix.spark.Acquisition;
 import org.eelsunmix.spark.AcquisitionMaps;
@@ -48,6 +49,7 @@ import picocli.CommandLine.Option;
  *   methods/&lt;method&gt;/     what unmix writes (model/, abundances/, endmembers/*.msa): apply and export take it
  *   bs/&lt;element&gt;/         the element's BS maps (Parquet, as bs writes them)
  *   matching.csv, profiles.csv   ({@link ComparisonTables})
+ *   report/index.html + PNG      the page ({@link ComparisonPage})
  * </pre>
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -208,13 +210,17 @@ final class CompareCommand extends SparkCommand {
         try (OutputStream o = fs.create(new Path(tmp, "profiles.csv"), true)) {
           ComparisonTables.writeProfiles(c, o);
         }
+        String edgesText = String.join("; ", parsed.stream().map(e -> e.name() + ": pre-edge " + e.preEdge()
+            + ", signal " + e.signal()).toList());
+        ComparisonPage.write(c, String.format(Locale.ROOT, "%d endmembers per method, seed %d. Edges: %s.", r, seed,
+            edgesText), rel -> fs.create(new Path(tmp, "report/" + rel), true));
         writeConfig(tmp);
       });
     } finally {
       pixels.unpersist();
     }
     System.out.print(table(elements, results));
-    System.out.println("wrote " + out + " (methods/, bs/, matching.csv, profiles.csv)");
+    System.out.println("wrote " + out + " (methods/, bs/, matching.csv, profiles.csv, report/index.html)");
     return 0;
   }
 

@@ -46,20 +46,26 @@ public final class ComparisonTables {
   public static void writeProfiles(Comparison c, OutputStream out) throws IOException {
     List<List<String>> rows = new ArrayList<>();
     for (Comparison.Profile p : c.profiles()) {
-      double scale = largestMagnitude(p.lines());
+      double[] normalised = normalised(p.lines());
       for (LineProfile.Line l : p.lines()) {
         rows.add(List.of(p.element(), p.source(), String.valueOf(l.index()), String.valueOf(l.first()),
             String.valueOf(l.last()), String.valueOf(l.position()), Double.isNaN(c.pixelSize()) ? ""
             : String.valueOf(l.position() * c.pixelSize()), String.valueOf(l.sum()), String.valueOf(l.mean()),
-            String.valueOf(scale > 0 ? l.mean() / scale : Double.NaN)));
+            String.valueOf(normalised[l.index()])));
       }
     }
     CsvText.write(out, List.of("element", "source", "line", "first", "last", "position", "distance", "sum", "mean",
         "normalised"), rows);
   }
 
-  /** The largest finite |mean| of a profile (0 when none), the scale of its normalised column and curve. */
-  public static double largestMagnitude(List<LineProfile.Line> lines) {
+  /** A profile's means divided by its largest finite |mean| (NaN when it has none). */
+  public static double[] normalised(List<LineProfile.Line> lines) {
+    double max = largestMagnitude(lines);
+    return lines.stream().mapToDouble(l -> max > 0 ? l.mean() / max : Double.NaN).toArray();
+  }
+
+  /** The largest finite |mean| of a profile (0 when none). */
+  static double largestMagnitude(List<LineProfile.Line> lines) {
     double max = 0;
     for (LineProfile.Line l : lines) {
       if (Double.isFinite(l.mean())) {

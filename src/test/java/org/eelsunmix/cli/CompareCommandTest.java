@@ -110,6 +110,15 @@ class CompareCommandTest {
   }
 
   @Test
+  void thePageShowsEveryMapAndChartWithData() throws Exception {
+    // 2 BS maps, 2 methods × 2 named maps, 2 × 1 other component, 2 endmember and 2 profile charts: 12.
+    assertTrue(compare.out().contains("report/index.html"), compare.out());
+    String html = Files.readString(Path.of(out, "report/index.html"));
+    assertTrue(html.contains("Co-L") && html.contains("&rho; = "), "the naming table");
+    org.eelsunmix.report.BrowserCheck.everyImageLoadsWithData(Path.of(out, "report/index.html"), 12, dir);
+  }
+
+  @Test
   void eachMethodFolderIsAnUnmixOutputThatExports() {
     CliTestSupport.Run export = CliTestSupport.run("export", "--results", out + "/methods/nmf", "--store", store,
         "--to", dir.resolve("exported").toString());

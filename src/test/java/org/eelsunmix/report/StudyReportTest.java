@@ -275,67 +275,8 @@ class StudyReportTest {
   /** Headless Chromium loads the page: every image loads, and every chart and map shows data. */
   @Test
   void aBrowserLoadsEveryImageAndEveryChartHasData() throws Exception {
-    String chromium = chromium();
-    assumeTrue(chromium != null, "chromium is not installed (apt-get install chromium; .ci/run installs it): the "
-        + "browser check of the study report is skipped");
     Path out = tmp.resolve("browser");
     StudyReport.Written w = StudyReport.write(study, out, false);
-    Path profile = Files.createDirectories(tmp.resolve("chromium-profile"));
-    Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-        "--user-data-dir=" + profile, "--virtual-time-budget=10000", "--dump-dom",
-        out.resolve("index.html").toUri().toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] dom = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
-    String html = new String(dom, StandardCharsets.UTF_8);
-    assertTrue(html.contains("data-images-loaded=\"" + w.images() + "/" + w.images() + "\""),
-        "the page's own count: " + html.substring(0, Math.min(400, html.length())));
-    Matcher img = Pattern.compile("<img ([^>]*)>").matcher(html);
-    int seen = 0;
-    while (img.find()) {
-      String tag = img.group(1);
-      String src = attribute(tag, "src");
-      assertEquals("yes", attribute(tag, "data-loaded"), src + " did not load");
-      int points = Integer.parseInt(attribute(tag, "data-points"));
-      assertTrue(points > 0, src + " has no data");
-      int[] area = Arrays.stream(attribute(tag, "data-plot").split(" ")).mapToInt(Integer::parseInt).toArray();
-      BufferedImage png = ImageIO.read(out.resolve(src).toFile());
-      assertTrue(colouredPixels(png, area) > 100, src + ": its plot area is blank");
-      seen++;
-    }
-    assertEquals(w.images(), seen);
-  }
-
-  /** Pixels inside {@code area} in a saturated colour (not white, grey or black: grid, frame and text are). */
-  private static int colouredPixels(BufferedImage img, int[] area) {
-    int n = 0;
-    for (int y = area[1]; y < area[1] + area[3]; y++) {
-      for (int x = area[0]; x < area[0] + area[2]; x++) {
-        int rgb = img.getRGB(x, y);
-        int r = (rgb >> 16) & 0xff;
-        int g = (rgb >> 8) & 0xff;
-        int b = rgb & 0xff;
-        n += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 60 ? 1 : 0;
-      }
-    }
-    return n;
-  }
-
-  private static String attribute(String tag, String name) {
-    Matcher m = Pattern.compile("\\s" + Pattern.quote(name) + "=\"([^\"]*)\"").matcher(" " + tag);
-    assertTrue(m.find(), "no " + name + " in <img " + tag + ">");
-    return m.group(1);
-  }
-
-  /** The chromium executable on the PATH, or null. */
-  private static String chromium() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      for (String name : List.of("chromium", "chromium-browser")) {
-        Path p = Path.of(dir, name);
-        if (Files.isExecutable(p)) {
-          return p.toString();
-        }
-      }
-    }
-    return null;
+    BrowserCheck.everyImageLoadsWithData(out.resolve("index.html"), w.images(), tmp);
   }
 }
