@@ -71,8 +71,11 @@ public final class ComparisonPage {
       Comparison.MethodResult m = c.methods().get(mi);
       Endmembers em = m.endmembers();
       List<SpectrumPlot.Curve> curves = new ArrayList<>();
+      int others = 0;
       for (int k = 0; k < em.count(); k++) {
-        curves.add(new SpectrumPlot.Curve(m.label(k, c.elements()), em.spectrum(k), false));
+        int e = m.matching().elementOf(k); // one colour per element on every method's chart
+        int colour = e >= 0 ? e : c.elements().size() + others++;
+        curves.add(new SpectrumPlot.Curve(m.label(k, c.elements()), em.spectrum(k), false, colour));
       }
       page.chart("endmembers-" + mi + ".png", SpectrumPlot.chart(em.axis().energies(), em.axis().units(), curves,
           List.of(), m.method() + " endmembers", "intensity"), SPECTRUM_W, SPECTRUM_H, m.method() + " endmembers");
