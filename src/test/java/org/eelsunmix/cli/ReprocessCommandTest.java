@@ -362,4 +362,47 @@ class ReprocessCommandTest {
       assertTrue(Files.exists(p), p.toString());
     }
   }
+
+  /**
+   * A BLU model's per-pixel posterior standard deviations reach the nightly outputs: a std map per endmember beside
+   * its abundance map, holding the abundances table's {@code abundances_std} (16-bit, to one step).
+   */
+  @Test
+  void aBluModelsStandardDeviationMapsAreDrawn(@TempDir Path dir) throws Exception {
+    String store = dir.resolve("store").toString();
+    assertEquals(0, CliTestSupport.run("generate", "--set", "co-ru-pt", "--size", "8", "--block", "4", "--filter", "3",
+        "--out", store).code());
+    Path blu = dir.resolve("blu");
+    CliTestSupport.Run unmix = CliTestSupport.run("unmix", "--store", store, "--method", "blu", "-R", "3",
+        "--sweeps", "12", "--burn-in", "4", "--out", blu.toString());
+    assertEquals(0, unmix.code(), unmix.err());
+    Path archive = dir.resolve("archive");
+    put(archive.resolve("a.rpl"), 1);
+    Path out = dir.resolve("out");
+    CliTestSupport.Run run = CliTestSupport.run("reprocess", "--archive", archive.toString(), "--model",
+        blu.toString(), "--out", out.toString());
+    assertEquals(0, run.code(), run.err());
+    List<Row> rows = TestSpark.session().read().parquet(out.resolve("abundances").toString())
+        .select("x", "y", PixelSchema.ABUNDANCES_STD).collectAsList();
+    assertEquals(64, rows.size());
+    Path maps = out.resolve("acquisitions/a/maps");
+    try (Stream<Path> files = Files.list(maps)) {
+      List<String> std = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith("-std.tif")).sorted()
+          .toList();
+      assertEquals(3, std.size(), std.toString());
+      for (int r = 0; r < 3; r++) {
+        Raster raster = ImageIO.read(maps.resolve(std.get(r)).toFile()).getRaster();
+        double largest = 0;
+        for (Row row : rows) {
+          double sd = ((Number) row.getList(2).get(r)).doubleValue();
+          largest = Math.max(largest, sd);
+          assertEquals(MapImages.toUnsigned16(sd), raster.getSample(row.getInt(0), row.getInt(1), 0), std.get(r));
+        }
+        assertTrue(largest > 0, "a Gibbs sampler's posterior has spread");
+        assertTrue(Files.isRegularFile(maps.resolve(std.get(r).replace(".tif", ".png"))));
+      }
+    }
+    String page = Files.readString(out.resolve("report/index.html"));
+    assertTrue(page.contains("-std.png"), "the report shows the std maps");
+  }
 }

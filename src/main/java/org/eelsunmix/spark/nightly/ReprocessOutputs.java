@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.report.AcquisitionProducts;
@@ -26,6 +25,7 @@ import org.eelsunmix.report.MapImages;
 import org.eelsunmix.report.ReprocessReport;
 import org.eelsunmix.report.SpectrumPlot;
 import org.eelsunmix.spark.Acquisition;
+import org.eelsunmix.spark.AcquisitionMaps;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.ProcessedLedger;
@@ -67,26 +67,26 @@ final class ReprocessOutputs {
     int h = acquisition.height();
     int wd = acquisition.width();
     int r = endmembers.count();
-    double[] values = new double[h * wd * r];
-    double[] rmse = new double[h * wd];
-    // One acquisition's abundance rows (R + 1 numbers per pixel, not its spectra) come to the driver for the maps.
-    Iterator<Row> it = spark.read().schema(PixelSchema.ABUNDANCES).parquet(abundancesPath)
-        .where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id))
-        .select(PixelSchema.X, PixelSchema.Y, PixelSchema.ABUNDANCES_COL, PixelSchema.RMSE).toLocalIterator();
+    // One acquisition's abundance rows (R + 1 numbers per pixel, not its spectra) come to the driver for the maps;
+    // the standard deviations too when the model gave them (BLU).
+    Dataset<Row> table = spark.read().parquet(abundancesPath);
+    boolean withStd = java.util.Arrays.asList(table.columns()).contains(PixelSchema.ABUNDANCES_STD);
+    Abundances maps = AcquisitionMaps.read(table, abundancesPath, acquisition, PixelSchema.ABUNDANCES_COL, r);
+    Abundances std = withStd ? AcquisitionMaps.read(table, abundancesPath, acquisition, PixelSchema.ABUNDANCES_STD,
+        r) : null;
+    double[] rmse = AcquisitionMaps.readScalar(table, acquisition, PixelSchema.RMSE);
     double[] means = new double[r];
+    double[] values = maps.values();
+    for (int p = 0; p < h * wd; p++) {
+      for (int k = 0; k < r; k++) {
+        means[k] += values[p * r + k];
+      }
+    }
     double rmseSum = 0;
     double rmseMax = 0;
-    while (it.hasNext()) {
-      Row row = it.next();
-      int p = row.getInt(1) * wd + row.getInt(0);
-      List<Double> a = row.getList(2);
-      for (int k = 0; k < r; k++) {
-        values[p * r + k] = a.get(k);
-        means[k] += a.get(k);
-      }
-      rmse[p] = row.getDouble(3);
-      rmseSum += rmse[p];
-      rmseMax = Math.max(rmseMax, rmse[p]);
+    for (double e : rmse) {
+      rmseSum += e;
+      rmseMax = Math.max(rmseMax, e);
     }
     for (int k = 0; k < r; k++) {
       means[k] /= h * wd;
@@ -98,7 +98,7 @@ final class ReprocessOutputs {
     AtomicOutput.commit(conf, folder, true, tmp -> {
       ResultFiles.writeMsa(spark, endmembers, tmp + "/endmembers");
       FileSystem fs = new Path(tmp).getFileSystem(conf);
-      AcquisitionProducts.write(new Abundances(h, wd, r, values), rmse, endmembers, summary,
+      AcquisitionProducts.write(maps, std, rmse, endmembers, summary,
           rel -> fs.create(new Path(tmp, rel), true));
     });
     return folder;
