@@ -40,7 +40,10 @@ public final class StudyAggregation {
   public record PairedRow(int cell, String metric, String methodA, String methodB, int n, double meanDiff,
       double medianDiff, double bootLow, double bootHigh, double wilcoxonP, String better) {}
 
-  /** The bootstrap seed of a cell's paired comparisons: mix64(master seed + (cell + 1)·γ + 3γ)-style mixing. */
+  /**
+   * The bootstrap seed of a cell's paired comparisons (all its pairs and metrics): mix64(cell seed XOR 0x5DEECE66D),
+   * from the master seed and the cell only, so the intervals are deterministic.
+   */
   public static long bootstrapSeed(long masterSeed, int cell) {
     return SyntheticGenerator.mix64(StudyGrid.cellSeed(masterSeed, cell) ^ 0x5DEECE66DL);
   }
