@@ -19,6 +19,9 @@ import org.eelsunmix.eval.ReplicateRun;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.ResultFiles;
+import org.eelsunmix.spark.study.StudyOutput;
+import org.eelsunmix.spark.study.StudyRunner;
+import org.eelsunmix.eval.StudyFile;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.eelsunmix.spark.ml.UnmixingMethods;
 import picocli.CommandLine.Command;
@@ -32,6 +35,9 @@ import scala.Tuple2;
  * ({@link ReplicateRun}). Writes, atomically: {@code metrics/} (Parquet, long form, {@link PixelSchema#EVALUATION}),
  * {@code metrics.csv}, {@code summary/} + {@code summary.csv} (count, mean, sample std, min, max per set, method,
  * endmember and metric, merged with {@link MetricSummary}) and prints the mean ± std table.
+ *
+ * <p>{@code --study FILE} runs a study file instead (grid × replicates × methods; {@link StudyRunner},
+ * {@link StudyOutput}): units, aggregate, paired, cells and examples, and a compact table.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Run replicates of the synthetic protocol and tabulate SAD / NMSE / RMSE (mean ± std).")
@@ -51,11 +57,20 @@ final class EvaluateCommand extends SparkCommand {
   @Mixin
   SyntheticOptions synthetic;
 
-  @Option(names = "--study", defaultValue = "synthetic", description = "study name written into the rows")
+  @Option(names = "--name", defaultValue = "synthetic", description = "study name written into the rows of the "
+      + "one-cell study (default synthetic)")
   String study;
 
-  @Option(names = "--out", defaultValue = "target/evaluation", description = "output folder (default "
-      + "target/evaluation)")
+  @Option(names = "--study", description = "a study file (conf/studies/*.json): its grid of cells x replicates x "
+      + "methods, one Spark task per unit; --set, --method, --replicates and the protocol options are then unused")
+  java.nio.file.Path studyFile;
+
+  @Option(names = "--partitions", description = "with --study: Spark partitions of the unit list (default: one per "
+      + "unit); the results do not depend on it")
+  Integer partitions;
+
+  @Option(names = "--out", description = "output folder (default target/evaluation, or with --study "
+      + "target/studies/<name>)")
   String out;
 
   @Option(names = "--overwrite", description = "replace an existing output folder")
@@ -66,6 +81,12 @@ final class EvaluateCommand extends SparkCommand {
 
   @Override
   public Integer call() throws Exception {
+    if (studyFile != null) {
+      return runStudy();
+    }
+    if (out == null) {
+      out = "target/evaluation";
+    }
     if (replicates < 1) {
       throw new BadInputException("--replicates", "must be at least 1, got " + replicates);
     }
@@ -103,6 +124,34 @@ final class EvaluateCommand extends SparkCommand {
     });
     System.out.println(table(summary));
     System.out.println("wrote " + out + " (metrics/, metrics.csv, summary/, summary.csv)");
+    return 0;
+  }
+
+  /**
+   * {@code --study FILE}: the study checked whole (file, settings of every cell, methods and options) before any
+   * Spark job, its units run as tasks ({@link StudyRunner}), the folder written atomically ({@link StudyOutput})
+   * and the compact table printed.
+   */
+  private int runStudy() throws Exception {
+    if (partitions != null && partitions < 1) {
+      throw new BadInputException("--partitions", "must be at least 1, got " + partitions);
+    }
+    StudyRunner.Plan plan = StudyRunner.plan(StudyFile.read(studyFile));
+    if (out == null) {
+      out = "target/studies/" + StudyOutput.fileName(plan.definition().name());
+    }
+    String target = out;
+    SparkSession spark = spark(); // refuses an existing --out (without --overwrite) before any work
+    describe("study " + plan.definition().name() + ": units");
+    StudyRunner.Results results = StudyRunner.run(spark, plan, partitions == null ? 0 : partitions);
+    StudyOutput.Tables tables = StudyOutput.tables(plan, results);
+    AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), target, overwrite, tmp -> {
+      StudyOutput.write(spark, tmp, plan, results, tables);
+      writeConfig(tmp);
+      // report added at merge: the study report (report/) is written here from the files above.
+    });
+    System.out.print(StudyOutput.table(plan, tables));
+    System.out.println("wrote " + target + " (study.json, cells, units, aggregate, paired, examples/)");
     return 0;
   }
 

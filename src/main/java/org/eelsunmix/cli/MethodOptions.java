@@ -1,11 +1,8 @@
 package org.eelsunmix.cli;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import org.apache.spark.ml.param.Param;
-import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.spark.ml.AutoencoderEstimator;
+import org.eelsunmix.spark.ml.MethodParams;
 import org.eelsunmix.spark.ml.UnmixingEstimator;
 import org.eelsunmix.spark.ml.UnmixingMethod;
 import org.eelsunmix.spark.ml.UnmixingMethods;
@@ -16,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The method options of {@code unmix} and {@code train}, mapped onto the chosen method's Spark ML params: an option
+ * The method options of {@code unmix} and {@code train}, mapped onto the chosen method's Spark ML params by
+ * {@link MethodParams} (the same mapping the study files use): an option
  * {@code --foo-bar} sets the param {@code fooBar} of the estimator the registry ({@link UnmixingMethods}) makes
  * ({@code --nmf-solver} and {@code --nmf-init} set NMF's {@code solver} and {@code init}, {@code --ica-domain} ICA's
  * {@code domain}, {@code --vca-restarts} VCA-FCLS's {@code restarts}). An option the method has no param for is
@@ -134,40 +132,20 @@ final class MethodOptions {
       + "give a split-R-hat over them (default 1)")
   Integer chains;
 
-  /** An option that sets {@code param} of {@code method} only, under a name that says which method. */
-  private record Renamed(String method, String param) {}
-
-  /** Options whose param is not the option's name in camel case; each applies to its one method. */
-  private static final Map<String, Renamed> RENAMED = Map.of("--nmf-solver", new Renamed("nmf", "solver"),
-      "--nmf-init", new Renamed("nmf", "init"), "--ica-domain", new Renamed("ica", "domain"),
-      "--vca-restarts", new Renamed("vca-fcls", "restarts"));
-
-  /** Command-line defaults that differ from the estimator's (by param name). */
-  private static final Map<String, Object> CLI_DEFAULTS = Map.of("sumToOne", Boolean.TRUE);
-
   /**
    * The estimator of {@code method} with R, the seed and every given option set, its params checked together:
-   * all before any Spark work. Errors name the option.
+   * all before any Spark work. Errors name the option. The option → param mapping is {@link MethodParams}'s.
    */
   UnmixingEstimator<?, ?> estimator(String method, int endmembers, long seed) {
     UnmixingMethod m = UnmixingMethods.byName(method);
     UnmixingEstimator<?, ?> e = m.newEstimator();
-    set(e, "--endmembers", e.numEndmembers(), endmembers);
-    set(e, "--seed", e.seed(), seed);
+    MethodParams.set(e, "--endmembers", e.numEndmembers(), endmembers);
+    MethodParams.set(e, "--seed", e.seed(), seed);
+    MethodParams.setDefaults(e);
     for (OptionSpec o : spec.options()) {
-      String param = paramName(o);
-      Object value = o.getValue();
-      if (value == null) {
-        if (CLI_DEFAULTS.containsKey(param) && e.hasParam(param)) {
-          set(e, o.longestName(), e.getParam(param), CLI_DEFAULTS.get(param));
-        }
-        continue;
+      if (o.getValue() != null) {
+        MethodParams.setOption(e, o.longestName(), o.getValue(), o.longestName());
       }
-      if (!appliesTo(o, m, e)) {
-        throw new BadInputException(o.longestName(), "applies to " + String.join(", ", methodsWith(o))
-            + ", not " + m.name());
-      }
-      set(e, o.longestName(), e.getParam(param), value);
     }
     e.validateParams();
     return e;
@@ -175,62 +153,21 @@ final class MethodOptions {
 
   /** The default the command line gives {@code param}: its own where it differs, else the estimator's. */
   static Object defaultOf(UnmixingEstimator<?, ?> e, String param) {
-    Param<?> p = e.getParam(param);
-    return CLI_DEFAULTS.containsKey(param) ? CLI_DEFAULTS.get(param)
-        : e.getDefault(p).isDefined() ? e.getDefault(p).get() : null;
+    return MethodParams.defaultOf(e, param);
   }
 
   /** The param an option sets. */
   static String paramName(OptionSpec o) {
-    String name = o.longestName();
-    Renamed renamed = RENAMED.get(name);
-    if (renamed != null) {
-      return renamed.param();
-    }
-    StringBuilder sb = new StringBuilder();
-    boolean upper = false;
-    for (char c : name.replaceFirst("^-+", "").toCharArray()) {
-      if (c == '-') {
-        upper = true;
-      } else {
-        sb.append(upper ? Character.toUpperCase(c) : c);
-        upper = false;
-      }
-    }
-    return sb.toString();
+    return MethodParams.paramName(o.longestName());
   }
 
-  /**
-   * Whether option {@code o} sets a param of method {@code m} (estimator {@code e}). A renamed option applies to its
-   * one method; a param that a renamed option sets for a method is set only through it. So VCA-FCLS's
-   * {@code restarts} is {@code --vca-restarts}, the autoencoders' is {@code --restarts}, and neither option silently
-   * changes the other kind of method.
-   */
+  /** Whether option {@code o} sets a param of method {@code m} (estimator {@code e}); see {@link MethodParams}. */
   static boolean appliesTo(OptionSpec o, UnmixingMethod m, UnmixingEstimator<?, ?> e) {
-    Renamed renamed = RENAMED.get(o.longestName());
-    if (renamed != null) {
-      return renamed.method().equals(m.name()) && e.hasParam(renamed.param());
-    }
-    String param = paramName(o);
-    boolean claimed = RENAMED.values().stream().anyMatch(r -> r.method().equals(m.name()) && r.param().equals(param));
-    return !claimed && e.hasParam(param);
+    return MethodParams.appliesTo(o.longestName(), m.name(), e);
   }
 
   /** The registered methods option {@code o} applies to. */
   static List<String> methodsWith(OptionSpec o) {
-    return UnmixingMethods.all().stream().filter(m -> appliesTo(o, m, m.newEstimator())).map(UnmixingMethod::name)
-        .toList();
-  }
-
-  /** Sets a param through its validator; names such as {@code MU} are taken in lower case. */
-  @SuppressWarnings("unchecked")
-  private static void set(UnmixingEstimator<?, ?> e, String option, Param<?> param, Object value) {
-    Param<Object> p = (Param<Object>) param;
-    Object v = value instanceof String s && !((Boolean) p.isValid().apply(s)) ? s.toLowerCase(Locale.ROOT) : value;
-    try {
-      e.set(p, v);
-    } catch (IllegalArgumentException ex) {
-      throw new BadInputException(option, "invalid value " + value + ": " + param.doc());
-    }
+    return MethodParams.methodsWith(o.longestName());
   }
 }

@@ -1,5 +1,7 @@
 package org.eelsunmix.spark.ml;
 
+import org.eelsunmix.core.Unmixing;
+import org.eelsunmix.core.SpectrumImage;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -155,6 +157,21 @@ public abstract class AutoencoderEstimator<E extends AutoencoderEstimator<E>>
   @Override
   public void validateParams() {
     options();
+  }
+
+  /**
+   * One in-memory training of the network these params describe ({@link AutoencoderFit#train}, the reference
+   * schedule of the paper by default), then the maps of every pixel. {@code restarts}, {@code sparkTraining},
+   * {@code workers} and {@code averagingFrequency} are the distributed fit's: in memory there is one training.
+   */
+  @Override
+  protected Unmixing trainInMemory(SpectrumImage image) {
+    return AutoencoderFit.train(image, inMemoryOptions(image)).unmixing();
+  }
+
+  /** The options of the in-memory training on {@code image} (default: {@link #options()}). */
+  protected AutoencoderOptions inMemoryOptions(SpectrumImage image) {
+    return options();
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.eelsunmix.spark.ml;
 
+import org.eelsunmix.core.Unmixing;
+import org.eelsunmix.core.SpectrumImage;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.Identifiable$;
@@ -89,6 +91,12 @@ public final class BluEstimator extends UnmixingEstimator<BluEstimator, BluModel
   @Override
   public void validateParams() {
     options();
+  }
+
+  /** BLU in memory ({@link Blu#fit}): posterior mean endmembers and abundances. */
+  @Override
+  protected Unmixing trainInMemory(SpectrumImage image) {
+    return Blu.fit(image, options()).unmixing();
   }
 
   @Override

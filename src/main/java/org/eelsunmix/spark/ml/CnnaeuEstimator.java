@@ -1,5 +1,6 @@
 package org.eelsunmix.spark.ml;
 
+import org.eelsunmix.core.SpectrumImage;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable$;
@@ -65,6 +66,14 @@ public final class CnnaeuEstimator extends AutoencoderEstimator<CnnaeuEstimator>
   public CnnaeuOptions options() {
     return new CnnaeuOptions(getNumEndmembers(), getSeed(), getEpochs(), getBatchSize(), getSamples(),
         (Integer) $(patchSize), getLearningRate(), (Integer) $(filters), (Integer) $(decoderSize));
+  }
+
+  /** The patches shrink to the image's smaller side when the image is smaller than one patch. */
+  @Override
+  protected CnnaeuOptions inMemoryOptions(SpectrumImage image) {
+    CnnaeuOptions o = options();
+    int side = Math.min(o.patchSize(), Math.min(image.width(), image.height()));
+    return o.withPatches(o.patches(), side);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.eelsunmix.spark.ml;
 
+import org.eelsunmix.core.Unmixing;
+import org.eelsunmix.core.SpectrumImage;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -130,6 +132,18 @@ public final class Ica extends UnmixingEstimator<Ica, IcaModel> {
   @Override
   public void validateParams() {
     options();
+  }
+
+  /**
+   * ICA in memory: HyperSpy's BSS ({@link FactorIca}) or, with domain {@code pixels}, FastICA on the spectra;
+   * then the explicit, heuristic non-negative, sum-to-one rescaling of the sources
+   * ({@link org.eelsunmix.unmix.SourceSeparation#proportions}).
+   */
+  @Override
+  protected Unmixing trainInMemory(SpectrumImage image) {
+    FastIca.Options o = options();
+    return getDomain().equals(FACTORS) ? FactorIca.fit(image, o).proportions(image)
+        : FastIca.fit(image, o).proportions(image);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.eelsunmix.spark.ml;
 
+import org.eelsunmix.core.Unmixing;
+import org.eelsunmix.core.SpectrumImage;
 import java.util.Arrays;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -106,6 +108,26 @@ public final class NmfEstimator extends UnmixingEstimator<NmfEstimator, NmfModel
   @Override
   public void validateParams() {
     options();
+  }
+
+  /**
+   * NMF in memory ({@link Nmf#fit}). With {@code sumToOne} each pixel's abundances are the fractions of its fitted
+   * counts; the endmembers then have unit sum and are multiplied by the image's mean counts per pixel, so that
+   * abundances × endmembers stays on the scale of the counts (the RMSE is that of a sum-to-one model, not NMF's raw
+   * fit). Without it, NMF's own scale is kept.
+   */
+  @Override
+  protected Unmixing trainInMemory(SpectrumImage image) {
+    Nmf.Options o = options();
+    Unmixing u = Nmf.fit(image, o).unmixing();
+    if (!o.sumToOne()) {
+      return u;
+    }
+    double total = 0;
+    for (float v : image.data()) {
+      total += v;
+    }
+    return new Unmixing(u.endmembers().scaled(total / image.pixels()), u.abundances());
   }
 
   @Override

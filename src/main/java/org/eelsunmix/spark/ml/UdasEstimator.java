@@ -1,5 +1,8 @@
 package org.eelsunmix.spark.ml;
 
+import org.eelsunmix.core.Abundances;
+import org.eelsunmix.core.Unmixing;
+import org.eelsunmix.core.SpectrumImage;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamValidators;
@@ -137,6 +140,30 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
   @Override
   public void validateParams() {
     options();
+  }
+
+  /**
+   * uDAS in memory ({@link Udas#fit}). Its encoder meets the sum-to-one constraint only softly (the δ-weighted row:
+   * sums within a few 1e-3 of one); the in-memory fit gives proportions like the other methods, so each pixel's
+   * abundances are divided by their sum (a pixel whose encoder gives all zeros keeps zeros). The Spark model's maps
+   * are the encoder's, not rescaled.
+   */
+  @Override
+  protected Unmixing trainInMemory(SpectrumImage image) {
+    Unmixing u = Udas.fit(image, options()).unmixing();
+    Abundances a = u.abundances();
+    double[] v = a.values().clone();
+    int r = a.count();
+    for (int p = 0; p < a.pixels(); p++) {
+      double sum = 0;
+      for (int k = 0; k < r; k++) {
+        sum += v[p * r + k];
+      }
+      for (int k = 0; sum > 0 && k < r; k++) {
+        v[p * r + k] /= sum;
+      }
+    }
+    return new Unmixing(u.endmembers(), new Abundances(a.height(), a.width(), r, v));
   }
 
   @Override

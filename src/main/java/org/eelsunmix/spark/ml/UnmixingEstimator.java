@@ -11,6 +11,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.core.Unmixing;
 
 /**
  * Base of every unmixing estimator: the Java form of MLlib's shared-param traits ({@code HasInputCol},
@@ -25,7 +27,9 @@ import org.eelsunmix.core.EnergyAxis;
  * </ul>
  *
  * {@link #fit} checks the schema and the method's params ({@link #validateParams()}, before any Spark job),
- * runs the method's {@link #train} and copies the params onto the model. Every estimator saves its params
+ * runs the method's {@link #train} and copies the params onto the model. {@link #fitInMemory} runs the same method,
+ * configured by the same params, on one image held in memory (what {@code evaluate} and the studies run inside one
+ * Spark task), so a method's settings mean the same thing in both paths. Every estimator saves its params
  * (MLlib's {@code metadata/}), so a Spark ML {@code Pipeline} holding one saves and loads.
  *
  * @param <E> the concrete estimator (setters return it)
@@ -70,6 +74,21 @@ public abstract class UnmixingEstimator<E extends UnmixingEstimator<E, M>, M ext
    * before any Spark work; errors are {@link BadInputException}s naming the param. Default: nothing to check.
    */
   public void validateParams() {}
+
+  /**
+   * The in-memory fit of one image with these params: checks the params and R against the image's channels
+   * ({@link BadInputException} naming {@code numEndmembers}), then runs {@link #trainInMemory}. The maps are
+   * proportions (each pixel's abundances sum to one) and the endmembers on the scale of the counts, whatever the
+   * method, so the scores of {@code evaluate} compare methods.
+   */
+  public final Unmixing fitInMemory(SpectrumImage image) {
+    validateParams();
+    requireEndmembersFit(image.channels());
+    return trainInMemory(image);
+  }
+
+  /** The method's in-memory fit of {@code image} (params checked), with its post-processing to proportions. */
+  protected abstract Unmixing trainInMemory(SpectrumImage image);
 
   @Override
   public final M fit(Dataset<?> dataset) {

@@ -1,5 +1,7 @@
 package org.eelsunmix.spark.ml;
 
+import org.eelsunmix.core.Unmixing;
+import org.eelsunmix.core.SpectrumImage;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
@@ -93,6 +95,13 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
 
   public int getRestarts() {
     return (Integer) $(restarts);
+  }
+
+  /** VCA in memory with these restarts and SNR (restart k uses seed + k), then FCLS of the kept set. */
+  @Override
+  protected Unmixing trainInMemory(SpectrumImage image) {
+    Vca.Result vca = Vca.fit(image, new Vca.Options(getNumEndmembers(), getSeed(), getSnrDb(), getRestarts()));
+    return new Unmixing(vca.endmembers(), new Fcls(vca.endmembers().matrix()).unmix(image));
   }
 
   /** A pixel's address with its VCA projection; kept between the search passes. */

@@ -1,0 +1,41 @@
+package org.eelsunmix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code evaluate --study FILE}: the folder, the compact table, and bad study files as one-line errors (exit 2). */
+class EvaluateStudyCommandTest {
+
+  @Test
+  void studyFileRunsAndPrintsTheCompactTable(@TempDir Path dir) throws Exception {
+    Path study = dir.resolve("s.json");
+    Files.writeString(study, "{\"name\": \"cli\", \"replicates\": 2, \"grid\": {\"set\": [\"k-edges\"], "
+        + "\"size\": [16], \"block\": [4], \"filter\": [3]}, \"methods\": [{\"method\": \"vca-fcls\"}, "
+        + "{\"method\": \"ica\"}]}");
+    String out = dir.resolve("out").toString();
+    CliTestSupport.Run run = CliTestSupport.run("evaluate", "--study", study.toString(), "--out", out);
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("mean SAD (rad)") && run.out().contains("s/unit"), run.out());
+    assertTrue(run.out().contains("vca-fcls") && run.out().contains("ica"), run.out());
+    assertTrue(run.out().contains("wrote " + out), run.out());
+    for (String f : new String[] {"study.json", "cells.csv", "units.csv", "aggregate.csv", "paired.csv",
+        "examples/cell-0000/truth-maps.npy", "examples/cell-0000/ica-endmembers.csv", "_config.properties"}) {
+      assertTrue(Files.exists(Path.of(out, f)), f);
+    }
+    assertEquals("cell,set,size,block,filter,label", Files.readAllLines(Path.of(out, "cells.csv")).get(0));
+
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"name\": \"b\", \"grid\": {\"set\": \"co-ru-pt\", \"wobble\": 1}, "
+        + "\"methods\": [{\"method\": \"nmf\"}]}");
+    CliTestSupport.Run refused = CliTestSupport.run("evaluate", "--study", bad.toString(), "--out",
+        dir.resolve("b").toString());
+    assertEquals(2, refused.code());
+    assertTrue(refused.err().contains("grid.wobble"), refused.err());
+    assertTrue(!Files.exists(dir.resolve("b")));
+  }
+}
