@@ -16,6 +16,7 @@ import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.eval.MetricRecord;
 import org.eelsunmix.eval.MetricSummary;
 import org.eelsunmix.eval.ReplicateRun;
+import org.eelsunmix.report.StudyReport;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.ResultFiles;
@@ -145,14 +146,28 @@ final class EvaluateCommand extends SparkCommand {
     describe("study " + plan.definition().name() + ": units");
     StudyRunner.Results results = StudyRunner.run(spark, plan, partitions == null ? 0 : partitions);
     StudyOutput.Tables tables = StudyOutput.tables(plan, results);
+    int[] images = {-1};
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), target, overwrite, tmp -> {
       StudyOutput.write(spark, tmp, plan, results, tables);
       writeConfig(tmp);
-      // report added at merge: the study report (report/) is written here from the files above.
+      java.nio.file.Path local = localFolder(tmp);
+      if (local != null) { // the report reads and writes local files; elsewhere: eels-unmix report on a copy
+        images[0] = StudyReport.write(local, local.resolve("report"), false).images();
+      }
     });
     System.out.print(StudyOutput.table(plan, tables));
-    System.out.println("wrote " + target + " (study.json, cells, units, aggregate, paired, examples/)");
+    System.out.println("wrote " + target + " (study.json, cells, units, aggregate, paired, examples/"
+        + (images[0] >= 0 ? ", report/" : "") + ")");
+    System.out.println(images[0] >= 0 ? "report: " + target + "/report/index.html (" + images[0] + " images)"
+        : "report: not rendered on " + target + "'s file system; copy the folder and run eels-unmix report --study");
     return 0;
+  }
+
+  /** The local folder behind {@code dir}, or null when it lies on another (e.g. HDFS) file system. */
+  private java.nio.file.Path localFolder(String dir) throws java.io.IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
+    org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark().sparkContext().hadoopConfiguration());
+    return "file".equals(fs.getScheme()) ? java.nio.file.Path.of(fs.makeQualified(p).toUri()) : null;
   }
 
   static Row toRow(MetricRecord m) {

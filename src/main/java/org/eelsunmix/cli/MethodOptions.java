@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
  * {@link MethodParams} (the same mapping the study files use): an option
  * {@code --foo-bar} sets the param {@code fooBar} of the estimator the registry ({@link UnmixingMethods}) makes
  * ({@code --nmf-solver} and {@code --nmf-init} set NMF's {@code solver} and {@code init}, {@code --ica-domain} ICA's
- * {@code domain}, {@code --vca-restarts} VCA-FCLS's {@code restarts}). An option the method has no param for is
- * refused, naming the methods it applies to; a value the param's validator refuses names the option. Options left
+ * {@code domain}, {@code --vca-restarts} the {@code restarts} of the VCA start of VCA-FCLS, BLU and uDAS). An
+ * option the method has no param for is refused, naming the methods it applies to; a value the param's validator refuses names the option. Options left
  * out keep the method's own defaults (its reference schedule), except {@code --sum-to-one}, on by default here so
  * NMF's maps compare with the other methods'.
  */
@@ -29,7 +29,7 @@ final class MethodOptions {
   @Option(names = "--snr-db", description = "vca-fcls: SNR in dB choosing VCA's projection (default: estimated)")
   Double snrDb;
 
-  @Option(names = "--vca-restarts", description = "vca-fcls: VCA searches with seeds seed, seed+1, ... sharing the "
+  @Option(names = "--vca-restarts", description = "vca-fcls, blu, udas: VCA searches with seeds seed, seed+1, ... sharing the "
       + "passes over the pixels; the set with the lowest mean FCLS residual is kept (default " + Vca.DEFAULT_RESTARTS
       + "; 1 = one VCA)")
   Integer vcaRestarts;

@@ -33,8 +33,7 @@ public final class ReplicateRun {
       long t0 = System.nanoTime();
       Unmixing u = method.unmix(cube.image(), r, seed);
       seconds = (System.nanoTime() - t0) / 1e9;
-      UnmixingScores s = UnmixingScores.score(cube.truthEndmembers(), cube.truthAbundances(), u.endmembers(),
-          u.abundances(), cube.image());
+      UnmixingScores s = UnmixingScores.of(cube, u);
       for (int k = 0; k < r; k++) {
         String name = cube.truthEndmembers().names().get(k);
         out.add(record(study, options, replicate, seed, method, name, "sad", s.sad()[k], seconds));

@@ -44,8 +44,7 @@ public final class StudyUnit {
       long t0 = System.nanoTime();
       Unmixing u = method.unmix(cube.image(), cell.endmembers(), seed);
       seconds = (System.nanoTime() - t0) / 1e9;
-      UnmixingScores s = UnmixingScores.score(cube.truthEndmembers(), cube.truthAbundances(), u.endmembers(),
-          u.abundances(), cube.image());
+      UnmixingScores s = UnmixingScores.of(cube, u);
       List<String> names = cube.truthEndmembers().names();
       for (int k = 0; k < names.size(); k++) {
         if (s.permutation()[k] >= 0) { // an unmatched true endmember (R below the set's count) has no score

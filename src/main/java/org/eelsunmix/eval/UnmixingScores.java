@@ -7,6 +7,8 @@ import org.eelsunmix.core.Abundances;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.core.Unmixing;
+import org.eelsunmix.synth.SyntheticCube;
 
 /**
  * The scores of one unmixing result against the ground truth, as reported in the synthetic study of Palsson et
@@ -60,6 +62,15 @@ public record UnmixingScores(double[] sad, double[] nmse, double meanSad, double
   public static UnmixingScores score(Endmembers truth, Abundances truthAbundances, Endmembers estimated,
       Abundances estimatedAbundances, SpectrumImage image) {
     return score(truth, truthAbundances, estimated, estimatedAbundances, image, null);
+  }
+
+  /**
+   * Scores the unmixing {@code u} of a synthetic cube against its ground truth, the abundance NMSE over the cube's
+   * specimen pixels (its vacuum rows left out), the RMSE against the cube's counts: how every study unit is scored.
+   */
+  public static UnmixingScores of(SyntheticCube cube, Unmixing u) {
+    return score(cube.truthEndmembers(), cube.truthAbundances(), u.endmembers(), u.abundances(), cube.image(),
+        cube.specimen().specimen());
   }
 
   /**

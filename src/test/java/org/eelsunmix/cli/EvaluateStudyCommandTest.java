@@ -28,6 +28,13 @@ class EvaluateStudyCommandTest {
       assertTrue(Files.exists(Path.of(out, f)), f);
     }
     assertEquals("cell,set,size,block,filter,label", Files.readAllLines(Path.of(out, "cells.csv")).get(0));
+    // The study report comes with the study, and a browser shows every chart and map of it with data.
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("report: (\\S+index.html) \\((\\d+) images\\)")
+        .matcher(run.out());
+    assertTrue(m.find(), run.out());
+    assertEquals(Path.of(out, "report/index.html").toString(), m.group(1));
+    org.eelsunmix.report.BrowserCheck.everyImageLoadsWithData(Path.of(m.group(1)), Integer.parseInt(m.group(2)),
+        dir);
 
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "{\"name\": \"b\", \"grid\": {\"set\": \"co-ru-pt\", \"wobble\": 1}, "

@@ -47,13 +47,15 @@ class VcaRestartsCommandTest {
     assertRefused(CliTestSupport.run("unmix", "--store", store, "--vca-restarts", "0", "--out", out),
         "--vca-restarts", "0");
     assertRefused(CliTestSupport.run("unmix", "--store", store, "--vca-restarts", "2", "--method", "nmf", "--out",
-        out), "--vca-restarts", "applies to vca-fcls, not nmf");
+        out), "--vca-restarts", "applies to vca-fcls, udas, blu, not nmf");
     // The autoencoders' option does not reach VCA's param (nor the reverse).
     assertRefused(CliTestSupport.run("unmix", "--store", store, "--restarts", "2", "--out", out), "--restarts",
         "applies to daeu, mtaeu, cnnaeu, not vca-fcls");
     assertRefused(CliTestSupport.run("train", "--store", store, "--acquisition", "co-ru-pt-r0000",
         "--vca-restarts", "2", "--out", out),
-        "--vca-restarts", "applies to vca-fcls, not daeu");
+        "--vca-restarts", "applies to vca-fcls, udas, blu, not daeu");
+    assertRefused(CliTestSupport.run("unmix", "--store", store, "--method", "blu", "--restarts", "2", "--out", out),
+        "--restarts", "applies to daeu, mtaeu, cnnaeu, not blu");
     assertTrue(Files.notExists(Path.of(out)));
   }
 
@@ -65,5 +67,18 @@ class VcaRestartsCommandTest {
     assertTrue(!vca.contains("--restarts"), vca);
     String daeu = out.substring(out.indexOf("daeu:"), out.indexOf("mtaeu:"));
     assertTrue(daeu.contains("--restarts (restarts") && !daeu.contains("--vca-restarts"), daeu);
+  }
+
+  /** BLU and uDAS start from the same restarted VCA: {@code --vca-restarts} reaches their kernels' options. */
+  @Test
+  void bluAndUdasTakeTheRestartsOfTheirVcaStart() {
+    var blu = org.eelsunmix.spark.ml.UnmixingMethods.byName("blu").newEstimator();
+    org.eelsunmix.spark.ml.MethodParams.setOption(blu, "vca-restarts", 3, "--vca-restarts");
+    assertEquals(3, ((org.eelsunmix.spark.ml.BluEstimator) blu).options().vcaRestarts());
+    var udas = org.eelsunmix.spark.ml.UnmixingMethods.byName("udas").newEstimator();
+    assertEquals(org.eelsunmix.unmix.Vca.DEFAULT_RESTARTS,
+        ((org.eelsunmix.spark.ml.UdasEstimator) udas).options().vcaRestarts());
+    org.eelsunmix.spark.ml.MethodParams.setOption(udas, "vca-restarts", 1, "--vca-restarts");
+    assertEquals(1, ((org.eelsunmix.spark.ml.UdasEstimator) udas).options().vcaRestarts());
   }
 }

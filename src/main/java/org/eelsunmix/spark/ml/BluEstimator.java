@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.Blu;
+import org.eelsunmix.unmix.Vca;
 
 /**
  * Bayesian linear unmixing (Dobigeon, Moussaoui, Coulon, Tourneret &amp; Hero, IEEE TSP 57(11), 2009) of a pixel
@@ -20,7 +21,8 @@ import org.eelsunmix.unmix.Blu;
  * by (seed, chain, sweep, pixel address), so the chain — and the model — is bit-identical to the in-memory fit for
  * any partitioning.
  *
- * <p>Params besides the shared ones: {@code sweeps} (100), {@code burnIn} (33), {@code chains} (1), and the
+ * <p>Params besides the shared ones: {@code sweeps} (100), {@code burnIn} (33), {@code chains} (1), {@code restarts}
+ * (VCA searches of the start, 5), and the
  * model's {@code stdCol} ({@code abundances_std}). The {@link BluModel} holds the posterior mean endmembers, their
  * per-channel standard deviations, σ² and the chain's traces; its {@code transform} samples the abundances of any
  * pixel with M and σ² fixed.
@@ -31,6 +33,7 @@ public final class BluEstimator extends UnmixingEstimator<BluEstimator, BluModel
   private final IntParam burnIn;
   private final IntParam chains;
   private final Param<String> stdCol;
+  private final IntParam restarts;
 
   public BluEstimator() {
     this(Identifiable$.MODULE$.randomUID("blu"));
@@ -43,6 +46,8 @@ public final class BluEstimator extends UnmixingEstimator<BluEstimator, BluModel
     chains = BluParams.chains(this);
     stdCol = BluParams.stdCol(this);
     BluParams.setDefaults(this, sweeps, burnIn, chains, stdCol);
+    restarts = VcaFcls.restartsParam(this);
+    setDefault(restarts, Vca.DEFAULT_RESTARTS);
   }
 
   @Override
@@ -66,6 +71,15 @@ public final class BluEstimator extends UnmixingEstimator<BluEstimator, BluModel
     return stdCol;
   }
 
+  /** VCA searches of the start (the set with the lowest FCLS residual is kept; {@code --vca-restarts}). */
+  public IntParam restarts() {
+    return restarts;
+  }
+
+  public BluEstimator setRestarts(int value) {
+    return with(restarts, value);
+  }
+
   public BluEstimator setSweeps(int value) {
     return with(sweeps, value);
   }
@@ -85,7 +99,7 @@ public final class BluEstimator extends UnmixingEstimator<BluEstimator, BluModel
   /** The fit's options as the kernel takes them (and checks them: R ≥ 2, burn-in below the sweeps). */
   public Blu.Options options() {
     return new Blu.Options(getNumEndmembers(), getSeed(), (Integer) $(sweeps), (Integer) $(burnIn),
-        (Integer) $(chains));
+        (Integer) $(chains)).withVcaRestarts((Integer) $(restarts));
   }
 
   @Override

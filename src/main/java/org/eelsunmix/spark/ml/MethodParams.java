@@ -23,13 +23,16 @@ import org.eelsunmix.core.BadInputException;
 public final class MethodParams {
   private MethodParams() {}
 
-  /** An option that sets {@code param} of {@code method} only, under a name that says which method. */
-  private record Renamed(String method, String param) {}
+  /** An option that sets {@code param} of {@code methods} only, under a name that says which. */
+  private record Renamed(Set<String> methods, String param) {}
 
-  /** Options (without dashes) whose param is not the option's name in camel case; each applies to one method. */
-  private static final Map<String, Renamed> RENAMED = Map.of("nmf-solver", new Renamed("nmf", "solver"),
-      "nmf-init", new Renamed("nmf", "init"), "ica-domain", new Renamed("ica", "domain"),
-      "vca-restarts", new Renamed("vca-fcls", "restarts"));
+  /**
+   * Options (without dashes) whose param is not the option's name in camel case; each applies to the methods named
+   * ({@code vca-restarts}: the VCA start of VCA-FCLS, BLU and uDAS).
+   */
+  private static final Map<String, Renamed> RENAMED = Map.of("nmf-solver", new Renamed(Set.of("nmf"), "solver"),
+      "nmf-init", new Renamed(Set.of("nmf"), "init"), "ica-domain", new Renamed(Set.of("ica"), "domain"),
+      "vca-restarts", new Renamed(Set.of("vca-fcls", "blu", "udas"), "restarts"));
 
   /** Defaults of the command line and of the studies that differ from the estimator's (by param name). */
   private static final Map<String, Object> DEFAULTS = Map.of("sumToOne", Boolean.TRUE);
@@ -67,10 +70,10 @@ public final class MethodParams {
     String name = option.replaceFirst("^-+", "");
     Renamed renamed = RENAMED.get(name);
     if (renamed != null) {
-      return renamed.method().equals(method) && e.hasParam(renamed.param());
+      return renamed.methods().contains(method) && e.hasParam(renamed.param());
     }
     String param = paramName(name);
-    boolean claimed = RENAMED.values().stream().anyMatch(r -> r.method().equals(method) && r.param().equals(param));
+    boolean claimed = RENAMED.values().stream().anyMatch(r -> r.methods().contains(method) && r.param().equals(param));
     return !claimed && !SHARED.contains(param) && e.hasParam(param);
   }
 

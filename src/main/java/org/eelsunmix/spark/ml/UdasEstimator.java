@@ -11,6 +11,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.unmix.Udas;
+import org.eelsunmix.unmix.Vca;
 import org.eelsunmix.unmix.UdasEncoder;
 import org.eelsunmix.unmix.UdasFit;
 
@@ -40,6 +41,7 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
   private final IntParam outerIterations;
   private final IntParam encoderSteps;
   private final DoubleParam l21Weight;
+  private final IntParam restarts;
 
   public UdasEstimator() {
     this(Identifiable$.MODULE$.randomUID("udas"));
@@ -67,6 +69,8 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
     setDefault(outerIterations, Udas.DEFAULT_OUTER_ITERATIONS);
     setDefault(encoderSteps, Udas.DEFAULT_ENCODER_STEPS);
     setDefault(l21Weight, Double.NaN);
+    restarts = VcaFcls.restartsParam(this);
+    setDefault(restarts, Vca.DEFAULT_RESTARTS);
   }
 
   @Override
@@ -92,6 +96,15 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
 
   public DoubleParam delta() {
     return delta;
+  }
+
+  /** VCA searches of the start (the set with the lowest FCLS residual is kept; {@code --vca-restarts}). */
+  public IntParam restarts() {
+    return restarts;
+  }
+
+  public UdasEstimator setRestarts(int value) {
+    return with(restarts, value);
   }
 
   public IntParam outerIterations() {
@@ -134,7 +147,7 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
   public Udas.Options options() {
     return new Udas.Options(getNumEndmembers(), getSeed(), (Integer) $(udasLayers), (Double) $(corruption),
         (Double) $(ridge), (Double) $(gamma), (Double) $(delta), (Integer) $(outerIterations),
-        (Integer) $(encoderSteps), (Double) $(l21Weight));
+        (Integer) $(encoderSteps), (Double) $(l21Weight)).withVcaRestarts((Integer) $(restarts));
   }
 
   @Override
