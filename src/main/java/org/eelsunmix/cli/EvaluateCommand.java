@@ -22,6 +22,7 @@ import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.ResultFiles;
 import org.eelsunmix.spark.study.StudyOutput;
 import org.eelsunmix.spark.study.StudyRunner;
+import org.eelsunmix.eval.StudyDefinition;
 import org.eelsunmix.eval.StudyFile;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.eelsunmix.spark.ml.UnmixingMethods;
@@ -63,7 +64,8 @@ final class EvaluateCommand extends SparkCommand {
   String study;
 
   @Option(names = "--study", description = "a study file (conf/studies/*.json): its grid of cells x replicates x "
-      + "methods, one Spark task per unit; --set, --method, --replicates and the protocol options are then unused")
+      + "methods, one Spark task per unit; --replicates then overrides the file's and --method keeps only the "
+      + "listed methods (labels or names); the synthetic settings come from the file")
   java.nio.file.Path studyFile;
 
   @Option(names = "--partitions", description = "with --study: Spark partitions of the unit list (default: one per "
@@ -137,7 +139,23 @@ final class EvaluateCommand extends SparkCommand {
     if (partitions != null && partitions < 1) {
       throw new BadInputException("--partitions", "must be at least 1, got " + partitions);
     }
-    StudyRunner.Plan plan = StudyRunner.plan(StudyFile.read(studyFile));
+    StudyDefinition definition = StudyFile.read(studyFile);
+    picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+    List<String> protocol = new ArrayList<>(List.of("--set", "--name"));
+    spec.mixins().get("synthetic").options().forEach(o -> protocol.add(o.longestName()));
+    for (String o : protocol) {
+      if (given.hasMatchedOption(o)) {
+        throw new BadInputException(o, "with --study the cells come from the study file's grid; put the setting "
+            + "there (or leave out --study)");
+      }
+    }
+    if (given.hasMatchedOption("--replicates")) {
+      definition = definition.withReplicates(replicates);
+    }
+    if (given.hasMatchedOption("--method")) {
+      definition = definition.withMethods(methods, "--method");
+    }
+    StudyRunner.Plan plan = StudyRunner.plan(definition);
     if (out == null) {
       out = "target/studies/" + StudyOutput.fileName(plan.definition().name());
     }

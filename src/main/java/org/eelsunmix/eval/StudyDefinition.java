@@ -1,5 +1,6 @@
 package org.eelsunmix.eval;
 
+import org.eelsunmix.core.BadInputException;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,5 +38,30 @@ public record StudyDefinition(String name, long seed, int replicates, LinkedHash
   /** The grid axes, in file order. */
   public List<String> axes() {
     return List.copyOf(grid.keySet());
+  }
+
+  /** The same study with {@code n} replicates per cell (e.g. the command line's {@code --replicates}). */
+  public StudyDefinition withReplicates(int n) {
+    if (n < 1) {
+      throw new BadInputException("replicates", "must be at least 1, got " + n);
+    }
+    return new StudyDefinition(name, seed, n, grid, methods, note, baseDir);
+  }
+
+  /**
+   * The same study with only the methods whose label or registry name is in {@code keep}, in the file's order (the
+   * cubes and seeds of every unit are unchanged: they do not depend on the methods).
+   *
+   * @throws BadInputException naming {@code option} for a name that is none of the study's methods
+   */
+  public StudyDefinition withMethods(List<String> keep, String option) {
+    for (String k : keep) {
+      if (methods.stream().noneMatch(m -> m.label().equals(k) || m.method().equals(k))) {
+        throw new BadInputException(option, "'" + k + "' is not a method of study " + name + " ("
+            + String.join(", ", methods.stream().map(Method::label).toList()) + ")");
+      }
+    }
+    List<Method> kept = methods.stream().filter(m -> keep.contains(m.label()) || keep.contains(m.method())).toList();
+    return new StudyDefinition(name, seed, replicates, grid, kept, note, baseDir);
   }
 }

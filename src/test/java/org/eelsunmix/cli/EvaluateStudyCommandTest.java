@@ -45,4 +45,24 @@ class EvaluateStudyCommandTest {
     assertTrue(refused.err().contains("grid.wobble"), refused.err());
     assertTrue(!Files.exists(dir.resolve("b")));
   }
+
+  /** --replicates and --method narrow a study file; a synthetic setting on the command line is refused. */
+  @Test
+  void theCommandLineNarrowsAStudyButDoesNotChangeItsCells(@TempDir Path dir) throws Exception {
+    Path study = dir.resolve("s.json");
+    Files.writeString(study, "{\"name\": \"narrow\", \"replicates\": 5, \"grid\": {\"set\": [\"co-ru-pt\"], "
+        + "\"size\": [16], \"block\": [4], \"filter\": [3]}, \"methods\": [{\"method\": \"vca-fcls\"}, "
+        + "{\"method\": \"nmf\", \"label\": \"nmf-mu\", \"options\": {\"nmf-solver\": \"mu\"}}]}");
+    String out = dir.resolve("out").toString();
+    CliTestSupport.Run run = CliTestSupport.run("evaluate", "--study", study.toString(), "--replicates", "2",
+        "--method", "nmf-mu", "--out", out);
+    assertEquals(0, run.code(), run.err());
+    java.util.List<String> units = Files.readAllLines(Path.of(out, "units.csv"));
+    assertTrue(units.stream().skip(1).allMatch(l -> l.contains(",nmf-mu,")), units.get(1));
+    assertEquals(2, units.stream().skip(1).map(l -> l.split(",")[6]).distinct().count(), "replicates 0 and 1");
+    CliErrorsTest.assertRefused(CliTestSupport.run("evaluate", "--study", study.toString(), "--dose", "1e3",
+        "--out", dir.resolve("b").toString()), "--dose", "study file");
+    CliErrorsTest.assertRefused(CliTestSupport.run("evaluate", "--study", study.toString(), "--method", "ica",
+        "--out", dir.resolve("b").toString()), "--method", "'ica' is not a method of study narrow");
+  }
 }
