@@ -316,9 +316,10 @@ public final class Watcher {
     }
     l.sort(null);
     double median = l.size() % 2 == 1 ? l.get(l.size() / 2) : 0.5 * (l.get(l.size() / 2 - 1) + l.get(l.size() / 2));
-    console.printf(Locale.ROOT, "stopped: %d committed, %d skipped; latency median %.2f s, worst %.2f s; "
-        + "%.1f acquisitions per minute%n", l.size(), session.skippedFiles().size(), median, l.get(l.size() - 1),
-        session.perMinute());
+    double perMinute = session.perMinute();
+    console.printf(Locale.ROOT, "stopped: %d committed, %d skipped; latency median %.2f s, worst %.2f s%s%n",
+        l.size(), session.skippedFiles().size(), median, l.get(l.size() - 1), Double.isNaN(perMinute) ? ""
+        : String.format(Locale.ROOT, "; %.1f acquisitions per minute", perMinute));
   }
 
   private static String firstLine(Throwable t) {
