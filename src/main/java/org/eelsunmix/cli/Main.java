@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
     subcommands = {GenerateCommand.class, ImportNpyCommand.class, IngestCommand.class, UnmixCommand.class, TrainCommand.class,
         ApplyCommand.class, ExportCommand.class, EstimateEndmembersCommand.class,
         EvaluateCommand.class, CompareCommand.class, MethodsCommand.class, BenchCommand.class, BsCommand.class,
-        ProfileCommand.class, ReprocessCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        ProfileCommand.class, ReprocessCommand.class, WatchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Whether commands build an embedded local session (false under spark-submit). */
   static volatile boolean embedded = true;

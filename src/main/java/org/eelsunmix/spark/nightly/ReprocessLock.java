@@ -38,6 +38,13 @@ public final class ReprocessLock implements AutoCloseable {
    */
   public static final Duration STALE_AFTER = Duration.ofHours(24);
   private static final Duration WRITING = Duration.ofMinutes(1);
+  /**
+   * Priority of the release among Hadoop's shutdown hooks (run one after another, highest first): above Spark's
+   * (40), which stops the session, and the file systems' close (10); below a long-lived holder's own stop hook
+   * (the live watcher's, {@code spark.live.Watcher#STOP_PRIORITY}), so the lock is released only once that holder
+   * has finished the acquisition in hand.
+   */
+  public static final int RELEASE_PRIORITY = 60;
 
   /** Another run holds the lock: the run must not start. */
   public static final class BusyException extends RuntimeException {
@@ -62,7 +69,7 @@ public final class ReprocessLock implements AutoCloseable {
     this.owner = owner;
     this.takeOver = takeOver;
     this.hook = new Thread(this::release, "reprocess-lock-release");
-    Runtime.getRuntime().addShutdownHook(hook);
+    org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(hook, RELEASE_PRIORITY);
   }
 
   /**
@@ -109,7 +116,7 @@ public final class ReprocessLock implements AutoCloseable {
   public void close() {
     release();
     try {
-      Runtime.getRuntime().removeShutdownHook(hook);
+      org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {
       // the hook is running or has run: nothing to remove
     }

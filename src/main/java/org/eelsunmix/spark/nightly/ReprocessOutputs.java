@@ -58,11 +58,14 @@ final class ReprocessOutputs {
     this.bands = bands;
   }
 
+  /** What {@link #write} committed: the folder, its summary, and the maps and RMSE it drew them from. */
+  record Written(String folder, AcquisitionSummary summary, Abundances maps, double[] rmse) {}
+
   /**
    * Commits {@code <out>/acquisitions/<id>/} from the acquisition's rows of the abundances table; returns that
-   * folder.
+   * folder and what it holds.
    */
-  String write(Acquisition acquisition, double pixelSize, String pixelUnits, String abundancesPath) {
+  Written write(Acquisition acquisition, double pixelSize, String pixelUnits, String abundancesPath) {
     String id = acquisition.id();
     int h = acquisition.height();
     int wd = acquisition.width();
@@ -101,7 +104,7 @@ final class ReprocessOutputs {
       AcquisitionProducts.write(maps, std, rmse, endmembers, summary,
           rel -> fs.create(new Path(tmp, rel), true));
     });
-    return folder;
+    return new Written(folder, summary, maps, rmse);
   }
 
   /**

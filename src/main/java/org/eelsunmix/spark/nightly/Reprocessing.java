@@ -52,7 +52,8 @@ import org.eelsunmix.spark.source.SurveyedFile;
  *
  * <p>Test hook: system property {@code eelsunmix.reprocess.crash=STAGE:N} throws, to simulate a killed job, after
  * the abundances of the run are written ({@code abundances:1}) or after the N-th acquisition's files are committed
- * ({@code outputs:N}) or its ledger entry appended ({@code ledger:N}).
+ * ({@code outputs:N}) or its ledger entry appended ({@code ledger:N}); with {@code :hang} appended
+ * ({@code outputs:2:hang}) it blocks there instead, so that a test can kill the process at that point.
  */
 public final class Reprocessing {
   /** The system property of the crash test hook. */
@@ -66,6 +67,19 @@ public final class Reprocessing {
    * @param changed whether the ledger had this path with other content
    */
   public record Work(AcquisitionArchive.Entry entry, SurveyedFile file, boolean changed) {}
+
+  /**
+   * One acquisition just committed (its folder, then its ledger entry), as {@link #run} reports it to a listener.
+   *
+   * @param work the file processed
+   * @param folder its {@code acquisitions/<id>/} folder
+   * @param summary the facts written there
+   * @param maps its abundance maps
+   * @param rmse its per-pixel reconstruction RMSE, row-major
+   * @param committedAt when its ledger entry was appended
+   */
+  public record Committed(Work work, String folder, org.eelsunmix.report.AcquisitionSummary summary,
+      org.eelsunmix.core.Abundances maps, double[] rmse, Instant committedAt) {}
 
   /**
    * What a run would do.
@@ -110,11 +124,16 @@ public final class Reprocessing {
    * other run writes there). Returns their paths.
    */
   public List<String> removeLeftovers() {
+    return removeLeftovers(conf, out);
+  }
+
+  /** As {@link #removeLeftovers()} for output folder {@code out}, before a model is known. */
+  public static List<String> removeLeftovers(Configuration conf, String out) {
     List<String> removed = new ArrayList<>();
     for (String dir : List.of(out, out + "/acquisitions", out + "/" + ProcessedLedger.FOLDER)) {
       removed.addAll(AtomicOutput.removeStale(conf, dir, AtomicOutput.TEMPORARIES, Duration.ZERO));
     }
-    for (String table : List.of(abundancesPath(), out + "/store/" + SeriesStore.PIXELS,
+    for (String table : List.of(out + "/abundances", out + "/store/" + SeriesStore.PIXELS,
         out + "/store/" + SeriesStore.ACQUISITIONS)) {
       removed.addAll(AtomicOutput.removeStale(conf, table, AtomicOutput.SPARK_STAGING, Duration.ZERO));
     }
@@ -122,10 +141,22 @@ public final class Reprocessing {
     return removed;
   }
 
+  /** The model applied. */
+  public UnmixingModel<?> model() {
+    return model;
+  }
+
   /** Lists the archive, compares it with the ledger and surveys the new files; writes nothing. */
   public Plan plan() {
+    return plan(new AcquisitionArchive(conf, archive).list());
+  }
+
+  /**
+   * As {@link #plan()} for the files of {@code listing} only (a listing of this archive, possibly filtered: the
+   * live watcher passes the files that are complete); writes nothing.
+   */
+  public Plan plan(AcquisitionArchive.Listing listing) {
     AcquisitionArchive files = new AcquisitionArchive(conf, archive);
-    AcquisitionArchive.Listing listing = files.list();
     List<ProcessedLedger.Entry> known = new ProcessedLedger(conf, out).entries();
     Map<String, String> idOwner = new HashMap<>();
     for (ProcessedLedger.Entry k : known) {
@@ -235,6 +266,12 @@ public final class Reprocessing {
    * {@code _config.properties}). {@code console} gets the progress line.
    */
   public void run(Plan plan, AtomicOutput.DirectoryWriter config, PrintStream console) throws IOException {
+    run(plan, config, console, committed -> { });
+  }
+
+  /** As {@link #run(Plan, AtomicOutput.DirectoryWriter, PrintStream)}, telling {@code onCommit} of each acquisition. */
+  public void run(Plan plan, AtomicOutput.DirectoryWriter config, PrintStream console,
+      java.util.function.Consumer<Committed> onCommit) throws IOException {
     ProcessedLedger ledger = new ProcessedLedger(conf, out);
     for (ProcessedLedger.Entry r : plan.rejected()) {
       ledger.append(r);
@@ -244,7 +281,7 @@ public final class Reprocessing {
     ReprocessOutputs outputs = new ReprocessOutputs(spark, out, model.describe(), model.endmembers(),
         model.endmemberBands());
     if (!plan.work().isEmpty()) {
-      process(ledger, outputs, plan.work(), console);
+      process(ledger, outputs, plan.work(), console, onCommit);
     }
     outputs.writeReport();
     config.write(out);
@@ -255,7 +292,8 @@ public final class Reprocessing {
   }
 
   /** Ingests and unmixes the new acquisitions, then commits each one's files and appends its ledger entry. */
-  private void process(ProcessedLedger ledger, ReprocessOutputs outputs, List<Work> work, PrintStream console) {
+  private void process(ProcessedLedger ledger, ReprocessOutputs outputs, List<Work> work, PrintStream console,
+      java.util.function.Consumer<Committed> onCommit) {
     List<SurveyedFile> files = work.stream().map(Work::file).toList();
     List<String> ids = files.stream().map(SurveyedFile::id).toList();
     spark.sparkContext().setJobDescription("reprocess: ingest " + ids.size() + " file(s)");
@@ -280,11 +318,13 @@ public final class Reprocessing {
       Work w = work.get(i);
       AcquisitionArchive.Entry e = w.entry();
       spark.sparkContext().setJobDescription("reprocess: maps of " + e.acquisitionId());
-      String folder = outputs.write(acquisition(w), w.file().header().navigationScale(),
+      ReprocessOutputs.Written written = outputs.write(acquisition(w), w.file().header().navigationScale(),
           w.file().header().navigationUnits(), abundancesPath());
       crashHook("outputs", i + 1);
       ledger.append(new ProcessedLedger.Entry(e.path(), e.size(), e.modified(), w.file().checksum(),
-          e.acquisitionId(), ProcessedLedger.PROCESSED, Instant.now(), folder, model.uid(), ""));
+          e.acquisitionId(), ProcessedLedger.PROCESSED, Instant.now(), written.folder(), model.uid(), ""));
+      onCommit.accept(new Committed(w, written.folder(), written.summary(), written.maps(), written.rmse(),
+          Instant.now()));
       crashHook("ledger", i + 1);
       progress.update("reprocess: maps and reports", i + 1, work.size(), true);
     }
@@ -298,6 +338,13 @@ public final class Reprocessing {
 
   private static void crashHook(String stage, int n) {
     String spec = System.getProperty(CRASH_PROPERTY);
+    if (spec != null && spec.equals(stage + ":" + n + ":hang")) {
+      try {
+        Thread.sleep(Long.MAX_VALUE); // until the test kills the process
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (spec != null && spec.equals(stage + ":" + n)) {
       throw new IllegalStateException("test hook " + CRASH_PROPERTY + "=" + spec + ": simulated crash");
     }
