@@ -170,7 +170,7 @@ final class EvaluateCommand extends SparkCommand {
       writeConfig(tmp);
       java.nio.file.Path local = localFolder(tmp);
       if (local != null) { // the report reads and writes local files; elsewhere: eels-unmix report on a copy
-        images[0] = StudyReport.write(local, local.resolve("report"), false).images();
+        images[0] = StudyReport.write(local, local.resolve("report"), false, target).images();
       }
     });
     System.out.print(StudyOutput.table(plan, tables));

@@ -61,6 +61,14 @@ public final class StudyReport {
    *     {@code overwrite} is false; checked before any chart is drawn
    */
   public static Written write(Path study, Path out, boolean overwrite) throws IOException {
+    return write(study, out, overwrite, study.toAbsolutePath().normalize().toString());
+  }
+
+  /**
+   * As {@link #write(Path, Path, boolean)}, naming the study folder {@code shownAs} on the page (e.g. where a study
+   * being committed will be, when its report is rendered inside the temporary folder).
+   */
+  public static Written write(Path study, Path out, boolean overwrite, String shownAs) throws IOException {
     if (Files.exists(out) && !overwrite) {
       throw new BadInputException(out.toString(), "exists (give --overwrite to replace it)");
     }
@@ -71,7 +79,7 @@ public final class StudyReport {
     Files.createDirectory(tmp);
     try {
       Page page = new Page(tmp);
-      page.html(study, data, Instant.now());
+      page.html(study, shownAs, data, Instant.now());
       replace(tmp, target);
       return new Written(target, data.cells().size(), page.images());
     } finally {
@@ -121,13 +129,13 @@ public final class StudyReport {
       return page.images();
     }
 
-    String html(Path study, StudyData data, Instant generated) throws IOException {
+    String html(Path study, String shownAs, StudyData data, Instant generated) throws IOException {
       sb.setLength(0);
       sb.append(new HtmlPage("Study " + data.name(), "td.best{font-weight:bold}\n"
           + "table.maps td{border:none;padding:2px;vertical-align:top}\ntable.maps img{width:330px}\n",
           FileSink.under(Path.of("."))).html());
       sb.append("<h1>").append(esc("Study " + data.name())).append("</h1>\n<p>From <code>")
-          .append(esc(study.toAbsolutePath().normalize().toString())).append("</code>, rendered ")
+          .append(esc(shownAs)).append("</code>, rendered ")
           .append(esc(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC)
               .format(generated)))
           .append(". ").append(data.cells().size()).append(" cell(s), methods: ")
