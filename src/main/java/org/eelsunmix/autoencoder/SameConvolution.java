@@ -53,10 +53,17 @@ final class SameConvolution {
     final INDArray z;
     final INDArray dWeights;
     final INDArray dBias;
+    /** Java staging of one patch and of its columns ({@code float[]} or {@code double[]}, as the data type). */
+    final Object image;
+    final Object columnsStaging;
+    final Object zeros;
 
     Worker(DataType type, int in, int out, int kernel, int height, int width) {
       int plane = height * width;
       int columns = in * kernel * kernel;
+      image = Staging.array(type, in * plane);
+      columnsStaging = Staging.array(type, columns * plane);
+      zeros = Staging.array(type, width);
       cols = Nd4j.createUninitialized(type, new long[] {1, in, kernel, kernel, height, width}, 'c');
       cols2d = cols.reshape('c', new long[] {columns, plane});
       dCols = Nd4j.createUninitialized(type, new long[] {1, in, kernel, kernel, height, width}, 'c');
@@ -121,8 +128,45 @@ final class SameConvolution {
     return a.get(NDArrayIndex.interval(i, i + 1), all, all, all);
   }
 
+  /**
+   * The columns of patch {@code i} into {@code wk.cols}: row {@code (c·k + ki)·k + kj} holds channel {@code c}
+   * shifted by {@code (ki − k/2, kj − k/2)}, zeros beyond the patch (ND4J's im2col layout, built here with array
+   * copies of whole runs: ND4J's op was a third of a training step).
+   */
   private void im2col(INDArray x, int i, Worker wk) {
-    Convolution.im2col(patch(x, i), kernel, kernel, 1, 1, pad, pad, 1, 1, false, wk.cols);
+    int h = height;
+    int w = width;
+    int plane = h * w;
+    Staging.read(x, (long) i * in * plane, wk.image, in * plane);
+    Object cols = wk.columnsStaging;
+    for (int c = 0; c < in; c++) {
+      for (int ki = 0; ki < kernel; ki++) {
+        int dy = ki - pad;
+        for (int kj = 0; kj < kernel; kj++) {
+          int dx = kj - pad;
+          int row = ((c * kernel + ki) * kernel + kj) * plane;
+          // Output columns x0 ≤ x < x1 read input x + dx inside the patch.
+          int x0 = Math.max(0, -dx);
+          int x1 = Math.min(w, w - dx);
+          for (int y = 0; y < h; y++) {
+            int at = row + y * w;
+            int yy = y + dy;
+            if (yy < 0 || yy >= h || x1 <= x0) {
+              System.arraycopy(wk.zeros, 0, cols, at, w);
+              continue;
+            }
+            if (x0 > 0) {
+              System.arraycopy(wk.zeros, 0, cols, at, x0);
+            }
+            System.arraycopy(wk.image, c * plane + yy * w + x0 + dx, cols, at + x0, x1 - x0);
+            if (x1 < w) {
+              System.arraycopy(wk.zeros, 0, cols, at + x1, w - x1);
+            }
+          }
+        }
+      }
+    }
+    Staging.write(cols, columns * plane, wk.cols);
   }
 
   /**
