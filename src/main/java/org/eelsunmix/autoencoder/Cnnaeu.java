@@ -83,6 +83,14 @@ public final class Cnnaeu {
 
   private Cnnaeu() {}
 
+  /**
+   * Threads one training's convolutions use: the system property {@code eelsunmix.autoencoder.threads}, default
+   * the available processors. The results do not depend on it.
+   */
+  public static int threads() {
+    return PatchWorkers.threads();
+  }
+
   /** The untrained network for spectra of {@code channels} channels, weights drawn from {@code o.seed()}. */
   public static MultiLayerNetwork network(int channels, CnnaeuOptions o) {
     return network(channels, o, AutoencoderFit.rmsProp(o.learningRate()));

@@ -132,6 +132,7 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
       g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
     }
     g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient, 'c');
-    return new Pair<>(g, dx);
+    // Through the dropout applied to the input in the forward pass (CNNAEU's 1×1 convolution has one).
+    return new Pair<>(g, dx == null ? null : backpropDropOutIfPresent(dx));
   }
 }
