@@ -48,29 +48,32 @@ final class SameConvolution {
   private static final class Worker {
     final INDArray cols;
     final INDArray cols2d;
-    final INDArray dCols;
-    final INDArray dCols2d;
-    final INDArray z;
-    final INDArray dWeights;
+    /** Writes runs into {@link #cols}. */
+    final Staging.Runs colRuns;
+    /** ∂L/∂cols, made on first need (the first layer of a network needs no ∂x). */
+    INDArray dCols;
+    INDArray dCols2d;
     final INDArray dBias;
-    /** Java staging of one patch and of its columns ({@code float[]} or {@code double[]}, as the data type). */
+    /** Java copy of one patch ({@code float[]} or {@code double[]}, as the data type). */
     final Object image;
-    final Object columnsStaging;
-    final Object zeros;
 
     Worker(DataType type, int in, int out, int kernel, int height, int width) {
       int plane = height * width;
       int columns = in * kernel * kernel;
       image = Staging.array(type, in * plane);
-      columnsStaging = Staging.array(type, columns * plane);
-      zeros = Staging.array(type, width);
       cols = Nd4j.createUninitialized(type, new long[] {1, in, kernel, kernel, height, width}, 'c');
       cols2d = cols.reshape('c', new long[] {columns, plane});
-      dCols = Nd4j.createUninitialized(type, new long[] {1, in, kernel, kernel, height, width}, 'c');
-      dCols2d = dCols.reshape('c', new long[] {columns, plane});
-      z = Nd4j.createUninitialized(type, new long[] {out, plane}, 'c');
-      dWeights = Nd4j.createUninitialized(type, new long[] {out, columns}, 'c');
+      colRuns = Staging.runs(cols, width);
       dBias = Nd4j.createUninitialized(type, new long[] {out}, 'c');
+    }
+
+    void needDCols() {
+      if (dCols == null) {
+        try (MemoryWorkspace none = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+          dCols = Nd4j.createUninitialized(cols.dataType(), cols.shape(), 'c');
+          dCols2d = dCols.reshape('c', cols2d.shape());
+        }
+      }
     }
   }
 
@@ -130,15 +133,15 @@ final class SameConvolution {
 
   /**
    * The columns of patch {@code i} into {@code wk.cols}: row {@code (c·k + ki)·k + kj} holds channel {@code c}
-   * shifted by {@code (ki − k/2, kj − k/2)}, zeros beyond the patch (ND4J's im2col layout, built here with array
-   * copies of whole runs: ND4J's op was a third of a training step).
+   * shifted by {@code (ki − k/2, kj − k/2)}, zeros beyond the patch (ND4J's im2col layout, written here as bulk
+   * copies of whole runs straight into the buffer: ND4J's op was a third of a training step).
    */
   private void im2col(INDArray x, int i, Worker wk) {
     int h = height;
     int w = width;
     int plane = h * w;
     Staging.read(x, (long) i * in * plane, wk.image, in * plane);
-    Object cols = wk.columnsStaging;
+    Staging.Runs cols = wk.colRuns;
     for (int c = 0; c < in; c++) {
       for (int ki = 0; ki < kernel; ki++) {
         int dy = ki - pad;
@@ -152,21 +155,20 @@ final class SameConvolution {
             int at = row + y * w;
             int yy = y + dy;
             if (yy < 0 || yy >= h || x1 <= x0) {
-              System.arraycopy(wk.zeros, 0, cols, at, w);
+              cols.zero(at, w);
               continue;
             }
             if (x0 > 0) {
-              System.arraycopy(wk.zeros, 0, cols, at, x0);
+              cols.zero(at, x0);
             }
-            System.arraycopy(wk.image, c * plane + yy * w + x0 + dx, cols, at + x0, x1 - x0);
+            cols.copy(wk.image, c * plane + yy * w + x0 + dx, at + x0, x1 - x0);
             if (x1 < w) {
-              System.arraycopy(wk.zeros, 0, cols, at + x1, w - x1);
+              cols.zero(at + x1, w - x1);
             }
           }
         }
       }
     }
-    Staging.write(cols, columns * plane, wk.cols);
   }
 
   /**
@@ -191,11 +193,12 @@ final class SameConvolution {
       Worker wk = workers[t];
       for (int i = t; i < n; i += threads) {
         im2col(x, i, wk);
-        Nd4j.gemm(w2d, wk.cols2d, wk.z, false, false, 1.0, 0.0);
+        // Straight into the patch's run of the output (a dense view).
+        INDArray zi = patch(z, i).reshape('c', new long[] {out, (long) h * w});
+        Nd4j.gemm(w2d, wk.cols2d, zi, false, false, 1.0, 0.0);
         if (b != null) {
-          wk.z.addiColumnVector(b);
+          zi.addiColumnVector(b);
         }
-        patch(z, i).assign(wk.z.reshape('c', new long[] {1, out, h, w}));
       }
     });
   }
@@ -222,16 +225,17 @@ final class SameConvolution {
     PatchWorkers.run(threads, t -> {
       Worker wk = workers[t];
       for (int i = t; i < n; i += threads) {
-        wk.z.assign(patch(dz, i).reshape('c', new long[] {out, (long) h * w}));
+        INDArray dzi = patch(dz, i).reshape('c', new long[] {out, (long) h * w});
         im2col(x, i, wk);
-        Nd4j.gemm(wk.z, wk.cols2d, wk.dWeights, false, true, 1.0, 0.0);
-        weightSlots.getRow(i).assign(wk.dWeights.reshape('c', new long[] {(long) out * columns}));
+        Nd4j.gemm(dzi, wk.cols2d, weightSlots.getRow(i).reshape('c', new long[] {out, columns}), false, true, 1.0,
+            0.0);
         if (dBias != null) {
-          wk.z.sum(wk.dBias, 1);
+          dzi.sum(wk.dBias, 1);
           biasSlots.getRow(i).assign(wk.dBias);
         }
         if (dx != null) {
-          Nd4j.gemm(w2d, wk.z, wk.dCols2d, true, false, 1.0, 0.0);
+          wk.needDCols();
+          Nd4j.gemm(w2d, dzi, wk.dCols2d, true, false, 1.0, 0.0);
           Convolution.col2im(wk.dCols, patch(dx, i), 1, 1, pad, pad, h, w, 1, 1);
         }
       }
