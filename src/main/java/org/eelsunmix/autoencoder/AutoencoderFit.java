@@ -60,6 +60,15 @@ public final class AutoencoderFit {
    *     there are fewer windows than a batch, or fewer channels than endmembers
    */
   public static TrainedNetwork fit(AutoencoderOptions o, WindowSample sample, String source) {
+    requireChannels(o, sample.channels(), source);
+    return fit(o, sample, source, o.network(sample.channels(), rmsProp(o.learningRate())));
+  }
+
+  /**
+   * Trains {@code net}, an untrained network of {@code o}'s shape (e.g. built from DL4J's standard layers, to compare
+   * a fused layer with what it replaces), as {@link #fit(AutoencoderOptions, WindowSample, String)} trains its own.
+   */
+  static TrainedNetwork fit(AutoencoderOptions o, WindowSample sample, String source, MultiLayerNetwork net) {
     int b = sample.channels();
     requireChannels(o, b, source);
     int n = sample.count();
@@ -68,7 +77,6 @@ public final class AutoencoderFit {
           + o.batchSize());
     }
     float max = sample.largest(source);
-    MultiLayerNetwork net = o.network(b, rmsProp(o.learningRate()));
     // Dropout layers of standard DL4J layers (CNNAEU) draw from ND4J's generator of this thread: seed it.
     Nd4j.getRandom().setSeed(nd4jSeed(o.seed()));
     SplittableRandom random = new SplittableRandom(o.seed());

@@ -30,8 +30,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * CNNAEU, the convolutional unmixing autoencoder of Palsson, Ulfarsson &amp; Sveinsson, "Convolutional autoencoder for
  * spectral–spatial hyperspectral unmixing", IEEE TGRS 59(1):535–549, 2021, trained in memory on one spectrum image.
  *
- * <p>The network (DL4J {@link MultiLayerNetwork} of standard layers, NCHW, float; the convolutions dominate the cost,
- * so per-operation overhead matters little here):
+ * <p>The network (DL4J {@link MultiLayerNetwork}, NCHW, float). The three convolutions, nearly all of the arithmetic,
+ * are {@link FusedConvolution} layers (im2col + one BLAS GEMM per patch, the batch's patches spread over the
+ * {@link PatchWorkers} threads, results independent of their number); the rest are DL4J's standard layers:
  * <ol>
  *   <li>0: convolution 3×3 × {@link CnnaeuOptions#filters()} (same padding, bias), LeakyReLU(0.02);</li>
  *   <li>1: batch normalisation (Keras' momentum 0.99, ε 1e-3);</li>
@@ -40,7 +41,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *   <li>4: spatial dropout 0.2, then {@code softmax(3x)} over the R channels ({@link ScaledSoftmaxActivation}):
  *       the abundance maps, ≥ 0 and summing to one per pixel;</li>
  *   <li>5: the decoder, a linear convolution R → B channels with {@link CnnaeuOptions#decoderSize()}² kernels, same
- *       padding, no bias, weights kept non-negative by DL4J's {@code NonNegativeConstraint};</li>
+ *       padding, no bias, weights kept non-negative by DL4J's {@code NonNegativeConstraint} (fused as layer 0);</li>
  *   <li>6: the loss, the spectral angle between each pixel's spectrum and its reconstruction
  *       ({@link SadLossFunction} through DL4J's {@code CnnLossLayer}).</li>
  * </ol>
@@ -82,6 +83,14 @@ public final class Cnnaeu {
 
   private Cnnaeu() {}
 
+  /**
+   * Threads one training's convolutions use: the system property {@code eelsunmix.autoencoder.threads}, default
+   * the available processors. The results do not depend on it.
+   */
+  public static int threads() {
+    return PatchWorkers.threads();
+  }
+
   /** The untrained network for spectra of {@code channels} channels, weights drawn from {@code o.seed()}. */
   public static MultiLayerNetwork network(int channels, CnnaeuOptions o) {
     return network(channels, o, AutoencoderFit.rmsProp(o.learningRate()));
@@ -89,6 +98,20 @@ public final class Cnnaeu {
 
   /** The untrained network with another updater. */
   public static MultiLayerNetwork network(int channels, CnnaeuOptions o, IUpdater updater) {
+    return network(channels, o, updater, true);
+  }
+
+  /** A convolution layer of the network: {@link FusedConvolution}, or DL4J's own (the reference it replaces). */
+  private static ConvolutionLayer.BaseConvBuilder<?> convolution(int k, boolean fused) {
+    return fused ? new FusedConvolution.Builder(k) : new ConvolutionLayer.Builder(k, k);
+  }
+
+  /**
+   * The untrained network, its convolutions {@link FusedConvolution}s or ({@code fused = false}) DL4J's standard
+   * {@code ConvolutionLayer}s: same configuration, parameters and initial weights, the reference the fused layers
+   * are tested against.
+   */
+  static MultiLayerNetwork network(int channels, CnnaeuOptions o, IUpdater updater, boolean fused) {
     int r = o.endmembers();
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
         .seed(AutoencoderFit.nd4jSeed(o.seed()))
@@ -97,15 +120,15 @@ public final class Cnnaeu {
         .weightInit(WeightInit.XAVIER_UNIFORM)
         .convolutionMode(ConvolutionMode.Same)
         .list()
-        .layer(new ConvolutionLayer.Builder(ENCODER_KERNEL, ENCODER_KERNEL).nOut(o.filters())
+        .layer(convolution(ENCODER_KERNEL, fused).nOut(o.filters())
             .activation(new ActivationLReLU(LEAKY_SLOPE)).build())
         .layer(batchNormalisation())
-        .layer(new ConvolutionLayer.Builder(1, 1).nOut(r).activation(new ActivationLReLU(LEAKY_SLOPE))
+        .layer(convolution(1, fused).nOut(r).activation(new ActivationLReLU(LEAKY_SLOPE))
             .dropOut(new SpatialDropout(1 - DROPOUT)).build())
         .layer(batchNormalisation())
         .layer(new ActivationLayer.Builder().activation(new ScaledSoftmaxActivation())
             .dropOut(new SpatialDropout(1 - DROPOUT)).build())
-        .layer(new ConvolutionLayer.Builder(o.decoderSize(), o.decoderSize()).nOut(channels).hasBias(false)
+        .layer(convolution(o.decoderSize(), fused).nOut(channels).hasBias(false)
             .activation(Activation.IDENTITY).constrainWeights(new NonNegativeConstraint()).build())
         .layer(new CnnLossLayer.Builder(new SadLossFunction()).activation(Activation.IDENTITY).build())
         .setInputType(InputType.convolutional(o.patchSize(), o.patchSize(), channels))

@@ -5,7 +5,8 @@
  * 59(1):535–549, 2021): encoders ending in a sum-to-one softmax, a linear non-negative decoder whose weights are
  * the endmembers, and the spectral-angle loss with a hand-written gradient; plus the options records, training
  * windows, and the fused encoder layers whose forward and backward passes are plain-Java kernels (batch
- * normalisation after Ioffe &amp; Szegedy, ICML 2015).
+ * normalisation after Ioffe &amp; Szegedy, ICML 2015), and CNNAEU's fused convolutions (im2col + one BLAS GEMM
+ * per patch, the patches over both cores: {@code SameConvolution}, {@code FusedConvolution}).
  *
  * <p>A kernel package: imports {@code core} only and no Spark. With the Spark autoencoder stages of
  * {@code spark.ml} it is the only place DL4J and ND4J are imported.

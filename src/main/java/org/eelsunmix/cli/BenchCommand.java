@@ -235,7 +235,8 @@ final class BenchCommand extends SparkCommand {
   }
 
   private void benchSpatialAutoencoders() {
-    System.out.printf("%-28s %s%n", (mtaeu ? "MTAEU" : "CNNAEU") + " (one thread)", "wall (process CPU)");
+    System.out.printf("%-28s %s%n", mtaeu ? "MTAEU (one thread)" : "CNNAEU (" + Cnnaeu.threads() + " threads)",
+        "wall (process CPU)");
     for (String set : new String[] {"co-ru-pt", "k-edges"}) {
       SyntheticCube cube = DaeuSpeed.cube(set);
       SpectrumImage image = cube.image();

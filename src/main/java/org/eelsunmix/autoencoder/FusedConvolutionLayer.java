@@ -1,0 +1,138 @@
+package org.eelsunmix.autoencoder;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The layer of a {@link FusedConvolution}: DL4J's convolution layer whose forward and backward passes run
+ * {@link SameConvolution} on the whole batch ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
+ * ∂W, ∂b and ∂x). The pre-activation of the last training forward pass is kept (in a buffer of its own, outside
+ * DL4J's workspaces) so the backward pass does not convolve again; the first layer of a network computes no ∂x.
+ * Weight noise is not supported. One instance per network (not thread-safe), as for every DL4J layer.
+ */
+public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
+  private static final long serialVersionUID = 1L;
+  private transient SameConvolution kernel;
+  /** Pre-activation of the last training pass, and the input it was computed from. */
+  private transient INDArray z;
+  private transient INDArray zInput;
+
+  public FusedConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  private SameConvolution kernel() {
+    if (kernel == null) {
+      org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+      int[] k = c.getKernelSize();
+      boolean supported = k[0] == k[1] && k[0] % 2 == 1 && Arrays.equals(c.getStride(), new int[] {1, 1})
+          && Arrays.equals(c.getDilation(), new int[] {1, 1}) && c.getConvolutionMode() == ConvolutionMode.Same
+          && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && c.getWeightNoise() == null;
+      if (!supported) {
+        throw new IllegalStateException(layerId() + ": the fused convolution takes square odd kernels, stride 1, no "
+            + "dilation, ConvolutionMode.Same, NCHW and no weight noise; got kernel " + Arrays.toString(k)
+            + ", stride " + Arrays.toString(c.getStride()) + ", mode " + c.getConvolutionMode());
+      }
+      kernel = new SameConvolution((int) c.getNIn(), (int) c.getNOut(), k[0]);
+    }
+    return kernel;
+  }
+
+  private INDArray denseInput(LayerWorkspaceMgr mgr) {
+    if (input.rank() != 4 || input.size(1) != layerConf().getNIn()) {
+      throw new IllegalArgumentException(layerId() + " expects [n, " + layerConf().getNIn() + ", h, w] input, got "
+          + Arrays.toString(input.shape()));
+    }
+    return NdBuffers.dense(input) ? input : mgr.dup(ArrayType.ACTIVATIONS, input, 'c');
+  }
+
+  private boolean identity() {
+    return layerConf().getActivationFn() instanceof ActivationIdentity;
+  }
+
+  /** Convolves {@code x} into {@code out} ([n, O, h, w], dense). */
+  private void convolve(INDArray x, INDArray out) {
+    INDArray bias = layerConf().hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null;
+    kernel().forward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), bias, out);
+  }
+
+  private long[] outShape(INDArray x) {
+    return new long[] {x.size(0), layerConf().getNOut(), x.size(2), x.size(3)};
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    assertInputSet(false);
+    applyDropOutIfNecessary(training, workspaceMgr);
+    INDArray x = denseInput(workspaceMgr);
+    INDArray a = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outShape(x), 'c');
+    zInput = null;
+    if (identity()) {
+      convolve(x, a);
+      return a;
+    }
+    if (training) {
+      // Keep the pre-activation for the backward pass.
+      if (z == null || !Arrays.equals(z.shape(), a.shape()) || z.dataType() != a.dataType()) {
+        try (MemoryWorkspace none = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+          z = Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
+        }
+      }
+      convolve(x, z);
+      zInput = input;
+      a.assign(z);
+    } else {
+      convolve(x, a);
+    }
+    return layerConf().getActivationFn().getActivation(a, training);
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    assertInputSet(true);
+    INDArray x = denseInput(workspaceMgr);
+    INDArray delta;
+    if (identity()) {
+      delta = epsilon;
+    } else {
+      INDArray pre = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, outShape(x), 'c');
+      if (zInput == input && z != null && Arrays.equals(z.shape(), pre.shape())) {
+        pre.assign(z);
+      } else {
+        convolve(x, pre);
+      }
+      IActivation f = layerConf().getActivationFn();
+      delta = f.backprop(pre, epsilon).getFirst();
+    }
+    if (!NdBuffers.dense(delta)) {
+      delta = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, delta, 'c');
+    }
+    boolean first = getIndex() == 0;
+    INDArray dx = first ? null
+        : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+    INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+    INDArray biasGradient = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+    kernel().backward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, weightGradient, biasGradient, dx);
+    Gradient g = new DefaultGradient();
+    if (biasGradient != null) {
+      g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
+    }
+    g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient, 'c');
+    // Through the dropout applied to the input in the forward pass (CNNAEU's 1×1 convolution has one).
+    return new Pair<>(g, dx == null ? null : backpropDropOutIfPresent(dx));
+  }
+}

@@ -1,0 +1,102 @@
+package org.eelsunmix.autoencoder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs the per-patch work of {@link SameConvolution} on several threads of one training: the batch's patches are
+ * dealt to {@link #threads()} workers (worker {@code t} takes patches {@code t, t + T, …}), the calling thread being
+ * worker 0. Each patch is computed the same way whichever worker takes it and the patches' partial gradients are
+ * summed afterwards in patch order, so the results do not depend on the thread count (bit for bit).
+ *
+ * <p>The count is the system property {@value #PROPERTY} (default: the available processors), read once. The pool
+ * is shared by every training of the JVM, so trainings running side by side (Spark restart tasks) queue on it rather
+ * than multiply threads.
+ */
+final class PatchWorkers {
+  /** System property giving the number of threads one training uses (≥ 1). */
+  static final String PROPERTY = "eelsunmix.autoencoder.threads";
+
+  private static volatile int threads = configured();
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, threads - 1), r -> {
+    Thread t = new Thread(r, "cnnaeu-patches");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private PatchWorkers() {}
+
+  private static int configured() {
+    String v = System.getProperty(PROPERTY);
+    if (v == null) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    try {
+      return Math.max(1, Integer.parseInt(v.trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("system property " + PROPERTY + " must be a thread count, got " + v, e);
+    }
+  }
+
+  /** Threads one training uses. */
+  static int threads() {
+    return threads;
+  }
+
+  /** Sets the threads per training (tests: results must not depend on it); returns the previous count. */
+  static int setThreads(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("need at least one thread, got " + count);
+    }
+    int previous = threads;
+    threads = count;
+    return previous;
+  }
+
+  /** Workers used for {@code patches} patches: at most one per patch. */
+  static int workers(int patches) {
+    return Math.max(1, Math.min(threads, patches));
+  }
+
+  /**
+   * Runs {@code work.accept(worker)} for {@code workers} workers (as {@link #workers(int)} gave), worker 0 on the
+   * calling thread, and returns when all are done (rethrowing the first failure).
+   */
+  static void run(int workers, IntConsumer work) {
+    if (workers == 1) {
+      work.accept(0);
+      return;
+    }
+    List<Future<?>> others = new ArrayList<>(workers - 1);
+    for (int t = 1; t < workers; t++) {
+      int worker = t;
+      others.add(POOL.submit(() -> work.accept(worker)));
+    }
+    RuntimeException failure = null;
+    try {
+      work.accept(0);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    for (Future<?> f : others) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while convolving", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

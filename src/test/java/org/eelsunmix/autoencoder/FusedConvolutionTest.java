@@ -1,0 +1,230 @@
+package org.eelsunmix.autoencoder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * CNNAEU's fused convolution ({@link FusedConvolution}, {@link SameConvolution}) in double precision against three
+ * references: a direct convolution written out here (forward, every border pixel), DL4J's own
+ * {@code ConvolutionLayer} with the same parameters (forward, ∂W, ∂b, ∂x), and central differences of
+ * {@code L = Σ ε ⊙ f(conv(x))} (∂W, ∂b, ∂x). Shapes cover the encoder (3×3, bias, LeakyReLU) and the decoder (13×13,
+ * no bias, identity) on patches smaller than the kernel, several patches per batch (so patches go to several
+ * workers), and non-square patches.
+ */
+class FusedConvolutionTest {
+  private static final LayerWorkspaceMgr NO_WS = LayerWorkspaceMgr.noWorkspaces();
+
+  /** A layer of a one-convolution double network: index 1 (after an identity layer) so it computes ∂x. */
+  private static Layer layer(boolean fused, int in, int out, int k, boolean bias, IActivation f, int h, int w) {
+    ConvolutionLayer conv = fused
+        ? new FusedConvolution.Builder(k).nOut(out).hasBias(bias).activation(f).build()
+        : new ConvolutionLayer.Builder(k, k).nOut(out).hasBias(bias).activation(f).build();
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+        .seed(3).dataType(DataType.DOUBLE).updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER_UNIFORM)
+        .convolutionMode(ConvolutionMode.Same).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder().activation(Activation.IDENTITY).build())
+        .layer(conv)
+        .layer(new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build())
+        .setInputType(InputType.convolutional(h, w, in)).build());
+    net.init();
+    net.initGradientsView();
+    return net.getLayer(1);
+  }
+
+  private static INDArray random(SplittableRandom r, long... shape) {
+    INDArray a = Nd4j.create(DataType.DOUBLE, shape);
+    double[] v = new double[(int) a.length()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = r.nextDouble(-1, 1);
+    }
+    NdBuffers.write(v, a);
+    return a;
+  }
+
+  /** The direct convolution: every output sums its k×k neighbourhood, zeros beyond the patch. */
+  private static double[] direct(double[] x, int n, int c, int h, int w, double[] wt, double[] b, int o, int k) {
+    double[] z = new double[n * o * h * w];
+    int p = k / 2;
+    for (int s = 0; s < n; s++) {
+      for (int q = 0; q < o; q++) {
+        for (int y = 0; y < h; y++) {
+          for (int xx = 0; xx < w; xx++) {
+            double sum = b == null ? 0 : b[q];
+            for (int ch = 0; ch < c; ch++) {
+              for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                  int yy = y + i - p;
+                  int xj = xx + j - p;
+                  if (yy >= 0 && yy < h && xj >= 0 && xj < w) {
+                    sum += wt[((q * c + ch) * k + i) * k + j] * x[((s * c + ch) * h + yy) * w + xj];
+                  }
+                }
+              }
+            }
+            z[((s * o + q) * h + y) * w + xx] = sum;
+          }
+        }
+      }
+    }
+    return z;
+  }
+
+  private static double[] values(INDArray a) {
+    double[] v = new double[(int) a.length()];
+    NdBuffers.read(a, v);
+    return v;
+  }
+
+  private static double loss(Layer l, INDArray x, INDArray eps) {
+    l.setInput(x, NO_WS);
+    return l.activate(false, NO_WS).mul(eps).sumNumber().doubleValue();
+  }
+
+  private static void check(int in, int out, int k, boolean bias, IActivation f, int n, int h, int w) {
+    String what = in + "→" + out + " k" + k + " " + n + "×" + h + "×" + w;
+    SplittableRandom r = new SplittableRandom(k * 31L + h);
+    Layer fused = layer(true, in, out, k, bias, f, h, w);
+    Layer ref = layer(false, in, out, k, bias, f, h, w);
+    INDArray params = random(r, fused.numParams());
+    fused.setParams(params.dup());
+    ref.setParams(params.dup());
+    INDArray x = random(r, n, in, h, w);
+    INDArray eps = random(r, n, out, h, w);
+
+    // Forward: the direct convolution (identity activation) and DL4J.
+    fused.setInput(x, NO_WS);
+    INDArray a = fused.activate(true, NO_WS).dup();
+    ref.setInput(x, NO_WS);
+    INDArray aRef = ref.activate(true, NO_WS).dup();
+    assertArrayEquals(values(aRef), values(a), 1e-12, what + " forward vs DL4J");
+    if (f instanceof ActivationIdentity) {
+      double[] b = bias ? values(fused.getParam(ConvolutionParamInitializer.BIAS_KEY)) : null;
+      double[] z = direct(values(x), n, in, h, w, values(fused.getParam(ConvolutionParamInitializer.WEIGHT_KEY)), b,
+          out, k);
+      assertArrayEquals(z, values(a), 1e-12, what + " forward vs direct");
+    }
+
+    // Backward after the training pass, against DL4J.
+    Pair<Gradient, INDArray> g = fused.backpropGradient(eps.dup(), NO_WS);
+    double[] dW = values(g.getFirst().getGradientFor(ConvolutionParamInitializer.WEIGHT_KEY));
+    double[] dB = bias ? values(g.getFirst().getGradientFor(ConvolutionParamInitializer.BIAS_KEY)) : null;
+    double[] dX = values(g.getSecond());
+    Pair<Gradient, INDArray> gRef = ref.backpropGradient(eps.dup(), NO_WS);
+    assertArrayEquals(values(gRef.getFirst().getGradientFor(ConvolutionParamInitializer.WEIGHT_KEY)), dW, 1e-11,
+        what + " ∂W vs DL4J");
+    if (bias) {
+      assertArrayEquals(values(gRef.getFirst().getGradientFor(ConvolutionParamInitializer.BIAS_KEY)), dB, 1e-11,
+          what + " ∂b vs DL4J");
+    }
+    assertArrayEquals(values(gRef.getSecond()), dX, 1e-11, what + " ∂x vs DL4J");
+
+    // Central differences of L = Σ ε ⊙ a (LeakyReLU's kink is measure-zero for random inputs).
+    double hStep = 1e-6;
+    INDArray p = fused.params().dup();
+    for (int i = 0; i < p.length(); i += Math.max(1, (int) p.length() / 40)) {
+      INDArray plus = p.dup();
+      plus.putScalar(i, p.getDouble(i) + hStep);
+      fused.setParams(plus);
+      double lp = loss(fused, x, eps);
+      INDArray minus = p.dup();
+      minus.putScalar(i, p.getDouble(i) - hStep);
+      fused.setParams(minus);
+      double lm = loss(fused, x, eps);
+      double numeric = (lp - lm) / (2 * hStep);
+      int weights = dW.length;
+      // Parameter order: DL4J's convolution puts the bias first.
+      double analytic = bias ? (i < out ? dB[i] : dW[i - out]) : dW[i];
+      assertEquals(numeric, analytic, 1e-7 * (1 + Math.abs(numeric)), what + " parameter " + i + " of "
+          + (weights + (bias ? out : 0)));
+    }
+    fused.setParams(p);
+    for (int i = 0; i < x.length(); i += Math.max(1, (int) x.length() / 60)) {
+      INDArray plus = x.dup();
+      plus.putScalar(i, x.getDouble(i) + hStep);
+      INDArray minus = x.dup();
+      minus.putScalar(i, x.getDouble(i) - hStep);
+      double numeric = (loss(fused, plus, eps) - loss(fused, minus, eps)) / (2 * hStep);
+      assertEquals(numeric, dX[i], 1e-7 * (1 + Math.abs(numeric)), what + " input " + i);
+    }
+  }
+
+  @Test
+  void encoderConvolutionMatchesReferences() {
+    check(6, 4, 3, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 3, 5, 7);
+    check(5, 3, 3, true, new ActivationIdentity(), 2, 4, 4);
+  }
+
+  @Test
+  void decoderConvolutionMatchesReferencesIncludingKernelsLargerThanThePatch() {
+    check(3, 7, 13, false, new ActivationIdentity(), 3, 9, 11);
+    check(2, 5, 5, false, new ActivationIdentity(), 4, 3, 6);
+  }
+
+  @Test
+  void resultsDoNotDependOnTheThreadCount() {
+    SplittableRandom r = new SplittableRandom(8);
+    Layer fused = layer(true, 4, 5, 3, true, new ActivationLReLU(0.02), 6, 6);
+    fused.setParams(random(r, fused.numParams()));
+    INDArray x = random(r, 5, 4, 6, 6);
+    INDArray eps = random(r, 5, 5, 6, 6);
+    double[][] seen = new double[3][];
+    int previous = PatchWorkers.threads();
+    try {
+      for (int threads = 1; threads <= 3; threads++) {
+        PatchWorkers.setThreads(threads);
+        fused.setInput(x, NO_WS);
+        double[] a = values(fused.activate(true, NO_WS));
+        Pair<Gradient, INDArray> g = fused.backpropGradient(eps, NO_WS);
+        double[] dW = values(g.getFirst().getGradientFor(ConvolutionParamInitializer.WEIGHT_KEY));
+        double[] dB = values(g.getFirst().getGradientFor(ConvolutionParamInitializer.BIAS_KEY));
+        double[] dX = values(g.getSecond());
+        double[] all = new double[a.length + dW.length + dB.length + dX.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(dW, 0, all, a.length, dW.length);
+        System.arraycopy(dB, 0, all, a.length + dW.length, dB.length);
+        System.arraycopy(dX, 0, all, a.length + dW.length + dB.length, dX.length);
+        seen[threads - 1] = all;
+      }
+    } finally {
+      PatchWorkers.setThreads(previous);
+    }
+    assertArrayEquals(seen[0], seen[1]);
+    assertArrayEquals(seen[0], seen[2]);
+  }
+
+  @Test
+  void theFirstLayerComputesNoInputGradient() {
+    SplittableRandom r = new SplittableRandom(2);
+    Layer fused = layer(true, 3, 2, 3, true, new ActivationIdentity(), 4, 4);
+    fused.setIndex(0);
+    fused.setParams(random(r, fused.numParams()));
+    fused.setInput(random(r, 2, 3, 4, 4), NO_WS);
+    fused.activate(true, NO_WS);
+    assertNull(fused.backpropGradient(random(r, 2, 2, 4, 4), NO_WS).getSecond());
+  }
+}
