@@ -65,4 +65,58 @@ class EvaluateStudyCommandTest {
     CliErrorsTest.assertRefused(CliTestSupport.run("evaluate", "--study", study.toString(), "--method", "ica",
         "--out", dir.resolve("b").toString()), "--method", "'ica' is not a method of study narrow");
   }
+
+  /**
+   * The same study on local[1] (a child JVM: one SparkContext per JVM) and on the tests' local[2] gives the same
+   * aggregate and paired tables, byte for byte once the measured seconds are left out.
+   */
+  @Test
+  void localOneAndLocalTwoGiveTheSameTables(@TempDir Path dir) throws Exception {
+    Path study = dir.resolve("s.json");
+    Files.writeString(study, "{\"name\": \"threads\", \"replicates\": 3, \"grid\": {\"set\": [\"co-ru-pt\"], "
+        + "\"size\": [16], \"block\": [4], \"filter\": [3, 5]}, \"methods\": [{\"method\": \"vca-fcls\"}, "
+        + "{\"method\": \"ica\"}]}");
+    Path two = dir.resolve("two");
+    assertEquals(0, CliTestSupport.run("evaluate", "--study", study.toString(), "--out", two.toString()).code());
+    Path one = dir.resolve("one");
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"),
+        "bin", "java").toString(), "-Xmx1g"));
+    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-Dlog4j2"))
+        .forEach(cmd::add);
+    cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "org.eelsunmix.cli.Main", "evaluate",
+        "--study", study.toString(), "--out", one.toString(), "--master", "local[1]"));
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log")
+        .toFile()).start();
+    try {
+      assertTrue(child.waitFor(240, java.util.concurrent.TimeUnit.SECONDS), "the local[1] run did not finish");
+    } finally {
+      child.destroyForcibly();
+    }
+    assertEquals(0, child.exitValue(), Files.readString(dir.resolve("child.log")));
+    assertEquals(withoutSeconds(two.resolve("aggregate.csv")), withoutSeconds(one.resolve("aggregate.csv")));
+    assertEquals(Files.readString(two.resolve("paired.csv")), Files.readString(one.resolve("paired.csv")));
+  }
+
+  /** A table's lines with its {@code seconds*} columns emptied (measured, so never the same twice). */
+  private static java.util.List<String> withoutSeconds(Path csv) throws Exception {
+    java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+    java.util.List<String> header;
+    try (java.io.InputStream in = Files.newInputStream(csv)) {
+      var records = org.eelsunmix.io.CsvText.readRecords(in, csv.toString(), java.util.List.of());
+      header = records.isEmpty() ? java.util.List.of() : records.get(0).getParser().getHeaderNames();
+      for (var r : records) {
+        java.util.List<String> row = new java.util.ArrayList<>();
+        for (String h : header) {
+          row.add(h.startsWith("seconds") ? "" : r.get(h));
+        }
+        rows.add(row);
+      }
+    }
+    assertTrue(rows.size() > 4, csv + " holds the study's rows");
+    java.util.List<String> out = new java.util.ArrayList<>();
+    out.add(String.join(",", header));
+    rows.forEach(r -> out.add(String.join(",", r)));
+    return out;
+  }
 }
