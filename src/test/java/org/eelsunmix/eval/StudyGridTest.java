@@ -94,19 +94,17 @@ class StudyGridTest {
     StudyDefinition quick = StudyFile.read(Path.of("conf/studies/paper-quick.json"));
     assertTrue(quick.note().contains("shortened"));
     assertEquals(2, StudyGrid.cells(quick).size());
-    // robustness.json uses the harder-data settings (map, shift_drift) of SyntheticGenerator.Options.with: set
-    // CHECK_ROBUSTNESS_SETTINGS once they are in SyntheticGenerator.SETTINGS to build every cell's protocol too.
+    // robustness.json uses the harder-data settings (map, shift_drift) of SyntheticGenerator.Options.with.
     StudyDefinition robust = StudyFile.read(Path.of("conf/studies/robustness.json"));
     assertEquals(200, robust.replicates());
-    boolean settingsKnown = SyntheticGenerator.SETTINGS.containsAll(List.of("map", "shift_drift"));
-    List<StudyCell> cells = StudyGrid.cells(robust, settingsKnown);
+    List<StudyCell> cells = StudyGrid.cells(robust);
     assertEquals(16, cells.size());
     assertEquals("dose=1e2 map=chequerboard shift_drift=0", cells.get(0).label());
     assertEquals("dose=1e5 map=layers shift_drift=2", cells.get(15).label());
-    if (!settingsKnown) {
-      assertNull(cells.get(0).options());
-      assertMessage("grid.map", () -> StudyGrid.cells(robust, true));
-    }
+    assertEquals(100.0, cells.get(0).options().dose());
+    assertEquals(SyntheticGenerator.Options.builtin("co-ru-pt").with("map", "layers").with("shift_drift", "2")
+        .with("dose", "1e5").scene(), cells.get(15).options().scene());
+    assertEquals(2.0, cells.get(15).options().variability().shiftDrift());
   }
 
   private static void assertMessage(String key, org.junit.jupiter.api.function.Executable e) {
