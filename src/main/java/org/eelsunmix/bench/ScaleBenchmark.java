@@ -13,6 +13,7 @@ import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.ResultFiles;
 import org.eelsunmix.spark.SeriesStore;
 import org.eelsunmix.spark.SpectrumColumn;
+import org.eelsunmix.spark.ml.DaeuEstimator;
 import org.eelsunmix.spark.ml.NmfEstimator;
 import org.eelsunmix.spark.ml.UnmixingEstimator;
 import org.eelsunmix.spark.ml.UnmixingModel;
@@ -22,8 +23,8 @@ import org.eelsunmix.synth.SyntheticGenerator;
 /**
  * How cost and the driver's memory grow with the data: a series of 64 × 64 co-ru-pt images (B = 200, R = 3) of a
  * given total pixel count is generated into a Parquet store on the executors, then read back and unmixed Parquet →
- * Parquet with VCA-FCLS (fit and abundances written) and NMF (a fixed number of iterations, abundances written), each
- * timed. Per size it reports pixels per second per core and the driver JVM's peak heap (the sum of the heap pools'
+ * Parquet with VCA-FCLS (fit and abundances written) and NMF (a fixed number of iterations, abundances written), and
+ * a DAEU trained once on the first image (short schedule, not timed) is applied Parquet → Parquet; each timed. Per size it reports pixels per second per core and the driver JVM's peak heap (the sum of the heap pools'
  * peak usage, reset before each size): cost should grow linearly, the driver's heap stay flat, since no job brings
  * pixels to the driver.
  */
@@ -35,14 +36,15 @@ public final class ScaleBenchmark {
 
   /** One size's figures. */
   public record Figures(long pixels, int cores, double generateSeconds, double vcaFclsSeconds, double nmfSeconds,
-      int nmfIterations, long driverPeakHeapBytes) {
+      int nmfIterations, double daeuApplySeconds, long driverPeakHeapBytes) {
     public double perCore(double seconds) {
       return pixels / seconds / cores;
     }
   }
 
   /** Runs one size below {@code dir} (a folder on any Hadoop file system, replaced). */
-  public static Figures run(SparkSession spark, long pixels, int nmfIterations, String dir) {
+  public static Figures run(SparkSession spark, long pixels, int nmfIterations, UnmixingModel<?> daeu,
+      String dir) {
     int images = (int) Math.max(1, pixels / (SIDE * SIDE));
     SyntheticGenerator.Options o = SyntheticTable.coRuPt(SIDE).withSeed(1);
     int cores = spark.sparkContext().defaultParallelism();
@@ -66,13 +68,26 @@ public final class ScaleBenchmark {
     double vca = unmix(spark, new VcaFcls().setNumEndmembers(3).setSeed(0), input, dir + "/vca-fcls");
     double nmf = unmix(spark, new NmfEstimator().setNumEndmembers(3).setSeed(0).setTol(0)
         .setMaxIter(nmfIterations), input, dir + "/nmf");
+    long t1 = System.nanoTime();
+    ResultFiles.writeAbundances(spark, daeu.transform(input), dir + "/daeu");
+    double daeuApply = (System.nanoTime() - t1) * 1e-9;
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
         peak += pool.getPeakUsage().getUsed();
       }
     }
-    return new Figures((long) images * SIDE * SIDE, cores, generate, vca, nmf, nmfIterations, peak);
+    return new Figures((long) images * SIDE * SIDE, cores, generate, vca, nmf, nmfIterations, daeuApply, peak);
+  }
+
+  /** A DAEU trained on the first 64 × 64 image of every series (one restart, 20 epochs: a model to apply). */
+  public static UnmixingModel<?> trainDaeu(SparkSession spark) {
+    SyntheticGenerator.Options o = SyntheticTable.coRuPt(SIDE).withSeed(1);
+    Dataset<Row> first = SyntheticTable.cached(spark, o, 2);
+    UnmixingModel<?> m = new DaeuEstimator().setNumEndmembers(3).setSeed(0).setRestarts(1).setEpochs(20)
+        .fit(first);
+    first.unpersist();
+    return m;
   }
 
   /** Fit, transform and write the abundances; seconds. */

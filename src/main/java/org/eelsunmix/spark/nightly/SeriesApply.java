@@ -51,10 +51,12 @@ public final class SeriesApply {
       throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
     }
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Dataset<Row> transformed = model.transform(pixels);
+    // Transformed per acquisition, after the filter: a model's transform is an RDD step, so a filter above it
+    // would not reach the Parquet scan and every job would read the whole store.
+    List<String> names = List.of(model.transform(pixels.limit(0)).columns());
     List<Column> columns = new ArrayList<>(List.of(functions.col(PixelSchema.X), functions.col(PixelSchema.Y),
         functions.col(PixelSchema.ABUNDANCES_COL), functions.col(PixelSchema.RMSE)));
-    if (List.of(transformed.columns()).contains(PixelSchema.ABUNDANCES_STD)) {
+    if (names.contains(PixelSchema.ABUNDANCES_STD)) {
       columns.add(functions.col(PixelSchema.ABUNDANCES_STD));
     }
     Column[] kept = columns.toArray(new Column[0]);
@@ -68,8 +70,8 @@ public final class SeriesApply {
         jobs.add(pool.submit(() -> {
           spark.sparkContext().setJobDescription("apply: " + id);
           // One task per acquisition: its rows are one partition folder, usually one file.
-          Dataset<Row> one = transformed.where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id)).select(kept)
-              .coalesce(1);
+          Dataset<Row> one = model.transform(pixels.where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id)))
+              .select(kept).coalesce(1);
           AtomicOutput.commit(conf, out + "/abundances/" + PixelSchema.ACQUISITION_ID + "=" + id, true,
               tmp -> one.write().parquet(tmp));
           int k = done.incrementAndGet();
