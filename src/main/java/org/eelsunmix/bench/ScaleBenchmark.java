@@ -36,7 +36,7 @@ public final class ScaleBenchmark {
 
   /** One size's figures. */
   public record Figures(long pixels, int cores, double generateSeconds, double vcaFclsSeconds, double nmfSeconds,
-      int nmfIterations, double daeuApplySeconds, long driverPeakHeapBytes) {
+      int nmfIterations, double daeuApplySeconds, long driverPeakHeapBytes, long driverLiveHeapBytes) {
     public double perCore(double seconds) {
       return pixels / seconds / cores;
     }
@@ -52,6 +52,7 @@ public final class ScaleBenchmark {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       pool.resetPeakUsage();
     }
+    LiveHeap live = new LiveHeap();
     String store = dir + "/store";
     long t0 = System.nanoTime();
     Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
@@ -68,6 +69,8 @@ public final class ScaleBenchmark {
     double vca = unmix(spark, new VcaFcls().setNumEndmembers(3).setSeed(0), input, dir + "/vca-fcls");
     double nmf = unmix(spark, new NmfEstimator().setNumEndmembers(3).setSeed(0).setTol(0)
         .setMaxIter(nmfIterations), input, dir + "/nmf");
+    System.gc(); // at least one collection per size, so the live figure is never empty
+    live.close();
     long t1 = System.nanoTime();
     ResultFiles.writeAbundances(spark, daeu.transform(input), dir + "/daeu");
     double daeuApply = (System.nanoTime() - t1) * 1e-9;
@@ -77,7 +80,8 @@ public final class ScaleBenchmark {
         peak += pool.getPeakUsage().getUsed();
       }
     }
-    return new Figures((long) images * SIDE * SIDE, cores, generate, vca, nmf, nmfIterations, daeuApply, peak);
+    return new Figures((long) images * SIDE * SIDE, cores, generate, vca, nmf, nmfIterations, daeuApply, peak,
+        live.max());
   }
 
   /** A DAEU trained on the first 64 × 64 image of every series (one restart, 20 epochs: a model to apply). */

@@ -316,17 +316,17 @@ final class BenchCommand extends SparkCommand {
     }
     java.nio.file.Path tmp = scaleDir == null ? java.nio.file.Files.createTempDirectory("eels-scale-") : null;
     String root = scaleDir == null ? tmp.toUri().toString() : scaleDir;
-    System.out.printf("%10s %5s %10s %10s %13s %9s %13s %9s %13s %12s%n", "pixels", "cores", "generate s",
-        "vca-fcls s", "vca px/s/core", "nmf s", "nmf px/s/core", "daeu s", "daeu px/s/core", "driver heap");
+    System.out.printf("%10s %5s %10s %10s %13s %9s %13s %9s %13s %16s %9s%n", "pixels", "cores", "generate s",
+        "vca-fcls s", "vca px/s/core", "nmf s", "nmf px/s/core", "daeu s", "daeu px/s/core", "driver heap peak", "live");
     try {
       org.eelsunmix.spark.ml.UnmixingModel<?> daeuModel = org.eelsunmix.bench.ScaleBenchmark.trainDaeu(spark());
       for (long n : scalePixels) {
         org.eelsunmix.bench.ScaleBenchmark.Figures f = org.eelsunmix.bench.ScaleBenchmark.run(spark(), n,
             scaleNmfIterations, daeuModel, root + "/" + n);
-        System.out.printf("%10d %5d %10.1f %10.2f %13.0f %9.2f %13.0f %9.2f %13.0f %8.0f MiB%n", f.pixels(),
+        System.out.printf("%10d %5d %10.1f %10.2f %13.0f %9.2f %13.0f %9.2f %13.0f %12.0f MiB %5.0f MiB%n", f.pixels(),
             f.cores(), f.generateSeconds(), f.vcaFclsSeconds(), f.perCore(f.vcaFclsSeconds()), f.nmfSeconds(),
             f.perCore(f.nmfSeconds()), f.daeuApplySeconds(), f.perCore(f.daeuApplySeconds()),
-            f.driverPeakHeapBytes() / 1048576.0);
+            f.driverPeakHeapBytes() / 1048576.0, f.driverLiveHeapBytes() / 1048576.0);
       }
       System.out.printf("(NMF: %d iterations per size; DAEU trained once, not timed; times include reading and "
           + "writing Parquet)%n",

@@ -136,7 +136,7 @@ final class LocalStandaloneCluster implements AutoCloseable {
   Process submit(Path log, List<String> conf, String... args) throws IOException {
     List<String> a = new ArrayList<>(List.of("--master", master, "--class", "org.eelsunmix.cli.SubmitMain",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.executor.memory=640m", "--conf", "spark.ui.showConsoleProgress=false"));
+        "--conf", "spark.executor.memory=768m", "--conf", "spark.ui.showConsoleProgress=false"));
     for (String c : conf) {
       a.add("--conf");
       a.add(c);
