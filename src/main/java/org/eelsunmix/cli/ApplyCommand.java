@@ -6,12 +6,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.spark.Acquisition;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.ResultFiles;
 import org.eelsunmix.spark.SeriesStore;
 import org.eelsunmix.spark.SpectrumColumn;
 import org.eelsunmix.spark.ml.UnmixingModel;
+import org.eelsunmix.spark.nightly.SeriesApply;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +22,9 @@ import picocli.CommandLine.Option;
  * acquisitions of a series store and writes, atomically, what {@code unmix} writes: {@code abundances/} (Parquet
  * partitioned by acquisition: x, y, abundances, rmse), {@code model/} (the model applied, so {@code export},
  * {@code apply} and {@code reprocess} take this folder as they take {@code unmix}'s), {@code endmembers/*.msa} and
- * {@code _config.properties}. Spectra on another energy axis than the model's are refused.
+ * {@code _config.properties}. Spectra on another energy axis than the model's are refused. With
+ * {@code --per-acquisition} (archive series) each acquisition is its own job and its own commit
+ * ({@link SeriesApply}), progress counted in acquisitions.
  */
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = "Apply a saved model (unmix, train or apply output; any method) to acquisitions of a series store.")
@@ -44,6 +48,14 @@ final class ApplyCommand extends SparkCommand {
   @Option(names = "--overwrite", description = "replace an existing output folder")
   boolean overwrite;
 
+  @Option(names = "--per-acquisition", description = "one job and one commit per acquisition, progress by "
+      + "acquisitions done (series of many small acquisitions)")
+  boolean perAcquisition;
+
+  @Option(names = "--concurrent-jobs", defaultValue = "4", description = "with --per-acquisition: jobs in flight at "
+      + "once (default 4)")
+  int concurrentJobs;
+
   @Override
   public Integer call() throws Exception {
     SparkSession spark = spark();
@@ -52,10 +64,16 @@ final class ApplyCommand extends SparkCommand {
       throw new BadInputException("--endmembers", "asked for " + endmembers + " endmembers but " + m.describe()
           + " has " + m.endmembers().count());
     }
+    if (concurrentJobs < 1) {
+      throw new BadInputException("--concurrent-jobs", "must be >= 1, got " + concurrentJobs);
+    }
     SeriesStore series = new SeriesStore(spark, store);
     Dataset<Row> pixels = series.pixels(acquisitions);
     m.requireAxis(SpectrumColumn.axisOf(pixels.schema(), PixelSchema.SPECTRUM), series.path(SeriesStore.PIXELS));
     describe("apply: " + m.describe());
+    if (perAcquisition) {
+      return perAcquisition(spark, m, series, pixels);
+    }
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       m.write().save(tmp + "/model");
       ResultFiles.writeAbundances(spark, m.transform(pixels), tmp + "/abundances");
@@ -64,6 +82,23 @@ final class ApplyCommand extends SparkCommand {
     });
     System.out.println("applied " + m.describe() + ": " + ResultFiles.unmixedPixels(spark, out + "/abundances"));
     System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");
+    return 0;
+  }
+
+  /** The model, endmembers and config committed first, then each acquisition's abundances on their own. */
+  private int perAcquisition(SparkSession spark, UnmixingModel<?> m, SeriesStore series, Dataset<Row> pixels)
+      throws Exception {
+    List<String> ids = acquisitions.isEmpty()
+        ? series.listAcquisitions().stream().map(Acquisition::id).toList() : acquisitions;
+    AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
+      m.write().save(tmp + "/model");
+      ResultFiles.writeMsa(spark, m.endmembers(), tmp + "/endmembers");
+      writeConfig(tmp);
+    });
+    SeriesApply.Summary done = SeriesApply.run(spark, m, pixels, ids, out, concurrentJobs, System.out);
+    System.out.printf("applied %s to %d acquisitions in %.1f s: %.2f acquisitions/s%n", m.describe(),
+        done.acquisitions(), done.seconds(), done.perSecond());
+    System.out.println("wrote " + out + " (model/, abundances/ one commit per acquisition, endmembers/*.msa)");
     return 0;
   }
 }

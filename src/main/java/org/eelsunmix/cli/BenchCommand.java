@@ -1,6 +1,7 @@
 package org.eelsunmix.cli;
 
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -97,8 +98,28 @@ final class BenchCommand extends SparkCommand {
       + "memory and on Spark)")
   boolean blu;
 
+  @Option(names = "--scale", description = "instead: the scale benchmark, a series of 64 x 64 co-ru-pt images "
+      + "(B = 200, R = 3) per size generated to Parquet, then VCA-FCLS and NMF Parquet -> Parquet; pixels/s per core "
+      + "and the driver's peak heap per size")
+  boolean scale;
+
+  @Option(names = "--scale-pixels", split = ",", defaultValue = "4096,40960,409600", description = "sizes for "
+      + "--scale (comma-separated; the issue's: 4096,40960,409600,4096000,16777216)")
+  List<Long> scalePixels;
+
+  @Option(names = "--scale-dir", description = "folder for --scale's tables, any Hadoop URI (default: a temporary "
+      + "local folder, deleted)")
+  String scaleDir;
+
+  @Option(names = "--scale-nmf-iterations", defaultValue = "10", description = "NMF iterations per size for --scale "
+      + "(default 10)")
+  int scaleNmfIterations;
+
   @Override
   public Integer call() throws java.io.IOException {
+    if (scale) {
+      return benchScale();
+    }
     if (udas) {
       benchUdas();
       return 0;
@@ -282,5 +303,43 @@ final class BenchCommand extends SparkCommand {
     System.out.printf("%-28s %.2f million pixels/s (%.2f per core)%n", "Spark FCLS transform", n / transform / 1e6,
         n / transform / 1e6 / cores);
     df.unpersist();
+  }
+
+  /** {@code --scale}: one line per size ({@link org.eelsunmix.bench.ScaleBenchmark}). */
+  private int benchScale() throws java.io.IOException {
+    if (scaleNmfIterations < 1) {
+      throw new org.eelsunmix.core.BadInputException("--scale-nmf-iterations", "must be >= 1");
+    }
+    for (long n : scalePixels) {
+      if (n < 4096) {
+        throw new org.eelsunmix.core.BadInputException("--scale-pixels", "sizes must be >= 4096, got " + n);
+      }
+    }
+    java.nio.file.Path tmp = scaleDir == null ? java.nio.file.Files.createTempDirectory("eels-scale-") : null;
+    String root = scaleDir == null ? tmp.toUri().toString() : scaleDir;
+    System.out.printf("%10s %5s %10s %10s %13s %9s %13s %9s %13s %16s %9s%n", "pixels", "cores", "generate s",
+        "vca-fcls s", "vca px/s/core", "nmf s", "nmf px/s/core", "daeu s", "daeu px/s/core", "driver heap peak", "live");
+    try {
+      org.eelsunmix.spark.ml.UnmixingModel<?> daeuModel = org.eelsunmix.bench.ScaleBenchmark.trainDaeu(spark());
+      for (long n : scalePixels) {
+        org.eelsunmix.bench.ScaleBenchmark.Figures f = org.eelsunmix.bench.ScaleBenchmark.run(spark(), n,
+            scaleNmfIterations, daeuModel, root + "/" + n);
+        System.out.printf("%10d %5d %10.1f %10.2f %13.0f %9.2f %13.0f %9.2f %13.0f %12.0f MiB %5.0f MiB%n", f.pixels(),
+            f.cores(), f.generateSeconds(), f.vcaFclsSeconds(), f.perCore(f.vcaFclsSeconds()), f.nmfSeconds(),
+            f.perCore(f.nmfSeconds()), f.daeuApplySeconds(), f.perCore(f.daeuApplySeconds()),
+            f.driverPeakHeapBytes() / 1048576.0, f.driverLiveHeapBytes() / 1048576.0);
+      }
+      System.out.printf("(NMF: %d iterations per size; DAEU trained once, not timed; times include reading and "
+          + "writing Parquet)%n",
+          scaleNmfIterations);
+    } finally {
+      if (tmp != null) {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(tmp)) {
+          s.sorted(java.util.Comparator.reverseOrder()).map(java.nio.file.Path::toFile)
+              .forEach(java.io.File::delete);
+        }
+      }
+    }
+    return 0;
   }
 }

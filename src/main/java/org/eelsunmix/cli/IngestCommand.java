@@ -29,8 +29,10 @@ import picocli.CommandLine.Option;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
     description = "Ingest DM3/DM4, .hspy and Ripple files (or folders of them) into a series store.")
 final class IngestCommand extends SparkCommand {
-  @Option(names = "--input", required = true, paramLabel = "PATH", description = "file or folder (repeatable)")
-  List<Path> inputs;
+  // Strings, not java.nio paths: a Path would fold hdfs://host:port/... into hdfs:/host:port/...
+  @Option(names = "--input", required = true, paramLabel = "PATH", description = "file or folder (repeatable; "
+      + "local or any Hadoop URI such as hdfs://)")
+  List<String> inputs;
 
   @Option(names = "--store", required = true, description = "series store to add the acquisitions to")
   String store;
@@ -43,7 +45,7 @@ final class IngestCommand extends SparkCommand {
   public Integer call() throws Exception {
     boolean lenient = Stringency.isLenient(stringency);
     SparkSession spark = spark();
-    List<String> files = FileSurvey.expand(inputs.stream().map(Path::toString).toList(),
+    List<String> files = FileSurvey.expand(inputs,
         spark.sparkContext().hadoopConfiguration());
     if (files.isEmpty()) {
       throw new BadInputException("--input", "no .dm3, .dm4, .hspy or .rpl files found in " + inputs);

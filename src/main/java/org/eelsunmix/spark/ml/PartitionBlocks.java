@@ -24,8 +24,15 @@ final class PartitionBlocks {
 
   /** One block per partition of {@code rows}, locally checkpointed. */
   static <T> JavaRDD<T> read(JavaRDD<InternalRow> rows, PixelRows reader, Maker<T> maker) {
+    JavaRDD<T> blocks = blocks(rows, reader, maker);
+    blocks.rdd().localCheckpoint();
+    return blocks;
+  }
+
+  /** One block per partition of {@code rows}, not yet kept (the caller checkpoints them, {@link FitCheckpoints}). */
+  static <T> JavaRDD<T> blocks(JavaRDD<InternalRow> rows, PixelRows reader, Maker<T> maker) {
     int b = reader.channels();
-    JavaRDD<T> blocks = rows.mapPartitions((Iterator<InternalRow> it) -> {
+    return rows.mapPartitions((Iterator<InternalRow> it) -> {
       float[] y = new float[b];
       float[] data = new float[64 * b];
       PixelKey[] keys = new PixelKey[64];
@@ -43,7 +50,5 @@ final class PartitionBlocks {
       return Collections.singletonList(maker.make(Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n), b))
           .iterator();
     });
-    blocks.rdd().localCheckpoint();
-    return blocks;
   }
 }

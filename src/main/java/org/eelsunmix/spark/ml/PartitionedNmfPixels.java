@@ -21,16 +21,19 @@ import org.eelsunmix.unmix.SpectralMoments;
  * <p>Each partition's spectra are read once from the binary rows into one {@link NmfPixelBlock} (N_p × B floats,
  * checked: channel count, finite, non-negative) and kept for the whole fit, so the 200-odd passes do not decode rows again. The
  * abundances W live in a second RDD of blocks (N_p × R doubles, aligned with the spectra block of the same
- * partition), rebuilt by every pass. Both are local checkpoints (kept on the executors, memory then disk): the
- * lineage stays one step long whatever the number of iterations, a block is never recomputed in another row
- * order, and only the current and the previous W exist at a time. As for any local checkpoint, losing an executor
- * during the fit fails the fit instead of recomputing it.
+ * partition), rebuilt by every pass. How both are kept is {@link FitCheckpoints}'s choice: by default local
+ * checkpoints (kept on the executors, memory then disk): the lineage stays one step long whatever the number of
+ * iterations, a block is never recomputed in another row order, and only the current and the previous W exist at a
+ * time, but losing an executor fails the fit. With a checkpoint folder on the cluster file system
+ * ({@code spark.checkpoint.dir}) the spectra are written there once and W every few iterations, so a lost executor's
+ * blocks are recomputed (the same bits: each pass is a deterministic function of its blocks) and the fit goes on.
  */
 final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   private static final int DEPTH = 2;
   private final int channels;
   private final int components;
   private final JavaRDD<NmfPixelBlock> spectra;
+  private final FitCheckpoints checkpoints;
   private long pixels = -1;
   /** The current W, one block per partition; null before {@link #start}. */
   private JavaRDD<AbundanceBlock> abundances;
@@ -46,13 +49,14 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   PartitionedNmfPixels(JavaRDD<InternalRow> rows, PixelRows reader, int components) {
     this.channels = reader.channels();
     this.components = components;
-    this.spectra = PartitionBlocks.read(rows, reader, (data, keys, b) -> {
+    this.checkpoints = FitCheckpoints.of(rows.context());
+    this.spectra = checkpoints.input(PartitionBlocks.blocks(rows, reader, (data, keys, b) -> {
       long[] draws = new long[keys.length];
       for (int i = 0; i < keys.length; i++) {
         draws[i] = NmfInitialisation.drawKey(keys[i].acquisition(), keys[i].y(), keys[i].x());
       }
       return new NmfPixelBlock(data, draws, b);
-    });
+    }));
   }
 
   @Override
@@ -118,13 +122,14 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
         ss.next().residualSquared(ws.next().w(), endmembers)).iterator()).fold(0.0, Double::sum);
   }
 
-  /** Makes {@code next} the current W (a local checkpoint), returns its summed statistics, drops the old W. */
+  /** Makes {@code next} the current W (checkpointed), returns its summed statistics, drops the old W. */
   private NmfStatistics replaceAbundances(JavaRDD<AbundanceBlock> next) {
-    next.rdd().localCheckpoint();
+    checkpoints.state(next);
     int b = channels;
     int r = components;
     NmfStatistics total = next.treeAggregate(new NmfStatistics(r, b), (acc, block) -> acc.merge(block.statistics()),
         NmfStatistics::merge, DEPTH);
+    checkpoints.stored();
     if (abundances != null) {
       abundances.unpersist(false);
     }
@@ -139,12 +144,13 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
     return abundances;
   }
 
-  /** Frees the blocks kept on the executors. */
+  /** Frees the blocks kept on the executors and deletes the fit's checkpoint files. */
   @Override
   public void close() {
     if (abundances != null) {
       abundances.unpersist(false);
     }
     spectra.unpersist(false);
+    checkpoints.close();
   }
 }

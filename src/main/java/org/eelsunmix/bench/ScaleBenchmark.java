@@ -1,0 +1,108 @@
+package org.eelsunmix.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.eelsunmix.spark.ImageRows;
+import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.ResultFiles;
+import org.eelsunmix.spark.SeriesStore;
+import org.eelsunmix.spark.SpectrumColumn;
+import org.eelsunmix.spark.ml.DaeuEstimator;
+import org.eelsunmix.spark.ml.NmfEstimator;
+import org.eelsunmix.spark.ml.UnmixingEstimator;
+import org.eelsunmix.spark.ml.UnmixingModel;
+import org.eelsunmix.spark.ml.VcaFcls;
+import org.eelsunmix.synth.SyntheticGenerator;
+
+/**
+ * How cost and the driver's memory grow with the data: a series of 64 × 64 co-ru-pt images (B = 200, R = 3) of a
+ * given total pixel count is generated into a Parquet store on the executors, then read back and unmixed Parquet →
+ * Parquet with VCA-FCLS (fit and abundances written) and NMF (a fixed number of iterations, abundances written), and
+ * a DAEU trained once on the first image (short schedule, not timed) is applied Parquet → Parquet; each timed. Per size it reports pixels per second per core and the driver JVM's peak heap (the sum of the heap pools'
+ * peak usage, reset before each size): cost should grow linearly, the driver's heap stay flat, since no job brings
+ * pixels to the driver.
+ */
+public final class ScaleBenchmark {
+  private ScaleBenchmark() {}
+
+  /** Images of this side make up every series. */
+  public static final int SIDE = 64;
+
+  /** One size's figures. */
+  public record Figures(long pixels, int cores, double generateSeconds, double vcaFclsSeconds, double nmfSeconds,
+      int nmfIterations, double daeuApplySeconds, long driverPeakHeapBytes, long driverLiveHeapBytes) {
+    public double perCore(double seconds) {
+      return pixels / seconds / cores;
+    }
+  }
+
+  /** Runs one size below {@code dir} (a folder on any Hadoop file system, replaced). */
+  public static Figures run(SparkSession spark, long pixels, int nmfIterations, UnmixingModel<?> daeu,
+      String dir) {
+    int images = (int) Math.max(1, pixels / (SIDE * SIDE));
+    SyntheticGenerator.Options o = SyntheticTable.coRuPt(SIDE).withSeed(1);
+    int cores = spark.sparkContext().defaultParallelism();
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+    LiveHeap live = new LiveHeap();
+    String store = dir + "/store";
+    long t0 = System.nanoTime();
+    Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(java.util.stream.IntStream.range(0, images).boxed().toList(), Math.max(1, Math.min(images,
+            4 * cores))).flatMap(r -> ImageRows.pixels(SyntheticGenerator.generate(o, r).image())), PixelSchema.PIXELS);
+    SeriesStore.writePartitioned(raw.select(raw.col(PixelSchema.ACQUISITION_ID), raw.col(PixelSchema.X),
+        raw.col(PixelSchema.Y), SpectrumColumn.withAxis(raw, PixelSchema.SPECTRUM, o.endmembers().axis())),
+        store, spark);
+    double generate = (System.nanoTime() - t0) * 1e-9;
+
+    Dataset<Row> table = spark.read().parquet(store);
+    Dataset<Row> input = table.select(table.col(PixelSchema.ACQUISITION_ID), table.col(PixelSchema.X),
+        table.col(PixelSchema.Y), SpectrumColumn.withAxis(table, PixelSchema.SPECTRUM, o.endmembers().axis()));
+    double vca = unmix(spark, new VcaFcls().setNumEndmembers(3).setSeed(0), input, dir + "/vca-fcls");
+    double nmf = unmix(spark, new NmfEstimator().setNumEndmembers(3).setSeed(0).setTol(0)
+        .setMaxIter(nmfIterations), input, dir + "/nmf");
+    System.gc(); // at least one collection per size, so the live figure is never empty
+    live.close();
+    long t1 = System.nanoTime();
+    ResultFiles.writeAbundances(spark, daeu.transform(input), dir + "/daeu");
+    double daeuApply = (System.nanoTime() - t1) * 1e-9;
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return new Figures((long) images * SIDE * SIDE, cores, generate, vca, nmf, nmfIterations, daeuApply, peak,
+        live.max());
+  }
+
+  /** A DAEU trained on the first 64 × 64 image of every series (one restart, 20 epochs: a model to apply). */
+  public static UnmixingModel<?> trainDaeu(SparkSession spark) {
+    SyntheticGenerator.Options o = SyntheticTable.coRuPt(SIDE).withSeed(1);
+    Dataset<Row> first = SyntheticTable.cached(spark, o, 2);
+    UnmixingModel<?> m = new DaeuEstimator().setNumEndmembers(3).setSeed(0).setRestarts(1).setEpochs(20)
+        .fit(first);
+    first.unpersist();
+    return m;
+  }
+
+  /** Fit, transform and write the abundances; seconds. */
+  private static double unmix(SparkSession spark, UnmixingEstimator<?, ?> e,
+      Dataset<Row> input, String out) {
+    long t0 = System.nanoTime();
+    UnmixingModel<?> m = e.fit(input);
+    ResultFiles.writeAbundances(spark, m.transform(input), out);
+    return (System.nanoTime() - t0) * 1e-9;
+  }
+
+  /** The sizes of the issue: 4 096 … 16 777 216 pixels. */
+  public static final List<Long> SIZES = List.of(4_096L, 40_960L, 409_600L, 4_096_000L, 16_777_216L);
+}

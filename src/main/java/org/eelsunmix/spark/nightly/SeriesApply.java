@@ -1,0 +1,99 @@
+package org.eelsunmix.spark.nightly;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.eelsunmix.spark.AtomicOutput;
+import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.ml.UnmixingModel;
+
+/**
+ * One saved model applied to a whole series, acquisition by acquisition: each acquisition is its own Spark job that
+ * reads only its partition of the pixel table (partition pruning), applies the model and commits its abundances
+ * atomically as {@code <out>/abundances/acquisition_id=<id>/} ({@link AtomicOutput#commit}), the layout of
+ * {@code unmix}'s partitioned table. A crash leaves the acquisitions already done complete and nothing half written;
+ * progress is counted in acquisitions. Up to {@code concurrency} jobs run at once from driver threads, so the
+ * executors stay busy while a small acquisition commits (Spark schedules the concurrent jobs' tasks FIFO). The model
+ * is small (R × B, or a network of a few thousand weights) and travels in each job's task binary, which Spark
+ * broadcasts once per executor and job.
+ */
+public final class SeriesApply {
+  private SeriesApply() {}
+
+  /** What a run did: acquisitions committed and the wall time. */
+  public record Summary(int acquisitions, double seconds) {
+    public double perSecond() {
+      return acquisitions / seconds;
+    }
+  }
+
+  /**
+   * @param pixels the pixel table of every acquisition in {@code ids} (axis on the spectrum column)
+   * @param ids the acquisitions, each committed on its own
+   * @param out the output folder; its {@code abundances/} receives one partition folder per acquisition
+   * @param concurrency jobs in flight at once (≥ 1)
+   * @param progress where "k/N acquisitions" lines go
+   */
+  public static Summary run(SparkSession spark, UnmixingModel<?> model, Dataset<Row> pixels, List<String> ids,
+      String out, int concurrency, PrintStream progress) throws InterruptedException {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
+    }
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    // Transformed per acquisition, after the filter: a model's transform is an RDD step, so a filter above it
+    // would not reach the Parquet scan and every job would read the whole store.
+    List<String> names = List.of(model.transform(pixels.limit(0)).columns());
+    List<Column> columns = new ArrayList<>(List.of(functions.col(PixelSchema.X), functions.col(PixelSchema.Y),
+        functions.col(PixelSchema.ABUNDANCES_COL), functions.col(PixelSchema.RMSE)));
+    if (names.contains(PixelSchema.ABUNDANCES_STD)) {
+      columns.add(functions.col(PixelSchema.ABUNDANCES_STD));
+    }
+    Column[] kept = columns.toArray(new Column[0]);
+    AtomicInteger done = new AtomicInteger();
+    int step = Math.max(1, ids.size() / 20);
+    long start = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    try {
+      List<Future<?>> jobs = new ArrayList<>();
+      for (String id : ids) {
+        jobs.add(pool.submit(() -> {
+          spark.sparkContext().setJobDescription("apply: " + id);
+          // One task per acquisition: its rows are one partition folder, usually one file.
+          Dataset<Row> one = model.transform(pixels.where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id)))
+              .select(kept).coalesce(1);
+          AtomicOutput.commit(conf, out + "/abundances/" + PixelSchema.ACQUISITION_ID + "=" + id, true,
+              tmp -> one.write().parquet(tmp));
+          int k = done.incrementAndGet();
+          if (k % step == 0 || k == ids.size()) {
+            double s = (System.nanoTime() - start) * 1e-9;
+            progress.printf("%d/%d acquisitions applied (%.1f/s)%n", k, ids.size(), k / s);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : jobs) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(cause.getMessage(), cause);
+    } finally {
+      pool.shutdownNow();
+    }
+    return new Summary(done.get(), (System.nanoTime() - start) * 1e-9);
+  }
+}
