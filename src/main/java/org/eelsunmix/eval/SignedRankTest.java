@@ -1,6 +1,7 @@
 package org.eelsunmix.eval;
 
 import java.util.Arrays;
+import org.eelsunmix.linalg.SpecialFunctions;
 
 /**
  * The two-sided Wilcoxon signed-rank test of paired differences (Wilcoxon 1945), zeros dropped (Wilcoxon's

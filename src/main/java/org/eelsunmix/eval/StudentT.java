@@ -1,5 +1,7 @@
 package org.eelsunmix.eval;
 
+import org.eelsunmix.linalg.SpecialFunctions;
+
 /**
  * Student's t distribution with any (real, positive) degrees of freedom ν: the distribution function through the
  * regularised incomplete beta function,

@@ -3,6 +3,7 @@ package org.eelsunmix.synth;
 import java.util.List;
 import java.util.Objects;
 import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.linalg.SpecialFunctions;
 
 /**
  * A core-loss EELS spectrum built from textbook components (R. F. Egerton, <i>Electron Energy-Loss Spectroscopy

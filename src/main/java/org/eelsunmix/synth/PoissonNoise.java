@@ -2,6 +2,7 @@ package org.eelsunmix.synth;
 
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.eelsunmix.linalg.SpecialFunctions;
 
 /**
  * Shot noise of electron counting: draws {@code k ~ Poisson(λ)} from a seeded {@link SplittableRandom}, so that

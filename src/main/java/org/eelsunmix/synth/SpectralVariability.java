@@ -3,6 +3,7 @@ package org.eelsunmix.synth;
 import java.util.SplittableRandom;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
+import org.eelsunmix.linalg.SpecialFunctions;
 
 /**
  * The expected spectrum of a pixel under spectral variability ({@link Variability}): the extended linear mixing

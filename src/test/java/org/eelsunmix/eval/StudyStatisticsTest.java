@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import org.eelsunmix.linalg.SpecialFunctions;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package org.eelsunmix.synth;
+package org.eelsunmix.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
