@@ -22,7 +22,8 @@ public final class HtmlPage {
 
   /**
    * Starts a page: the head with {@code title} and the house style plus {@code extraStyle} (CSS rules, may be
-   * empty), then the body.
+   * empty), then the body; {@code files} receives the images and the page ({@code null} for a page whose caller
+   * writes its images and the HTML from {@link #end} itself).
    */
   public HtmlPage(String title, String extraStyle, FileSink files) {
     this.files = files;
@@ -73,6 +74,15 @@ public final class HtmlPage {
 
   /** Ends the page (the image check's script, closing tags) and writes it as {@code file}; returns the HTML. */
   public String finish(String file) throws IOException {
+    String text = end();
+    try (OutputStream o = files.create(file)) {
+      o.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return text;
+  }
+
+  /** Ends the page (the image check's script, closing tags) and returns the HTML, for a caller that writes it. */
+  public String end() {
     html.append("<script>\n// Marks each image that loaded (naturalWidth > 0) and counts them: the page's own check.\n")
         .append("window.addEventListener('load', function () {\n")
         .append("  var imgs = document.querySelectorAll('img'), ok = 0;\n")
@@ -82,11 +92,7 @@ public final class HtmlPage {
         .append("  if (c) { c.textContent = ok + ' of ' + imgs.length + ' images loaded.'; }\n")
         .append("  document.body.setAttribute('data-images-loaded', ok + '/' + imgs.length);\n});\n</script>\n")
         .append("</body></html>\n");
-    String text = html.toString();
-    try (OutputStream o = files.create(file)) {
-      o.write(text.getBytes(StandardCharsets.UTF_8));
-    }
-    return text;
+    return html.toString();
   }
 
   /** HTML text and attribute escaping. */

@@ -27,16 +27,9 @@ public final class ReprocessReport {
    */
   public static String html(String model, String endmemberPlot, List<AcquisitionSummary> acquisitions,
       List<Skipped> skipped, Instant generated) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-        .append("<title>eels-unmix reprocessing report</title>\n<style>\n")
-        .append("body{font-family:sans-serif;margin:24px;color:#222;max-width:1400px}\n")
-        .append("table{border-collapse:collapse;margin:8px 0 20px}\n")
-        .append("th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}\n")
-        .append("th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
-        .append(".maps img{margin:4px 8px 4px 0;border:1px solid #eee;max-width:100%}\n")
-        .append("section{border-top:2px solid #ddd;margin-top:24px}\n")
-        .append("code{font-size:13px}\n</style></head><body>\n");
+    HtmlPage page = new HtmlPage("eels-unmix reprocessing report",
+        ".maps img{margin:4px 8px 4px 0}\ncode{font-size:13px}\n", null);
+    StringBuilder sb = page.html();
     sb.append("<h1>eels-unmix reprocessing report</h1>\n<p>Generated ").append(esc(when(generated)))
         .append(". Model: <code>").append(esc(model)).append("</code>. ")
         .append(acquisitions.size()).append(" acquisition(s) processed, ").append(skipped.size())
@@ -95,8 +88,7 @@ public final class ReprocessReport {
       sb.append("<img src=\"").append(esc(dir)).append("maps/rmse.png\" alt=\"RMSE map\">\n</div>\n")
           .append("<img src=\"").append(esc(dir)).append("spectra.png\" alt=\"endmember spectra\">\n</section>\n");
     }
-    sb.append("</body></html>\n");
-    return sb.toString();
+    return page.end();
   }
 
   private static String axis(AcquisitionSummary a) {
@@ -120,8 +112,7 @@ public final class ReprocessReport {
     return String.format(Locale.ROOT, "%.4g", v);
   }
 
-  /** HTML text and attribute escaping: the study report's ({@link StudyReport#esc}, Apache Commons Text). */
-  static String esc(String s) {
-    return StudyReport.esc(s);
+  private static String esc(String s) {
+    return HtmlPage.esc(s);
   }
 }

@@ -78,7 +78,7 @@ public final class StudyReport {
     Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     Files.createDirectory(tmp);
     try {
-      Page page = new Page(tmp);
+      Page page = new Page(tmp, data.name());
       page.html(study, shownAs, data, Instant.now());
       replace(tmp, target);
       return new Written(target, data.cells().size(), page.images());
@@ -120,8 +120,10 @@ public final class StudyReport {
     private final HtmlPage page;
     private final StringBuilder sb;
 
-    Page(Path folder) {
-      this.page = new HtmlPage("", "", FileSink.under(folder));
+    Page(Path folder, String name) {
+      this.page = new HtmlPage("Study " + name, "td.best{font-weight:bold}\n"
+          + "table.maps td{border:none;padding:2px;vertical-align:top}\ntable.maps img{width:330px}\n",
+          FileSink.under(folder));
       this.sb = page.html();
     }
 
@@ -130,10 +132,6 @@ public final class StudyReport {
     }
 
     String html(Path study, String shownAs, StudyData data, Instant generated) throws IOException {
-      sb.setLength(0);
-      sb.append(new HtmlPage("Study " + data.name(), "td.best{font-weight:bold}\n"
-          + "table.maps td{border:none;padding:2px;vertical-align:top}\ntable.maps img{width:330px}\n",
-          FileSink.under(Path.of("."))).html());
       sb.append("<h1>").append(esc("Study " + data.name())).append("</h1>\n<p>From <code>")
           .append(esc(shownAs)).append("</code>, rendered ")
           .append(esc(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC)
