@@ -236,8 +236,8 @@ public final class Blu {
       BluStatistics stats = first;
       double residual = residual(outside, inside, t, stats);
       for (int sweep = 1; sweep <= o.sweeps(); sweep++) {
-        rng.reset(KeyedRandom.key(o.seed(), chain, sweep, NOISE_STREAM));
-        double sigma2 = Math.max(MIN_NOISE_VARIANCE, 0.5 * residual / rng.nextGamma(values / 2));
+        double sigma2 = drawNoiseVariance(residual, values,
+            rng.reset(KeyedRandom.key(o.seed(), chain, sweep, NOISE_STREAM)));
         int eliminated = new KeyedRandom(KeyedRandom.key(o.seed(), chain, sweep, ELIMINATED_STREAM)).nextInt(r);
         boolean keep = sweep > o.burnIn();
         stats = pixels.sweep(new BluStep.Sweep(new SimplexGibbs(t, sigma2, eliminated), o.seed(), chain, sweep,
@@ -294,6 +294,17 @@ public final class Blu {
     double lift = projection.projective() ? Math.sqrt(pixels.maxNormSquared(projection)) : 0;
     VcaRestarts search = new VcaRestarts(projection, lift, seed, restarts);
     return search.endmembers(VcaRestarts.kept(search.search(pixels)));
+  }
+
+  /**
+   * The noise step: σ² ~ IG(shape NB/2, scale ‖Y − MA‖²/2), the conditional under the flat prior on log σ²
+   * ({@code p(σ²) ∝ 1/σ²}), drawn as {@code (‖Y − MA‖²/2) / Gamma(NB/2, 1)}; at least {@link #MIN_NOISE_VARIANCE}.
+   *
+   * @param residual ‖Y − MA‖² of the scaled data
+   * @param values N·B, the number of data values
+   */
+  static double drawNoiseVariance(double residual, double values, KeyedRandom rng) {
+    return Math.max(MIN_NOISE_VARIANCE, 0.5 * residual / rng.nextGamma(values / 2));
   }
 
   /**
