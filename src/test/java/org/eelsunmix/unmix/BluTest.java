@@ -53,6 +53,35 @@ class BluTest {
     }
   }
 
+  /**
+   * The fit's own posterior std (not an applied map's) at the authors' schedule, 100 sweeps and 33 burn-in, on the
+   * same 64 × 64 co-ru-pt scene and seed at four doses (about 1.5 s a fit). At high dose the posterior is nearly
+   * Gaussian and its width that of the noise relative to the signal, so ten times the dose should divide it by about
+   * √10 ≈ 3.2 (measured 2.9; less where abundances sit against 0 and the truncation caps it; at 1e3 the simplex
+   * bounds it). The endmembers' bands, relative to the spectra, shrink as well.
+   */
+  @Test
+  void thePosteriorStdShrinksAsTheDoseGrowsAtTheAuthorsSchedule() {
+    double[] abundanceStd = new double[4];
+    double[] endmemberStd = new double[4];
+    double[] doses = {1e3, 1e4, 1e5, 1e6};
+    for (int i = 0; i < doses.length; i++) {
+      SpectrumImage image = cube("co-ru-pt", 64, doses[i]).image();
+      Blu.Result blu = Blu.fit(image, new Blu.Options(3, 2));
+      abundanceStd[i] = Arrays.stream(blu.abundanceStd().values()).average().orElseThrow();
+      endmemberStd[i] = Arrays.stream(blu.endmemberStd().matrix()).flatMapToDouble(Arrays::stream).sum()
+          / Arrays.stream(blu.endmembers().matrix()).flatMapToDouble(Arrays::stream).sum();
+    }
+    String figures = "doses " + Arrays.toString(doses) + ": mean abundance std " + Arrays.toString(abundanceStd)
+        + ", relative endmember std " + Arrays.toString(endmemberStd);
+    for (int i = 1; i < doses.length; i++) {
+      assertTrue(abundanceStd[i] < abundanceStd[i - 1] && endmemberStd[i] < endmemberStd[i - 1], figures);
+    }
+    double ratio = abundanceStd[2] / abundanceStd[3];
+    assertTrue(ratio > 2 && ratio < Math.sqrt(10) * 1.25, "1e5 → 1e6 divides the std by " + ratio + "; " + figures);
+    assertTrue(abundanceStd[3] > 0, figures);
+  }
+
   @Test
   void abundancesAreOnTheSimplexAndBandsArePositiveWidths() {
     Blu.Result blu = Blu.fit(cube("co-ru-pt", 12, 1e4).image(), new Blu.Options(3, 3, 20, 5, 2));
