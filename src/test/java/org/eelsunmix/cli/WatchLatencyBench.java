@@ -56,7 +56,7 @@ class WatchLatencyBench {
     }
     CompletableFuture<CliTestSupport.Run> watch = CompletableFuture.supplyAsync(() -> CliTestSupport.run("watch",
         "--archive", archive.toString(), "--out", out.toString(), "--train-first", "vca-fcls", "-R", "3",
-        "--settle", "0.5", "--poll", "0.05", "--idle-timeout", "15", "--refresh", "0"));
+        "--settle", "0.5", "--poll", "0.05", "--idle-timeout", "15", "--refresh", "0", "--timings"));
     copy(scratch, archive, "si-000");
     await(out, 1, 600);
     for (int i = 1; i <= n; i++) {

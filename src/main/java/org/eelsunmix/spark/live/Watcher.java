@@ -29,6 +29,7 @@ import org.eelsunmix.spark.ml.UnmixingEstimator;
 import org.eelsunmix.spark.ml.UnmixingModel;
 import org.eelsunmix.spark.nightly.ReprocessLock;
 import org.eelsunmix.spark.nightly.Reprocessing;
+import org.eelsunmix.spark.nightly.StepTimes;
 
 /**
  * The live loop: lists the watched folder every poll interval, hands the files that are complete
@@ -65,9 +66,13 @@ public final class Watcher {
    * @param maxAcquisitions stop after committing this many (0: no limit)
    * @param idleTimeout stop after this long with nothing new and nothing settling (zero: never)
    * @param refreshSeconds the session page reloads itself after this many seconds
+   * @param timings print where each batch's time went, step by step
+   * @param localMaxPixels acquisitions up to this many pixels (on a local file system) are unmixed from the driver
+   *     ({@link Reprocessing#localMaxPixels}); 0: all through Spark jobs
    */
   public record Options(String archive, String out, String modelDir, UnmixingEstimator<?, ?> trainFirst,
-      Duration settle, Duration poll, boolean once, int maxAcquisitions, Duration idleTimeout, int refreshSeconds) {
+      Duration settle, Duration poll, boolean once, int maxAcquisitions, Duration idleTimeout, int refreshSeconds,
+      boolean timings, long localMaxPixels) {
     public Options {
       if (settle.isNegative()) {
         throw new BadInputException("--settle", "must be ≥ 0, got " + settle.toMillis() / 1e3 + " s");
@@ -80,6 +85,9 @@ public final class Watcher {
       }
       if (idleTimeout.isNegative()) {
         throw new BadInputException("--idle-timeout", "must be ≥ 0, got " + idleTimeout.toMillis() / 1e3 + " s");
+      }
+      if (localMaxPixels < 0) {
+        throw new BadInputException("--local-max-pixels", "must be ≥ 0, got " + localMaxPixels);
       }
       if (refreshSeconds < 0) {
         throw new BadInputException("--refresh", "must be ≥ 0, got " + refreshSeconds);
@@ -100,6 +108,7 @@ public final class Watcher {
   private final Set<String> untrainable = new HashSet<>();
   private final CountDownLatch wake = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
+  private final StepTimes times = new StepTimes();
   private volatile boolean stopping;
   private Reprocessing job;
 
@@ -250,6 +259,8 @@ public final class Watcher {
 
   private void useModel(String dir, String origin) {
     job = new Reprocessing(spark, o.archive(), dir, o.out(), true);
+    job.times(times);
+    job.localMaxPixels(o.localMaxPixels());
     UnmixingModel<?> m = job.model();
     session.model(List.of(m.describe(), origin, m.summaryLine(), m.endmembers().count() + " endmembers ("
         + String.join(", ", m.endmembers().names()) + ") on " + m.endmembers().axis()), m.endmembers());
@@ -267,16 +278,17 @@ public final class Watcher {
       completeAt.put(r.entry().path(), r.completeNanos());
       entries.add(r.entry());
     }
+    times.clear();
     long t0 = System.nanoTime();
     Reprocessing.Plan plan = job.plan(new AcquisitionArchive.Listing(entries, warnings));
     long t1 = System.nanoTime();
     if (!plan.nothingNew()) {
       job.run(plan, config, new PrintStream(OutputStream.nullOutputStream()), c -> {
         long now = System.nanoTime();
-        SessionPage.Line line = session.committed(c, completeAt.get(c.work().entry().path()), now);
-        console.printf(Locale.ROOT, "committed %s (%s, %d × %d × %d): mean RMSE %.4g, latency %.2f s%s%n",
-            line.id(), line.file(), line.height(), line.width(), line.channels(), line.rmseMean(),
-            line.latencySeconds(), line.outlier() ? "  OUTLIER: RMSE far above the session's; retrain or check "
+        SessionPage.Line line = session.committed(c, completeAt.get(c.work().entry().path()));
+        console.printf(Locale.ROOT, "committed %s (%s, %d × %d × %d): mean RMSE %.4g, latency %.2f s (ledger "
+            + "entry +%.2f s)%s%n", line.id(), line.file(), line.height(), line.width(), line.channels(),
+            line.rmseMean(), line.latencySeconds(), (now - c.mapsNanos()) / 1e9, line.outlier() ? "  OUTLIER: RMSE far above the session's; retrain or check "
             + "the sample" : "");
       });
       for (ProcessedLedger.Entry r : plan.rejected()) {
@@ -289,7 +301,12 @@ public final class Watcher {
     }
     entries.forEach(tracker::handled);
     long t2 = System.nanoTime();
+    times.start();
     writePage("Waiting.");
+    times.lap("session page");
+    if (o.timings() && !plan.nothingNew()) {
+      console.println("timings: " + times);
+    }
     if (!plan.nothingNew()) {
       // Where a batch's time goes: the survey (headers, checksums, values: Spark jobs), then ingest, unmix, per
       // acquisition maps and commit, and the nightly report; then the session page.

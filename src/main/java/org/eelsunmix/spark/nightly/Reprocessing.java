@@ -76,10 +76,11 @@ public final class Reprocessing {
    * @param summary the facts written there
    * @param maps its abundance maps
    * @param rmse its per-pixel reconstruction RMSE, row-major
+   * @param mapsNanos when its folder was committed ({@link System#nanoTime})
    * @param committedAt when its ledger entry was appended
    */
   public record Committed(Work work, String folder, org.eelsunmix.report.AcquisitionSummary summary,
-      org.eelsunmix.core.Abundances maps, double[] rmse, Instant committedAt) {}
+      org.eelsunmix.core.Abundances maps, double[] rmse, long mapsNanos, Instant committedAt) {}
 
   /**
    * What a run would do.
@@ -102,6 +103,8 @@ public final class Reprocessing {
   private final String out;
   private final boolean lenient;
   private final UnmixingModel<?> model;
+  private StepTimes times = new StepTimes();
+  private long localMaxPixels;
 
   /** A job over {@code archive} through the model saved at {@code modelDir} into {@code out} (loads the model). */
   public Reprocessing(SparkSession spark, String archive, String modelDir, String out, boolean lenient) {
@@ -141,6 +144,24 @@ public final class Reprocessing {
     return removed;
   }
 
+  /** Where {@link #plan} and {@link #run} add the wall time of their steps (default: a private one). */
+  public void times(StepTimes t) {
+    this.times = t;
+  }
+
+  /**
+   * Acquisitions of at most this many pixels, on the local file system, are read and unmixed from the driver
+   * ({@link DriverUnmixing}) and their folders committed before the store and abundances tables are written, which
+   * cuts a small acquisition's latency to a few hundred milliseconds; default 0 (none: the nightly job's bulk path,
+   * which is faster per acquisition for many files). The tables and folders written are the same either way.
+   */
+  public void localMaxPixels(long pixels) {
+    if (pixels < 0) {
+      throw new BadInputException("--local-max-pixels", "must be ≥ 0, got " + pixels);
+    }
+    this.localMaxPixels = pixels;
+  }
+
   /** The model applied. */
   public UnmixingModel<?> model() {
     return model;
@@ -157,7 +178,9 @@ public final class Reprocessing {
    */
   public Plan plan(AcquisitionArchive.Listing listing) {
     AcquisitionArchive files = new AcquisitionArchive(conf, archive);
+    times.start();
     List<ProcessedLedger.Entry> known = new ProcessedLedger(conf, out).entries();
+    times.lap("ledger read");
     Map<String, String> idOwner = new HashMap<>();
     for (ProcessedLedger.Entry k : known) {
       if (k.processed() && !k.model().equals(model.uid())) {
@@ -178,7 +201,9 @@ public final class Reprocessing {
         candidates.add(e);
       }
     }
+    times.lap("ledger match");
     List<SurveyedFile> headers = survey(candidates, true, FileSurvey.Values.NOT_READ);
+    times.lap("survey headers+checksum");
     // Every value is read (and checked non-negative) only for files on the model's axis.
     List<AcquisitionArchive.Entry> onAxis = new ArrayList<>();
     for (int i = 0; i < candidates.size(); i++) {
@@ -188,6 +213,7 @@ public final class Reprocessing {
     }
     Map<String, SurveyedFile> values = new HashMap<>();
     survey(onAxis, false, FileSurvey.Values.NON_NEGATIVE).forEach(f -> values.put(f.path(), f));
+    times.lap("survey values");
 
     List<Work> work = new ArrayList<>();
     List<ProcessedLedger.Entry> rejected = new ArrayList<>();
@@ -272,6 +298,7 @@ public final class Reprocessing {
   /** As {@link #run(Plan, AtomicOutput.DirectoryWriter, PrintStream)}, telling {@code onCommit} of each acquisition. */
   public void run(Plan plan, AtomicOutput.DirectoryWriter config, PrintStream console,
       java.util.function.Consumer<Committed> onCommit) throws IOException {
+    times.start();
     ProcessedLedger ledger = new ProcessedLedger(conf, out);
     for (ProcessedLedger.Entry r : plan.rejected()) {
       ledger.append(r);
@@ -284,22 +311,86 @@ public final class Reprocessing {
       process(ledger, outputs, plan.work(), console, onCommit);
     }
     outputs.writeReport();
+    times.lap("report");
     config.write(out);
+    times.lap("config");
   }
 
   private String abundancesPath() {
     return out + "/abundances";
   }
 
-  /** Ingests and unmixes the new acquisitions, then commits each one's files and appends its ledger entry. */
+  /**
+   * Ingests and unmixes the new acquisitions, then commits each one's files and appends its ledger entry; the small
+   * local ones (see {@link #localMaxPixels(long)}) from the driver first.
+   */
   private void process(ProcessedLedger ledger, ReprocessOutputs outputs, List<Work> work, PrintStream console,
       java.util.function.Consumer<Committed> onCommit) {
+    List<Work> small = work.stream().filter(this::onDriver).toList();
+    List<Work> large = work.stream().filter(w -> !onDriver(w)).toList();
+    if (!small.isEmpty()) {
+      processOnDriver(ledger, outputs, small, onCommit);
+    }
+    if (!large.isEmpty()) {
+      processDistributed(ledger, outputs, large, console, onCommit);
+    }
+  }
+
+  private boolean onDriver(Work w) {
+    return w.file().header().pixels() <= localMaxPixels && DriverUnmixing.readable(w.entry().path());
+  }
+
+  /** Writes the files' pixel rows into the series store, through {@code format("eels")}, and their acquisition rows. */
+  private SeriesStore ingest(List<Work> work) {
     List<SurveyedFile> files = work.stream().map(Work::file).toList();
-    List<String> ids = files.stream().map(SurveyedFile::id).toList();
-    spark.sparkContext().setJobDescription("reprocess: ingest " + ids.size() + " file(s)");
+    spark.sparkContext().setJobDescription("reprocess: ingest " + files.size() + " file(s)");
     SeriesStore store = new SeriesStore(spark, out + "/store");
     store.write(FileSurvey.pixels(spark, files), spark.createDataFrame(
         work.stream().map(w -> acquisition(w).toRow()).toList(), PixelSchema.ACQUISITIONS), null, null);
+    times.lap("ingest (store write)");
+    return store;
+  }
+
+  /**
+   * Small acquisitions for the live watcher: each is read and unmixed from the driver ({@link DriverUnmixing}: the
+   * model's own transform on an in-memory table) and its folder committed at once; then the batch's pixels go into
+   * the store and its results into the abundances table (the same rows as {@link #processDistributed} writes), and
+   * only then are the ledger entries appended, so a run killed anywhere leaves the batch to be done again.
+   */
+  private void processOnDriver(ProcessedLedger ledger, ReprocessOutputs outputs, List<Work> work,
+      java.util.function.Consumer<Committed> onCommit) {
+    Dataset<Row> results = null;
+    List<ReprocessOutputs.Written> written = new ArrayList<>();
+    List<Long> mapsAt = new ArrayList<>();
+    for (int i = 0; i < work.size(); i++) {
+      Work w = work.get(i);
+      spark.sparkContext().setJobDescription("watch: unmix " + w.entry().acquisitionId() + " on the driver");
+      times.lap("before unmix");
+      DriverUnmixing.Unmixed one = DriverUnmixing.unmix(spark, model, w);
+      times.lap("read + unmix on the driver");
+      written.add(outputs.write(acquisition(w), w.file().header().navigationScale(),
+          w.file().header().navigationUnits(), one.results()));
+      mapsAt.add(System.nanoTime());
+      times.lap("maps, tiff, png, msa, commit");
+      results = results == null ? one.table() : results.unionByName(one.table());
+      crashHook("outputs", i + 1);
+    }
+    ingest(work);
+    spark.sparkContext().setJobDescription("reprocess: abundances of " + work.size() + " acquisition(s)");
+    ResultFiles.writeAbundances(spark, results, abundancesPath());
+    times.lap("abundances write");
+    crashHook("abundances", 1);
+    for (int i = 0; i < work.size(); i++) {
+      appendAndTell(ledger, work.get(i), written.get(i), mapsAt.get(i), onCommit);
+      crashHook("ledger", i + 1);
+    }
+  }
+
+  /** The nightly path: the files ingested, unmixed and written as tables by Spark jobs, then maps per acquisition. */
+  private void processDistributed(ProcessedLedger ledger, ReprocessOutputs outputs, List<Work> work,
+      PrintStream console, java.util.function.Consumer<Committed> onCommit) {
+    List<String> ids = work.stream().map(w -> w.file().id()).toList();
+    SeriesStore store = ingest(work);
 
     spark.sparkContext().setJobDescription("reprocess: unmix " + ids.size() + " acquisition(s)");
     // The files were checked against the model's axis: read their rows straight back with that axis attached
@@ -310,25 +401,35 @@ public final class Reprocessing {
         functions.col(PixelSchema.Y), SpectrumColumn.withAxis(stored, PixelSchema.SPECTRUM,
             model.endmembers().axis()));
     ResultFiles.writeAbundances(spark, model.transform(pixels), abundancesPath());
+    times.lap("unmix (abundances write)");
     crashHook("abundances", 1);
 
     ProgressLine progress = new ProgressLine(console);
     progress.update("reprocess: maps and reports", 0, work.size(), true);
     for (int i = 0; i < work.size(); i++) {
       Work w = work.get(i);
-      AcquisitionArchive.Entry e = w.entry();
-      spark.sparkContext().setJobDescription("reprocess: maps of " + e.acquisitionId());
+      spark.sparkContext().setJobDescription("reprocess: maps of " + w.entry().acquisitionId());
       ReprocessOutputs.Written written = outputs.write(acquisition(w), w.file().header().navigationScale(),
-          w.file().header().navigationUnits(), abundancesPath());
+          w.file().header().navigationUnits(), abundancesPath(), times);
+      long mapsAt = System.nanoTime();
       crashHook("outputs", i + 1);
-      ledger.append(new ProcessedLedger.Entry(e.path(), e.size(), e.modified(), w.file().checksum(),
-          e.acquisitionId(), ProcessedLedger.PROCESSED, Instant.now(), written.folder(), model.uid(), ""));
-      onCommit.accept(new Committed(w, written.folder(), written.summary(), written.maps(), written.rmse(),
-          Instant.now()));
+      appendAndTell(ledger, w, written, mapsAt, onCommit);
       crashHook("ledger", i + 1);
       progress.update("reprocess: maps and reports", i + 1, work.size(), true);
     }
     progress.finish();
+  }
+
+  /** Appends the ledger entry of a written acquisition (the last step of its processing), then tells the listener. */
+  private void appendAndTell(ProcessedLedger ledger, Work w, ReprocessOutputs.Written written, long mapsAt,
+      java.util.function.Consumer<Committed> onCommit) {
+    AcquisitionArchive.Entry e = w.entry();
+    ledger.append(new ProcessedLedger.Entry(e.path(), e.size(), e.modified(), w.file().checksum(),
+        e.acquisitionId(), ProcessedLedger.PROCESSED, Instant.now(), written.folder(), model.uid(), ""));
+    times.lap("ledger append");
+    onCommit.accept(new Committed(w, written.folder(), written.summary(), written.maps(), written.rmse(), mapsAt,
+        Instant.now()));
+    times.lap("listener");
   }
 
   /** The acquisitions-table row of a file to process, its source being its archive path. */
