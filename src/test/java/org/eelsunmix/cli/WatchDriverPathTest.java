@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * on the first of three noisy acquisitions and unmixes all three from the driver; {@code reprocess} with that saved
  * model then writes a second output folder through the nightly path. Every file of every {@code acquisitions/<id>/}
  * must have the same bytes (summary.properties: the same values but its time stamps, and so another checksum file), and the series store and the
- * abundances table the same rows. Once with vca-fcls, once with a DAEU network (a block transform).
+ * abundances table the same rows. Once with vca-fcls, once with a DAEU network (a block transform), and once
+ * through the watcher's Spark path for large acquisitions (unmixed from the files, the store written after the maps).
  */
 class WatchDriverPathTest {
   static final SyntheticGenerator.Options NOISY = new SyntheticGenerator.Options("co-ru-pt",
@@ -36,15 +37,21 @@ class WatchDriverPathTest {
 
   @Test
   void vcaFclsDriverPathWritesWhatReprocessWrites(@TempDir Path dir) throws Exception {
-    sameOutputs(dir, "vca-fcls", "--vca-restarts", "2");
+    sameOutputs(dir, true, "vca-fcls", "--vca-restarts", "2");
   }
 
   @Test
   void daeuDriverPathWritesWhatReprocessWrites(@TempDir Path dir) throws Exception {
-    sameOutputs(dir, "daeu", "--epochs", "2", "--samples", "120", "--restarts", "1");
+    sameOutputs(dir, true, "daeu", "--epochs", "2", "--samples", "120", "--restarts", "1");
   }
 
-  static void sameOutputs(Path dir, String method, String... trainOptions) throws Exception {
+  /** The live Spark path (what large acquisitions take): unmixed from the files, maps, then the store. */
+  @Test
+  void liveSparkPathWritesWhatReprocessWrites(@TempDir Path dir) throws Exception {
+    sameOutputs(dir, false, "vca-fcls", "--local-max-pixels", "0");
+  }
+
+  static void sameOutputs(Path dir, boolean onDriver, String method, String... trainOptions) throws Exception {
     TestSpark.session();
     Path archive = Files.createDirectories(dir.resolve("archive"));
     for (int i = 0; i < 3; i++) {
@@ -57,7 +64,7 @@ class WatchDriverPathTest {
     args.addAll(List.of(trainOptions));
     CliTestSupport.Run run = CliTestSupport.run(args.toArray(String[]::new));
     assertEquals(0, run.code(), run.err() + run.out());
-    assertTrue(run.out().contains("read + unmix on the driver"), "the driver path ran: " + run.out());
+    assertEquals(onDriver, run.out().contains("read + unmix on the driver"), "the driver path ran: " + run.out());
     assertEquals(3, WatchCommandTest.processed(live), run.out());
 
     Path nightly = dir.resolve("nightly");

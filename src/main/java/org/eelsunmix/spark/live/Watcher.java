@@ -68,7 +68,7 @@ public final class Watcher {
    * @param refreshSeconds the session page reloads itself after this many seconds
    * @param timings print where each batch's time went, step by step
    * @param localMaxPixels acquisitions up to this many pixels (on a local file system) are unmixed from the driver
-   *     ({@link Reprocessing#localMaxPixels}); 0: all through Spark jobs
+   *     ({@link Reprocessing#live}); 0: all through Spark jobs
    */
   public record Options(String archive, String out, String modelDir, UnmixingEstimator<?, ?> trainFirst,
       Duration settle, Duration poll, boolean once, int maxAcquisitions, Duration idleTimeout, int refreshSeconds,
@@ -260,7 +260,7 @@ public final class Watcher {
   private void useModel(String dir, String origin) {
     job = new Reprocessing(spark, o.archive(), dir, o.out(), true);
     job.times(times);
-    job.localMaxPixels(o.localMaxPixels());
+    job.live(o.localMaxPixels());
     UnmixingModel<?> m = job.model();
     session.model(List.of(m.describe(), origin, m.summaryLine(), m.endmembers().count() + " endmembers ("
         + String.join(", ", m.endmembers().names()) + ") on " + m.endmembers().axis()), m.endmembers());

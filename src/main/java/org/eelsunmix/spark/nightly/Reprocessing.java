@@ -53,7 +53,8 @@ import org.eelsunmix.spark.source.SurveyedFile;
  * <p>Test hook: system property {@code eelsunmix.reprocess.crash=STAGE:N} throws, to simulate a killed job, after
  * the abundances of the run are written ({@code abundances:1}) or after the N-th acquisition's files are committed
  * ({@code outputs:N}) or its ledger entry appended ({@code ledger:N}); with {@code :hang} appended
- * ({@code outputs:2:hang}) it blocks there instead, so that a test can kill the process at that point.
+ * ({@code outputs:2:hang}) it blocks there instead, so that a test can kill the process at that point, and with
+ * {@code :pause} it waits there 3 s and goes on (a test sends a signal meanwhile).
  */
 public final class Reprocessing {
   /** The system property of the crash test hook. */
@@ -104,6 +105,7 @@ public final class Reprocessing {
   private final boolean lenient;
   private final UnmixingModel<?> model;
   private StepTimes times = new StepTimes();
+  private boolean live;
   private long localMaxPixels;
 
   /** A job over {@code archive} through the model saved at {@code modelDir} into {@code out} (loads the model). */
@@ -150,16 +152,21 @@ public final class Reprocessing {
   }
 
   /**
-   * Acquisitions of at most this many pixels, on the local file system, are read and unmixed from the driver
-   * ({@link DriverUnmixing}) and their folders committed before the store and abundances tables are written, which
-   * cuts a small acquisition's latency to a few hundred milliseconds; default 0 (none: the nightly job's bulk path,
-   * which is faster per acquisition for many files). The tables and folders written are the same either way.
+   * Live mode (the watcher's), for latency: each acquisition's folder is committed as soon as its abundances are
+   * known, and only then are the store's pixels written (the largest write) and the ledger entries appended. Small
+   * acquisitions, of at most {@code localMaxPixels} pixels on the local file system, are moreover read and unmixed
+   * from the driver ({@link DriverUnmixing}) without the tables' writes before their maps; larger ones are unmixed
+   * by Spark straight from their files. The tables, folders and ledger entries written are those of the nightly
+   * path (default), which writes the store first and unmixes its rows back.
+   *
+   * @param localMaxPixels 0: every acquisition through Spark jobs
    */
-  public void localMaxPixels(long pixels) {
-    if (pixels < 0) {
-      throw new BadInputException("--local-max-pixels", "must be ≥ 0, got " + pixels);
+  public void live(long localMaxPixels) {
+    if (localMaxPixels < 0) {
+      throw new BadInputException("--local-max-pixels", "must be ≥ 0, got " + localMaxPixels);
     }
-    this.localMaxPixels = pixels;
+    this.live = true;
+    this.localMaxPixels = localMaxPixels;
   }
 
   /** The model applied. */
@@ -321,8 +328,8 @@ public final class Reprocessing {
   }
 
   /**
-   * Ingests and unmixes the new acquisitions, then commits each one's files and appends its ledger entry; the small
-   * local ones (see {@link #localMaxPixels(long)}) from the driver first.
+   * Ingests and unmixes the new acquisitions, then commits each one's files and appends its ledger entry; in live
+   * mode the small local ones (see {@link #live(long)}) from the driver first.
    */
   private void process(ProcessedLedger ledger, ReprocessOutputs outputs, List<Work> work, PrintStream console,
       java.util.function.Consumer<Committed> onCommit) {
@@ -337,7 +344,7 @@ public final class Reprocessing {
   }
 
   private boolean onDriver(Work w) {
-    return w.file().header().pixels() <= localMaxPixels && DriverUnmixing.readable(w.entry().path());
+    return live && w.file().header().pixels() <= localMaxPixels && DriverUnmixing.readable(w.entry().path());
   }
 
   /** Writes the files' pixel rows into the series store, through {@code format("eels")}, and their acquisition rows. */
@@ -386,19 +393,28 @@ public final class Reprocessing {
     }
   }
 
-  /** The nightly path: the files ingested, unmixed and written as tables by Spark jobs, then maps per acquisition. */
+  /**
+   * The files unmixed by Spark jobs, then their maps committed one at a time. Nightly: the files are ingested into
+   * the store first and its rows unmixed, each ledger entry follows its folder. Live: the files are unmixed straight
+   * from {@code format("eels")} (the same float spectra as the store holds, so the same abundances), the folders
+   * committed, then the store written, then the ledger entries appended.
+   */
   private void processDistributed(ProcessedLedger ledger, ReprocessOutputs outputs, List<Work> work,
       PrintStream console, java.util.function.Consumer<Committed> onCommit) {
     List<String> ids = work.stream().map(w -> w.file().id()).toList();
-    SeriesStore store = ingest(work);
-
+    Dataset<Row> source;
+    if (live) {
+      source = FileSurvey.pixels(spark, work.stream().map(Work::file).toList());
+    } else {
+      SeriesStore store = ingest(work);
+      // The files were checked against the model's axis: read their rows straight back with that axis attached
+      // (SeriesStore.pixels would list and check the whole acquisitions table again).
+      source = spark.read().schema(PixelSchema.PIXELS).parquet(store.path(SeriesStore.PIXELS))
+          .where(functions.col(PixelSchema.ACQUISITION_ID).isin(ids.toArray()));
+    }
     spark.sparkContext().setJobDescription("reprocess: unmix " + ids.size() + " acquisition(s)");
-    // The files were checked against the model's axis: read their rows straight back with that axis attached
-    // (SeriesStore.pixels would list and check the whole acquisitions table again).
-    Dataset<Row> stored = spark.read().schema(PixelSchema.PIXELS).parquet(store.path(SeriesStore.PIXELS))
-        .where(functions.col(PixelSchema.ACQUISITION_ID).isin(ids.toArray()));
-    Dataset<Row> pixels = stored.select(functions.col(PixelSchema.ACQUISITION_ID), functions.col(PixelSchema.X),
-        functions.col(PixelSchema.Y), SpectrumColumn.withAxis(stored, PixelSchema.SPECTRUM,
+    Dataset<Row> pixels = source.select(functions.col(PixelSchema.ACQUISITION_ID), functions.col(PixelSchema.X),
+        functions.col(PixelSchema.Y), SpectrumColumn.withAxis(source, PixelSchema.SPECTRUM,
             model.endmembers().axis()));
     ResultFiles.writeAbundances(spark, model.transform(pixels), abundancesPath());
     times.lap("unmix (abundances write)");
@@ -406,18 +422,29 @@ public final class Reprocessing {
 
     ProgressLine progress = new ProgressLine(console);
     progress.update("reprocess: maps and reports", 0, work.size(), true);
+    List<ReprocessOutputs.Written> written = new ArrayList<>();
+    List<Long> mapsAt = new ArrayList<>();
     for (int i = 0; i < work.size(); i++) {
       Work w = work.get(i);
       spark.sparkContext().setJobDescription("reprocess: maps of " + w.entry().acquisitionId());
-      ReprocessOutputs.Written written = outputs.write(acquisition(w), w.file().header().navigationScale(),
-          w.file().header().navigationUnits(), abundancesPath(), times);
-      long mapsAt = System.nanoTime();
+      written.add(outputs.write(acquisition(w), w.file().header().navigationScale(),
+          w.file().header().navigationUnits(), abundancesPath(), times));
+      mapsAt.add(System.nanoTime());
       crashHook("outputs", i + 1);
-      appendAndTell(ledger, w, written, mapsAt, onCommit);
-      crashHook("ledger", i + 1);
+      if (!live) {
+        appendAndTell(ledger, w, written.get(i), mapsAt.get(i), onCommit);
+        crashHook("ledger", i + 1);
+      }
       progress.update("reprocess: maps and reports", i + 1, work.size(), true);
     }
     progress.finish();
+    if (live) {
+      ingest(work);
+      for (int i = 0; i < work.size(); i++) {
+        appendAndTell(ledger, work.get(i), written.get(i), mapsAt.get(i), onCommit);
+        crashHook("ledger", i + 1);
+      }
+    }
   }
 
   /** Appends the ledger entry of a written acquisition (the last step of its processing), then tells the listener. */
@@ -442,6 +469,13 @@ public final class Reprocessing {
     if (spec != null && spec.equals(stage + ":" + n + ":hang")) {
       try {
         Thread.sleep(Long.MAX_VALUE); // until the test kills the process
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (spec != null && spec.equals(stage + ":" + n + ":pause")) {
+      try {
+        Thread.sleep(3000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
