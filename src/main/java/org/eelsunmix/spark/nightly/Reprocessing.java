@@ -209,18 +209,24 @@ public final class Reprocessing {
       }
     }
     times.lap("ledger match");
-    List<SurveyedFile> headers = survey(candidates, true, FileSurvey.Values.NOT_READ);
-    times.lap("survey headers+checksum");
-    // Every value is read (and checked non-negative) only for files on the model's axis.
-    List<AcquisitionArchive.Entry> onAxis = new ArrayList<>();
-    for (int i = 0; i < candidates.size(); i++) {
-      if (headers.get(i).ok() && headers.get(i).header().axis().sameAs(model.endmembers().axis(), 1e-6)) {
-        onAxis.add(candidates.get(i));
-      }
-    }
+    List<SurveyedFile> headers;
     Map<String, SurveyedFile> values = new HashMap<>();
-    survey(onAxis, false, FileSurvey.Values.NON_NEGATIVE).forEach(f -> values.put(f.path(), f));
-    times.lap("survey values");
+    if (live) {
+      headers = surveyAtOnce(candidates, values);
+      times.lap("survey (headers, checksums, values)");
+    } else {
+      headers = survey(candidates, true, FileSurvey.Values.NOT_READ);
+      times.lap("survey headers+checksum");
+      // Every value is read (and checked non-negative) only for files on the model's axis.
+      List<AcquisitionArchive.Entry> onAxis = new ArrayList<>();
+      for (int i = 0; i < candidates.size(); i++) {
+        if (headers.get(i).ok() && onModelAxis(headers.get(i))) {
+          onAxis.add(candidates.get(i));
+        }
+      }
+      survey(onAxis, false, FileSurvey.Values.NON_NEGATIVE).forEach(f -> values.put(f.path(), f));
+      times.lap("survey values");
+    }
 
     List<Work> work = new ArrayList<>();
     List<ProcessedLedger.Entry> rejected = new ArrayList<>();
@@ -251,6 +257,37 @@ public final class Reprocessing {
       }
     }
     return new Plan(work, rejected, upToDate, listing.warnings());
+  }
+
+  private boolean onModelAxis(SurveyedFile f) {
+    return f.header().axis().sameAs(model.endmembers().axis(), 1e-6);
+  }
+
+  /**
+   * Live mode's survey, one Spark job where the nightly one takes two: headers, checksums and every value at once
+   * (the files are expected good). Only the files that fail are surveyed again, header and checksum only, so that
+   * each is refused for the same reason as by the nightly survey (unreadable header, then another axis, then bad
+   * values). Returns the header results in {@code entries}' order and puts the value results in {@code values}.
+   */
+  private List<SurveyedFile> surveyAtOnce(List<AcquisitionArchive.Entry> entries, Map<String, SurveyedFile> values) {
+    List<SurveyedFile> all = survey(entries, true, FileSurvey.Values.NON_NEGATIVE);
+    List<AcquisitionArchive.Entry> failed = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (!all.get(i).ok()) {
+        failed.add(entries.get(i));
+      }
+    }
+    Map<String, SurveyedFile> again = new HashMap<>();
+    survey(failed, true, FileSurvey.Values.NOT_READ).forEach(f -> again.put(f.path(), f));
+    List<SurveyedFile> headers = new ArrayList<>();
+    for (SurveyedFile f : all) {
+      SurveyedFile h = f.ok() ? f : again.get(f.path());
+      headers.add(h);
+      if (h.ok() && onModelAxis(h)) {
+        values.put(f.path(), f);
+      }
+    }
+    return headers;
   }
 
   /** Surveys {@code entries} on the executors under their archive ids; results in their order. */
