@@ -34,13 +34,17 @@ import org.eelsunmix.spark.nightly.StepTimes;
 /**
  * The live loop: lists the watched folder every poll interval, hands the files that are complete
  * ({@link SettleTracker}) to the nightly job's code ({@link Reprocessing#plan(AcquisitionArchive.Listing)} then
- * {@link Reprocessing#run}, always lenient), so each acquisition gets exactly the ledger entry and the
- * {@code acquisitions/<id>/} folder {@code reprocess} would give it, and a bad file is skipped, listed and never
- * stops the watcher. With no model, the first complete acquisition trains one ({@link FirstModel}). After each
- * batch the session page ({@code <out>/session/}, {@link SessionPage}) is committed atomically.
+ * {@link Reprocessing#run}, always lenient, in its live mode {@link Reprocessing#live}), so each acquisition gets
+ * exactly the ledger entry, tables and {@code acquisitions/<id>/} folder {@code reprocess} would give it, and a bad
+ * file is skipped, listed and never stops the watcher. Live mode commits each folder before the store's pixels are
+ * written, and unmixes small local acquisitions from the driver. With no model, the first complete acquisition
+ * trains one ({@link FirstModel}). After each batch the session page ({@code <out>/session/}, {@link SessionPage})
+ * is committed atomically; with {@code timings}, the batch's steps and their wall times are printed.
  *
- * <p>Latency of an acquisition: from the moment it is complete (the settle time ran out) to its ledger entry (its
- * maps committed). The caller holds the output folder's {@link ReprocessLock} for the watcher's lifetime.
+ * <p>Latency of an acquisition: from the moment it is complete (the settle time ran out) to the commit of its
+ * folder (its maps); its ledger entry follows once the store and abundances tables hold it too, and the commit
+ * line says how much later. The caller holds the output folder's {@link ReprocessLock} for the watcher's
+ * lifetime.
  *
  * <p>Stopping: {@link #stop} (also called by a shutdown hook on SIGTERM or Ctrl-C, which then waits for the loop)
  * ends the loop after the batch in hand: its acquisitions are committed or, if the process dies first, left without

@@ -30,7 +30,7 @@ import org.eelsunmix.spark.ml.UnmixingModel;
  * in-memory results) can follow the commit of the acquisition's maps.
  *
  * <p>Memory on the driver: the image as floats (pixels × channels × 4 bytes) and its rows twice over while the
- * transform runs; callers keep this to small acquisitions ({@link Reprocessing#localMaxPixels}).
+ * transform runs; callers keep this to small acquisitions ({@link Reprocessing#live}).
  */
 final class DriverUnmixing {
   private DriverUnmixing() {}

@@ -46,6 +46,10 @@ import org.eelsunmix.spark.source.SurveyedFile;
  * ({@link ReprocessOutputs}) and only then its ledger entry is appended. Every step rewrites the same places for the
  * same acquisition, so a job killed anywhere and run again leaves each file processed exactly once.
  *
+ * <p>The live watcher runs the same steps in another order ({@link #live}): each folder is committed as soon as its
+ * abundances are known, the store written after, and small local acquisitions are unmixed from the driver; the
+ * files written are the same.
+ *
  * <p>A file whose energy axis differs from the model's, an unreadable one and one with negative counts are refused
  * naming the file (and the model): strict, the plan fails before anything is written; lenient, they are skipped,
  * listed in {@code <out>/_rejected.csv} and in the ledger (not retried until they change).
