@@ -2,7 +2,6 @@ package org.eelsunmix.spark.nightly;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -37,7 +36,7 @@ final class DriverUnmixing {
 
   /** Whether {@code path} (a Hadoop path string) is on the local file system, where this class can read it. */
   static boolean readable(String path) {
-    String scheme = URI.create(path.replace(" ", "%20")).getScheme();
+    String scheme = new org.apache.hadoop.fs.Path(path).toUri().getScheme();
     return scheme == null || scheme.equals("file");
   }
 
