@@ -73,6 +73,15 @@ final class WatchCommand extends SparkCommand {
       + "reloads itself this often (default ${DEFAULT-VALUE}; 0: never)")
   int refresh;
 
+  @Option(names = "--timings", description = "print after each batch the wall time of each step (survey, ingest, "
+      + "unmix, maps, ledger, pages)")
+  boolean timings;
+
+  @Option(names = "--local-max-pixels", defaultValue = "16384", paramLabel = "N", description = "acquisitions of "
+      + "at most N pixels on a local file system are read and unmixed from the driver, their maps committed before "
+      + "the Parquet tables are written (same outputs; default ${DEFAULT-VALUE} = 128 × 128; 0: always Spark jobs)")
+  long localMaxPixels;
+
   @Override
   public Integer call() throws Exception {
     if (modelDir != null && trainFirst != null) {
@@ -81,7 +90,8 @@ final class WatchCommand extends SparkCommand {
     UnmixingEstimator<?, ?> estimator = trainFirst == null ? null
         : options.estimator(trainFirst, endmembers, seed); // validates every option before any work
     Watcher.Options o = new Watcher.Options(archive, out, modelDir, estimator, seconds("--settle", settle),
-        seconds("--poll", poll), once, maxAcquisitions, seconds("--idle-timeout", idleTimeout), refresh);
+        seconds("--poll", poll), once, maxAcquisitions, seconds("--idle-timeout", idleTimeout), refresh,
+        timings, localMaxPixels);
     ReprocessLock lock;
     try {
       lock = ReprocessLock.acquire(spark().sparkContext().hadoopConfiguration(), out);

@@ -239,6 +239,8 @@ class WatchCommandTest {
       truth.add(ReprocessCommandTest.put(archive.resolve("k" + i + ".rpl"), i));
     }
     // A child JVM runs the watcher and blocks (test hook) after k1's folder is committed, before its ledger entry.
+    // The three arrive in one batch, unmixed from the driver: folders first, then the tables, then the ledger
+    // entries, so when it blocks no entry is written and the restart redoes all three.
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-D" + Reprocessing.CRASH_PROPERTY + "=outputs:2:hang"));
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -250,10 +252,10 @@ class WatchCommandTest {
     Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(dir.resolve("child.log").toFile()).start();
     try {
-      await("the child to commit k1's folder", 150, () -> Files.isDirectory(out.resolve("acquisitions/k1"))
-          && processed(out) == 1);
+      await("the child to commit k1's folder", 150, () -> Files.isDirectory(out.resolve("acquisitions/k1")));
       Thread.sleep(300);
-      assertEquals(1, processed(out), "k1's ledger entry must not be written: the child hangs before it");
+      assertEquals(0, processed(out), "no ledger entry of the batch may be written: the child hangs before them");
+      assertFalse(Files.exists(out.resolve("acquisitions/k2")));
     } finally {
       child.destroyForcibly(); // SIGKILL: no shutdown hook runs, the lock stays
       child.waitFor(30, TimeUnit.SECONDS);
@@ -264,7 +266,7 @@ class WatchCommandTest {
         model.toString(), "--out", out.toString(), "--settle", "0.2", "--poll", "0.05", "--once");
     assertEquals(0, run.code(), run.err() + run.out());
     assertTrue(run.out().contains("warning: took over the lock"), run.out());
-    assertEquals(2, run.out().lines().filter(l -> l.startsWith("committed ")).count(), run.out());
+    assertEquals(3, run.out().lines().filter(l -> l.startsWith("committed ")).count(), run.out());
     List<ProcessedLedger.Entry> ledger = ReprocessCommandTest.ledger(out);
     assertEquals(List.of("k0", "k1", "k2"), ledger.stream().map(ProcessedLedger.Entry::acquisitionId).sorted()
         .toList());
@@ -274,5 +276,50 @@ class WatchCommandTest {
     }
     assertTrue(temporaries(out).isEmpty(), temporaries(out).toString());
     assertFalse(Files.exists(out.resolve("_reprocess.lock")));
+  }
+
+  @Test
+  void sigtermMidBatchFinishesTheBatchInHandThenExitsCleanly(@TempDir Path dir) throws Exception {
+    Path archive = Files.createDirectories(dir.resolve("archive"));
+    Path out = dir.resolve("out");
+    List<SyntheticCube> truth = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      truth.add(ReprocessCommandTest.put(archive.resolve("t" + i + ".rpl"), i));
+    }
+    // The child pauses 3 s (test hook) after t0's folder is committed; SIGTERM arrives during the pause.
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-D" + Reprocessing.CRASH_PROPERTY + "=outputs:1:pause"));
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-Dlog4j2"))
+        .forEach(cmd::add);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.eelsunmix.cli.Main", "watch",
+        "--archive", archive.toString(), "--model", model.toString(), "--out", out.toString(), "--settle", "0.2",
+        "--poll", "0.05", "--master", "local[1]"));
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("child.log").toFile()).start();
+    int code;
+    try {
+      await("the child to commit t0's folder", 150, () -> Files.isDirectory(out.resolve("acquisitions/t0")));
+      assertEquals(0, processed(out));
+      child.destroy(); // SIGTERM: the shutdown hook stops the loop after the batch in hand and waits for it
+      assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child did not exit after SIGTERM");
+      code = child.exitValue();
+    } finally {
+      child.destroyForcibly();
+    }
+    String log = Files.readString(dir.resolve("child.log"));
+    assertEquals(143, code, log); // 128 + SIGTERM: the JVM's exit status once its shutdown hooks are done
+    assertTrue(log.contains("stopping: finishing the acquisition in hand"), log);
+    // The batch in hand (all three) was finished: each folder committed with its ledger entry, nothing half written.
+    assertEquals(3, processed(out), log);
+    for (int i = 0; i < 3; i++) {
+      ReprocessCommandTest.assertOutputsMatch(out, "t" + i, truth.get(i), true);
+    }
+    assertTrue(temporaries(out).isEmpty(), temporaries(out).toString());
+    assertFalse(Files.exists(out.resolve("_reprocess.lock")), log);
+    // And a later reprocess finds nothing to do.
+    CliTestSupport.Run again = reprocess(archive, out);
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("nothing new"), again.out());
   }
 }

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * {@code --train-first vca-fcls} on co-ru-pt images of 64×64×200 (dose 1e5): the first trains the model, then
  * {@code eelsunmix.watch.bench.n} (20) arrive one at a time, then a burst of as many at once; with
  * {@code -Deelsunmix.watch.bench.large=true} one 256×256×1024 image last (the co-ru-pt endmembers interpolated onto
- * 1024 channels). Prints the watcher's lines and the median and worst latency of the one-at-a-time ones.
+ * 1024 channels). Prints the watcher's lines (with {@code --timings}) and the median and worst latency of the
+ * one-at-a-time ones, the JVM's CPU time per acquisition meanwhile, and the burst's acquisitions per minute. Another
+ * method: {@code -Deelsunmix.watch.bench.method=daeu -Deelsunmix.watch.bench.train="--epochs 10"}.
  *
  * <pre>mvn -B -q test -Dtest=WatchLatencyBench -Deelsunmix.watch.bench=true [-Deelsunmix.watch.bench.large=true]</pre>
  */
@@ -54,16 +56,22 @@ class WatchLatencyBench {
       large(dir, scratch);
       return;
     }
-    CompletableFuture<CliTestSupport.Run> watch = CompletableFuture.supplyAsync(() -> CliTestSupport.run("watch",
-        "--archive", archive.toString(), "--out", out.toString(), "--train-first", "vca-fcls", "-R", "3",
-        "--settle", "0.5", "--poll", "0.05", "--idle-timeout", "15", "--refresh", "0"));
+    List<String> args = new ArrayList<>(List.of("watch", "--archive", archive.toString(), "--out", out.toString(),
+        "--train-first", METHOD, "-R", "3", "--settle", "0.5", "--poll", "0.05", "--idle-timeout", "15",
+        "--refresh", "0", "--timings"));
+    args.addAll(TRAIN_OPTIONS);
+    CompletableFuture<CliTestSupport.Run> watch = CompletableFuture.supplyAsync(() -> CliTestSupport.run(
+        args.toArray(String[]::new)));
     copy(scratch, archive, "si-000");
     await(out, 1, 600);
+    Thread.sleep(1000);
+    long cpu0 = cpuNanos();
     for (int i = 1; i <= n; i++) {
       copy(scratch, archive, String.format("si-%03d", i));
       await(out, i + 1, 120);
       Thread.sleep(200);
     }
+    double cpuPerAcquisition = (cpuNanos() - cpu0) / 1e9 / n;
     long t0 = System.nanoTime();
     for (int i = n + 1; i <= 2 * n; i++) {
       copy(scratch, archive, String.format("si-%03d", i));
@@ -82,9 +90,23 @@ class WatchLatencyBench {
       }
     }
     one.sort(null);
-    System.out.printf(Locale.ROOT, "one at a time (%d of 64x64x200): median %.2f s, worst %.2f s; burst of %d: "
-        + "%.1f s from the last copy's start to the last commit = %.1f acquisitions per minute%n", one.size(),
-        one.get(one.size() / 2), one.get(one.size() - 1), n, burstSeconds, n * 60 / burstSeconds);
+    System.out.printf(Locale.ROOT, "%s, one at a time (%d of 64x64x200): median %.2f s, worst %.2f s, CPU time of "
+        + "this JVM %.2f s per acquisition (settle wait and 0.2 s pauses included); burst of %d: %.1f s from the "
+        + "first copy's start to the last ledger entry = %.1f acquisitions per minute%n", METHOD, one.size(),
+        0.5 * (one.get((one.size() - 1) / 2) + one.get(one.size() / 2)), one.get(one.size() - 1), cpuPerAcquisition,
+        n, burstSeconds, n * 60 / burstSeconds);
+  }
+
+  /** The method trained on the first acquisition ({@code -Deelsunmix.watch.bench.method}, default vca-fcls). */
+  static final String METHOD = System.getProperty("eelsunmix.watch.bench.method", "vca-fcls");
+  /** Its training options ({@code -Deelsunmix.watch.bench.train="--epochs 10"}), split at spaces. */
+  static final List<String> TRAIN_OPTIONS = System.getProperty("eelsunmix.watch.bench.train", "").isBlank()
+      ? List.of() : List.of(System.getProperty("eelsunmix.watch.bench.train").trim().split("\\s+"));
+
+  /** CPU time of this JVM, all threads (the watcher runs in it). */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Two 256×256×1024 acquisitions in their own session: the first trains the model, the second is timed. */
@@ -98,7 +120,7 @@ class WatchLatencyBench {
     }
     CompletableFuture<CliTestSupport.Run> watch = CompletableFuture.supplyAsync(() -> CliTestSupport.run("watch",
         "--archive", archive.toString(), "--out", out.toString(), "--train-first", "vca-fcls", "-R", "3",
-        "--settle", "0.5", "--poll", "0.05", "--max-acquisitions", "2", "--refresh", "0"));
+        "--settle", "0.5", "--poll", "0.05", "--max-acquisitions", "2", "--refresh", "0", "--timings"));
     copy(scratch, archive, "large-0");
     await(out, 1, 1200);
     copy(scratch, archive, "large-1");

@@ -29,8 +29,12 @@ final class LiveSession {
     this.endmembers = endmembers;
   }
 
-  /** Records a committed acquisition; returns its line (with its outlier flag). */
-  SessionPage.Line committed(Reprocessing.Committed c, long completeNanos, long commitNanos) {
+  /**
+   * Records a committed acquisition, its latency running from {@code completeNanos} to the commit of its folder;
+   * returns its line (with its outlier flag).
+   */
+  SessionPage.Line committed(Reprocessing.Committed c, long completeNanos) {
+    long commitNanos = c.mapsNanos();
     List<Double> earlier = lines.stream().map(SessionPage.Line::rmseMean).toList();
     var s = c.summary();
     double latency = (commitNanos - completeNanos) / 1e9;
@@ -41,7 +45,7 @@ final class LiveSession {
     latencies.add(latency);
     newest = new SessionPage.Newest(s.id(), c.maps(), c.rmse(), s.meanAbundances(), s.pixelSize(), s.pixelUnits());
     firstCompleteNanos = Math.min(firstCompleteNanos, completeNanos);
-    lastCommitNanos = commitNanos;
+    lastCommitNanos = System.nanoTime(); // throughput counts an acquisition once its ledger entry is in
     return line;
   }
 
@@ -66,7 +70,7 @@ final class LiveSession {
     return List.copyOf(latencies);
   }
 
-  /** Acquisitions per minute from the first one complete to the last one committed (NaN before two). */
+  /** Acquisitions per minute from the first one complete to the last ledger entry (NaN before two). */
   double perMinute() {
     return lines.size() < 2 ? Double.NaN : lines.size() * 60e9 / (lastCommitNanos - firstCompleteNanos);
   }

@@ -29,17 +29,22 @@ import org.eelsunmix.spark.ml.UnmixingEstimator;
 import org.eelsunmix.spark.ml.UnmixingModel;
 import org.eelsunmix.spark.nightly.ReprocessLock;
 import org.eelsunmix.spark.nightly.Reprocessing;
+import org.eelsunmix.spark.nightly.StepTimes;
 
 /**
  * The live loop: lists the watched folder every poll interval, hands the files that are complete
  * ({@link SettleTracker}) to the nightly job's code ({@link Reprocessing#plan(AcquisitionArchive.Listing)} then
- * {@link Reprocessing#run}, always lenient), so each acquisition gets exactly the ledger entry and the
- * {@code acquisitions/<id>/} folder {@code reprocess} would give it, and a bad file is skipped, listed and never
- * stops the watcher. With no model, the first complete acquisition trains one ({@link FirstModel}). After each
- * batch the session page ({@code <out>/session/}, {@link SessionPage}) is committed atomically.
+ * {@link Reprocessing#run}, always lenient, in its live mode {@link Reprocessing#live}), so each acquisition gets
+ * exactly the ledger entry, tables and {@code acquisitions/<id>/} folder {@code reprocess} would give it, and a bad
+ * file is skipped, listed and never stops the watcher. Live mode commits each folder before the store's pixels are
+ * written, and unmixes small local acquisitions from the driver. With no model, the first complete acquisition
+ * trains one ({@link FirstModel}). After each batch the session page ({@code <out>/session/}, {@link SessionPage})
+ * is committed atomically; with {@code timings}, the batch's steps and their wall times are printed.
  *
- * <p>Latency of an acquisition: from the moment it is complete (the settle time ran out) to its ledger entry (its
- * maps committed). The caller holds the output folder's {@link ReprocessLock} for the watcher's lifetime.
+ * <p>Latency of an acquisition: from the moment it is complete (the settle time ran out) to the commit of its
+ * folder (its maps); its ledger entry follows once the store and abundances tables hold it too, and the commit
+ * line says how much later. The caller holds the output folder's {@link ReprocessLock} for the watcher's
+ * lifetime.
  *
  * <p>Stopping: {@link #stop} (also called by a shutdown hook on SIGTERM or Ctrl-C, which then waits for the loop)
  * ends the loop after the batch in hand: its acquisitions are committed or, if the process dies first, left without
@@ -65,9 +70,13 @@ public final class Watcher {
    * @param maxAcquisitions stop after committing this many (0: no limit)
    * @param idleTimeout stop after this long with nothing new and nothing settling (zero: never)
    * @param refreshSeconds the session page reloads itself after this many seconds
+   * @param timings print where each batch's time went, step by step
+   * @param localMaxPixels acquisitions up to this many pixels (on a local file system) are unmixed from the driver
+   *     ({@link Reprocessing#live}); 0: all through Spark jobs
    */
   public record Options(String archive, String out, String modelDir, UnmixingEstimator<?, ?> trainFirst,
-      Duration settle, Duration poll, boolean once, int maxAcquisitions, Duration idleTimeout, int refreshSeconds) {
+      Duration settle, Duration poll, boolean once, int maxAcquisitions, Duration idleTimeout, int refreshSeconds,
+      boolean timings, long localMaxPixels) {
     public Options {
       if (settle.isNegative()) {
         throw new BadInputException("--settle", "must be ≥ 0, got " + settle.toMillis() / 1e3 + " s");
@@ -80,6 +89,9 @@ public final class Watcher {
       }
       if (idleTimeout.isNegative()) {
         throw new BadInputException("--idle-timeout", "must be ≥ 0, got " + idleTimeout.toMillis() / 1e3 + " s");
+      }
+      if (localMaxPixels < 0) {
+        throw new BadInputException("--local-max-pixels", "must be ≥ 0, got " + localMaxPixels);
       }
       if (refreshSeconds < 0) {
         throw new BadInputException("--refresh", "must be ≥ 0, got " + refreshSeconds);
@@ -100,6 +112,7 @@ public final class Watcher {
   private final Set<String> untrainable = new HashSet<>();
   private final CountDownLatch wake = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
+  private final StepTimes times = new StepTimes();
   private volatile boolean stopping;
   private Reprocessing job;
 
@@ -250,6 +263,8 @@ public final class Watcher {
 
   private void useModel(String dir, String origin) {
     job = new Reprocessing(spark, o.archive(), dir, o.out(), true);
+    job.times(times);
+    job.live(o.localMaxPixels());
     UnmixingModel<?> m = job.model();
     session.model(List.of(m.describe(), origin, m.summaryLine(), m.endmembers().count() + " endmembers ("
         + String.join(", ", m.endmembers().names()) + ") on " + m.endmembers().axis()), m.endmembers());
@@ -267,16 +282,17 @@ public final class Watcher {
       completeAt.put(r.entry().path(), r.completeNanos());
       entries.add(r.entry());
     }
+    times.clear();
     long t0 = System.nanoTime();
     Reprocessing.Plan plan = job.plan(new AcquisitionArchive.Listing(entries, warnings));
     long t1 = System.nanoTime();
     if (!plan.nothingNew()) {
       job.run(plan, config, new PrintStream(OutputStream.nullOutputStream()), c -> {
         long now = System.nanoTime();
-        SessionPage.Line line = session.committed(c, completeAt.get(c.work().entry().path()), now);
-        console.printf(Locale.ROOT, "committed %s (%s, %d × %d × %d): mean RMSE %.4g, latency %.2f s%s%n",
-            line.id(), line.file(), line.height(), line.width(), line.channels(), line.rmseMean(),
-            line.latencySeconds(), line.outlier() ? "  OUTLIER: RMSE far above the session's; retrain or check "
+        SessionPage.Line line = session.committed(c, completeAt.get(c.work().entry().path()));
+        console.printf(Locale.ROOT, "committed %s (%s, %d × %d × %d): mean RMSE %.4g, latency %.2f s (ledger "
+            + "entry +%.2f s)%s%n", line.id(), line.file(), line.height(), line.width(), line.channels(),
+            line.rmseMean(), line.latencySeconds(), (now - c.mapsNanos()) / 1e9, line.outlier() ? "  OUTLIER: RMSE far above the session's; retrain or check "
             + "the sample" : "");
       });
       for (ProcessedLedger.Entry r : plan.rejected()) {
@@ -289,7 +305,12 @@ public final class Watcher {
     }
     entries.forEach(tracker::handled);
     long t2 = System.nanoTime();
+    times.start();
     writePage("Waiting.");
+    times.lap("session page");
+    if (o.timings() && !plan.nothingNew()) {
+      console.println("timings: " + times);
+    }
     if (!plan.nothingNew()) {
       // Where a batch's time goes: the survey (headers, checksums, values: Spark jobs), then ingest, unmix, per
       // acquisition maps and commit, and the nightly report; then the session page.

@@ -62,22 +62,46 @@ final class ReprocessOutputs {
   record Written(String folder, AcquisitionSummary summary, Abundances maps, double[] rmse) {}
 
   /**
-   * Commits {@code <out>/acquisitions/<id>/} from the acquisition's rows of the abundances table; returns that
-   * folder and what it holds.
+   * One acquisition's results on the driver, in raster order.
+   *
+   * @param std the abundances' standard deviations, or null when the model gives none
+   * @param rmse per-pixel RMSE, row-major
    */
-  Written write(Acquisition acquisition, double pixelSize, String pixelUnits, String abundancesPath) {
+  record Results(Abundances maps, Abundances std, double[] rmse) {}
+
+  /**
+   * The acquisition's rows of a results table (the abundances table as written): R + 1 numbers per pixel, not its
+   * spectra, come to the driver for the maps; the standard deviations too when the model gave them (BLU).
+   *
+   * @param name the table as messages name it
+   */
+  Results read(Acquisition acquisition, Dataset<Row> table, String name) {
+    int r = endmembers.count();
+    boolean withStd = java.util.Arrays.asList(table.columns()).contains(PixelSchema.ABUNDANCES_STD);
+    Abundances maps = AcquisitionMaps.read(table, name, acquisition, PixelSchema.ABUNDANCES_COL, r);
+    Abundances std = withStd ? AcquisitionMaps.read(table, name, acquisition, PixelSchema.ABUNDANCES_STD, r) : null;
+    return new Results(maps, std, AcquisitionMaps.readScalar(table, acquisition, PixelSchema.RMSE));
+  }
+
+  /** As {@link #write(Acquisition, double, String, Results)} from the rows of the abundances table. */
+  Written write(Acquisition acquisition, double pixelSize, String pixelUnits, String abundancesPath,
+      StepTimes times) {
+    Results results = read(acquisition, spark.read().parquet(abundancesPath), abundancesPath);
+    times.lap("abundances read back");
+    Written w = write(acquisition, pixelSize, pixelUnits, results);
+    times.lap("maps, tiff, png, msa, commit");
+    return w;
+  }
+
+  /** Commits {@code <out>/acquisitions/<id>/} from the acquisition's results; returns that folder and what it holds. */
+  Written write(Acquisition acquisition, double pixelSize, String pixelUnits, Results results) {
     String id = acquisition.id();
     int h = acquisition.height();
     int wd = acquisition.width();
     int r = endmembers.count();
-    // One acquisition's abundance rows (R + 1 numbers per pixel, not its spectra) come to the driver for the maps;
-    // the standard deviations too when the model gave them (BLU).
-    Dataset<Row> table = spark.read().parquet(abundancesPath);
-    boolean withStd = java.util.Arrays.asList(table.columns()).contains(PixelSchema.ABUNDANCES_STD);
-    Abundances maps = AcquisitionMaps.read(table, abundancesPath, acquisition, PixelSchema.ABUNDANCES_COL, r);
-    Abundances std = withStd ? AcquisitionMaps.read(table, abundancesPath, acquisition, PixelSchema.ABUNDANCES_STD,
-        r) : null;
-    double[] rmse = AcquisitionMaps.readScalar(table, acquisition, PixelSchema.RMSE);
+    Abundances maps = results.maps();
+    Abundances std = results.std();
+    double[] rmse = results.rmse();
     double[] means = new double[r];
     double[] values = maps.values();
     for (int p = 0; p < h * wd; p++) {

@@ -46,6 +46,10 @@ import org.eelsunmix.spark.source.SurveyedFile;
  * ({@link ReprocessOutputs}) and only then its ledger entry is appended. Every step rewrites the same places for the
  * same acquisition, so a job killed anywhere and run again leaves each file processed exactly once.
  *
+ * <p>The live watcher runs the same steps in another order ({@link #live}): each folder is committed as soon as its
+ * abundances are known, the store written after, and small local acquisitions are unmixed from the driver; the
+ * files written are the same.
+ *
  * <p>A file whose energy axis differs from the model's, an unreadable one and one with negative counts are refused
  * naming the file (and the model): strict, the plan fails before anything is written; lenient, they are skipped,
  * listed in {@code <out>/_rejected.csv} and in the ledger (not retried until they change).
@@ -53,7 +57,8 @@ import org.eelsunmix.spark.source.SurveyedFile;
  * <p>Test hook: system property {@code eelsunmix.reprocess.crash=STAGE:N} throws, to simulate a killed job, after
  * the abundances of the run are written ({@code abundances:1}) or after the N-th acquisition's files are committed
  * ({@code outputs:N}) or its ledger entry appended ({@code ledger:N}); with {@code :hang} appended
- * ({@code outputs:2:hang}) it blocks there instead, so that a test can kill the process at that point.
+ * ({@code outputs:2:hang}) it blocks there instead, so that a test can kill the process at that point, and with
+ * {@code :pause} it waits there 3 s and goes on (a test sends a signal meanwhile).
  */
 public final class Reprocessing {
   /** The system property of the crash test hook. */
@@ -76,10 +81,11 @@ public final class Reprocessing {
    * @param summary the facts written there
    * @param maps its abundance maps
    * @param rmse its per-pixel reconstruction RMSE, row-major
+   * @param mapsNanos when its folder was committed ({@link System#nanoTime})
    * @param committedAt when its ledger entry was appended
    */
   public record Committed(Work work, String folder, org.eelsunmix.report.AcquisitionSummary summary,
-      org.eelsunmix.core.Abundances maps, double[] rmse, Instant committedAt) {}
+      org.eelsunmix.core.Abundances maps, double[] rmse, long mapsNanos, Instant committedAt) {}
 
   /**
    * What a run would do.
@@ -102,6 +108,9 @@ public final class Reprocessing {
   private final String out;
   private final boolean lenient;
   private final UnmixingModel<?> model;
+  private StepTimes times = new StepTimes();
+  private boolean live;
+  private long localMaxPixels;
 
   /** A job over {@code archive} through the model saved at {@code modelDir} into {@code out} (loads the model). */
   public Reprocessing(SparkSession spark, String archive, String modelDir, String out, boolean lenient) {
@@ -141,6 +150,29 @@ public final class Reprocessing {
     return removed;
   }
 
+  /** Where {@link #plan} and {@link #run} add the wall time of their steps (default: a private one). */
+  public void times(StepTimes t) {
+    this.times = t;
+  }
+
+  /**
+   * Live mode (the watcher's), for latency: each acquisition's folder is committed as soon as its abundances are
+   * known, and only then are the store's pixels written (the largest write) and the ledger entries appended. Small
+   * acquisitions, of at most {@code localMaxPixels} pixels on the local file system, are moreover read and unmixed
+   * from the driver ({@link DriverUnmixing}) without the tables' writes before their maps; larger ones are unmixed
+   * by Spark straight from their files. The tables, folders and ledger entries written are those of the nightly
+   * path (default), which writes the store first and unmixes its rows back.
+   *
+   * @param localMaxPixels 0: every acquisition through Spark jobs
+   */
+  public void live(long localMaxPixels) {
+    if (localMaxPixels < 0) {
+      throw new BadInputException("--local-max-pixels", "must be ≥ 0, got " + localMaxPixels);
+    }
+    this.live = true;
+    this.localMaxPixels = localMaxPixels;
+  }
+
   /** The model applied. */
   public UnmixingModel<?> model() {
     return model;
@@ -157,7 +189,9 @@ public final class Reprocessing {
    */
   public Plan plan(AcquisitionArchive.Listing listing) {
     AcquisitionArchive files = new AcquisitionArchive(conf, archive);
+    times.start();
     List<ProcessedLedger.Entry> known = new ProcessedLedger(conf, out).entries();
+    times.lap("ledger read");
     Map<String, String> idOwner = new HashMap<>();
     for (ProcessedLedger.Entry k : known) {
       if (k.processed() && !k.model().equals(model.uid())) {
@@ -178,16 +212,25 @@ public final class Reprocessing {
         candidates.add(e);
       }
     }
-    List<SurveyedFile> headers = survey(candidates, true, FileSurvey.Values.NOT_READ);
-    // Every value is read (and checked non-negative) only for files on the model's axis.
-    List<AcquisitionArchive.Entry> onAxis = new ArrayList<>();
-    for (int i = 0; i < candidates.size(); i++) {
-      if (headers.get(i).ok() && headers.get(i).header().axis().sameAs(model.endmembers().axis(), 1e-6)) {
-        onAxis.add(candidates.get(i));
-      }
-    }
+    times.lap("ledger match");
+    List<SurveyedFile> headers;
     Map<String, SurveyedFile> values = new HashMap<>();
-    survey(onAxis, false, FileSurvey.Values.NON_NEGATIVE).forEach(f -> values.put(f.path(), f));
+    if (live) {
+      headers = surveyAtOnce(candidates, values);
+      times.lap("survey (headers, checksums, values)");
+    } else {
+      headers = survey(candidates, true, FileSurvey.Values.NOT_READ);
+      times.lap("survey headers+checksum");
+      // Every value is read (and checked non-negative) only for files on the model's axis.
+      List<AcquisitionArchive.Entry> onAxis = new ArrayList<>();
+      for (int i = 0; i < candidates.size(); i++) {
+        if (headers.get(i).ok() && onModelAxis(headers.get(i))) {
+          onAxis.add(candidates.get(i));
+        }
+      }
+      survey(onAxis, false, FileSurvey.Values.NON_NEGATIVE).forEach(f -> values.put(f.path(), f));
+      times.lap("survey values");
+    }
 
     List<Work> work = new ArrayList<>();
     List<ProcessedLedger.Entry> rejected = new ArrayList<>();
@@ -218,6 +261,37 @@ public final class Reprocessing {
       }
     }
     return new Plan(work, rejected, upToDate, listing.warnings());
+  }
+
+  private boolean onModelAxis(SurveyedFile f) {
+    return f.header().axis().sameAs(model.endmembers().axis(), 1e-6);
+  }
+
+  /**
+   * Live mode's survey, one Spark job where the nightly one takes two: headers, checksums and every value at once
+   * (the files are expected good). Only the files that fail are surveyed again, header and checksum only, so that
+   * each is refused for the same reason as by the nightly survey (unreadable header, then another axis, then bad
+   * values). Returns the header results in {@code entries}' order and puts the value results in {@code values}.
+   */
+  private List<SurveyedFile> surveyAtOnce(List<AcquisitionArchive.Entry> entries, Map<String, SurveyedFile> values) {
+    List<SurveyedFile> all = survey(entries, true, FileSurvey.Values.NON_NEGATIVE);
+    List<AcquisitionArchive.Entry> failed = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (!all.get(i).ok()) {
+        failed.add(entries.get(i));
+      }
+    }
+    Map<String, SurveyedFile> again = new HashMap<>();
+    survey(failed, true, FileSurvey.Values.NOT_READ).forEach(f -> again.put(f.path(), f));
+    List<SurveyedFile> headers = new ArrayList<>();
+    for (SurveyedFile f : all) {
+      SurveyedFile h = f.ok() ? f : again.get(f.path());
+      headers.add(h);
+      if (h.ok() && onModelAxis(h)) {
+        values.put(f.path(), f);
+      }
+    }
+    return headers;
   }
 
   /** Surveys {@code entries} on the executors under their archive ids; results in their order. */
@@ -272,6 +346,7 @@ public final class Reprocessing {
   /** As {@link #run(Plan, AtomicOutput.DirectoryWriter, PrintStream)}, telling {@code onCommit} of each acquisition. */
   public void run(Plan plan, AtomicOutput.DirectoryWriter config, PrintStream console,
       java.util.function.Consumer<Committed> onCommit) throws IOException {
+    times.start();
     ProcessedLedger ledger = new ProcessedLedger(conf, out);
     for (ProcessedLedger.Entry r : plan.rejected()) {
       ledger.append(r);
@@ -284,51 +359,145 @@ public final class Reprocessing {
       process(ledger, outputs, plan.work(), console, onCommit);
     }
     outputs.writeReport();
+    times.lap("report");
     config.write(out);
+    times.lap("config");
   }
 
   private String abundancesPath() {
     return out + "/abundances";
   }
 
-  /** Ingests and unmixes the new acquisitions, then commits each one's files and appends its ledger entry. */
+  /**
+   * Ingests and unmixes the new acquisitions, then commits each one's files and appends its ledger entry; in live
+   * mode the small local ones (see {@link #live(long)}) from the driver first.
+   */
   private void process(ProcessedLedger ledger, ReprocessOutputs outputs, List<Work> work, PrintStream console,
       java.util.function.Consumer<Committed> onCommit) {
+    List<Work> small = work.stream().filter(this::onDriver).toList();
+    List<Work> large = work.stream().filter(w -> !onDriver(w)).toList();
+    if (!small.isEmpty()) {
+      processOnDriver(ledger, outputs, small, onCommit);
+    }
+    if (!large.isEmpty()) {
+      processDistributed(ledger, outputs, large, console, onCommit);
+    }
+  }
+
+  private boolean onDriver(Work w) {
+    return live && w.file().header().pixels() <= localMaxPixels && DriverUnmixing.readable(w.entry().path());
+  }
+
+  /** Writes the files' pixel rows into the series store, through {@code format("eels")}, and their acquisition rows. */
+  private SeriesStore ingest(List<Work> work) {
     List<SurveyedFile> files = work.stream().map(Work::file).toList();
-    List<String> ids = files.stream().map(SurveyedFile::id).toList();
-    spark.sparkContext().setJobDescription("reprocess: ingest " + ids.size() + " file(s)");
+    spark.sparkContext().setJobDescription("reprocess: ingest " + files.size() + " file(s)");
     SeriesStore store = new SeriesStore(spark, out + "/store");
     store.write(FileSurvey.pixels(spark, files), spark.createDataFrame(
         work.stream().map(w -> acquisition(w).toRow()).toList(), PixelSchema.ACQUISITIONS), null, null);
+    times.lap("ingest (store write)");
+    return store;
+  }
 
+  /**
+   * Small acquisitions for the live watcher: each is read and unmixed from the driver ({@link DriverUnmixing}: the
+   * model's own transform on an in-memory table) and its folder committed at once; then the batch's pixels go into
+   * the store and its results into the abundances table (the same rows as {@link #processDistributed} writes), and
+   * only then are the ledger entries appended, so a run killed anywhere leaves the batch to be done again.
+   */
+  private void processOnDriver(ProcessedLedger ledger, ReprocessOutputs outputs, List<Work> work,
+      java.util.function.Consumer<Committed> onCommit) {
+    Dataset<Row> results = null;
+    List<ReprocessOutputs.Written> written = new ArrayList<>();
+    List<Long> mapsAt = new ArrayList<>();
+    for (int i = 0; i < work.size(); i++) {
+      Work w = work.get(i);
+      spark.sparkContext().setJobDescription("watch: unmix " + w.entry().acquisitionId() + " on the driver");
+      times.lap("before unmix");
+      DriverUnmixing.Unmixed one = DriverUnmixing.unmix(spark, model, w);
+      times.lap("read + unmix on the driver");
+      written.add(outputs.write(acquisition(w), w.file().header().navigationScale(),
+          w.file().header().navigationUnits(), one.results()));
+      mapsAt.add(System.nanoTime());
+      times.lap("maps, tiff, png, msa, commit");
+      results = results == null ? one.table() : results.unionByName(one.table());
+      crashHook("outputs", i + 1);
+    }
+    ingest(work);
+    spark.sparkContext().setJobDescription("reprocess: abundances of " + work.size() + " acquisition(s)");
+    ResultFiles.writeAbundances(spark, results, abundancesPath());
+    times.lap("abundances write");
+    crashHook("abundances", 1);
+    for (int i = 0; i < work.size(); i++) {
+      appendAndTell(ledger, work.get(i), written.get(i), mapsAt.get(i), onCommit);
+      crashHook("ledger", i + 1);
+    }
+  }
+
+  /**
+   * The files unmixed by Spark jobs, then their maps committed one at a time. Nightly: the files are ingested into
+   * the store first and its rows unmixed, each ledger entry follows its folder. Live: the files are unmixed straight
+   * from {@code format("eels")} (the same float spectra as the store holds, so the same abundances), the folders
+   * committed, then the store written, then the ledger entries appended.
+   */
+  private void processDistributed(ProcessedLedger ledger, ReprocessOutputs outputs, List<Work> work,
+      PrintStream console, java.util.function.Consumer<Committed> onCommit) {
+    List<String> ids = work.stream().map(w -> w.file().id()).toList();
+    Dataset<Row> source;
+    if (live) {
+      source = FileSurvey.pixels(spark, work.stream().map(Work::file).toList());
+    } else {
+      SeriesStore store = ingest(work);
+      // The files were checked against the model's axis: read their rows straight back with that axis attached
+      // (SeriesStore.pixels would list and check the whole acquisitions table again).
+      source = spark.read().schema(PixelSchema.PIXELS).parquet(store.path(SeriesStore.PIXELS))
+          .where(functions.col(PixelSchema.ACQUISITION_ID).isin(ids.toArray()));
+    }
     spark.sparkContext().setJobDescription("reprocess: unmix " + ids.size() + " acquisition(s)");
-    // The files were checked against the model's axis: read their rows straight back with that axis attached
-    // (SeriesStore.pixels would list and check the whole acquisitions table again).
-    Dataset<Row> stored = spark.read().schema(PixelSchema.PIXELS).parquet(store.path(SeriesStore.PIXELS))
-        .where(functions.col(PixelSchema.ACQUISITION_ID).isin(ids.toArray()));
-    Dataset<Row> pixels = stored.select(functions.col(PixelSchema.ACQUISITION_ID), functions.col(PixelSchema.X),
-        functions.col(PixelSchema.Y), SpectrumColumn.withAxis(stored, PixelSchema.SPECTRUM,
+    Dataset<Row> pixels = source.select(functions.col(PixelSchema.ACQUISITION_ID), functions.col(PixelSchema.X),
+        functions.col(PixelSchema.Y), SpectrumColumn.withAxis(source, PixelSchema.SPECTRUM,
             model.endmembers().axis()));
     ResultFiles.writeAbundances(spark, model.transform(pixels), abundancesPath());
+    times.lap("unmix (abundances write)");
     crashHook("abundances", 1);
 
     ProgressLine progress = new ProgressLine(console);
     progress.update("reprocess: maps and reports", 0, work.size(), true);
+    List<ReprocessOutputs.Written> written = new ArrayList<>();
+    List<Long> mapsAt = new ArrayList<>();
     for (int i = 0; i < work.size(); i++) {
       Work w = work.get(i);
-      AcquisitionArchive.Entry e = w.entry();
-      spark.sparkContext().setJobDescription("reprocess: maps of " + e.acquisitionId());
-      ReprocessOutputs.Written written = outputs.write(acquisition(w), w.file().header().navigationScale(),
-          w.file().header().navigationUnits(), abundancesPath());
+      spark.sparkContext().setJobDescription("reprocess: maps of " + w.entry().acquisitionId());
+      written.add(outputs.write(acquisition(w), w.file().header().navigationScale(),
+          w.file().header().navigationUnits(), abundancesPath(), times));
+      mapsAt.add(System.nanoTime());
       crashHook("outputs", i + 1);
-      ledger.append(new ProcessedLedger.Entry(e.path(), e.size(), e.modified(), w.file().checksum(),
-          e.acquisitionId(), ProcessedLedger.PROCESSED, Instant.now(), written.folder(), model.uid(), ""));
-      onCommit.accept(new Committed(w, written.folder(), written.summary(), written.maps(), written.rmse(),
-          Instant.now()));
-      crashHook("ledger", i + 1);
+      if (!live) {
+        appendAndTell(ledger, w, written.get(i), mapsAt.get(i), onCommit);
+        crashHook("ledger", i + 1);
+      }
       progress.update("reprocess: maps and reports", i + 1, work.size(), true);
     }
     progress.finish();
+    if (live) {
+      ingest(work);
+      for (int i = 0; i < work.size(); i++) {
+        appendAndTell(ledger, work.get(i), written.get(i), mapsAt.get(i), onCommit);
+        crashHook("ledger", i + 1);
+      }
+    }
+  }
+
+  /** Appends the ledger entry of a written acquisition (the last step of its processing), then tells the listener. */
+  private void appendAndTell(ProcessedLedger ledger, Work w, ReprocessOutputs.Written written, long mapsAt,
+      java.util.function.Consumer<Committed> onCommit) {
+    AcquisitionArchive.Entry e = w.entry();
+    ledger.append(new ProcessedLedger.Entry(e.path(), e.size(), e.modified(), w.file().checksum(),
+        e.acquisitionId(), ProcessedLedger.PROCESSED, Instant.now(), written.folder(), model.uid(), ""));
+    times.lap("ledger append");
+    onCommit.accept(new Committed(w, written.folder(), written.summary(), written.maps(), written.rmse(), mapsAt,
+        Instant.now()));
+    times.lap("listener");
   }
 
   /** The acquisitions-table row of a file to process, its source being its archive path. */
@@ -341,6 +510,13 @@ public final class Reprocessing {
     if (spec != null && spec.equals(stage + ":" + n + ":hang")) {
       try {
         Thread.sleep(Long.MAX_VALUE); // until the test kills the process
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (spec != null && spec.equals(stage + ":" + n + ":pause")) {
+      try {
+        Thread.sleep(3000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
