@@ -3,7 +3,9 @@ package org.eelsunmix.spark.nightly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,7 +38,7 @@ final class DriverUnmixing {
 
   /** Whether {@code path} (a Hadoop path string) is on the local file system, where this class can read it. */
   static boolean readable(String path) {
-    String scheme = new org.apache.hadoop.fs.Path(path).toUri().getScheme();
+    String scheme = new Path(path).toUri().getScheme();
     return scheme == null || scheme.equals("file");
   }
 
@@ -53,7 +55,7 @@ final class DriverUnmixing {
   static Unmixed unmix(SparkSession spark, UnmixingModel<?> model, Reprocessing.Work work) {
     String id = work.file().id();
     List<Row> rows = new ArrayList<>();
-    try (SpectrumSource source = AcquisitionFiles.open(java.nio.file.Path.of(new org.apache.hadoop.fs.Path(
+    try (SpectrumSource source = AcquisitionFiles.open(java.nio.file.Path.of(new Path(
         work.entry().path()).toUri().getPath()))) {
       var h = source.header();
       if (h.width() != work.file().header().width() || h.height() != work.file().header().height()
@@ -65,7 +67,7 @@ final class DriverUnmixing {
       float[] all = new float[Math.toIntExact(h.values())];
       source.readPixels(0, h.pixels(), all, 0);
       for (int p = 0; p < h.pixels(); p++) {
-        float[] s = java.util.Arrays.copyOfRange(all, p * channels, (p + 1) * channels);
+        float[] s = Arrays.copyOfRange(all, p * channels, (p + 1) * channels);
         rows.add(RowFactory.create(id, p % width, p / width, s));
       }
     } catch (IOException e) {
@@ -94,7 +96,7 @@ final class DriverUnmixing {
     int iy = schema.fieldIndex(PixelSchema.Y);
     int ia = schema.fieldIndex(PixelSchema.ABUNDANCES_COL);
     int ie = schema.fieldIndex(PixelSchema.RMSE);
-    int is = java.util.Arrays.asList(schema.fieldNames()).indexOf(PixelSchema.ABUNDANCES_STD);
+    int is = Arrays.asList(schema.fieldNames()).indexOf(PixelSchema.ABUNDANCES_STD);
     double[] maps = new double[h * w * r];
     double[] std = is < 0 ? null : new double[h * w * r];
     double[] rmse = new double[h * w];
