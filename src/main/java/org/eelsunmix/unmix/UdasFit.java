@@ -98,55 +98,39 @@ public final class UdasFit {
     double[] scatter = biasScatter(raw, scale);
     Msda msda = Msda.fit(scatter, b, o.udasLayers(), o.corruption(), o.ridge());
 
-    // Initialisation on the input itself (see the class comment): VCA, FCLS, one NMF pass with the sum-to-one row.
-    // Its moments are those of the counts, scaled: no second pass over the (B + 1)² scatter.
+    // Initialisation on the input itself (see the class comment): VCA, FCLS. Its moments are those of the counts,
+    // scaled: no second pass over the (B + 1)² scatter.
     pixels.keepInput(scale);
     double[][] spectra = vca(pixels, scaled(raw, scale), r, o.seed(), o.vcaRestarts());
-    double vBound = 1 + 1e-6; // 0 ≤ x ≤ 1, rounded to float
     double hMax = pixels.fcls(new Fcls(spectra));
-    UdasStatistics st = pixels.abundanceSums(scale, new UdasStatistics(r, b, true, false,
-        new UdasStatistics.Bounds(hMax, vBound, 0, 0), n));
+    UdasStatistics st = abundanceSums(pixels, hMax, scale, r, b, n);
     double[] w = new double[b * r];
     for (int s = 0; s < r; s++) {
       for (int c = 0; c < b; c++) {
         w[c * r + s] = Math.max(0, spectra[s][c]);
       }
     }
-    double[] vht = transpose(st.hv(), r, b);
-    double nmfTol = 1e-3 * BoxProjectedGradient.gradientNorm(w, st.hh(), vht, b, r);
-    BoxProjectedGradient.solve(w, st.hh(), vht, b, r, Double.POSITIVE_INFINITY, nmfTol, 1000);
-    hMax = pixels.refine(new SumToOneNnls(w, b, r, o.delta()));
-    st = pixels.abundanceSums(scale, new UdasStatistics(r, b, true, false,
-        new UdasStatistics.Bounds(hMax, vBound, 0, 0), n));
-    Curvature curvature = new Curvature(scatter, b, n);
-    double[] encoder = encoderStart(st.hx(), curvature, b, r, n);
-    pixels.release();
-
-    double lambda = o.resolvedL21Weight(n);
+    UdasNoise noise = UdasNoise.estimate(scatter, w, st.hx(), st.hh(), o.delta(), b, r, n);
     double gamma = o.gamma();
-    double vNorm = raw.meanPower() * n * scale * scale;
     // The reconstruction term fits the input X itself (see the class comment): G = [I | 0] below.
     double[] g = new double[b * (b + 1)];
     for (int i = 0; i < b; i++) {
       g[i * (b + 1) + i] = 1;
     }
     double[] wn = msda.lastLayer();
+    Rounds rounds = new Rounds(pixels, noise, g, wn, gamma, o.delta(), scatter, scale, b, r, n);
+    // The NMF pass: one abundance step and one decoder step of the rounds' objective F.
+    st = rounds.alternate(w);
+    Curvature curvature = new Curvature(scatter, b, n);
+    double[] encoder = encoderStart(st.hx(), curvature, b, r, n);
+    pixels.release();
+
+    double lambda = o.resolvedL21Weight(n);
     double[] history = new double[o.outerIterations()];
-    double tolW = 0;
     for (int k = 0; k < o.outerIterations(); k++) {
-      // (a) decoder: Q = (1+γ)HHᵀ, P = (G + γ W_n) X̄Hᵀ, 0 ≤ W ≤ 1.
-      double[] q = st.hh().clone();
-      for (int i = 0; i < q.length; i++) {
-        q[i] *= 1 + gamma;
-      }
-      double[] p = targetCross(g, wn, gamma, st.hx(), b, r);
-      if (k == 0) {
-        tolW = 1e-3 * BoxProjectedGradient.gradientNorm(w, q, p, b, r);
-      }
-      if (BoxProjectedGradient.solve(w, q, p, b, r, 1.0, tolW, 1000) == 1) {
-        tolW *= 0.1; // Lin's rule: a sub-problem solved at once gets a tighter tolerance next time
-      }
-      // (b) encoder: proximal gradient steps on J in W1.
+      // (a) abundance step and decoder step on F (W updated in place).
+      rounds.alternate(w);
+      // (b) encoder: proximal gradient steps on J in W1 with the new decoder.
       double[] wt = transpose(w, b, r);
       double[] c = gram(wt, r, b);
       for (int i = 0; i < c.length; i++) {
@@ -158,11 +142,101 @@ public final class UdasFit {
       log.step(k, state.startObjective, state.objective, state.accepted);
       encoder = state.encoder;
       st = state.stats;
-      history[k] = state.objective + 0.5 * vNorm / n;
+      history[k] = rounds.objective;
     }
     double rss = residualSquared(raw.meanPower() * n * scale * scale, st, w, b, r);
     return new Outcome(w, encoder, max, history, rowNorms(encoder, r, b),
         Math.sqrt(Math.max(0, rss) / ((double) n * b)) * max, n);
+  }
+
+  /** The sums of the kept H (|h| ≤ {@code hMax}) with the normalised pixels. */
+  private static UdasStatistics abundanceSums(UdasPixelPasses pixels, double hMax, double scale, int r, int b,
+      long n) {
+    return pixels.abundanceSums(scale, new UdasStatistics(r, b, false, false,
+        new UdasStatistics.Bounds(hMax, 0, 0, 0), n));
+  }
+
+  /**
+   * The decoder rounds' alternation on F (see the class comment) with the fixed noise model: an abundance step
+   * ({@link SumToOneNnls}, per pixel, from the kept H) then a decoder step ({@link BoxProjectedGradient#solveRows},
+   * exact per channel). Both minimise F in their block of variables from the current values, so F never rises.
+   */
+  private static final class Rounds {
+    private final UdasPixelPasses pixels;
+    private final UdasNoise noise;
+    private final double[] weights;
+    private final double[] g;
+    private final double[] wn;
+    private final double gamma;
+    private final double delta;
+    private final double[] scatter;
+    private final double scale;
+    private final int b;
+    private final int r;
+    private final long n;
+    /** F after the last {@link #alternate}. */
+    double objective = Double.NaN;
+
+    Rounds(UdasPixelPasses pixels, UdasNoise noise, double[] g, double[] wn, double gamma, double delta,
+        double[] scatter, double scale, int b, int r, long n) {
+      this.pixels = pixels;
+      this.noise = noise;
+      this.weights = noise.weights();
+      this.g = g;
+      this.wn = wn;
+      this.gamma = gamma;
+      this.delta = delta;
+      this.scatter = scatter;
+      this.scale = scale;
+      this.b = b;
+      this.r = r;
+      this.n = n;
+    }
+
+    /** One abundance step and one decoder step; updates {@code w} and returns the new H's sums. */
+    UdasStatistics alternate(double[] w) {
+      double hMax = pixels.refine(new SumToOneNnls(w, weights, gamma, wn, delta, noise.floors(), b, r, scale));
+      UdasStatistics st = abundanceSums(pixels, hMax, scale, r, b, n);
+      // Q = (1+γ)HHᵀ, P = (G + γ W_n) X̄Hᵀ, 0 ≤ W ≤ 1; the weights scale whole rows, so the rows' minimisers are theirs.
+      double[] q = st.hh().clone();
+      for (int i = 0; i < q.length; i++) {
+        q[i] *= 1 + gamma;
+      }
+      double[] p = targetCross(g, wn, gamma, st.hx(), b, r);
+      BoxProjectedGradient.solveRows(w, q, p, b, r, 1.0, 1000);
+      objective = objective(w, q, p, st);
+      return st;
+    }
+
+    /**
+     * {@code F / N} without the constant {@code (γ/2) Σ ω_c ‖t_c‖²}, from the sums: per channel
+     * {@code ω_c (½‖x_c‖² + ½ w_c Q w_cᵀ − w_c·p_c)}, and {@code (δ²/2)(N − 2 Σ 1ᵀh + 1ᵀHHᵀ1)}.
+     */
+    private double objective(double[] w, double[] q, double[] p, UdasStatistics st) {
+      int n1 = b + 1;
+      double f = 0;
+      for (int c = 0; c < b; c++) {
+        double row = 0.5 * scatter[c * n1 + c];
+        for (int s = 0; s < r; s++) {
+          double wq = 0;
+          for (int t = 0; t < r; t++) {
+            wq += w[c * r + t] * q[t * r + s];
+          }
+          row += w[c * r + s] * (0.5 * wq - p[c * r + s]);
+        }
+        f += weights[c] * row;
+      }
+      double sum = 0;
+      double hh = 0;
+      for (int s = 0; s < r; s++) {
+        sum += st.hx()[s * n1 + b];
+        for (int t = 0; t < r; t++) {
+          hh += st.hh()[s * r + t];
+        }
+      }
+      f += 0.5 * delta * delta * (n - 2 * sum + hh);
+      return f / n;
+    }
   }
 
   /**

@@ -62,6 +62,11 @@ public final class UdasStatistics implements Serializable {
     loss = new FixedPointSum(1, withGradient ? bounds.loss() : 0, pixels);
   }
 
+  /** Whether {@code Σ h vᵀ} is summed (the pass needs the kept input). */
+  public boolean withDenoised() {
+    return hvSum != null;
+  }
+
   /** Pixels added. */
   public long count() {
     return count;
