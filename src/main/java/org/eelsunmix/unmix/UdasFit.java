@@ -12,28 +12,43 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * mSDA from the scatter, VCA's search, the decoder steps, the encoder's proximal steps, all on B × R,
  * R × (B + 1) and (B + 1)² matrices — around passes that run the per-pixel kernels where the pixels are.
  *
- * <h2>The objective</h2>
+ * <h2>The decoder rounds</h2>
  * With X the normalised input (B × N), T = W_n X̄ the denoising target, W the decoder (endmembers, B × R,
- * 0 ≤ W ≤ 1), W1 the encoder (R × B) and H = relu(W1 X):
+ * 0 ≤ W ≤ 1), H the abundances (R × N) and the fixed noise model of the start ({@link UdasNoise}: channel weights
+ * ω, floors l ≤ 0), the rounds minimise
+ *
+ * <pre>  F(W, H) = Σ_c ω_c [ ½‖x_c − w_c H‖² + (γ/2)‖w_c H − t_c‖² ] + (δ²/2)‖1ᵀ − 1ᵀH‖²,   H ≥ l</pre>
+ *
+ * by alternating an abundance step (per pixel, exact: {@link SumToOneNnls}) and a decoder step (per channel,
+ * exact: {@link BoxProjectedGradient#solveRows}); each minimises F in its block from the current values, so F
+ * never rises (the reported history, {@code F/N} without the constant γ term). The NMF pass of the paper is the
+ * first such alternation, on the VCA + FCLS start.
+ *
+ * <p><b>Deviation, measured:</b> the paper's decoder regresses X on the encoder's H = relu(W1 X) (and its NMF pass on
+ * FCLS abundances), unweighted. Abundances estimated from the same noisy X bias that regression unless they are
+ * the noise-weighted (GLS) estimate and are not truncated at zero inside the noise ({@link UdasNoise} gives the
+ * argument): on co-ru-pt 32 × 32 the paper's rounds raised the SAD round after round (replicates 0–2: 0.0063 →
+ * 0.0074, 0.0077 → 0.0082, 0.0978 → 0.1016 after the NMF pass), and VCA-FCLS stayed ahead (mean 0.03768 against
+ * 0.03906). Measured variants (co-ru-pt 32 × 32, replicates 0–5, mean SAD; VCA-FCLS 0.02252): the decoder on
+ * exact non-negative sum-to-one abundances 0.02292 (still drifting), the same noise-weighted 0.02285, weighted and
+ * unbounded below 0.02237 (but k-edges 32 × 32 replicate 0 stays at VCA's 0.0307, which the paper's rounds took
+ * to 0.020), weighted with the −2σ floors 0.02237 and k-edges 0.0157; with the abundance step solved exactly
+ * (coordinate descent alone had not converged) 0.02224 and k-edges 0.0167. The encoder is still trained every
+ * round on J below with the new decoder, and gives the output abundances.
+ *
+ * <h2>The encoder's objective</h2>
+ * With W1 the encoder (R × B) and H = relu(W1 X):
  *
  * <pre>  J(W, W1) = (1/N) [ ½‖X − W H‖² + (γ/2)‖W H − T‖² + (δ²/2)‖1ᵀ − 1ᵀH‖² ] + λ Σ_r ‖W1_r‖</pre>
  *
- * The reconstruction term fits the input X, as the paper's Eq. (9) writes it; the authors' code fits the
+ * The reconstruction terms fit the input X, as the paper's Eq. (9) writes it; the authors' code fits the
  * 12-layer denoised data V = G X̄ there instead, and on EELS data that is measurably biased: the ridge of every
  * layer shrinks the weak directions that tell EELS endmembers apart (VCA on V had a mean SAD of 0.027 rad on
- * 64 × 64 co-ru-pt cubes against 0.0075 after one layer and 0.008 on the raw data), and a decoder fitted to V
- * keeps that bias. For the same reason the initialisation (VCA, FCLS, the NMF pass) runs on the input X, not on
- * the denoised data as the authors' code does: on 64 × 64 co-ru-pt cubes (4 replicates) uDAS's mean SAD was
- * 0.0123 rad from the 12-layer denoised start and 0.0114 from the input (VCA-FCLS: 0.0094), on 32 × 32 cubes
- * 0.101 against 0.037 (VCA-FCLS: 0.032). W_n still enters the γ term, so mSDA stays part of the objective.
- *
- * <p>Measured and not changed (the paper's 10 outer iterations are kept): on those 64 × 64 co-ru-pt cubes one
- * outer iteration scored 0.0087 rad, two 0.0118 and ten 0.0114–0.012; the rounds after the first move the
- * endmembers away from the truth (H = relu(W1 X) carries the pixel noise into the decoder's regression). On
- * 64 × 64 k-edges cubes (3 replicates) even one round scored 0.0073 against VCA-FCLS's 0.0068.
- *
- * The decoder step lowers J in W (H fixed: the δ and λ terms do not depend on W) and the encoder step lowers J in
- * W1, so J decreases at every outer iteration; it is reported without the constant {@code (γ/2N)‖T‖²}.
+ * 64 × 64 co-ru-pt cubes against 0.0075 after one layer and 0.008 on the raw data). For the same reason the
+ * initialisation (VCA, FCLS, the NMF pass) runs on the input X, not on the denoised data as the authors' code does:
+ * on 64 × 64 co-ru-pt cubes (4 replicates) uDAS's mean SAD was 0.0123 rad from the 12-layer denoised start and
+ * 0.0114 from the input, on 32 × 32 cubes 0.101 against 0.037. W_n still enters the γ terms, so mSDA stays part of
+ * both objectives. Each encoder step lowers J in W1 ({@link EncoderLog}).
  */
 public final class UdasFit {
   private UdasFit() {}
@@ -50,7 +65,7 @@ public final class UdasFit {
    * @param endmembers W on the normalised scale, row-major B × R
    * @param encoder W1 on the normalised scale, row-major R × B
    * @param maxCount the normalisation: the largest count (x = y / maxCount)
-   * @param objectiveHistory J after each outer iteration
+   * @param objectiveHistory F/N after each outer iteration (the decoder rounds' objective, see the class comment)
    * @param rowNorms ‖W1_r‖ of the trained encoder
    * @param rmse the real reconstruction RMSE of the fit, {@code sqrt(‖Y − maxCount · W H‖² / (N B))}, in counts
    * @param pixels N

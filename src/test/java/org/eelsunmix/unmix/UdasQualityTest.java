@@ -13,15 +13,15 @@ import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.junit.jupiter.api.Test;
 
-/** uDAS against the issue's requirements on the built-in sets: mean SAD against VCA-FCLS, a superfluous row. */
+/** uDAS against issue 11's requirements on the built-in sets: mean SAD against VCA-FCLS, the encoder-row report. */
 class UdasQualityTest {
 
   /**
    * Issue 11's requirement: uDAS's mean SAD (registry kernels, same replicates, same seeds) at most VCA-FCLS's on
    * both built-in sets. Small cubes to stay quick: co-ru-pt 32 × 32 × 5 (replicates 0–4), k-edges 32 × 32 × 1 (its
    * 903 channels make the mSDA stack cost about 15 s whatever the size). The figures are printed. Measured with the
-   * noise-weighted, noise-floored decoder rounds ({@link UdasNoise}): co-ru-pt 0.02522 rad against 0.02543,
-   * k-edges 0.0157 against 0.0306 (before them, with the paper's rounds, 3 replicates: 0.03906 against 0.03768).
+   * noise-weighted, noise-floored decoder rounds ({@link UdasNoise}): co-ru-pt 0.02512 rad against 0.02543,
+   * k-edges 0.0167 against 0.0306 (before them, with the paper's rounds, 3 replicates: 0.03906 against 0.03768).
    */
   @Test
   void meanSadIsAtMostVcaFclsOnBothBuiltInSets() {
@@ -52,9 +52,10 @@ class UdasQualityTest {
 
   /**
    * With R one larger than the truth the trained encoder's row norms are reported (summary line, metadata) and a
-   * row at most {@link UdasEncoder#NEAR_ZERO} of the largest is flagged. What is true on EELS (printed): on this
-   * co-ru-pt cube no row comes near zero with the paper's λ = 1e-6·√(N/1000), nor with λ up to 0.1 (measured), so
-   * the flag is checked for consistency, not asserted to fire.
+   * row at most {@link UdasEncoder#NEAR_ZERO} of the largest is flagged. Issue 11 requires that such a row appears;
+   * on EELS it does not (printed; co-ru-pt 32 × 32, R = 4: [5.04, 14.8, 15.0, 4.02], with the true R
+   * [1.89, 5.10, 4.13]; λ up to 100 changes this little), so
+   * that part of the requirement is open and only the consistency of the report is checked here.
    */
   @Test
   void oneEndmemberTooManyIsReportedInTheEncoderRows() {
@@ -74,6 +75,18 @@ class UdasQualityTest {
           "row " + r);
     }
     assertEquals(flagged.length > 0, line.contains("R may be too large"), line);
+  }
+
+  /** With the true R no encoder row is flagged: the flag does not fire on a correct model (co-ru-pt 32 × 32). */
+  @Test
+  void noRowIsFlaggedWithTheTrueNumberOfEndmembers() {
+    SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withSize(32), 0);
+    Udas.Result fit = Udas.fit(cube.image(), new Udas.Options(cube.truthEndmembers().count(), 3));
+    UdasModel model = new UdasModel("udas-r3", fit.unmixing().endmembers(), fit.encoder(),
+        new UdasModel.Summary(fit.objectiveHistory(), fit.rmse()));
+    System.out.println("uDAS true R (co-ru-pt 32x32): " + model.summaryLine());
+    assertEquals(0, fit.encoder().nearZeroRows().length, Arrays.toString(fit.encoderRowNorms()));
+    assertTrue(!model.summaryLine().contains("R may be too large"), model.summaryLine());
   }
 
   private static double meanSad(SyntheticCube cube, Unmixing u) {
