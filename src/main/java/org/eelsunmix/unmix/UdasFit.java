@@ -20,7 +20,7 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * <pre>  F(W, H) = Σ_c ω_c [ ½‖x_c − w_c H‖² + (γ/2)‖w_c H − t_c‖² ] + (δ²/2)‖1ᵀ − 1ᵀH‖²,   H ≥ l</pre>
  *
  * by alternating an abundance step (per pixel, exact: {@link SumToOneNnls}) and a decoder step (per channel,
- * exact: {@link BoxProjectedGradient#solveRows}); each minimises F in its block from the current values, so F
+ * exact: {@link BoxQuadratic#solveRows}); each minimises F in its block from the current values, so F
  * never rises (the reported history, {@code F/N} without the constant γ term). The NMF pass of the paper is the
  * first such alternation, on the VCA + FCLS start.
  *
@@ -173,7 +173,7 @@ public final class UdasFit {
 
   /**
    * The decoder rounds' alternation on F (see the class comment) with the fixed noise model: an abundance step
-   * ({@link SumToOneNnls}, per pixel, from the kept H) then a decoder step ({@link BoxProjectedGradient#solveRows},
+   * ({@link SumToOneNnls}, per pixel, from the kept H) then a decoder step ({@link BoxQuadratic#solveRows},
    * exact per channel). Both minimise F in their block of variables from the current values, so F never rises.
    */
   private static final class Rounds {
@@ -218,7 +218,7 @@ public final class UdasFit {
         q[i] *= 1 + gamma;
       }
       double[] p = targetCross(g, wn, gamma, st.hx(), b, r);
-      BoxProjectedGradient.solveRows(w, q, p, b, r, 1.0, 1000);
+      BoxQuadratic.solveRows(w, q, p, b, r, 1.0, 1000);
       objective = objective(w, q, p, st);
       return st;
     }

@@ -169,17 +169,17 @@ class UdasNoiseTest {
       }
     }
     double[] w = new double[B * R];
-    BoxProjectedGradient.solveRows(w, hh, p, B, R, Double.POSITIVE_INFINITY, 10000);
+    BoxQuadratic.solveRows(w, hh, p, B, R, Double.POSITIVE_INFINITY, 10000);
     for (int i = 0; i < w.length; i++) {
       assertEquals(truth[i], w[i], 1e-9, "entry " + i);
     }
     double[] boxed = new double[B * R];
-    BoxProjectedGradient.solveRows(boxed, hh, p, B, R, 0.5, 10000);
+    BoxQuadratic.solveRows(boxed, hh, p, B, R, 0.5, 10000);
     for (double v : boxed) {
       assertTrue(v >= 0 && v <= 0.5, "outside the box: " + v);
     }
-    assertTrue(BoxProjectedGradient.objective(boxed, hh, p, B, R)
-        >= BoxProjectedGradient.objective(w, hh, p, B, R), "the box cannot beat the unconstrained minimum");
+    assertTrue(BoxQuadratic.objective(boxed, hh, p, B, R)
+        >= BoxQuadratic.objective(w, hh, p, B, R), "the box cannot beat the unconstrained minimum");
   }
 
   private static double[] simplexPoint(Random rnd) {

@@ -132,7 +132,7 @@ class UdasTest {
     double[] p = UdasFit.targetCross(identity(b), wn, gamma, hx, b, r);
     double[] w = flat(random(rnd, b, r));
     double[] grad = new double[b * r];
-    BoxProjectedGradient.gradient(w, hh, p, b, r, grad);
+    BoxQuadratic.gradient(w, hh, p, b, r, grad);
     for (int i = 0; i < w.length; i++) {
       double e = 1e-6;
       double[] up = w.clone();
