@@ -165,16 +165,12 @@ public final class UdasBlock implements Serializable {
     return largest(h);
   }
 
-  /**
-   * The sums of the kept H with the normalised pixels (and with the kept input spectra when {@code acc} sums them),
-   * added to {@code acc}.
-   */
+  /** The sums of the kept H with the normalised pixels, added to {@code acc}. */
   public UdasStatistics abundanceSums(double scale, UdasStatistics acc) {
     int r = abundances.length / Math.max(count, 1);
     double[] x = new double[channels];
-    float[] v = acc.withDenoised() ? requireInput() : null;
     for (int i = 0; i < count; i++) {
-      acc.add(abundances, i * r, normalised(i, scale, x), v, i * channels);
+      acc.add(abundances, i * r, normalised(i, scale, x));
     }
     return acc;
   }
@@ -197,7 +193,7 @@ public final class UdasBlock implements Serializable {
     for (int i = 0; i < count; i++) {
       normalised(i, scale, x);
       double loss = e.pixel(x, h, g, lin);
-      acc.add(h, 0, x, null, 0);
+      acc.add(h, 0, x);
       if (e.withGradient) {
         acc.addLoss(loss);
         acc.addGradient(g, x);

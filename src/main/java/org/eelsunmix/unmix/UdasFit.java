@@ -167,8 +167,8 @@ public final class UdasFit {
   /** The sums of the kept H (|h| ≤ {@code hMax}) with the normalised pixels. */
   private static UdasStatistics abundanceSums(UdasPixelPasses pixels, double hMax, double scale, int r, int b,
       long n) {
-    return pixels.abundanceSums(scale, new UdasStatistics(r, b, false, false,
-        new UdasStatistics.Bounds(hMax, 0, 0, 0), n));
+    return pixels.abundanceSums(scale, new UdasStatistics(r, b, false,
+        new UdasStatistics.Bounds(hMax, 0, 0), n));
   }
 
   /**
@@ -342,7 +342,7 @@ public final class UdasFit {
   private static UdasStatistics encode(UdasPixelPasses pixels, double[] w1, double[] a, double[] c, int r, int b,
       double delta, double scale, long n) {
     return pixels.encode(new UdasEncoderPass(w1, a, c, r, b, delta, true), scale,
-        new UdasStatistics(r, b, false, true, encoderBounds(w1, a, c, r, b, delta), n));
+        new UdasStatistics(r, b, true, encoderBounds(w1, a, c, r, b, delta), n));
   }
 
   /**
@@ -380,7 +380,7 @@ public final class UdasFit {
     double gradient = cb + la + d2 * (1 + hs);
     double loss = 0.5 * d2 * (1 + hs) * (1 + hs) + hs * (0.5 * cb + la);
     double margin = 1.01;
-    return new UdasStatistics.Bounds(hb * margin, 0, gradient * margin, loss * margin);
+    return new UdasStatistics.Bounds(hb * margin, gradient * margin, loss * margin);
   }
 
   /** The data's curvature {@code X Xᵀ/N} (B × B, Cholesky-factored with a 1e-12 relative ridge) and its top eigenvalue. */

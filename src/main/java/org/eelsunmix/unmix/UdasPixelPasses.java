@@ -32,7 +32,7 @@ public interface UdasPixelPasses extends VcaPasses {
   /** The abundance step ({@link SumToOneNnls}) on the counts from the current H, kept as H; returns the largest |h|. */
   double refine(SumToOneNnls step);
 
-  /** The sums of the kept H with the normalised and the kept input pixels into {@code empty}. */
+  /** The sums of the kept H with the normalised pixels into {@code empty}. */
   UdasStatistics abundanceSums(double scale, UdasStatistics empty);
 
   /** One read-only pass of the encoder objective into {@code empty}; H = relu(W1 x) is not kept. */
