@@ -33,8 +33,8 @@ import org.eelsunmix.core.Unmixing;
  *
  * The endmembers are the decoder's columns (times the normalisation); the abundances of any pixel are the trained
  * encoder's output {@code relu(W1 y / max)}: non-negative, and summing to one only approximately (the δ row makes
- * it a penalty, not a constraint; the sums are not rescaled). F decreases at every outer iteration; both objectives are described in
- * {@link UdasFit}; the driver loop runs there over {@link UdasPixelPasses}, here over one {@link UdasBlock}.
+ * it a penalty, not a constraint; the sums are not rescaled). F decreases at every outer iteration; both objectives
+ * are described in {@link UdasFit}; the driver loop runs there over {@link UdasPixelPasses}, here over one {@link UdasBlock}.
  *
  * <h2>Where this differs from the authors' MATLAB ({@code aicip/uDAS}), on purpose</h2>
  * <ul>
@@ -55,8 +55,10 @@ import org.eelsunmix.core.Unmixing;
  *   estimated from the same Poisson-noisy data (unweighted, and truncated at zero inside the noise) moved the
  *   endmembers away from the truth round after round; this one keeps the truth a fixed point. Measured mean SAD
  *   (rad) against VCA-FCLS on the same replicates: co-ru-pt 32 × 32 replicates 0–5 0.02224 vs 0.02252 (the paper's
- *   rounds 0.03906 vs 0.03768 on replicates 0–2); more in {@link UdasFit} and the README. The channel weights are
- *   estimated from the start's residual, so they hold for gain-scaled counts too.</li>
+ *   rounds 0.03906 vs 0.03768 on replicates 0–2); k-edges 32 × 32 replicate 0 0.0167 vs 0.0306; but on the 64 × 64
+ *   k-edges cubes of {@code paper-quick} 0.00880 vs 0.00850 (level within noise elsewhere at that size); more in
+ *   {@link UdasFit} and the README. The channel weights are estimated from the start's residual, so they hold for
+ *   gain-scaled counts too.</li>
  *   <li>The encoder step includes the γ term (their encoder cost omits it); it lowers its objective J in W1.</li>
  *   <li>The initialisation (VCA, FCLS, NMF pass) and the decoder's reconstruction term use the input X, not the
  *   12-layer denoised V (measured on EELS: see {@link UdasFit}).</li>
@@ -66,10 +68,9 @@ import org.eelsunmix.core.Unmixing;
  *   first and the endmembers scaled back.</li>
  *   <li>VCA runs {@link Options#vcaRestarts()} times with seeds seed, seed + 1, … and keeps the set that reconstructs
  *   X best (their 100 runs keep the first: the volume they compare is that of the data, the same every run, so
- *   their restarts choose nothing); the NMF abundance step is solved exactly per pixel (coordinate descent) instead of by one
- *   global projected gradient, and the decoder step exactly per channel, which makes both independent of the
- *   partitioning; the encoder start's pseudo-inverse
- *   is the normal-equations solve with a 1e-12 relative ridge.</li>
+ *   their restarts choose nothing); the abundance step is solved exactly per pixel instead of by one global
+ *   projected gradient, and the decoder step exactly per channel, which makes both independent of the
+ *   partitioning; the encoder start's pseudo-inverse is the normal-equations solve with a 1e-12 relative ridge.</li>
  * </ul>
  */
 public final class Udas {
