@@ -150,24 +150,27 @@ public final class UdasBlock implements Serializable {
     return largest(h);
   }
 
-  /** The sum-to-one NNLS step on every input pixel from its current H, kept as H; returns the largest. */
+  /**
+   * The abundance step ({@link SumToOneNnls}) on every pixel's counts from its current H, kept as H; returns the
+   * largest |h|.
+   */
   public double refine(SumToOneNnls step) {
     int components = step.components();
     double[] h = abundances.clone();
     double[] work = new double[step.workLength()];
     for (int i = 0; i < count; i++) {
-      step.solve(requireInput(), i * channels, h, i * components, work);
+      step.solve(spectra, i * channels, h, i * components, work);
     }
     abundances = h;
     return largest(h);
   }
 
-  /** The sums of the kept H with the normalised pixels and the input spectra, added to {@code acc}. */
+  /** The sums of the kept H with the normalised pixels, added to {@code acc}. */
   public UdasStatistics abundanceSums(double scale, UdasStatistics acc) {
     int r = abundances.length / Math.max(count, 1);
     double[] x = new double[channels];
     for (int i = 0; i < count; i++) {
-      acc.add(abundances, i * r, normalised(i, scale, x), requireInput(), i * channels);
+      acc.add(abundances, i * r, normalised(i, scale, x));
     }
     return acc;
   }
@@ -190,7 +193,7 @@ public final class UdasBlock implements Serializable {
     for (int i = 0; i < count; i++) {
       normalised(i, scale, x);
       double loss = e.pixel(x, h, g, lin);
-      acc.add(h, 0, x, null, 0);
+      acc.add(h, 0, x);
       if (e.withGradient) {
         acc.addLoss(loss);
         acc.addGradient(g, x);

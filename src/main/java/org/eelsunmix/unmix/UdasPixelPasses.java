@@ -29,15 +29,15 @@ public interface UdasPixelPasses extends VcaPasses {
   /** FCLS abundances of the kept input pixels, kept as H; returns the largest. */
   double fcls(Fcls fcls);
 
-  /** The sum-to-one NNLS step from the current H, kept as H; returns the largest. */
+  /** The abundance step ({@link SumToOneNnls}) on the counts from the current H, kept as H; returns the largest |h|. */
   double refine(SumToOneNnls step);
 
-  /** The sums of the kept H with the normalised and the kept input pixels into {@code empty}. */
+  /** The sums of the kept H with the normalised pixels into {@code empty}. */
   UdasStatistics abundanceSums(double scale, UdasStatistics empty);
 
   /** One read-only pass of the encoder objective into {@code empty}; H = relu(W1 x) is not kept. */
   UdasStatistics encode(UdasEncoderPass pass, double scale, UdasStatistics empty);
 
-  /** Drops the initialisation's per-pixel state (input copies, projections). */
+  /** Drops the initialisation's per-pixel state (input copies, projections); H stays for the abundance steps. */
   void release();
 }

@@ -4,11 +4,11 @@ import java.io.Serializable;
 
 /**
  * The sums over pixels a uDAS fit ({@link UdasFit}) needs after each pass, so that a distributed fit adds them up
- * per partition and {@link #merge}s them: with abundances h (R), the normalised input {@code x̄ = [x; 1]} (B + 1)
- * and, during the initialisation, the kept input v (B, the normalised pixel as float):
+ * per partition and {@link #merge}s them: with abundances h (R) and the normalised input {@code x̄ = [x; 1]}
+ * (B + 1):
  *
  * <ul>
- *   <li>{@code Σ h hᵀ} (R × R), {@code Σ h x̄ᵀ} (R × (B + 1)), and {@code Σ h vᵀ} (R × B) when v is given;</li>
+ *   <li>{@code Σ h hᵀ} (R × R) and {@code Σ h x̄ᵀ} (R × (B + 1));</li>
  *   <li>the summed per-pixel loss of the encoder step and its gradient with respect to the encoder (R × B).</li>
  * </ul>
  *
@@ -27,11 +27,10 @@ public final class UdasStatistics implements Serializable {
    * Bounds on the magnitude of a pixel's terms.
    *
    * @param h bound on every |h_r|
-   * @param v bound on every |v_c| (denoised spectra; ignored without them)
    * @param gradient bound on every |g_r| of the encoder's gradient (ignored without it)
    * @param loss bound on one pixel's |ℓ| (ignored without the gradient pass)
    */
-  public record Bounds(double h, double v, double gradient, double loss) implements Serializable {}
+  public record Bounds(double h, double gradient, double loss) implements Serializable {}
 
   private final int components;
   private final int channels;
@@ -39,25 +38,21 @@ public final class UdasStatistics implements Serializable {
   private final FixedPointSum loss;
   private final FixedPointSum hhSum;
   private final FixedPointSum hxSum;
-  private final FixedPointSum hvSum;
   private final FixedPointSum gradientSum;
   private transient double[] hh;
   private transient double[] hx;
-  private transient double[] hv;
   private transient double[] gradient;
 
   /**
-   * @param withDenoised whether {@code Σ h vᵀ} is summed
    * @param withGradient whether the encoder's loss and gradient are summed
    * @param pixels N, the number of terms of every sum (over all blocks)
    */
-  public UdasStatistics(int components, int channels, boolean withDenoised, boolean withGradient, Bounds bounds,
+  public UdasStatistics(int components, int channels, boolean withGradient, Bounds bounds,
       long pixels) {
     this.components = components;
     this.channels = channels;
     hhSum = new FixedPointSum(components * components, bounds.h() * bounds.h(), pixels);
     hxSum = new FixedPointSum(components * (channels + 1), bounds.h(), pixels);
-    hvSum = withDenoised ? new FixedPointSum(components * channels, bounds.h() * bounds.v(), pixels) : null;
     gradientSum = withGradient ? new FixedPointSum(components * channels, bounds.gradient(), pixels) : null;
     loss = new FixedPointSum(1, withGradient ? bounds.loss() : 0, pixels);
   }
@@ -88,14 +83,6 @@ public final class UdasStatistics implements Serializable {
     return hx;
   }
 
-  /** {@code Σ h vᵀ}, R × B (null without the denoised spectra). */
-  double[] hv() {
-    if (hv == null && hvSum != null) {
-      hv = values(hvSum);
-    }
-    return hv;
-  }
-
   /** The encoder's gradient, R × B (null without it). */
   double[] gradient() {
     if (gradient == null && gradientSum != null) {
@@ -112,8 +99,8 @@ public final class UdasStatistics implements Serializable {
     return v;
   }
 
-  /** Adds one pixel's h (R values at {@code hOffset}), its normalised x (B values) and denoised v (or null). */
-  void add(double[] h, int hOffset, double[] x, float[] v, int vOffset) {
+  /** Adds one pixel's h (R values at {@code hOffset}) and its normalised x (B values). */
+  void add(double[] h, int hOffset, double[] x) {
     int r = components;
     int b = channels;
     int n = b + 1;
@@ -134,13 +121,6 @@ public final class UdasStatistics implements Serializable {
         hxSum.addScaled(base + c, hsx * x[c]);
       }
       hxSum.add(base + b, hs);
-      if (hvSum != null) {
-        int vb = s * b;
-        double hsv = hs * hvSum.scale();
-        for (int c = 0; c < b; c++) {
-          hvSum.addScaled(vb + c, hsv * v[vOffset + c]);
-        }
-      }
     }
     count++;
   }
@@ -172,15 +152,11 @@ public final class UdasStatistics implements Serializable {
     loss.merge(o.loss);
     hhSum.merge(o.hhSum);
     hxSum.merge(o.hxSum);
-    if (hvSum != null) {
-      hvSum.merge(o.hvSum);
-    }
     if (gradientSum != null) {
       gradientSum.merge(o.gradientSum);
     }
     hh = null;
     hx = null;
-    hv = null;
     gradient = null;
     return this;
   }

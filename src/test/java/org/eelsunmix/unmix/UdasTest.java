@@ -132,7 +132,7 @@ class UdasTest {
     double[] p = UdasFit.targetCross(identity(b), wn, gamma, hx, b, r);
     double[] w = flat(random(rnd, b, r));
     double[] grad = new double[b * r];
-    BoxProjectedGradient.gradient(w, hh, p, b, r, grad);
+    BoxQuadratic.gradient(w, hh, p, b, r, grad);
     for (int i = 0; i < w.length; i++) {
       double e = 1e-6;
       double[] up = w.clone();
@@ -172,7 +172,7 @@ class UdasTest {
       c[i] *= 1 + gamma;
     }
     UdasStatistics st = block.encode(new UdasEncoderPass(w1, a, c, r, b, delta, true), 1, new UdasStatistics(r, b,
-        false, true, UdasFit.encoderBounds(w1, a, c, r, b, delta), n));
+        true, UdasFit.encoderBounds(w1, a, c, r, b, delta), n));
     double[] norms = UdasFit.rowNorms(w1, r, b);
     for (int i = 0; i < w1.length; i++) {
       double analytic = st.gradient()[i] / n + lambda * w1[i] / norms[i / b];

@@ -22,14 +22,16 @@ import org.eelsunmix.unmix.UdasFit;
  *
  * <ol>
  *   <li>one {@code treeAggregate} of the (B + 1)² scatter → the 12 mSDA layers on the driver;</li>
- *   <li>one pass denoising every pixel inside its partition (kept there), VCA's R searches, FCLS and the NMF pass
- *   (per-pixel abundances kept in the partitions, R × (B + 1) sums to the driver);</li>
- *   <li>per outer iteration the decoder step on the driver (B × R) and the encoder's proximal steps, each one
+ *   <li>the normalised input kept in the partitions, VCA's searches, FCLS and the NMF pass (per-pixel abundances
+ *   kept in the partitions, R × (B + 1) sums to the driver, the noise model {@link org.eelsunmix.unmix.UdasNoise}
+ *   from them);</li>
+ *   <li>per outer iteration one abundance pass (the noise-weighted step per pixel, its R × (B + 1) sums to the
+ *   driver), the decoder step on the driver (B × R) and the encoder's proximal steps, each one
  *   {@code treeAggregate} of the R × B gradient and R × (B + 1) sums.</li>
  * </ol>
  *
- * No pixel is collected. Same seed and params give the in-memory result whatever the partitioning, to the
- * rounding of the partial sums. The resulting {@link UdasModel} applies the trained encoder to any pixel table.
+ * No pixel is collected. Same seed and params give the in-memory result bit for bit whatever the partitioning
+ * (fixed-point sums; see the README's uDAS section). The resulting {@link UdasModel} applies the trained encoder to any pixel table.
  */
 public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasModel> {
   private static final long serialVersionUID = 1L;

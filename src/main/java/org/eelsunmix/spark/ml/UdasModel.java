@@ -34,7 +34,7 @@ public final class UdasModel extends UnmixingModel<UdasModel> {
   /**
    * How the fit went.
    *
-   * @param objectiveHistory the objective after each outer iteration
+   * @param objectiveHistory the decoder rounds' objective F/N after each outer iteration (decreasing; {@code UdasFit})
    * @param rmse the real reconstruction RMSE of the fit, in counts
    */
   public record Summary(double[] objectiveHistory, double rmse) implements java.io.Serializable {}
