@@ -22,13 +22,14 @@ import org.eelsunmix.spark.SpectrumColumn;
 /**
  * Appends the result of a per-pixel kernel to every row, inside partitions, on Spark's binary rows (as
  * {@link FclsTransform} does for FCLS): an {@code array<double>} column of the kernel's values and, optionally, a
- * per-pixel RMSE column. The kernel is built once per partition ({@link Kernel#newSolver()}), with its own buffers;
+ * per-pixel RMSE column. The kernel travels as {@link KernelBroadcasts} decides (in the closure, or one broadcast for
+ * a series of jobs); its solver is built once per partition ({@link Kernel#newSolver()}), with its own buffers;
  * nothing is collected.
  */
 final class PixelTransform {
   private PixelTransform() {}
 
-  /** What a model applies to each pixel; serialisable, shipped once in the closure. */
+  /** What a model applies to each pixel; serialisable, shipped in the closure or broadcast. */
   interface Kernel extends Serializable {
     /** A solver with its own buffers, used by one partition. */
     Solver newSolver();
@@ -53,9 +54,10 @@ final class PixelTransform {
     StructType schema = outputSchema(dataset, channels, inputCol, outputCol, rmseCol, modelName);
     PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
     boolean withRmse = rmseCol != null;
+    KernelBroadcasts.Shipped<Kernel> shipped = KernelBroadcasts.ship(kernel);
     RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
         (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
-          private final Solver solver = kernel.newSolver();
+          private final Solver solver = shipped.get().newSolver();
           private final float[] y = new float[channels];
           private final double[] values = new double[outputs];
           private final UnsafeArrayData array = UnsafeArrayData.fromPrimitiveArray(new double[outputs]);
@@ -147,9 +149,10 @@ final class PixelTransform {
     int width = secondCol == null ? outputs : 2 * outputs;
     PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
     boolean withKeys = kernel.needsKeys();
+    KernelBroadcasts.Shipped<BlockKernel> shipped = KernelBroadcasts.ship(kernel);
     RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
         (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
-          private final BlockSolver solver = kernel.newSolver();
+          private final BlockSolver solver = shipped.get().newSolver();
           private final InternalRow[] held = new InternalRow[block];
           private final PixelKey[] keys = new PixelKey[block];
           private final float[] y = new float[block * channels];
