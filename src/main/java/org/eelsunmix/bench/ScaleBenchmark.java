@@ -25,10 +25,11 @@ import org.eelsunmix.synth.SyntheticGenerator;
  * given total pixel count is generated into a Parquet store on the executors, then read back and unmixed Parquet →
  * Parquet with VCA-FCLS (fit and abundances written) and NMF (a fixed number of iterations, abundances written), and
  * a DAEU trained once on the first image (short schedule, not timed) is applied Parquet → Parquet; each timed. Per
- * size it reports pixels per second per core and three figures of the driver JVM's heap: the pools' peak usage
+ * size it reports pixels per second per core and four figures of the driver JVM's heap: the pools' peak usage
  * (garbage included, so it follows the allocation rate), the largest live heap ({@link LiveHeap}: after full
- * collections, forced every {@link #HEAP_SAMPLE_SECONDS} s during the jobs and at the end of each phase) and the heap
- * it keeps once the size is done. Cost should grow linearly and the live heap stay flat, since no job brings pixels
+ * collections, forced every {@link #HEAP_SAMPLE_SECONDS} s during the jobs and at the end of each phase), the largest
+ * of those samples less the tasks' memory (in local mode the tasks run in the driver JVM) and the heap it keeps, less
+ * the tasks' memory, once the size is done. Cost should grow linearly and the live heap stay flat, since no job brings pixels
  * to the driver (in local mode the driver JVM also runs the tasks, whose working memory the live figure includes).
  */
 public final class ScaleBenchmark {
@@ -40,7 +41,7 @@ public final class ScaleBenchmark {
   /** One size's figures. */
   public record Figures(long pixels, int cores, double generateSeconds, double vcaFclsSeconds, double nmfSeconds,
       int nmfIterations, double daeuApplySeconds, long driverPeakHeapBytes, long driverLiveHeapBytes,
-      long driverRetainedHeapBytes) {
+      long driverOwnHeapBytes, long driverRetainedHeapBytes) {
     public double perCore(double seconds) {
       return pixels / seconds / cores;
     }
@@ -59,7 +60,7 @@ public final class ScaleBenchmark {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       pool.resetPeakUsage();
     }
-    LiveHeap live = new LiveHeap().every(HEAP_SAMPLE_SECONDS);
+    LiveHeap live = new LiveHeap(ScaleBenchmark::taskMemory).every(HEAP_SAMPLE_SECONDS);
     String store = dir + "/store";
     long t0 = System.nanoTime();
     Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
@@ -91,7 +92,17 @@ public final class ScaleBenchmark {
       }
     }
     return new Figures((long) images * SIDE * SIDE, cores, generate, vca, nmf, nmfIterations, daeuApply, peak,
-        live.max(), retained);
+        live.max(), live.maxOwn(), retained);
+  }
+
+  /**
+   * Bytes this JVM's tasks hold through Spark's memory manager now (execution pages and storage blocks; on-heap
+   * mode, the default). Internal to Spark (private[spark], public in bytecode); pinned Spark 3.5.
+   */
+  static long taskMemory() {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    return env == null ? 0
+        : env.memoryManager().executionMemoryUsed() + env.memoryManager().storageMemoryUsed();
   }
 
   /** A DAEU trained on the first 64 × 64 image of every series (one restart, 20 epochs: a model to apply). */
