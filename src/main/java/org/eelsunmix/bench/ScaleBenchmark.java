@@ -83,8 +83,9 @@ public final class ScaleBenchmark {
     long t1 = System.nanoTime();
     ResultFiles.writeAbundances(spark, daeu.transform(input), dir + "/daeu");
     double daeuApply = (System.nanoTime() - t1) * 1e-9;
-    long retained = live.sample();
+    live.sample();
     live.close();
+    long retained = live.settled(2000);
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
