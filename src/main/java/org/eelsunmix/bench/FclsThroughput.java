@@ -12,6 +12,9 @@ import org.eelsunmix.unmix.Fcls;
  * <p>A plain timing loop, not JMH: it warms the JIT up on the same pixels first, then times whole passes over the
  * pixel array until the requested wall time has passed. Use it for orders of magnitude and regressions, on a quiet
  * machine.
+ *
+ * <p>{@link #sparkTransform} times a model's Spark transform of a cached table the same way (best of several runs),
+ * with the process CPU time, which a shared machine disturbs far less than the wall time.
  */
 public final class FclsThroughput {
 
@@ -99,6 +102,43 @@ public final class FclsThroughput {
       s += out[0];
     }
     return s;
+  }
+
+  /** A timed Spark transform: pixels, best wall seconds and the process CPU seconds of that run. */
+  public record SparkFigure(long pixels, int cores, double wallSeconds, double cpuSeconds) {
+    /** Pixels per second per core, from the wall time. */
+    public double perCore() {
+      return pixels / wallSeconds / cores;
+    }
+
+    /** Pixels per CPU second (what a core does when it gets the CPU: steadier than wall time on a shared machine). */
+    public double perCpuSecond() {
+      return pixels / cpuSeconds;
+    }
+  }
+
+  /**
+   * Times {@code model.transform(table)} into Spark's no-op sink {@code runs} times (after one untimed run) and keeps
+   * the fastest run, with the process CPU time it used (all threads: tasks, driver, GC, JIT).
+   */
+  public static SparkFigure sparkTransform(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table,
+      org.apache.spark.ml.Transformer model, long pixels, int runs) {
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    int cores = table.sparkSession().sparkContext().defaultParallelism();
+    double bestWall = Double.POSITIVE_INFINITY;
+    double cpu = Double.NaN;
+    for (int i = 0; i <= runs; i++) {
+      long c0 = os.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      model.transform(table).write().format("noop").mode("overwrite").save();
+      double wall = (System.nanoTime() - t0) * 1e-9;
+      if (i > 0 && wall < bestWall) {
+        bestWall = wall;
+        cpu = (os.getProcessCpuTime() - c0) * 1e-9;
+      }
+    }
+    return new SparkFigure(pixels, cores, bestWall, cpu);
   }
 
   /** Prints the throughput at B = 200, R = 3 and B = 903, R = 4 (optional argument: seconds per figure). */

@@ -24,9 +24,13 @@ import org.eelsunmix.synth.SyntheticGenerator;
  * How cost and the driver's memory grow with the data: a series of 64 × 64 co-ru-pt images (B = 200, R = 3) of a
  * given total pixel count is generated into a Parquet store on the executors, then read back and unmixed Parquet →
  * Parquet with VCA-FCLS (fit and abundances written) and NMF (a fixed number of iterations, abundances written), and
- * a DAEU trained once on the first image (short schedule, not timed) is applied Parquet → Parquet; each timed. Per size it reports pixels per second per core and the driver JVM's peak heap (the sum of the heap pools'
- * peak usage, reset before each size): cost should grow linearly, the driver's heap stay flat, since no job brings
- * pixels to the driver.
+ * a DAEU trained once on the first image (short schedule, not timed) is applied Parquet → Parquet; each timed. Per
+ * size it reports pixels per second per core and four figures of the driver JVM's heap: the pools' peak usage
+ * (garbage included, so it follows the allocation rate), the largest live heap ({@link LiveHeap}: after full
+ * collections, forced every {@link #HEAP_SAMPLE_SECONDS} s during the jobs and at the end of each phase), the largest
+ * of those samples less the tasks' memory (in local mode the tasks run in the driver JVM) and the heap it keeps, less
+ * the tasks' memory, once the size is done. Cost should grow linearly and the live heap stay flat, since no job brings pixels
+ * to the driver (in local mode the driver JVM also runs the tasks, whose working memory the live figure includes).
  */
 public final class ScaleBenchmark {
   private ScaleBenchmark() {}
@@ -36,11 +40,15 @@ public final class ScaleBenchmark {
 
   /** One size's figures. */
   public record Figures(long pixels, int cores, double generateSeconds, double vcaFclsSeconds, double nmfSeconds,
-      int nmfIterations, double daeuApplySeconds, long driverPeakHeapBytes, long driverLiveHeapBytes) {
+      int nmfIterations, double daeuApplySeconds, long driverPeakHeapBytes, long driverLiveHeapBytes,
+      long driverOwnHeapBytes, long driverRetainedHeapBytes) {
     public double perCore(double seconds) {
       return pixels / seconds / cores;
     }
   }
+
+  /** Seconds between the full collections that sample the live heap during a size's jobs. */
+  public static final double HEAP_SAMPLE_SECONDS = 5;
 
   /** Runs one size below {@code dir} (a folder on any Hadoop file system, replaced). */
   public static Figures run(SparkSession spark, long pixels, int nmfIterations, UnmixingModel<?> daeu,
@@ -52,7 +60,7 @@ public final class ScaleBenchmark {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       pool.resetPeakUsage();
     }
-    LiveHeap live = new LiveHeap();
+    LiveHeap live = new LiveHeap(ScaleBenchmark::taskMemory).every(HEAP_SAMPLE_SECONDS);
     String store = dir + "/store";
     long t0 = System.nanoTime();
     Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
@@ -62,18 +70,22 @@ public final class ScaleBenchmark {
         raw.col(PixelSchema.Y), SpectrumColumn.withAxis(raw, PixelSchema.SPECTRUM, o.endmembers().axis())),
         store, spark);
     double generate = (System.nanoTime() - t0) * 1e-9;
+    live.sample();
 
     Dataset<Row> table = spark.read().parquet(store);
     Dataset<Row> input = table.select(table.col(PixelSchema.ACQUISITION_ID), table.col(PixelSchema.X),
         table.col(PixelSchema.Y), SpectrumColumn.withAxis(table, PixelSchema.SPECTRUM, o.endmembers().axis()));
     double vca = unmix(spark, new VcaFcls().setNumEndmembers(3).setSeed(0), input, dir + "/vca-fcls");
+    live.sample();
     double nmf = unmix(spark, new NmfEstimator().setNumEndmembers(3).setSeed(0).setTol(0)
         .setMaxIter(nmfIterations), input, dir + "/nmf");
-    System.gc(); // at least one collection per size, so the live figure is never empty
-    live.close();
+    live.sample();
     long t1 = System.nanoTime();
     ResultFiles.writeAbundances(spark, daeu.transform(input), dir + "/daeu");
     double daeuApply = (System.nanoTime() - t1) * 1e-9;
+    live.sample();
+    live.close();
+    long retained = live.settled(2000);
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
@@ -81,7 +93,17 @@ public final class ScaleBenchmark {
       }
     }
     return new Figures((long) images * SIDE * SIDE, cores, generate, vca, nmf, nmfIterations, daeuApply, peak,
-        live.max());
+        live.max(), live.maxOwn(), retained);
+  }
+
+  /**
+   * Bytes this JVM's tasks hold through Spark's memory manager now (execution pages and storage blocks; on-heap
+   * mode, the default). Internal to Spark (private[spark], public in bytecode); pinned Spark 3.5.
+   */
+  static long taskMemory() {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    return env == null ? 0
+        : env.memoryManager().executionMemoryUsed() + env.memoryManager().storageMemoryUsed();
   }
 
   /** A DAEU trained on the first 64 × 64 image of every series (one restart, 20 epochs: a model to apply). */
@@ -104,5 +126,5 @@ public final class ScaleBenchmark {
   }
 
   /** The sizes of the issue: 4 096 … 16 777 216 pixels. */
-  public static final List<Long> SIZES = List.of(4_096L, 40_960L, 409_600L, 4_096_000L, 16_777_216L);
+  public static final List<Long> SIZES = List.of(4_096L, 40_960L, 409_600L, 4_194_304L, 16_777_216L);
 }

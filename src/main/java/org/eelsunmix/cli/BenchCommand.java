@@ -104,7 +104,7 @@ final class BenchCommand extends SparkCommand {
   boolean scale;
 
   @Option(names = "--scale-pixels", split = ",", defaultValue = "4096,40960,409600", description = "sizes for "
-      + "--scale (comma-separated; the issue's: 4096,40960,409600,4096000,16777216)")
+      + "--scale (comma-separated; the issue's: 4096,40960,409600,4194304,16777216)")
   List<Long> scalePixels;
 
   @Option(names = "--scale-dir", description = "folder for --scale's tables, any Hadoop URI (default: a temporary "
@@ -295,13 +295,10 @@ final class BenchCommand extends SparkCommand {
     long t0 = System.nanoTime();
     VcaFclsModel model = vca.fit(df);
     double fit = (System.nanoTime() - t0) / 1e9;
-    model.transform(df).write().format("noop").mode("overwrite").save();
-    t0 = System.nanoTime();
-    model.transform(df).write().format("noop").mode("overwrite").save();
-    double transform = (System.nanoTime() - t0) / 1e9;
+    FclsThroughput.SparkFigure t = FclsThroughput.sparkTransform(df, model, n, 5);
     System.out.printf("%-28s %.2f s for %d pixels on %d cores%n", "Spark VCA fit (cached)", fit, n, cores);
-    System.out.printf("%-28s %.2f million pixels/s (%.2f per core)%n", "Spark FCLS transform", n / transform / 1e6,
-        n / transform / 1e6 / cores);
+    System.out.printf("%-28s %.2f million pixels/s (%.2f per core; %.2f million per CPU second; best of 5)%n",
+        "Spark FCLS transform", n / t.wallSeconds() / 1e6, t.perCore() / 1e6, t.perCpuSecond() / 1e6);
     df.unpersist();
   }
 
@@ -317,21 +314,25 @@ final class BenchCommand extends SparkCommand {
     }
     java.nio.file.Path tmp = scaleDir == null ? java.nio.file.Files.createTempDirectory("eels-scale-") : null;
     String root = scaleDir == null ? tmp.toUri().toString() : scaleDir;
-    System.out.printf("%10s %5s %10s %10s %13s %9s %13s %9s %13s %16s %9s%n", "pixels", "cores", "generate s",
-        "vca-fcls s", "vca px/s/core", "nmf s", "nmf px/s/core", "daeu s", "daeu px/s/core", "driver heap peak", "live");
+    System.out.printf("%10s %5s %10s %10s %13s %9s %13s %9s %14s %14s %14s %14s %14s%n", "pixels", "cores",
+        "generate s", "vca-fcls s", "vca px/s/core", "nmf s", "nmf px/s/core", "daeu s", "daeu px/s/core",
+        "heap pools pk", "live heap max", "less tasks' max", "kept after");
     try {
       org.eelsunmix.spark.ml.UnmixingModel<?> daeuModel = org.eelsunmix.bench.ScaleBenchmark.trainDaeu(spark());
       for (long n : scalePixels) {
         org.eelsunmix.bench.ScaleBenchmark.Figures f = org.eelsunmix.bench.ScaleBenchmark.run(spark(), n,
             scaleNmfIterations, daeuModel, root + "/" + n);
-        System.out.printf("%10d %5d %10.1f %10.2f %13.0f %9.2f %13.0f %9.2f %13.0f %12.0f MiB %5.0f MiB%n", f.pixels(),
-            f.cores(), f.generateSeconds(), f.vcaFclsSeconds(), f.perCore(f.vcaFclsSeconds()), f.nmfSeconds(),
-            f.perCore(f.nmfSeconds()), f.daeuApplySeconds(), f.perCore(f.daeuApplySeconds()),
-            f.driverPeakHeapBytes() / 1048576.0, f.driverLiveHeapBytes() / 1048576.0);
+        System.out.printf("%10d %5d %10.1f %10.2f %13.0f %9.2f %13.0f %9.2f %14.0f %10.0f MiB %10.0f MiB %10.0f MiB "
+            + "%10.0f MiB%n", f.pixels(), f.cores(), f.generateSeconds(), f.vcaFclsSeconds(),
+            f.perCore(f.vcaFclsSeconds()), f.nmfSeconds(), f.perCore(f.nmfSeconds()), f.daeuApplySeconds(),
+            f.perCore(f.daeuApplySeconds()), f.driverPeakHeapBytes() / 1048576.0, f.driverLiveHeapBytes() / 1048576.0,
+            f.driverOwnHeapBytes() / 1048576.0, f.driverRetainedHeapBytes() / 1048576.0);
       }
       System.out.printf("(NMF: %d iterations per size; DAEU trained once, not timed; times include reading and "
-          + "writing Parquet)%n",
-          scaleNmfIterations);
+          + "writing Parquet. Heap: pools' peak usage, garbage included; live: largest heap after a full collection, "
+          + "forced every %.0f s and after each phase; less tasks': the same less Spark's execution and storage memory in use "
+          + "(local mode runs the tasks in the driver JVM); kept: after the size's last job, less the tasks' memory)%n",
+          scaleNmfIterations, org.eelsunmix.bench.ScaleBenchmark.HEAP_SAMPLE_SECONDS);
     } finally {
       if (tmp != null) {
         try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(tmp)) {

@@ -15,6 +15,19 @@ class FclsThroughputTest {
   }
 
   @Test
+  void timesASparkTransformOfEveryPixel() {
+    org.apache.spark.sql.SparkSession spark = org.eelsunmix.spark.TestSpark.session();
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = SyntheticTable.cached(spark, SyntheticTable.coRuPt(16),
+        2);
+    org.eelsunmix.spark.ml.VcaFclsModel model = new org.eelsunmix.spark.ml.VcaFcls().setNumEndmembers(3)
+        .setRestarts(1).fit(df);
+    FclsThroughput.SparkFigure f = FclsThroughput.sparkTransform(df, model, df.count(), 2);
+    df.unpersist();
+    assertTrue(f.pixels() == 256 && f.wallSeconds() > 0 && f.cpuSeconds() > 0 && f.cores() == 2, f.toString());
+    assertTrue(Double.isFinite(f.perCore()) && Double.isFinite(f.perCpuSecond()), f.toString());
+  }
+
+  @Test
   void refusesImpossibleSettings() {
     assertThrows(IllegalArgumentException.class, () -> FclsThroughput.pixelsPerSecond(3, 4, 10, 1L, 0.01));
   }

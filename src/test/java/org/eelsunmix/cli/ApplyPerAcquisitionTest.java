@@ -39,6 +39,8 @@ class ApplyPerAcquisitionTest {
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("5/5 acquisitions applied"), run.out());
     assertTrue(run.out().contains("to 5 acquisitions in"), run.out());
+    // One broadcast of the FCLS kernel for the schema probe and the five jobs.
+    assertTrue(run.out().contains("model shipped in 1 broadcast(s) for 6 transforms"), run.out());
 
     SparkSession spark = TestSpark.session();
     Dataset<Row> a = spark.read().parquet(one + "/abundances");

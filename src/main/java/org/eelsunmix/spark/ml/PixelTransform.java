@@ -10,7 +10,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.eelsunmix.core.BadInputException;
@@ -23,13 +22,14 @@ import org.eelsunmix.spark.SpectrumColumn;
 /**
  * Appends the result of a per-pixel kernel to every row, inside partitions, on Spark's binary rows (as
  * {@link FclsTransform} does for FCLS): an {@code array<double>} column of the kernel's values and, optionally, a
- * per-pixel RMSE column. The kernel is built once per partition ({@link Kernel#newSolver()}), with its own buffers;
+ * per-pixel RMSE column. The kernel travels as {@link KernelBroadcasts} decides (in the closure, or one broadcast for
+ * a series of jobs); its solver is built once per partition ({@link Kernel#newSolver()}), with its own buffers;
  * nothing is collected.
  */
 final class PixelTransform {
   private PixelTransform() {}
 
-  /** What a model applies to each pixel; serialisable, shipped once in the closure. */
+  /** What a model applies to each pixel; serialisable, shipped in the closure or broadcast. */
   interface Kernel extends Serializable {
     /** A solver with its own buffers, used by one partition. */
     Solver newSolver();
@@ -54,14 +54,15 @@ final class PixelTransform {
     StructType schema = outputSchema(dataset, channels, inputCol, outputCol, rmseCol, modelName);
     PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
     boolean withRmse = rmseCol != null;
+    KernelBroadcasts.Shipped<Kernel> shipped = KernelBroadcasts.ship(kernel);
     RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
         (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
-          private final Solver solver = kernel.newSolver();
+          private final Solver solver = shipped.get().newSolver();
           private final float[] y = new float[channels];
           private final double[] values = new double[outputs];
+          private final UnsafeArrayData array = UnsafeArrayData.fromPrimitiveArray(new double[outputs]);
           private final GenericInternalRow extra = new GenericInternalRow(withRmse ? 2 : 1);
           private final JoinedRow joined = new JoinedRow();
-          private final UnsafeProjection toUnsafe = UnsafeProjection.create(schema);
 
           @Override
           public boolean hasNext() {
@@ -73,15 +74,27 @@ final class PixelTransform {
             InternalRow row = it.next();
             pixels.spectrum(row, y);
             double rmse = solver.solve(y, values);
-            extra.update(0, UnsafeArrayData.fromPrimitiveArray(values));
+            for (int i = 0; i < outputs; i++) {
+              array.setDouble(i, values[i]);
+            }
+            extra.update(0, array);
             if (withRmse) {
               extra.update(1, rmse);
             }
-            return toUnsafe.apply(joined.apply(row, extra));
+            return joined.apply(row, extra);
           }
         }).rdd();
-    // internalCreateDataFrame is Spark-internal (private[sql], public in bytecode): it accepts binary rows as they
-    // are, the one way to append columns without a round trip through boxed Rows. Pinned Spark 3.5.
+    return rowsToFrame(rows, schema);
+  }
+
+  /**
+   * The rows as a DataFrame without a conversion of our own. {@code internalCreateDataFrame} is Spark-internal
+   * (private[sql], public in bytecode) and takes binary rows as they are; its scan ({@code RDDScanExec}) turns every
+   * row into an {@code UnsafeRow} itself (pinned Spark 3.5: its {@code createUnsafeProjection} is true), so the
+   * iterators above hand out joined, reused rows: one copy of each row, made before the next is asked for, instead
+   * of two. The same reason lets the value arrays be reused.
+   */
+  private static Dataset<Row> rowsToFrame(RDD<InternalRow> rows, StructType schema) {
     return SparkSession.active().internalCreateDataFrame(rows, schema, false);
   }
 
@@ -136,20 +149,20 @@ final class PixelTransform {
     int width = secondCol == null ? outputs : 2 * outputs;
     PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
     boolean withKeys = kernel.needsKeys();
+    KernelBroadcasts.Shipped<BlockKernel> shipped = KernelBroadcasts.ship(kernel);
     RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
         (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
-          private final BlockSolver solver = kernel.newSolver();
+          private final BlockSolver solver = shipped.get().newSolver();
           private final InternalRow[] held = new InternalRow[block];
           private final PixelKey[] keys = new PixelKey[block];
           private final float[] y = new float[block * channels];
-          private final float[] one = new float[channels];
           private final double[] values = new double[block * width];
           private final double[] rmse = new double[block];
-          private final double[] pixel = new double[outputs];
-          private final double[] second = new double[secondCol == null ? 0 : outputs];
+          private final UnsafeArrayData pixel = UnsafeArrayData.fromPrimitiveArray(new double[outputs]);
+          private final UnsafeArrayData second = secondCol == null ? null
+              : UnsafeArrayData.fromPrimitiveArray(new double[outputs]);
           private final GenericInternalRow extra = new GenericInternalRow(secondCol == null ? 2 : 3);
           private final JoinedRow joined = new JoinedRow();
-          private final UnsafeProjection toUnsafe = UnsafeProjection.create(schema);
           private int count;
           private int next;
 
@@ -166,8 +179,7 @@ final class PixelTransform {
             next = 0;
             while (count < block && it.hasNext()) {
               InternalRow row = it.next();
-              pixels.spectrum(row, one);
-              System.arraycopy(one, 0, y, count * channels, channels);
+              pixels.spectrum(row, y, count * channels);
               if (withKeys) {
                 keys[count] = pixels.key(row);
               }
@@ -184,17 +196,21 @@ final class PixelTransform {
               throw new java.util.NoSuchElementException();
             }
             int p = next++;
-            System.arraycopy(values, p * width, pixel, 0, outputs);
-            extra.update(0, UnsafeArrayData.fromPrimitiveArray(pixel));
-            extra.update(1, rmse[p]);
-            if (second.length > 0) {
-              System.arraycopy(values, p * width + outputs, second, 0, outputs);
-              extra.update(2, UnsafeArrayData.fromPrimitiveArray(second));
+            for (int i = 0; i < outputs; i++) {
+              pixel.setDouble(i, values[p * width + i]);
             }
-            return toUnsafe.apply(joined.apply(held[p], extra));
+            extra.update(0, pixel);
+            extra.update(1, rmse[p]);
+            if (second != null) {
+              for (int i = 0; i < outputs; i++) {
+                second.setDouble(i, values[p * width + outputs + i]);
+              }
+              extra.update(2, second);
+            }
+            return joined.apply(held[p], extra);
           }
         }).rdd();
-    return SparkSession.active().internalCreateDataFrame(rows, schema, false);
+    return rowsToFrame(rows, schema);
   }
 
   /**

@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.eelsunmix.spark.AtomicOutput;
 import org.eelsunmix.spark.PixelSchema;
+import org.eelsunmix.spark.ml.KernelBroadcasts;
 import org.eelsunmix.spark.ml.UnmixingModel;
 
 /**
@@ -25,14 +26,19 @@ import org.eelsunmix.spark.ml.UnmixingModel;
  * {@code unmix}'s partitioned table. A crash leaves the acquisitions already done complete and nothing half written;
  * progress is counted in acquisitions. Up to {@code concurrency} jobs run at once from driver threads, so the
  * executors stay busy while a small acquisition commits (Spark schedules the concurrent jobs' tasks FIFO). The model
- * is small (R × B, or a network of a few thousand weights) and travels in each job's task binary, which Spark
- * broadcasts once per executor and job.
+ * is shipped once for the series: the jobs run inside a {@link KernelBroadcasts} scope, so the first job broadcasts
+ * the model's pixel kernel and every later one reuses that broadcast (each executor fetches and deserialises it
+ * once); the jobs' task binaries carry only its handle. (Models that broadcast a part of themselves per transform,
+ * the autoencoders' networks, still do that per job.)
  */
 public final class SeriesApply {
   private SeriesApply() {}
 
-  /** What a run did: acquisitions committed and the wall time. */
-  public record Summary(int acquisitions, double seconds) {
+  /**
+   * What a run did: acquisitions committed, the wall time, and how many distinct kernels were broadcast for the
+   * transforms it ran (1 when the model's kernel was shipped once for the whole series).
+   */
+  public record Summary(int acquisitions, double seconds, int kernelBroadcasts) {
     public double perSecond() {
       return acquisitions / seconds;
     }
@@ -51,49 +57,53 @@ public final class SeriesApply {
       throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
     }
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    // Transformed per acquisition, after the filter: a model's transform is an RDD step, so a filter above it
-    // would not reach the Parquet scan and every job would read the whole store.
-    List<String> names = List.of(model.transform(pixels.limit(0)).columns());
-    List<Column> columns = new ArrayList<>(List.of(functions.col(PixelSchema.X), functions.col(PixelSchema.Y),
-        functions.col(PixelSchema.ABUNDANCES_COL), functions.col(PixelSchema.RMSE)));
-    if (names.contains(PixelSchema.ABUNDANCES_STD)) {
-      columns.add(functions.col(PixelSchema.ABUNDANCES_STD));
+    try (KernelBroadcasts.Scope shipping = KernelBroadcasts.open(spark)) {
+      // Transformed per acquisition, after the filter: a model's transform is an RDD step, so a filter above it
+      // would not reach the Parquet scan and every job would read the whole store.
+      List<String> names = List.of(model.transform(pixels.limit(0)).columns());
+      List<Column> columns = new ArrayList<>(List.of(functions.col(PixelSchema.X), functions.col(PixelSchema.Y),
+          functions.col(PixelSchema.ABUNDANCES_COL), functions.col(PixelSchema.RMSE)));
+      if (names.contains(PixelSchema.ABUNDANCES_STD)) {
+        columns.add(functions.col(PixelSchema.ABUNDANCES_STD));
+      }
+      Column[] kept = columns.toArray(new Column[0]);
+      AtomicInteger done = new AtomicInteger();
+      int step = Math.max(1, ids.size() / 20);
+      long start = System.nanoTime();
+      ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+      try {
+        List<Future<?>> jobs = new ArrayList<>();
+        for (String id : ids) {
+          jobs.add(pool.submit(() -> {
+            spark.sparkContext().setJobDescription("apply: " + id);
+            // One task per acquisition: its rows are one partition folder, usually one file.
+            Dataset<Row> one = model.transform(pixels.where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id)))
+                .select(kept).coalesce(1);
+            AtomicOutput.commit(conf, out + "/abundances/" + PixelSchema.ACQUISITION_ID + "=" + id, true,
+                tmp -> one.write().parquet(tmp));
+            int k = done.incrementAndGet();
+            if (k % step == 0 || k == ids.size()) {
+              double s = (System.nanoTime() - start) * 1e-9;
+              progress.printf("%d/%d acquisitions applied (%.1f/s)%n", k, ids.size(), k / s);
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : jobs) {
+          f.get();
+        }
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(cause.getMessage(), cause);
+      } finally {
+        pool.shutdownNow(); // before the scope closes and frees the broadcast
+      }
+      progress.printf("model shipped in %d broadcast(s) for %d transforms%n", shipping.broadcasts(),
+          shipping.requests());
+      return new Summary(done.get(), (System.nanoTime() - start) * 1e-9, shipping.broadcasts());
     }
-    Column[] kept = columns.toArray(new Column[0]);
-    AtomicInteger done = new AtomicInteger();
-    int step = Math.max(1, ids.size() / 20);
-    long start = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    try {
-      List<Future<?>> jobs = new ArrayList<>();
-      for (String id : ids) {
-        jobs.add(pool.submit(() -> {
-          spark.sparkContext().setJobDescription("apply: " + id);
-          // One task per acquisition: its rows are one partition folder, usually one file.
-          Dataset<Row> one = model.transform(pixels.where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id)))
-              .select(kept).coalesce(1);
-          AtomicOutput.commit(conf, out + "/abundances/" + PixelSchema.ACQUISITION_ID + "=" + id, true,
-              tmp -> one.write().parquet(tmp));
-          int k = done.incrementAndGet();
-          if (k % step == 0 || k == ids.size()) {
-            double s = (System.nanoTime() - start) * 1e-9;
-            progress.printf("%d/%d acquisitions applied (%.1f/s)%n", k, ids.size(), k / s);
-          }
-          return null;
-        }));
-      }
-      for (Future<?> f : jobs) {
-        f.get();
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(cause.getMessage(), cause);
-    } finally {
-      pool.shutdownNow();
-    }
-    return new Summary(done.get(), (System.nanoTime() - start) * 1e-9);
   }
 }

@@ -1,0 +1,32 @@
+package org.eelsunmix.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The live heap counts what survives a full collection, not the garbage a young one leaves. */
+class LiveHeapTest {
+  @Test
+  void aFullCollectionLeavesWhatIsHeldAndNotTheGarbage() {
+    try (LiveHeap live = new LiveHeap(() -> 8L << 20)) {
+      long before = live.sample();
+      // Small arrays: G1 gives an array of half a region or more whole regions of its own (humongous).
+      byte[][] held = new byte[4096][];
+      for (int i = 0; i < held.length; i++) {
+        held[i] = new byte[16 << 10]; // 64 MiB kept
+      }
+      for (int i = 0; i < 25_600; i++) {
+        byte[] garbage = new byte[16 << 10]; // 400 MiB dropped
+        garbage[i % garbage.length] = 1;
+      }
+      long after = live.sample();
+      assertTrue(after - before >= 60L << 20 && after - before < 100L << 20,
+          "held 64 MiB: " + (before >> 20) + " -> " + (after >> 20) + " MiB");
+      assertEquals(16 << 10, held[4095].length); // the arrays stay reachable until here
+      assertTrue(live.maxOwn() >= after && live.max() >= after + (8L << 20) - (1L << 20), live.max() + " " + after);
+      held = null;
+      assertTrue(live.settled(10) < after - (50L << 20), "settled after the arrays are dropped");
+    }
+  }
+}
