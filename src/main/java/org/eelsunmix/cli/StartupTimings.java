@@ -91,8 +91,11 @@ final class StartupTimings {
     for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
       gc += Math.max(0, b.getCollectionTime()) / 1e3;
     }
-    sb.append(String.format(Locale.ROOT, "process CPU %.2f s, GC %.2f s, %d classes loaded%n", cpuSeconds(), gc,
-        ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount()));
+    double jit = ManagementFactory.getCompilationMXBean() == null ? Double.NaN
+        : ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3;
+    sb.append(String.format(Locale.ROOT, "process CPU %.2f s (main thread %.2f s), JIT compilers %.2f s, GC %.2f s, "
+        + "%d classes loaded%n", cpuSeconds(), ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9, jit,
+        gc, ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount()));
     if (jobs != null) {
       sb.append(jobs.table());
     }
