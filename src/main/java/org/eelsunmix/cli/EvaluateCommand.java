@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.eval.MetricRecord;
 import org.eelsunmix.eval.MetricSummary;
@@ -193,10 +194,14 @@ final class EvaluateCommand extends SparkCommand {
         m.endmember(), m.metric(), m.value(), m.seconds(), m.error());
   }
 
+  // Typed, not DDL strings ("string", "double"): a DDL type is parsed by Spark's SQL parser, and this initialiser runs
+  // for every command (picocli builds every subcommand), so it cost each command Catalyst's parser classes.
   static final org.apache.spark.sql.types.StructType SUMMARY = new org.apache.spark.sql.types.StructType()
-      .add("endmember_set", "string").add("dose", "double").add("method", "string").add("endmember", "string")
-      .add("metric", "string").add("count", "long").add("failed", "long").add("mean", "double")
-      .add("std", "double").add("min", "double").add("max", "double");
+      .add("endmember_set", DataTypes.StringType).add("dose", DataTypes.DoubleType)
+      .add("method", DataTypes.StringType).add("endmember", DataTypes.StringType)
+      .add("metric", DataTypes.StringType).add("count", DataTypes.LongType).add("failed", DataTypes.LongType)
+      .add("mean", DataTypes.DoubleType).add("std", DataTypes.DoubleType).add("min", DataTypes.DoubleType)
+      .add("max", DataTypes.DoubleType);
 
   /** Mergeable summaries per (set, dose, method, endmember, metric), reduced on the executors. */
   static List<Row> summarise(Dataset<Row> metrics) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Failures print one line naming the file or option and exit non-zero (2: bad input or usage, 1: anything
  * else; 3: {@code reprocess} refused because another run holds its output folder's lock); {@code --stacktrace} adds
- * the stack trace.
+ * the stack trace. {@code --timings} (any command) prints where the seconds went on standard error
+ * ({@link StartupTimings}).
  */
 @Command(name = "eels-unmix", mixinStandardHelpOptions = true, version = "eels-unmix 0.1.0",
     description = "Spectral unmixing of STEM-EELS spectrum images on Apache Spark.",
@@ -36,11 +37,16 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    StartupTimings.main();
     int code = execute(args, true);
+    StartupTimings.commandEnded();
     SparkSession.getActiveSession().foreach(s -> {
       s.stop();
       return null;
     });
+    if (StartupTimings.enabled()) {
+      System.err.print(StartupTimings.report(System.nanoTime()));
+    }
     System.exit(code);
   }
 
@@ -56,11 +62,14 @@ public final class Main implements Runnable {
     Path config = null;
     for (int i = 0; i < args.length; i++) {
       stacktrace |= args[i].equals("--stacktrace");
+      if (args[i].equals("--timings")) {
+        StartupTimings.enable();
+      }
       if (args[i].equals("--config") && i + 1 < args.length) {
         config = Path.of(args[i + 1]);
       }
     }
-    String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--stacktrace")).toArray(String[]::new);
+    String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--stacktrace") && !a.equals("--timings")).toArray(String[]::new);
     rest = dropConfig(rest);
     CommandLine cli = new CommandLine(new Main());
     cli.setErr(err);

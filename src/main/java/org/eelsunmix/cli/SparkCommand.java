@@ -61,9 +61,12 @@ abstract class SparkCommand implements Callable<Integer> {
       return;
     }
     String out = value.toString();
+    long t0 = System.nanoTime();
     try {
       Path path = new Path(out);
-      if (path.getFileSystem(session.sparkContext().hadoopConfiguration()).exists(path)) {
+      boolean exists = path.getFileSystem(session.sparkContext().hadoopConfiguration()).exists(path);
+      StartupTimings.fileSystem(System.nanoTime() - t0);
+      if (exists) {
         throw new BadInputException("--out", out + " already exists (give --overwrite to replace it)");
       }
     } catch (IOException e) {

@@ -34,7 +34,9 @@ final class SparkSessions {
     b.config("spark.ui.showConsoleProgress", "false");
     b.config("spark.executorEnv.OMP_NUM_THREADS", "1");
     extra.forEach(b::config);
+    StartupTimings.sessionStarting();
     SparkSession spark = b.getOrCreate();
+    StartupTimings.sessionReady(spark);
     spark.sparkContext().setLogLevel("WARN");
     SparkProgress.attach(spark);
     return spark;

@@ -57,6 +57,7 @@ final class UnmixCommand extends SparkCommand {
   public Integer call() throws Exception {
     UnmixingEstimator<?, ?> estimator = options.estimator(method, endmembers, seed); // validates every option
     SparkSession spark = spark();
+    describe("unmix: reading the store");
     SeriesStore series = new SeriesStore(spark, store);
     Dataset<Row> pixels = series.pixels(acquisitions);
     int channels = org.eelsunmix.spark.SpectrumColumn.axisOf(pixels.schema(), PixelSchema.SPECTRUM).channels();

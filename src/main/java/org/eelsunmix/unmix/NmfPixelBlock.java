@@ -8,7 +8,8 @@ import java.io.Serializable;
  * pixel's random-draw key ({@link NmfInitialisation#drawKey}); the abundances W (row-major N × R) are passed in, so
  * a caller may keep several versions of them.
  *
- * <p>Each method is one pass over the block with one kernel, adding into a caller's accumulator; none allocates.
+ * <p>Each method is one pass over the block with one kernel, adding into a caller's accumulator; none allocates
+ * but the first pass, which computes each spectrum's {@code ‖y‖²} once (N doubles) for every later pass.
  */
 public final class NmfPixelBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -16,6 +17,8 @@ public final class NmfPixelBlock implements Serializable {
   private final long[] keys;
   private final int channels;
   private final int count;
+  /** Each spectrum's ‖y‖², computed on first use and kept: the same for every pass (not serialised). */
+  private transient double[] norms;
 
   /**
    * @param spectra row-major N × B counts (not copied: the block takes it over)
@@ -68,7 +71,7 @@ public final class NmfPixelBlock implements Serializable {
     final int r = start.components();
     for (int i = 0; i < count; i++) {
       start.abundances(spectra, i * channels, keys[i], w, i * r);
-      stats.add(spectra, i * channels, w, i * r);
+      stats.add(spectra, i * channels, norms()[i], w, i * r);
     }
     return stats;
   }
@@ -80,12 +83,26 @@ public final class NmfPixelBlock implements Serializable {
   public NmfStatistics update(NmfAbundanceUpdate step, double[] w, NmfStatistics stats) {
     final int r = step.components();
     double[] work = new double[step.workLength()];
+    double[] yy = norms();
     double violation = 0;
     for (int i = 0; i < count; i++) {
       violation += step.update(spectra, i * channels, w, i * r, work);
-      stats.add(spectra, i * channels, w, i * r);
+      stats.add(spectra, i * channels, yy[i], w, i * r);
     }
     return stats.addViolation(violation);
+  }
+
+  /** Each pixel's {@code ‖y‖²} ({@link NmfStatistics#normSquared}), computed once. */
+  private double[] norms() {
+    double[] n = norms;
+    if (n == null) {
+      n = new double[count];
+      for (int i = 0; i < count; i++) {
+        n[i] = NmfStatistics.normSquared(spectra, i * channels, channels);
+      }
+      norms = n;
+    }
+    return n;
   }
 
   /** {@code ‖Y − W H‖²} of the block, channel by channel ({@link Nmf#residualSquared}). */

@@ -72,14 +72,18 @@ public final class NmfStatistics implements Serializable {
    * returns this.
    */
   public NmfStatistics add(float[] y, int yOffset, double[] w, int wOffset) {
+    return add(y, yOffset, normSquared(y, yOffset, channels), w, wOffset);
+  }
+
+  /**
+   * As {@link #add(float[], int, double[], int)} with the spectrum's {@code ‖y‖²} given, as {@link #normSquared}
+   * computes it (the same bits): a block that keeps it saves every pass a B-long chain of dependent additions, about
+   * as long as the rest of the pixel's work.
+   */
+  public NmfStatistics add(float[] y, int yOffset, double yNormSquared, double[] w, int wOffset) {
     final int r = components;
     final int b = channels;
-    double ss = 0;
-    for (int c = 0; c < b; c++) {
-      double v = y[yOffset + c];
-      ss += v * v;
-    }
-    dataNormSquared += ss;
+    dataNormSquared += yNormSquared;
     for (int s = 0; s < r; s++) {
       double ws = w[wOffset + s];
       if (ws == 0) {
@@ -95,6 +99,16 @@ public final class NmfStatistics implements Serializable {
     }
     count++;
     return this;
+  }
+
+  /** {@code ‖y‖²} of the spectrum {@code y[yOffset .. yOffset + b)}, summed in channel order. */
+  public static double normSquared(float[] y, int yOffset, int b) {
+    double ss = 0;
+    for (int c = 0; c < b; c++) {
+      double v = y[yOffset + c];
+      ss += v * v;
+    }
+    return ss;
   }
 
   /** Adds a part of the abundance update's |projected gradient| sum; returns this. */

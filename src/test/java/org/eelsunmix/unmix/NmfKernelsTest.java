@@ -187,4 +187,74 @@ class NmfKernelsTest {
       assertArrayEquals(reference.unmixing().abundances().values(), w, 1e-9 * scaleW, solver + " W");
     }
   }
+
+  /**
+   * The projection {@code g = y Hᵀ} that every step starts from, computed several endmembers per sweep, equals
+   * one plain dot product per endmember in channel order bit for bit, for every R (the groups of 4, 3, 2 and 1)
+   * and at an offset into the pixel array.
+   */
+  @Test
+  void projectionEqualsPlainDotProductsBitForBit() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    int b = 37;
+    for (int r = 1; r <= 9; r++) {
+      double[] h = new double[r * b];
+      for (int i = 0; i < h.length; i++) {
+        h[i] = rnd.nextDouble() * 100;
+      }
+      float[] y = new float[3 * b];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = (float) (rnd.nextDouble() * 1e4);
+      }
+      double[] work = new double[2 * r];
+      new NmfAbundanceUpdate(NmfSolver.CD, h, r).project(y, 2 * b, work);
+      for (int t = 0; t < r; t++) {
+        double dot = 0;
+        for (int c = 0; c < b; c++) {
+          dot += h[t * b + c] * y[2 * b + c];
+        }
+        assertEquals(Double.doubleToLongBits(dot), Double.doubleToLongBits(work[t]), "R = " + r + ", t = " + t);
+      }
+    }
+  }
+
+  /**
+   * A block's passes, which keep each spectrum's ‖y‖², give the statistics of adding every pixel on its own
+   * ({@link NmfStatistics#add(float[], int, double[], int)}, which sums ‖y‖² itself), bit for bit, pass after pass.
+   */
+  @Test
+  void blockPassesKeepingNormsEqualPixelByPixelStatisticsBitForBit() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    int n = 50;
+    int b = 23;
+    int r = 3;
+    float[] y = new float[n * b];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (float) Math.floor(rnd.nextDouble() * 500);
+    }
+    double[] h = new double[r * b];
+    for (int i = 0; i < h.length; i++) {
+      h[i] = rnd.nextDouble();
+    }
+    NmfAbundanceUpdate step = new NmfAbundanceUpdate(NmfSolver.CD, h, r);
+    NmfPixelBlock block = new NmfPixelBlock(y.clone(), new long[n], b);
+    double[] wBlock = new double[n * r];
+    double[] wPixel = new double[n * r];
+    for (int pass = 0; pass < 3; pass++) {
+      NmfStatistics fromBlock = block.update(step, wBlock, new NmfStatistics(r, b));
+      NmfStatistics byPixel = new NmfStatistics(r, b);
+      double[] work = new double[step.workLength()];
+      double violation = 0;
+      for (int i = 0; i < n; i++) {
+        violation += step.update(y, i * b, wPixel, i * r, work);
+        byPixel.add(y, i * b, wPixel, i * r);
+      }
+      byPixel.addViolation(violation);
+      assertArrayEquals(wPixel, wBlock, 0.0);
+      assertEquals(byPixel.dataNormSquared(), fromBlock.dataNormSquared(), 0.0);
+      assertEquals(byPixel.violation(), fromBlock.violation(), 0.0);
+      assertArrayEquals(byPixel.abundanceGram(), fromBlock.abundanceGram(), 0.0);
+      assertArrayEquals(byPixel.abundanceCross(), fromBlock.abundanceCross(), 0.0);
+    }
+  }
 }

@@ -2,6 +2,7 @@ package org.eelsunmix.spark.ml;
 
 import java.io.Serializable;
 import java.util.Collections;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.eelsunmix.spark.PixelRows;
@@ -30,6 +31,7 @@ import org.eelsunmix.unmix.SpectralMoments;
  */
 final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   private static final int DEPTH = 2;
+  private static final String DESCRIPTION = "spark.job.description";
   private final int channels;
   private final int components;
   private final JavaRDD<NmfPixelBlock> spectra;
@@ -67,59 +69,79 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   @Override
   public long pixels() {
     if (pixels < 0) {
-      pixels = spectra.map(s -> (long) s.count()).fold(0L, Long::sum); // reads and checks every spectrum once
+      // reads and checks every spectrum once
+      pixels = labelled("reading the pixels into blocks", () -> spectra.map(s -> (long) s.count()).fold(0L,
+          Long::sum));
     }
     return pixels;
   }
 
   @Override
   public double meanCount() {
-    return spectra.map(NmfPixelBlock::total).fold(0.0, Double::sum) / ((double) pixels() * channels);
+    long n = pixels();
+    return labelled("mean count", () -> spectra.map(NmfPixelBlock::total).fold(0.0, Double::sum))
+        / ((double) n * channels);
   }
 
   @Override
   public SpectralMoments moments() {
-    return spectra.treeAggregate(new SpectralMoments(channels), (m, s) -> s.addMoments(m), SpectralMoments::merge,
-        DEPTH);
+    return labelled("B x B moments", () -> spectra.treeAggregate(new SpectralMoments(channels),
+        (m, s) -> s.addMoments(m), SpectralMoments::merge, DEPTH));
   }
 
   @Override
   public double[] partNorms(NmfInitialisation start) {
-    return spectra.treeAggregate(new double[start.partNormsLength()], (sums, s) -> s.addPartNorms(start, sums),
-        (x, y) -> {
+    return labelled("start part norms", () -> spectra.treeAggregate(new double[start.partNormsLength()],
+        (sums, s) -> s.addPartNorms(start, sums), (x, y) -> {
           for (int k = 0; k < x.length; k++) {
             x[k] += y[k];
           }
           return x;
-        }, DEPTH);
+        }, DEPTH));
   }
 
   @Override
   public NmfStatistics start(NmfInitialisation start) {
     int b = channels;
     int r = components;
-    return replaceAbundances(spectra.map(s -> {
+    return labelled("start", () -> replaceAbundances(spectra.map(s -> {
       double[] w = new double[s.count() * r];
       return new AbundanceBlock(w, s.start(start, w, new NmfStatistics(r, b)));
-    }));
+    })));
   }
 
   @Override
   public NmfStatistics update(NmfAbundanceUpdate step) {
     int b = channels;
     int r = components;
-    return replaceAbundances(spectra.zipPartitions(requireStarted(), (ss, ws) -> {
+    return labelled("iteration", () -> replaceAbundances(spectra.zipPartitions(requireStarted(), (ss, ws) -> {
       NmfPixelBlock s = ss.next();
       double[] w = ws.next().w().clone(); // the previous block stays as it was (it may be read again)
       return Collections.singletonList(new AbundanceBlock(w, s.update(step, w, new NmfStatistics(r, b))))
           .iterator();
-    }));
+    })));
   }
 
   @Override
   public double residualSquared(double[] endmembers) {
-    return spectra.zipPartitions(requireStarted(), (ss, ws) -> Collections.singletonList(
-        ss.next().residualSquared(ws.next().w(), endmembers)).iterator()).fold(0.0, Double::sum);
+    return labelled("final residual", () -> spectra.zipPartitions(requireStarted(), (ss, ws) ->
+        Collections.singletonList(ss.next().residualSquared(ws.next().w(), endmembers)).iterator())
+        .fold(0.0, Double::sum));
+  }
+
+  /**
+   * Runs one pass with its Spark jobs described as the caller's description plus {@code what} (so {@code --timings}
+   * and the progress line say which pass a job is), then restores the caller's description.
+   */
+  private <T> T labelled(String what, java.util.function.Supplier<T> pass) {
+    SparkContext sc = spectra.context();
+    String outer = sc.getLocalProperty(DESCRIPTION);
+    sc.setJobDescription(outer == null ? "nmf: " + what : outer + ": " + what);
+    try {
+      return pass.get();
+    } finally {
+      sc.setLocalProperty(DESCRIPTION, outer);
+    }
   }
 
   /** Makes {@code next} the current W (checkpointed), returns its summed statistics, drops the old W. */
