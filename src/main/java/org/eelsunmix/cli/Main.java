@@ -3,6 +3,7 @@ package org.eelsunmix.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
@@ -69,7 +70,8 @@ public final class Main implements Runnable {
         config = Path.of(args[i + 1]);
       }
     }
-    String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--stacktrace") && !a.equals("--timings")).toArray(String[]::new);
+    String[] rest = Arrays.stream(args).filter(a -> !a.equals("--stacktrace") && !a.equals("--timings"))
+        .toArray(String[]::new);
     rest = dropConfig(rest);
     CommandLine cli = new CommandLine(new Main());
     cli.setErr(err);

@@ -73,10 +73,6 @@ final class WatchCommand extends SparkCommand {
       + "reloads itself this often (default ${DEFAULT-VALUE}; 0: never)")
   int refresh;
 
-  @Option(names = "--timings", description = "print after each batch the wall time of each step (survey, ingest, "
-      + "unmix, maps, ledger, pages)")
-  boolean timings;
-
   @Option(names = "--local-max-pixels", defaultValue = "16384", paramLabel = "N", description = "acquisitions of "
       + "at most N pixels on a local file system are read and unmixed from the driver, their maps committed before "
       + "the Parquet tables are written (same outputs; default ${DEFAULT-VALUE} = 128 × 128; 0: always Spark jobs)")
@@ -91,7 +87,7 @@ final class WatchCommand extends SparkCommand {
         : options.estimator(trainFirst, endmembers, seed); // validates every option before any work
     Watcher.Options o = new Watcher.Options(archive, out, modelDir, estimator, seconds("--settle", settle),
         seconds("--poll", poll), once, maxAcquisitions, seconds("--idle-timeout", idleTimeout), refresh,
-        timings, localMaxPixels);
+        StartupTimings.enabled(), localMaxPixels); // --timings (any command): also each batch's steps
     ReprocessLock lock;
     try {
       lock = ReprocessLock.acquire(spark().sparkContext().hadoopConfiguration(), out);
