@@ -40,9 +40,11 @@ public final class AveragingTiming {
    * @param rounds averaging rounds (barrier path; 0 otherwise)
    * @param exchangeMsPerRound mean per worker of the time a round spends outside the fits, ms (barrier path)
    * @param fitSeconds mean per worker of the time in the fits (barrier path)
+   * @param exchangeCpuMsPerRound mean per worker of the thread CPU a round's exchange costs, ms (barrier path)
+   * @param workerCpuSeconds the busiest worker task's thread CPU seconds (barrier path; in memory: the thread's)
    */
   public record Run(double wallSeconds, double cpuSeconds, int jobs, int tasks, double taskSeconds, int rounds,
-      double exchangeMsPerRound, double fitSeconds) {}
+      double exchangeMsPerRound, double exchangeCpuMsPerRound, double fitSeconds, double workerCpuSeconds) {}
 
   /** Counts jobs and tasks and sums task durations while installed. */
   private static final class Counter extends SparkListener {
@@ -64,7 +66,7 @@ public final class AveragingTiming {
 
   /** The first {@code n} spectra of a co-ru-pt cube of at least {@code n} pixels (seed 0). */
   public static WindowSample sample(int n) {
-    int side = (int) Math.ceil(Math.sqrt(n));
+    int side = 8 * (int) Math.ceil(Math.sqrt(n) / 8); // the built-in block side (8) must divide it
     var cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withSize(side), 0);
     int b = cube.image().channels();
     return WindowSample.ofSpectra(Arrays.copyOf(cube.image().data(), n * b), b);
@@ -78,9 +80,11 @@ public final class AveragingTiming {
   /** One in-memory training on this thread. */
   public static Run inMemory(WindowSample sample, DaeuOptions o) {
     long cpu = processCpu();
+    long thread = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     AutoencoderFit.fit(o, sample, "bench sample");
-    return new Run((System.nanoTime() - t0) / 1e9, (processCpu() - cpu) / 1e9, 0, 0, 0, 0, 0, 0);
+    return new Run((System.nanoTime() - t0) / 1e9, (processCpu() - cpu) / 1e9, 0, 0, 0, 0, 0, 0, 0,
+        (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - thread) / 1e9);
   }
 
   /** One barrier-job training with {@code workers} workers averaging every {@code frequency} mini-batches. */
@@ -100,7 +104,8 @@ public final class AveragingTiming {
     BarrierAveraging.Timing t = r.timing();
     return new Run(wall, (processCpu() - cpu) / 1e9, counter.jobs.get(), counter.tasks.get(),
         counter.taskMillis.get() / 1e3, t.rounds(), t.exchangePerRound() * 1e3,
-        Arrays.stream(t.fitSeconds()).average().orElse(0));
+        t.rounds() == 0 ? 0 : Arrays.stream(t.exchangeCpuSeconds()).average().orElse(0) / t.rounds() * 1e3,
+        Arrays.stream(t.fitSeconds()).average().orElse(0), Arrays.stream(t.cpuSeconds()).max().orElse(0));
   }
 
   /** One training by dl4j-spark's master, {@code workers} workers averaging every {@code frequency} mini-batches. */
@@ -119,7 +124,7 @@ public final class AveragingTiming {
     int batches = sample.count() / o.batchSize();
     int rounds = o.epochs() * ((batches + workers * frequency - 1) / (workers * frequency));
     return new Run(wall, (processCpu() - cpu) / 1e9, counter.jobs.get(), counter.tasks.get(),
-        counter.taskMillis.get() / 1e3, rounds, 0, 0);
+        counter.taskMillis.get() / 1e3, rounds, 0, 0, 0, 0);
   }
 
   /** Warms up the JIT, ND4J and Spark with a short run of each path. */
@@ -129,38 +134,54 @@ public final class AveragingTiming {
     inMemory(s, o);
     barrier(spark, s, o, 2, 5);
     barrier(spark, s, o, 1, 5);
+    dl4j(spark, s, o, 2, 5);
   }
 
   /**
-   * Prints, for each sample size, the in-memory training and the barrier path with one and two workers (averaging
-   * every 5 mini-batches, the estimator's default), dl4j-spark's master at the smallest size, and the first size
-   * at which two workers beat one core. Epochs: {@code max(2, 80 000 / n)} (40 at the reference's 2 000).
+   * Prints, for each sample size, the in-memory training, the barrier path with one worker and with two (averaging
+   * every f = 5 mini-batches, the estimator's default, and every 50: fewer, larger rounds), dl4j-spark's master at
+   * the smallest size (4 epochs), and for each f the first size at which two workers beat one core. Epochs: {@code max(2, 80 000 / n)} (40 at the reference's 2 000).
    */
   public static void print(SparkSession spark, int[] sizes) {
-    int frequency = 5;
+    int[] frequencies = {5, 50};
     System.out.printf("load before: %s, %d cores%n", load(), Runtime.getRuntime().availableProcessors());
     warmUp(spark);
-    System.out.printf("%-8s %-6s %-22s %8s %8s %5s %6s %7s %10s %10s%n", "spectra", "epochs", "training", "wall s",
-        "CPU s", "jobs", "tasks", "rounds", "exch ms/r", "ovh ms/r");
-    Integer pays = null;
+    System.out.printf("%-8s %-6s %-26s %8s %8s %9s %5s %6s %7s %10s %9s %10s%n", "spectra", "epochs", "training",
+        "wall s", "CPU s", "worker CPU", "jobs", "tasks", "rounds", "exch ms/r", "CPU ms/r", "ovh ms/r");
+    java.util.Map<Integer, Integer> pays = new java.util.TreeMap<>();
+    java.util.Map<Integer, Integer> paysCpu = new java.util.TreeMap<>();
     int smallest = Arrays.stream(sizes).min().orElse(0);
     for (int n : Arrays.stream(sizes).sorted().toArray()) {
       WindowSample sample = sample(n);
       DaeuOptions o = options(n, Math.max(2, 80_000 / n));
       Run one = inMemory(sample, o);
       row(n, o, "in memory, 1 core", one, 0);
-      row(n, o, "barrier, 1 worker", barrier(spark, sample, o, 1, frequency), 0);
-      Run two = barrier(spark, sample, o, 2, frequency);
-      row(n, o, "barrier, 2 workers", two, 0);
-      if (n == smallest) {
-        row(n, o, "dl4j-spark, 2 workers", dl4j(spark, sample, o, 2, frequency), one.wallSeconds() / 2);
+      row(n, o, "barrier, 1 worker", barrier(spark, sample, o, 1, 1), 0);
+      for (int f : frequencies) {
+        Run two = barrier(spark, sample, o, 2, f);
+        row(n, o, "barrier, 2 workers, f=" + f, two, 0);
+        if (two.wallSeconds() < one.wallSeconds()) {
+          pays.putIfAbsent(f, n);
+        }
+        // on idle cores a worker's wall time is about its thread CPU: the busiest worker against one core's
+        if (two.workerCpuSeconds() < one.workerCpuSeconds()) {
+          paysCpu.putIfAbsent(f, n);
+        }
       }
-      if (pays == null && two.wallSeconds() < one.wallSeconds()) {
-        pays = n;
+      if (n == smallest) {
+        // dl4j-spark's per-round cost is the same every epoch: 4 epochs show it at a tenth of the time
+        DaeuOptions short4 = o.withEpochs(Math.min(4, o.epochs()));
+        Run d = dl4j(spark, sample, short4, 2, frequencies[0]);
+        row(n, short4, "dl4j-spark, 2 w, f=" + frequencies[0], d, one.wallSeconds() * short4.epochs() / o.epochs()
+            / 2);
       }
     }
-    System.out.println(pays == null ? "two workers did not beat one core at these sizes"
-        : "two workers beat one core from " + pays + " spectra (of the sizes timed)");
+    for (int f : frequencies) {
+      System.out.println(pays.containsKey(f) ? "f=" + f + ": two workers beat one core (wall) from " + pays.get(f)
+          + " spectra (of the sizes timed)" : "f=" + f + ": two workers did not beat one core (wall) at these sizes");
+      System.out.println(paysCpu.containsKey(f) ? "f=" + f + ": the busiest worker's CPU is below one core's from "
+          + paysCpu.get(f) + " spectra" : "f=" + f + ": the busiest worker's CPU never fell below one core's");
+    }
     System.out.printf("load after: %s%n", load());
   }
 
@@ -171,8 +192,9 @@ public final class AveragingTiming {
   private static void row(int n, DaeuOptions o, String name, Run r, double idealFitSeconds) {
     double fit = r.fitSeconds() > 0 ? r.fitSeconds() : idealFitSeconds;
     double overhead = r.rounds() == 0 ? 0 : (r.wallSeconds() - fit) / r.rounds() * 1e3;
-    System.out.printf("%-8d %-6d %-22s %8.2f %8.2f %5d %6d %7d %10.2f %10.2f%n", n, o.epochs(), name,
-        r.wallSeconds(), r.cpuSeconds(), r.jobs(), r.tasks(), r.rounds(), r.exchangeMsPerRound(), overhead);
+    System.out.printf("%-8d %-6d %-26s %8.2f %8.2f %9.2f %5d %6d %7d %10.2f %9.3f %10.2f%n", n, o.epochs(), name,
+        r.wallSeconds(), r.cpuSeconds(), r.workerCpuSeconds(), r.jobs(), r.tasks(), r.rounds(), r.exchangeMsPerRound(), r.exchangeCpuMsPerRound(),
+        overhead);
   }
 
   private static String load() {

@@ -54,9 +54,13 @@ public final class BarrierAveraging {
    * @param exchangeSeconds per worker, in the exchanges: copying, the round trip to the driver (including
    *     waiting for the others) and setting the mean
    * @param setupSeconds per worker, restoring the network and reading the broadcast sample
+   * @param exchangeCpuSeconds per worker, the task thread's CPU time in the exchanges (copying, socket calls,
+   *     setting the mean; not the waiting): what a round costs on an idle machine, less the network's round trip
+   * @param cpuSeconds per worker, the task thread's CPU time for all of the above (ND4J runs the fits on the
+   *     calling thread with {@code OMP_NUM_THREADS=1}): on a shared machine the steadier figure
    */
   public record Timing(double jobSeconds, int rounds, double[] fitSeconds, double[] exchangeSeconds,
-      double[] setupSeconds) implements Serializable {
+      double[] setupSeconds, double[] exchangeCpuSeconds, double[] cpuSeconds) implements Serializable {
     /** Mean seconds per round spent exchanging, over workers (0 without rounds). */
     public double exchangePerRound() {
       return rounds == 0 ? 0 : IntStream.range(0, exchangeSeconds.length)
@@ -69,7 +73,8 @@ public final class BarrierAveraging {
 
   /** What one worker hands back: the trained parameters (worker 0 only), its loss sums and timers. */
   private record WorkerResult(int worker, float[] params, double[] lossSums, long[] lossCounts, int rounds,
-      double fitSeconds, double exchangeSeconds, double setupSeconds) implements Serializable {}
+      double fitSeconds, double exchangeSeconds, double setupSeconds, double exchangeCpuSeconds, double cpuSeconds)
+      implements Serializable {}
 
   /**
    * Trains {@code o}'s network on {@code sample} with {@code workers} barrier tasks, averaging every {@code
@@ -120,7 +125,9 @@ public final class BarrierAveraging {
       Timing timing = new Timing(jobSeconds, results[0].rounds(),
           java.util.Arrays.stream(results).mapToDouble(WorkerResult::fitSeconds).toArray(),
           java.util.Arrays.stream(results).mapToDouble(WorkerResult::exchangeSeconds).toArray(),
-          java.util.Arrays.stream(results).mapToDouble(WorkerResult::setupSeconds).toArray());
+          java.util.Arrays.stream(results).mapToDouble(WorkerResult::setupSeconds).toArray(),
+          java.util.Arrays.stream(results).mapToDouble(WorkerResult::exchangeCpuSeconds).toArray(),
+          java.util.Arrays.stream(results).mapToDouble(WorkerResult::cpuSeconds).toArray());
       return new Result(new AutoencoderTraining.Outcome(initial, losses, new double[] {reconstruction}, 0),
           timing);
     } finally {
@@ -156,6 +163,8 @@ public final class BarrierAveraging {
     public scala.collection.Iterator<WorkerResult> apply(scala.collection.Iterator<Integer> ignored) {
       BarrierTaskContext context = BarrierTaskContext.get();
       int w = context.partitionId();
+      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      long cpu0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       WindowSample windows = sample.value();
       MultiLayerNetwork net = AutoencoderTraining.fromBytes(network.value());
@@ -175,6 +184,7 @@ public final class BarrierAveraging {
       long setup = System.nanoTime() - t0;
       long fitting = 0;
       long exchanging = 0;
+      long exchangeCpu = 0;
       int rounds = 0;
       for (int e = 0; e < o.epochs(); e++) {
         AutoencoderFit.shuffle(order, random);
@@ -196,9 +206,11 @@ public final class BarrierAveraging {
           long f1 = System.nanoTime();
           fitting += f1 - f0;
           if (workers > 1) {
+            long c1 = threads.getCurrentThreadCpuTime();
             average(net, client, fitted, vector);
             rounds++;
             exchanging += System.nanoTime() - f1;
+            exchangeCpu += threads.getCurrentThreadCpuTime() - c1;
           }
         }
       }
@@ -207,7 +219,7 @@ public final class BarrierAveraging {
       }
       float[] params = w == 0 ? net.params().toFloatVector() : null;
       return scala.collection.Iterator$.MODULE$.single(new WorkerResult(w, params, lossSums, lossCounts, rounds,
-          fitting / 1e9, exchanging / 1e9, setup / 1e9));
+          fitting / 1e9, exchanging / 1e9, setup / 1e9, exchangeCpu / 1e9, (threads.getCurrentThreadCpuTime() - cpu0) / 1e9));
     }
   }
 
