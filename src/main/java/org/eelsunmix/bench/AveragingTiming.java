@@ -140,7 +140,8 @@ public final class AveragingTiming {
   /**
    * Prints, for each sample size, the in-memory training, the barrier path with one worker and with two (averaging
    * every f = 5 mini-batches, the estimator's default, and every 50: fewer, larger rounds), dl4j-spark's master at
-   * the smallest size (4 epochs), and for each f the first size at which two workers beat one core. Epochs: {@code max(2, 80 000 / n)} (40 at the reference's 2 000).
+   * the smallest size (4 epochs), and for each f the first size at which two workers beat one core. Epochs:
+   * {@code max(2, 80 000 / n)} (40 at the reference's 2 000).
    */
   public static void print(SparkSession spark, int[] sizes) {
     int[] frequencies = {5, 50};
@@ -177,10 +178,11 @@ public final class AveragingTiming {
       }
     }
     for (int f : frequencies) {
-      System.out.println(pays.containsKey(f) ? "f=" + f + ": two workers beat one core (wall) from " + pays.get(f)
-          + " spectra (of the sizes timed)" : "f=" + f + ": two workers did not beat one core (wall) at these sizes");
-      System.out.println(paysCpu.containsKey(f) ? "f=" + f + ": the busiest worker's CPU is below one core's from "
-          + paysCpu.get(f) + " spectra" : "f=" + f + ": the busiest worker's CPU never fell below one core's");
+      String prefix = "f=" + f + ": ";
+      System.out.println(prefix + (pays.containsKey(f) ? "two workers first beat one core (wall) at "
+          + pays.get(f) + " spectra" : "two workers never beat one core (wall)"));
+      System.out.println(prefix + (paysCpu.containsKey(f) ? "the busiest worker's CPU first fell below one core's "
+          + "at " + paysCpu.get(f) + " spectra" : "the busiest worker's CPU never fell below one core's"));
     }
     System.out.printf("load after: %s%n", load());
   }
@@ -193,7 +195,8 @@ public final class AveragingTiming {
     double fit = r.fitSeconds() > 0 ? r.fitSeconds() : idealFitSeconds;
     double overhead = r.rounds() == 0 ? 0 : (r.wallSeconds() - fit) / r.rounds() * 1e3;
     System.out.printf("%-8d %-6d %-26s %8.2f %8.2f %9.2f %5d %6d %7d %10.2f %9.3f %10.2f%n", n, o.epochs(), name,
-        r.wallSeconds(), r.cpuSeconds(), r.workerCpuSeconds(), r.jobs(), r.tasks(), r.rounds(), r.exchangeMsPerRound(), r.exchangeCpuMsPerRound(),
+        r.wallSeconds(), r.cpuSeconds(), r.workerCpuSeconds(), r.jobs(), r.tasks(), r.rounds(),
+        r.exchangeMsPerRound(), r.exchangeCpuMsPerRound(),
         overhead);
   }
 

@@ -42,9 +42,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       reported;</li>
  *   <li>{@link #parameterAveraging}: one network trained by local SGD with parameter averaging in one Spark
  *       barrier job ({@link BarrierAveraging}: workers fit their share of mini-batches, parameters and updater
- *       state averaged every N mini-batches through the barrier's {@code allGather}).</li>
+ *       state averaged every N mini-batches through a socket to the driver, {@link AveragingServer}).</li>
  *   <li>{@link #dl4jParameterAveraging}, the former path, kept for the benchmark: dl4j-spark's
- *       {@code ParameterAveragingTrainingMaster}, one Spark job per averaging round. Each epoch the windows are shuffled on the driver (seeded) and cut into mini-batches; only the batches'
+ *       {@code ParameterAveragingTrainingMaster}, one Spark job per averaging round. Each epoch the windows are
+ *       shuffled on the driver (seeded) and cut into mini-batches; only the batches'
  *       window numbers travel, and the executors build each mini-batch from the broadcast sample in the network's
  *       own layout (MTAEU's task-major rows, CNNAEU's NCHW patches), one {@code DataSet} per mini-batch, so
  *       dl4j-spark never merges or splits them. A last, partial mini-batch is left out of that epoch (the windows

@@ -22,7 +22,8 @@ import java.nio.ByteOrder;
  * sends the mean back to every worker.
  *
  * <p>Why not {@code BarrierTaskContext.allGather}: Spark polls its reply once a second, so every exchange cost
- * about a second (measured: 21 rounds of two DAEU workers took 23 s); one round here is a TCP round trip. Workers
+ * about a second (measured: {@code DaeuSparkTest}'s two 2-worker trainings of 21 rounds each took 46 s with it,
+ * 8.6 s with this server); one round here is a TCP round trip. Workers
  * reach the driver anyway (Spark needs it), so the socket is bound to {@code spark.driver.host}.
  *
  * <p>A failed attempt of the barrier stage restarts all its tasks: the server then drops every connection and waits

@@ -34,8 +34,8 @@ import scala.runtime.AbstractFunction1;
  * sets both to the plain mean over the workers that fitted at least one mini-batch of the round, summed in worker
  * order in double precision, so every worker holds the same network afterwards and the result does not depend on
  * which task finished first. The barrier stage is what guarantees that all W tasks run at once (a plain stage could
- * leave one waiting for a slot while the others wait for it). Rounds never span an epoch boundary. One worker never exchanges (the mean of one is itself), so with plain
- * SGD it is the in-memory training on the same batches. ND4J's generator of worker {@code w} (dropout) is seeded
+ * leave one waiting for a slot while the others wait for it). Rounds never span an epoch boundary. One worker never
+ * exchanges (the mean of one is itself), so with plain SGD it is the in-memory training on the same batches. ND4J's generator of worker {@code w} (dropout) is seeded
  * with {@code nd4jSeed(seed) + w}.
  *
  * <p>Per round the cost beyond the fits is one round trip to the driver carrying 2P floats each way per worker
@@ -218,8 +218,9 @@ public final class BarrierAveraging {
         client.close();
       }
       float[] params = w == 0 ? net.params().toFloatVector() : null;
+      double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
       return scala.collection.Iterator$.MODULE$.single(new WorkerResult(w, params, lossSums, lossCounts, rounds,
-          fitting / 1e9, exchanging / 1e9, setup / 1e9, exchangeCpu / 1e9, (threads.getCurrentThreadCpuTime() - cpu0) / 1e9));
+          fitting / 1e9, exchanging / 1e9, setup / 1e9, exchangeCpu / 1e9, cpu));
     }
   }
 
