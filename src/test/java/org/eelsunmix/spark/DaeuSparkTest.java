@@ -140,6 +140,19 @@ class DaeuSparkTest {
   }
 
   @Test
+  void parameterAveragingGivesTheSameModelWhateverThePartitioning() {
+    // The sample is drawn independently of the pixel rows' partitioning and the barrier job's tasks are the
+    // workers, not the data's partitions: 1 or 3 input partitions give the same bits.
+    AutoencoderEstimator<?> estimator = new DaeuEstimator().setNumEndmembers(3).setSeed(5).setSparkTraining(true)
+        .setRestarts(1).setWorkers(2).setAveragingFrequency(4).setBatchSize(10).setSamples(300).setEpochs(2);
+    AutoencoderModel one = estimator.fit(VcaFclsSparkTest.pixels(CUBE.image(), 1));
+    AutoencoderModel three = estimator.fit(VcaFclsSparkTest.pixels(CUBE.image(), 3));
+    assertEquals("parameter-averaging", one.summary().training());
+    assertArrayEquals(one.summary().losses(), three.summary().losses());
+    assertEquals(one.endmembers(), three.endmembers());
+  }
+
+  @Test
   void moreWorkersThanTaskSlotsIsRefusedNamingTheOption() {
     SpectrumImage image = CUBE.image();
     int b = image.channels();
