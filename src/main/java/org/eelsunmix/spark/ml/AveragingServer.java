@@ -206,6 +206,14 @@ final class AveragingServer implements Closeable {
       }
     }
 
+    /**
+     * Hangs up without the closing message (a failed worker): the server then drops the whole attempt, so the
+     * other workers' reads fail instead of waiting for this one forever (Spark cannot interrupt a socket read).
+     */
+    void abort() {
+      closeQuietly(socket);
+    }
+
     /** Tells the server this worker is done (the last worker's message ends the rounds), then hangs up. */
     @Override
     public void close() {

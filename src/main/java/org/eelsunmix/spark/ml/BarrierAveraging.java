@@ -186,33 +186,40 @@ public final class BarrierAveraging {
       long exchanging = 0;
       long exchangeCpu = 0;
       int rounds = 0;
-      for (int e = 0; e < o.epochs(); e++) {
-        AutoencoderFit.shuffle(order, random);
-        for (int round = 0; round < batches; round += workers * frequency) {
-          long f0 = System.nanoTime();
-          int fitted = 0;
-          for (int i = 0; i < frequency; i++) {
-            int m = round + w * frequency + i;
-            if (m >= batches) {
-              break;
+      try {
+        for (int e = 0; e < o.epochs(); e++) {
+          AutoencoderFit.shuffle(order, random);
+          for (int round = 0; round < batches; round += workers * frequency) {
+            long f0 = System.nanoTime();
+            int fitted = 0;
+            for (int i = 0; i < frequency; i++) {
+              int m = round + w * frequency + i;
+              if (m >= batches) {
+                break;
+              }
+              o.layout(windows, order, m * batch, batch, scale, buffer);
+              x.data().asNioFloat().put(0, buffer); // x is dense, C order, offset 0
+              net.fit(x, x);
+              lossSums[e] += net.score() / o.pixelsPerScoredRow() * batch;
+              lossCounts[e] += batch;
+              fitted++;
             }
-            o.layout(windows, order, m * batch, batch, scale, buffer);
-            x.data().asNioFloat().put(0, buffer); // x is dense, C order, offset 0
-            net.fit(x, x);
-            lossSums[e] += net.score() / o.pixelsPerScoredRow() * batch;
-            lossCounts[e] += batch;
-            fitted++;
-          }
-          long f1 = System.nanoTime();
-          fitting += f1 - f0;
-          if (workers > 1) {
-            long c1 = threads.getCurrentThreadCpuTime();
-            average(net, client, fitted, vector);
-            rounds++;
-            exchanging += System.nanoTime() - f1;
-            exchangeCpu += threads.getCurrentThreadCpuTime() - c1;
+            long f1 = System.nanoTime();
+            fitting += f1 - f0;
+            if (workers > 1) {
+              long c1 = threads.getCurrentThreadCpuTime();
+              average(net, client, fitted, vector);
+              rounds++;
+              exchanging += System.nanoTime() - f1;
+              exchangeCpu += threads.getCurrentThreadCpuTime() - c1;
+            }
           }
         }
+      } catch (RuntimeException | Error e) {
+        if (client != null) {
+          client.abort(); // the others must not wait for this worker's next vector
+        }
+        throw e;
       }
       if (client != null) {
         client.close();

@@ -61,4 +61,25 @@ class AveragingServerTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void aWorkerThatFailsMakesTheOthersFailInsteadOfWaiting() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(1);
+    try (AveragingServer server = new AveragingServer("127.0.0.1", 2)) {
+      Future<Object> survivor = pool.submit(() -> {
+        try (AveragingServer.Client client = new AveragingServer.Client(server.address(), 0)) {
+          client.average(new float[] {1f}, new float[1]);
+          return "no failure";
+        } catch (java.io.UncheckedIOException expected) {
+          return expected;
+        }
+      });
+      AveragingServer.Client failing = new AveragingServer.Client(server.address(), 1);
+      failing.abort();
+      Object outcome = survivor.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(java.io.UncheckedIOException.class, outcome.getClass(), String.valueOf(outcome));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
