@@ -74,6 +74,10 @@ final class BenchCommand extends SparkCommand {
       + "k-edges, updates/s, encoder pixels/s per core)")
   boolean daeu;
 
+  @Option(names = "--averaging", split = ",", paramLabel = "N", description = "time DAEU's parameter averaging "
+      + "instead: in memory vs 1 and 2 barrier workers on samples of N spectra (e.g. 2000,20000,100000)")
+  int[] averaging;
+
   @Option(names = "--ica", description = "also time the distributed FastICA fit (R = 3, B = 200) on 64x64 and "
       + "640x640 cubes (4 096 and 409 600 pixels)")
   boolean ica;
@@ -134,6 +138,10 @@ final class BenchCommand extends SparkCommand {
     }
     if (ingest) {
       return benchIngest();
+    }
+    if (averaging != null) {
+      org.eelsunmix.bench.AveragingTiming.print(spark(), averaging);
+      return 0;
     }
     if (daeu) {
       benchDaeu();

@@ -2,6 +2,8 @@ package org.eelsunmix.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.spark.api.java.JavaSparkContext;
@@ -12,10 +14,12 @@ import org.eelsunmix.autoencoder.AutoencoderFit;
 import org.eelsunmix.autoencoder.Daeu;
 import org.eelsunmix.autoencoder.DaeuOptions;
 import org.eelsunmix.autoencoder.WindowSample;
+import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.eval.UnmixingScores;
 import org.eelsunmix.spark.ml.AutoencoderModel;
 import org.eelsunmix.spark.ml.AutoencoderTraining;
+import org.eelsunmix.spark.ml.BarrierAveraging;
 import org.eelsunmix.spark.ml.AutoencoderEstimator;
 import org.eelsunmix.spark.ml.DaeuEstimator;
 import org.eelsunmix.synth.SyntheticCube;
@@ -110,6 +114,53 @@ class DaeuSparkTest {
     }
     System.out.printf("DAEU mean SAD over 3 seeds: parameter averaging %.3f, in memory %.3f%n", averaged, inMemory);
     assertTrue(averaged < inMemory + 0.05, averaged + " against " + inMemory);
+  }
+
+  @Test
+  void barrierAveragingIsBitIdenticalOnRepeatedRuns() {
+    // Two workers, RMSprop, averaging every 3 mini-batches (with a last, shorter round per epoch): the average is
+    // summed in worker order, so which task finishes first cannot change a bit.
+    SpectrumImage image = CUBE.image();
+    int b = image.channels();
+    WindowSample sample = WindowSample.ofSpectra(java.util.Arrays.copyOf(image.data(), 500 * b), b);
+    DaeuOptions o = new DaeuOptions(3, 7, 3, 12, 500, 3e-3);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+    BarrierAveraging.Result first = BarrierAveraging.train(sc, sample, o, AutoencoderFit.rmsProp(3e-3), 2, 3, "s");
+    BarrierAveraging.Result second = BarrierAveraging.train(sc, sample, o, AutoencoderFit.rmsProp(3e-3), 2, 3, "s");
+    // 41 mini-batches an epoch in rounds of 2 × 3: 7 rounds, the last one partial.
+    assertEquals(3 * 7, first.timing().rounds());
+    assertArrayEquals(first.outcome().network().params().toFloatVector(),
+        second.outcome().network().params().toFloatVector());
+    assertArrayEquals(first.outcome().losses(), second.outcome().losses());
+    // Averaging actually ran: a single worker on the same schedule ends elsewhere.
+    BarrierAveraging.Result alone = BarrierAveraging.train(sc, sample, o, AutoencoderFit.rmsProp(3e-3), 1, 3, "s");
+    assertEquals(0, alone.timing().rounds());
+    assertFalse(java.util.Arrays.equals(alone.outcome().network().params().toFloatVector(),
+        first.outcome().network().params().toFloatVector()));
+  }
+
+  @Test
+  void parameterAveragingGivesTheSameModelWhateverThePartitioning() {
+    // The sample is drawn independently of the pixel rows' partitioning and the barrier job's tasks are the
+    // workers, not the data's partitions: 1 or 3 input partitions give the same bits.
+    AutoencoderEstimator<?> estimator = new DaeuEstimator().setNumEndmembers(3).setSeed(5).setSparkTraining(true)
+        .setRestarts(1).setWorkers(2).setAveragingFrequency(4).setBatchSize(10).setSamples(300).setEpochs(2);
+    AutoencoderModel one = estimator.fit(VcaFclsSparkTest.pixels(CUBE.image(), 1));
+    AutoencoderModel three = estimator.fit(VcaFclsSparkTest.pixels(CUBE.image(), 3));
+    assertEquals("parameter-averaging", one.summary().training());
+    assertArrayEquals(one.summary().losses(), three.summary().losses());
+    assertEquals(one.endmembers(), three.endmembers());
+  }
+
+  @Test
+  void moreWorkersThanTaskSlotsIsRefusedNamingTheOption() {
+    SpectrumImage image = CUBE.image();
+    int b = image.channels();
+    WindowSample sample = WindowSample.ofSpectra(java.util.Arrays.copyOf(image.data(), 40 * b), b);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+    BadInputException e = assertThrows(BadInputException.class, () -> BarrierAveraging.train(sc, sample,
+        new DaeuOptions(3, 1, 1, 10, 40, 1e-3), new Sgd(0.05), 3, 1, "s"));
+    assertTrue(e.getMessage().contains("workers"), e.getMessage());
   }
 
   @Test

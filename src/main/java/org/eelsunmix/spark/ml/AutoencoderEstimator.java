@@ -25,8 +25,9 @@ import org.eelsunmix.spark.PixelRows;
  *   <li>by default in memory, {@code restarts} runs (seeds {@code seed + k}) as parallel Spark tasks on the same
  *       broadcast sample, keeping the run with the lowest reconstruction loss
  *       ({@link AutoencoderTraining#restarts});</li>
- *   <li>with {@code sparkTraining}, by dl4j-spark parameter averaging ({@code workers} workers, averaging every
- *       {@code averagingFrequency} mini-batches; restarts then run one after another).</li>
+ *   <li>with {@code sparkTraining}, by parameter averaging in one barrier job ({@code workers} workers, parameters
+ *       and updater state averaged every {@code averagingFrequency} mini-batches, {@link BarrierAveraging}; restarts
+ *       then run one after another).</li>
  * </ul>
  *
  * The subclasses ({@link DaeuEstimator}, {@link MtaeuEstimator}, {@link CnnaeuEstimator}) set the reference
@@ -56,9 +57,10 @@ public abstract class AutoencoderEstimator<E extends AutoencoderEstimator<E>>
     learningRate = new DoubleParam(this, "learningRate", "RMSprop learning rate (> 0)", ParamValidators.gt(0));
     restarts = new IntParam(this, "restarts", "trainings with seeds seed + k; the lowest reconstruction loss is "
         + "kept (>= 1)", ParamValidators.gtEq(1));
-    sparkTraining = new BooleanParam(this, "sparkTraining", "train by dl4j-spark parameter averaging instead of "
+    sparkTraining = new BooleanParam(this, "sparkTraining", "train by parameter averaging (one barrier job) instead of "
         + "in memory inside one task");
-    workers = new IntParam(this, "workers", "parameter averaging: parallel workers (>= 1)", ParamValidators.gtEq(1));
+    workers = new IntParam(this, "workers", "parameter averaging: parallel workers, at most the "
+        + "cluster's task slots (>= 1)", ParamValidators.gtEq(1));
     averagingFrequency = new IntParam(this, "averagingFrequency", "parameter averaging: mini-batches per worker "
         + "between averagings (>= 1)", ParamValidators.gtEq(1));
     setDefault(epochs, defaultEpochs);

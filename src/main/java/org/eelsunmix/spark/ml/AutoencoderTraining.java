@@ -40,9 +40,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       Spark tasks on the same broadcast sample; the one with the lowest reconstruction loss (mean spectral angle
  *       between the sample's spectra and their reconstructions, no ground truth needed) is kept and all K
  *       reported;</li>
- *   <li>{@link #parameterAveraging}: one network trained by dl4j-spark's {@code ParameterAveragingTrainingMaster}
- *       (workers fit their share of mini-batches, parameters and updater state averaged every N mini-batches).
- *       Each epoch the windows are shuffled on the driver (seeded) and cut into mini-batches; only the batches'
+ *   <li>{@link #parameterAveraging}: one network trained by local SGD with parameter averaging in one Spark
+ *       barrier job ({@link BarrierAveraging}: workers fit their share of mini-batches, parameters and updater
+ *       state averaged every N mini-batches through a socket to the driver, {@link AveragingServer}).</li>
+ *   <li>{@link #dl4jParameterAveraging}, the former path, kept for the benchmark: dl4j-spark's
+ *       {@code ParameterAveragingTrainingMaster}, one Spark job per averaging round. Each epoch the windows are
+ *       shuffled on the driver (seeded) and cut into mini-batches; only the batches'
  *       window numbers travel, and the executors build each mini-batch from the broadcast sample in the network's
  *       own layout (MTAEU's task-major rows, CNNAEU's NCHW patches), one {@code DataSet} per mini-batch, so
  *       dl4j-spark never merges or splits them. A last, partial mini-batch is left out of that epoch (the windows
@@ -55,6 +58,15 @@ public final class AutoencoderTraining {
   /** The kept network, its per-epoch losses and every restart's reconstruction loss (one without restarts). */
   public record Outcome(MultiLayerNetwork network, double[] losses, double[] restartLosses, int kept)
       implements Serializable {}
+
+  /** The windows' largest count, checked; fewer windows than one batch is refused naming {@code source}. */
+  static float checkedLargest(WindowSample sample, AutoencoderOptions o, String source) {
+    if (sample.count() < o.batchSize()) {
+      throw new org.eelsunmix.core.BadInputException(source, "has " + sample.count() + " training windows, fewer "
+          + "than one batch of " + o.batchSize());
+    }
+    return sample.largest(source);
+  }
 
   /** A trained network as bytes, shipped between tasks and driver. */
   private record Trained(byte[] network, double[] losses, double reconstructionLoss) implements Serializable {}
@@ -84,23 +96,36 @@ public final class AutoencoderTraining {
   }
 
   /**
-   * One network trained with parameter averaging over {@code sample}, each epoch one {@code fit} of the training
-   * master, then put on the count scale ({@link AutoencoderOptions#toCounts}).
+   * One network trained by parameter averaging in one barrier job ({@link BarrierAveraging}: each worker fits
+   * {@code averagingFrequency} mini-batches of its share between two averagings of parameters and updater state),
+   * then put on the count scale ({@link AutoencoderFit#toCounts}).
+   *
+   * @param updater the optimiser (RMSprop for the reference; plain SGD for comparisons with one machine)
+   * @param workers parallel workers (barrier tasks; at most the cluster's task slots)
+   * @param averagingFrequency mini-batches each worker fits between two averagings
+   * @throws org.eelsunmix.core.BadInputException naming {@code source} when the sample holds fewer windows than a
+   *     batch, or {@code workers} when the cluster has fewer task slots
+   */
+  public static Outcome parameterAveraging(JavaSparkContext sc, WindowSample sample, AutoencoderOptions o,
+      IUpdater updater, int workers, int averagingFrequency, String source) {
+    return BarrierAveraging.train(sc, sample, o, updater, workers, averagingFrequency, source).outcome();
+  }
+
+  /**
+   * The former path, kept so that {@code bench --averaging} can measure against it: one network trained with
+   * dl4j-spark's {@code ParameterAveragingTrainingMaster} over {@code sample}, each epoch one {@code fit} of the
+   * training master (a Spark job per averaging round), then put on the count scale.
    *
    * @param updater the optimiser (RMSprop for the reference; plain SGD for comparisons with one machine)
    * @param workers parallel workers (each fits mini-batches of {@code o.batchSize()} windows)
    * @param averagingFrequency mini-batches each worker fits between two averagings
    */
-  public static Outcome parameterAveraging(JavaSparkContext sc, WindowSample sample, AutoencoderOptions o,
+  public static Outcome dl4jParameterAveraging(JavaSparkContext sc, WindowSample sample, AutoencoderOptions o,
       IUpdater updater, int workers, int averagingFrequency, String source) {
     int b = sample.channels();
     int batch = o.batchSize();
     int n = sample.count();
-    if (n < batch) {
-      throw new org.eelsunmix.core.BadInputException(source, "has " + n + " training windows, fewer than one batch "
-          + "of " + batch);
-    }
-    float max = sample.largest(source);
+    float max = checkedLargest(sample, o, source);
     float scale = 1f / max;
     long[] shape = o.batchShape(batch, b);
     Broadcast<WindowSample> shared = sc.broadcast(sample);
