@@ -62,8 +62,9 @@ final class MethodOptions {
       + ")")
   Integer restarts;
 
-  @Option(names = "--spark-training", description = "autoencoders: train by dl4j-spark parameter averaging over "
-      + "the executors instead of in memory inside one task")
+  @Option(names = "--spark-training", description = "autoencoders: train by parameter averaging over the "
+      + "executors (one barrier job: each worker fits --averaging-frequency mini-batches, then parameters and "
+      + "optimiser state are averaged) instead of in memory inside one task")
   Boolean sparkTraining;
 
   @Option(names = "--workers", description = "autoencoders, --spark-training: parallel workers (default 2)")

@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.security.SecureRandom;
 
 /**
  * The averaging rounds of {@link BarrierAveraging}: a thread on the driver that W workers of one barrier job connect
@@ -28,15 +29,24 @@ import java.nio.ByteOrder;
  *
  * <p>A failed attempt of the barrier stage restarts all its tasks: the server then drops every connection and waits
  * for W new ones.
+ *
+ * <p>Only this job's tasks are served: the address carries a random 64-bit token (shipped to the tasks in their
+ * closure, as Spark ships the job itself) that a connection must send first, within {@link #HANDSHAKE_MILLIS};
+ * anything else that connects to the port (a scanner, a stale task of an earlier job) is closed and the server
+ * goes on waiting for the workers.
  */
 final class AveragingServer implements Closeable {
+  /** How long a new connection has to identify itself before it is dropped. */
+  static final int HANDSHAKE_MILLIS = 10_000;
+
   private final ServerSocket socket;
+  private final long token = new SecureRandom().nextLong();
   private final int workers;
   private final Thread thread;
   private volatile boolean closed;
 
   /** Where workers connect. */
-  record Address(String host, int port) implements Serializable {}
+  record Address(String host, int port, long token) implements Serializable {}
 
   AveragingServer(String host, int workers) {
     this.workers = workers;
@@ -52,7 +62,7 @@ final class AveragingServer implements Closeable {
   }
 
   Address address() {
-    return new Address(socket.getInetAddress().getHostAddress(), socket.getLocalPort());
+    return new Address(socket.getInetAddress().getHostAddress(), socket.getLocalPort(), token);
   }
 
   /** Accepts W workers, then serves rounds until they hang up; again after a failed attempt. */
@@ -66,7 +76,7 @@ final class AveragingServer implements Closeable {
           Socket s = socket.accept();
           s.setTcpNoDelay(true);
           DataInputStream din = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
-          int w = din.readInt();
+          int w = handshake(s, din);
           if (w < 0 || w >= workers || peers[w] != null) {
             s.close();
             i--;
@@ -84,6 +94,21 @@ final class AveragingServer implements Closeable {
           closeQuietly(s);
         }
       }
+    }
+  }
+
+  /** The worker number a new connection sends after this job's token, or -1 (wrong token, silence, hang-up). */
+  private int handshake(Socket s, DataInputStream in) {
+    try {
+      s.setSoTimeout(HANDSHAKE_MILLIS);
+      if (in.readLong() != token) {
+        return -1;
+      }
+      int w = in.readInt();
+      s.setSoTimeout(0); // a round waits as long as the slowest worker's fits
+      return w;
+    } catch (IOException e) {
+      return -1;
     }
   }
 
@@ -169,6 +194,7 @@ final class AveragingServer implements Closeable {
         socket.setTcpNoDelay(true);
         in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+        out.writeLong(address.token());
         out.writeInt(worker);
         out.flush();
       } catch (IOException e) {

@@ -63,6 +63,39 @@ class AveragingServerTest {
   }
 
   @Test
+  void aConnectionWithoutTheJobsTokenIsDroppedAndTheWorkersAreServed() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (AveragingServer server = new AveragingServer("127.0.0.1", 2)) {
+      AveragingServer.Address address = server.address();
+      // a stranger claiming to be worker 0 with another token, and one that hangs up at once
+      try (java.net.Socket stranger = new java.net.Socket(address.host(), address.port());
+          java.io.DataOutputStream out = new java.io.DataOutputStream(stranger.getOutputStream())) {
+        out.writeLong(address.token() + 1);
+        out.writeInt(0);
+        out.flush();
+        assertEquals(-1, stranger.getInputStream().read(), "the server hangs up on a wrong token");
+      }
+      new java.net.Socket(address.host(), address.port()).close();
+      List<Future<float[]>> got = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        int worker = w;
+        got.add(pool.submit(() -> {
+          try (AveragingServer.Client client = new AveragingServer.Client(address, worker)) {
+            float[] mean = new float[2];
+            client.average(new float[] {worker, 10f * worker}, mean);
+            return mean;
+          }
+        }));
+      }
+      for (Future<float[]> f : got) {
+        assertArrayEquals(new float[] {0.5f, 5f}, f.get(20, java.util.concurrent.TimeUnit.SECONDS), 0f);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aWorkerThatFailsMakesTheOthersFailInsteadOfWaiting() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(1);
     try (AveragingServer server = new AveragingServer("127.0.0.1", 2)) {
