@@ -224,6 +224,22 @@ class WatchCommandTest {
     assertEquals(mt, ReprocessCommandTest.mtimes(live));
   }
 
+  /**
+   * A watcher in a child JVM (this JVM's class path and module flags) on {@code archive} with the test's model,
+   * with the crash test hook set to {@code hook}, its output in {@code log}.
+   */
+  private Process childWatcher(String hook, Path archive, Path out, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-D" + Reprocessing.CRASH_PROPERTY + "=" + hook));
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-Dlog4j2"))
+        .forEach(cmd::add);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.eelsunmix.cli.Main", "watch",
+        "--archive", archive.toString(), "--model", model.toString(), "--out", out.toString(), "--settle", "0.2",
+        "--poll", "0.05", "--master", "local[1]"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
   static Map<String, Long> withoutSession(Map<String, Long> mtimes) {
     Map<String, Long> m = new java.util.TreeMap<>(mtimes);
     m.keySet().removeIf(k -> k.startsWith("session") || k.equals("_config.properties"));
@@ -241,16 +257,7 @@ class WatchCommandTest {
     // A child JVM runs the watcher and blocks (test hook) after k1's folder is committed, before its ledger entry.
     // The three arrive in one batch, unmixed from the driver: folders first, then the tables, then the ledger
     // entries, so when it blocks no entry is written and the restart redoes all three.
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-D" + Reprocessing.CRASH_PROPERTY + "=outputs:2:hang"));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-Dlog4j2"))
-        .forEach(cmd::add);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.eelsunmix.cli.Main", "watch",
-        "--archive", archive.toString(), "--model", model.toString(), "--out", out.toString(), "--settle", "0.2",
-        "--poll", "0.05", "--master", "local[1]"));
-    Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("child.log").toFile()).start();
+    Process child = childWatcher("outputs:2:hang", archive, out, dir.resolve("child.log"));
     try {
       await("the child to commit k1's folder", 150, () -> Files.isDirectory(out.resolve("acquisitions/k1")));
       Thread.sleep(300);
@@ -287,16 +294,7 @@ class WatchCommandTest {
       truth.add(ReprocessCommandTest.put(archive.resolve("t" + i + ".rpl"), i));
     }
     // The child pauses 3 s (test hook) after t0's folder is committed; SIGTERM arrives during the pause.
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-D" + Reprocessing.CRASH_PROPERTY + "=outputs:1:pause"));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-Dlog4j2"))
-        .forEach(cmd::add);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.eelsunmix.cli.Main", "watch",
-        "--archive", archive.toString(), "--model", model.toString(), "--out", out.toString(), "--settle", "0.2",
-        "--poll", "0.05", "--master", "local[1]"));
-    Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("child.log").toFile()).start();
+    Process child = childWatcher("outputs:1:pause", archive, out, dir.resolve("child.log"));
     int code;
     try {
       await("the child to commit t0's folder", 150, () -> Files.isDirectory(out.resolve("acquisitions/t0")));
