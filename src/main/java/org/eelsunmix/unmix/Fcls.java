@@ -292,6 +292,8 @@ public final class Fcls implements java.io.Serializable {
    * thread (or Spark partition) with {@link Fcls#newSolver()}.
    */
   public static final class Solver {
+    /** Pixels whose residual sums {@link #solveBlock} runs side by side (8 chains hide the latency of an add). */
+    static final int SIDE = 8;
     private final Fcls fcls;
     private final int count;
     private final int channels;
@@ -311,6 +313,9 @@ public final class Fcls implements java.io.Serializable {
     private final int[] order;
     private final double[] work;
     private final double[] fit;
+    /** Squared errors of up to {@value #SIDE} pixels, pixel-major. */
+    private final double[] squares;
+    private final double[] single;
 
     private Solver(Fcls fcls) {
       this.fcls = fcls;
@@ -332,6 +337,8 @@ public final class Fcls implements java.io.Serializable {
       order = new int[n];
       work = new double[n];
       fit = new double[channels];
+      squares = new double[SIDE * channels];
+      single = new double[count];
     }
 
     /**
@@ -378,24 +385,105 @@ public final class Fcls implements java.io.Serializable {
      */
     public double residualSquared(float[] y, int offset, double[] a) {
       checkRange(y.length, offset, a);
+      squaredErrors(y, offset, a, 0, squares, 0);
+      double sum = 0;
+      for (int c = 0; c < channels; c++) {
+        sum += squares[c];
+      }
+      return sum;
+    }
+
+    /**
+     * FCLS abundances and squared residuals of {@code pixels} spectra stored one after another from
+     * {@code y[offset]}: pixel k's abundances go to {@code abundancesOut[kR .. kR + R)}, its {@code ‖y − Mᵀa‖²} to
+     * {@code residualsOut[k]}. Each value is bit-identical to {@link #solve(float[], int, double[])} and
+     * {@link #residualSquared}: the residual sums of {@value #SIDE} pixels run side by side, each in channel order
+     * with its own accumulator, so the latency of one long chain of additions is paid once per {@value #SIDE} pixels.
+     *
+     * @return the total number of active-set iterations
+     */
+    public long solveBlock(float[] y, int offset, int pixels, double[] abundancesOut, double[] residualsOut) {
+      if (pixels < 0 || offset < 0 || (long) offset + (long) pixels * channels > y.length) {
+        throw new IndexOutOfBoundsException(pixels + " spectra of " + channels + " channels at offset " + offset
+            + " lie outside an array of " + y.length);
+      }
+      if (abundancesOut.length < (long) pixels * count || residualsOut.length < pixels) {
+        throw new IllegalArgumentException("output buffers hold " + abundancesOut.length + " abundances and "
+            + residualsOut.length + " residuals, need " + (long) pixels * count + " and " + pixels);
+      }
+      long iterations = 0;
+      for (int first = 0; first < pixels; first += SIDE) {
+        int n = Math.min(SIDE, pixels - first);
+        for (int k = 0; k < n; k++) {
+          int at = offset + (first + k) * channels;
+          iterations += solve(y, at, single);
+          System.arraycopy(single, 0, abundancesOut, (first + k) * count, count);
+          squaredErrors(y, at, single, 0, squares, k * channels);
+        }
+        sumSideBySide(n, residualsOut, first);
+      }
+      return iterations;
+    }
+
+    /** {@code out[o + c] = (y_c − (Mᵀa)_c)²}, the fit summed over endmembers in order (vectorisable loops). */
+    private void squaredErrors(float[] y, int offset, double[] a, int aOffset, double[] out, int o) {
       final double[] m = fcls.spectra;
       final int nb = channels;
       for (int c = 0; c < nb; c++) {
         fit[c] = 0;
       }
       for (int r = 0; r < count; r++) {
-        double ar = a[r];
+        double ar = a[aOffset + r];
         int base = r * nb;
         for (int c = 0; c < nb; c++) {
           fit[c] += ar * m[base + c];
         }
       }
-      double sum = 0;
       for (int c = 0; c < nb; c++) {
         double e = y[offset + c] - fit[c];
-        sum += e * e;
+        out[o + c] = e * e;
       }
-      return sum;
+    }
+
+    /** {@code residualsOut[at + k] = Σ_c squares[kB + c]} in channel order, {@value #SIDE} sums at a time. */
+    private void sumSideBySide(int n, double[] residualsOut, int at) {
+      final int nb = channels;
+      if (n == SIDE) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
+        for (int c = 0; c < nb; c++) {
+          s0 += squares[c];
+          s1 += squares[nb + c];
+          s2 += squares[2 * nb + c];
+          s3 += squares[3 * nb + c];
+          s4 += squares[4 * nb + c];
+          s5 += squares[5 * nb + c];
+          s6 += squares[6 * nb + c];
+          s7 += squares[7 * nb + c];
+        }
+        residualsOut[at] = s0;
+        residualsOut[at + 1] = s1;
+        residualsOut[at + 2] = s2;
+        residualsOut[at + 3] = s3;
+        residualsOut[at + 4] = s4;
+        residualsOut[at + 5] = s5;
+        residualsOut[at + 6] = s6;
+        residualsOut[at + 7] = s7;
+        return;
+      }
+      for (int k = 0; k < n; k++) {
+        double s = 0;
+        for (int c = 0; c < nb; c++) {
+          s += squares[k * nb + c];
+        }
+        residualsOut[at + k] = s;
+      }
     }
 
     private void checkRange(int length, int offset, double[] abundances) {

@@ -1,0 +1,85 @@
+package org.eelsunmix.unmix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Fcls.Solver#solveBlock}: the same bits as one pixel at a time, and residuals equal to a plain channel-order
+ * sum of {@code (y − Mᵀa)²} (the old path's order, which the Spark transform's partitioning bit-identity rests on).
+ */
+class FclsBlockTest {
+
+  @Test
+  void aBlockGivesEachPixelsSolveAndChannelOrderResidualBitForBit() {
+    Random random = new Random(5);
+    int b = 157; // not a multiple of the unrolling
+    int r = 4;
+    double[][] m = new double[r][b];
+    for (double[] row : m) {
+      for (int c = 0; c < b; c++) {
+        row[c] = 100 + 20 * random.nextDouble(); // a shared background, as in EELS
+      }
+    }
+    int pixels = 37; // four full side-by-side groups and a tail of five
+    int offset = 3;
+    float[] y = new float[offset + pixels * b];
+    for (int p = 0; p < pixels; p++) {
+      double[] a = new double[r];
+      for (int k = 0; k < r; k++) {
+        a[k] = random.nextDouble() - (p % 3 == 0 ? 0.4 : 0.0); // every third pixel outside the simplex
+      }
+      for (int c = 0; c < b; c++) {
+        double v = 0;
+        for (int k = 0; k < r; k++) {
+          v += a[k] * m[k][c];
+        }
+        y[offset + p * b + c] = (float) (v + random.nextGaussian());
+      }
+    }
+    y[offset + 17 * b + 40] = Float.NaN; // a non-finite pixel inside a full group
+
+    Fcls fcls = new Fcls(m);
+    double[] abundances = new double[pixels * r];
+    double[] residuals = new double[pixels];
+    long iterations = fcls.newSolver().solveBlock(y, offset, pixels, abundances, residuals);
+
+    Fcls.Solver one = fcls.newSolver();
+    double[] a = new double[r];
+    long expectedIterations = 0;
+    int outside = 0;
+    for (int p = 0; p < pixels; p++) {
+      int it = one.solve(y, offset + p * b, a);
+      expectedIterations += it;
+      outside += it > 1 ? 1 : 0;
+      double[] spectrum = new double[b];
+      for (int c = 0; c < b; c++) {
+        spectrum[c] = y[offset + p * b + c];
+      }
+      for (int k = 0; k < r; k++) {
+        assertEquals(Double.doubleToRawLongBits(a[k]), Double.doubleToRawLongBits(abundances[p * r + k]),
+            "pixel " + p + ", endmember " + k);
+      }
+      double reference = FclsTest.objective(m, spectrum, a);
+      assertEquals(Double.doubleToRawLongBits(reference), Double.doubleToRawLongBits(residuals[p]), "pixel " + p);
+      assertEquals(Double.doubleToRawLongBits(reference),
+          Double.doubleToRawLongBits(one.residualSquared(y, offset + p * b, a)), "pixel " + p + ", one by one");
+      assertEquals(p == 17, Double.isNaN(residuals[p]), "pixel " + p);
+    }
+    assertEquals(expectedIterations, iterations);
+    assertTrue(outside > 3, "the active set ran on " + outside + " pixels");
+  }
+
+  @Test
+  void buffersTooSmallOrSpectraPastTheEndAreRefused() {
+    Fcls fcls = new Fcls(new double[][] {{1, 2, 3}, {3, 2, 1}});
+    Fcls.Solver solver = fcls.newSolver();
+    float[] y = new float[9];
+    assertThrows(IndexOutOfBoundsException.class, () -> solver.solveBlock(y, 1, 3, new double[6], new double[3]));
+    assertThrows(IllegalArgumentException.class, () -> solver.solveBlock(y, 0, 3, new double[5], new double[3]));
+    assertThrows(IllegalArgumentException.class, () -> solver.solveBlock(y, 0, 3, new double[6], new double[2]));
+  }
+}
