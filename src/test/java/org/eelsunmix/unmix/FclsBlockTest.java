@@ -82,4 +82,65 @@ class FclsBlockTest {
     assertThrows(IllegalArgumentException.class, () -> solver.solveBlock(y, 0, 3, new double[5], new double[3]));
     assertThrows(IllegalArgumentException.class, () -> solver.solveBlock(y, 0, 3, new double[6], new double[2]));
   }
+
+  /**
+   * {@link FclsResiduals} buffers pixels into block solves: its sums must still be the per-pixel sums in pixel order,
+   * bit for bit, through a merge of an accumulator shipped (serialised) with pixels still buffered.
+   */
+  @Test
+  void residualSumsOfBlocksHaveTheBitsOfPixelByPixelSums() throws Exception {
+    Random random = new Random(8);
+    int b = 60;
+    double[][][] sets = new double[2][][];
+    sets[0] = new double[3][b];
+    sets[1] = new double[5][b];
+    for (double[][] set : sets) {
+      for (double[] row : set) {
+        for (int c = 0; c < b; c++) {
+          row[c] = 10 + random.nextDouble();
+        }
+      }
+    }
+    int pixels = FclsResiduals.BLOCK * 2 + 13;
+    float[] y = new float[pixels * b];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (float) (10.5 + 0.5 * random.nextGaussian());
+    }
+    Fcls[] fcls = {new Fcls(sets[0]), new Fcls(sets[1])};
+    int split = FclsResiduals.BLOCK + 20;
+    FclsResiduals left = new FclsResiduals(fcls);
+    FclsResiduals right = new FclsResiduals(fcls);
+    for (int p = 0; p < pixels; p++) {
+      (p < split ? left : right).add(y, p * b);
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(right);
+    }
+    FclsResiduals shipped;
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      shipped = (FclsResiduals) in.readObject();
+    }
+    double[] got = left.merge(shipped).means();
+    assertEquals(pixels, left.count());
+
+    for (int j = 0; j < 2; j++) {
+      Fcls.Solver solver = fcls[j].newSolver();
+      double[] a = new double[sets[j].length];
+      double leftSum = 0;
+      double rightSum = 0;
+      for (int p = 0; p < pixels; p++) {
+        solver.solve(y, p * b, a);
+        double e = solver.residualSquared(y, p * b, a);
+        if (p < split) {
+          leftSum += e;
+        } else {
+          rightSum += e;
+        }
+      }
+      double expected = (leftSum + rightSum) / pixels;
+      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(got[j]), "set " + j);
+    }
+  }
 }
