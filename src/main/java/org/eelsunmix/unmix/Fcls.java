@@ -292,8 +292,6 @@ public final class Fcls implements java.io.Serializable {
    * thread (or Spark partition) with {@link Fcls#newSolver()}.
    */
   public static final class Solver {
-    /** Pixels whose residual sums {@link #solveBlock} runs side by side (8 chains hide the latency of an add). */
-    static final int SIDE = 8;
     private final Fcls fcls;
     private final int count;
     private final int channels;
@@ -312,9 +310,6 @@ public final class Fcls implements java.io.Serializable {
     private final double[] gradient;
     private final int[] order;
     private final double[] work;
-    private final double[] fit;
-    /** Squared errors of up to {@value #SIDE} pixels, pixel-major. */
-    private final double[] squares;
     private final double[] single;
 
     private Solver(Fcls fcls) {
@@ -336,8 +331,6 @@ public final class Fcls implements java.io.Serializable {
       gradient = new double[count];
       order = new int[n];
       work = new double[n];
-      fit = new double[channels];
-      squares = new double[SIDE * channels];
       single = new double[count];
     }
 
@@ -381,24 +374,21 @@ public final class Fcls implements java.io.Serializable {
 
     /**
      * The squared residual {@code ‖y − Mᵀa‖²} of abundances {@code a} for the spectrum
-     * {@code y[offset .. offset + B)}, summed channel by channel (not from G and b, which would cancel).
+     * {@code y[offset .. offset + B)}, summed channel by channel (not from G and b, which would cancel): per channel
+     * {@code e = y_c − Σ_r a_r M_rc} (endmembers in order), then {@code sum += e²}.
      */
     public double residualSquared(float[] y, int offset, double[] a) {
       checkRange(y.length, offset, a);
-      squaredErrors(y, offset, a, 0, squares, 0);
-      double sum = 0;
-      for (int c = 0; c < channels; c++) {
-        sum += squares[c];
-      }
-      return sum;
+      return residualOne(y, offset, a, 0);
     }
 
     /**
      * FCLS abundances and squared residuals of {@code pixels} spectra stored one after another from
      * {@code y[offset]}: pixel k's abundances go to {@code abundancesOut[kR .. kR + R)}, its {@code ‖y − Mᵀa‖²} to
      * {@code residualsOut[k]}. Each value is bit-identical to {@link #solve(float[], int, double[])} and
-     * {@link #residualSquared}: the residual sums of {@value #SIDE} pixels run side by side, each in channel order
-     * with its own accumulator, so the latency of one long chain of additions is paid once per {@value #SIDE} pixels.
+     * {@link #residualSquared}: the residuals of four pixels are computed side by side in one pass over the
+     * channels, each with its own accumulator in channel order, so the latency of one long chain of additions is
+     * paid once per four pixels and each endmember value is loaded once for the four.
      *
      * @return the total number of active-set iterations
      */
@@ -412,78 +402,126 @@ public final class Fcls implements java.io.Serializable {
             + residualsOut.length + " residuals, need " + (long) pixels * count + " and " + pixels);
       }
       long iterations = 0;
-      for (int first = 0; first < pixels; first += SIDE) {
-        int n = Math.min(SIDE, pixels - first);
-        for (int k = 0; k < n; k++) {
-          int at = offset + (first + k) * channels;
-          iterations += solve(y, at, single);
-          System.arraycopy(single, 0, abundancesOut, (first + k) * count, count);
-          squaredErrors(y, at, single, 0, squares, k * channels);
+      for (int k = 0; k < pixels; k++) {
+        iterations += solve(y, offset + k * channels, single);
+        System.arraycopy(single, 0, abundancesOut, k * count, count);
+      }
+      int k = 0;
+      for (; k + 3 < pixels; k += 4) {
+        if (count == 3) {
+          residualFourOfThree(y, offset + k * channels, abundancesOut, k * count, residualsOut, k);
+        } else {
+          residualFour(y, offset + k * channels, abundancesOut, k * count, residualsOut, k);
         }
-        sumSideBySide(n, residualsOut, first);
+      }
+      for (; k < pixels; k++) {
+        residualsOut[k] = residualOne(y, offset + k * channels, abundancesOut, k * count);
       }
       return iterations;
     }
 
-    /** {@code out[o + c] = (y_c − (Mᵀa)_c)²}, the fit summed over endmembers in order (vectorisable loops). */
-    private void squaredErrors(float[] y, int offset, double[] a, int aOffset, double[] out, int o) {
+    /** One pixel's {@code Σ_c (y_c − Σ_r a_r M_rc)²}, a at {@code a[q .. q + R)}. */
+    private double residualOne(float[] y, int o, double[] a, int q) {
       final double[] m = fcls.spectra;
       final int nb = channels;
+      double sum = 0;
       for (int c = 0; c < nb; c++) {
-        fit[c] = 0;
-      }
-      for (int r = 0; r < count; r++) {
-        double ar = a[aOffset + r];
-        int base = r * nb;
-        for (int c = 0; c < nb; c++) {
-          fit[c] += ar * m[base + c];
+        double f = 0;
+        for (int r = 0; r < count; r++) {
+          f += a[q + r] * m[r * nb + c];
         }
+        double e = y[o + c] - f;
+        sum += e * e;
       }
-      for (int c = 0; c < nb; c++) {
-        double e = y[offset + c] - fit[c];
-        out[o + c] = e * e;
-      }
+      return sum;
     }
 
-    /** {@code residualsOut[at + k] = Σ_c squares[kB + c]} in channel order, {@value #SIDE} sums at a time. */
-    private void sumSideBySide(int n, double[] residualsOut, int at) {
+    /** {@link #residualOne} of four consecutive pixels side by side (same additions per pixel). */
+    private void residualFour(float[] y, int o0, double[] a, int q0, double[] out, int at) {
+      final double[] m = fcls.spectra;
       final int nb = channels;
-      if (n == SIDE) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double s4 = 0;
-        double s5 = 0;
-        double s6 = 0;
-        double s7 = 0;
-        for (int c = 0; c < nb; c++) {
-          s0 += squares[c];
-          s1 += squares[nb + c];
-          s2 += squares[2 * nb + c];
-          s3 += squares[3 * nb + c];
-          s4 += squares[4 * nb + c];
-          s5 += squares[5 * nb + c];
-          s6 += squares[6 * nb + c];
-          s7 += squares[7 * nb + c];
+      final int n = count;
+      final int o1 = o0 + nb;
+      final int o2 = o1 + nb;
+      final int o3 = o2 + nb;
+      final int q1 = q0 + n;
+      final int q2 = q1 + n;
+      final int q3 = q2 + n;
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      for (int c = 0; c < nb; c++) {
+        double f0 = 0;
+        double f1 = 0;
+        double f2 = 0;
+        double f3 = 0;
+        for (int r = 0; r < n; r++) {
+          double mr = m[r * nb + c];
+          f0 += a[q0 + r] * mr;
+          f1 += a[q1 + r] * mr;
+          f2 += a[q2 + r] * mr;
+          f3 += a[q3 + r] * mr;
         }
-        residualsOut[at] = s0;
-        residualsOut[at + 1] = s1;
-        residualsOut[at + 2] = s2;
-        residualsOut[at + 3] = s3;
-        residualsOut[at + 4] = s4;
-        residualsOut[at + 5] = s5;
-        residualsOut[at + 6] = s6;
-        residualsOut[at + 7] = s7;
-        return;
+        double e0 = y[o0 + c] - f0;
+        double e1 = y[o1 + c] - f1;
+        double e2 = y[o2 + c] - f2;
+        double e3 = y[o3 + c] - f3;
+        s0 += e0 * e0;
+        s1 += e1 * e1;
+        s2 += e2 * e2;
+        s3 += e3 * e3;
       }
-      for (int k = 0; k < n; k++) {
-        double s = 0;
-        for (int c = 0; c < nb; c++) {
-          s += squares[k * nb + c];
-        }
-        residualsOut[at + k] = s;
+      out[at] = s0;
+      out[at + 1] = s1;
+      out[at + 2] = s2;
+      out[at + 3] = s3;
+    }
+
+    /**
+     * {@link #residualFour} for R = 3 with the abundances in registers (about 1.4 times faster). The fit
+     * {@code (a0 M0c + a1 M1c) + a2 M2c} equals {@code ((0 + a0 M0c) + a1 M1c) + a2 M2c} except perhaps for the sign
+     * of a zero, which squaring removes.
+     */
+    private void residualFourOfThree(float[] y, int o0, double[] a, int q, double[] out, int at) {
+      final double[] m = fcls.spectra;
+      final int nb = channels;
+      final int o1 = o0 + nb;
+      final int o2 = o1 + nb;
+      final int o3 = o2 + nb;
+      final double a00 = a[q];
+      final double a01 = a[q + 1];
+      final double a02 = a[q + 2];
+      final double a10 = a[q + 3];
+      final double a11 = a[q + 4];
+      final double a12 = a[q + 5];
+      final double a20 = a[q + 6];
+      final double a21 = a[q + 7];
+      final double a22 = a[q + 8];
+      final double a30 = a[q + 9];
+      final double a31 = a[q + 10];
+      final double a32 = a[q + 11];
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      for (int c = 0; c < nb; c++) {
+        double m0 = m[c];
+        double m1 = m[nb + c];
+        double m2 = m[2 * nb + c];
+        double e0 = y[o0 + c] - (a00 * m0 + a01 * m1 + a02 * m2);
+        double e1 = y[o1 + c] - (a10 * m0 + a11 * m1 + a12 * m2);
+        double e2 = y[o2 + c] - (a20 * m0 + a21 * m1 + a22 * m2);
+        double e3 = y[o3 + c] - (a30 * m0 + a31 * m1 + a32 * m2);
+        s0 += e0 * e0;
+        s1 += e1 * e1;
+        s2 += e2 * e2;
+        s3 += e3 * e3;
       }
+      out[at] = s0;
+      out[at + 1] = s1;
+      out[at + 2] = s2;
+      out[at + 3] = s3;
     }
 
     private void checkRange(int length, int offset, double[] abundances) {
