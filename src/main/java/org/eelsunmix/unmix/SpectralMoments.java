@@ -127,6 +127,47 @@ public final class SpectralMoments implements Serializable {
     }
     final int j0 = Math.max(tile0, i + 1);
     int k = 0;
+    for (; k + 4 < groups; k += 8) {
+      // Two groups per pass: S + g0 + g1 in one expression is S += g0, then S += g1 (same roundings).
+      int o0 = k * b;
+      int o1 = o0 + b;
+      int o2 = o1 + b;
+      int o3 = o2 + b;
+      int o4 = o3 + b;
+      int o5 = o4 + b;
+      int o6 = o5 + b;
+      int o7 = o6 + b;
+      double a0 = y[o0 + i];
+      double a1 = y[o1 + i];
+      double a2 = y[o2 + i];
+      double a3 = y[o3 + i];
+      double a4 = y[o4 + i];
+      double a5 = y[o5 + i];
+      double a6 = y[o6 + i];
+      double a7 = y[o7 + i];
+      double c0 = y[o0 + i + 1];
+      double c1 = y[o1 + i + 1];
+      double c2 = y[o2 + i + 1];
+      double c3 = y[o3 + i + 1];
+      double c4 = y[o4 + i + 1];
+      double c5 = y[o5 + i + 1];
+      double c6 = y[o6 + i + 1];
+      double c7 = y[o7 + i + 1];
+      for (int j = j0; j < j1; j++) {
+        double v0 = y[o0 + j];
+        double v1 = y[o1 + j];
+        double v2 = y[o2 + j];
+        double v3 = y[o3 + j];
+        double v4 = y[o4 + j];
+        double v5 = y[o5 + j];
+        double v6 = y[o6 + j];
+        double v7 = y[o7 + j];
+        s[base + j] = s[base + j] + (a0 * v0 + a1 * v1 + a2 * v2 + a3 * v3)
+            + (a4 * v4 + a5 * v5 + a6 * v6 + a7 * v7);
+        s[next + j] = s[next + j] + (c0 * v0 + c1 * v1 + c2 * v2 + c3 * v3)
+            + (c4 * v4 + c5 * v5 + c6 * v6 + c7 * v7);
+      }
+    }
     for (; k < groups; k += 4) {
       int o0 = k * b;
       int o1 = o0 + b;
