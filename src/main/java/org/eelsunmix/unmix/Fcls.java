@@ -311,6 +311,7 @@ public final class Fcls implements java.io.Serializable {
     private final int[] order;
     private final double[] work;
     private final double[] single;
+    private final double[] fit;
 
     private Solver(Fcls fcls) {
       this.fcls = fcls;
@@ -332,6 +333,7 @@ public final class Fcls implements java.io.Serializable {
       order = new int[n];
       work = new double[n];
       single = new double[count];
+      fit = new double[channels];
     }
 
     /**
@@ -420,17 +422,26 @@ public final class Fcls implements java.io.Serializable {
       return iterations;
     }
 
-    /** One pixel's {@code Σ_c (y_c − Σ_r a_r M_rc)²}, a at {@code a[q .. q + R)}. */
+    /**
+     * One pixel's {@code Σ_c (y_c − Σ_r a_r M_rc)²}, a at {@code a[q .. q + R)}: the fit endmember by endmember
+     * into a buffer (vectorisable loops; per channel the same additions as {@link #residualFour}), then one sum.
+     */
     private double residualOne(float[] y, int o, double[] a, int q) {
       final double[] m = fcls.spectra;
       final int nb = channels;
+      for (int c = 0; c < nb; c++) {
+        fit[c] = 0;
+      }
+      for (int r = 0; r < count; r++) {
+        double ar = a[q + r];
+        int base = r * nb;
+        for (int c = 0; c < nb; c++) {
+          fit[c] += ar * m[base + c];
+        }
+      }
       double sum = 0;
       for (int c = 0; c < nb; c++) {
-        double f = 0;
-        for (int r = 0; r < count; r++) {
-          f += a[q + r] * m[r * nb + c];
-        }
-        double e = y[o + c] - f;
+        double e = y[o + c] - fit[c];
         sum += e * e;
       }
       return sum;
