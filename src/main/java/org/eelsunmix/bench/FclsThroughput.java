@@ -32,13 +32,37 @@ public final class FclsThroughput {
    * @return pixels solved per second
    */
   public static double pixelsPerSecond(int channels, int endmembers, int pixels, long seed, double seconds) {
+    return pixelsPerSecond(channels, endmembers, pixels, seed, seconds, Mode.SOLVE);
+  }
+
+  /** What a timed pass does per pixel. */
+  public enum Mode {
+    /** The abundances only ({@link Fcls.Solver#solve(float[], int, double[])}). */
+    SOLVE,
+    /** Abundances and squared residual, one pixel at a time (solve, then {@link Fcls.Solver#residualSquared}). */
+    SOLVE_AND_RESIDUAL,
+    /** Abundances and squared residuals in blocks ({@link Fcls.Solver#solveBlock}: what the Spark transform runs). */
+    BLOCK_WITH_RESIDUALS
+  }
+
+  /** As {@link #pixelsPerSecond}, for any {@link Mode}. */
+  public static double pixelsPerSecond(int channels, int endmembers, int pixels, long seed, double seconds,
+      Mode mode) {
     if (channels < 1 || endmembers < 1 || endmembers > channels || pixels < 1 || !(seconds > 0)) {
       throw new IllegalArgumentException(String.format(
           "need 1 <= endmembers <= channels, pixels >= 1, seconds > 0; got B=%d R=%d pixels=%d seconds=%s",
           channels, endmembers, pixels, channels, seconds));
     }
-    Random random = new Random(seed);
     double[][] m = new double[endmembers][channels];
+    float[] data = syntheticPixels(m, pixels, seed);
+    return time(seconds, pixels, new Fcls(m), data, mode);
+  }
+
+  /** Fills {@code m} with random endmembers and returns the pixels mixed from them. */
+  private static float[] syntheticPixels(double[][] m, int pixels, long seed) {
+    int endmembers = m.length;
+    int channels = m[0].length;
+    Random random = new Random(seed);
     for (double[] row : m) {
       for (int c = 0; c < channels; c++) {
         row[c] = random.nextDouble();
@@ -70,13 +94,18 @@ public final class FclsThroughput {
         data[p * channels + c] = (float) (y + 0.01 * random.nextGaussian());
       }
     }
+    return data;
+  }
 
-    Fcls.Solver solver = new Fcls(m).newSolver();
-    double[] out = new double[endmembers];
+  private static double time(double seconds, int pixels, Fcls fcls, float[] data, Mode mode) {
+    Fcls.Solver solver = fcls.newSolver();
+    int channels = fcls.channels();
+    double[] out = new double[pixels * fcls.endmemberCount()];
+    double[] residuals = new double[pixels];
     double checksum = 0;
     long warmUpEnd = System.nanoTime() + (long) (seconds * 0.5e9);
     do {
-      checksum += pass(solver, data, pixels, channels, out);
+      checksum += pass(solver, data, pixels, channels, out, residuals, mode);
     } while (System.nanoTime() < warmUpEnd);
 
     long solved = 0;
@@ -84,7 +113,7 @@ public final class FclsThroughput {
     long end = start + (long) (seconds * 1e9);
     long now;
     do {
-      checksum += pass(solver, data, pixels, channels, out);
+      checksum += pass(solver, data, pixels, channels, out, residuals, mode);
       solved += pixels;
       now = System.nanoTime();
     } while (now < end);
@@ -95,11 +124,24 @@ public final class FclsThroughput {
     return solved / ((now - start) * 1e-9);
   }
 
-  private static double pass(Fcls.Solver solver, float[] data, int pixels, int channels, double[] out) {
+  private static double pass(Fcls.Solver solver, float[] data, int pixels, int channels, double[] out,
+      double[] residuals, Mode mode) {
     double s = 0;
+    if (mode == Mode.BLOCK_WITH_RESIDUALS) {
+      // Blocks of 256, as the Spark transform hands them over.
+      for (int p = 0; p < pixels; p += 256) {
+        int n = Math.min(256, pixels - p);
+        solver.solveBlock(data, p * channels, n, out, residuals);
+        s += out[0] + residuals[0];
+      }
+      return s;
+    }
     for (int p = 0; p < pixels; p++) {
       solver.solve(data, p * channels, out);
       s += out[0];
+      if (mode == Mode.SOLVE_AND_RESIDUAL) {
+        s += solver.residualSquared(data, p * channels, out);
+      }
     }
     return s;
   }
@@ -141,13 +183,18 @@ public final class FclsThroughput {
     return new SparkFigure(pixels, cores, bestWall, cpu);
   }
 
-  /** Prints the throughput at B = 200, R = 3 and B = 903, R = 4 (optional argument: seconds per figure). */
+  /**
+   * Prints the throughput at B = 200, R = 3 and B = 903, R = 4, in every {@link Mode} (optional argument: seconds per
+   * figure).
+   */
   public static void main(String[] args) {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3.0;
     int[][] settings = {{200, 3}, {903, 4}};
     for (int[] s : settings) {
-      double rate = pixelsPerSecond(s[0], s[1], 20_000, 42L, seconds);
-      System.out.printf("FCLS B=%d R=%d: %.2f million pixels/s on one core%n", s[0], s[1], rate / 1e6);
+      for (Mode mode : Mode.values()) {
+        double rate = pixelsPerSecond(s[0], s[1], 20_000, 42L, seconds, mode);
+        System.out.printf("FCLS B=%d R=%d %s: %.2f million pixels/s on one core%n", s[0], s[1], mode, rate / 1e6);
+      }
     }
   }
 }

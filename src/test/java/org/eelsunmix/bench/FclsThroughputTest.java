@@ -12,6 +12,10 @@ class FclsThroughputTest {
   void measuresSomething() {
     double rate = FclsThroughput.pixelsPerSecond(40, 3, 500, 1L, 0.05);
     assertTrue(rate > 0 && Double.isFinite(rate), "pixels/s " + rate);
+    for (FclsThroughput.Mode mode : FclsThroughput.Mode.values()) {
+      double r = FclsThroughput.pixelsPerSecond(40, 3, 500, 1L, 0.05, mode);
+      assertTrue(r > 0 && Double.isFinite(r), mode + " pixels/s " + r);
+    }
   }
 
   @Test

@@ -74,4 +74,57 @@ class SpectralMomentsTest {
     }
     assertEquals(power, all.meanPower(), 1e-12 * power);
   }
+
+  /**
+   * The tiled flush against the plain order it promises, bit for bit: per entry, groups of four pixels (from each
+   * block's start) added as one sum, leftovers one by one; several column tiles, odd sizes, a merge in between.
+   */
+  @Test
+  void tiledScatterHasTheBitsOfThePlainGroupOrder() {
+    Random r = new Random(3);
+    int b = 2 * SpectralMoments.TILE + 19;
+    int n = 3 * SpectralMoments.BLOCK + 7;
+    int split = SpectralMoments.BLOCK + 10; // the left part's last flush is a partial block
+    float[] y = new float[n * b];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (float) (80 + 30 * r.nextGaussian());
+    }
+    SpectralMoments left = new SpectralMoments(b);
+    SpectralMoments right = new SpectralMoments(b);
+    for (int p = 0; p < n; p++) {
+      (p < split ? left : right).add(y, p * b);
+    }
+    double[] got = left.merge(right).secondMoment();
+
+    double[] expected = new double[b * b];
+    double[] rightPart = new double[b * b];
+    plainScatter(y, b, 0, split, expected);
+    plainScatter(y, b, split, n, rightPart);
+    for (int i = 0; i < b; i++) {
+      for (int j = i; j < b; j++) {
+        double v = (expected[i * b + j] + rightPart[i * b + j]) / n;
+        assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(got[i * b + j]), i + "," + j);
+        assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(got[j * b + i]), j + "," + i);
+      }
+    }
+  }
+
+  /** Σ y yᵀ over pixels [from, to), entry by entry, in blocks of BLOCK and groups of four within a block. */
+  private static void plainScatter(float[] y, int b, int from, int to, double[] s) {
+    for (int start = from; start < to; start += SpectralMoments.BLOCK) {
+      int end = Math.min(to, start + SpectralMoments.BLOCK);
+      for (int i = 0; i < b; i++) {
+        for (int j = i; j < b; j++) {
+          int k = start;
+          for (; k + 3 < end; k += 4) {
+            s[i * b + j] += (double) y[k * b + i] * y[k * b + j] + (double) y[(k + 1) * b + i] * y[(k + 1) * b + j]
+                + (double) y[(k + 2) * b + i] * y[(k + 2) * b + j] + (double) y[(k + 3) * b + i] * y[(k + 3) * b + j];
+          }
+          for (; k < end; k++) {
+            s[i * b + j] += (double) y[k * b + i] * y[k * b + j];
+          }
+        }
+      }
+    }
+  }
 }
