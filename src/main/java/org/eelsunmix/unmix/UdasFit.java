@@ -141,12 +141,20 @@ public final class UdasFit {
       // (a) abundance step and decoder step on F (W updated in place).
       rounds.alternate(w);
       // (b) encoder: J in W1 with the new decoder, solved to a tolerance.
+      // The channels weighted as in F (ω, the noise model's): C = (1+γ) WᵀΩW, A = WᵀΩ(G + γW_n).
       double[] wt = transpose(w, b, r);
-      double[] c = gram(wt, r, b);
+      double[] rootWeighted = wt.clone();
+      double[] weighted = wt.clone();
+      for (int i = 0; i < wt.length; i++) {
+        double omega = noise.weights()[i % b];
+        rootWeighted[i] *= Math.sqrt(omega);
+        weighted[i] *= omega;
+      }
+      double[] c = gram(rootWeighted, r, b);
       for (int i = 0; i < c.length; i++) {
         c[i] *= 1 + gamma;
       }
-      double[] a = encoderLinear(wt, g, wn, gamma, b, r);
+      double[] a = encoderLinear(weighted, g, wn, gamma, b, r);
       UdasEncoderStep.State state = new UdasEncoderStep(whitening, c, o.delta(), lambda, r, b, n).run(encoder,
           o.encoderSteps(), damping, w1 -> encode(pixels, w1, a, c, r, b, o.delta(), scale, n));
       log.step(k, state.startObjective(), state.objective(), state.accepted());
