@@ -187,6 +187,92 @@ class UdasTest {
     }
   }
 
+  /**
+   * The whitening maps W1 to Z = W1 L and back, and a row of Z has the norm of that unit's root-mean-square
+   * pre-activation over the pixels, computed here pixel by pixel.
+   */
+  @Test
+  void whitenedRowNormsAreTheRmsPreActivationsAndTheMapInverts() {
+    int b = 5;
+    int r = 3;
+    int n = 50;
+    Random rnd = new Random(17);
+    double[][] x = random(rnd, n, b);
+    double[] scatter = new double[(b + 1) * (b + 1)];
+    for (double[] row : x) {
+      addScatter(scatter, row, b);
+    }
+    UdasWhitening whitening = new UdasWhitening(scatter, b, n);
+    double[] w1 = flat(random(rnd, r, b));
+    double[] z = whitening.whiten(w1, r);
+    double[] norms = UdasFit.rowNorms(z, r, b);
+    for (int s = 0; s < r; s++) {
+      double sum = 0;
+      for (double[] row : x) {
+        double pre = 0;
+        for (int c = 0; c < b; c++) {
+          pre += w1[s * b + c] * row[c];
+        }
+        sum += pre * pre;
+      }
+      assertEquals(Math.sqrt(sum / n), norms[s], 1e-9, "row " + s);
+    }
+    double[] back = whitening.unwhiten(z, r);
+    for (int i = 0; i < w1.length; i++) {
+      assertEquals(w1[i], back[i], 1e-9, "entry " + i);
+    }
+  }
+
+  /**
+   * The encoder step's model minimiser satisfies the group lasso's optimality conditions (checked directly, not
+   * by the same iteration): with {@code q_r = ∇_r + ((K + μI)(Y − Z))_r}, a non-zero row has
+   * {@code q_r = −λ Y_r/‖Y_r‖}, a zero row {@code ‖q_r‖ ≤ λ}.
+   */
+  @Test
+  void theEncoderModelMinimiserMeetsTheGroupLassoConditions() {
+    int b = 6;
+    int r = 3;
+    Random rnd = new Random(23);
+    double[][] x = random(rnd, 40, b);
+    double[] scatter = new double[(b + 1) * (b + 1)];
+    for (double[] row : x) {
+      addScatter(scatter, row, b);
+    }
+    double[] w = flat(random(rnd, b, r));
+    double[] c = UdasFit.gram(UdasFit.transpose(w, b, r), r, b);
+    double mu = 0.3;
+    for (double lambda : new double[] {1e-3, 0.5, 3}) {
+      UdasEncoderStep step = new UdasEncoderStep(new UdasWhitening(scatter, b, 40), c, 0.7, lambda, r, b, 40);
+      double[] z = flat(random(rnd, r, b));
+      double[] g = flat(random(rnd, r, b));
+      double[] y = step.modelMinimiser(z, g, mu);
+      double[] norms = UdasFit.rowNorms(y, r, b);
+      int zeros = 0;
+      for (int s = 0; s < r; s++) {
+        double[] q = new double[b];
+        double qn = 0;
+        for (int j = 0; j < b; j++) {
+          q[j] = g[s * b + j] + mu * (y[s * b + j] - z[s * b + j]);
+          for (int t = 0; t < r; t++) {
+            q[j] += (c[s * r + t] + 0.49) * (y[t * b + j] - z[t * b + j]);
+          }
+          qn += q[j] * q[j];
+        }
+        if (norms[s] == 0) {
+          zeros++;
+          assertTrue(Math.sqrt(qn) <= lambda * (1 + 1e-9), "zero row " + s + ": " + Math.sqrt(qn));
+        } else {
+          for (int j = 0; j < b; j++) {
+            assertEquals(-lambda * y[s * b + j] / norms[s], q[j], 1e-8, "row " + s + ", entry " + j);
+          }
+        }
+      }
+      if (lambda == 3) {
+        assertTrue(zeros > 0, "a large λ zeroes a row");
+      }
+    }
+  }
+
   @Test
   void badOptionsNameTheParam() {
     assertEquals("udasLayers", assertThrows(BadInputException.class,
