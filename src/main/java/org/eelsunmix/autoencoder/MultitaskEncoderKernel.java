@@ -26,7 +26,9 @@ import java.util.SplittableRandom;
  * <p>Parameters are one flat float vector: first the running statistics (not trained) — shared mean and variance
  * (B each), then head t's mean and variance (R each) for t = 0..3 — then the trained values: {@code W0 (B×B)},
  * {@code b0}, γ0, β0 (B each), and for each head {@code Wt (B×R)}, {@code bt}, γt, βt (R each). Dense weights are
- * input-index major ({@link DenseMath}). Work buffers are owned by the instance and grow with the batch; not
+ * input-index major ({@link DenseMath}). The shared layer, B × B and nearly all of the arithmetic, runs as whole-batch
+ * GEMMs ({@link DenseGemm}: equal to the loops within float rounding, the same for any thread count); the heads
+ * (B × R) and the rest stay plain loops. Work buffers are owned by the instance and grow with the batch; not
  * thread-safe (one instance per network).
  */
 public final class MultitaskEncoderKernel implements EncoderKernel {
@@ -53,6 +55,10 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
   private final int[] headBias = new int[TASKS];
   private final BatchNormalisation.Offsets[] headNorm = new BatchNormalisation.Offsets[TASKS];
   private final SplittableRandom random;
+  /** The shared B × B layer as GEMMs, made on the first pass (a kernel built to count parameters needs none). */
+  private DenseGemm sharedGemm;
+  /** Whether the shared layer runs on {@link DenseMath}'s loops instead (the reference the tests compare with). */
+  private boolean plainShared;
 
   private int capacity;
   private int cachedSamples = -1;
@@ -121,6 +127,31 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
     }
     sum1 = new double[Math.max(h, r)];
     sum2 = new double[Math.max(h, r)];
+  }
+
+  /**
+   * Computes the shared layer with {@link DenseMath}'s loops (the implementation before {@link DenseGemm}) instead
+   * of GEMMs: the reference the tests compare with. Returns this kernel.
+   */
+  MultitaskEncoderKernel plainSharedLayer() {
+    plainShared = true;
+    return this;
+  }
+
+  private DenseGemm sharedGemm() {
+    if (sharedGemm == null) {
+      sharedGemm = new DenseGemm(channels, hidden);
+    }
+    return sharedGemm;
+  }
+
+  /** The shared layer's {@code z = x W0 + b0} for {@code rows} rows into {@link #pre0}. */
+  private void sharedForward(float[] in, int inBase, int rows, float[] params) {
+    if (plainShared) {
+      DenseMath.forward(in, inBase, rows, channels, params, w0, b0, hidden, pre0, 0);
+    } else {
+      sharedGemm().forward(in, inBase, rows, params, w0, b0, pre0, 0);
+    }
   }
 
   /** Number of parameters (the length of the flat vector) for B channels and R endmembers. */
@@ -248,7 +279,7 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
       in = noisy;
       inBase = 0;
     }
-    DenseMath.forward(in, inBase, rows, b, params, w0, b0, h, pre0, 0);
+    sharedForward(in, inBase, rows, params);
     DenseMath.leakyRelu(pre0, 0, rows * h, LEAKY_SLOPE, dropped0);
     if (training) {
       for (int i = 0; i < rows * h; i++) {
@@ -288,7 +319,7 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
     int h = hidden;
     int r = endmembers;
     AbundanceEncoderKernel.Mode infer = AbundanceEncoderKernel.Mode.INFER;
-    DenseMath.forward(x, xOffset, pixels, channels, params, w0, b0, h, pre0, 0);
+    sharedForward(x, xOffset, pixels, params);
     DenseMath.leakyRelu(pre0, 0, pixels * h, LEAKY_SLOPE, dropped0);
     BatchNormalisation.forward(dropped0, 0, pixels, h, params, sharedNorm, infer, sharedMean[0], sharedStd[0], sum1,
         shared, 0);
@@ -349,6 +380,10 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
       d0[i] *= mask0[i];
     }
     DenseMath.leakyReluBackward(pre0, 0, rows * h, LEAKY_SLOPE, d0);
-    DenseMath.backward(noisy, 0, rows, b, params, w0, b0, h, d0, 0, gradient, dx, 0);
+    if (plainShared) {
+      DenseMath.backward(noisy, 0, rows, b, params, w0, b0, h, d0, 0, gradient, dx, 0);
+    } else {
+      sharedGemm().backward(noisy, 0, rows, params, w0, b0, d0, 0, gradient, dx, 0);
+    }
   }
 }
