@@ -23,7 +23,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Float arithmetic: the products equal {@link DenseMath}'s within float rounding (BLAS sums in another order and
  * with fused multiply-adds; each output is within {@code in · 2⁻²⁴ · Σ_i |x_i w_ij|} of the exact value), not bit for
- * bit. Not thread-safe: one instance per layer (per kernel).
+ * bit, and a row's rounding depends on the rows batched with it (BLAS packs and blocks them; measured): use it
+ * where the batch is fixed (a seeded training batch), not where a row must not depend on its neighbours
+ * (inference of pixels however partitioned). Not thread-safe: one instance per layer (per kernel).
  */
 final class DenseGemm {
   /** Widest column block: 903 outputs are four blocks of 226, so one, two or four threads share them evenly. */

@@ -26,9 +26,10 @@ import java.util.SplittableRandom;
  * <p>Parameters are one flat float vector: first the running statistics (not trained) — shared mean and variance
  * (B each), then head t's mean and variance (R each) for t = 0..3 — then the trained values: {@code W0 (B×B)},
  * {@code b0}, γ0, β0 (B each), and for each head {@code Wt (B×R)}, {@code bt}, γt, βt (R each). Dense weights are
- * input-index major ({@link DenseMath}). The shared layer, B × B and nearly all of the arithmetic, runs as whole-batch
- * GEMMs ({@link DenseGemm}: equal to the loops within float rounding, the same for any thread count); the heads
- * (B × R) and the rest stay plain loops. Work buffers are owned by the instance and grow with the batch; not
+ * input-index major ({@link DenseMath}). In training the shared layer, B × B and nearly all of the arithmetic, runs as
+ * whole-batch GEMMs ({@link DenseGemm}: equal to the loops within float rounding, the same for any thread count);
+ * inference keeps the loops, whose result for a pixel does not depend on the pixels batched with it. The heads
+ * (B × R) and the rest are plain loops. Work buffers are owned by the instance and grow with the batch; not
  * thread-safe (one instance per network).
  */
 public final class MultitaskEncoderKernel implements EncoderKernel {
@@ -145,9 +146,14 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
     return sharedGemm;
   }
 
-  /** The shared layer's {@code z = x W0 + b0} for {@code rows} rows into {@link #pre0}. */
-  private void sharedForward(float[] in, int inBase, int rows, float[] params) {
-    if (plainShared) {
+  /**
+   * The shared layer's {@code z = x W0 + b0} for {@code rows} rows into {@link #pre0}: as GEMMs for a training batch,
+   * on the loops for inference. A GEMM's rounding of one row depends on the rows beside it (BLAS blocks them), while
+   * the loops give every row the sums it has alone ({@link DenseMath#forward}): inference must not depend on how the
+   * pixels are batched or partitioned, and a training batch is fixed by the seed.
+   */
+  private void sharedForward(float[] in, int inBase, int rows, float[] params, boolean training) {
+    if (plainShared || !training) {
       DenseMath.forward(in, inBase, rows, channels, params, w0, b0, hidden, pre0, 0);
     } else {
       sharedGemm().forward(in, inBase, rows, params, w0, b0, pre0, 0);
@@ -279,7 +285,7 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
       in = noisy;
       inBase = 0;
     }
-    sharedForward(in, inBase, rows, params);
+    sharedForward(in, inBase, rows, params, training);
     DenseMath.leakyRelu(pre0, 0, rows * h, LEAKY_SLOPE, dropped0);
     if (training) {
       for (int i = 0; i < rows * h; i++) {
@@ -319,7 +325,7 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
     int h = hidden;
     int r = endmembers;
     AbundanceEncoderKernel.Mode infer = AbundanceEncoderKernel.Mode.INFER;
-    sharedForward(x, xOffset, pixels, params);
+    sharedForward(x, xOffset, pixels, params, false);
     DenseMath.leakyRelu(pre0, 0, pixels * h, LEAKY_SLOPE, dropped0);
     BatchNormalisation.forward(dropped0, 0, pixels, h, params, sharedNorm, infer, sharedMean[0], sharedStd[0], sum1,
         shared, 0);

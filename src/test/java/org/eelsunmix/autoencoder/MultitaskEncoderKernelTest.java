@@ -115,6 +115,38 @@ class MultitaskEncoderKernelTest {
     assertClose(dxPlain, dx, 1e-4, "input gradient");
   }
 
+  /**
+   * Inference gives a pixel the same bits whatever pixels share its batch (Spark partitions pixels arbitrarily),
+   * although training runs the shared layer as GEMMs: all at once, one at a time, and in batches of 7.
+   */
+  @Test
+  void inferenceOfAPixelDoesNotDependOnItsBatch() {
+    int b = 303;
+    int r = 3;
+    int pixels = 40;
+    MultitaskEncoderKernel k = new MultitaskEncoderKernel(b, r, 2);
+    Random random = new Random(8);
+    float[] params = randomParams(k, random);
+    float[] x = new float[pixels * b];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = random.nextFloat();
+    }
+    // A training pass first: its GEMM buffers exist, inference must still not use them.
+    k.forward(x, 0, pixels / TASKS, params, AbundanceEncoderKernel.Mode.TRAIN, new float[pixels * r], 0);
+    float[] all = new float[pixels * TASKS * r];
+    k.inferEveryHead(x, 0, pixels, params, all);
+    for (int batch : new int[] {1, 7}) {
+      float[] parts = new float[pixels * TASKS * r];
+      float[] out = new float[batch * TASKS * r];
+      for (int start = 0; start < pixels; start += batch) {
+        int size = Math.min(batch, pixels - start);
+        k.inferEveryHead(x, start * b, size, params, out);
+        System.arraycopy(out, 0, parts, start * TASKS * r, size * TASKS * r);
+      }
+      org.junit.jupiter.api.Assertions.assertArrayEquals(all, parts, "batches of " + batch);
+    }
+  }
+
   /** |got − expected| ≤ tolerance · max |expected| elementwise (float rounding amplified through the layers). */
   private static void assertClose(float[] expected, float[] got, double tolerance, String what) {
     double scale = 0;
