@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * A large dense layer ({@code in × out} weights, MTAEU's shared B × B layer) of {@link DenseMath}'s layout and
- * contract, computed for a whole batch as ND4J (BLAS sgemm) products on buffers allocated once:
+ * A large dense layer ({@code in × out} weights, MTAEU's shared B × B layer) in {@link DenseMath}'s layout,
+ * computed for a whole batch as ND4J (BLAS sgemm) products on buffers allocated once:
  *
  * <pre>Z = X W + 1 bᵀ        ∂W = Xᵀ ∂Z        ∂b = 1ᵀ ∂Z        ∂X = ∂Z Wᵀ</pre>
  *
@@ -53,7 +53,6 @@ final class DenseGemm {
     final FloatBuffer wBuffer;
     final INDArray dw;
     final FloatBuffer dwBuffer;
-    final float[] row;
     INDArray z;
     FloatBuffer zBuffer;
     INDArray zRows;
@@ -68,7 +67,6 @@ final class DenseGemm {
       wBuffer = w.data().asNioFloat();
       dw = Nd4j.createUninitialized(DataType.FLOAT, new long[] {in, width}, 'c');
       dwBuffer = dw.data().asNioFloat();
-      row = new float[width];
     }
 
     void grow(int rows) {
@@ -192,12 +190,14 @@ final class DenseGemm {
   }
 
   /**
-   * Adds ∂L/∂W (and ∂L/∂b) of {@code rows} rows to {@code gradient} and writes ∂L/∂x into {@code dxs} (when not
-   * null), given ∂L/∂z in {@code dz}, as {@link DenseMath#backward}.
+   * Writes ∂L/∂W (and ∂L/∂b) of {@code rows} rows into their places in {@code gradient} and ∂L/∂x into {@code dxs}
+   * (when not null), given ∂L/∂z in {@code dz}: {@link DenseMath#backward}'s arguments, but the layer's gradient is
+   * overwritten, not added to (one bulk copy per weight row instead of a pass adding into the vector).
    */
   void backward(float[] xs, int xBase, int rows, float[] params, int wOffset, int biasOffset, float[] dz, int dzBase,
       float[] gradient, float[] dxs, int dxBase) {
     if (biasOffset >= 0) {
+      java.util.Arrays.fill(gradient, biasOffset, biasOffset + out, 0f);
       for (int p = 0; p < rows; p++) {
         int dRow = dzBase + p * out;
         for (int j = 0; j < out; j++) {
@@ -219,11 +219,7 @@ final class DenseGemm {
         }
         Nd4j.gemm(xRows, b.dzRows, b.dw, true, false, 1.0, 0.0);
         for (int i = 0; i < in; i++) {
-          b.dwBuffer.get(i * b.width, b.row, 0, b.width);
-          int at = wOffset + i * out + b.from;
-          for (int j = 0; j < b.width; j++) {
-            gradient[at + j] += b.row[j];
-          }
+          b.dwBuffer.get(i * b.width, gradient, wOffset + i * out + b.from, b.width);
         }
         if (dxs != null) {
           b.loadWeights(params, wOffset, in, out);

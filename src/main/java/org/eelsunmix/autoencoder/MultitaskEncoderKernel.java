@@ -240,11 +240,17 @@ public final class MultitaskEncoderKernel implements EncoderKernel {
     capacity = rows;
   }
 
-  /** Fills {@code mask[0 .. n)} with 0 (dropped, probability {@code rate}) or {@code 1/(1 − rate)}. */
+  /**
+   * Fills {@code mask[0 .. n)} with 0 (dropped, where the draw u &lt; {@code rate}) or {@code 1/(1 − rate)}. The
+   * choice is the sign bit of {@code u − rate}, not a branch: at rate 0.5 a branch is mispredicted half the time, and
+   * the 54 000 draws of a k-edges batch were a tenth of the step beside the GEMMs.
+   */
   private void drawMask(float[] mask, int n, double rate) {
     float kept = (float) (1 / (1 - rate));
     for (int i = 0; i < n; i++) {
-      mask[i] = random.nextDouble() < rate ? 0f : kept;
+      // 1 where u ≥ rate (u − rate is +0 or positive), 0 where u < rate.
+      long kept01 = (Double.doubleToRawLongBits(random.nextDouble() - rate) >>> 63) ^ 1L;
+      mask[i] = kept01 * kept;
     }
   }
 
