@@ -1,6 +1,7 @@
 package org.eelsunmix.autoencoder;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -197,7 +198,7 @@ final class DenseGemm {
   void backward(float[] xs, int xBase, int rows, float[] params, int wOffset, int biasOffset, float[] dz, int dzBase,
       float[] gradient, float[] dxs, int dxBase) {
     if (biasOffset >= 0) {
-      java.util.Arrays.fill(gradient, biasOffset, biasOffset + out, 0f);
+      Arrays.fill(gradient, biasOffset, biasOffset + out, 0f);
       for (int p = 0; p < rows; p++) {
         int dRow = dzBase + p * out;
         for (int j = 0; j < out; j++) {
