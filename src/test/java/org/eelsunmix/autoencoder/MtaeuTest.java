@@ -63,6 +63,32 @@ class MtaeuTest {
     assertArrayEquals(r.unmixing().abundances().values(), Mtaeu.abundances(restored, CUBE.image()).values());
   }
 
+  /**
+   * k-edges (903 channels: the shared layer's GEMMs run in four column blocks): trainings on one and on two threads,
+   * and twice on two threads with the same seed, end with bit-identical weights, losses and abundances.
+   */
+  @Test
+  void theThreadCountChangesNothingOnKEdges() {
+    SpectrumImage kEdges = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("k-edges"), 0).image();
+    MtaeuOptions o = new MtaeuOptions(4, 5).withEpochs(2).withSamples(150);
+    int previous = PatchWorkers.setThreads(1);
+    try {
+      AutoencoderResult one = Mtaeu.train(kEdges, o);
+      PatchWorkers.setThreads(2);
+      AutoencoderResult two = Mtaeu.train(kEdges, o);
+      AutoencoderResult again = Mtaeu.train(kEdges, o);
+      for (AutoencoderResult other : new AutoencoderResult[] {two, again}) {
+        // Bit for bit (INDArray.equals allows 1e-5).
+        assertArrayEquals(one.network().params().toFloatVector(), other.network().params().toFloatVector());
+        assertArrayEquals(one.losses(), other.losses());
+        assertArrayEquals(one.unmixing().abundances().values(), other.unmixing().abundances().values());
+      }
+      assertTrue(one.losses()[1] < one.losses()[0], java.util.Arrays.toString(one.losses()));
+    } finally {
+      PatchWorkers.setThreads(previous);
+    }
+  }
+
   @Test
   void trainingFindsTheEndmembers() {
     MtaeuOptions o = new MtaeuOptions(3, 1).withEpochs(20).withSamples(1000);

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** MTAEU's encoder kernel: backward pass against central differences, simplex outputs, the neighbourhoods. */
+/**
+ * MTAEU's encoder kernel: backward pass against central differences, the shared layer on GEMMs against the plain
+ * loops it replaced, simplex outputs, the neighbourhoods.
+ */
 class MultitaskEncoderKernelTest {
   private static final int TASKS = MultitaskEncoderKernel.TASKS;
 
@@ -63,6 +66,98 @@ class MultitaskEncoderKernelTest {
       assertEquals(centralDifference(k, x, n, params, w, x, i, h), dx[i], 2e-3 + 2e-2 * Math.abs(dx[i]),
           "input " + i);
     }
+  }
+
+  /**
+   * The kernel with its shared layer on GEMMs ({@link DenseGemm}) gives the outputs and gradients of the same kernel on
+   * {@link DenseMath}'s loops (the implementation before), within float rounding carried through the network: a
+   * 303-channel shared layer (two column blocks), 15 neighbourhoods, every mode, the same noise and masks.
+   */
+  @Test
+  void gemmSharedLayerEqualsThePlainLoops() {
+    int b = 303;
+    int r = 4;
+    int n = 15;
+    MultitaskEncoderKernel gemm = new MultitaskEncoderKernel(b, r, 9);
+    MultitaskEncoderKernel plain = new MultitaskEncoderKernel(b, r, 9).plainSharedLayer();
+    Random random = new Random(4);
+    float[] params = randomParams(gemm, random);
+    for (int i = gemm.statisticsCount(); i < params.length; i++) {
+      params[i] *= 0.2f;
+    }
+    float[] x = new float[TASKS * n * b];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = random.nextFloat();
+    }
+    float[] w = new float[TASKS * n * r];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) random.nextGaussian();
+    }
+    float[] paramsPlain = params.clone();
+    for (AbundanceEncoderKernel.Mode mode : new AbundanceEncoderKernel.Mode[] {AbundanceEncoderKernel.Mode.INFER,
+        AbundanceEncoderKernel.Mode.TRAIN}) {
+      float[] a = new float[TASKS * n * r];
+      float[] aPlain = new float[TASKS * n * r];
+      gemm.forward(x, 0, n, params, mode, a, 0);
+      plain.forward(x, 0, n, paramsPlain, mode, aPlain, 0);
+      assertClose(aPlain, a, 1e-5, mode + " abundances");
+    }
+    // The running statistics moved alike.
+    assertClose(java.util.Arrays.copyOf(paramsPlain, gemm.statisticsCount()),
+        java.util.Arrays.copyOf(params, gemm.statisticsCount()), 1e-6, "running statistics");
+    float[] g = new float[gemm.parameterCount()];
+    float[] gPlain = new float[gemm.parameterCount()];
+    float[] dx = new float[x.length];
+    float[] dxPlain = new float[x.length];
+    gemm.backward(x, 0, n, params, w, 0, g, dx);
+    plain.backward(x, 0, n, params, w, 0, gPlain, dxPlain);
+    assertClose(gPlain, g, 1e-4, "parameter gradient");
+    assertClose(dxPlain, dx, 1e-4, "input gradient");
+  }
+
+  /**
+   * Inference gives a pixel the same bits whatever pixels share its batch (Spark partitions pixels arbitrarily),
+   * although training runs the shared layer as GEMMs: all at once, one at a time, and in batches of 7.
+   */
+  @Test
+  void inferenceOfAPixelDoesNotDependOnItsBatch() {
+    int b = 303;
+    int r = 3;
+    int pixels = 40;
+    MultitaskEncoderKernel k = new MultitaskEncoderKernel(b, r, 2);
+    Random random = new Random(8);
+    float[] params = randomParams(k, random);
+    float[] x = new float[pixels * b];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = random.nextFloat();
+    }
+    // A training pass first: its GEMM buffers exist, inference must still not use them.
+    k.forward(x, 0, pixels / TASKS, params, AbundanceEncoderKernel.Mode.TRAIN, new float[pixels * r], 0);
+    float[] all = new float[pixels * TASKS * r];
+    k.inferEveryHead(x, 0, pixels, params, all);
+    for (int batch : new int[] {1, 7}) {
+      float[] parts = new float[pixels * TASKS * r];
+      float[] out = new float[batch * TASKS * r];
+      for (int start = 0; start < pixels; start += batch) {
+        int size = Math.min(batch, pixels - start);
+        k.inferEveryHead(x, start * b, size, params, out);
+        System.arraycopy(out, 0, parts, start * TASKS * r, size * TASKS * r);
+      }
+      org.junit.jupiter.api.Assertions.assertArrayEquals(all, parts, "batches of " + batch);
+    }
+  }
+
+  /** |got − expected| ≤ tolerance · max |expected| elementwise (float rounding amplified through the layers). */
+  private static void assertClose(float[] expected, float[] got, double tolerance, String what) {
+    double scale = 0;
+    double worst = 0;
+    for (int i = 0; i < expected.length; i++) {
+      scale = Math.max(scale, Math.abs(expected[i]));
+      worst = Math.max(worst, Math.abs(expected[i] - got[i]));
+    }
+    assertTrue(scale > 0, what + " all zero");
+    System.out.printf("%s: largest difference %.3g of %.3g%n", what, worst, scale);
+    assertTrue(worst <= tolerance * scale, what + ": largest difference " + worst + " of " + scale);
   }
 
   private static double centralDifference(MultitaskEncoderKernel k, float[] x, int n, float[] params, float[] w,
