@@ -264,7 +264,8 @@ final class BenchCommand extends SparkCommand {
   }
 
   private void benchSpatialAutoencoders() {
-    System.out.printf("%-28s %s%n", mtaeu ? "MTAEU (one thread)" : "CNNAEU (" + Cnnaeu.threads() + " threads)",
+    // both spread their big products over the same workers (-Deelsunmix.autoencoder.threads, default all cores)
+    System.out.printf("%-28s %s%n", (mtaeu ? "MTAEU (" : "CNNAEU (") + Cnnaeu.threads() + " threads)",
         "wall (process CPU)");
     for (String set : new String[] {"co-ru-pt", "k-edges"}) {
       SyntheticCube cube = DaeuSpeed.cube(set);
