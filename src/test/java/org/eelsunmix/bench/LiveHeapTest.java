@@ -24,7 +24,10 @@ class LiveHeapTest {
         garbage[i % garbage.length] = 1;
       }
       long after = live.sample();
-      assertTrue(after - before >= 160L << 20 && after - before < 260L << 20,
+      // Lower bound half the held amount: in the shared test JVM, soft-referenced caches of earlier tests are
+      // cleared under this test's allocation pressure (measured: up to about 60 MiB). The upper bound is the point:
+      // a figure that counted the 400 MiB of garbage would be far above it.
+      assertTrue(after - before >= 96L << 20 && after - before < 260L << 20,
           "held 192 MiB (400 MiB dropped): " + (before >> 20) + " -> " + (after >> 20) + " MiB");
       assertEquals(16 << 10, held[12_287].length); // the arrays stay reachable until here
       assertTrue(live.maxOwn() >= after && live.max() >= after + (8L << 20) - (1L << 20), live.max() + " " + after);
