@@ -116,8 +116,7 @@ final class MethodOptions {
   @Option(names = "--outer-iterations", description = "udas: decoder/encoder rounds (default 10)")
   Integer outerIterations;
 
-  @Option(names = "--encoder-steps", description = "udas: at most this many proximal Newton steps per encoder round "
-      + "(default 20; the step stops earlier at its tolerance)")
+  @Option(names = "--encoder-steps", description = "udas: proximal steps per encoder round (default 5)")
   Integer encoderSteps;
 
   @Option(names = "--l21-weight", description = "udas: weight of the encoder's l2,1 row penalty (default "
