@@ -26,9 +26,9 @@ import org.eelsunmix.core.Unmixing;
  *   <li><b>10 outer iterations</b> of (a) the abundance step and the decoder step, exact, on
  *   {@code F = Σ_c ω_c[½‖x_c − w_c H‖² + (γ/2)‖w_c H − t_c‖²] + (δ²/2)‖1ᵀ − 1ᵀH‖²}, γ = 1e-4, 0 ≤ W ≤ 1
  *   (X, not the denoised V as in the authors' code; H the weighted abundance estimate, not the encoder's output:
- *   see {@link UdasFit}); (b) the encoder step, solved to a tolerance by a damped proximal Newton method
- *   ({@link UdasEncoderStep}) on {@code (1/N)[½‖[X; δ1ᵀ] − [W; δ1ᵀ] H‖² + (γ/2)‖WH − W_n X̄‖²] + λ Σ_r ‖Z_r‖},
- *   H = relu(W1 X), Z = W1 L the whitened encoder ({@link UdasWhitening}), λ = 1e-6 √(N/1000).</li>
+ *   see {@link UdasFit}); (b) the encoder step: proximal gradient on
+ *   {@code (1/N)[½‖[X; δ1ᵀ] − [W; δ1ᵀ] H‖² + (γ/2)‖WH − W_n X̄‖²] + λ Σ_r ‖W1_r‖}, H = relu(W1 X),
+ *   λ = 1e-6 √(N/1000).</li>
  * </ol>
  *
  * The endmembers are the decoder's columns (times the normalisation); the abundances of any pixel are the trained
@@ -41,24 +41,15 @@ import org.eelsunmix.core.Unmixing;
  *   <li>The check for superfluous endmembers: their code looks at the row sums of the <em>initial</em> encoder
  *   (the trained one is discarded inside {@code nmfsingledenoise}); here the trained encoder is kept, used for the
  *   abundances, and its row norms are reported ({@link Result#encoderRowNorms()}; a row near zero means R is too
- *   large). <b>Not met:</b> with R one larger than the truth no row comes near zero on EELS, and this is not
- *   the encoder step's fault any more: that step is now solved to a tolerance ({@link UdasEncoderStep}), and at
- *   the paper's λ the four rows of co-ru-pt 32 × 32 (R = 4, seed 3) all carry signal (W1 norms
- *   [6.29, 13.4, 13.7, 5.50]; with the true R [2.19, 5.24, 4.46]): the decoder rounds, which do not depend on the
- *   encoder, give four endmembers that are all used. Raising λ shrinks every row alike (root-mean-square
- *   activations ‖Z_r‖ at λ = 0.3: [0.46, 0.48, 0.49, 0.64], true R [0.97, 0.51, 0.65]; at λ = 1
- *   [0.147, 0.30, 0.29, 0.27], the smallest 49 % of the largest, while J rises from −4.2234 to −3.155). Without
- *   the channel weights (measured first) λ = 0.3 left the smallest row at 8 % of the largest with R = 4 and with
- *   R = 3 alike. So no λ makes the flag tell R = 4 from R = 3 here. The flag stays a report (rows at most {@link UdasEncoder#NEAR_ZERO} of the largest).</li>
+ *   large). <b>Not met:</b> with R one larger than the truth no row comes near zero on EELS (co-ru-pt 32 × 32,
+ *   R = 4, seed 3: [5.04, 14.8, 15.0, 4.02]; λ up to 100 shrinks them by less than 10 %, since the 1/L
+ *   proximal steps move W1 little in 50 steps), so the flag does not fire there; with the true R it does not fire
+ *   either ([1.89, 5.10, 4.13]).</li>
  *   <li>The l2,1 term: their gradient {@code λ w_r/‖w_r‖} is twice the derivative of their cost term
- *   {@code (λ/2) Σ‖w_r‖}; here cost and gradient agree (finite-difference test) and the term is handled
- *   exactly (group soft threshold, exact zeros) inside a damped proximal Newton method in whitened coordinates
- *   ({@link UdasEncoderStep}) instead of their one conjugate-gradient step: at most
- *   {@link Options#encoderSteps()} steps per outer iteration, stopped earlier at a relative tolerance. The
- *   penalty is on the rows of the whitened encoder {@code Z = W1 L} ({@code S = XXᵀ/N = LLᵀ}): {@code ‖Z_r‖} is
- *   unit r's root-mean-square pre-activation over the pixels, zero exactly when {@code W1_r} is, so the check reads
- *   the same; λ then weighs abundance units, not the paper's coefficients per normalised count (its default
- *   1e-6 √(N/1000) is kept: it is far below any λ that zeroes a row, see the first item).</li>
+ *   {@code (λ/2) Σ‖w_r‖}; here cost and gradient agree (penalty λ Σ‖w_r‖) and the term is handled by its exact
+ *   proximal operator (group soft threshold, exact zeros) instead of their one conjugate-gradient step, in
+ *   {@link Options#encoderSteps()} proximal-gradient steps per outer iteration, each from the Lipschitz step 1/L
+ *   with backtracking ({@link UdasFit}).</li>
  *   <li>The decoder is fitted to the noise-weighted (generalised least squares) sum-to-one abundances, bounded below
  *   by −2σ of their noise ({@link UdasNoise}), not to the encoder's output: the paper's regression on abundances
  *   estimated from the same Poisson-noisy data (unweighted, and truncated at zero inside the noise) moved the
@@ -91,7 +82,7 @@ public final class Udas {
   public static final double DEFAULT_GAMMA = 1e-4;
   public static final double DEFAULT_DELTA = 20;
   public static final int DEFAULT_OUTER_ITERATIONS = 10;
-  public static final int DEFAULT_ENCODER_STEPS = 20;
+  public static final int DEFAULT_ENCODER_STEPS = 5;
 
   /**
    * The fit's settings; component names are the Spark ML params' (so a bad value names the param).
@@ -104,7 +95,7 @@ public final class Udas {
    * @param gamma weight γ &gt; 0 of the denoising term (1e-4)
    * @param delta weight δ &gt; 0 of the sum-to-one row (20)
    * @param outerIterations decoder/encoder rounds ≥ 1 (10)
-   * @param encoderSteps Newton steps at most per encoder step ≥ 1 (20; fewer when it converges first)
+   * @param encoderSteps proximal steps per encoder step ≥ 1 (5)
    * @param l21Weight λ of the l2,1 row penalty, &gt; 0, or NaN for the paper's {@code 1e-6 √(N/1000)}
    * @param vcaRestarts VCA searches of the start (seeds seed, seed + 1, …), the lowest FCLS residual kept, ≥ 1
    *     ({@value Vca#DEFAULT_RESTARTS})

@@ -53,10 +53,9 @@ class UdasQualityTest {
   /**
    * With R one larger than the truth the trained encoder's row norms are reported (summary line, metadata) and a
    * row at most {@link UdasEncoder#NEAR_ZERO} of the largest is flagged. Issue 11 requires that such a row appears;
-   * on EELS it does not, even with the encoder step solved to a tolerance ({@link UdasEncoderStep}; printed;
-   * co-ru-pt 32 × 32, R = 4: [6.29, 13.4, 13.7, 5.50], with the true R [2.19, 5.24, 4.46]: the decoder's four
-   * endmembers all carry signal, and a λ large enough to shrink a row shrinks the true R's rows as much, see
-   * {@link Udas}), so that part of the requirement is open and only the consistency of the report is checked here.
+   * on EELS it does not (printed; co-ru-pt 32 × 32, R = 4: [5.04, 14.8, 15.0, 4.02], with the true R
+   * [1.89, 5.10, 4.13]; λ up to 100 changes this little), so
+   * that part of the requirement is open and only the consistency of the report is checked here.
    */
   @Test
   void oneEndmemberTooManyIsReportedInTheEncoderRows() {

@@ -59,7 +59,7 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
     delta = new DoubleParam(this, "delta", "weight of the sum-to-one row (> 0)", ParamValidators.gt(0));
     outerIterations = new IntParam(this, "outerIterations", "decoder/encoder rounds (>= 1)",
         ParamValidators.gtEq(1));
-    encoderSteps = new IntParam(this, "encoderSteps", "Newton steps at most per encoder step (>= 1)",
+    encoderSteps = new IntParam(this, "encoderSteps", "proximal steps per encoder step (>= 1)",
         ParamValidators.gtEq(1));
     l21Weight = new DoubleParam(this, "l21Weight", "weight of the encoder's l2,1 row penalty (> 0); NaN: the "
         + "paper's 1e-6 sqrt(pixels/1000)");
