@@ -90,9 +90,9 @@ public final class AutoencoderSpeed {
    * MTAEU: times {@code epochs} epochs of {@code reference} (its samples and batches) on {@code image} as a
    * {@code 1 + epochs}-epoch training less a 1-epoch one (the same draws, network, final encoding and fitting of the
    * scale, so only the epochs remain, in wall and in CPU time alike), after a one-epoch warm-up on 150
-   * neighbourhoods. {@code encoding} is not needed by this difference (kept for the callers).
+   * neighbourhoods.
    */
-  public static Training mtaeu(SpectrumImage image, MtaeuOptions reference, int epochs, Inference encoding) {
+  public static Training mtaeu(SpectrumImage image, MtaeuOptions reference, int epochs) {
     Mtaeu.train(image, reference.withEpochs(1).withSamples(150));
     double[] one = time(() -> Mtaeu.train(image, reference.withEpochs(1)));
     double[] more = time(() -> Mtaeu.train(image, reference.withEpochs(1 + epochs)));
@@ -106,7 +106,7 @@ public final class AutoencoderSpeed {
    * epoch remains), after a warm-up training on one batch, and scaled to the reference's patch count. The
    * convolutions use {@link Cnnaeu#threads()} threads.
    */
-  public static Training cnnaeu(SpectrumImage image, CnnaeuOptions reference, int patches, Inference encoding) {
+  public static Training cnnaeu(SpectrumImage image, CnnaeuOptions reference, int patches) {
     int batch = reference.batchSize();
     Cnnaeu.train(image, reference.withEpochs(1).withPatches(batch, reference.patchSize()));
     CnnaeuOptions timed = reference.withPatches(patches, reference.patchSize());

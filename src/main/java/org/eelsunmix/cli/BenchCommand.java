@@ -277,12 +277,12 @@ final class BenchCommand extends SparkCommand {
         MtaeuOptions o = new MtaeuOptions(r, 1);
         MultiLayerNetwork net = Mtaeu.network(image.channels(), o);
         i = AutoencoderSpeed.inference(() -> Mtaeu.abundances(net, image), image.pixels(), seconds);
-        t = AutoencoderSpeed.mtaeu(image, o, 2, i);
+        t = AutoencoderSpeed.mtaeu(image, o, 2);
       } else {
         CnnaeuOptions o = new CnnaeuOptions(r, 1);
         MultiLayerNetwork net = Cnnaeu.network(image.channels(), o);
         i = AutoencoderSpeed.inference(() -> Cnnaeu.abundances(net, image), image.pixels(), seconds);
-        t = AutoencoderSpeed.cnnaeu(image, o, cnnaeuPatches, i);
+        t = AutoencoderSpeed.cnnaeu(image, o, cnnaeuPatches);
       }
       System.out.printf("%-28s %.2f s (%.2f s CPU) per epoch; %d epochs: %.0f s (%.0f s CPU)%n", "train 64x64 " + set,
           t.wallPerEpoch(), t.cpuPerEpoch(), t.epochs(), t.wallSchedule(), t.cpuSchedule());
