@@ -8,9 +8,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarArray;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.Platform;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.PixelKey;
@@ -97,8 +101,15 @@ public final class PixelRows implements Serializable {
     if (!(isFloat && values instanceof UnsafeArrayData u && copyFloats(u, out, offset))) {
       copyElements(row, values, out, offset);
     }
-    // Any non-finite or (when refused) negative value: then find and name it. Min and max (NaN propagates through
-    // both) are exact in any order, so the JIT may vectorise this loop, which a chain of branches prevents.
+    checkValues(out, offset, row);
+  }
+
+  /**
+   * Any non-finite or (when refused) negative value of the spectrum at {@code out[offset ..]}: then finds and names
+   * it. Min and max (NaN propagates through both) are exact in any order, so the JIT may vectorise this loop, which a
+   * chain of branches prevents; the pixel's address ({@code row}) is only read for the error message.
+   */
+  private void checkValues(float[] out, int offset, InternalRow row) {
     float lo = Float.POSITIVE_INFINITY;
     float hi = Float.NEGATIVE_INFINITY;
     for (int i = offset; i < offset + channels; i++) {
@@ -106,10 +117,70 @@ public final class PixelRows implements Serializable {
       hi = Math.max(hi, out[i]);
     }
     boolean suspect = nonNegative ? !(lo >= 0) : Float.isNaN(lo) || lo == Float.NEGATIVE_INFINITY;
-    if (suspect || hi == Float.POSITIVE_INFINITY) { // the pixel's address is only built for the error message
+    if (suspect || hi == Float.POSITIVE_INFINITY) {
       float[] one = offset == 0 && out.length == channels ? out : Arrays.copyOfRange(out, offset, offset + channels);
       SpectrumColumn.check(one, channels, nonNegative, table, key(row));
     }
+  }
+
+  /** Whether {@link #spectra} can read this table's spectrum column (an array of float). */
+  public boolean readsBatches() {
+    return isFloat;
+  }
+
+  /**
+   * The spectra of rows {@code from .. from + count} of a columnar batch (a vectorised Parquet scan's), {@code count
+   * × B} row-major, checked as {@link #spectrum(InternalRow, float[], int)} checks one row. The batch's columns are
+   * those of the schema this reader was made for, in its order. When the rows' arrays lie end to end in the
+   * column's element vector (the Parquet reader's layout), the block is one bulk read ({@code getFloats}: an array
+   * copy, or the dictionary decoded), returned as a new array; otherwise each array is copied into {@code buffer}
+   * (at least {@code count × B} long), which is returned.
+   */
+  public float[] spectra(ColumnarBatch batch, int from, int count, float[] buffer) {
+    ColumnVector column = batch.column(spectrum);
+    int first = -1;
+    boolean contiguous = column instanceof WritableColumnVector;
+    for (int i = from; i < from + count; i++) {
+      if (column.isNullAt(i)) {
+        throw new BadInputException(table, "pixel " + SpectrumColumn.describe(key(batch.getRow(i)))
+            + " has no spectrum (null)");
+      }
+      int length = contiguous ? ((WritableColumnVector) column).getArrayLength(i) : column.getArray(i).numElements();
+      if (length != channels) {
+        throw new BadInputException(table, "pixel " + SpectrumColumn.describe(key(batch.getRow(i))) + " has "
+            + length + " channels, expected " + channels);
+      }
+      if (contiguous) {
+        int at = ((WritableColumnVector) column).getArrayOffset(i);
+        first = i == from ? at : first;
+        contiguous = at == first + (i - from) * channels;
+      }
+    }
+    ColumnVector elements = column.getChild(0);
+    if (elements.hasNull()) { // somewhere in the batch: find out whether in this block, and name it
+      for (int i = from; i < from + count; i++) {
+        ColumnarArray values = column.getArray(i);
+        for (int c = 0; c < channels; c++) {
+          if (values.isNullAt(c)) {
+            throw new BadInputException(table, "pixel " + SpectrumColumn.describe(key(batch.getRow(i)))
+                + " has a null value at channel " + c);
+          }
+        }
+      }
+    }
+    float[] y;
+    if (contiguous) {
+      y = elements.getFloats(first, count * channels);
+    } else {
+      y = buffer;
+      for (int i = from; i < from + count; i++) {
+        System.arraycopy(column.getArray(i).toFloatArray(), 0, y, (i - from) * channels, channels);
+      }
+    }
+    for (int i = 0; i < count; i++) {
+      checkValues(y, i * channels, batch.getRow(from + i));
+    }
+    return y;
   }
 
   /** One block copy of a binary float array without nulls; false (nothing trusted) when a null bit is set. */

@@ -14,7 +14,8 @@ import org.eelsunmix.unmix.Fcls;
  * channels into a {@code Float} before the solver sees them, which a profile of a 512×512 cube showed costing about
  * 30 times the FCLS solve itself. The input columns are passed through untouched, the two new ones appended. Rows go
  * through in blocks ({@link PixelTransform#applyBlocks}), so that the residuals of several pixels are summed side by
- * side ({@link Fcls.Solver#solveBlock}, bit-identical to one pixel at a time).
+ * side ({@link Fcls.Solver#solveBlock}, bit-identical to one pixel at a time). Over a vectorised Parquet scan the
+ * blocks are read straight from the reader's column batches ({@link ColumnarScan}, {@link BatchRows}): same values.
  */
 final class FclsTransform {
   /** Rows solved together ({@link Fcls.Solver#solveBlock}); a few hundred kB of copied rows per task. */
@@ -27,16 +28,27 @@ final class FclsTransform {
     SharedParams.outputSchema(dataset.schema(), inputCol, outputCol, rmseCol);
     int channels = endmembers.channels();
     Fcls fcls = new Fcls(endmembers.matrix());
-    PixelTransform.BlockKernel kernel = () -> {
+    return PixelTransform.applyBlocks(dataset, channels, fcls.endmemberCount(), BLOCK, new Kernel(fcls), inputCol,
+        outputCol, rmseCol, modelName);
+  }
+
+  /** FCLS of a block, RMSE over channels; a pixel's result does not depend on its block (columnar blocks allowed). */
+  private record Kernel(Fcls fcls) implements PixelTransform.BlockKernel {
+    @Override
+    public PixelTransform.BlockSolver newSolver() {
       Fcls.Solver solver = fcls.newSolver();
+      int channels = fcls.channels();
       return (y, count, keys, a, rmse) -> {
         solver.solveBlock(y, 0, count, a, rmse);
         for (int p = 0; p < count; p++) {
           rmse[p] = Math.sqrt(rmse[p] / channels);
         }
       };
-    };
-    return PixelTransform.applyBlocks(dataset, channels, fcls.endmemberCount(), BLOCK, kernel, inputCol, outputCol,
-        rmseCol, modelName);
+    }
+
+    @Override
+    public boolean blockIndependent() {
+      return true;
+    }
   }
 }

@@ -12,6 +12,7 @@ import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.PixelKey;
@@ -107,6 +108,14 @@ final class PixelTransform {
     default boolean needsKeys() {
       return false;
     }
+
+    /**
+     * Whether a pixel's values do not depend on which pixels share its block (as FCLS's, bit for bit): then the
+     * blocks may follow a columnar scan's batches ({@link ColumnarScan}) instead of runs of rows.
+     */
+    default boolean blockIndependent() {
+      return false;
+    }
   }
 
   /** Per-block work of one partition. */
@@ -150,6 +159,14 @@ final class PixelTransform {
     PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
     boolean withKeys = kernel.needsKeys();
     KernelBroadcasts.Shipped<BlockKernel> shipped = KernelBroadcasts.ship(kernel);
+    ColumnarScan scan = kernel.blockIndependent() && pixels.readsBatches() ? ColumnarScan.of(dataset) : null;
+    if (scan != null) {
+      BatchRows.Layout layout = new BatchRows.Layout(pixels, outputs, width, block, withKeys, secondCol != null);
+      int[] columns = scan.columns; // the closure takes the column map, not the scan and its RDD
+      RDD<InternalRow> rows = scan.batches.toJavaRDD().mapPartitions(
+          (Iterator<ColumnarBatch> it) -> new BatchRows(it, columns, layout, shipped.get().newSolver())).rdd();
+      return rowsToFrame(rows, schema);
+    }
     RDD<InternalRow> rows = PixelRows.of(dataset).mapPartitions(
         (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
           private final BlockSolver solver = shipped.get().newSolver();
