@@ -184,10 +184,95 @@ public final class FclsThroughput {
   }
 
   /**
-   * Prints the throughput at B = 200, R = 3 and B = 903, R = 4, in every {@link Mode} (optional argument: seconds per
-   * figure).
+   * One Parquet → Parquet {@code apply}: pixels, wall seconds, the process CPU seconds (all threads: tasks, driver,
+   * JIT, GC) and the tasks' own CPU seconds (Spark's {@code executorCpuTime}: read, transform, write).
    */
-  public static void main(String[] args) {
+  public record ApplyFigure(boolean columnar, long pixels, double wallSeconds, double cpuSeconds,
+      double taskCpuSeconds) {
+    /** Pixels per second of process CPU. */
+    public double perCpuSecond() {
+      return pixels / cpuSeconds;
+    }
+
+    /** Pixels per second of the tasks' CPU: what one busy core does. */
+    public double perTaskCpuSecond() {
+      return pixels / taskCpuSeconds;
+    }
+  }
+
+  /** Sums the tasks' CPU time ({@code executorCpuTime}, ns) of a session. */
+  private static final class TaskCpu extends org.apache.spark.scheduler.SparkListener {
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd t) {
+      if (t.taskMetrics() != null) {
+        nanos.addAndGet(t.taskMetrics().executorCpuTime());
+      }
+    }
+  }
+
+  /**
+   * Times {@code apply}'s work on a series store ({@code ResultFiles.writeAbundances} of the model's transform of
+   * {@code SeriesStore.pixels}, into {@code out}), {@code runs} times each with the columnar path off and on
+   * ({@link org.eelsunmix.spark.ml.VcaFclsModel#COLUMNAR_TRANSFORM}), interleaved so that both see the same load,
+   * after one untimed run of each.
+   */
+  public static java.util.List<ApplyFigure> parquetApply(org.apache.spark.sql.SparkSession spark, String store,
+      String modelPath, String out, int runs) throws java.util.concurrent.TimeoutException {
+    org.eelsunmix.spark.ml.UnmixingModel<?> model = org.eelsunmix.spark.ml.UnmixingModel.load(spark, modelPath);
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> pixels =
+        new org.eelsunmix.spark.SeriesStore(spark, store).pixels(java.util.List.of());
+    long n = pixels.count();
+    TaskCpu tasks = new TaskCpu();
+    spark.sparkContext().addSparkListener(tasks);
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    java.util.List<ApplyFigure> figures = new java.util.ArrayList<>();
+    for (int i = 0; i <= runs; i++) {
+      for (boolean columnar : new boolean[] {false, true}) {
+        spark.conf().set(org.eelsunmix.spark.ml.VcaFclsModel.COLUMNAR_TRANSFORM, columnar);
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        long task0 = tasks.nanos.get();
+        long c0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        org.eelsunmix.spark.ResultFiles.writeAbundances(spark, model.transform(pixels), out);
+        double wall = (System.nanoTime() - t0) * 1e-9;
+        double cpu = (os.getProcessCpuTime() - c0) * 1e-9;
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        double taskCpu = (tasks.nanos.get() - task0) * 1e-9;
+        if (i > 0) {
+          figures.add(new ApplyFigure(columnar, n, wall, cpu, taskCpu));
+        }
+      }
+    }
+    spark.conf().unset(org.eelsunmix.spark.ml.VcaFclsModel.COLUMNAR_TRANSFORM);
+    spark.sparkContext().removeSparkListener(tasks);
+    return figures;
+  }
+
+  /**
+   * Prints the throughput at B = 200, R = 3 and B = 903, R = 4, in every {@link Mode} (optional argument: seconds per
+   * figure). With {@code apply STORE MODEL OUT RUNS [MASTER]}: {@link #parquetApply} on an embedded session
+   * (default {@code local[*]}), one line per run.
+   */
+  public static void main(String[] args) throws java.util.concurrent.TimeoutException {
+    if (args.length >= 4 && args[0].equals("apply")) {
+      org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder()
+          .master(args.length > 5 ? args[5] : "local[*]").appName("fcls-apply-bench")
+          .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+          .config("spark.sql.parquet.compression.codec", "zstd").getOrCreate(); // as conf/spark-defaults.conf
+      spark.sparkContext().setLogLevel("WARN");
+      int cores = spark.sparkContext().defaultParallelism();
+      for (ApplyFigure f : parquetApply(spark, args[1], args[2], args[3], Integer.parseInt(args[4]))) {
+        System.out.printf("apply %-8s %d pixels: wall %.2f s (%.2f M pixels/s per core, %d cores), process CPU %.2f s "
+            + "(%.2f M pixels per CPU s), tasks' CPU %.2f s (%.2f M pixels per task CPU s)%n",
+            f.columnar() ? "columnar" : "rows", f.pixels(), f.wallSeconds(), f.pixels() / f.wallSeconds() / cores / 1e6,
+            cores, f.cpuSeconds(), f.perCpuSecond() / 1e6, f.taskCpuSeconds(), f.perTaskCpuSecond() / 1e6);
+      }
+      spark.stop();
+      return;
+    }
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3.0;
     int[][] settings = {{200, 3}, {903, 4}};
     for (int[] s : settings) {

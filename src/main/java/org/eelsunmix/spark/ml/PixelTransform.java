@@ -28,6 +28,9 @@ import org.eelsunmix.spark.SpectrumColumn;
  * nothing is collected.
  */
 final class PixelTransform {
+  /** Session setting: {@code false} keeps the row path ({@link VcaFclsModel#COLUMNAR_TRANSFORM}). */
+  static final String COLUMNAR = VcaFclsModel.COLUMNAR_TRANSFORM;
+
   private PixelTransform() {}
 
   /** What a model applies to each pixel; serialisable, shipped in the closure or broadcast. */
@@ -159,7 +162,9 @@ final class PixelTransform {
     PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
     boolean withKeys = kernel.needsKeys();
     KernelBroadcasts.Shipped<BlockKernel> shipped = KernelBroadcasts.ship(kernel);
-    ColumnarScan scan = kernel.blockIndependent() && pixels.readsBatches() ? ColumnarScan.of(dataset) : null;
+    boolean columnar = kernel.blockIndependent() && pixels.readsBatches() && Boolean.parseBoolean(
+        dataset.sparkSession().conf().get(COLUMNAR, "true"));
+    ColumnarScan scan = columnar ? ColumnarScan.of(dataset) : null;
     if (scan != null) {
       BatchRows.Layout layout = new BatchRows.Layout(pixels, outputs, width, block, withKeys, secondCol != null);
       int[] columns = scan.columns; // the closure takes the column map, not the scan and its RDD

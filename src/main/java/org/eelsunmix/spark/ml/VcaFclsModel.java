@@ -15,7 +15,8 @@ import org.eelsunmix.core.Endmembers;
 /**
  * A fitted {@link VcaFcls}: the VCA endmembers; {@link #transform} appends FCLS abundances (non-negative,
  * sum-to-one) and the per-pixel RMSE to every row of any pixel table with the same channel count ("fit on one
- * acquisition, apply to the series"). Saved as MLlib-style {@code metadata/} + {@code data/} (endmembers as
+ * acquisition, apply to the series"); over a Parquet scan the spectra are read from the reader's column batches
+ * ({@link #COLUMNAR_TRANSFORM}). Saved as MLlib-style {@code metadata/} + {@code data/} (endmembers as
  * Parquet with the energy axis), written atomically. With VCA restarts, every restart's mean FCLS residual and the
  * kept restart are printed ({@link #summaryLine}) and saved in the metadata ({@code restartLosses}, {@code
  * keptRestart}).
@@ -24,6 +25,12 @@ public final class VcaFclsModel extends UnmixingModel<VcaFclsModel> {
   private static final long serialVersionUID = 1L;
   /** The method's registry name. */
   public static final String METHOD = "vca-fcls";
+  /**
+   * Session setting ({@code --spark-conf spark.eelsunmix.columnarTransform=false}): {@code false} keeps the
+   * transform on Spark's rows even over a vectorised Parquet scan, whose column batches it reads otherwise (same
+   * values); to compare the two paths, or to step around a reader that misbehaves. Default {@code true}.
+   */
+  public static final String COLUMNAR_TRANSFORM = "spark.eelsunmix.columnarTransform";
   private final double fittedSnrDb;
   private final double[] restartLosses;
   private final int keptRestart;
