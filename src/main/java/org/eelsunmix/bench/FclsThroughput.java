@@ -220,6 +220,12 @@ public final class FclsThroughput {
    */
   public static java.util.List<ApplyFigure> parquetApply(org.apache.spark.sql.SparkSession spark, String store,
       String modelPath, String out, int runs) throws java.util.concurrent.TimeoutException {
+    return parquetApply(spark, store, modelPath, out, runs, new boolean[] {false, true});
+  }
+
+  /** As {@link #parquetApply(org.apache.spark.sql.SparkSession, String, String, String, int)}, for given paths. */
+  public static java.util.List<ApplyFigure> parquetApply(org.apache.spark.sql.SparkSession spark, String store,
+      String modelPath, String out, int runs, boolean[] paths) throws java.util.concurrent.TimeoutException {
     org.eelsunmix.spark.ml.UnmixingModel<?> model = org.eelsunmix.spark.ml.UnmixingModel.load(spark, modelPath);
     org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> pixels =
         new org.eelsunmix.spark.SeriesStore(spark, store).pixels(java.util.List.of());
@@ -230,7 +236,7 @@ public final class FclsThroughput {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     java.util.List<ApplyFigure> figures = new java.util.ArrayList<>();
     for (int i = 0; i <= runs; i++) {
-      for (boolean columnar : new boolean[] {false, true}) {
+      for (boolean columnar : paths) {
         spark.conf().set(org.eelsunmix.spark.ml.VcaFclsModel.COLUMNAR_TRANSFORM, columnar);
         spark.sparkContext().listenerBus().waitUntilEmpty();
         long task0 = tasks.nanos.get();
@@ -253,8 +259,8 @@ public final class FclsThroughput {
 
   /**
    * Prints the throughput at B = 200, R = 3 and B = 903, R = 4, in every {@link Mode} (optional argument: seconds per
-   * figure). With {@code apply STORE MODEL OUT RUNS [MASTER]}: {@link #parquetApply} on an embedded session
-   * (default {@code local[*]}), one line per run.
+   * figure). With {@code apply STORE MODEL OUT RUNS [MASTER [rows|columnar]]}: {@link #parquetApply} on an embedded
+   * session (default {@code local[*]}, both paths), one line per run.
    */
   public static void main(String[] args) throws java.util.concurrent.TimeoutException {
     if (args.length >= 4 && args[0].equals("apply")) {
@@ -264,7 +270,8 @@ public final class FclsThroughput {
           .config("spark.sql.parquet.compression.codec", "zstd").getOrCreate(); // as conf/spark-defaults.conf
       spark.sparkContext().setLogLevel("WARN");
       int cores = spark.sparkContext().defaultParallelism();
-      for (ApplyFigure f : parquetApply(spark, args[1], args[2], args[3], Integer.parseInt(args[4]))) {
+      boolean[] paths = args.length > 6 ? new boolean[] {args[6].equals("columnar")} : new boolean[] {false, true};
+      for (ApplyFigure f : parquetApply(spark, args[1], args[2], args[3], Integer.parseInt(args[4]), paths)) {
         System.out.printf("apply %-8s %d pixels: wall %.2f s (%.2f M pixels/s per core, %d cores), process CPU %.2f s "
             + "(%.2f M pixels per CPU s), tasks' CPU %.2f s (%.2f M pixels per task CPU s)%n",
             f.columnar() ? "columnar" : "rows", f.pixels(), f.wallSeconds(), f.pixels() / f.wallSeconds() / cores / 1e6,

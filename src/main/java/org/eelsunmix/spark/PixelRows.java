@@ -106,21 +106,28 @@ public final class PixelRows implements Serializable {
 
   /**
    * Any non-finite or (when refused) negative value of the spectrum at {@code out[offset ..]}: then finds and names
-   * it. Min and max (NaN propagates through both) are exact in any order, so the JIT may vectorise this loop, which a
-   * chain of branches prevents; the pixel's address ({@code row}) is only read for the error message.
+   * it; the pixel's address ({@code row}) is only read for the error message.
    */
   private void checkValues(float[] out, int offset, InternalRow row) {
-    float lo = Float.POSITIVE_INFINITY;
-    float hi = Float.NEGATIVE_INFINITY;
-    for (int i = offset; i < offset + channels; i++) {
-      lo = Math.min(lo, out[i]);
-      hi = Math.max(hi, out[i]);
-    }
-    boolean suspect = nonNegative ? !(lo >= 0) : Float.isNaN(lo) || lo == Float.NEGATIVE_INFINITY;
-    if (suspect || hi == Float.POSITIVE_INFINITY) {
+    if (!plausible(out, offset, offset + channels)) {
       float[] one = offset == 0 && out.length == channels ? out : Arrays.copyOfRange(out, offset, offset + channels);
       SpectrumColumn.check(one, channels, nonNegative, table, key(row));
     }
+  }
+
+  /**
+   * Whether {@code y[from .. to)} are all finite (and non-negative when required). Min and max (NaN propagates
+   * through both) are exact in any order, so the JIT may vectorise this loop, which a chain of branches prevents.
+   */
+  private boolean plausible(float[] y, int from, int to) {
+    float lo = Float.POSITIVE_INFINITY;
+    float hi = Float.NEGATIVE_INFINITY;
+    for (int i = from; i < to; i++) {
+      lo = Math.min(lo, y[i]);
+      hi = Math.max(hi, y[i]);
+    }
+    boolean suspect = nonNegative ? !(lo >= 0) : Float.isNaN(lo) || lo == Float.NEGATIVE_INFINITY;
+    return !suspect && hi != Float.POSITIVE_INFINITY;
   }
 
   /** Whether {@link #spectra} can read this table's spectrum column (an array of float). */
@@ -177,8 +184,10 @@ public final class PixelRows implements Serializable {
         System.arraycopy(column.getArray(i).toFloatArray(), 0, y, (i - from) * channels, channels);
       }
     }
-    for (int i = 0; i < count; i++) {
-      checkValues(y, i * channels, batch.getRow(from + i));
+    if (!plausible(y, 0, count * channels)) { // one pass over the block; each pixel's own check only to name the culprit
+      for (int i = 0; i < count; i++) {
+        checkValues(y, i * channels, batch.getRow(from + i));
+      }
     }
     return y;
   }

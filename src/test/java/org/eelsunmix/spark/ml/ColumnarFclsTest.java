@@ -126,6 +126,26 @@ class ColumnarFclsTest {
     }
   }
 
+  /** The row path (the transform before the columnar one, still used off Parquet) gives the same rows, bit for bit. */
+  @Test
+  void theRowPathGivesTheSameRows(@TempDir Path dir) {
+    SpectrumImage image = cube.image();
+    Dataset<Row> pixels = read(store(dir, image, 3), image);
+    Endmembers e = cube.truthEndmembers();
+    spark.conf().set("spark.sql.parquet.columnarReaderBatchSize", 333);
+    List<Row> columnar = FclsTransform.apply(pixels, e, "spectrum", "abundances", "rmse", "truth").orderBy("y", "x")
+        .collectAsList();
+    spark.conf().set(VcaFclsModel.COLUMNAR_TRANSFORM, false);
+    try {
+      List<Row> rows = FclsTransform.apply(pixels, e, "spectrum", "abundances", "rmse", "truth").orderBy("y", "x")
+          .collectAsList();
+      assertEquals(image.pixels(), rows.size());
+      assertEquals(rows, columnar); // Row equality: doubles compared bit for bit, arrays element by element
+    } finally {
+      spark.conf().unset(VcaFclsModel.COLUMNAR_TRANSFORM);
+    }
+  }
+
   @Test
   void aCachedOrComputedTableKeepsTheRowPath(@TempDir Path dir) {
     SpectrumImage image = cube.image();
