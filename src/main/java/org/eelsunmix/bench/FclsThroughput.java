@@ -1,6 +1,7 @@
 package org.eelsunmix.bench;
 
 import java.util.Random;
+import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.unmix.Fcls;
 
 /**
@@ -214,7 +215,8 @@ public final class FclsThroughput {
 
   /**
    * Times {@code apply}'s work on a series store ({@code ResultFiles.writeAbundances} of the model's transform of
-   * {@code SeriesStore.pixels}, into {@code out}), {@code runs} times each with the columnar path off and on
+   * {@code SeriesStore.pixels}, into {@code out}; {@code "noop"}: the transform alone, its output columns into Spark's
+   * no-op sink), {@code runs} times each with the columnar path off and on
    * ({@link org.eelsunmix.spark.ml.VcaFclsModel#COLUMNAR_TRANSFORM}), interleaved so that both see the same load,
    * after one untimed run of each.
    */
@@ -242,7 +244,12 @@ public final class FclsThroughput {
         long task0 = tasks.nanos.get();
         long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
-        org.eelsunmix.spark.ResultFiles.writeAbundances(spark, model.transform(pixels), out);
+        if (out.equals("noop")) { // the transform alone: apply's columns into Spark's no-op sink
+          model.transform(pixels).select(PixelSchema.ACQUISITION_ID, PixelSchema.X, PixelSchema.Y,
+              PixelSchema.ABUNDANCES_COL, PixelSchema.RMSE).write().format("noop").mode("overwrite").save();
+        } else {
+          org.eelsunmix.spark.ResultFiles.writeAbundances(spark, model.transform(pixels), out);
+        }
         double wall = (System.nanoTime() - t0) * 1e-9;
         double cpu = (os.getProcessCpuTime() - c0) * 1e-9;
         spark.sparkContext().listenerBus().waitUntilEmpty();
