@@ -15,7 +15,9 @@ import org.eelsunmix.unmix.Fcls;
  * machine.
  *
  * <p>{@link #sparkTransform} times a model's Spark transform of a cached table the same way (best of several runs),
- * with the process CPU time, which a shared machine disturbs far less than the wall time.
+ * with the process CPU time, which a shared machine disturbs far less than the wall time; {@link #parquetApply} times
+ * {@code apply}'s Parquet → Parquet work on a series store, the row and the columnar transform interleaved, with the
+ * tasks' own CPU time.
  */
 public final class FclsThroughput {
 

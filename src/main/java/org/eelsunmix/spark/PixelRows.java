@@ -26,6 +26,9 @@ import org.eelsunmix.core.PixelKey;
  * encoder) would first build a boxed or per-element copy of every spectrum, which profiling showed to cost far more
  * than the unmixing itself.
  *
+ * <p>{@link #spectra} reads a block of spectra out of a columnar batch (the vectorised Parquet reader's) with the
+ * same checks, for the per-pixel passes that can take the batches directly.
+ *
  * <p>The address columns ({@code acquisition_id}, {@code y}, {@code x}) are optional: a plain table of spectra still
  * works, its pixels then share one address and ties fall to partition order.
  */
@@ -163,8 +166,9 @@ public final class PixelRows implements Serializable {
         contiguous = at == first + (i - from) * channels;
       }
     }
-    ColumnVector elements = column.getChild(0);
-    if (elements.hasNull()) { // somewhere in the batch: find out whether in this block, and name it
+    // Other vector kinds need not expose their elements as a child vector: their nulls are looked for one by one.
+    ColumnVector elements = contiguous ? column.getChild(0) : null;
+    if (elements == null || elements.hasNull()) { // a null somewhere in the batch: is it in this block? Name it
       for (int i = from; i < from + count; i++) {
         ColumnarArray values = column.getArray(i);
         for (int c = 0; c < channels; c++) {

@@ -25,7 +25,9 @@ import org.eelsunmix.spark.SpectrumColumn;
  * {@link FclsTransform} does for FCLS): an {@code array<double>} column of the kernel's values and, optionally, a
  * per-pixel RMSE column. The kernel travels as {@link KernelBroadcasts} decides (in the closure, or one broadcast for
  * a series of jobs); its solver is built once per partition ({@link Kernel#newSolver()}), with its own buffers;
- * nothing is collected.
+ * nothing is collected. A block kernel whose pixels do not depend on their block ({@link
+ * BlockKernel#blockIndependent()}, FCLS) reads a vectorised Parquet scan's column batches instead of rows
+ * ({@link ColumnarScan}, {@link BatchRows}).
  */
 final class PixelTransform {
   /** Session setting: {@code false} keeps the row path ({@link VcaFclsModel#COLUMNAR_TRANSFORM}). */
