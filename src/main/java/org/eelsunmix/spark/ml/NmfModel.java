@@ -32,6 +32,8 @@ public final class NmfModel extends UnmixingModel<NmfModel> {
   private static final long serialVersionUID = 1L;
   /** The method's registry name. */
   public static final String METHOD = "nmf";
+  /** Rows unmixed together by {@link #transform} (a few hundred kB of copied rows per task). */
+  static final int BLOCK = 256;
   private final NmfSummary summary;
   private final Param<String> solver;
   private final Param<String> init;
@@ -117,12 +119,26 @@ public final class NmfModel extends UnmixingModel<NmfModel> {
   protected Dataset<Row> unmix(Dataset<?> dataset) {
     NmfAbundances kernel = abundanceSolver();
     int channels = kernel.channels();
-    PixelTransform.Kernel solvers = () -> {
-      double[] work = new double[kernel.workLength()];
-      return (y, a) -> Math.sqrt(kernel.solve(y, 0, a, 0, work) / channels);
+    if (getRmseCol() == null) {
+      PixelTransform.Kernel solvers = () -> {
+        double[] work = new double[kernel.workLength()];
+        return (y, a) -> Math.sqrt(kernel.solve(y, 0, a, 0, work) / channels);
+      };
+      return PixelTransform.apply(dataset, channels, kernel.components(), solvers, getInputCol(), getOutputCol(),
+          null, describe());
+    }
+    // Blocks of pixels, so that the kernel interleaves several pixels' dependent steps (NmfAbundances#solveBlock).
+    PixelTransform.BlockKernel blocks = () -> {
+      double[] work = new double[kernel.blockWorkLength()];
+      return (y, count, keys, a, rmse) -> {
+        kernel.solveBlock(y, count, a, rmse, work);
+        for (int p = 0; p < count; p++) {
+          rmse[p] = Math.sqrt(rmse[p] / channels);
+        }
+      };
     };
-    return PixelTransform.apply(dataset, channels, kernel.components(), solvers, getInputCol(), getOutputCol(),
-        getRmseCol(), describe());
+    return PixelTransform.applyBlocks(dataset, channels, kernel.components(), BLOCK, blocks, getInputCol(),
+        getOutputCol(), getRmseCol(), describe());
   }
 
   @Override
