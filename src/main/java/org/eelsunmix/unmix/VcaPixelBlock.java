@@ -5,8 +5,8 @@ import org.eelsunmix.core.PixelKey;
 
 /**
  * A block of pixels held in memory that VCA's passes run on (Nascimento &amp; Bioucas-Dias, IEEE TGRS 43(4), 2005,
- * as {@link Vca} runs it): one Spark partition of the distributed fit, read once from the table and reused by every
- * pass, so the rows are decoded once instead of once per pass. It holds the spectra (row-major N × B counts) and
+ * as {@link Vca} runs it): the whole image for {@link Vca#fit}, one partition for the Spark estimator (read once
+ * from the table and reused by every pass, so the rows are decoded once instead of once per pass). It holds the spectra (row-major N × B counts) and
  * their addresses; each method is one pass with the same per-pixel kernel and the same pixel order as the
  * in-memory fit, so a block's accumulators have the bits of one loop over its pixels:
  *
