@@ -18,7 +18,8 @@ import org.eelsunmix.unmix.NmfSolver;
  * A fitted {@link NmfEstimator}: the NMF components H (the endmember spectra, on the scale of the counts: a pixel
  * is fitted by {@code Σ_t w_t H_t}) and the fit's {@link NmfSummary}. {@link #transform} appends to every row of
  * any pixel table with the same channel count the abundances for H fixed — scikit-learn's {@code NMF.transform},
- * pixel by pixel ({@link NmfAbundances}, with this model's {@code solver}, {@code tol} and {@code maxIter}) — and
+ * pixel by pixel ({@link NmfAbundances}, with this model's {@code solver}, {@code tol} and {@code maxIter}; rows
+ * taken {@value #BLOCK} at a time so that several pixels' steps interleave, each with its own bits) — and
  * the per-pixel RMSE over the channels of NMF's fit {@code y − w H}.
  *
  * <p>{@code sumToOne} (default false, as scikit-learn) turns each pixel's coefficients into the fractions of its
