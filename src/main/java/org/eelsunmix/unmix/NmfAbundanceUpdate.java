@@ -98,6 +98,12 @@ public final class NmfAbundanceUpdate implements Serializable {
    * fixed (a transform) it is computed once per pixel and {@link #updateProjected} iterated.
    */
   public void project(float[] y, int yOffset, double[] work) {
+    project(y, yOffset, work, 0);
+  }
+
+  /** {@link #project(float[], int, double[])} into {@code work[workOffset .. workOffset + R)}. */
+  public void project(float[] y, int yOffset, double[] work, int workOffset) {
+    final int o = workOffset;
     final int r = components;
     final int b = channels;
     final double[] h = endmembers;
@@ -122,10 +128,10 @@ public final class NmfAbundanceUpdate implements Serializable {
         s2 += h[b2 + c] * v;
         s3 += h[b3 + c] * v;
       }
-      work[t] = s0;
-      work[t + 1] = s1;
-      work[t + 2] = s2;
-      work[t + 3] = s3;
+      work[o + t] = s0;
+      work[o + t + 1] = s1;
+      work[o + t + 2] = s2;
+      work[o + t + 3] = s3;
     }
     if (r - t == 3) {
       int b0 = t * b;
@@ -140,9 +146,9 @@ public final class NmfAbundanceUpdate implements Serializable {
         s1 += h[b1 + c] * v;
         s2 += h[b2 + c] * v;
       }
-      work[t] = s0;
-      work[t + 1] = s1;
-      work[t + 2] = s2;
+      work[o + t] = s0;
+      work[o + t + 1] = s1;
+      work[o + t + 2] = s2;
       return;
     }
     if (r - t == 2) {
@@ -155,8 +161,8 @@ public final class NmfAbundanceUpdate implements Serializable {
         s0 += h[b0 + c] * v;
         s1 += h[b1 + c] * v;
       }
-      work[t] = s0;
-      work[t + 1] = s1;
+      work[o + t] = s0;
+      work[o + t + 1] = s1;
       return;
     }
     for (; t < r; t++) {
@@ -165,7 +171,7 @@ public final class NmfAbundanceUpdate implements Serializable {
       for (int c = 0; c < b; c++) {
         s += h[base + c] * y[yOffset + c];
       }
-      work[t] = s;
+      work[o + t] = s;
     }
   }
 
@@ -174,13 +180,19 @@ public final class NmfAbundanceUpdate implements Serializable {
    * {@code work[R .. 2R)} is overwritten.
    */
   public double updateProjected(double[] w, int wOffset, double[] work) {
+    return updateProjected(w, wOffset, work, 0);
+  }
+
+  /** {@link #updateProjected(double[], int, double[])} with g in {@code work[workOffset ..]} (2R values used). */
+  public double updateProjected(double[] w, int wOffset, double[] work, int workOffset) {
+    final int o = workOffset;
     final int r = components;
     final double[] hh = endmemberGram;
     if (solver == NmfSolver.CD) {
       double violation = 0;
       for (int t = 0; t < r; t++) {
         int row = t * r;
-        double grad = -work[t];
+        double grad = -work[o + t];
         for (int s = 0; s < r; s++) {
           grad += hh[row + s] * w[wOffset + s];
         }
@@ -199,10 +211,10 @@ public final class NmfAbundanceUpdate implements Serializable {
       for (int s = 0; s < r; s++) {
         d += w[wOffset + s] * hh[s * r + t];
       }
-      work[r + t] = d == 0 ? MU_EPSILON : d;
+      work[o + r + t] = d == 0 ? MU_EPSILON : d;
     }
     for (int t = 0; t < r; t++) {
-      w[wOffset + t] *= work[t] / work[r + t];
+      w[wOffset + t] *= work[o + t] / work[o + r + t];
     }
     return 0.0;
   }

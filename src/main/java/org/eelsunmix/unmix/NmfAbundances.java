@@ -119,6 +119,93 @@ public final class NmfAbundances implements Serializable {
     return residual;
   }
 
+  /** Pixels whose coordinate-descent steps {@link #solveBlock} interleaves. */
+  static final int LANES = 4;
+
+  /** Length of the work buffer of {@link #solveBlock}. */
+  public int blockWorkLength() {
+    return LANES * workLength();
+  }
+
+  /**
+   * {@link #solve} of {@code count} pixels ({@code y}, row-major count × B, from offset 0) into {@code w} (count × R)
+   * and {@code residuals} (count), each pixel with exactly the operations of {@link #solve}, so the same bits.
+   *
+   * <p>Why: with H fixed a pixel's coordinate-descent steps form one dependent chain (R² multiply-adds and R
+   * divisions a step, up to {@code maxIterations} steps), bound by the latency of each operation, not by the
+   * arithmetic. Here {@value #LANES} pixels step in turn, so their independent chains overlap in the processor;
+   * a pixel that has converged hands its lane to the next pixel, so no lane waits for the slowest. The
+   * multiplicative update (whose stopping rule looks at the residual every 10 steps) runs pixel by pixel.
+   *
+   * @param work at least {@link #blockWorkLength()} values, overwritten
+   */
+  public void solveBlock(float[] y, int count, double[] w, double[] residuals, double[] work) {
+    final int r = step.components();
+    final int b = step.channels();
+    if (step.solver() != NmfSolver.CD) {
+      for (int p = 0; p < count; p++) {
+        residuals[p] = solve(y, p * b, w, p * r, work);
+      }
+      return;
+    }
+    final int lanes = Math.min(LANES, count);
+    final int stride = workLength();
+    int[] pixel = new int[lanes];
+    int[] iteration = new int[lanes];
+    double[] first = new double[lanes];
+    int next = 0;
+    int active = 0;
+    for (int l = 0; l < lanes; l++) {
+      pixel[l] = next;
+      startCd(y, next++, w, work, l * stride);
+      active++;
+    }
+    while (active > 0) {
+      for (int l = 0; l < lanes; l++) {
+        int p = pixel[l];
+        if (p < 0) {
+          continue;
+        }
+        double violation = step.updateProjected(w, p * r, work, l * stride);
+        int k = ++iteration[l];
+        if (k == 1) {
+          first[l] = violation;
+        }
+        if (first[l] == 0 || violation / first[l] <= tol || k == maxIterations) {
+          residuals[p] = finish(y, p, w);
+          if (next < count) {
+            pixel[l] = next;
+            iteration[l] = 0;
+            startCd(y, next++, w, work, l * stride);
+          } else {
+            pixel[l] = -1;
+            active--;
+          }
+        }
+      }
+    }
+  }
+
+  /** Coordinate descent's start for pixel p: w = 0, g = y Hᵀ into {@code work[offset ..]}. */
+  private void startCd(float[] y, int p, double[] w, double[] work, int offset) {
+    final int r = step.components();
+    for (int t = 0; t < r; t++) {
+      w[p * r + t] = 0.0;
+    }
+    step.project(y, p * step.channels(), work, offset);
+  }
+
+  /** NMF's own residual of pixel p, then its sum-to-one fractions when asked for (as {@link #solve} ends). */
+  private double finish(float[] y, int p, double[] w) {
+    final int r = step.components();
+    final int b = step.channels();
+    double residual = Nmf.pixelResidualSquared(y, p * b, w, p * r, endmembers, r, b);
+    if (sumToOne) {
+      toFractions(w, p * r, endmemberSums);
+    }
+    return residual;
+  }
+
   /** The sum over the channels of each endmember of H (row-major R × B). */
   static double[] endmemberSums(double[] h, int r) {
     int b = h.length / r;

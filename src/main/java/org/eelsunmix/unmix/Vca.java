@@ -1,6 +1,5 @@
 package org.eelsunmix.unmix;
 
-import java.util.Arrays;
 import java.util.List;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.Endmembers;
@@ -97,58 +96,27 @@ public final class Vca {
           + " has only " + b + " channels");
     }
     int n = image.pixels();
-    float[] data = image.data();
-    SpectralMoments moments = new SpectralMoments(b);
+    PixelKey[] keys = new PixelKey[n]; // raster order: ties go to the first pixel, as in the distributed search
     for (int i = 0; i < n; i++) {
-      moments.add(data, i * b);
+      keys[i] = new PixelKey(image.id(), i / image.width(), i % image.width());
     }
-    VcaProjection projection = VcaProjection.fromMoments(moments, o.endmembers(), o.snrDb());
-    int d = projection.dims();
-    double[] projected = new double[n * d];
-    double[] x = new double[d];
-    double lift = 0;
-    for (int i = 0; i < n; i++) {
-      projection.project(data, i * b, x);
-      System.arraycopy(x, 0, projected, i * d, d);
-      lift = Math.max(lift, projection.normSquared(x));
-    }
-    lift = projection.projective() ? Math.sqrt(lift) : 0;
+    VcaPixelBlock block = new VcaPixelBlock(image.data(), keys, b);
+    VcaProjection projection = VcaProjection.fromMoments(block.addMoments(new SpectralMoments(b)), o.endmembers(),
+        o.snrDb());
+    double[] projected = block.project(projection);
+    double lift = projection.projective() ? Math.sqrt(VcaPixelBlock.maxNormSquared(projection, projected)) : 0;
+    VcaRestarts restarts = new VcaRestarts(projection, lift, o.seed(), o.restarts());
+    double[] losses = restarts.search(new VcaPasses() {
+      @Override
+      public VcaCandidate[] candidates(VcaProjection p, double[][] directions, double c) {
+        return block.candidates(p, projected, directions, c);
+      }
 
-    int k = o.restarts();
-    VcaRestarts restarts = new VcaRestarts(projection, lift, o.seed(), k);
-    double[] scores = new double[k];
-    double[] bestScore = new double[k];
-    int[] best = new int[k];
-    VcaCandidate[] winners = new VcaCandidate[k];
-    while (!restarts.done()) {
-      double[][] f = restarts.nextDirections();
-      Arrays.fill(bestScore, -1);
-      Arrays.fill(best, -1);
-      for (int i = 0; i < n; i++) {
-        projection.scores(f, projected, i * d, lift, scores);
-        for (int r = 0; r < k; r++) {
-          if (scores[r] > bestScore[r]) { // strict: the first pixel in raster order wins a tie, as better() does
-            bestScore[r] = scores[r];
-            best[r] = i;
-          }
-        }
+      @Override
+      public FclsResiduals residuals(Fcls[] sets) {
+        return block.addResiduals(new FclsResiduals(sets));
       }
-      for (int r = 0; r < k; r++) {
-        int p = best[r];
-        winners[r] = new VcaCandidate(bestScore[r], new PixelKey(image.id(), p / image.width(), p % image.width()),
-            Arrays.copyOfRange(projected, p * d, p * d + d));
-      }
-      restarts.accept(winners);
-    }
-
-    double[] losses = {Double.NaN};
-    if (k > 1) {
-      FclsResiduals residuals = new FclsResiduals(restarts.distinctSets());
-      for (int i = 0; i < n; i++) {
-        residuals.add(data, i * b);
-      }
-      losses = restarts.restartLosses(residuals.means());
-    }
+    });
     int kept = VcaRestarts.kept(losses);
     return new Result(new Endmembers(restarts.endmembers(kept), null, image.axis()), restarts.pixels(kept),
         projection.snrDb(), projection.projective(), losses, kept);

@@ -1,5 +1,6 @@
 package org.eelsunmix.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,6 +86,28 @@ class VcaFclsSparkTest {
           assertEquals(refA.values()[i], a.values()[i], 1e-8, "partitions " + partitions + ", value " + i);
         }
       }
+    }
+  }
+
+  /**
+   * The pixels decoded once into blocks and every pass run on them: one partition in raster order feeds each
+   * accumulator the pixels in the in-memory loop's order, so the fit is {@link Vca#fit} bit for bit (moments,
+   * projection, search and restart losses), in both projection modes.
+   */
+  @Test
+  void onePartitionInRasterOrderIsTheInMemoryFitBitForBit() {
+    for (double snr : new double[] {Double.NaN, 0.0}) {
+      Vca.Result reference = Vca.fit(cube.image(), new Vca.Options(3, 42, snr));
+      Dataset<Row> df = pixels(cube.image(), 1).sortWithinPartitions("y", "x");
+      VcaFclsModel model = new VcaFcls().setNumEndmembers(3).setSeed(42).setSnrDb(snr).fit(df);
+      double[][] expected = reference.endmembers().matrix();
+      double[][] actual = model.endmembers().matrix();
+      for (int i = 0; i < expected.length; i++) {
+        assertArrayEquals(expected[i], actual[i], 0.0, "snr " + snr + ", endmember " + i);
+      }
+      assertArrayEquals(reference.restartLosses(), model.restartLosses(), 0.0);
+      assertEquals(reference.kept(), model.keptRestart());
+      assertEquals(reference.snrDb(), model.fittedSnrDb(), 0.0);
     }
   }
 

@@ -257,4 +257,58 @@ class NmfKernelsTest {
       assertArrayEquals(byPixel.abundanceCross(), fromBlock.abundanceCross(), 0.0);
     }
   }
+  /**
+   * The transform's block solve, which interleaves several pixels' coordinate-descent steps and hands a converged
+   * pixel's lane to the next, gives each pixel the bits of {@link NmfAbundances#solve} alone: correlated endmembers
+   * (pixels stop after different numbers of steps, some at the cap), an all-zero pixel (first violation 0), blocks
+   * smaller and larger than the lanes, both solvers, with and without sum-to-one, tol 0 (always the cap).
+   */
+  @Test
+  void blockSolveEqualsPixelByPixelSolveBitForBit() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    int b = 23;
+    int r = 3;
+    double[] h = new double[r * b];
+    for (int c = 0; c < b; c++) {
+      double base = 50 + 40 * Math.sin(c / 3.0);
+      for (int t = 0; t < r; t++) {
+        h[t * b + c] = base * (1 + 0.05 * t * rnd.nextDouble()); // nearly collinear rows: slow convergence
+      }
+    }
+    for (NmfSolver solver : NmfSolver.values()) {
+      for (boolean sumToOne : new boolean[] {false, true}) {
+        for (double tol : new double[] {1e-4, 0.0}) {
+          NmfAbundances kernel = new NmfAbundances(solver, h, r, tol, 40, sumToOne);
+          for (int count : new int[] {1, 3, 4, 5, 13, 64}) {
+            float[] y = new float[count * b];
+            for (int p = 0; p < count; p++) {
+              if (p == 2) {
+                continue; // an all-zero pixel
+              }
+              double[] a = {rnd.nextDouble(), rnd.nextDouble(), rnd.nextDouble()};
+              for (int c = 0; c < b; c++) {
+                double v = 0;
+                for (int t = 0; t < r; t++) {
+                  v += a[t] * h[t * b + c];
+                }
+                y[p * b + c] = (float) Math.max(0, v + 5 * rnd.nextGaussian());
+              }
+            }
+            double[] expectedW = new double[count * r];
+            double[] expectedResidual = new double[count];
+            double[] work = new double[kernel.workLength()];
+            for (int p = 0; p < count; p++) {
+              expectedResidual[p] = kernel.solve(y, p * b, expectedW, p * r, work);
+            }
+            double[] w = new double[count * r];
+            double[] residual = new double[count];
+            kernel.solveBlock(y, count, w, residual, new double[kernel.blockWorkLength()]);
+            String what = solver + ", sumToOne " + sumToOne + ", tol " + tol + ", " + count + " pixels";
+            assertArrayEquals(expectedW, w, 0.0, what);
+            assertArrayEquals(expectedResidual, residual, 0.0, what);
+          }
+        }
+      }
+    }
+  }
 }

@@ -18,7 +18,8 @@ import org.eelsunmix.unmix.NmfSolver;
  * A fitted {@link NmfEstimator}: the NMF components H (the endmember spectra, on the scale of the counts: a pixel
  * is fitted by {@code Σ_t w_t H_t}) and the fit's {@link NmfSummary}. {@link #transform} appends to every row of
  * any pixel table with the same channel count the abundances for H fixed — scikit-learn's {@code NMF.transform},
- * pixel by pixel ({@link NmfAbundances}, with this model's {@code solver}, {@code tol} and {@code maxIter}) — and
+ * pixel by pixel ({@link NmfAbundances}, with this model's {@code solver}, {@code tol} and {@code maxIter}; rows
+ * taken {@value #BLOCK} at a time so that several pixels' steps interleave, each with its own bits) — and
  * the per-pixel RMSE over the channels of NMF's fit {@code y − w H}.
  *
  * <p>{@code sumToOne} (default false, as scikit-learn) turns each pixel's coefficients into the fractions of its
@@ -32,6 +33,8 @@ public final class NmfModel extends UnmixingModel<NmfModel> {
   private static final long serialVersionUID = 1L;
   /** The method's registry name. */
   public static final String METHOD = "nmf";
+  /** Rows unmixed together by {@link #transform} (a few hundred kB of copied rows per task). */
+  static final int BLOCK = 256;
   private final NmfSummary summary;
   private final Param<String> solver;
   private final Param<String> init;
@@ -117,12 +120,26 @@ public final class NmfModel extends UnmixingModel<NmfModel> {
   protected Dataset<Row> unmix(Dataset<?> dataset) {
     NmfAbundances kernel = abundanceSolver();
     int channels = kernel.channels();
-    PixelTransform.Kernel solvers = () -> {
-      double[] work = new double[kernel.workLength()];
-      return (y, a) -> Math.sqrt(kernel.solve(y, 0, a, 0, work) / channels);
+    if (getRmseCol() == null) {
+      PixelTransform.Kernel solvers = () -> {
+        double[] work = new double[kernel.workLength()];
+        return (y, a) -> Math.sqrt(kernel.solve(y, 0, a, 0, work) / channels);
+      };
+      return PixelTransform.apply(dataset, channels, kernel.components(), solvers, getInputCol(), getOutputCol(),
+          null, describe());
+    }
+    // Blocks of pixels, so that the kernel interleaves several pixels' dependent steps (NmfAbundances#solveBlock).
+    PixelTransform.BlockKernel blocks = () -> {
+      double[] work = new double[kernel.blockWorkLength()];
+      return (y, count, keys, a, rmse) -> {
+        kernel.solveBlock(y, count, a, rmse, work);
+        for (int p = 0; p < count; p++) {
+          rmse[p] = Math.sqrt(rmse[p] / channels);
+        }
+      };
     };
-    return PixelTransform.apply(dataset, channels, kernel.components(), solvers, getInputCol(), getOutputCol(),
-        getRmseCol(), describe());
+    return PixelTransform.applyBlocks(dataset, channels, kernel.components(), BLOCK, blocks, getInputCol(),
+        getOutputCol(), getRmseCol(), describe());
   }
 
   @Override

@@ -33,7 +33,7 @@ final class PartitionBlocks {
   static <T> JavaRDD<T> blocks(JavaRDD<InternalRow> rows, PixelRows reader, Maker<T> maker) {
     int b = reader.channels();
     return rows.mapPartitions((Iterator<InternalRow> it) -> {
-      float[] y = new float[b];
+      // Spectra go straight into the growing block (no per-pixel buffer); trimmed only when not full.
       float[] data = new float[64 * b];
       PixelKey[] keys = new PixelKey[64];
       int n = 0;
@@ -43,11 +43,11 @@ final class PartitionBlocks {
           keys = Arrays.copyOf(keys, 2 * n);
           data = Arrays.copyOf(data, 2 * n * b);
         }
-        reader.spectrum(row, y);
-        System.arraycopy(y, 0, data, n * b, b);
+        reader.spectrum(row, data, n * b);
         keys[n++] = reader.key(row);
       }
-      return Collections.singletonList(maker.make(Arrays.copyOf(data, n * b), Arrays.copyOf(keys, n), b))
+      float[] spectra = data.length == n * b ? data : Arrays.copyOf(data, n * b);
+      return Collections.singletonList(maker.make(spectra, keys.length == n ? keys : Arrays.copyOf(keys, n), b))
           .iterator();
     });
   }

@@ -2,7 +2,6 @@ package org.eelsunmix.spark.ml;
 
 import org.eelsunmix.core.Unmixing;
 import org.eelsunmix.core.SpectrumImage;
-import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
@@ -12,18 +11,17 @@ import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.SparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
-import org.eelsunmix.core.PixelKey;
-import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.Fcls;
 import org.eelsunmix.unmix.FclsResiduals;
 import org.eelsunmix.unmix.SpectralMoments;
 import org.eelsunmix.unmix.Vca;
 import org.eelsunmix.unmix.VcaCandidate;
+import org.eelsunmix.unmix.VcaPixelBlock;
 import org.eelsunmix.unmix.VcaProjection;
 import org.eelsunmix.unmix.VcaRestarts;
 
@@ -32,7 +30,8 @@ import org.eelsunmix.unmix.VcaRestarts;
  * Bioucas-Dias 2005; Heinz &amp; Chang 2001). {@link #fit} runs the same kernels as {@link Vca#fit}:
  *
  * <ol>
- *   <li>one {@code treeAggregate} of {@link SpectralMoments} (B×B, never the pixels) → {@link VcaProjection};</li>
+ *   <li>each partition's rows decoded once into a {@link VcaPixelBlock} kept for the whole fit, and one
+ *       {@code treeReduce} of their {@link SpectralMoments} (B×B, never the pixels) → {@link VcaProjection};</li>
  *   <li>one pass projecting every pixel to R numbers, kept (R doubles per pixel, not the spectra);</li>
  *   <li>R reductions along {@link VcaRestarts}' directions: each pass scores every pixel along the K = {@code
  *       restarts} directions at once and reduces K candidates with {@link VcaCandidate#better};</li>
@@ -104,9 +103,12 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
     return new Unmixing(vca.endmembers(), new Fcls(vca.endmembers().matrix()).unmix(image));
   }
 
-  /** A pixel's address with its VCA projection; kept between the search passes. */
-  private record Projected(PixelKey key, double[] x) implements Serializable {}
-
+  /**
+   * The passes of the class comment over {@link VcaPixelBlock}s: each partition's rows are decoded once into a block
+   * (kept by {@link FitCheckpoints}) that every pass reuses. Each pass feeds its accumulator the block's pixels in
+   * row order and merges the partitions as the row passes did ({@code treeReduce}, depth 2), so the result has the
+   * bits of one pass over the rows.
+   */
   @Override
   protected VcaFclsModel train(Dataset<?> dataset) {
     int r = getNumEndmembers();
@@ -114,68 +116,66 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
     EnergyAxis axis = input.axis();
     int channels = input.channels();
     requireEndmembersFit(channels);
-    PixelRows rows = input.rows();
-    JavaRDD<InternalRow> pixels = input.pixels();
-    SpectralMoments moments = input.moments();
-    if (moments.count() < r) {
-      throw new BadInputException("input dataset", "has " + moments.count() + " pixels, fewer than the " + r
-          + " endmembers asked for");
-    }
-    VcaProjection projection = VcaProjection.fromMoments(moments, r, getSnrDb());
-
-    JavaRDD<Projected> projected = pixels.mapPartitions((Iterator<InternalRow> it) -> {
-      float[] y = new float[channels];
-      return new Iterator<Projected>() {
-        @Override
-        public boolean hasNext() {
-          return it.hasNext();
+    SparkContext sc = input.pixels().context();
+    String outer = sc.getLocalProperty(DESCRIPTION);
+    try (FitCheckpoints checkpoints = FitCheckpoints.of(sc)) {
+      JavaRDD<VcaPixelBlock> blocks = checkpoints.input(PartitionBlocks.blocks(input.pixels(), input.rows(),
+          VcaPixelBlock::new));
+      describe(sc, outer, "reading the pixels and their moments");
+      SpectralMoments moments = blocks.mapPartitions((Iterator<VcaPixelBlock> it) -> {
+        SpectralMoments m = new SpectralMoments(channels);
+        while (it.hasNext()) {
+          it.next().addMoments(m);
         }
-
-        @Override
-        public Projected next() {
-          InternalRow row = it.next();
-          rows.spectrum(row, y);
-          double[] x = new double[projection.dims()];
-          projection.project(y, 0, x);
-          return new Projected(rows.key(row), x);
+        return Collections.singletonList(m).iterator();
+      }).treeReduce(SpectralMoments::merge, 2);
+      if (moments.count() < r) {
+        throw new BadInputException("input dataset", "has " + moments.count() + " pixels, fewer than the " + r
+            + " endmembers asked for");
+      }
+      VcaProjection projection = VcaProjection.fromMoments(moments, r, getSnrDb());
+      JavaRDD<double[]> projected = blocks.map(b -> b.project(projection)).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        describe(sc, outer, "projection");
+        double lift = projection.projective()
+            ? Math.sqrt(projected.map(x -> VcaPixelBlock.maxNormSquared(projection, x)).reduce(Math::max))
+            : 0;
+        int k = getRestarts();
+        VcaRestarts search = new VcaRestarts(projection, lift, getSeed(), k);
+        describe(sc, outer, "search");
+        while (!search.done()) {
+          double[][] f = search.nextDirections();
+          search.accept(blocks.zip(projected).map(bx -> bx._1().candidates(projection, bx._2(), f, lift))
+              .reduce(VcaCandidate::better));
         }
-      };
-    }).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      double lift = projection.projective()
-          ? Math.sqrt(projected.map(p -> projection.normSquared(p.x())).reduce(Math::max)) : 0;
-      int k = getRestarts();
-      VcaRestarts search = new VcaRestarts(projection, lift, getSeed(), k);
-      while (!search.done()) {
-        double[][] f = search.nextDirections();
-        search.accept(projected.mapPartitions((Iterator<Projected> it) -> {
-          VcaCandidate[] b = new VcaCandidate[k];
-          double[] s = new double[k];
-          while (it.hasNext()) {
-            Projected p = it.next();
-            projection.scores(f, p.x(), 0, lift, s);
-            for (int j = 0; j < k; j++) {
-              VcaCandidate c = b[j];
-              if (c == null || s[j] > c.score() || (s[j] == c.score() && p.key().compareTo(c.key()) < 0)) {
-                b[j] = new VcaCandidate(s[j], p.key(), p.x());
-              }
+        double[] losses = {Double.NaN};
+        if (k > 1) {
+          Fcls[] sets = search.distinctSets();
+          describe(sc, outer, "FCLS residuals of the restarts");
+          losses = search.restartLosses(blocks.mapPartitions((Iterator<VcaPixelBlock> it) -> {
+            FclsResiduals acc = new FclsResiduals(sets);
+            while (it.hasNext()) {
+              it.next().addResiduals(acc);
             }
-          }
-          return Collections.singletonList(b).iterator();
-        }).reduce(VcaCandidate::better));
+            return Collections.singletonList(acc).iterator();
+          }).treeReduce(FclsResiduals::merge, 2).means());
+        }
+        int kept = VcaRestarts.kept(losses);
+        return new VcaFclsModel(uid(), new Endmembers(search.endmembers(kept), null, axis), projection.snrDb(),
+            losses, kept);
+      } finally {
+        projected.unpersist(false);
+        blocks.unpersist(false);
+        sc.setLocalProperty(DESCRIPTION, outer);
       }
-      double[] losses = {Double.NaN};
-      if (k > 1) {
-        Fcls[] sets = search.distinctSets();
-        losses = search.restartLosses(input.aggregate(() -> new FclsResiduals(sets), (a, y) -> a.add(y, 0),
-            FclsResiduals::merge).means());
-      }
-      int kept = VcaRestarts.kept(losses);
-      return new VcaFclsModel(uid(), new Endmembers(search.endmembers(kept), null, axis), projection.snrDb(),
-          losses, kept);
-    } finally {
-      projected.unpersist(false);
     }
+  }
+
+  private static final String DESCRIPTION = "spark.job.description";
+
+  /** Names the next jobs as the caller's description plus {@code what}, for {@code --timings} and the progress line. */
+  private static void describe(SparkContext sc, String outer, String what) {
+    sc.setJobDescription(outer == null ? "vca-fcls: " + what : outer + ": " + what);
   }
 
   public static MLReader<VcaFcls> read() {
