@@ -32,7 +32,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class FftConvolution implements ConvolutionKernel {
   /** Fixed number of chunks of output-channel pairs (the unit of parallel work and of ∂x's partial sums). */
-  static final int CHUNKS = 16;
+  static final int CHUNKS = 8;
 
   private final int in;
   private final int out;
@@ -47,17 +47,20 @@ final class FftConvolution implements ConvolutionKernel {
   private Fft2d fft;
   private int size;
   private int capacity;
-  /** Input spectra, {@code [n][C][size]}. */
-  private double[] xRe;
-  private double[] xIm;
-  /** Kernel spectra of the pairs, {@code [pairs][C][size]}, for {@link #seen} weights. */
-  private double[] uRe;
-  private double[] uIm;
+  /**
+   * Input spectra, {@code [n·C]}, each {@code [kx][ky]}. Every row is an array of its own: the JIT vectorises the
+   * loops only when they index from zero.
+   */
+  private double[][][] xRe;
+  private double[][][] xIm;
+  /** Kernel spectra of the pairs, {@code [pairs·C]}, for {@link #seen} weights. */
+  private double[][][] uRe;
+  private double[][][] uIm;
   private double[] seen;
   private boolean valid;
-  /** Per chunk, patch and input channel: the partial ∂x spectra, {@code [chunks][n][C][size]}. */
-  private double[] qRe;
-  private double[] qIm;
+  /** Per chunk, patch and input channel: the partial ∂x spectra, {@code [chunks·n·C]}. */
+  private double[][][] qRe;
+  private double[][][] qIm;
   /** The weights as doubles, and the weight gradient being assembled, {@code [O][C][k][k]}. */
   private double[] weights;
   private double[] dWeights;
@@ -68,13 +71,13 @@ final class FftConvolution implements ConvolutionKernel {
   /** Buffers of one worker thread. */
   private final class Worker {
     final Fft2d.Work work = fft.work();
-    final double[] re = new double[size];
-    final double[] im = new double[size];
-    final double[] sRe = new double[size];
-    final double[] sIm = new double[size];
-    /** ∂W spectra of one chunk's pairs, {@code [chunkPairs][C][size]}. */
-    final double[] gRe = new double[chunkPairs * in * size];
-    final double[] gIm = new double[chunkPairs * in * size];
+    final double[][] re = fft.image();
+    final double[][] im = fft.image();
+    final double[][] sRe = fft.spectrum();
+    final double[][] sIm = fft.spectrum();
+    /** ∂W spectra of one pair, {@code [C]}. */
+    final double[][][] gRe = spectra(in);
+    final double[][][] gIm = spectra(in);
     final Object plane = Staging.array(type, height * width);
     final double[] planeDouble = new double[height * width];
   }
@@ -112,8 +115,8 @@ final class FftConvolution implements ConvolutionKernel {
       size = fft.size();
       workers = new Worker[0];
       capacity = 0;
-      uRe = new double[pairs * in * size];
-      uIm = new double[pairs * in * size];
+      uRe = spectra(pairs * in);
+      uIm = spectra(pairs * in);
       weights = new double[out * in * kernel * kernel];
       dWeights = new double[weights.length];
       seen = new double[weights.length];
@@ -129,10 +132,10 @@ final class FftConvolution implements ConvolutionKernel {
       workers = grown;
     }
     if (patches > capacity) {
-      xRe = new double[patches * in * size];
-      xIm = new double[patches * in * size];
-      qRe = new double[chunks * patches * in * size];
-      qIm = new double[chunks * patches * in * size];
+      xRe = spectra(patches * in);
+      xIm = spectra(patches * in);
+      qRe = spectra(chunks * patches * in);
+      qIm = spectra(chunks * patches * in);
       capacity = patches;
     }
   }
@@ -145,8 +148,22 @@ final class FftConvolution implements ConvolutionKernel {
     }
   }
 
+  private double[][][] spectra(int count) {
+    double[][][] s = new double[count][][];
+    for (int i = 0; i < count; i++) {
+      s[i] = fft.spectrum();
+    }
+    return s;
+  }
+
+  private static void zero(double[][] a) {
+    for (double[] row : a) {
+      java.util.Arrays.fill(row, 0.0);
+    }
+  }
+
   /** Reads the {@code h × w} plane at element {@code from} of {@code a} into {@code re} ({@code [y][x]}, zero padded). */
-  private void readPlane(INDArray a, long from, double[] re, Worker wk) {
+  private void readPlane(INDArray a, long from, double[][] re, Worker wk) {
     int plane = height * width;
     Staging.read(a, from, wk.plane, plane);
     double[] v = wk.planeDouble;
@@ -157,27 +174,27 @@ final class FftConvolution implements ConvolutionKernel {
     } else {
       System.arraycopy((double[]) wk.plane, 0, v, 0, plane);
     }
-    java.util.Arrays.fill(re, 0.0);
-    int nx = fft.nx;
+    zero(re);
     for (int y = 0; y < height; y++) {
-      System.arraycopy(v, y * width, re, y * nx, width);
+      System.arraycopy(v, y * width, re[y], 0, width);
     }
   }
 
   /** Writes {@code scale·src} over the {@code h × w} plane ({@code [y][x]} of the transform) at {@code at} of a. */
-  private void writePlane(Staging.Runs runs, long at, double[] src, double scale, Worker wk) {
-    int nx = fft.nx;
+  private void writePlane(Staging.Runs runs, long at, double[][] src, double scale, Worker wk) {
     if (wk.plane instanceof float[] f) {
       for (int y = 0; y < height; y++) {
+        double[] row = src[y];
         for (int x = 0; x < width; x++) {
-          f[y * width + x] = (float) (scale * src[y * nx + x]);
+          f[y * width + x] = (float) (scale * row[x]);
         }
       }
     } else {
       double[] d = (double[]) wk.plane;
       for (int y = 0; y < height; y++) {
+        double[] row = src[y];
         for (int x = 0; x < width; x++) {
-          d[y * width + x] = scale * src[y * nx + x];
+          d[y * width + x] = scale * row[x];
         }
       }
     }
@@ -193,11 +210,8 @@ final class FftConvolution implements ConvolutionKernel {
       for (int i = t; i < n; i += threads) {
         for (int c = 0; c < in; c++) {
           readPlane(x, ((long) i * in + c) * plane, wk.re, wk);
-          java.util.Arrays.fill(wk.im, 0.0);
-          int at = (i * in + c) * size;
-          fft.forward(wk.re, wk.im, wk.sRe, wk.sIm, wk.work);
-          System.arraycopy(wk.sRe, 0, xRe, at, size);
-          System.arraycopy(wk.sIm, 0, xIm, at, size);
+          zero(wk.im);
+          fft.forward(wk.re, wk.im, xRe[i * in + c], xIm[i * in + c], wk.work);
         }
       }
     });
@@ -229,21 +243,19 @@ final class FftConvolution implements ConvolutionKernel {
         int a = 2 * pair;
         int b = a + 1;
         for (int c = 0; c < in; c++) {
-          java.util.Arrays.fill(wk.re, 0.0);
-          java.util.Arrays.fill(wk.im, 0.0);
+          zero(wk.re);
+          zero(wk.im);
           for (int i = 0; i < kernel; i++) {
-            int row = Math.floorMod(i - pad, ny) * nx;
+            double[] re = wk.re[Math.floorMod(i - pad, ny)];
+            double[] im = wk.im[Math.floorMod(i - pad, ny)];
             for (int j = 0; j < kernel; j++) {
-              int at = row + Math.floorMod(j - pad, nx);
+              int at = Math.floorMod(j - pad, nx);
               int tap = c * kk + i * kernel + j;
-              wk.re[at] = weights[a * in * kk + tap];
-              wk.im[at] = b < out ? -weights[b * in * kk + tap] : 0.0;
+              re[at] = weights[a * in * kk + tap];
+              im[at] = b < out ? -weights[b * in * kk + tap] : 0.0;
             }
           }
-          fft.forward(wk.re, wk.im, wk.sRe, wk.sIm, wk.work);
-          int at = (pair * in + c) * size;
-          System.arraycopy(wk.sRe, 0, uRe, at, size);
-          System.arraycopy(wk.sIm, 0, uIm, at, size);
+          fft.forward(wk.re, wk.im, uRe[pair * in + c], uIm[pair * in + c], wk.work);
         }
       }
     });
@@ -284,21 +296,12 @@ final class FftConvolution implements ConvolutionKernel {
       for (int pair = chunk.first; pair < chunk.last; pair++) {
         for (int i = 0; i < n; i++) {
           // ĉ = Σ_c conj(u_c)·x̂_c
-          double[] cr = wk.sRe;
-          double[] ci = wk.sIm;
-          java.util.Arrays.fill(cr, 0.0);
-          java.util.Arrays.fill(ci, 0.0);
+          double[][] cr = wk.sRe;
+          double[][] ci = wk.sIm;
+          zero(cr);
+          zero(ci);
           for (int c = 0; c < in; c++) {
-            int u = (pair * in + c) * size;
-            int xa = (i * in + c) * size;
-            for (int f = 0; f < size; f++) {
-              double ur = uRe[u + f];
-              double ui = uIm[u + f];
-              double ar = xRe[xa + f];
-              double ai = xIm[xa + f];
-              cr[f] += ur * ar + ui * ai;
-              ci[f] += ur * ai - ui * ar;
-            }
+            conjugateProductAdd(uRe[pair * in + c], uIm[pair * in + c], xRe[i * in + c], xIm[i * in + c], cr, ci);
           }
           fft.inverse(cr, ci, wk.re, wk.im, wk.work);
           int a = 2 * pair;
@@ -332,62 +335,46 @@ final class FftConvolution implements ConvolutionKernel {
     double scale = 1.0 / size;
     forChunks(chunk -> {
       Worker wk = workers[chunk.worker];
-      int count = chunk.last - chunk.first;
-      java.util.Arrays.fill(wk.gRe, 0, count * in * size, 0.0);
-      java.util.Arrays.fill(wk.gIm, 0, count * in * size, 0.0);
       for (int i = 0; i < n; i++) {
-        int q0 = (chunk.index * n + i) * in * size;
-        java.util.Arrays.fill(qRe, q0, q0 + in * size, 0.0);
-        java.util.Arrays.fill(qIm, q0, q0 + in * size, 0.0);
-        for (int pair = chunk.first; pair < chunk.last; pair++) {
-          int a = 2 * pair;
-          readPlane(dz, ((long) i * out + a) * plane, wk.re, wk);
-          if (a + 1 < out) {
-            readPlane(dz, ((long) i * out + a + 1) * plane, wk.im, wk);
-          } else {
-            java.util.Arrays.fill(wk.im, 0.0);
-          }
-          fft.forward(wk.re, wk.im, wk.sRe, wk.sIm, wk.work);
-          double[] cr = wk.sRe;
-          double[] ci = wk.sIm;
-          for (int c = 0; c < in; c++) {
-            int u = (pair * in + c) * size;
-            int q = q0 + c * size;
-            int xa = (i * in + c) * size;
-            int g = ((pair - chunk.first) * in + c) * size;
-            for (int f = 0; f < size; f++) {
-              double sr = cr[f];
-              double si = ci[f];
-              double ur = uRe[u + f];
-              double ui = uIm[u + f];
-              double ar = xRe[xa + f];
-              double ai = xIm[xa + f];
-              // q += u·ĉ (∂x), g += conj(ĉ)·x̂ (∂W)
-              qRe[q + f] += ur * sr - ui * si;
-              qIm[q + f] += ur * si + ui * sr;
-              wk.gRe[g + f] += sr * ar + si * ai;
-              wk.gIm[g + f] += sr * ai - si * ar;
-            }
-          }
+        for (int c = 0; c < in; c++) {
+          zero(qRe[(chunk.index * n + i) * in + c]);
+          zero(qIm[(chunk.index * n + i) * in + c]);
         }
       }
-      // ∂W of the chunk's pairs: the lags d ∈ [−k/2, k/2]² of the inverse (real part channel a, −imaginary b).
+      // Pair by pair (its kernel and ∂W spectra stay in cache over the patches), patches in order.
       for (int pair = chunk.first; pair < chunk.last; pair++) {
+        for (int c = 0; c < in; c++) {
+          zero(wk.gRe[c]);
+          zero(wk.gIm[c]);
+        }
         int a = 2 * pair;
         int b = a + 1;
+        for (int i = 0; i < n; i++) {
+          readPlane(dz, ((long) i * out + a) * plane, wk.re, wk);
+          if (b < out) {
+            readPlane(dz, ((long) i * out + b) * plane, wk.im, wk);
+          } else {
+            zero(wk.im);
+          }
+          fft.forward(wk.re, wk.im, wk.sRe, wk.sIm, wk.work);
+          int q0 = (chunk.index * n + i) * in;
+          for (int c = 0; c < in; c++) {
+            backwardProducts(wk.sRe, wk.sIm, uRe[pair * in + c], uIm[pair * in + c], xRe[i * in + c],
+                xIm[i * in + c], qRe[q0 + c], qIm[q0 + c], wk.gRe[c], wk.gIm[c]);
+          }
+        }
+        // ∂W of the pair: the lags d ∈ [−k/2, k/2]² of the inverse (real part channel a, −imaginary part b).
         for (int c = 0; c < in; c++) {
-          int g = ((pair - chunk.first) * in + c) * size;
-          System.arraycopy(wk.gRe, g, wk.sRe, 0, size);
-          System.arraycopy(wk.gIm, g, wk.sIm, 0, size);
-          fft.inverse(wk.sRe, wk.sIm, wk.re, wk.im, wk.work);
+          fft.inverse(wk.gRe[c], wk.gIm[c], wk.re, wk.im, wk.work);
           for (int i = 0; i < kernel; i++) {
-            int row = Math.floorMod(i - pad, ny) * nx;
+            double[] re = wk.re[Math.floorMod(i - pad, ny)];
+            double[] im = wk.im[Math.floorMod(i - pad, ny)];
             for (int j = 0; j < kernel; j++) {
-              int at = row + Math.floorMod(j - pad, nx);
+              int at = Math.floorMod(j - pad, nx);
               int tap = c * kk + i * kernel + j;
-              dWeights[a * in * kk + tap] = scale * wk.re[at];
+              dWeights[a * in * kk + tap] = scale * re[at];
               if (b < out) {
-                dWeights[b * in * kk + tap] = -scale * wk.im[at];
+                dWeights[b * in * kk + tap] = -scale * im[at];
               }
             }
           }
@@ -416,20 +403,67 @@ final class FftConvolution implements ConvolutionKernel {
       Worker wk = workers[t];
       for (int i = t; i < n; i += threads) {
         for (int c = 0; c < in; c++) {
-          int first = (i * in + c) * size;
-          System.arraycopy(qRe, first, wk.sRe, 0, size);
-          System.arraycopy(qIm, first, wk.sIm, 0, size);
+          copy(qRe[i * in + c], wk.sRe);
+          copy(qIm[i * in + c], wk.sIm);
           for (int k = 1; k < chunks; k++) {
-            int q = ((k * n + i) * in + c) * size;
-            for (int f = 0; f < size; f++) {
-              wk.sRe[f] += qRe[q + f];
-              wk.sIm[f] += qIm[q + f];
-            }
+            add(qRe[(k * n + i) * in + c], wk.sRe);
+            add(qIm[(k * n + i) * in + c], wk.sIm);
           }
           fft.inverse(wk.sRe, wk.sIm, wk.re, wk.im, wk.work);
           writePlane(runs, ((long) i * in + c) * plane, wk.re, scale, wk);
         }
       }
     });
+  }
+  /** {@code c += conj(u)·x} element-wise, row by row (loops from zero over whole rows, which the JIT vectorises). */
+  private static void conjugateProductAdd(double[][] ur, double[][] ui, double[][] xr, double[][] xi, double[][] cr,
+      double[][] ci) {
+    for (int row = 0; row < cr.length; row++) {
+      conjugateProductAdd(ur[row], ui[row], xr[row], xi[row], cr[row], ci[row]);
+    }
+  }
+
+  private static void conjugateProductAdd(double[] ur, double[] ui, double[] xr, double[] xi, double[] cr,
+      double[] ci) {
+    for (int f = 0; f < cr.length; f++) {
+      cr[f] += ur[f] * xr[f] + ui[f] * xi[f];
+      ci[f] += ur[f] * xi[f] - ui[f] * xr[f];
+    }
+  }
+
+  /**
+   * {@code q += u·ĉ} (∂x) and {@code g += conj(ĉ)·x̂} (∂W), element-wise, as two loops: one loop of both is not
+   * vectorised.
+   */
+  private static void backwardProducts(double[][] cr, double[][] ci, double[][] ur, double[][] ui, double[][] xr,
+      double[][] xi, double[][] qr, double[][] qi, double[][] gr, double[][] gi) {
+    for (int row = 0; row < cr.length; row++) {
+      productAdd(ur[row], ui[row], cr[row], ci[row], qr[row], qi[row]);
+      conjugateProductAdd(cr[row], ci[row], xr[row], xi[row], gr[row], gi[row]);
+    }
+  }
+
+  /** {@code c += u·x} element-wise. */
+  private static void productAdd(double[] ur, double[] ui, double[] xr, double[] xi, double[] cr, double[] ci) {
+    for (int f = 0; f < cr.length; f++) {
+      cr[f] += ur[f] * xr[f] - ui[f] * xi[f];
+      ci[f] += ur[f] * xi[f] + ui[f] * xr[f];
+    }
+  }
+
+  private static void add(double[][] from, double[][] to) {
+    for (int row = 0; row < to.length; row++) {
+      double[] a = from[row];
+      double[] b = to[row];
+      for (int f = 0; f < b.length; f++) {
+        b[f] += a[f];
+      }
+    }
+  }
+
+  private static void copy(double[][] from, double[][] to) {
+    for (int row = 0; row < to.length; row++) {
+      System.arraycopy(from[row], 0, to[row], 0, to[row].length);
+    }
   }
 }

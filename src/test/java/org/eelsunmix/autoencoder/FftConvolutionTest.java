@@ -21,16 +21,19 @@ class FftConvolutionTest {
     SplittableRandom r = new SplittableRandom(1);
     for (int n : new int[] {1, 2, 3, 4, 6, 8, 9, 12, 16, 18, 27, 48, 64}) {
       int batch = 3;
-      double[] re = new double[n * batch];
-      double[] im = new double[n * batch];
-      for (int i = 0; i < re.length; i++) {
-        re[i] = r.nextDouble(-1, 1);
-        im[i] = r.nextDouble(-1, 1);
+      double[][] re = new double[n][batch];
+      double[][] im = new double[n][batch];
+      for (int t = 0; t < n; t++) {
+        for (int b = 0; b < batch; b++) {
+          re[t][b] = r.nextDouble(-1, 1);
+          im[t][b] = r.nextDouble(-1, 1);
+        }
       }
       for (boolean inverse : new boolean[] {false, true}) {
-        double[] tr = re.clone();
-        double[] ti = im.clone();
-        new BatchedFft(n).transform(tr, ti, batch, inverse, new double[n * batch], new double[n * batch]);
+        double[][] tr = copy(re);
+        double[][] ti = copy(im);
+        new BatchedFft(n).transform(tr, ti, batch, inverse, new double[n][batch], new double[n][batch],
+            new double[batch], new double[batch]);
         double sign = inverse ? 1 : -1;
         for (int b = 0; b < batch; b++) {
           for (int k = 0; k < n; k++) {
@@ -40,31 +43,41 @@ class FftConvolutionTest {
               double angle = sign * 2 * Math.PI * ((long) k * t % n) / n;
               double c = Math.cos(angle);
               double s = Math.sin(angle);
-              sr += re[t * batch + b] * c - im[t * batch + b] * s;
-              si += re[t * batch + b] * s + im[t * batch + b] * c;
+              sr += re[t][b] * c - im[t][b] * s;
+              si += re[t][b] * s + im[t][b] * c;
             }
-            assertEquals(sr, tr[k * batch + b], 1e-12 * n, "n=" + n + " k=" + k);
-            assertEquals(si, ti[k * batch + b], 1e-12 * n, "n=" + n + " k=" + k);
+            assertEquals(sr, tr[k][b], 1e-12 * n, "n=" + n + " k=" + k);
+            assertEquals(si, ti[k][b], 1e-12 * n, "n=" + n + " k=" + k);
           }
         }
       }
     }
   }
 
+  private static double[][] copy(double[][] a) {
+    double[][] c = new double[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      c[i] = a[i].clone();
+    }
+    return c;
+  }
+
   @Test
   void twoDimensionalInverseUndoesTheForward() {
     SplittableRandom r = new SplittableRandom(2);
     Fft2d f = new Fft2d(12, 18);
-    double[] re = new double[f.size()];
-    double[] im = new double[f.size()];
-    for (int i = 0; i < re.length; i++) {
-      re[i] = r.nextDouble(-1, 1);
-      im[i] = r.nextDouble(-1, 1);
+    double[][] re = f.image();
+    double[][] im = f.image();
+    for (int y = 0; y < 12; y++) {
+      for (int x = 0; x < 18; x++) {
+        re[y][x] = r.nextDouble(-1, 1);
+        im[y][x] = r.nextDouble(-1, 1);
+      }
     }
-    double[] a = re.clone();
-    double[] b = im.clone();
-    double[] sr = new double[f.size()];
-    double[] si = new double[f.size()];
+    double[][] a = copy(re);
+    double[][] b = copy(im);
+    double[][] sr = f.spectrum();
+    double[][] si = f.spectrum();
     Fft2d.Work w = f.work();
     f.forward(a, b, sr, si, w);
     // The spectrum's [kx][ky] entry for (ky, kx) = (1, 2) against the definition.
@@ -73,16 +86,18 @@ class FftConvolutionTest {
     for (int y = 0; y < 12; y++) {
       for (int x = 0; x < 18; x++) {
         double angle = -2 * Math.PI * (y / 12.0 + 2 * x / 18.0);
-        er += re[y * 18 + x] * Math.cos(angle) - im[y * 18 + x] * Math.sin(angle);
-        ei += re[y * 18 + x] * Math.sin(angle) + im[y * 18 + x] * Math.cos(angle);
+        er += re[y][x] * Math.cos(angle) - im[y][x] * Math.sin(angle);
+        ei += re[y][x] * Math.sin(angle) + im[y][x] * Math.cos(angle);
       }
     }
-    assertEquals(er, sr[2 * 12 + 1], 1e-11);
-    assertEquals(ei, si[2 * 12 + 1], 1e-11);
+    assertEquals(er, sr[2][1], 1e-11);
+    assertEquals(ei, si[2][1], 1e-11);
     f.inverse(sr, si, a, b, w);
-    for (int i = 0; i < re.length; i++) {
-      assertEquals(re[i], a[i] / f.size(), 1e-13);
-      assertEquals(im[i], b[i] / f.size(), 1e-13);
+    for (int y = 0; y < 12; y++) {
+      for (int x = 0; x < 18; x++) {
+        assertEquals(re[y][x], a[y][x] / f.size(), 1e-13);
+        assertEquals(im[y][x], b[y][x] / f.size(), 1e-13);
+      }
     }
   }
 
