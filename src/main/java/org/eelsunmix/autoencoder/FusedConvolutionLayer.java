@@ -32,6 +32,8 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
    * value and pass the direct product costs {@code 2·C·k²}, the FFT route a few dozen operations per channel.
    */
   static final int FFT_KERNEL = 5;
+  /** Whether layers made from now on may use {@link FftConvolution} (tests compare with the GEMM path). */
+  private static volatile boolean fftAllowed = true;
   private transient ConvolutionKernel kernel;
   /** Pre-activation of the last training pass, and the input it was computed from. */
   private transient INDArray z;
@@ -53,10 +55,20 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
             + "dilation, ConvolutionMode.Same, NCHW and no weight noise; got kernel " + Arrays.toString(k)
             + ", stride " + Arrays.toString(c.getStride()) + ", mode " + c.getConvolutionMode());
       }
-      kernel = k[0] >= FFT_KERNEL && !c.hasBias() ? new FftConvolution((int) c.getNIn(), (int) c.getNOut(), k[0])
+      kernel = fftAllowed && k[0] >= FFT_KERNEL && !c.hasBias() ? new FftConvolution((int) c.getNIn(), (int) c.getNOut(), k[0])
           : new SameConvolution((int) c.getNIn(), (int) c.getNOut(), k[0]);
     }
     return kernel;
+  }
+
+  /**
+   * Lets layers that compute their first pass from now on use {@link FftConvolution} or not ({@link SameConvolution}
+   * for every kernel, the path before it); returns the previous setting. For tests comparing the two.
+   */
+  static boolean allowFft(boolean allowed) {
+    boolean previous = fftAllowed;
+    fftAllowed = allowed;
+    return previous;
   }
 
   private INDArray denseInput(LayerWorkspaceMgr mgr) {
