@@ -26,8 +26,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Patches are dealt to {@link PatchWorkers}; the per-patch weight and bias gradients are kept apart and summed
  * in patch order, so the results are bit-identical whatever the number of threads. Used by CNNAEU's encoder
- * convolution (3×3, B → filters, bias) and its 13×13 linear decoder (R → B, no bias) through
- * {@link FusedConvolutionLayer}. Not thread-safe: one instance per layer.
+ * convolutions (3×3, B → filters, and 1×1, bias) through {@link FusedConvolutionLayer}; its 13×13 linear decoder
+ * (R → B, no bias) goes by {@link FftConvolution}. Not thread-safe: one instance per layer.
  */
 final class SameConvolution implements ConvolutionKernel {
   private final int in;
