@@ -31,8 +31,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * spectral–spatial hyperspectral unmixing", IEEE TGRS 59(1):535–549, 2021, trained in memory on one spectrum image.
  *
  * <p>The network (DL4J {@link MultiLayerNetwork}, NCHW, float). The three convolutions, nearly all of the arithmetic,
- * are {@link FusedConvolution} layers (im2col + one BLAS GEMM per patch, the batch's patches spread over the
- * {@link PatchWorkers} threads, results independent of their number); the rest are DL4J's standard layers:
+ * are {@link FusedConvolution} layers (the encoder's: im2col + one BLAS GEMM per patch; the decoder's: by FFT,
+ * {@link FftConvolution}; work spread over the {@link PatchWorkers} threads, results independent of their number);
+ * the rest are DL4J's standard layers:
  * <ol>
  *   <li>0: convolution 3×3 × {@link CnnaeuOptions#filters()} (same padding, bias), LeakyReLU(0.02);</li>
  *   <li>1: batch normalisation (Keras' momentum 0.99, ε 1e-3);</li>

@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J configuration of a convolution of CNNAEU (Palsson, Ulfarsson &amp; Sveinsson, IEEE TGRS 59(1), 2021) computed
- * by {@link SameConvolution} (im2col + one GEMM per patch, patches over {@link PatchWorkers}): DL4J's
+ * by {@link SameConvolution} (im2col + one GEMM per patch, patches over {@link PatchWorkers}) or, for bias-free
+ * kernels of {@link FusedConvolutionLayer#FFT_KERNEL} or more (the decoder), {@link FftConvolution}: DL4J's
  * {@link ConvolutionLayer} with its parameters ({@code W [O, C, k, k]}, {@code b}), activation, constraints and
  * JSON, restricted to what CNNAEU uses — a square odd kernel, stride 1, no dilation, {@code ConvolutionMode.Same},
  * NCHW — and given a faster layer ({@link FusedConvolutionLayer}). A network saved with it loads with it; its

@@ -18,15 +18,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The layer of a {@link FusedConvolution}: DL4J's convolution layer whose forward and backward passes run
- * {@link SameConvolution} on the whole batch ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
+ * The layer of a {@link FusedConvolution}: DL4J's convolution layer whose forward and backward passes run a
+ * {@link ConvolutionKernel} on the whole batch ({@link SameConvolution}, or {@link FftConvolution} for bias-free
+ * kernels of {@link #FFT_KERNEL} or more) ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
  * ∂W, ∂b and ∂x). The pre-activation of the last training forward pass is kept (in a buffer of its own, outside
  * DL4J's workspaces) so the backward pass does not convolve again; the first layer of a network computes no ∂x.
  * Weight noise is not supported. One instance per network (not thread-safe), as for every DL4J layer.
  */
 public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
   private static final long serialVersionUID = 1L;
-  private transient SameConvolution kernel;
+  /**
+   * Smallest kernel side computed by FFT ({@link FftConvolution}, bias-free layers: CNNAEU's decoder): per output
+   * value and pass the direct product costs {@code 2·C·k²}, the FFT route a few dozen operations per channel.
+   */
+  static final int FFT_KERNEL = 5;
+  /** Whether layers made from now on may use {@link FftConvolution} (tests compare with the GEMM path). */
+  private static volatile boolean fftAllowed = true;
+  private transient ConvolutionKernel kernel;
   /** Pre-activation of the last training pass, and the input it was computed from. */
   private transient INDArray z;
   private transient INDArray zInput;
@@ -35,7 +43,7 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
     super(conf, dataType);
   }
 
-  private SameConvolution kernel() {
+  private ConvolutionKernel kernel() {
     if (kernel == null) {
       org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
       int[] k = c.getKernelSize();
@@ -47,9 +55,20 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
             + "dilation, ConvolutionMode.Same, NCHW and no weight noise; got kernel " + Arrays.toString(k)
             + ", stride " + Arrays.toString(c.getStride()) + ", mode " + c.getConvolutionMode());
       }
-      kernel = new SameConvolution((int) c.getNIn(), (int) c.getNOut(), k[0]);
+      kernel = fftAllowed && k[0] >= FFT_KERNEL && !c.hasBias() ? new FftConvolution((int) c.getNIn(), (int) c.getNOut(), k[0])
+          : new SameConvolution((int) c.getNIn(), (int) c.getNOut(), k[0]);
     }
     return kernel;
+  }
+
+  /**
+   * Lets layers that compute their first pass from now on use {@link FftConvolution} or not ({@link SameConvolution}
+   * for every kernel, the path before it); returns the previous setting. For tests comparing the two.
+   */
+  static boolean allowFft(boolean allowed) {
+    boolean previous = fftAllowed;
+    fftAllowed = allowed;
+    return previous;
   }
 
   private INDArray denseInput(LayerWorkspaceMgr mgr) {

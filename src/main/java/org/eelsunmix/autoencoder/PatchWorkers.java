@@ -9,10 +9,11 @@ import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
- * Runs the per-patch work of {@link SameConvolution} on several threads of one training: the batch's patches are
- * dealt to {@link #threads()} workers (worker {@code t} takes patches {@code t, t + T, …}), the calling thread being
- * worker 0. Each patch is computed the same way whichever worker takes it and the patches' partial gradients are
- * summed afterwards in patch order, so the results do not depend on the thread count (bit for bit).
+ * Runs the per-patch work of {@link SameConvolution} (and the fixed chunks of {@link FftConvolution}) on several
+ * threads of one training: the batch's patches are dealt to {@link #threads()} workers (worker {@code t} takes
+ * patches {@code t, t + T, …}), the calling thread being worker 0. Each patch (chunk) is computed the same way
+ * whichever worker takes it and the partial gradients are summed afterwards in patch (chunk) order, so the results
+ * do not depend on the thread count (bit for bit).
  *
  * <p>The count is the system property {@value #PROPERTY} (default: the available processors), read once. The pool
  * is shared by every training of the JVM, so trainings running side by side (Spark restart tasks) queue on it rather

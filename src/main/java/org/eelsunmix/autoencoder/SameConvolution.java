@@ -26,10 +26,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Patches are dealt to {@link PatchWorkers}; the per-patch weight and bias gradients are kept apart and summed
  * in patch order, so the results are bit-identical whatever the number of threads. Used by CNNAEU's encoder
- * convolution (3×3, B → filters, bias) and its 13×13 linear decoder (R → B, no bias) through
- * {@link FusedConvolutionLayer}. Not thread-safe: one instance per layer.
+ * convolutions (3×3, B → filters, and 1×1, bias) through {@link FusedConvolutionLayer}; its 13×13 linear decoder
+ * (R → B, no bias) goes by {@link FftConvolution}. Not thread-safe: one instance per layer.
  */
-final class SameConvolution {
+final class SameConvolution implements ConvolutionKernel {
   private final int in;
   private final int out;
   private final int kernel;
@@ -180,7 +180,8 @@ final class SameConvolution {
    * @param bias {@code O} biases (any rank-1 or {@code [1, O]} array) or null
    * @param z output {@code [n, O, h, w]}, dense C order (overwritten)
    */
-  void forward(INDArray x, INDArray weights, INDArray bias, INDArray z) {
+  @Override
+  public void forward(INDArray x, INDArray weights, INDArray bias, INDArray z) {
     check(x, "the input", in);
     check(z, "the output", out);
     int n = (int) x.size(0);
@@ -211,7 +212,8 @@ final class SameConvolution {
    * @param dBias receives ∂L/∂b ({@code O} values, dense) or null when there is no bias
    * @param dx receives ∂L/∂x, {@code [n, C, h, w]} dense C order (overwritten), or null when not needed
    */
-  void backward(INDArray x, INDArray weights, INDArray dz, INDArray dWeights, INDArray dBias, INDArray dx) {
+  @Override
+  public void backward(INDArray x, INDArray weights, INDArray dz, INDArray dWeights, INDArray dBias, INDArray dx) {
     check(x, "the input", in);
     check(dz, "the output gradient", out);
     if (dx != null) {

@@ -1,0 +1,30 @@
+package org.eelsunmix.autoencoder;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The arithmetic of a same-padded, stride-1 2D convolution (cross-correlation as DL4J defines it) on NCHW batches,
+ * {@code z[n,o,y,x] = b[o] + Σ_c Σ_{i,j} W[o,c,i,j]·x[n,c,y+i−k/2,x+j−k/2]} (zeros outside), and its backward pass,
+ * as {@link FusedConvolutionLayer} runs it: by im2col and GEMMs ({@link SameConvolution}) or by the convolution
+ * theorem ({@link FftConvolution}). Not thread-safe: one instance per layer.
+ */
+interface ConvolutionKernel {
+  /**
+   * {@code z = conv(x, W) + b}.
+   *
+   * @param x input {@code [n, C, h, w]}, dense C order
+   * @param weights {@code [O, C, k, k]}, dense C order
+   * @param bias {@code O} biases or null
+   * @param z output {@code [n, O, h, w]}, dense C order (overwritten)
+   */
+  void forward(INDArray x, INDArray weights, INDArray bias, INDArray z);
+
+  /**
+   * The gradients given {@code dz = ∂L/∂z}.
+   *
+   * @param dWeights receives ∂L/∂W, {@code [O, C, k, k]} dense C order (overwritten)
+   * @param dBias receives ∂L/∂b ({@code O} values) or null when there is no bias
+   * @param dx receives ∂L/∂x, {@code [n, C, h, w]} dense C order (overwritten), or null when not needed
+   */
+  void backward(INDArray x, INDArray weights, INDArray dz, INDArray dWeights, INDArray dBias, INDArray dx);
+}
