@@ -42,8 +42,18 @@ public final class ResultFiles {
       columns.add(functions.col(PixelSchema.ABUNDANCES_STD));
     }
     SeriesStore.writePartitioned(transformed.select(columns.toArray(new org.apache.spark.sql.Column[0])), dir,
-        spark);
+        spark, RESULT_ENCODINGS);
   }
+
+  /**
+   * Abundances, their standard deviations and RMSEs are doubles that almost never repeat: Parquet's writer would
+   * build a dictionary for each page and drop it once full (a fifth of an {@code apply}'s CPU, profiled), so they
+   * are written plain from the start. The values read back are the same.
+   */
+  static final java.util.Map<String, String> RESULT_ENCODINGS = java.util.Map.of(
+      "parquet.enable.dictionary#" + PixelSchema.ABUNDANCES_COL + ".list.element", "false",
+      "parquet.enable.dictionary#" + PixelSchema.ABUNDANCES_STD + ".list.element", "false",
+      "parquet.enable.dictionary#" + PixelSchema.RMSE, "false");
 
   /** "N pixels unmixed, mean RMSE r" for an abundances table as written. */
   public static String unmixedPixels(SparkSession spark, String dir) {

@@ -183,10 +183,27 @@ public final class SeriesStore {
    * first.
    */
   public static void writePartitioned(Dataset<Row> df, String path, SparkSession spark) {
+    writePartitioned(df, path, spark, java.util.Map.of());
+  }
+
+  /**
+   * Parquet row groups of at most this many bytes in every partitioned table. A reader splits a file only at row
+   * groups, so with Parquet's default (128 MiB) one 640 × 640 × 200 acquisition (113 MB) is one row group and every
+   * pass over it runs on one core; 16 MiB row groups spread it over eight tasks at no measurable cost in size.
+   */
+  public static final long ROW_GROUP_BYTES = 16L << 20;
+
+  /**
+   * {@link #writePartitioned(Dataset, String, SparkSession)} with extra Parquet writer options (e.g. per-column
+   * encodings, {@code parquet.enable.dictionary#column.path}).
+   */
+  public static void writePartitioned(Dataset<Row> df, String path, SparkSession spark,
+      java.util.Map<String, String> parquetOptions) {
     AtomicOutput.removeStale(spark.sparkContext().hadoopConfiguration(), path, AtomicOutput.SPARK_STAGING,
         AtomicOutput.STALE_AFTER);
     spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
     df.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
+        .option("parquet.block.size", ROW_GROUP_BYTES).options(parquetOptions)
         .partitionBy(PixelSchema.ACQUISITION_ID).parquet(path);
   }
 
