@@ -190,7 +190,7 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
       UdasFit.Outcome fit = UdasFit.run(pixels, o);
       UdasEncoder encoder = UdasEncoder.of(fit);
       return new UdasModel(uid(), new Endmembers(encoder.endmembers(), null, input.axis()), encoder,
-          new UdasModel.Summary(fit.objectiveHistory(), fit.rmse()));
+          new UdasModel.Summary(fit.objectiveHistory(), fit.rmse(), fit.droppedAt(), fit.significance()));
     }
   }
 
