@@ -33,7 +33,8 @@ import org.eelsunmix.core.Unmixing;
  *
  * The endmembers are the decoder's columns (times the normalisation); the abundances of any pixel are the trained
  * encoder's output {@code relu(W1 y / max)}: non-negative, and summing to one only approximately (the δ row makes
- * it a penalty, not a constraint; the sums are not rescaled). F decreases at every outer iteration; both objectives
+ * it a penalty, not a constraint; the sums are not rescaled). F decreases at every outer iteration but the one after
+ * an endmember is dropped as superfluous ({@link UdasFit}, "A superfluous endmember"); both objectives
  * are described in {@link UdasFit}; the driver loop runs there over {@link UdasPixelPasses}, here over one {@link UdasBlock}.
  *
  * <h2>Where this differs from the authors' MATLAB ({@code aicip/uDAS}), on purpose</h2>

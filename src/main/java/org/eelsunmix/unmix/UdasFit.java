@@ -79,8 +79,10 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * fails where VCA's start is wrong: co-ru-pt 32 × 32 replicate 2 starts with two endmembers on one vertex and
  * none on another (SAD 0.099); one of the pair is dropped even with the true R (NMSE 0.16 → 0.073, SAD 0.099 →
  * 0.095), and with R = 4 two are. The significance of a real endmember grows with the dose while the noise's
- * does not: at these sets' 1e5 counts per pixel the margin is 15×, so below about 1e4 counts per pixel
- * (extrapolated, not measured) a real endmember may be dropped; {@code dropRatio = 0} turns the test off.
+ * does not: at these sets' 1e5 counts per pixel the margin is 15×; at 1e4 (co-ru-pt 32 × 32 replicates 0–1) the
+ * true R's smallest is 16.2 and the dropped one at R = 4 2.6–3.4, so still right but with a margin of 1.6×, and
+ * below about 6e3 counts per pixel (extrapolated) a real endmember may be dropped; {@code dropRatio = 0} turns
+ * the test off.
  *
  * <p>Tried first and rejected (measured on co-ru-pt 32 × 32 replicate 0): group sparsity on H in the rounds,
  * {@code λ Σ_r ‖h_r‖} majorised by a reweighted quadratic (an MM step). With λ fixed the decoder grew W against the
@@ -268,7 +270,7 @@ public final class UdasFit {
     private final int b;
     private final int r;
     private final long n;
-    /** F (with the row penalty once it is on) after the last {@link #alternate}. */
+    /** F after the last {@link #alternate}. */
     double objective = Double.NaN;
     /** The components still in the rounds. */
     private final boolean[] active;
@@ -338,7 +340,8 @@ public final class UdasFit {
     }
 
     /**
-     * One abundance step (with the row penalty's majoriser, once it is on) and one decoder step; updates {@code w}
+     * One abundance step (over the active components) and one decoder step, then the significance of each active
+     * component in the new H (before the decoder step moved W); updates {@code w}
      * and returns the new H's sums.
      */
     UdasStatistics alternate(double[] w) {

@@ -82,6 +82,11 @@ class UdasContractTest extends UnmixingStageContract<UdasModel> {
     assertEquals(1, java.util.Arrays.stream(expected.droppedAt()).filter(k -> k >= 0).count(),
         java.util.Arrays.toString(expected.droppedAt()));
     UdasModel model = superfluousEstimator().fit(table(CUBE, partitions));
+    if (partitions == 2) {
+      // the param reaches the fit: with the test off nothing is dropped
+      UdasModel off = superfluousEstimator().setDropRatio(0).fit(table(CUBE, partitions));
+      assertEquals(0, off.summary().dropped().length, off.summaryLine());
+    }
     assertArrayEquals(expected.droppedAt(), model.summary().droppedAt());
     assertArrayEquals(expected.significance(), model.summary().significance());
     assertArrayEquals(expected.encoder().encoder(), model.encoder().encoder());
