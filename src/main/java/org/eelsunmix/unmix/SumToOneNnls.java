@@ -19,7 +19,8 @@ import java.io.Serializable;
  * minimiser, until no coordinate moves by more than 1e-12 of the largest, at most {@value #MAX_SWEEPS} sweeps
  * (coordinate descent alone, the earlier solver, is far from converged after 500 sweeps when δ² = 400 dominates K).
  * The pixel's cost never rises, and the step is the same however the pixels are partitioned. The lower bounds
- * l ≤ 0 are {@link UdasNoise}'s noise floors (why: see there).
+ * l ≤ 0 are {@link UdasNoise}'s noise floors (why: see there). A component the rounds dropped as superfluous
+ * ({@link UdasFit}) is inactive: held at h = 0, the others solving the problem of the decoder without its column.
  *
  * <p>Immutable; {@link #solve} uses a caller's work buffer and allocates nothing.
  */
@@ -34,6 +35,8 @@ public final class SumToOneNnls implements Serializable {
   private final double[] inverse;
   private final double[] floors;
   private final double deltaSquared;
+  /** The active components, in order; the solve works on these (r of the R) and holds the others at 0. */
+  private final int[] index;
 
   /**
    * The plain step: ω = 1, γ = 0, h ≥ 0.
@@ -46,6 +49,8 @@ public final class SumToOneNnls implements Serializable {
   }
 
   /**
+   * Every component active.
+   *
    * @param w endmembers, row-major B × R
    * @param weights ω (B values &gt; 0), or null for 1
    * @param gamma γ ≥ 0 of the denoising term
@@ -56,28 +61,51 @@ public final class SumToOneNnls implements Serializable {
    */
   public SumToOneNnls(double[] w, double[] weights, double gamma, double[] wn, double delta, double[] floors,
       int channels, int components, double scale) {
+    this(w, weights, gamma, wn, delta, floors, null, channels, components, scale);
+  }
+
+  /**
+   * @param w endmembers, row-major B × R
+   * @param weights ω (B values &gt; 0), or null for 1
+   * @param gamma γ ≥ 0 of the denoising term
+   * @param wn W_n, row-major B × (B + 1) (ignored when γ = 0)
+   * @param delta δ &gt; 0
+   * @param floors l (R values ≤ 0; copied)
+   * @param active which components take part (null: all); an inactive one is held at h = 0
+   * @param scale the normalisation of the counts the step reads ({@code x = y · scale})
+   */
+  public SumToOneNnls(double[] w, double[] weights, double gamma, double[] wn, double delta, double[] floors,
+      boolean[] active, int channels, int components, double scale) {
     this.components = components;
     this.channels = channels;
     this.scale = scale;
     this.deltaSquared = delta * delta;
     this.floors = floors.clone();
-    int r = components;
+    int count = 0;
+    int[] map = new int[components];
+    for (int s = 0; s < components; s++) {
+      if (active == null || active[s]) {
+        map[count++] = s;
+      }
+    }
+    this.index = java.util.Arrays.copyOf(map, count);
+    int r = count;
     int b = channels;
     int n1 = b + 1;
-    double[] wt = new double[r * b]; // Wᵀ Ω
+    double[] wt = new double[r * b]; // Wᵀ Ω, active columns
     double[] root = new double[r * b]; // Wᵀ Ω^½
     for (int c = 0; c < b; c++) {
       double omega = weights == null ? 1 : weights[c];
       for (int s = 0; s < r; s++) {
-        wt[s * b + c] = w[c * r + s] * omega;
-        root[s * b + c] = w[c * r + s] * Math.sqrt(omega);
+        wt[s * b + c] = w[c * components + index[s]] * omega;
+        root[s * b + c] = w[c * components + index[s]] * Math.sqrt(omega);
       }
     }
     gram = UdasFit.gram(root, r, b);
     for (int i = 0; i < gram.length; i++) {
       gram[i] = (1 + gamma) * gram[i] + deltaSquared;
     }
-    inverse = inverse(gram, r);
+    inverse = r == 0 ? null : inverse(gram, r);
     linear = new double[r * n1];
     for (int s = 0; s < r; s++) {
       for (int c = 0; c < b; c++) {
@@ -113,19 +141,31 @@ public final class SumToOneNnls implements Serializable {
    * {@code y[yOffset .. + B)}.
    */
   public void solve(float[] y, int yOffset, double[] h, int hOffset, double[] work) {
-    int r = components;
+    int big = components;
+    int r = index.length;
     int b = channels;
     int n1 = b + 1;
-    double[] lin = work;
+    // work: [0, r) the active components' h, [R, R + r) their linear term, [2R, 2R + r) the clamped minimiser.
     for (int s = 0; s < r; s++) {
       int base = s * n1;
       double d = 0;
       for (int c = 0; c < b; c++) {
         d += linear[base + c] * y[yOffset + c];
       }
-      lin[r + s] = d * scale + linear[base + b] + deltaSquared;
-      h[hOffset + s] = Math.max(floors[s], h[hOffset + s]);
+      work[big + s] = d * scale + linear[base + b] + deltaSquared;
+      work[s] = Math.max(floors[index[s]], h[hOffset + index[s]]);
     }
+    solveActive(work, big, r);
+    for (int s = 0; s < big; s++) {
+      h[hOffset + s] = 0; // an inactive component is held at 0
+    }
+    for (int s = 0; s < r; s++) {
+      h[hOffset + index[s]] = work[s];
+    }
+  }
+
+  /** Minimises over the active components: h at {@code work[0, r)}, the linear term at {@code work[R, R + r)}. */
+  private void solveActive(double[] work, int big, int r) {
     // The unconstrained minimiser K⁻¹ lin: the solution itself when it respects the bounds (most pixels: the
     // floors lie below the noise), else, clamped, a start for coordinate descent when it costs less than h.
     if (inverse != null) {
@@ -133,13 +173,14 @@ public final class SumToOneNnls implements Serializable {
       for (int s = 0; s < r; s++) {
         double v = 0;
         for (int t = 0; t < r; t++) {
-          v += inverse[s * r + t] * lin[r + t];
+          v += inverse[s * r + t] * work[big + t];
         }
-        work[2 * r + s] = Math.max(floors[s], v);
-        inside &= v >= floors[s];
+        double floor = floors[index[s]];
+        work[2 * big + s] = Math.max(floor, v);
+        inside &= v >= floor;
       }
-      if (inside || cost(work, 2 * r, lin) < cost(h, hOffset, lin)) {
-        System.arraycopy(work, 2 * r, h, hOffset, r);
+      if (inside || cost(work, 2 * big, work, big, r) < cost(work, 0, work, big, r)) {
+        System.arraycopy(work, 2 * big, work, 0, r);
         if (inside) {
           return;
         }
@@ -149,13 +190,13 @@ public final class SumToOneNnls implements Serializable {
       double moved = 0;
       double size = 0;
       for (int s = 0; s < r; s++) {
-        double grad = -lin[r + s];
+        double grad = -work[big + s];
         for (int t = 0; t < r; t++) {
-          grad += gram[s * r + t] * h[hOffset + t];
+          grad += gram[s * r + t] * work[t];
         }
-        double old = h[hOffset + s];
-        double next = gram[s * r + s] > 0 ? Math.max(floors[s], old - grad / gram[s * r + s]) : old;
-        h[hOffset + s] = next;
+        double old = work[s];
+        double next = gram[s * r + s] > 0 ? Math.max(floors[index[s]], old - grad / gram[s * r + s]) : old;
+        work[s] = next;
         moved = Math.max(moved, Math.abs(next - old));
         size = Math.max(size, Math.abs(next));
       }
@@ -165,16 +206,15 @@ public final class SumToOneNnls implements Serializable {
     }
   }
 
-  /** The pixel's cost {@code ½ hᵀKh − hᵀ lin} at {@code h[offset .. + R)}, lin at {@code work[R .. 2R)}. */
-  private double cost(double[] h, int offset, double[] work) {
-    int r = components;
+  /** The cost {@code ½ hᵀKh − hᵀ lin} over the active components, h at {@code h[offset ..]}, lin at {@code l[lo ..]}. */
+  private double cost(double[] h, int offset, double[] l, int lo, int r) {
     double f = 0;
     for (int s = 0; s < r; s++) {
       double kh = 0;
       for (int t = 0; t < r; t++) {
         kh += gram[s * r + t] * h[offset + t];
       }
-      f += h[offset + s] * (0.5 * kh - work[r + s]);
+      f += h[offset + s] * (0.5 * kh - l[lo + s]);
     }
     return f;
   }

@@ -33,7 +33,8 @@ import org.eelsunmix.core.Unmixing;
  *
  * The endmembers are the decoder's columns (times the normalisation); the abundances of any pixel are the trained
  * encoder's output {@code relu(W1 y / max)}: non-negative, and summing to one only approximately (the δ row makes
- * it a penalty, not a constraint; the sums are not rescaled). F decreases at every outer iteration; both objectives
+ * it a penalty, not a constraint; the sums are not rescaled). F decreases at every outer iteration but the one after
+ * an endmember is dropped as superfluous ({@link UdasFit}, "A superfluous endmember"); both objectives
  * are described in {@link UdasFit}; the driver loop runs there over {@link UdasPixelPasses}, here over one {@link UdasBlock}.
  *
  * <h2>Where this differs from the authors' MATLAB ({@code aicip/uDAS}), on purpose</h2>
@@ -41,10 +42,12 @@ import org.eelsunmix.core.Unmixing;
  *   <li>The check for superfluous endmembers: their code looks at the row sums of the <em>initial</em> encoder
  *   (the trained one is discarded inside {@code nmfsingledenoise}); here the trained encoder is kept, used for the
  *   abundances, and its row norms are reported ({@link Result#encoderRowNorms()}; a row near zero means R is too
- *   large). <b>Not met:</b> with R one larger than the truth no row comes near zero on EELS (co-ru-pt 32 × 32,
- *   R = 4, seed 3: [5.04, 14.8, 15.0, 4.02]; λ up to 100 shrinks them by less than 10 %, since the 1/L
- *   proximal steps move W1 little in 50 steps), so the flag does not fire there; with the true R it does not fire
- *   either ([1.89, 5.10, 4.13]).</li>
+ *   large). Since the decoder rounds here do not use the encoder's abundances (below), its l2,1 term alone does
+ *   not reach the model (with R = 4 on co-ru-pt 32 × 32 the rows stayed [5.04, 14.8, 15.0, 4.02]); the rounds
+ *   test each endmember's significance against the noise and drop one that explains no more than noise would,
+ *   and its encoder row is then exactly zero ({@link UdasFit}, "A superfluous endmember";
+ *   {@link Result#droppedAt()}). With R = 4 there: [5.03, 14.8, 0, 4.02]; with the true R nothing is dropped
+ *   ([1.89, 5.10, 4.13]).</li>
  *   <li>The l2,1 term: their gradient {@code λ w_r/‖w_r‖} is twice the derivative of their cost term
  *   {@code (λ/2) Σ‖w_r‖}; here cost and gradient agree (penalty λ Σ‖w_r‖) and the term is handled by its exact
  *   proximal operator (group soft threshold, exact zeros) instead of their one conjugate-gradient step, in
@@ -83,6 +86,11 @@ public final class Udas {
   public static final double DEFAULT_DELTA = 20;
   public static final int DEFAULT_OUTER_ITERATIONS = 10;
   public static final int DEFAULT_ENCODER_STEPS = 5;
+  /**
+   * A component whose significance in the decoder rounds is below this many times that of the noise's strongest
+   * direction is dropped (see {@link UdasFit}).
+   */
+  public static final double DEFAULT_DROP_RATIO = 10;
 
   /**
    * The fit's settings; component names are the Spark ML params' (so a bad value names the param).
@@ -99,9 +107,11 @@ public final class Udas {
    * @param l21Weight λ of the l2,1 row penalty, &gt; 0, or NaN for the paper's {@code 1e-6 √(N/1000)}
    * @param vcaRestarts VCA searches of the start (seeds seed, seed + 1, …), the lowest FCLS residual kept, ≥ 1
    *     ({@value Vca#DEFAULT_RESTARTS})
+   * @param dropRatio c ≥ 0: the decoder rounds drop a component whose significance is below c times that of the
+   *     noise's strongest direction ({@link UdasFit}; {@value #DEFAULT_DROP_RATIO}); 0 never drops one
    */
   public record Options(int endmembers, long seed, int udasLayers, double corruption, double ridge, double gamma,
-      double delta, int outerIterations, int encoderSteps, double l21Weight, int vcaRestarts)
+      double delta, int outerIterations, int encoderSteps, double l21Weight, int vcaRestarts, double dropRatio)
       implements Serializable {
     /** Validates, naming the param at fault. */
     public Options {
@@ -125,6 +135,16 @@ public final class Udas {
       if (vcaRestarts < 1) {
         throw new BadInputException("vcaRestarts", "VCA needs at least 1 restart, got " + vcaRestarts);
       }
+      if (!(dropRatio >= 0) || !Double.isFinite(dropRatio)) {
+        throw new BadInputException("dropRatio", "must be a finite number >= 0, got " + dropRatio);
+      }
+    }
+
+    /** The default drop ratio {@link #DEFAULT_DROP_RATIO}. */
+    public Options(int endmembers, long seed, int udasLayers, double corruption, double ridge, double gamma,
+        double delta, int outerIterations, int encoderSteps, double l21Weight, int vcaRestarts) {
+      this(endmembers, seed, udasLayers, corruption, ridge, gamma, delta, outerIterations, encoderSteps, l21Weight,
+          vcaRestarts, DEFAULT_DROP_RATIO);
     }
 
     /** {@value Vca#DEFAULT_RESTARTS} VCA restarts for the start. */
@@ -142,18 +162,24 @@ public final class Udas {
 
     public Options withOuterIterations(int v) {
       return new Options(endmembers, seed, udasLayers, corruption, ridge, gamma, delta, v, encoderSteps, l21Weight,
-          vcaRestarts);
+          vcaRestarts, dropRatio);
     }
 
     public Options withL21Weight(double v) {
       return new Options(endmembers, seed, udasLayers, corruption, ridge, gamma, delta, outerIterations,
-          encoderSteps, v, vcaRestarts);
+          encoderSteps, v, vcaRestarts, dropRatio);
     }
 
     /** These options with {@code k} VCA restarts ({@code 1}: the single VCA search of earlier versions). */
     public Options withVcaRestarts(int k) {
       return new Options(endmembers, seed, udasLayers, corruption, ridge, gamma, delta, outerIterations,
-          encoderSteps, l21Weight, k);
+          encoderSteps, l21Weight, k, dropRatio);
+    }
+
+    /** These options with the drop ratio c ({@code 0}: no component dropped, the rounds of earlier versions). */
+    public Options withDropRatio(double c) {
+      return new Options(endmembers, seed, udasLayers, corruption, ridge, gamma, delta, outerIterations,
+          encoderSteps, l21Weight, vcaRestarts, c);
     }
 
     /** λ: the given weight, or the paper's {@code 1e-6 √(N/1000)} for N pixels. */
@@ -173,8 +199,12 @@ public final class Udas {
    * @param encoder the trained encoder, applied by {@link #encoderKernel}
    * @param objectiveHistory F/N after each outer iteration (decreasing; {@link UdasFit})
    * @param rmse the reconstruction RMSE of the fit, in counts
+   * @param droppedAt per endmember, the outer iteration after which the decoder rounds dropped it as superfluous
+   *     ({@link UdasFit}), or −1
+   * @param significance per endmember, its significance over the noise's strongest direction ({@link UdasFit})
    */
-  public record Result(Unmixing unmixing, UdasEncoder encoder, double[] objectiveHistory, double rmse) {
+  public record Result(Unmixing unmixing, UdasEncoder encoder, double[] objectiveHistory, double rmse,
+      int[] droppedAt, double[] significance) {
     /** ‖W1_r‖ of the trained encoder, on the normalised scale. */
     public double[] encoderRowNorms() {
       return encoder.rowNorms();
@@ -202,7 +232,7 @@ public final class Udas {
       System.arraycopy(h, 0, values, i * r, r);
     }
     return new Result(new Unmixing(endmembers, new Abundances(image.height(), image.width(), r, values)), encoder,
-        fit.objectiveHistory(), fit.rmse());
+        fit.objectiveHistory(), fit.rmse(), fit.droppedAt(), fit.significance());
   }
 
   /** The passes over one block held in memory; the per-pixel state is replaced in place. */

@@ -49,6 +49,47 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * on 64 × 64 co-ru-pt cubes (4 replicates) uDAS's mean SAD was 0.0123 rad from the 12-layer denoised start and
  * 0.0114 from the input, on 32 × 32 cubes 0.101 against 0.037. W_n still enters the γ terms, so mSDA stays part of
  * both objectives. Each encoder step lowers J in W1 ({@link EncoderLog}).
+ *
+ * <h2>A superfluous endmember (a deviation on the decoder side)</h2>
+ * In the paper the decoder's abundances are the encoder's relu(W1 X), so the encoder's l2,1 penalty reaches the
+ * model: a row it drives to zero takes an endmember out. Here the rounds use the exact noise-weighted abundances,
+ * which do not depend on the encoder, and with R one larger than the truth all R decoder endmembers keep some signal
+ * (measured: even with the encoder step solved to a tolerance its rows stayed [6.29, 13.4, 13.7, 5.50], co-ru-pt
+ * 32 × 32). So the question is asked in the rounds. After each round's abundance step, the significance of
+ * endmember r is
+ *
+ * <pre>  t_r = 2ΔF_r / (α N) = (HHᵀ)_rr / (α N (K⁻¹)_rr),   K = (1 + γ)WᵀΩW + δ²11ᵀ</pre>
+ *
+ * where ΔF_r is the rise of F when r is removed and every pixel re-solved without it ({@link #dropCosts}: the
+ * partial-regression identity, exact where no floor binds), measured in the noise: α is the weighted noise
+ * variance of a channel ({@link UdasNoise#level}). An endmember that only fits noise gains about what the
+ * strongest direction of the weighted noise would, {@code (1 + √(B/N))²} (the top of its Marchenko–Pastur
+ * spectrum); the least significant endmember is dropped when {@code t_r < c (1 + √(B/N))²}, c =
+ * {@link Udas.Options#dropRatio()} (10). From then on its abundances are held at zero ({@link SumToOneNnls}'s
+ * inactive components), its decoder column is kept (reported, flagged) and left out of the encoder's decoder, and
+ * the encoder restarts at the next round from {@code H pinv(X)}, the rule that starts it, in which that row is
+ * exactly zero; the l2,1 prox keeps a zero row at zero. One endmember a round, none in the last round; F
+ * decreases at every round except the one right after a drop. Everything is taken from the rounds' sums, so it
+ * is the same for any partitioning.
+ *
+ * <p>Measured {@code t_r / (1 + √(B/N))²}: with the true R at least 156 (co-ru-pt 32 × 32 replicates 0, 1, 3, 4),
+ * 296 (64 × 64, replicates 0–1), and nothing dropped on {@code paper-quick}'s six cubes (its udas rows unchanged
+ * to the last digit); with R one too large the dropped endmember's is 0.5–4.1 (co-ru-pt 32 × 32 replicates 0–4
+ * and 64 × 64 replicates 0–1; k-edges 32 × 32 replicates 0–2), and one endmember is dropped on each of them. It
+ * fails where VCA's start is wrong: co-ru-pt 32 × 32 replicate 2 starts with two endmembers on one vertex and
+ * none on another (SAD 0.099); one of the pair is dropped even with the true R (NMSE 0.16 → 0.073, SAD 0.099 →
+ * 0.095), and with R = 4 two are. The significance of a real endmember grows with the dose while the noise's
+ * does not: at these sets' 1e5 counts per pixel the margin is 15×; at 1e4 (co-ru-pt 32 × 32 replicates 0–1) the
+ * true R's smallest is 16.2 and the dropped one at R = 4 2.6–3.4, so still right but with a margin of 1.6×, and
+ * below about 6e3 counts per pixel (extrapolated) a real endmember may be dropped; {@code dropRatio = 0} turns
+ * the test off.
+ *
+ * <p>Tried first and rejected (measured on co-ru-pt 32 × 32 replicate 0): group sparsity on H in the rounds,
+ * {@code λ Σ_r ‖h_r‖} majorised by a reweighted quadratic (an MM step). With λ fixed the decoder grew W against the
+ * shrinking H (SAD with the true R 0.0062 → 0.084 at λ = √(αN)‖w_r‖); the scale-free
+ * {@code λ Σ_r ‖w_r‖_ω ‖h_r‖} (the standardised group lasso, majorised in both blocks) pulled every pixel toward
+ * the simplex's centre, which the decoder turned into endmembers pushed outward (SAD 0.020 at λ = 0.1√(αN), 0.069
+ * at √(αN)), and dropped no row with R = 4 at any of these λ.
  */
 public final class UdasFit {
   private UdasFit() {}
@@ -58,6 +99,7 @@ public final class UdasFit {
    * only piecewise smooth, so 1/L may still be too long, and 2⁻⁴⁰/L is below any decrease the sums can resolve.
    */
   private static final int ENCODER_HALVINGS = 40;
+
 
   /**
    * What the fit leaves on the driver.
@@ -69,9 +111,12 @@ public final class UdasFit {
    * @param rowNorms ‖W1_r‖ of the trained encoder
    * @param rmse the real reconstruction RMSE of the fit, {@code sqrt(‖Y − maxCount · W H‖² / (N B))}, in counts
    * @param pixels N
+   * @param droppedAt per component, the outer iteration (from 0) after which the decoder rounds dropped it, or −1
+   * @param significance per component, its last significance in the rounds over the noise's strongest direction,
+   *     {@code t_r / (1 + √(B/N))²} (see the class comment; for a dropped one, the value that dropped it)
    */
   public record Outcome(double[] endmembers, double[] encoder, double maxCount, double[] objectiveHistory,
-      double[] rowNorms, double rmse, long pixels) {}
+      double[] rowNorms, double rmse, long pixels, int[] droppedAt, double[] significance) {}
 
   /**
    * What each outer iteration's encoder step did, for tests and diagnostics: the step is the part of the fit whose
@@ -142,11 +187,39 @@ public final class UdasFit {
 
     double lambda = o.resolvedL21Weight(n);
     double[] history = new double[o.outerIterations()];
+    int[] droppedAt = new int[r];
+    Arrays.fill(droppedAt, -1);
+    boolean restart = false;
     for (int k = 0; k < o.outerIterations(); k++) {
-      // (a) abundance step and decoder step on F (W updated in place).
-      rounds.alternate(w);
-      // (b) encoder: proximal gradient steps on J in W1 with the new decoder.
-      double[] wt = transpose(w, b, r);
+      // (a) abundance step and decoder step on F (W updated in place), then the test for a superfluous endmember
+      // (not in the last round: the encoder restart below needs one more abundance step).
+      UdasStatistics abundances = rounds.alternate(w);
+      if (restart) {
+        // The encoder restarts where it started, H pinv(X), from the abundances without the dropped endmember: its
+        // row is exactly zero (H's row is), and the others take over its share of every pixel, which the few
+        // proximal steps a round could not do from the old start. The l2,1 prox keeps a zero row at zero (relu's
+        // mask zeroes its gradient).
+        encoder = encoderStart(abundances.hx(), curvature, b, r, n);
+        restart = false;
+      }
+      boolean[] active = rounds.prune(k < o.outerIterations() - 1 ? o.dropRatio() : 0);
+      // (b) encoder: proximal gradient steps on J in W1 with the new decoder, whose dropped columns are out of
+      // the model (zero); a newly dropped endmember's encoder row is zeroed at once.
+      double[] wd = w.clone();
+      for (int s = 0; s < r; s++) {
+        if (!active[s]) {
+          for (int c = 0; c < b; c++) {
+            wd[c * r + s] = 0;
+          }
+          if (droppedAt[s] < 0) {
+            droppedAt[s] = k;
+            restart = true;
+            encoder = encoder.clone();
+            Arrays.fill(encoder, s * b, (s + 1) * b, 0);
+          }
+        }
+      }
+      double[] wt = transpose(wd, b, r);
       double[] c = gram(wt, r, b);
       for (int i = 0; i < c.length; i++) {
         c[i] *= 1 + gamma;
@@ -159,9 +232,17 @@ public final class UdasFit {
       st = state.stats;
       history[k] = rounds.objective;
     }
-    double rss = residualSquared(raw.meanPower() * n * scale * scale, st, w, b, r);
+    double[] wd = w.clone();
+    for (int s = 0; s < r; s++) {
+      if (droppedAt[s] >= 0) {
+        for (int c = 0; c < b; c++) {
+          wd[c * r + s] = 0;
+        }
+      }
+    }
+    double rss = residualSquared(raw.meanPower() * n * scale * scale, st, wd, b, r);
     return new Outcome(w, encoder, max, history, rowNorms(encoder, r, b),
-        Math.sqrt(Math.max(0, rss) / ((double) n * b)) * max, n);
+        Math.sqrt(Math.max(0, rss) / ((double) n * b)) * max, n, droppedAt, rounds.significance());
   }
 
   /** The sums of the kept H (|h| ≤ {@code hMax}) with the normalised pixels. */
@@ -191,6 +272,8 @@ public final class UdasFit {
     private final long n;
     /** F after the last {@link #alternate}. */
     double objective = Double.NaN;
+    /** The components still in the rounds. */
+    private final boolean[] active;
 
     Rounds(UdasPixelPasses pixels, UdasNoise noise, double[] g, double[] wn, double gamma, double delta,
         double[] scatter, double scale, int b, int r, long n) {
@@ -206,12 +289,71 @@ public final class UdasFit {
       this.b = b;
       this.r = r;
       this.n = n;
+      this.active = new boolean[r];
+      Arrays.fill(active, true);
+      this.lastSignificance = new double[r];
     }
 
-    /** One abundance step and one decoder step; updates {@code w} and returns the new H's sums. */
+    /** {@code t_r = 2ΔF_r / (α N)} of each active component in the H of {@code st} ({@link #dropCosts}). */
+    private double[] significance(double[] w, UdasStatistics st) {
+      double[] t = dropCosts(w, weights, gamma, delta, st.hh(), active, b, r);
+      for (int s = 0; s < r; s++) {
+        t[s] /= noise.level() * n;
+      }
+      return t;
+    }
+
+    /** The significance t_r of each component in the last {@link #alternate} that had it active. */
+    private final double[] lastSignificance;
+
+    /** {@code t_r / (1 + √(B/N))²} of each component (its last while active). */
+    double[] significance() {
+      double noiseDirection = Math.pow(1 + Math.sqrt((double) b / n), 2);
+      double[] v = new double[r];
+      for (int s = 0; s < r; s++) {
+        v[s] = lastSignificance[s] / noiseDirection;
+      }
+      return v;
+    }
+
+    /**
+     * Drops the least significant active component when its significance over the noise's strongest direction,
+     * {@code t_r / (1 + √(B/N))²}, is below {@code ratio} (never the last one; {@code ratio = 0}: never); returns
+     * which components are still active (a copy).
+     */
+    boolean[] prune(double ratio) {
+      double noiseDirection = Math.pow(1 + Math.sqrt((double) b / n), 2);
+      int weakest = -1;
+      int left = 0;
+      for (int s = 0; s < r; s++) {
+        if (active[s]) {
+          left++;
+          if (weakest < 0 || lastSignificance[s] < lastSignificance[weakest]) {
+            weakest = s;
+          }
+        }
+      }
+      if (left > 1 && lastSignificance[weakest] < ratio * noiseDirection) {
+        active[weakest] = false;
+      }
+      return active.clone();
+    }
+
+    /**
+     * One abundance step (over the active components) and one decoder step, then the significance of each active
+     * component in the new H (before the decoder step moved W); updates {@code w}
+     * and returns the new H's sums.
+     */
     UdasStatistics alternate(double[] w) {
-      double hMax = pixels.refine(new SumToOneNnls(w, weights, gamma, wn, delta, noise.floors(), b, r, scale));
+      double hMax = pixels.refine(new SumToOneNnls(w, weights, gamma, wn, delta, noise.floors(), active, b, r,
+          scale));
       UdasStatistics st = abundanceSums(pixels, hMax, scale, r, b, n);
+      double[] t = significance(w, st);
+      for (int s = 0; s < r; s++) {
+        if (active[s]) {
+          lastSignificance[s] = t[s];
+        }
+      }
       // Q = (1+γ)HHᵀ, P = (G + γ W_n) X̄Hᵀ, 0 ≤ W ≤ 1; the weights scale whole rows, so the rows' minimisers are theirs.
       double[] q = st.hh().clone();
       for (int i = 0; i < q.length; i++) {
@@ -252,6 +394,45 @@ public final class UdasFit {
       f += 0.5 * delta * delta * (n - 2 * sum + hh);
       return f / n;
     }
+  }
+
+  /**
+   * Twice the rise of the abundance step's objective when component r is removed and every pixel's abundances are
+   * re-solved without it, for abundances H that minimise the step's quadratic {@code ½ hᵀKh − hᵀ(A x̄ + δ²1)}
+   * (no bound active): {@code 2ΔF_r = (HHᵀ)_rr / (K⁻¹)_rr}, the partial-regression identity (removing a variable
+   * from a quadratic raises its minimum by {@code h_r² / (2 (K⁻¹)_rr)}), with K = (1 + γ)WᵀΩW + δ²11ᵀ over the active
+   * components. From R × R sums and the B × R decoder: no pass over the pixels. 0 for an inactive component,
+   * +∞ for all when K is singular (nothing can be told apart).
+   *
+   * @param w the decoder of the abundance step, row-major B × R
+   * @param hh {@code Σ h hᵀ} of its abundances (R × R)
+   */
+  static double[] dropCosts(double[] w, double[] weights, double gamma, double delta, double[] hh, boolean[] active,
+      int b, int r) {
+    int[] index = new int[r];
+    int m = 0;
+    for (int s = 0; s < r; s++) {
+      if (active[s]) {
+        index[m++] = s;
+      }
+    }
+    DMatrixRMaj k = new DMatrixRMaj(m, m);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < m; j++) {
+        double v = 0;
+        for (int c = 0; c < b; c++) {
+          v += w[c * r + index[i]] * weights[c] * w[c * r + index[j]];
+        }
+        k.set(i, j, (1 + gamma) * v + delta * delta);
+      }
+    }
+    double[] cost = new double[r];
+    boolean inverted = org.ejml.dense.row.CommonOps_DDRM.invert(k);
+    for (int i = 0; i < m; i++) {
+      int s = index[i];
+      cost[s] = inverted ? hh[s * r + s] / k.get(i, i) : Double.POSITIVE_INFINITY;
+    }
+    return cost;
   }
 
   /**

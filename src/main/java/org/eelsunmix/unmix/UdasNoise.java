@@ -37,10 +37,12 @@ public final class UdasNoise {
 
   private final double[] weights;
   private final double[] floors;
+  private final double level;
 
-  private UdasNoise(double[] weights, double[] floors) {
+  private UdasNoise(double[] weights, double[] floors, double level) {
     this.weights = weights;
     this.floors = floors;
+    this.level = level;
   }
 
   /**
@@ -112,12 +114,17 @@ public final class UdasNoise {
         floors[k] = -FLOOR_SIGMAS * Math.sqrt(Math.max(0, cov.get(k, k)));
       }
     }
-    return new UdasNoise(omega, floors);
+    return new UdasNoise(omega, floors, alpha);
   }
 
   /** ω, B values. */
   double[] weights() {
     return weights.clone();
+  }
+
+  /** α: the weighted noise variance of every channel, {@code ω_c s_c} (the weighted metric's noise level). */
+  double level() {
+    return level;
   }
 
   /** l, R values ≤ 0. */

@@ -60,6 +60,29 @@ class UdasCommandTest {
     assertFalse(Files.exists(Path.of(out)), "a refused unmix writes nothing");
   }
 
+  /**
+   * With R one larger than the truth the command's output line reports the trained encoder's row norms, the zero
+   * row and the endmember the decoder rounds dropped; the saved model's metadata says the same.
+   */
+  @Test
+  void aSuperfluousEndmemberIsReportedByTheCommand(@TempDir Path dir) throws Exception {
+    String store = dir.resolve("series").toString();
+    assertEquals(0, CliTestSupport.run("generate", "--size", "32", "--seed", "1", "--out", store).code());
+    String out = dir.resolve("udas4").toString();
+    CliTestSupport.Run run = CliTestSupport.run("unmix", "--store", store, "--method", "udas", "-R", "4", "--out",
+        out);
+    assertEquals(0, run.code(), run.err());
+    UdasModel model = UdasModel.load(out + "/model");
+    int[] dropped = model.summary().dropped();
+    assertEquals(1, dropped.length, run.out());
+    assertArrayEquals(dropped, model.encoder().nearZeroRows(), run.out());
+    assertTrue(run.out().contains("encoder row norms [") && run.out().contains("R may be too large")
+        && run.out().contains("endmember " + dropped[0] + " dropped as superfluous"), run.out());
+    String metadata = Files.readString(Path.of(out, "model", "metadata", "part-00000"));
+    assertTrue(metadata.contains("\"droppedAt\"") && metadata.contains("\"encoderRowNorms\"")
+        && metadata.contains("\"nearZeroRows\":[" + dropped[0] + "]"), metadata);
+  }
+
   private static String generate(Path dir, int size) {
     String store = dir.resolve("series").toString();
     assertEquals(0, CliTestSupport.run("generate", "--size", Integer.toString(size), "--block", "4", "--filter", "3",

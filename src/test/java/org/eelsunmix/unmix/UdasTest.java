@@ -71,6 +71,8 @@ class UdasTest {
     Udas.Result u = Udas.fit(SMALL, new Udas.Options(3, 1).withOuterIterations(6));
     double[] j = u.objectiveHistory();
     assertEquals(6, j.length);
+    // nothing dropped (see UdasQualityTest for the round after a drop): every round is an exact block descent
+    assertEquals("[-1, -1, -1]", java.util.Arrays.toString(u.droppedAt()));
     for (int k = 1; k < j.length; k++) {
       assertTrue(j[k] <= j[k - 1], "iteration " + k + ": " + j[k] + " > " + j[k - 1]);
     }

@@ -43,6 +43,7 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
   private final IntParam outerIterations;
   private final IntParam encoderSteps;
   private final DoubleParam l21Weight;
+  private final DoubleParam dropRatio;
   private final IntParam restarts;
 
   public UdasEstimator() {
@@ -63,6 +64,9 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
         ParamValidators.gtEq(1));
     l21Weight = new DoubleParam(this, "l21Weight", "weight of the encoder's l2,1 row penalty (> 0); NaN: the "
         + "paper's 1e-6 sqrt(pixels/1000)");
+    dropRatio = new DoubleParam(this, "dropRatio", "an endmember whose significance in the decoder rounds is below "
+        + "this many times the noise's strongest direction is dropped as superfluous (>= 0; 0: never)",
+        ParamValidators.gtEq(0));
     setDefault(udasLayers, Udas.DEFAULT_LAYERS);
     setDefault(corruption, Udas.DEFAULT_CORRUPTION);
     setDefault(ridge, Udas.DEFAULT_RIDGE);
@@ -71,6 +75,7 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
     setDefault(outerIterations, Udas.DEFAULT_OUTER_ITERATIONS);
     setDefault(encoderSteps, Udas.DEFAULT_ENCODER_STEPS);
     setDefault(l21Weight, Double.NaN);
+    setDefault(dropRatio, Udas.DEFAULT_DROP_RATIO);
     restarts = VcaFcls.restartsParam(this);
     setDefault(restarts, Vca.DEFAULT_RESTARTS);
   }
@@ -121,6 +126,14 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
     return l21Weight;
   }
 
+  public DoubleParam dropRatio() {
+    return dropRatio;
+  }
+
+  public UdasEstimator setDropRatio(double value) {
+    return with(dropRatio, value);
+  }
+
   public UdasEstimator setUdasLayers(int value) {
     return with(udasLayers, value);
   }
@@ -149,7 +162,8 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
   public Udas.Options options() {
     return new Udas.Options(getNumEndmembers(), getSeed(), (Integer) $(udasLayers), (Double) $(corruption),
         (Double) $(ridge), (Double) $(gamma), (Double) $(delta), (Integer) $(outerIterations),
-        (Integer) $(encoderSteps), (Double) $(l21Weight)).withVcaRestarts((Integer) $(restarts));
+        (Integer) $(encoderSteps), (Double) $(l21Weight)).withVcaRestarts((Integer) $(restarts))
+        .withDropRatio((Double) $(dropRatio));
   }
 
   @Override
@@ -190,7 +204,7 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
       UdasFit.Outcome fit = UdasFit.run(pixels, o);
       UdasEncoder encoder = UdasEncoder.of(fit);
       return new UdasModel(uid(), new Endmembers(encoder.endmembers(), null, input.axis()), encoder,
-          new UdasModel.Summary(fit.objectiveHistory(), fit.rmse()));
+          new UdasModel.Summary(fit.objectiveHistory(), fit.rmse(), fit.droppedAt(), fit.significance()));
     }
   }
 

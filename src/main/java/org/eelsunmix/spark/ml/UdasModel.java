@@ -21,6 +21,9 @@ import org.eelsunmix.unmix.UdasEncoder;
  *
  * <p>The trained encoder's row norms are in the {@link #summaryLine()} and the metadata: a row near zero (at most
  * {@link UdasEncoder#NEAR_ZERO} of the largest) means an endmember the encoder no longer uses, so R may be too large.
+ * The endmembers the decoder rounds dropped as superfluous (their encoder rows are zero, their spectra kept) and
+ * every endmember's significance over the noise are there too ({@link Summary}; metadata {@code droppedAt},
+ * {@code significance}; a model saved before them loads with none dropped).
  * Saved as MLlib-style {@code metadata/} (params; under {@code extra} the encoder, the normalisation and the
  * summary) + {@code data/} (endmembers), written atomically.
  */
@@ -34,10 +37,37 @@ public final class UdasModel extends UnmixingModel<UdasModel> {
   /**
    * How the fit went.
    *
-   * @param objectiveHistory the decoder rounds' objective F/N after each outer iteration (decreasing; {@code UdasFit})
+   * @param objectiveHistory the decoder rounds' objective F/N after each outer iteration ({@code UdasFit})
    * @param rmse the real reconstruction RMSE of the fit, in counts
+   * @param droppedAt per endmember, the outer iteration after which the decoder rounds dropped it as superfluous,
+   *     or −1 ({@code UdasFit})
+   * @param significance per endmember, its significance over the noise's strongest direction ({@code UdasFit});
+   *     NaN where unknown (models saved before it was recorded)
    */
-  public record Summary(double[] objectiveHistory, double rmse) implements java.io.Serializable {}
+  public record Summary(double[] objectiveHistory, double rmse, int[] droppedAt, double[] significance)
+      implements java.io.Serializable {
+    /** Nothing dropped, significance unknown. */
+    public Summary(double[] objectiveHistory, double rmse, int components) {
+      this(objectiveHistory, rmse, filled(components, -1), nans(components));
+    }
+
+    private static int[] filled(int n, int v) {
+      int[] a = new int[n];
+      Arrays.fill(a, v);
+      return a;
+    }
+
+    private static double[] nans(int n) {
+      double[] a = new double[n];
+      Arrays.fill(a, Double.NaN);
+      return a;
+    }
+
+    /** The endmembers the decoder rounds dropped. */
+    public int[] dropped() {
+      return java.util.stream.IntStream.range(0, droppedAt.length).filter(r -> droppedAt[r] >= 0).toArray();
+    }
+  }
 
   public UdasModel(String uid, Endmembers endmembers, UdasEncoder encoder, Summary summary) {
     super(uid, endmembers, 0L);
@@ -67,9 +97,14 @@ public final class UdasModel extends UnmixingModel<UdasModel> {
       norms.append(norms.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3g", v));
     }
     int[] zero = encoder.nearZeroRows();
+    StringBuilder dropped = new StringBuilder();
+    for (int r : summary.dropped()) {
+      dropped.append(String.format(Locale.ROOT, "; endmember %d dropped as superfluous after round %d "
+          + "(significance %.3g x noise)", r, summary.droppedAt()[r], summary.significance()[r]));
+    }
     return String.format(Locale.ROOT, "%d outer iterations, objective %.6g -> %.6g, fit RMSE %.4g counts, encoder "
-        + "row norms [%s]%s", h.length, h[0], h[h.length - 1], summary.rmse(), norms,
-        zero.length == 0 ? "" : "; rows " + Arrays.toString(zero) + " near zero: R may be too large");
+        + "row norms [%s]%s%s", h.length, h[0], h[h.length - 1], summary.rmse(), norms,
+        zero.length == 0 ? "" : "; rows " + Arrays.toString(zero) + " near zero: R may be too large", dropped);
   }
 
   @Override
@@ -96,6 +131,11 @@ public final class UdasModel extends UnmixingModel<UdasModel> {
       zero.add(r);
     }
     extra.set("objectiveHistory", MlPersistence.jsonArray(summary.objectiveHistory()));
+    ArrayNode dropped = extra.putArray("droppedAt");
+    for (int r : summary.droppedAt()) {
+      dropped.add(r);
+    }
+    extra.set("significance", MlPersistence.jsonArray(summary.significance()));
     extra.put("rmse", summary.rmse());
   }
 
@@ -104,8 +144,18 @@ public final class UdasModel extends UnmixingModel<UdasModel> {
       JsonNode e = saved.extra();
       UdasEncoder encoder = new UdasEncoder(saved.doubles(e.path("encoder"), "encoder"),
           saved.endmembers().matrix(), e.path("maxCount").asDouble(Double.NaN));
-      return new UdasModel(saved.uid(), saved.endmembers(), encoder, new Summary(
-          saved.doubles(e.path("objectiveHistory"), "objectiveHistory"), e.path("rmse").asDouble(Double.NaN)));
+      double[] history = saved.doubles(e.path("objectiveHistory"), "objectiveHistory");
+      double rmse = e.path("rmse").asDouble(Double.NaN);
+      if (!e.has("droppedAt")) { // saved before the decoder rounds could drop an endmember
+        return new UdasModel(saved.uid(), saved.endmembers(), encoder, new Summary(history, rmse,
+            encoder.components()));
+      }
+      int[] droppedAt = new int[encoder.components()];
+      for (int r = 0; r < droppedAt.length; r++) {
+        droppedAt[r] = e.path("droppedAt").path(r).asInt(-1);
+      }
+      return new UdasModel(saved.uid(), saved.endmembers(), encoder, new Summary(history, rmse, droppedAt,
+          saved.doubles(e.path("significance"), "significance")));
     });
   }
 
