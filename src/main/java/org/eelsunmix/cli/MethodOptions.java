@@ -123,6 +123,10 @@ final class MethodOptions {
       + "1e-6 sqrt(pixels/1000))")
   Double l21Weight;
 
+  @Option(names = "--drop-ratio", description = "udas: drop an endmember from the decoder rounds when its "
+      + "significance is below this many times what fitting noise alone gives; 0 never drops (default 10)")
+  Double dropRatio;
+
   @Option(names = "--sweeps", description = "blu: Gibbs sweeps per chain (default 100)")
   Integer sweeps;
 

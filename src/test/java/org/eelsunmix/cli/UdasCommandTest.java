@@ -57,6 +57,7 @@ class UdasCommandTest {
     assertRefused(run(store, out, "--gamma", "NaN"), "--gamma");
     assertRefused(run(store, out, "--delta", "0"), "--delta");
     assertRefused(run(store, out, "--l21-weight", "-1e-6"), "--l21-weight");
+    assertRefused(run(store, out, "--drop-ratio", "-1"), "--drop-ratio");
     assertFalse(Files.exists(Path.of(out)), "a refused unmix writes nothing");
   }
 
@@ -81,6 +82,14 @@ class UdasCommandTest {
     String metadata = Files.readString(Path.of(out, "model", "metadata", "part-00000"));
     assertTrue(metadata.contains("\"droppedAt\"") && metadata.contains("\"encoderRowNorms\"")
         && metadata.contains("\"nearZeroRows\":[" + dropped[0] + "]"), metadata);
+
+    // --drop-ratio 0 turns the test off: all four endmembers stay in the decoder rounds
+    String kept = dir.resolve("udas4-kept").toString();
+    CliTestSupport.Run keep = CliTestSupport.run("unmix", "--store", store, "--method", "udas", "-R", "4",
+        "--drop-ratio", "0", "--out", kept);
+    assertEquals(0, keep.code(), keep.err());
+    assertEquals(0, UdasModel.load(kept + "/model").summary().dropped().length, keep.out());
+    assertTrue(Files.readString(Path.of(kept, "_config.properties")).contains("drop-ratio=0.0"));
   }
 
   private static String generate(Path dir, int size) {
