@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.RmsPropUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.RmsProp;
 
 /**
@@ -39,6 +40,14 @@ public class JavaRmsProp extends RmsProp {
     JavaRmsProp j = new JavaRmsProp(r.getLearningRate(), r.getRmsDecay(), r.getEpsilon());
     j.setLearningRateSchedule(r.getLearningRateSchedule());
     return j;
+  }
+
+  /**
+   * {@code updater}, with a plain ND4J {@link RmsProp} replaced by this class (same hyperparameters); any other
+   * updater (SGD, or already this class) as it is.
+   */
+  public static IUpdater replacing(IUpdater updater) {
+    return updater.getClass() == RmsProp.class ? of((RmsProp) updater) : updater;
   }
 
   @Override

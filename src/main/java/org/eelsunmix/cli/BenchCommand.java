@@ -2,10 +2,7 @@ package org.eelsunmix.cli;
 
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.eelsunmix.autoencoder.Daeu;
 import org.eelsunmix.autoencoder.DaeuOptions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -21,9 +18,6 @@ import org.eelsunmix.bench.NmfIterationTiming;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.bench.IcaTiming;
 import org.eelsunmix.bench.IngestThroughput;
-import org.eelsunmix.bench.SyntheticTable;
-import org.eelsunmix.spark.ml.VcaFcls;
-import org.eelsunmix.spark.ml.VcaFclsModel;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.eelsunmix.spark.ml.UnmixingMethods;
@@ -38,7 +32,7 @@ import picocli.CommandLine.Option;
  * executor cores, and per core). With {@code --nmf}, the distributed NMF's seconds per iteration at 4 096 and 409 600
  * pixels ({@link NmfIterationTiming}). With {@code --daeu} it
  * times DAEU instead ({@link DaeuSpeed}); with {@code --mtaeu} or {@code --cnnaeu} MTAEU or CNNAEU
- * ({@link AutoencoderSpeed}).
+ * ({@link AutoencoderSpeed}). With {@code --all}, every row of issue 15's speed table ({@link BenchAllOptions}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure FCLS throughput and VCA-FCLS time per cube (single core).")
@@ -119,8 +113,15 @@ final class BenchCommand extends SparkCommand {
       + "(default 10)")
   int scaleNmfIterations;
 
+  @picocli.CommandLine.Mixin
+  BenchAllOptions all = new BenchAllOptions();
+
   @Override
   public Integer call() throws java.io.IOException {
+    org.eelsunmix.bench.BenchAll.Plan plan = all.plan(); // checks the --all options before any work
+    if (all.all) {
+      return all.run(spark(), plan);
+    }
     if (scale) {
       return benchScale();
     }
@@ -292,23 +293,12 @@ final class BenchCommand extends SparkCommand {
   }
 
   private void benchSpark() {
-    SparkSession spark = spark();
-    SyntheticGenerator.Options o = SyntheticTable.coRuPt(sparkSize);
-    int cores = spark.sparkContext().defaultParallelism();
-    describe("bench: caching a " + sparkSize + "x" + sparkSize + " cube");
-    Dataset<Row> df = SyntheticTable.cached(spark, o, cores * 2);
-    long n = df.count();
-    describe("bench: Spark VCA-FCLS");
-    VcaFcls vca = new VcaFcls().setNumEndmembers(3).setSeed(1);
-    vca.fit(df); // warm-up
-    long t0 = System.nanoTime();
-    VcaFclsModel model = vca.fit(df);
-    double fit = (System.nanoTime() - t0) / 1e9;
-    FclsThroughput.SparkFigure t = FclsThroughput.sparkTransform(df, model, n, 5);
-    System.out.printf("%-28s %.2f s for %d pixels on %d cores%n", "Spark VCA fit (cached)", fit, n, cores);
+    org.eelsunmix.bench.SparkFclsTiming.Figure f = org.eelsunmix.bench.SparkFclsTiming.measure(spark(), sparkSize);
+    FclsThroughput.SparkFigure t = f.transform();
+    System.out.printf("%-28s %.2f s for %d pixels on %d cores%n", "Spark VCA fit (cached)", f.fitSeconds(),
+        f.pixels(), f.cores());
     System.out.printf("%-28s %.2f million pixels/s (%.2f per core; %.2f million per CPU second; best of 5)%n",
-        "Spark FCLS transform", n / t.wallSeconds() / 1e6, t.perCore() / 1e6, t.perCpuSecond() / 1e6);
-    df.unpersist();
+        "Spark FCLS transform", f.pixels() / t.wallSeconds() / 1e6, t.perCore() / 1e6, t.perCpuSecond() / 1e6);
   }
 
   /** {@code --scale}: one line per size ({@link org.eelsunmix.bench.ScaleBenchmark}). */

@@ -11,8 +11,9 @@ import org.eelsunmix.spark.JobTimings;
  * the JVM's start up to {@code main} (from the runtime's start time), the command line and option checks up to the
  * session, building the SparkSession, the first Hadoop file system call, the command's own work split into its
  * Spark jobs ({@link JobTimings}: jobs, stages, tasks, wall and task seconds per job description) and the driver's
- * work between them (planning, Parquet footers, commits and renames), and stopping the session; then the process
- * CPU time, the GC time and the number of classes loaded. Wall-clock marks only: nothing here changes a result.
+ * work between them (planning, Parquet footers, commits and renames), ND4J's native load where an autoencoder
+ * command started it in the background ({@link org.eelsunmix.autoencoder.NativeWarmUp}), and stopping the session;
+ * then the process CPU time, the GC time and the number of classes loaded. Wall-clock marks only: nothing here changes a result.
  */
 final class StartupTimings {
   private StartupTimings() {}
@@ -82,6 +83,10 @@ final class StartupTimings {
       double inJobs = jobs.jobs().stream().mapToDouble(JobTimings.Job::wallSeconds).sum();
       row(sb, inJobs, "  of which in Spark jobs (table below)");
       row(sb, command - inJobs, "  of which on the driver between jobs (planning, footers, commits)");
+    }
+    double nd4j = org.eelsunmix.autoencoder.NativeWarmUp.seconds();
+    if (!Double.isNaN(nd4j)) {
+      row(sb, nd4j, "ND4J native load on a background thread, overlapping the lines above (not added)");
     }
     if (spark) {
       row(sb, (stopped - end) / 1e9, "SparkSession stopped");

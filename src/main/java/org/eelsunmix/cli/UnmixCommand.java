@@ -56,6 +56,9 @@ final class UnmixCommand extends SparkCommand {
   @Override
   public Integer call() throws Exception {
     UnmixingEstimator<?, ?> estimator = options.estimator(method, endmembers, seed); // validates every option
+    if (estimator instanceof org.eelsunmix.spark.ml.AutoencoderEstimator) {
+      org.eelsunmix.autoencoder.NativeWarmUp.start(); // ND4J's native load overlaps the session's start
+    }
     SparkSession spark = spark();
     describe("unmix: reading the store");
     SeriesStore series = new SeriesStore(spark, store);

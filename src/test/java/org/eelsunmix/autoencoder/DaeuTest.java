@@ -56,6 +56,34 @@ class DaeuTest {
     assertEquals(a.unmixing().endmembers(), b.unmixing().endmembers());
   }
 
+  /**
+   * DAEU trains with {@link JavaRmsProp} (ND4J's RMSprop as a Java loop, in its float order), and that training
+   * equals one with ND4J's own op on the same seed and samples: losses and endmembers to float rounding.
+   */
+  @Test
+  void javaRmsPropTrainsAsNd4jsRmsProp() {
+    DaeuOptions o = quick(3);
+    int b = CUBE.image().channels();
+    assertTrue(Daeu.network(b, o).getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W")
+        instanceof JavaRmsProp);
+    assertEquals(org.nd4j.linalg.learning.config.Sgd.class, Daeu.network(b, o,
+        new org.nd4j.linalg.learning.config.Sgd(0.1)).getLayerWiseConfigurations().getConf(1).getLayer()
+        .getUpdaterByParam("W").getClass(), "other updaters are kept");
+    WindowSample sample = WindowSample.ofSpectra(java.util.Arrays.copyOf(CUBE.image().data(), 600 * b), b);
+    TrainedNetwork java = AutoencoderFit.fit(o, sample, "sample", Daeu.network(b, o));
+    MultiLayerNetwork nd4jNet = Daeu.encoderDecoder(o.seed(), AutoencoderFit.rmsProp(o.learningRate()),
+        new AbundanceEncoder.Builder().nIn(b).nOut(3).build(), 3, b);
+    TrainedNetwork nd4j = AutoencoderFit.fit(o, sample, "sample", nd4jNet);
+    assertArrayEquals(nd4j.losses(), java.losses(), 1e-5);
+    double[][] mj = Daeu.decoderWeights(java.network());
+    double[][] mn = Daeu.decoderWeights(nd4j.network());
+    for (int k = 0; k < 3; k++) {
+      for (int c = 0; c < b; c++) {
+        assertEquals(mn[k][c], mj[k][c], 1e-4 * Math.max(1, Math.abs(mn[k][c])), "endmember " + k + ", channel " + c);
+      }
+    }
+  }
+
   @Test
   void savedNetworkGivesTheSameAbundances(@TempDir Path dir) throws Exception {
     AutoencoderResult r = Daeu.train(CUBE.image(), quick(2).withEpochs(1));
