@@ -15,7 +15,8 @@ import org.eelsunmix.spark.standalone.LocalStandaloneCluster;
 /**
  * {@code bench --scale --scale-master standalone}: the scale benchmark ({@link ScaleBenchmark}) with its driver in
  * its own JVM on a real standalone cluster. A master and {@code workers} one-core workers are started on 127.0.0.1
- * from the project's packaged jar ({@link LocalStandaloneCluster}, the cluster tests' launcher); the same
+ * from the project's self-contained jar ({@link LocalStandaloneCluster}, the cluster tests' launcher; the jar is
+ * the executors' class path, so they do not fetch its 400 MB from the driver); the same
  * {@code bench --scale} is spark-submitted to it in client mode, its output relayed line by line, so the table has
  * the same columns as on {@code local[2]}; then every process is killed and the cluster's folder (the tables too,
  * unless {@code --scale-dir} put them elsewhere) deleted, on failure too.
@@ -48,7 +49,7 @@ public final class StandaloneScale {
     }
     Path log4j = Path.of(System.getenv().getOrDefault("EELS_UNMIX_CONF_DIR", "conf"), "log4j2.properties");
     LocalStandaloneCluster.Settings settings = new LocalStandaloneCluster.Settings(
-        LocalStandaloneCluster.classPathJars(name -> true), appJar, LocalStandaloneCluster.manifestOpens(appJar),
+        List.of(appJar), null, LocalStandaloneCluster.manifestOpens(appJar),
         Files.isRegularFile(log4j) ? log4j : null, 1, executorMemory, executorMemory, DRIVER_HEAP);
     out.printf("starting a standalone master and %d one-core workers on 127.0.0.1 (executors %s, driver -Xmx%s)%n",
         workers, executorMemory, DRIVER_HEAP);
@@ -79,7 +80,8 @@ public final class StandaloneScale {
           line.append(new String(buf, StandardCharsets.UTF_8));
         }
         for (int nl = line.indexOf("\n"); nl >= 0; nl = line.indexOf("\n")) {
-          out.println(line.substring(0, nl));
+          String text = line.substring(0, nl);
+          out.println(text.substring(text.lastIndexOf('\r') + 1)); // a progress line: what a terminal shows last
           line.delete(0, nl + 1);
         }
       } else if (ended) {

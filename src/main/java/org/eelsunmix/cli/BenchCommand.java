@@ -342,14 +342,14 @@ final class BenchCommand extends SparkCommand {
     if (!scaleMaster.equals("local")) {
       throw new BadInputException("--scale-master", "must be local or standalone, got " + scaleMaster);
     }
+    System.out.printf("master %s, %d cores%n", spark().sparkContext().master(),
+        spark().sparkContext().defaultParallelism());
     java.nio.file.Path tmp = scaleDir == null ? java.nio.file.Files.createTempDirectory("eels-scale-") : null;
     String root = scaleDir == null ? tmp.toUri().toString() : scaleDir;
     System.out.printf("%10s %5s %10s %10s %13s %9s %13s %9s %14s %14s %14s %14s %14s%n", "pixels", "cores",
         "generate s", "vca-fcls s", "vca px/s/core", "nmf s", "nmf px/s/core", "daeu s", "daeu px/s/core",
         "heap pools pk", "live heap max", "less tasks' max", "kept after");
     try {
-      System.out.printf("master %s, %d cores%n", spark().sparkContext().master(),
-          spark().sparkContext().defaultParallelism());
       org.eelsunmix.spark.ml.UnmixingModel<?> daeuModel = org.eelsunmix.bench.ScaleBenchmark.trainDaeu(spark());
       for (long n : scalePixels) {
         org.eelsunmix.bench.ScaleBenchmark.Figures f = org.eelsunmix.bench.ScaleBenchmark.run(spark(), n,

@@ -30,10 +30,12 @@ public final class LocalStandaloneCluster implements AutoCloseable {
    * How the JVMs are made.
    *
    * @param jars the class path of every JVM (linked into {@code $SPARK_HOME/jars})
-   * @param appJar the jar spark-submit ships to the executors, whose {@code SubmitMain} the drivers run
+   * @param appJar the jar spark-submit ships to the executors, whose {@code SubmitMain} the drivers run; null when
+   *     {@code jars} hold the application too (a self-contained jar): then an empty jar stands in, so that each
+   *     executor does not fetch hundreds of MB it already has
    * @param jvmOptions options of every JVM started here (Java 17's {@code --add-opens} for Spark)
-   * @param driverLog4j the log4j2 configuration of the drivers (null: Spark's default); daemons keep Spark's INFO
-   *     log, whose lines this class waits for
+   * @param driverLog4j the log4j2 configuration of the drivers (null: whatever the jars bundle); the master and
+   *     workers log at INFO (a file written here), whose lines this class waits for
    * @param workerCores cores each worker offers
    * @param workerMemory memory each worker offers (Spark's size syntax, e.g. {@code 1g})
    * @param executorMemory {@code spark.executor.memory} of every submitted driver
@@ -61,6 +63,11 @@ public final class LocalStandaloneCluster implements AutoCloseable {
       Files.createDirectories(home.resolve("jars"));
       Files.createDirectories(work.resolve("tmp"));
       Files.createDirectories(work.resolve("local"));
+      // The daemons log at INFO whatever log4j2.properties the jars bundle: start-up is awaited on their lines.
+      Files.writeString(work.resolve("daemon-log4j2.properties"), String.join("\n", "rootLogger.level = info",
+          "rootLogger.appenderRef.out.ref = out", "appender.out.type = Console", "appender.out.name = out",
+          "appender.out.layout.type = PatternLayout", "appender.out.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex",
+          ""));
       for (Path jar : settings.jars()) {
         Path link = home.resolve("jars").resolve(jar.getFileName());
         if (!Files.exists(link)) {
@@ -133,7 +140,9 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         "-Xmx" + heap, "-Djava.io.tmpdir=" + work.resolve("tmp"), "-cp",
         home.resolve("jars") + File.separator + "*"));
     cmd.addAll(settings.jvmOptions());
-    if (mainClass.endsWith("SparkSubmit") && settings.driverLog4j() != null) {
+    if (!mainClass.endsWith("SparkSubmit")) {
+      cmd.add("-Dlog4j2.configurationFile=" + work.resolve("daemon-log4j2.properties"));
+    } else if (settings.driverLog4j() != null) {
       cmd.add("-Dlog4j2.configurationFile=" + settings.driverLog4j().toAbsolutePath());
     }
     cmd.add(mainClass);
@@ -227,9 +236,22 @@ public final class LocalStandaloneCluster implements AutoCloseable {
       a.add("--conf");
       a.add(c);
     }
-    a.add(settings.appJar().toString());
+    a.add((settings.appJar() != null ? settings.appJar() : emptyJar()).toString());
     a.addAll(List.of(args));
     return start(java("org.apache.spark.deploy.SparkSubmit", settings.driverHeap(), a, log));
+  }
+
+  /** A jar with only a manifest, in the cluster's folder (spark-submit needs a primary jar). */
+  private synchronized Path emptyJar() throws IOException {
+    Path jar = work.resolve("empty-app.jar");
+    if (!Files.exists(jar)) {
+      java.util.jar.Manifest m = new java.util.jar.Manifest();
+      m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+      try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), m)) {
+        out.flush();
+      }
+    }
+    return jar;
   }
 
   /** Kills every process started here (descendants first) and deletes the folder; idempotent. */
