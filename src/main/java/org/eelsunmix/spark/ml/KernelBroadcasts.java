@@ -48,7 +48,7 @@ public final class KernelBroadcasts {
       return (Broadcast<K>) (Broadcast<?>) b;
     }
 
-    /** Distinct kernels broadcast so far. */
+    /** Distinct kernels and shared values broadcast so far. */
     public int broadcasts() {
       return shipped.size();
     }
