@@ -27,8 +27,10 @@ import org.eelsunmix.spark.standalone.LocalStandaloneCluster;
 public final class StandaloneScale {
   private StandaloneScale() {}
 
-  /** Heap of the driver's JVM: far above what it keeps (43–47 MiB measured up to 409 600 pixels), so a growing driver
-   * would show, not fail. */
+  /**
+   * Heap of the driver's JVM: far above what it keeps (43–47 MiB measured up to 409 600 pixels), so a growing driver
+   * would show, not fail.
+   */
   public static final String DRIVER_HEAP = "1g";
 
   /**
