@@ -116,6 +116,21 @@ final class BenchCommand extends SparkCommand {
   @picocli.CommandLine.Mixin
   BenchAllOptions all = new BenchAllOptions();
 
+  @Option(names = "--scale-master", defaultValue = "local", description = "where --scale runs: local (this "
+      + "command's own session, e.g. --master local[2]) or standalone (a master and --scale-workers one-core workers "
+      + "started on 127.0.0.1 from the packaged jar, the driver spark-submitted in its own JVM; all stopped and "
+      + "deleted after)")
+  String scaleMaster;
+
+  @Option(names = "--scale-workers", defaultValue = "2", description = "one-core workers of --scale-master "
+      + "standalone (default 2)")
+  int scaleWorkers;
+
+  @Option(names = "--scale-executor-memory", defaultValue = "1g", description = "spark.executor.memory (and each "
+      + "worker's memory) of --scale-master standalone (default 1g; fits cache MEMORY_AND_DISK, so larger sizes "
+      + "spill instead of growing)")
+  String scaleExecutorMemory;
+
   @Override
   public Integer call() throws java.io.IOException {
     org.eelsunmix.bench.BenchAll.Plan plan = all.plan(); // checks the --all options before any work
@@ -311,6 +326,14 @@ final class BenchCommand extends SparkCommand {
         throw new org.eelsunmix.core.BadInputException("--scale-pixels", "sizes must be >= 4096, got " + n);
       }
     }
+    if (scaleMaster.equals("standalone")) {
+      return benchScaleStandalone();
+    }
+    if (!scaleMaster.equals("local")) {
+      throw new BadInputException("--scale-master", "must be local or standalone, got " + scaleMaster);
+    }
+    System.out.printf("master %s, %d cores%n", spark().sparkContext().master(),
+        spark().sparkContext().defaultParallelism());
     java.nio.file.Path tmp = scaleDir == null ? java.nio.file.Files.createTempDirectory("eels-scale-") : null;
     String root = scaleDir == null ? tmp.toUri().toString() : scaleDir;
     System.out.printf("%10s %5s %10s %10s %13s %9s %13s %9s %14s %14s %14s %14s %14s%n", "pixels", "cores",
@@ -341,5 +364,25 @@ final class BenchCommand extends SparkCommand {
       }
     }
     return 0;
+  }
+
+  /** {@code --scale --scale-master standalone}: the same command, spark-submitted to a fresh local cluster. */
+  private int benchScaleStandalone() throws java.io.IOException {
+    java.nio.file.Path jar;
+    try {
+      jar = java.nio.file.Path.of(SubmitMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    List<String> args = new java.util.ArrayList<>(List.of("bench", "--scale", "--scale-nmf-iterations",
+        String.valueOf(scaleNmfIterations), "--scale-pixels",
+        String.join(",", scalePixels.stream().map(String::valueOf).toList())));
+    try {
+      return org.eelsunmix.bench.StandaloneScale.run(jar, args, scaleDir, scaleWorkers, scaleExecutorMemory,
+          List.of(), System.out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 }

@@ -19,6 +19,7 @@ import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.eelsunmix.unmix.Fcls;
 import org.eelsunmix.unmix.Vca;
+import org.eelsunmix.spark.standalone.LocalStandaloneCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,8 @@ class StandaloneClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = new LocalStandaloneCluster(2);
-    work = cluster.work;
+    cluster = ClusterForTests.start(2);
+    work = cluster.work();
   }
 
   @AfterAll

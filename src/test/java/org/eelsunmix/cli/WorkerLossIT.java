@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.eelsunmix.io.RippleWriter;
 import org.eelsunmix.synth.EndmemberSet;
 import org.eelsunmix.synth.SyntheticGenerator;
+import org.eelsunmix.spark.standalone.LocalStandaloneCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,8 @@ class WorkerLossIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new LocalStandaloneCluster(2);
-    work = cluster.work;
+    cluster = ClusterForTests.start(2);
+    work = cluster.work();
     store = work.resolve("series").toString();
     run("generate", List.of(), "generate", "--set", "co-ru-pt", "--replicates", "2", "--size", "32", "--block",
         "8", "--seed", "3", "--out", store);

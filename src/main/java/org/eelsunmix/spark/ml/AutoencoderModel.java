@@ -2,7 +2,6 @@ package org.eelsunmix.spark.ml;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
@@ -25,8 +24,8 @@ import org.eelsunmix.core.Endmembers;
 /**
  * A trained unmixing autoencoder (DAEU, MTAEU or CNNAEU; Palsson et al. 2018, 2019, 2021) as a Spark ML model: the
  * DL4J network (encoder = abundances, decoder weights = endmembers) and its endmembers on the training energy axis.
- * {@link #transform} runs the encoder over any pixel table on the same axis, the network broadcast once per job and
- * restored once per partition:
+ * {@link #transform} runs the encoder over any pixel table on the same axis, the network broadcast once per job (once
+ * per series inside a {@link KernelBroadcasts} scope) and restored once per partition:
  * <ul>
  *   <li>DAEU: per pixel, {@link Daeu#INFERENCE_BATCH} pixels per forward pass;</li>
  *   <li>MTAEU: per pixel too ({@link Mtaeu#encode}: each head sees one pixel, so a pixel's mean over its
@@ -86,8 +85,8 @@ public final class AutoencoderModel extends UnmixingModel<AutoencoderModel> {
 
   @Override
   protected Dataset<Row> unmix(Dataset<?> dataset) {
-    Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-        .broadcast(network);
+    // Once per series inside a KernelBroadcasts scope (SeriesApply), once per job otherwise.
+    Broadcast<byte[]> shared = KernelBroadcasts.share(dataset.sparkSession(), network);
     double[][] m = endmembers().matrix();
     int channels = endmembers().channels();
     int r = endmembers().count();
@@ -96,39 +95,53 @@ public final class AutoencoderModel extends UnmixingModel<AutoencoderModel> {
       return CnnaeuTiles.transform(dataset, shared, m, getInputCol(), getOutputCol(), getRmseCol(), describe());
     }
     Map<String, int[]> sizes = method.equals("mtaeu") ? gridSizes(dataset) : null;
-    PixelTransform.BlockKernel kernel = new PixelTransform.BlockKernel() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public PixelTransform.BlockSolver newSolver() {
-        MultiLayerNetwork net = AutoencoderTraining.fromBytes(shared.value());
-        Mtaeu.Encoder multitask = sizes == null ? null : new Mtaeu.Encoder(net);
-        double[] fit = new double[channels];
-        int[] uses = new int[Mtaeu.INFERENCE_BATCH * 4];
-        return (y, count, keys, a, rmse) -> {
-          if (multitask == null) {
-            Daeu.encode(net, y, count, a);
-          } else {
-            for (int p = 0; p < count; p++) {
-              int[] size = sizes.get(keys[p].acquisition());
-              Mtaeu.taskUses(size[0], size[1], keys[p].x(), keys[p].y(), uses, p * 4);
-            }
-            multitask.encode(y, count, uses, a);
-          }
-          for (int p = 0; p < count; p++) {
-            rmse[p] = MixtureFit.rmse(m, y, a, p, fit);
-          }
-        };
-      }
-
-      @Override
-      public boolean needsKeys() {
-        return sizes != null;
-      }
-    };
     int block = sizes == null ? Daeu.INFERENCE_BATCH : Mtaeu.INFERENCE_BATCH;
-    return PixelTransform.applyBlocks(dataset, channels, r, block, kernel, getInputCol(), getOutputCol(), getRmseCol(),
-        describe());
+    return PixelTransform.applyBlocks(dataset, channels, r, block, new NetworkKernel(shared, m, sizes),
+        getInputCol(), getOutputCol(), getRmseCol(), describe());
+  }
+
+  /**
+   * The encoder per pixel (DAEU, or MTAEU with the grid sizes its neighbourhoods need), the network restored from
+   * its broadcast once per partition; holds only the handle and small arrays, so it rides in the closure.
+   */
+  private static final class NetworkKernel implements PixelTransform.BlockKernel, KernelBroadcasts.Inline {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<byte[]> network;
+    private final double[][] m;
+    private final Map<String, int[]> sizes;
+
+    NetworkKernel(Broadcast<byte[]> network, double[][] m, Map<String, int[]> sizes) {
+      this.network = network;
+      this.m = m;
+      this.sizes = sizes;
+    }
+
+    @Override
+    public PixelTransform.BlockSolver newSolver() {
+      MultiLayerNetwork net = AutoencoderTraining.fromBytes(network.value());
+      Mtaeu.Encoder multitask = sizes == null ? null : new Mtaeu.Encoder(net);
+      double[] fit = new double[m[0].length];
+      int[] uses = new int[Mtaeu.INFERENCE_BATCH * 4];
+      return (y, count, keys, a, rmse) -> {
+        if (multitask == null) {
+          Daeu.encode(net, y, count, a);
+        } else {
+          for (int p = 0; p < count; p++) {
+            int[] size = sizes.get(keys[p].acquisition());
+            Mtaeu.taskUses(size[0], size[1], keys[p].x(), keys[p].y(), uses, p * 4);
+          }
+          multitask.encode(y, count, uses, a);
+        }
+        for (int p = 0; p < count; p++) {
+          rmse[p] = MixtureFit.rmse(m, y, a, p, fit);
+        }
+      };
+    }
+
+    @Override
+    public boolean needsKeys() {
+      return sizes != null;
+    }
   }
 
   /**

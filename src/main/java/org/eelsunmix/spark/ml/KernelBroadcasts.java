@@ -20,6 +20,11 @@ import org.apache.spark.sql.SparkSession;
  * kernel is broadcast the first time and the same broadcast is reused by every later job whose kernel serialises to
  * the same bytes: each executor fetches and deserialises the model once for the whole series, and the jobs' closures
  * carry only the broadcast's handle. The scope destroys its broadcasts when it closes.
+ *
+ * <p>A model whose large part is not its pixel kernel (an autoencoder's network, read by tile code too) {@linkplain
+ * #share shares} that part: inside a scope equal bytes give one broadcast for the series, outside a new broadcast
+ * per call (one per job, as before scopes). Its kernel, which then holds only the handle and small arrays, is
+ * marked {@link Inline} and travels in the closure, so such a series also makes one broadcast.
  */
 public final class KernelBroadcasts {
   private KernelBroadcasts() {}
@@ -37,18 +42,18 @@ public final class KernelBroadcasts {
     }
 
     @SuppressWarnings("unchecked")
-    private <K extends Serializable> Shipped<K> ship(K kernel) {
+    private <K extends Serializable> Broadcast<K> broadcast(K value) {
       requests.incrementAndGet();
-      Broadcast<Object> b = shipped.computeIfAbsent(ByteBuffer.wrap(bytes(kernel)), k -> sc.broadcast(kernel));
-      return new Shipped<>(null, (Broadcast<K>) (Broadcast<?>) b);
+      Broadcast<Object> b = shipped.computeIfAbsent(ByteBuffer.wrap(bytes(value)), k -> sc.broadcast(value));
+      return (Broadcast<K>) (Broadcast<?>) b;
     }
 
-    /** Distinct kernels broadcast so far. */
+    /** Distinct kernels and shared values broadcast so far. */
     public int broadcasts() {
       return shipped.size();
     }
 
-    /** Kernels asked for (one per transform) so far. */
+    /** Kernels and shared values asked for (one per transform) so far. */
     public int requests() {
       return requests.get();
     }
@@ -80,14 +85,34 @@ public final class KernelBroadcasts {
     return current;
   }
 
-  /** The kernel as a job should capture it: in a broadcast inside an open scope, itself otherwise. */
-  static <K extends Serializable> Shipped<K> ship(K kernel) {
-    Scope s;
-    synchronized (KernelBroadcasts.class) {
-      s = current;
-    }
-    return s == null ? new Shipped<>(kernel, null) : s.ship(kernel);
+  private static synchronized Scope current() {
+    return current;
   }
+
+  /**
+   * The kernel as a job should capture it: in a broadcast inside an open scope, itself otherwise (and always itself
+   * when it is {@link Inline}).
+   */
+  static <K extends Serializable> Shipped<K> ship(K kernel) {
+    Scope s = kernel instanceof Inline ? null : current();
+    return s == null ? new Shipped<>(kernel, null) : new Shipped<>(null, s.broadcast(kernel));
+  }
+
+  /**
+   * A broadcast of {@code value} for a transform's closure: inside an open scope the scope's one broadcast of equal
+   * bytes (made by the first call, destroyed with the scope), otherwise a new broadcast (Spark's cleaner frees it
+   * once unreferenced).
+   */
+  static <T extends Serializable> Broadcast<T> share(SparkSession spark, T value) {
+    Scope s = current();
+    return s == null ? JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(value) : s.broadcast(value);
+  }
+
+  /**
+   * A kernel that holds only broadcast handles ({@link #share}) and small arrays: shipped in the job's closure even
+   * inside a scope, since broadcasting it again would only add a broadcast per distinct kernel.
+   */
+  interface Inline {}
 
   /** A kernel in a job's closure: the object itself, or the handle of its broadcast. */
   static final class Shipped<K> implements Serializable {

@@ -28,8 +28,8 @@ import org.eelsunmix.spark.ml.UnmixingModel;
  * executors stay busy while a small acquisition commits (Spark schedules the concurrent jobs' tasks FIFO). The model
  * is shipped once for the series: the jobs run inside a {@link KernelBroadcasts} scope, so the first job broadcasts
  * the model's pixel kernel and every later one reuses that broadcast (each executor fetches and deserialises it
- * once); the jobs' task binaries carry only its handle. (Models that broadcast a part of themselves per transform,
- * the autoencoders' networks, still do that per job.)
+ * once); the jobs' task binaries carry only its handle. The autoencoders share their network the same way (one
+ * broadcast of its bytes for the series; their kernel, only the handle and the endmembers, rides in each closure).
  */
 public final class SeriesApply {
   private SeriesApply() {}

@@ -54,4 +54,34 @@ class KernelBroadcastsTest {
     assertFalse(KernelBroadcasts.ship(fcls(1)).isBroadcast(), "closed: back to closures");
     KernelBroadcasts.open(spark).close(); // a new scope opens once the last one closed
   }
+
+  /** An inline kernel: only a handle and small arrays. */
+  record Handle(org.apache.spark.broadcast.Broadcast<byte[]> network) implements java.io.Serializable,
+      KernelBroadcasts.Inline {}
+
+  @Test
+  void sharedValuesAreBroadcastOncePerScopeAndInlineKernelsRideInTheClosure() {
+    SparkSession spark = TestSpark.session();
+    byte[] network = {1, 2, 3, 4};
+    assertNotSame(KernelBroadcasts.share(spark, network), KernelBroadcasts.share(spark, network),
+        "outside a scope: a broadcast per call (per job)");
+    try (KernelBroadcasts.Scope scope = KernelBroadcasts.open(spark)) {
+      org.apache.spark.broadcast.Broadcast<byte[]> a = KernelBroadcasts.share(spark, network);
+      org.apache.spark.broadcast.Broadcast<byte[]> b = KernelBroadcasts.share(spark, network.clone());
+      assertSame(a, b, "equal bytes: the series' one broadcast");
+      KernelBroadcasts.Shipped<Handle> kernel = KernelBroadcasts.ship(new Handle(a));
+      assertFalse(kernel.isBroadcast(), "an inline kernel is not broadcast again");
+      assertEquals(1, scope.broadcasts());
+      assertEquals(2, scope.requests());
+      List<Integer> sums = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(List.of(0, 1), 2)
+          .map(i -> {
+            int sum = 0;
+            for (byte v : kernel.get().network().value()) {
+              sum += v;
+            }
+            return sum;
+          }).collect();
+      assertEquals(List.of(10, 10), sums);
+    }
+  }
 }
