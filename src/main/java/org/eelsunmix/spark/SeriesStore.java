@@ -80,7 +80,7 @@ public final class SeriesStore {
           + "again with a usable --id");
     }
     // Check the columns as written (the footers only) so a wrong type is named here, not deep in a task.
-    StructType onDisk = spark.read().parquet(path(table)).schema();
+    StructType onDisk = columnsAsWritten(new Path(path(table)));
     for (org.apache.spark.sql.types.StructField f : schema.fields()) {
       if (!f.name().equals(PixelSchema.ACQUISITION_ID)) { // the partition column: its type is inferred, ours wins
         PixelSchema.requireColumn(onDisk, f.name(), f.dataType(), path(table));
@@ -91,6 +91,40 @@ public final class SeriesStore {
   }
 
   /** The acquisitions table. */
+  /**
+   * The columns of a table as Spark wrote them, from one data file's footer read on the driver: Spark's own
+   * inference ({@code spark.read().parquet(dir).schema()}) runs a job for that one footer, a tenth of a small
+   * command's jobs. Falls back to Spark's inference for a table without such a footer (not written by Spark, or
+   * unreadable: Spark then names the problem as before).
+   */
+  private StructType columnsAsWritten(Path dir) {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(dir, true);
+      while (files.hasNext()) {
+        org.apache.hadoop.fs.LocatedFileStatus f = files.next();
+        String name = f.getPath().getName();
+        if (name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".") && f.getLen() > 0) {
+          try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+              org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(f, conf))) {
+            String json = r.getFileMetaData().getKeyValueMetaData().get(SPARK_ROW_METADATA);
+            if (json != null) {
+              return (StructType) org.apache.spark.sql.types.DataType.fromJson(json);
+            }
+          }
+          break;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through: Spark's inference reports a missing or corrupt footer in its own words
+    }
+    return spark.read().parquet(dir.toString()).schema();
+  }
+
+  /** The footer key under which Spark's Parquet writer keeps the table's schema as JSON. */
+  private static final String SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
+
   public Dataset<Row> acquisitions() {
     return read(ACQUISITIONS, PixelSchema.ACQUISITIONS);
   }
@@ -98,9 +132,10 @@ public final class SeriesStore {
   /** All acquisitions, sorted by id (one small row each). */
   public List<Acquisition> listAcquisitions() {
     List<Acquisition> out = new ArrayList<>();
-    for (Row r : acquisitions().orderBy(PixelSchema.ACQUISITION_ID).collectAsList()) {
+    for (Row r : acquisitions().collectAsList()) { // sorted here: a Spark sort adds a sampling job
       out.add(Acquisition.fromRow(r));
     }
+    out.sort(java.util.Comparator.comparing(Acquisition::id));
     return out;
   }
 
