@@ -64,41 +64,25 @@ public final class BluSpectraBlock implements Serializable {
     return sums;
   }
 
-  /** The largest squared norm of a projected pixel (VCA's lift in its projective mode). */
-  public double maxNormSquared(VcaProjection projection) {
-    double[] x = new double[projection.dims()];
-    double m = 0;
-    for (int p = 0; p < keys.length; p++) {
-      projection.project(spectra, p * channels, x);
-      m = Math.max(m, projection.normSquared(x));
-    }
-    return m;
+  /** The same pixels as {@link VcaPixelBlock}, whose passes give BLU's VCA start (same arrays, not copied). */
+  private VcaPixelBlock vca() {
+    return new VcaPixelBlock(spectra, keys, channels);
   }
 
-  /**
-   * The block's best VCA candidate along each direction (ties to raster order; nulls when empty): each pixel is
-   * projected once and scored along all directions ({@link VcaProjection#scores}).
-   */
+  /** The largest squared norm of a projected pixel (VCA's lift in its projective mode). */
+  public double maxNormSquared(VcaProjection projection) {
+    return VcaPixelBlock.maxNormSquared(projection, vca().project(projection));
+  }
+
+  /** The block's best VCA candidate along each direction (ties to raster order; nulls when empty). */
   public VcaCandidate[] candidates(VcaProjection projection, double[][] directions, double lift) {
-    int d = projection.dims();
-    double[] x = new double[d];
-    double[] scores = new double[directions.length];
-    VcaBest best = new VcaBest(directions.length);
-    for (int p = 0; p < keys.length; p++) {
-      projection.project(spectra, p * channels, x);
-      projection.scores(directions, x, 0, lift, scores);
-      best.offer(keys[p], x, 0, d, scores);
-    }
-    return best.candidates();
+    VcaPixelBlock block = vca();
+    return block.candidates(projection, block.project(projection), directions, lift);
   }
 
   /** The FCLS residuals of {@code sets} over the block's spectra (counts), in a new accumulator. */
   public FclsResiduals residuals(Fcls[] sets) {
-    FclsResiduals acc = new FclsResiduals(sets);
-    for (int p = 0; p < keys.length; p++) {
-      acc.add(spectra, p * channels);
-    }
-    return acc;
+    return vca().addResiduals(new FclsResiduals(sets));
   }
 
   /** Runs the start pass on every pixel: the block of chain state it begins with. */

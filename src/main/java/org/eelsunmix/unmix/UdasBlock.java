@@ -118,22 +118,17 @@ public final class UdasBlock implements Serializable {
     if (projections == null) {
       throw new IllegalStateException("the pixels are not projected for VCA yet");
     }
-    double[] scores = new double[directions.length];
-    VcaBest best = new VcaBest(directions.length);
-    for (int i = 0; i < count; i++) {
-      p.scores(directions, projections, i * dims, lift, scores);
-      best.offer(keys[i], projections, i * dims, dims, scores);
-    }
-    return best.candidates();
+    return inputBlock().candidates(p, projections, directions, lift);
   }
 
   /** The FCLS residuals of {@code sets} over the kept input pixels, in a new accumulator. */
   public FclsResiduals residuals(Fcls[] sets) {
-    FclsResiduals acc = new FclsResiduals(sets);
-    for (int i = 0; i < count; i++) {
-      acc.add(requireInput(), i * channels);
-    }
-    return acc;
+    return inputBlock().addResiduals(new FclsResiduals(sets));
+  }
+
+  /** The kept input pixels as VCA's passes read them (same arrays, not copied). */
+  private VcaPixelBlock inputBlock() {
+    return new VcaPixelBlock(requireInput(), keys, channels);
   }
 
   /** FCLS abundances of every input pixel, kept as H; returns the largest. */
