@@ -43,7 +43,8 @@ final class ShiftedConvolution implements ConvolutionKernel {
   private final int kernel;
   private final int pad;
   private DataType type;
-  private int patches = -1;
+  /** Patches the buffers hold (a batch may use fewer: the grids are the same, the buffers' first rows). */
+  private int capacity;
   private int height = -1;
   private int width = -1;
   /** Grid pitch W', grid rows per patch, guard rows before the first patch. */
@@ -81,13 +82,16 @@ final class ShiftedConvolution implements ConvolutionKernel {
     this.pad = kernel / 2;
   }
 
-  /** Makes the buffers fit {@code n} patches of {@code h×w} of {@code t}. */
+  /**
+   * Makes the buffers fit {@code n} patches of {@code h×w} of {@code t}; kept for smaller batches of the same shape
+   * (an epoch's last batch), whose products read only their own patches' grids.
+   */
   private void fit(DataType t, int n, int h, int w) {
-    if (t == type && n == patches && h == height && w == width) {
+    if (t == type && n <= capacity && h == height && w == width) {
       return;
     }
     type = t;
-    patches = n;
+    capacity = n;
     height = h;
     width = w;
     pitch = w + 2 * pad;
@@ -128,7 +132,7 @@ final class ShiftedConvolution implements ConvolutionKernel {
 
   /** Patch by patch, NCHW {@code input} into the padded channels-last {@link #x} (pads untouched: zero). */
   private void load(INDArray input) {
-    int n = patches;
+    int n = (int) input.size(0);
     int threads = PatchWorkers.workers(n);
     PatchWorkers.run(threads, t -> {
       for (int i = t; i < n; i += threads) {

@@ -188,6 +188,36 @@ class FusedConvolutionTest {
     check(3, 2, 3, false, new ActivationIdentity(), 2, 5, 1);
   }
 
+  /** A smaller batch after a larger one (an epoch's last batch) gives what a fresh layer gives, bit for bit. */
+  @Test
+  void aSmallerBatchAfterALargerOneEqualsAFreshLayer() {
+    SplittableRandom r = new SplittableRandom(5);
+    Layer used = layer(true, 5, 4, 3, true, new ActivationLReLU(0.02), 6, 5);
+    Layer fresh = layer(true, 5, 4, 3, true, new ActivationLReLU(0.02), 6, 5);
+    INDArray params = random(r, used.numParams());
+    used.setParams(params.dup());
+    fresh.setParams(params.dup());
+    used.setInput(random(r, 4, 5, 6, 5), NO_WS);
+    used.activate(true, NO_WS);
+    used.backpropGradient(random(r, 4, 4, 6, 5), NO_WS);
+    INDArray x = random(r, 2, 5, 6, 5);
+    INDArray eps = random(r, 2, 4, 6, 5);
+    double[][] got = new double[2][];
+    Layer[] layers = {used, fresh};
+    for (int k = 0; k < 2; k++) {
+      layers[k].setInput(x, NO_WS);
+      double[] a = values(layers[k].activate(true, NO_WS));
+      Pair<Gradient, INDArray> g = layers[k].backpropGradient(eps, NO_WS);
+      double[] dW = values(g.getFirst().getGradientFor(ConvolutionParamInitializer.WEIGHT_KEY));
+      double[] dX = values(g.getSecond());
+      got[k] = new double[a.length + dW.length + dX.length];
+      System.arraycopy(a, 0, got[k], 0, a.length);
+      System.arraycopy(dW, 0, got[k], a.length, dW.length);
+      System.arraycopy(dX, 0, got[k], a.length + dW.length, dX.length);
+    }
+    assertArrayEquals(got[1], got[0]);
+  }
+
   @Test
   void im2colEncoderConvolutionStillMatchesReferences() {
     boolean previous = FusedConvolutionLayer.allowShifted(false);
