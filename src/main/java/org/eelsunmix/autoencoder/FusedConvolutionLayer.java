@@ -19,8 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The layer of a {@link FusedConvolution}: DL4J's convolution layer whose forward and backward passes run a
- * {@link ConvolutionKernel} on the whole batch ({@link SameConvolution}, or {@link FftConvolution} for bias-free
- * kernels of {@link #FFT_KERNEL} or more) ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
+ * {@link ConvolutionKernel} on the whole batch ({@link ShiftedConvolution} for kernels of 3 up to
+ * {@link #FFT_KERNEL}, {@link FftConvolution} for bias-free kernels of {@link #FFT_KERNEL} or more,
+ * {@link SameConvolution} otherwise) ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
  * ∂W, ∂b and ∂x). The pre-activation of the last training forward pass is kept (in a buffer of its own, outside
  * DL4J's workspaces) so the backward pass does not convolve again; the first layer of a network computes no ∂x.
  * Weight noise is not supported. One instance per network (not thread-safe), as for every DL4J layer.
@@ -34,6 +35,8 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   static final int FFT_KERNEL = 5;
   /** Whether layers made from now on may use {@link FftConvolution} (tests compare with the GEMM path). */
   private static volatile boolean fftAllowed = true;
+  /** Whether layers made from now on may use {@link ShiftedConvolution} (tests compare with im2col). */
+  private static volatile boolean shiftedAllowed = true;
   private transient ConvolutionKernel kernel;
   /** Pre-activation of the last training pass, and the input it was computed from. */
   private transient INDArray z;
@@ -55,10 +58,22 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
             + "dilation, ConvolutionMode.Same, NCHW and no weight noise; got kernel " + Arrays.toString(k)
             + ", stride " + Arrays.toString(c.getStride()) + ", mode " + c.getConvolutionMode());
       }
-      kernel = fftAllowed && k[0] >= FFT_KERNEL && !c.hasBias() ? new FftConvolution((int) c.getNIn(), (int) c.getNOut(), k[0])
-          : new SameConvolution((int) c.getNIn(), (int) c.getNOut(), k[0]);
+      int in = (int) c.getNIn();
+      int out = (int) c.getNOut();
+      if (fftAllowed && k[0] >= FFT_KERNEL && !c.hasBias()) {
+        kernel = new FftConvolution(in, out, k[0]);
+      } else if (shiftedAllowed && k[0] > 1 && k[0] < FFT_KERNEL) {
+        kernel = new ShiftedConvolution(in, out, k[0]);
+      } else {
+        kernel = new SameConvolution(in, out, k[0]);
+      }
     }
     return kernel;
+  }
+
+  /** The kernel this layer computes with (tests). */
+  ConvolutionKernel kernelInUse() {
+    return kernel();
   }
 
   /**
@@ -68,6 +83,17 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   static boolean allowFft(boolean allowed) {
     boolean previous = fftAllowed;
     fftAllowed = allowed;
+    return previous;
+  }
+
+  /**
+   * Lets layers that compute their first pass from now on use {@link ShiftedConvolution} for small kernels
+   * ({@code 1 < k <} {@link #FFT_KERNEL}: the encoder's 3×3) or not ({@link SameConvolution}, im2col, the path before
+   * it); returns the previous setting. For tests and measurements comparing the two.
+   */
+  static boolean allowShifted(boolean allowed) {
+    boolean previous = shiftedAllowed;
+    shiftedAllowed = allowed;
     return previous;
   }
 

@@ -25,9 +25,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * buffer is {@code C·k² × h·w} per worker: 141 MB for a 66×66 inference tile of 903 channels (the 3×3 encoder).
  *
  * <p>Patches are dealt to {@link PatchWorkers}; the per-patch weight and bias gradients are kept apart and summed
- * in patch order, so the results are bit-identical whatever the number of threads. Used by CNNAEU's encoder
- * convolutions (3×3, B → filters, and 1×1, bias) through {@link FusedConvolutionLayer}; its 13×13 linear decoder
- * (R → B, no bias) goes by {@link FftConvolution}. Not thread-safe: one instance per layer.
+ * in patch order, so the results are bit-identical whatever the number of threads. Used by CNNAEU's 1×1 encoder
+ * convolution (filters → R, bias) through {@link FusedConvolutionLayer}; its 3×3 (B → filters) goes by
+ * {@link ShiftedConvolution} (this class when that is turned off), its 13×13 linear decoder (R → B, no bias) by
+ * {@link FftConvolution}. Not thread-safe: one instance per layer.
  */
 final class SameConvolution implements ConvolutionKernel {
   private final int in;

@@ -29,7 +29,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * CNNAEU's fused convolution ({@link FusedConvolution}, {@link SameConvolution}) in double precision against three
+ * CNNAEU's fused convolution ({@link FusedConvolution}: {@link ShiftedConvolution} for the 3×3 encoder,
+ * {@link SameConvolution} by im2col, {@link FftConvolution} for the decoder) in double precision against three
  * references: a direct convolution written out here (forward, every border pixel), DL4J's own
  * {@code ConvolutionLayer} with the same parameters (forward, ∂W, ∂b, ∂x), and central differences of
  * {@code L = Σ ε ⊙ f(conv(x))} (∂W, ∂b, ∂x). Shapes cover the encoder (3×3, bias, LeakyReLU) and the decoder (13×13,
@@ -180,6 +181,54 @@ class FusedConvolutionTest {
   }
 
   @Test
+  void shiftedEncoderConvolutionMatchesReferencesOnOnePatchAndOddBatches() {
+    // One patch (one ∂W chunk), five (chunks of 2 and 3 patches), a 1-pixel-wide patch: every pixel a border.
+    check(7, 3, 3, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 1, 6, 5);
+    check(4, 6, 3, true, new ActivationIdentity(), 5, 3, 8);
+    check(3, 2, 3, false, new ActivationIdentity(), 2, 5, 1);
+  }
+
+  /** A smaller batch after a larger one (an epoch's last batch) gives what a fresh layer gives, bit for bit. */
+  @Test
+  void aSmallerBatchAfterALargerOneEqualsAFreshLayer() {
+    SplittableRandom r = new SplittableRandom(5);
+    Layer used = layer(true, 5, 4, 3, true, new ActivationLReLU(0.02), 6, 5);
+    Layer fresh = layer(true, 5, 4, 3, true, new ActivationLReLU(0.02), 6, 5);
+    INDArray params = random(r, used.numParams());
+    used.setParams(params.dup());
+    fresh.setParams(params.dup());
+    used.setInput(random(r, 4, 5, 6, 5), NO_WS);
+    used.activate(true, NO_WS);
+    used.backpropGradient(random(r, 4, 4, 6, 5), NO_WS);
+    INDArray x = random(r, 2, 5, 6, 5);
+    INDArray eps = random(r, 2, 4, 6, 5);
+    double[][] got = new double[2][];
+    Layer[] layers = {used, fresh};
+    for (int k = 0; k < 2; k++) {
+      layers[k].setInput(x, NO_WS);
+      double[] a = values(layers[k].activate(true, NO_WS));
+      Pair<Gradient, INDArray> g = layers[k].backpropGradient(eps, NO_WS);
+      double[] dW = values(g.getFirst().getGradientFor(ConvolutionParamInitializer.WEIGHT_KEY));
+      double[] dX = values(g.getSecond());
+      got[k] = new double[a.length + dW.length + dX.length];
+      System.arraycopy(a, 0, got[k], 0, a.length);
+      System.arraycopy(dW, 0, got[k], a.length, dW.length);
+      System.arraycopy(dX, 0, got[k], a.length + dW.length, dX.length);
+    }
+    assertArrayEquals(got[1], got[0]);
+  }
+
+  @Test
+  void im2colEncoderConvolutionStillMatchesReferences() {
+    boolean previous = FusedConvolutionLayer.allowShifted(false);
+    try {
+      check(6, 4, 3, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 3, 5, 7);
+    } finally {
+      FusedConvolutionLayer.allowShifted(previous);
+    }
+  }
+
+  @Test
   void decoderConvolutionMatchesReferencesIncludingKernelsLargerThanThePatch() {
     check(3, 7, 13, false, new ActivationIdentity(), 3, 9, 11);
     check(2, 5, 5, false, new ActivationIdentity(), 4, 3, 6);
@@ -188,10 +237,10 @@ class FusedConvolutionTest {
   @Test
   void resultsDoNotDependOnTheThreadCount() {
     SplittableRandom r = new SplittableRandom(8);
-    Layer fused = layer(true, 4, 5, 3, true, new ActivationLReLU(0.02), 6, 6);
+    Layer fused = layer(true, 4, 5, 3, true, new ActivationLReLU(0.02), 6, 7);
     fused.setParams(random(r, fused.numParams()));
-    INDArray x = random(r, 5, 4, 6, 6);
-    INDArray eps = random(r, 5, 5, 6, 6);
+    INDArray x = random(r, 5, 4, 6, 7);
+    INDArray eps = random(r, 5, 5, 6, 7);
     double[][] seen = new double[3][];
     int previous = PatchWorkers.threads();
     try {
@@ -225,6 +274,7 @@ class FusedConvolutionTest {
     fused.setParams(random(r, fused.numParams()));
     fused.setInput(random(r, 2, 3, 4, 4), NO_WS);
     fused.activate(true, NO_WS);
+    assertEquals(ShiftedConvolution.class.getSimpleName(), ((FusedConvolutionLayer) fused).kernelInUse().getClass().getSimpleName());
     assertNull(fused.backpropGradient(random(r, 2, 2, 4, 4), NO_WS).getSecond());
   }
 }

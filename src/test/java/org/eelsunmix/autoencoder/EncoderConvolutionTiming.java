@@ -1,0 +1,59 @@
+package org.eelsunmix.autoencoder;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Measurement, not a test: thread CPU of CNNAEU's 3×3 encoder convolution (C → 48, bias) on one training batch of
+ * 15 patches of 40×40, forward and ∂W/∂b (no ∂x, as the network's first layer), by im2col ({@link SameConvolution})
+ * and by shifted GEMMs ({@link ShiftedConvolution}), best of several repeats, one thread. Run with the shaded jar:
+ * {@code OMP_NUM_THREADS=1 java -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
+ * org.eelsunmix.autoencoder.EncoderConvolutionTiming 903 200}.
+ */
+final class EncoderConvolutionTiming {
+  private EncoderConvolutionTiming() {}
+
+  public static void main(String[] args) {
+    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    for (String a : args) {
+      int c = Integer.parseInt(a);
+      int n = 15;
+      int side = 40;
+      int o = 48;
+      SplittableRandom r = new SplittableRandom(c);
+      INDArray x = Nd4j.create(DataType.FLOAT, n, c, side, side);
+      INDArray w = Nd4j.create(DataType.FLOAT, o, c, 3, 3);
+      INDArray b = Nd4j.create(DataType.FLOAT, o);
+      INDArray dz = Nd4j.create(DataType.FLOAT, n, o, side, side);
+      for (INDArray t : new INDArray[] {x, w, b, dz}) {
+        for (long i = 0; i < t.length(); i++) {
+          t.putScalar(i, r.nextDouble() - 0.5);
+        }
+      }
+      INDArray z = Nd4j.create(DataType.FLOAT, n, o, side, side);
+      INDArray dw = Nd4j.create(DataType.FLOAT, o, c, 3, 3);
+      INDArray db = Nd4j.create(DataType.FLOAT, o);
+      double flops = 2.0 * n * side * side * o * c * 9;
+      for (ConvolutionKernel k : new ConvolutionKernel[] {new SameConvolution(c, o, 3), new ShiftedConvolution(c, o, 3),
+          new SameConvolution(c, o, 3), new ShiftedConvolution(c, o, 3)}) {
+        double fwd = Double.MAX_VALUE;
+        double bwd = Double.MAX_VALUE;
+        for (int rep = 0; rep < 5; rep++) {
+          long t0 = bean.getCurrentThreadCpuTime();
+          k.forward(x, w, b, z);
+          long t1 = bean.getCurrentThreadCpuTime();
+          k.backward(x, w, dz, dw, db, null);
+          long t2 = bean.getCurrentThreadCpuTime();
+          fwd = Math.min(fwd, (t1 - t0) / 1e9);
+          bwd = Math.min(bwd, (t2 - t1) / 1e9);
+        }
+        System.out.printf("C=%d %-20s forward %.3f s CPU (%.1f GFLOP/s), backward ∂W ∂b %.3f s CPU (%.1f GFLOP/s)%n",
+            c, k.getClass().getSimpleName(), fwd, flops / fwd / 1e9, bwd, flops / bwd / 1e9);
+      }
+    }
+  }
+}
