@@ -105,7 +105,7 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
 
   /**
    * The passes of the class comment over {@link VcaPixelBlock}s: each partition's rows are decoded once into a block
-   * (kept by {@link FitCheckpoints}) that every pass reuses. Each pass feeds its accumulator the block's pixels in
+   * (cached on the executors, recomputed from the input if an executor is lost) that every pass reuses. Each pass feeds its accumulator the block's pixels in
    * row order and merges the partitions as the row passes did ({@code treeReduce}, depth 2), so the result has the
    * bits of one pass over the rows.
    */
@@ -118,9 +118,11 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
     requireEndmembersFit(channels);
     SparkContext sc = input.pixels().context();
     String outer = sc.getLocalProperty(DESCRIPTION);
-    try (FitCheckpoints checkpoints = FitCheckpoints.of(sc)) {
-      JavaRDD<VcaPixelBlock> blocks = checkpoints.input(PartitionBlocks.blocks(input.pixels(), input.rows(),
-          VcaPixelBlock::new));
+    {
+      // Cached, not checkpointed: a block lost with its executor is decoded again from the input (the same bits),
+      // so the fit survives a lost worker; its few passes need no checkpoint to keep the lineage short.
+      JavaRDD<VcaPixelBlock> blocks = PartitionBlocks.blocks(input.pixels(), input.rows(), VcaPixelBlock::new)
+          .persist(StorageLevel.MEMORY_AND_DISK());
       describe(sc, outer, "reading the pixels and their moments");
       SpectralMoments moments = blocks.mapPartitions((Iterator<VcaPixelBlock> it) -> {
         SpectralMoments m = new SpectralMoments(channels);
