@@ -132,7 +132,11 @@ class HdfsIT {
     int compared = 0;
     for (String name : local.keySet()) {
       if (comparable(name) && !name.endsWith(".html") && !name.endsWith(".properties")) {
-        assertArrayEquals(local.get(name), onHdfs.get(name), name);
+        if (name.endsWith(".msa")) { // the writer stamps #DATE and #TIME (HH:mm): the two runs may straddle a minute
+          assertEquals(withoutWriteTime(local.get(name)), withoutWriteTime(onHdfs.get(name)), name);
+        } else {
+          assertArrayEquals(local.get(name), onHdfs.get(name), name);
+        }
         compared++;
       }
     }
@@ -184,5 +188,10 @@ class HdfsIT {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toCollection(ArrayList::new));
     }
+  }
+
+  private static String withoutWriteTime(byte[] msa) {
+    return new String(msa, java.nio.charset.StandardCharsets.UTF_8).lines()
+        .filter(l -> !l.startsWith("#DATE") && !l.startsWith("#TIME")).collect(Collectors.joining("\n"));
   }
 }
