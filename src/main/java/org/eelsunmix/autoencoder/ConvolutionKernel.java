@@ -27,4 +27,12 @@ interface ConvolutionKernel {
    * @param dx receives ∂L/∂x, {@code [n, C, h, w]} dense C order (overwritten), or null when not needed
    */
   void backward(INDArray x, INDArray weights, INDArray dz, INDArray dWeights, INDArray dBias, INDArray dx);
+
+  /** Refuses shapes no same convolution has: C, O ≥ 1 and an odd kernel side k. */
+  static void requireShape(String what, int in, int out, int kernel) {
+    if (in < 1 || out < 1 || kernel < 1 || kernel % 2 == 0) {
+      throw new IllegalArgumentException(what + " needs C, O ≥ 1 and an odd kernel, got C=" + in + ", O=" + out
+          + ", k=" + kernel);
+    }
+  }
 }

@@ -88,10 +88,7 @@ final class FftConvolution implements ConvolutionKernel {
    * @param kernel side k of the square kernel (odd)
    */
   FftConvolution(int in, int out, int kernel) {
-    if (in < 1 || out < 1 || kernel < 1 || kernel % 2 == 0) {
-      throw new IllegalArgumentException("an FFT convolution needs C, O ≥ 1 and an odd kernel, got C=" + in + ", O="
-          + out + ", k=" + kernel);
-    }
+    ConvolutionKernel.requireShape("an FFT convolution", in, out, kernel);
     this.in = in;
     this.out = out;
     this.kernel = kernel;

@@ -72,10 +72,7 @@ final class ShiftedConvolution implements ConvolutionKernel {
    * @param kernel side k of the square kernel (odd)
    */
   ShiftedConvolution(int in, int out, int kernel) {
-    if (in < 1 || out < 1 || kernel < 1 || kernel % 2 == 0) {
-      throw new IllegalArgumentException("a same convolution needs C, O ≥ 1 and an odd kernel, got C=" + in + ", O="
-          + out + ", k=" + kernel);
-    }
+    ConvolutionKernel.requireShape("a same convolution", in, out, kernel);
     this.in = in;
     this.out = out;
     this.kernel = kernel;

@@ -21,10 +21,7 @@ public final class BluSpectraBlock implements Serializable {
    * @param keys N pixel addresses (not copied)
    */
   public BluSpectraBlock(float[] spectra, PixelKey[] keys, int channels) {
-    if (channels < 1 || spectra.length != (long) keys.length * channels) {
-      throw new IllegalArgumentException(spectra.length + " counts do not make " + keys.length + " spectra of "
-          + channels + " channels");
-    }
+    VcaPixelBlock.requireShape(spectra, keys.length, channels);
     this.spectra = spectra;
     this.keys = keys;
     this.channels = channels;

@@ -26,10 +26,7 @@ public final class NmfPixelBlock implements Serializable {
    * @param channels B ≥ 1
    */
   public NmfPixelBlock(float[] spectra, long[] keys, int channels) {
-    if (channels < 1 || spectra.length != (long) keys.length * channels) {
-      throw new IllegalArgumentException(spectra.length + " counts do not make " + keys.length + " spectra of "
-          + channels + " channels");
-    }
+    VcaPixelBlock.requireShape(spectra, keys.length, channels);
     this.spectra = spectra;
     this.keys = keys;
     this.channels = channels;

@@ -31,13 +31,18 @@ public final class VcaPixelBlock implements Serializable {
    * @param channels B ≥ 1
    */
   public VcaPixelBlock(float[] spectra, PixelKey[] keys, int channels) {
-    if (channels < 1 || spectra.length != (long) keys.length * channels) {
-      throw new IllegalArgumentException(spectra.length + " counts do not make " + keys.length + " spectra of "
-          + channels + " channels");
-    }
+    requireShape(spectra, keys.length, channels);
     this.spectra = spectra;
     this.keys = keys;
     this.channels = channels;
+  }
+
+  /** Refuses a row-major block of counts that is not {@code pixels} spectra of {@code channels ≥ 1} channels. */
+  static void requireShape(float[] spectra, int pixels, int channels) {
+    if (channels < 1 || spectra.length != (long) pixels * channels) {
+      throw new IllegalArgumentException(spectra.length + " counts do not make " + pixels + " spectra of "
+          + channels + " channels");
+    }
   }
 
   /** Number of pixels N. */
