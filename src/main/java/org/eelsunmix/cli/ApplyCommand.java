@@ -77,7 +77,7 @@ final class ApplyCommand extends SparkCommand {
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       m.write().save(tmp + "/model");
       ResultFiles.writeAbundances(spark, m.transform(pixels), tmp + "/abundances");
-      ResultFiles.writeMsa(spark, m.endmembers(), tmp + "/endmembers");
+      ResultFiles.writeMsa(spark, m.endmembers(), tmp + "/endmembers", m.savedAt().orElse(null));
       writeConfig(tmp);
     });
     System.out.println("applied " + m.describe() + ": " + ResultFiles.unmixedPixels(spark, out + "/abundances"));
@@ -92,7 +92,7 @@ final class ApplyCommand extends SparkCommand {
         ? series.listAcquisitions().stream().map(Acquisition::id).toList() : acquisitions;
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       m.write().save(tmp + "/model");
-      ResultFiles.writeMsa(spark, m.endmembers(), tmp + "/endmembers");
+      ResultFiles.writeMsa(spark, m.endmembers(), tmp + "/endmembers", m.savedAt().orElse(null));
       writeConfig(tmp);
     });
     SeriesApply.Summary done = SeriesApply.run(spark, m, pixels, ids, out, concurrentJobs, System.out);

@@ -227,19 +227,26 @@ public final class Msa {
     }
   }
 
+  /**
+   * The {@code DATE} ({@code dd-MMM-yyyy}) and {@code TIME} ({@code HH:mm}) keywords of {@code when}, as the
+   * writer stamps them: for a caller that stamps a file with the time its content was made rather than now.
+   */
+  public static Map<String, String> dateAndTime(LocalDateTime when) {
+    return Map.of("DATE", DateTimeFormatter.ofPattern("dd-MMM-yyyy", Locale.ROOT).format(when)
+        .toUpperCase(Locale.ROOT), "TIME", DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).format(when));
+  }
+
   /** The text of {@code spectrum} as an EMSA/MSA 1.0 XY file (see the class comment). */
   public static String format(MsaSpectrum spectrum) {
     EnergyAxis axis = spectrum.axis();
     double[] values = spectrum.values();
-    LocalDateTime now = LocalDateTime.now();
+    Map<String, String> stamp = dateAndTime(LocalDateTime.now());
     StringBuilder sb = new StringBuilder(64 * (values.length + 24));
     header(sb, "FORMAT", "EMSA/MAS Spectral Data File");
     header(sb, "VERSION", "1.0");
     header(sb, "TITLE", spectrum.title());
     Map<String, String> kw = spectrum.keywords();
-    String date = DateTimeFormatter.ofPattern("dd-MMM-yyyy", Locale.ROOT).format(now).toUpperCase(Locale.ROOT);
-    String[] defaults = {date, DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).format(now), "eels-unmix",
-        "counts", "ELS"};
+    String[] defaults = {stamp.get("DATE"), stamp.get("TIME"), "eels-unmix", "counts", "ELS"};
     for (int d = 0; d < WRITER_DEFAULTS.size(); d++) {
       String name = WRITER_DEFAULTS.get(d);
       String key = keyNamed(kw, name);

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -63,14 +67,27 @@ public final class ResultFiles {
         stats.isNullAt(1) ? Double.NaN : stats.getDouble(1));
   }
 
-  /** One EMSA file per endmember, named {@code NN-name.msa}. */
+  /** One EMSA file per endmember, named {@code NN-name.msa}, stamped now. */
   public static void writeMsa(SparkSession spark, Endmembers e, String dir) throws IOException {
+    writeMsa(spark, e, dir, null);
+  }
+
+  /**
+   * One EMSA file per endmember, named {@code NN-name.msa}, its {@code #DATE} and {@code #TIME} those of
+   * {@code determinedAt} (when the endmembers were found: a saved model's save time), or now when null. A series
+   * applied with one saved model so gets byte-identical endmember files in every acquisition's folder, whenever
+   * each was written.
+   */
+  public static void writeMsa(SparkSession spark, Endmembers e, String dir, Instant determinedAt)
+      throws IOException {
+    Map<String, String> stamp = determinedAt == null ? Map.of()
+        : Msa.dateAndTime(LocalDateTime.ofInstant(determinedAt, ZoneId.systemDefault()));
     Path folder = new Path(dir);
     FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.mkdirs(folder);
     for (int r = 0; r < e.count(); r++) {
       String name = e.names().get(r);
-      MsaSpectrum s = new MsaSpectrum("endmember " + r + " (" + name + ")", e.axis(), e.spectrum(r));
+      MsaSpectrum s = new MsaSpectrum("endmember " + r + " (" + name + ")", e.axis(), e.spectrum(r), stamp);
       Path file = new Path(folder, String.format("%02d-%s.msa", r, name.replaceAll("[^A-Za-z0-9._-]", "_")));
       try (OutputStream o = fs.create(file, true)) {
         o.write(Msa.format(s).getBytes(StandardCharsets.US_ASCII));

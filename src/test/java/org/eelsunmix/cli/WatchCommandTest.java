@@ -213,6 +213,15 @@ class WatchCommandTest {
         }
       }
       assertEquals(1, spectra.stream().distinct().count(), "endmember " + em + " differs between acquisitions");
+      // Stamped with the model's save time, not the write's (the files were written in two runs).
+      long savedMillis = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(modelDir.resolve("metadata/part-00000").toFile()).path("timestamp").asLong();
+      Map<String, String> stamp = org.eelsunmix.io.Msa.dateAndTime(java.time.LocalDateTime.ofInstant(
+          java.time.Instant.ofEpochMilli(savedMillis), java.time.ZoneId.systemDefault()));
+      for (String key : List.of("DATE", "TIME")) {
+        assertTrue(spectra.get(0).lines().anyMatch(l -> l.startsWith("#" + key) && l.endsWith(": " + stamp.get(key))),
+            key + " " + stamp.get(key) + " in\n" + spectra.get(0));
+      }
     }
     // The trained model's endmembers are the truth's (noise-free data with pure pixels), to a small angle.
     // And the reverse of the first part: reprocess after watch has nothing to do.

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
@@ -49,6 +51,8 @@ public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M>
   private final Param<String> inputCol;
   private final Param<String> outputCol;
   private final Param<String> rmseCol;
+  /** When a loaded model was saved (its metadata's {@code timestamp}); null for one fitted in this run. */
+  private Instant savedAt;
 
   /**
    * @param endmembers the fitted spectra (R × B with the energy axis); R is the default of {@code numEndmembers}
@@ -80,6 +84,14 @@ public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M>
   /** The endmember spectra (R × B), on the energy axis spectra must have. */
   public final Endmembers endmembers() {
     return endmembers;
+  }
+
+  /**
+   * When this model was saved, for a model read by {@link #load}: the time its endmembers carry in the files
+   * written with them ({@code #DATE}, {@code #TIME}); empty for a model fitted in this run.
+   */
+  public final Optional<Instant> savedAt() {
+    return Optional.ofNullable(savedAt);
   }
 
   /** A short name for messages and the ledger: method and uid. */
@@ -198,6 +210,8 @@ public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M>
       throw new BadInputException(dir, "holds a " + stage.getClass().getSimpleName() + ", not a fitted unmixing "
           + "model (saved by unmix, train or apply --out DIR, under DIR/model)");
     }
+    JsonNode stamp = MlPersistence.readMetadata(spark, modelDir).path("timestamp");
+    m.savedAt = stamp.isNumber() ? Instant.ofEpochMilli(stamp.asLong()) : null;
     return m;
   }
 

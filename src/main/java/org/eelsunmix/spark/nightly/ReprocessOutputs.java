@@ -43,19 +43,22 @@ final class ReprocessOutputs {
   private final String modelDescription;
   private final Endmembers endmembers;
   private final java.util.Map<String, Endmembers> bands;
+  private final Instant modelSavedAt;
 
   /**
    * @param bands the model's per-channel bands by name ({@code lower}, {@code upper}: drawn shaded around each
    *     endmember in the report's plot), empty when the model has none
+   * @param modelSavedAt when the model was saved: every acquisition's endmember files carry it (null: now)
    */
   ReprocessOutputs(SparkSession spark, String out, String modelDescription, Endmembers endmembers,
-      java.util.Map<String, Endmembers> bands) {
+      java.util.Map<String, Endmembers> bands, Instant modelSavedAt) {
     this.spark = spark;
     this.conf = spark.sparkContext().hadoopConfiguration();
     this.out = out;
     this.modelDescription = modelDescription;
     this.endmembers = endmembers;
     this.bands = bands;
+    this.modelSavedAt = modelSavedAt;
   }
 
   /** What {@link #write} committed: the folder, its summary, and the maps and RMSE it drew them from. */
@@ -123,7 +126,7 @@ final class ReprocessOutputs {
         rmseSum / (h * wd), rmseMax, modelDescription, Instant.now());
     String folder = out + "/acquisitions/" + id;
     AtomicOutput.commit(conf, folder, true, tmp -> {
-      ResultFiles.writeMsa(spark, endmembers, tmp + "/endmembers");
+      ResultFiles.writeMsa(spark, endmembers, tmp + "/endmembers", modelSavedAt);
       FileSystem fs = new Path(tmp).getFileSystem(conf);
       AcquisitionProducts.write(maps, std, rmse, endmembers, summary,
           rel -> fs.create(new Path(tmp, rel), true));

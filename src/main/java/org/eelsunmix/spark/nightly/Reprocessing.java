@@ -354,7 +354,7 @@ public final class Reprocessing {
     ResultFiles.writeRejected(conf, out, plan.rejected().stream()
         .map(r -> new ResultFiles.Rejected(r.path(), r.reason())).toList());
     ReprocessOutputs outputs = new ReprocessOutputs(spark, out, model.describe(), model.endmembers(),
-        model.endmemberBands());
+        model.endmemberBands(), model.savedAt().orElse(null));
     if (!plan.work().isEmpty()) {
       process(ledger, outputs, plan.work(), console, onCommit);
     }
