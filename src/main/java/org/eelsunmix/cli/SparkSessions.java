@@ -8,13 +8,15 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.spark.sql.SparkSession;
 import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.spark.SessionDefaults;
 import org.eelsunmix.spark.SparkProgress;
 
 /**
  * Builds the SparkSession a command runs on. Embedded (the default {@link Main}): {@code local[*]} with the
  * settings of {@code conf/spark-defaults.conf} (or the file in {@code $EELS_UNMIX_CONF_DIR}), UI and console bar
- * off. Under spark-submit ({@link SubmitMain}) the session is whatever spark-submit configured. A session that is
- * already active (tests, notebooks) is reused as it is.
+ * off. Under spark-submit ({@link SubmitMain}) the session is whatever spark-submit configured. Both get
+ * {@link SessionDefaults} where those leave a setting unset. A session that is already active (tests, notebooks) is
+ * reused as it is.
  */
 final class SparkSessions {
   private SparkSessions() {}
@@ -26,11 +28,14 @@ final class SparkSessions {
       return active;
     }
     SparkSession.Builder b = SparkSession.builder().appName("eels-unmix");
+    Properties fileDefaults = embedded ? defaults() : new Properties();
     if (embedded) {
       b.master(master == null ? "local[*]" : master);
-      defaults().forEach((k, v) -> b.config((String) k, (String) v));
+      fileDefaults.forEach((k, v) -> b.config((String) k, (String) v));
       b.config("spark.ui.enabled", "false");
     }
+    // Bounds on the driver's listing jobs and kept state, unless the user's configuration sets them.
+    SessionDefaults.missingFrom(SessionDefaults.systemSparkProperties(), fileDefaults, extra).forEach(b::config);
     b.config("spark.ui.showConsoleProgress", "false");
     b.config("spark.executorEnv.OMP_NUM_THREADS", "1");
     extra.forEach(b::config);

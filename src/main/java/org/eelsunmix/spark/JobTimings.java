@@ -30,9 +30,23 @@ public final class JobTimings extends SparkListener {
   private final Map<Integer, long[]> taskTimes = new ConcurrentHashMap<>(); // job → {tasks, run+deserialise ms}
   private final List<Job> finished = new ArrayList<>();
 
+  /**
+   * The job's description as a person reads it, or null: the one the command set, or Spark's own for its listing
+   * jobs cut at its first HTML line break ("Listing leaf files and directories for 2048 paths:&lt;br/&gt;file:...",
+   * written for the web UI).
+   */
+  static String description(SparkListenerJobStart start) {
+    String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+    if (d == null) {
+      return null;
+    }
+    int br = d.indexOf("<br/>");
+    return br < 0 ? d : d.substring(0, br).replaceAll(":$", "");
+  }
+
   @Override
   public void onJobStart(SparkListenerJobStart start) {
-    String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+    String d = description(start);
     descriptions.put(start.jobId(), d == null ? "(none)" : d);
     started.put(start.jobId(), new long[] {System.nanoTime(), start.stageIds().size()});
     taskTimes.put(start.jobId(), new long[2]);

@@ -33,7 +33,7 @@ public final class SparkProgress extends SparkListener {
 
   @Override
   public void onJobStart(SparkListenerJobStart start) {
-    String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+    String d = JobTimings.description(start);
     label = d == null ? "job " + start.jobId() : d;
     jobStart = System.nanoTime();
     line.startAt(jobStart);
