@@ -115,6 +115,15 @@ public final class Cnnaeu {
    * parameters and initial weights, the reference the fused layers are tested against.
    */
   static MultiLayerNetwork network(int channels, CnnaeuOptions o, IUpdater updater, boolean fused) {
+    return network(channels, o, updater, fused, fused);
+  }
+
+  /**
+   * The untrained network with the convolutions chosen by {@code fused} and the loss by {@code fusedLoss}
+   * ({@link SadOutput}, or DL4J's {@code CnnLossLayer} with {@link SadLossFunction}, which it replaces bit for bit).
+   */
+  static MultiLayerNetwork network(int channels, CnnaeuOptions o, IUpdater updater, boolean fused,
+      boolean fusedLoss) {
     int r = o.endmembers();
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
         .seed(AutoencoderFit.nd4jSeed(o.seed()))
@@ -133,7 +142,7 @@ public final class Cnnaeu {
             .dropOut(new SpatialDropout(1 - DROPOUT)).build())
         .layer(convolution(o.decoderSize(), fused).nOut(channels).hasBias(false)
             .activation(Activation.IDENTITY).constrainWeights(new NonNegativeConstraint()).build())
-        .layer(fused ? new SadOutput()
+        .layer(fusedLoss ? new SadOutput()
             : new CnnLossLayer.Builder(new SadLossFunction()).activation(Activation.IDENTITY).build())
         .setInputType(InputType.convolutional(o.patchSize(), o.patchSize(), channels))
         .build();

@@ -13,6 +13,9 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.eelsunmix.core.SpectralAngle;
+import org.eelsunmix.core.SpectrumImage;
+import org.eelsunmix.synth.SyntheticCube;
+import org.eelsunmix.synth.SyntheticGenerator;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -196,5 +199,27 @@ class SadOutputTest {
     } finally {
       PatchWorkers.setThreads(previous);
     }
+  }
+
+  /**
+   * A seeded CNNAEU training with this layer is the training with DL4J's loss layer, bit for bit (losses, weights):
+   * the layer changes no result, so SAD against the truth is unchanged on every set.
+   */
+  @Test
+  void cnnaeuTrainsBitForBitAsWithDl4jsLossLayer() {
+    SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt"), 0);
+    SpectrumImage image = cube.image();
+    CnnaeuOptions o = new CnnaeuOptions(3, 3).withEpochs(3).withPatches(30, 16).withDecoderSize(5);
+    WindowSample sample = WindowSample.of(image, o.drawWindows(image.width(), image.height(), image.id()),
+        o.windowPixels());
+    TrainedNetwork[] t = new TrainedNetwork[2];
+    for (int v = 0; v < 2; v++) {
+      MultiLayerNetwork net = Cnnaeu.network(image.channels(), o, AutoencoderFit.rmsProp(o.learningRate()), true,
+          v == 0);
+      assertEquals(v == 0, net.getOutputLayer() instanceof SadOutputLayer);
+      t[v] = AutoencoderFit.fit(o, sample, image.id(), net);
+    }
+    assertArrayEquals(t[1].losses(), t[0].losses());
+    assertArrayEquals(floats(t[1].network().params()), floats(t[0].network().params()));
   }
 }
