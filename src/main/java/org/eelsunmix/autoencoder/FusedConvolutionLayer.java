@@ -41,6 +41,8 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   /** Pre-activation of the last training pass, and the input it was computed from. */
   private transient INDArray z;
   private transient INDArray zInput;
+  /** The input of the kernel's last forward pass (training or not). */
+  private transient INDArray convolved;
 
   public FusedConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -113,6 +115,7 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   private void convolve(INDArray x, INDArray out) {
     INDArray bias = layerConf().hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null;
     kernel().forward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), bias, out);
+    convolved = input;
   }
 
   private long[] outShape(INDArray x) {
@@ -171,7 +174,15 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
         : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
     INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
     INDArray biasGradient = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-    kernel().backward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, weightGradient, biasGradient, dx);
+    // A training step convolved this very input just before (DL4J runs forward then backward on one batch): the
+    // kernel may reuse what it derived from it (ShiftedConvolution's padded copy, FftConvolution's spectra).
+    if (convolved == input) {
+      kernel().backwardAfterForward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, weightGradient,
+          biasGradient, dx);
+    } else {
+      kernel().backward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, weightGradient, biasGradient,
+          dx);
+    }
     Gradient g = new DefaultGradient();
     if (biasGradient != null) {
       g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
