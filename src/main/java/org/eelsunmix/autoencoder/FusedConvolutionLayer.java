@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #FFT_KERNEL}, {@link FftConvolution} for bias-free kernels of {@link #FFT_KERNEL} or more,
  * {@link SameConvolution} otherwise) ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
  * ∂W, ∂b and ∂x). The pre-activation of the last training forward pass is kept (in a buffer of its own, outside
- * DL4J's workspaces) so the backward pass does not convolve again; the first layer of a network computes no ∂x.
+ * DL4J's workspaces) so the backward pass does not convolve again, and the kernel reuses the input it transformed
+ * ({@link ConvolutionKernel#backwardAfterForward}); the first layer of a network computes no ∂x.
  * Weight noise is not supported. One instance per network (not thread-safe), as for every DL4J layer.
  */
 public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
