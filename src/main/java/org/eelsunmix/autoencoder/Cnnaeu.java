@@ -44,8 +44,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       the abundance maps, ≥ 0 and summing to one per pixel;</li>
  *   <li>5: the decoder, a linear convolution R → B channels with {@link CnnaeuOptions#decoderSize()}² kernels, same
  *       padding, no bias, weights kept non-negative by DL4J's {@code NonNegativeConstraint} (fused as layer 0);</li>
- *   <li>6: the loss, the spectral angle between each pixel's spectrum and its reconstruction
- *       ({@link SadLossFunction} through DL4J's {@code CnnLossLayer}).</li>
+ *   <li>6: the loss, the spectral angle between each pixel's spectrum and its reconstruction, summed over a patch
+ *       ({@link SadOutput}: DL4J's {@code CnnLossLayer} with {@link SadLossFunction}, computed on the NCHW arrays
+ *       without their copies to {@code [pixels, channels]}).</li>
  * </ol>
  * A pixel's reconstruction mixes the abundances of its neighbours through the decoder kernel; endmember k is the
  * kernel's weights from abundance k averaged over its positions (as the reference reads them off).
@@ -109,11 +110,20 @@ public final class Cnnaeu {
   }
 
   /**
-   * The untrained network, its convolutions {@link FusedConvolution}s or ({@code fused = false}) DL4J's standard
-   * {@code ConvolutionLayer}s: same configuration, parameters and initial weights, the reference the fused layers
-   * are tested against.
+   * The untrained network, its convolutions {@link FusedConvolution}s and its loss {@link SadOutput} or
+   * ({@code fused = false}) DL4J's standard {@code ConvolutionLayer}s and {@code CnnLossLayer}: same configuration,
+   * parameters and initial weights, the reference the fused layers are tested against.
    */
   static MultiLayerNetwork network(int channels, CnnaeuOptions o, IUpdater updater, boolean fused) {
+    return network(channels, o, updater, fused, fused);
+  }
+
+  /**
+   * The untrained network with the convolutions chosen by {@code fused} and the loss by {@code fusedLoss}
+   * ({@link SadOutput}, or DL4J's {@code CnnLossLayer} with {@link SadLossFunction}, which it replaces bit for bit).
+   */
+  static MultiLayerNetwork network(int channels, CnnaeuOptions o, IUpdater updater, boolean fused,
+      boolean fusedLoss) {
     int r = o.endmembers();
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
         .seed(AutoencoderFit.nd4jSeed(o.seed()))
@@ -132,7 +142,8 @@ public final class Cnnaeu {
             .dropOut(new SpatialDropout(1 - DROPOUT)).build())
         .layer(convolution(o.decoderSize(), fused).nOut(channels).hasBias(false)
             .activation(Activation.IDENTITY).constrainWeights(new NonNegativeConstraint()).build())
-        .layer(new CnnLossLayer.Builder(new SadLossFunction()).activation(Activation.IDENTITY).build())
+        .layer(fusedLoss ? new SadOutput()
+            : new CnnLossLayer.Builder(new SadLossFunction()).activation(Activation.IDENTITY).build())
         .setInputType(InputType.convolutional(o.patchSize(), o.patchSize(), channels))
         .build();
     return Daeu.initialised(conf, o.seed());

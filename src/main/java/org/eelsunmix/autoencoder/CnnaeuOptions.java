@@ -140,7 +140,7 @@ public record CnnaeuOptions(int endmembers, long seed, int epochs, int batchSize
     }
   }
 
-  /** DL4J's CnnLossLayer scores the sum of a patch's pixel angles. */
+  /** The loss layer ({@link SadOutput}, as DL4J's CnnLossLayer) scores the sum of a patch's pixel angles. */
   @Override
   public int pixelsPerScoredRow() {
     return windowPixels();

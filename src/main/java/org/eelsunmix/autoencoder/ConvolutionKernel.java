@@ -28,6 +28,16 @@ interface ConvolutionKernel {
    */
   void backward(INDArray x, INDArray weights, INDArray dz, INDArray dWeights, INDArray dBias, INDArray dx);
 
+  /**
+   * {@link #backward}, where {@code x} is the input of this kernel's last {@link #forward} call, unchanged since (a
+   * training step's backward pass): a kernel that keeps a transformed copy of its input (a padded channels-last
+   * layout, spectra) reuses it instead of transforming {@code x} again. Same results as {@link #backward}.
+   */
+  default void backwardAfterForward(INDArray x, INDArray weights, INDArray dz, INDArray dWeights, INDArray dBias,
+      INDArray dx) {
+    backward(x, weights, dz, dWeights, dBias, dx);
+  }
+
   /** Refuses shapes no same convolution has: C, O ≥ 1 and an odd kernel side k. */
   static void requireShape(String what, int in, int out, int kernel) {
     if (in < 1 || out < 1 || kernel < 1 || kernel % 2 == 0) {

@@ -67,6 +67,8 @@ final class FftConvolution implements ConvolutionKernel {
   /** The weights and their gradient in the network's type. */
   private Object staged;
   private Worker[] workers = new Worker[0];
+  /** The array whose spectra {@link #xRe} holds (the last {@link #inputSpectra}), or null. */
+  private INDArray transformed;
 
   /** Buffers of one worker thread. */
   private final class Worker {
@@ -119,6 +121,7 @@ final class FftConvolution implements ConvolutionKernel {
       seen = new double[weights.length];
       staged = Staging.array(t, weights.length);
       valid = false;
+      transformed = null;
     }
     int needed = PatchWorkers.workers(Math.max(patches, chunks));
     if (workers.length < needed) {
@@ -134,6 +137,7 @@ final class FftConvolution implements ConvolutionKernel {
       qRe = spectra(chunks * patches * in);
       qIm = spectra(chunks * patches * in);
       capacity = patches;
+      transformed = null;
     }
   }
 
@@ -212,6 +216,7 @@ final class FftConvolution implements ConvolutionKernel {
         }
       }
     });
+    transformed = x;
   }
 
   /** The weights as doubles; recomputes the pairs' kernel spectra when they changed. */
@@ -313,6 +318,17 @@ final class FftConvolution implements ConvolutionKernel {
 
   @Override
   public void backward(INDArray x, INDArray w, INDArray dz, INDArray dW, INDArray dBias, INDArray dx) {
+    backward(x, w, dz, dW, dBias, dx, false);
+  }
+
+  /** As {@link #backward}, the input spectra of the last forward pass reused. */
+  @Override
+  public void backwardAfterForward(INDArray x, INDArray w, INDArray dz, INDArray dW, INDArray dBias, INDArray dx) {
+    backward(x, w, dz, dW, dBias, dx, true);
+  }
+
+  private void backward(INDArray x, INDArray w, INDArray dz, INDArray dW, INDArray dBias, INDArray dx,
+      boolean afterForward) {
     if (dBias != null) {
       throw new IllegalArgumentException("the FFT convolution has no bias");
     }
@@ -324,7 +340,9 @@ final class FftConvolution implements ConvolutionKernel {
       check(dx, "the input gradient", in, n);
     }
     kernelSpectra(w);
-    inputSpectra(x, n);
+    if (!afterForward || transformed != x) {
+      inputSpectra(x, n);
+    }
     int plane = height * width;
     int kk = kernel * kernel;
     int ny = fft.ny;

@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #FFT_KERNEL}, {@link FftConvolution} for bias-free kernels of {@link #FFT_KERNEL} or more,
  * {@link SameConvolution} otherwise) ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
  * ∂W, ∂b and ∂x). The pre-activation of the last training forward pass is kept (in a buffer of its own, outside
- * DL4J's workspaces) so the backward pass does not convolve again; the first layer of a network computes no ∂x.
+ * DL4J's workspaces) so the backward pass does not convolve again, and the kernel reuses the input it transformed
+ * ({@link ConvolutionKernel#backwardAfterForward}); the first layer of a network computes no ∂x.
  * Weight noise is not supported. One instance per network (not thread-safe), as for every DL4J layer.
  */
 public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
@@ -41,6 +42,8 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   /** Pre-activation of the last training pass, and the input it was computed from. */
   private transient INDArray z;
   private transient INDArray zInput;
+  /** The input of the kernel's last forward pass (training or not). */
+  private transient INDArray convolved;
 
   public FusedConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -113,6 +116,7 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   private void convolve(INDArray x, INDArray out) {
     INDArray bias = layerConf().hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null;
     kernel().forward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), bias, out);
+    convolved = input;
   }
 
   private long[] outShape(INDArray x) {
@@ -171,7 +175,15 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
         : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
     INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
     INDArray biasGradient = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-    kernel().backward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, weightGradient, biasGradient, dx);
+    // A training step convolved this very input just before (DL4J runs forward then backward on one batch): the
+    // kernel may reuse what it derived from it (ShiftedConvolution's padded copy, FftConvolution's spectra).
+    if (convolved == input) {
+      kernel().backwardAfterForward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, weightGradient,
+          biasGradient, dx);
+    } else {
+      kernel().backward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, weightGradient, biasGradient,
+          dx);
+    }
     Gradient g = new DefaultGradient();
     if (biasGradient != null) {
       g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradient);

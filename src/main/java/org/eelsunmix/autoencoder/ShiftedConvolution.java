@@ -59,6 +59,8 @@ final class ShiftedConvolution implements ConvolutionKernel {
   private INDArray dz;
   /** ∂X on the padded layout (same shape as {@link #x}), made on first need. */
   private INDArray dx;
+  /** The array {@link #x} holds (its last {@link #load}), or null. */
+  private INDArray loaded;
   /** Weights by shift, {@code k²·C × O} (rows {@code s·C ..} are {@code W_s}). */
   private INDArray shifted;
   /** ∂Z spread by shift, {@code n·grid × k²·O} ({@link #spread}). */
@@ -95,6 +97,7 @@ final class ShiftedConvolution implements ConvolutionKernel {
     grid = (h + 2 * pad) * pitch;
     guard = pad * pitch + pad;
     long rows = 2L * guard + (long) n * grid;
+    loaded = null;
     try (MemoryWorkspace none = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
       x = Nd4j.zeros(t, rows, in);
       z = Nd4j.createUninitialized(t, new long[] {(long) n * grid, out}, 'c');
@@ -136,6 +139,7 @@ final class ShiftedConvolution implements ConvolutionKernel {
         interior(x, guard, i).assign(patch(input, i).permute(1, 2, 0));
       }
     });
+    loaded = input;
   }
 
   /** Row offset δ_s of kernel position {@code s = i·k + j} on the grid. */
@@ -178,6 +182,18 @@ final class ShiftedConvolution implements ConvolutionKernel {
   @Override
   public void backward(INDArray input, INDArray weights, INDArray dOut, INDArray dWeights, INDArray dBias,
       INDArray dInput) {
+    backward(input, weights, dOut, dWeights, dBias, dInput, false);
+  }
+
+  /** As {@link #backward}, the padded copy of the last forward pass's input reused (its NCHW transpose skipped). */
+  @Override
+  public void backwardAfterForward(INDArray input, INDArray weights, INDArray dOut, INDArray dWeights, INDArray dBias,
+      INDArray dInput) {
+    backward(input, weights, dOut, dWeights, dBias, dInput, true);
+  }
+
+  private void backward(INDArray input, INDArray weights, INDArray dOut, INDArray dWeights, INDArray dBias,
+      INDArray dInput, boolean afterForward) {
     check(input, "the input", in);
     check(dOut, "the output gradient", out);
     if (dInput != null) {
@@ -185,7 +201,9 @@ final class ShiftedConvolution implements ConvolutionKernel {
     }
     int n = (int) input.size(0);
     fit(input.dataType(), n, (int) input.size(2), (int) input.size(3));
-    load(input);
+    if (!afterForward || loaded != input) {
+      load(input);
+    }
     // ∂W for all shifts at once, by chunk: X[chunk]ᵀ · D[chunk], D's block s holding ∂Z moved by δ_s.
     int chunks = Math.min(CHUNKS, n);
     int workers = Math.max(1, Math.min(PatchWorkers.threads(), chunks));

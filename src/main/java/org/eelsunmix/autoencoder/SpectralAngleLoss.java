@@ -16,7 +16,9 @@ package org.eelsunmix.autoencoder;
  *
  * <p>The gradient is infinite where θ = 0 (perfect fit): the cosine is clamped to {@code 1 − }{@link #COSINE_MARGIN}
  * for the gradient (not for the value), which only caps the step of pixels that are already fitted to 1e-5 rad.
- * A zero spectrum or reconstruction has angle π/2 and zero gradient. Plain Java, double precision, no allocation.
+ * A zero spectrum or reconstruction has angle π/2 and zero gradient. Plain Java, double precision. The sums and the
+ * gradient's two coefficients ({@link #ofSums}) are apart so a layer holding the spectra channel-major (CNNAEU's NCHW,
+ * {@link SadOutputLayer}) uses the same math.
  */
 public final class SpectralAngleLoss {
   /** Clamp margin of the cosine in the gradient: |c| ≤ 1 − 1e-10, i.e. θ ≥ about 1.4e-5 rad. */
@@ -41,25 +43,47 @@ public final class SpectralAngleLoss {
       yy += a * a;
       hh += b * b;
     }
-    if (yy == 0 || hh == 0) {
-      if (gradient != null) {
+    if (gradient != null) {
+      if (yy == 0 || hh == 0) {
         java.util.Arrays.fill(gradient, gOffset, gOffset + n, 0.0);
+      } else {
+        double onY = onY(dot, yy, hh, weight);
+        double onH = onH(dot, yy, hh, weight);
+        for (int k = 0; k < n; k++) {
+          gradient[gOffset + k] = onY * y[yOffset + k] + onH * yHat[hOffset + k];
+        }
       }
+    }
+    return ofSums(dot, yy, hh);
+  }
+
+  /**
+   * The angle from a pixel's sums {@code dot = yᵀŷ}, {@code yy = ‖y‖²}, {@code hh = ‖ŷ‖²}, accumulated by the
+   * caller in whatever layout it holds the spectra (π/2 when one spectrum is zero, 0 when both are).
+   */
+  public static double ofSums(double dot, double yy, double hh) {
+    if (yy == 0 || hh == 0) {
       return yy == hh ? 0.0 : Math.PI / 2;
     }
+    return Math.acos(Math.max(-1.0, Math.min(1.0, dot / (Math.sqrt(yy) * Math.sqrt(hh)))));
+  }
+
+  /** α of {@code weight · ∂θ/∂ŷ = α y + β ŷ}, from the sums of {@link #ofSums} ({@code yy, hh > 0}). */
+  public static double onY(double dot, double yy, double hh, double weight) {
     double normY = Math.sqrt(yy);
     double normH = Math.sqrt(hh);
-    double cosine = dot / (normY * normH);
-    double clamped = Math.max(-1.0, Math.min(1.0, cosine));
-    if (gradient != null) {
-      double c = Math.max(-1 + COSINE_MARGIN, Math.min(1 - COSINE_MARGIN, cosine));
-      double factor = -weight / Math.sqrt(1 - c * c);
-      double onY = factor / (normY * normH);
-      double onH = -factor * cosine / hh;
-      for (int k = 0; k < n; k++) {
-        gradient[gOffset + k] = onY * y[yOffset + k] + onH * yHat[hOffset + k];
-      }
-    }
-    return Math.acos(clamped);
+    return factor(dot / (normY * normH), weight) / (normY * normH);
+  }
+
+  /** β of {@code weight · ∂θ/∂ŷ = α y + β ŷ}, from the sums of {@link #ofSums} ({@code yy, hh > 0}). */
+  public static double onH(double dot, double yy, double hh, double weight) {
+    double cosine = dot / (Math.sqrt(yy) * Math.sqrt(hh));
+    return -factor(cosine, weight) * cosine / hh;
+  }
+
+  /** {@code −weight / √(1 − c²)}, the cosine clamped to {@link #COSINE_MARGIN} from ±1. */
+  private static double factor(double cosine, double weight) {
+    double c = Math.max(-1 + COSINE_MARGIN, Math.min(1 - COSINE_MARGIN, cosine));
+    return -weight / Math.sqrt(1 - c * c);
   }
 }

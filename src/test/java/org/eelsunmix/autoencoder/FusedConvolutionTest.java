@@ -277,4 +277,50 @@ class FusedConvolutionTest {
     assertEquals(ShiftedConvolution.class.getSimpleName(), ((FusedConvolutionLayer) fused).kernelInUse().getClass().getSimpleName());
     assertNull(fused.backpropGradient(random(r, 2, 2, 4, 4), NO_WS).getSecond());
   }
+
+  /**
+   * The backward pass that follows a forward pass reuses the kernel's transformed input (padded channels-last copy,
+   * spectra) and gives the gradients of a plain backward pass bit for bit; after a forward pass of another array it
+   * transforms its own input again.
+   */
+  @Test
+  void backwardAfterForwardEqualsAPlainBackwardPass() {
+    SplittableRandom r = new SplittableRandom(12);
+    int n = 3;
+    int c = 4;
+    int o = 5;
+    int h = 6;
+    int w = 7;
+    for (int k : new int[] {3, 5}) {
+      boolean fft = k >= FusedConvolutionLayer.FFT_KERNEL;
+      INDArray x = random(r, n, c, h, w);
+      INDArray other = random(r, n, c, h, w);
+      INDArray wt = random(r, o, c, k, k);
+      INDArray b = fft ? null : random(r, o);
+      INDArray dz = random(r, n, o, h, w);
+      double[][] seen = new double[3][];
+      for (int v = 0; v < 3; v++) {
+        ConvolutionKernel kernel = fft ? new FftConvolution(c, o, k) : new ShiftedConvolution(c, o, k);
+        INDArray z = Nd4j.create(DataType.DOUBLE, n, o, h, w);
+        kernel.forward(v == 2 ? other : x, wt, b, z);
+        INDArray dW = Nd4j.create(DataType.DOUBLE, o, c, k, k);
+        INDArray dB = fft ? null : Nd4j.create(DataType.DOUBLE, o);
+        INDArray dX = Nd4j.create(DataType.DOUBLE, n, c, h, w);
+        if (v == 0) {
+          kernel.backward(x, wt, dz, dW, dB, dX);
+        } else {
+          kernel.backwardAfterForward(x, wt, dz, dW, dB, dX);
+        }
+        double[] dw = values(dW);
+        double[] dx = values(dX);
+        double[] db = fft ? new double[0] : values(dB);
+        seen[v] = new double[dw.length + dx.length + db.length];
+        System.arraycopy(dw, 0, seen[v], 0, dw.length);
+        System.arraycopy(dx, 0, seen[v], dw.length, dx.length);
+        System.arraycopy(db, 0, seen[v], dw.length + dx.length, db.length);
+      }
+      assertArrayEquals(seen[0], seen[1], "k " + k + ": after the forward pass of x");
+      assertArrayEquals(seen[0], seen[2], "k " + k + ": after the forward pass of another array");
+    }
+  }
 }
