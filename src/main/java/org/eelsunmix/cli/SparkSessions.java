@@ -31,6 +31,10 @@ final class SparkSessions {
     Properties fileDefaults = embedded ? defaults() : new Properties();
     if (embedded) {
       b.master(master == null ? "local[*]" : master);
+      // Every SQL job's start event carries its plan as text for the UI; with the UI off the cheapest form will do
+      // (the default, "formatted", walks the plan twice on the driver before each job); spark-defaults.conf may
+      // say otherwise.
+      b.config("spark.sql.ui.explainMode", "simple");
       fileDefaults.forEach((k, v) -> b.config((String) k, (String) v));
       b.config("spark.ui.enabled", "false");
     }

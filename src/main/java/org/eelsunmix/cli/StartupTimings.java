@@ -11,7 +11,8 @@ import org.eelsunmix.spark.JobTimings;
  * the JVM's start up to {@code main} (from the runtime's start time), the command line and option checks up to the
  * session, building the SparkSession, the first Hadoop file system call, the command's own work split into its
  * Spark jobs ({@link JobTimings}: jobs, stages, tasks, wall and task seconds per job description) and the driver's
- * work between them (planning, Parquet footers, commits and renames), ND4J's native load where an autoencoder
+ * work between them (planning, Parquet footers, commits and renames; per named phase of the command and per gap
+ * between two jobs, {@link DriverTimeline}), ND4J's native load where an autoencoder
  * command started it in the background ({@link org.eelsunmix.autoencoder.NativeWarmUp}), and stopping the session;
  * then the process CPU time, the GC time and the number of classes loaded. Wall-clock marks only: nothing here changes a result.
  */
@@ -26,7 +27,9 @@ final class StartupTimings {
   private static long sessionReady;
   private static long fileSystemNanos;
   private static long commandEnd;
+  private static long commandEndMillis;
   private static JobTimings jobs;
+  private static DriverTimeline timeline;
 
   static boolean enabled() {
     return enabled;
@@ -52,6 +55,9 @@ final class StartupTimings {
     if (enabled && jobs == null) {
       jobs = new JobTimings();
       spark.sparkContext().addSparkListener(jobs);
+      timeline = new DriverTimeline();
+      spark.sparkContext().addSparkListener(timeline);
+      timeline.phase("after the session, before the command's first named phase");
     }
   }
 
@@ -62,6 +68,18 @@ final class StartupTimings {
 
   static void commandEnded() {
     commandEnd = System.nanoTime();
+    commandEndMillis = System.currentTimeMillis();
+  }
+
+  /**
+   * Starts the command's driver phase {@code name} (the previous one ends here), for the phase table and the gap
+   * list of {@link DriverTimeline}; nothing without {@code --timings}.
+   */
+  static void phase(String name) {
+    DriverTimeline t = timeline;
+    if (t != null) {
+      t.phase(name);
+    }
   }
 
   /** The breakdown, once the session is stopped ({@code stopped}: when that happened). */
@@ -103,6 +121,9 @@ final class StartupTimings {
         gc, ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount()));
     if (jobs != null) {
       sb.append(jobs.table());
+    }
+    if (timeline != null) {
+      sb.append(timeline.report(commandEndMillis == 0 ? System.currentTimeMillis() : commandEndMillis));
     }
     return sb.toString();
   }

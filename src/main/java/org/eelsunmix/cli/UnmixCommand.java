@@ -60,6 +60,7 @@ final class UnmixCommand extends SparkCommand {
       org.eelsunmix.autoencoder.NativeWarmUp.start(); // ND4J's native load overlaps the session's start
     }
     SparkSession spark = spark();
+    StartupTimings.phase("reading the store (tables, schema)");
     describe("unmix: reading the store");
     SeriesStore series = new SeriesStore(spark, store);
     Dataset<Row> pixels = series.pixels(acquisitions);
@@ -69,16 +70,24 @@ final class UnmixCommand extends SparkCommand {
           + channels + " channels");
     }
     long t0 = System.nanoTime();
+    StartupTimings.phase("the fit");
     describe("unmix: fitting " + estimator.method());
     UnmixingModel<?> model = estimator.fit(pixels);
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
+    StartupTimings.phase("output folder: temporary sibling, stale temporaries");
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
+      StartupTimings.phase("model save (metadata, data/)");
       model.write().save(tmp + "/model");
+      StartupTimings.phase("abundances (transform, Parquet write)");
       describe("unmix: abundances (" + model.method() + ")");
       ResultFiles.writeAbundances(spark, model.transform(pixels), tmp + "/abundances");
+      StartupTimings.phase("endmember MSA files, _config.properties");
       ResultFiles.writeMsa(spark, model.endmembers(), tmp + "/endmembers");
       writeConfig(tmp);
+      StartupTimings.phase("commit (renames)");
     });
+    StartupTimings.phase("summary line (abundances read back)");
+    describe("unmix: summary");
     System.out.printf("%s: %d endmembers, %s, fitted in %.1f s; %s%n", model.method(), model.endmembers().count(),
         model.summaryLine(), fitSeconds, ResultFiles.unmixedPixels(spark, out + "/abundances"));
     System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");

@@ -67,6 +67,13 @@ public final class SeriesStore {
   }
 
   private Dataset<Row> read(String table, StructType schema) {
+    check(table, schema);
+    // Reading with the schema keeps acquisition_id a string even when an id looks like a number.
+    return spark.read().schema(schema).parquet(path(table));
+  }
+
+  /** The checks of {@link #read}: the table exists, has no null-id folder, and its columns have our types. */
+  private void check(String table, StructType schema) {
     if (!exists(table)) {
       throw new BadInputException(path(table), "no such table (is " + root + " a series store written by "
           + "generate or import-npy?)");
@@ -86,8 +93,6 @@ public final class SeriesStore {
         PixelSchema.requireColumn(onDisk, f.name(), f.dataType(), path(table));
       }
     }
-    // Reading with the schema keeps acquisition_id a string even when an id looks like a number.
-    return spark.read().schema(schema).parquet(path(table));
   }
 
   /** The acquisitions table. */
@@ -132,7 +137,14 @@ public final class SeriesStore {
   /** All acquisitions, sorted by id (one small row each). */
   public List<Acquisition> listAcquisitions() {
     List<Acquisition> out = new ArrayList<>();
-    for (Row r : acquisitions().collectAsList()) { // sorted here: a Spark sort adds a sampling job
+    check(ACQUISITIONS, PixelSchema.ACQUISITIONS);
+    // A few short rows: read on the driver, without a Spark job (DriverParquetRows); Spark reads any other layout.
+    List<Row> rows = DriverParquetRows.read(spark.sparkContext().hadoopConfiguration(), new Path(path(ACQUISITIONS)),
+        PixelSchema.ACQUISITIONS, PixelSchema.ACQUISITION_ID);
+    if (rows == null) {
+      rows = acquisitions().collectAsList();
+    }
+    for (Row r : rows) { // sorted here: a Spark sort adds a sampling job
       out.add(Acquisition.fromRow(r));
     }
     out.sort(java.util.Comparator.comparing(Acquisition::id));

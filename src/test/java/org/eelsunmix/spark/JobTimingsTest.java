@@ -75,12 +75,12 @@ class JobTimingsTest {
       sc.setJobDescription(null);
     });
     assertEquals(5, model[0].summary().iterations());
-    // one job per pass: reading, moments, part norms, start, 5 iterations, final residual (the test table's
+    // one job per pass: reading with the moments, part norms, start, 5 iterations, final residual (the test table's
     // repartition adds AQE's shuffle job before them, under the caller's own description)
     List<JobTimings.Job> passJobs = jobs.stream().filter(j -> j.description().startsWith("outer: ")).toList();
     assertTrue(jobs.size() - passJobs.size() <= 1, jobs.toString());
     List<String> passes = passJobs.stream().map(JobTimings.Job::description).collect(Collectors.toList());
-    assertEquals(List.of("outer: reading the pixels into blocks", "outer: B x B moments", "outer: start part norms",
+    assertEquals(List.of("outer: reading the pixels into blocks and their B x B moments", "outer: start part norms",
         "outer: start", "outer: iteration", "outer: iteration", "outer: iteration", "outer: iteration",
         "outer: iteration", "outer: final residual"), passes);
     for (JobTimings.Job j : passJobs) {

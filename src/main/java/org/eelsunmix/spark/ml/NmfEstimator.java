@@ -14,6 +14,7 @@ import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.Nmf;
+import org.eelsunmix.unmix.NmfInitialisation;
 import org.eelsunmix.unmix.NmfFit;
 
 /**
@@ -136,7 +137,10 @@ public final class NmfEstimator extends UnmixingEstimator<NmfEstimator, NmfModel
     EnergyAxis axis = spectraAxis(dataset);
     int r = o.components();
     PixelRows rows = new PixelRows(dataset.schema(), getInputCol(), axis.channels(), true, "input dataset");
-    try (PartitionedNmfPixels pixels = new PartitionedNmfPixels(PixelRows.of(dataset), rows, r)) {
+    // Any init but random resolves to an NNDSVD start once there are at least R pixels: its moments then come with
+    // the first pass (with fewer pixels, a few wasted B² sums).
+    boolean nndsvd = !NmfInitialisation.RANDOM.equals(o.resolvedInit(Long.MAX_VALUE, axis.channels()));
+    try (PartitionedNmfPixels pixels = new PartitionedNmfPixels(PixelRows.of(dataset), rows, r, nndsvd)) {
       NmfFit.Outcome fit = NmfFit.run(pixels, o);
       double[] h = fit.endmembers();
       double objective = 0.5 * pixels.residualSquared(h);

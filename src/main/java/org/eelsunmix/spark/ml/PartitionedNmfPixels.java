@@ -19,6 +19,8 @@ import org.eelsunmix.unmix.SpectralMoments;
  * 2): the B × B moments, 2R part norms, or the {@link NmfStatistics} (R × R + R × B). Nothing per pixel reaches the
  * driver.
  *
+ * <p>With an NNDSVD start the first pass, which reads the rows into blocks, also sums their B × B moments.
+ *
  * <p>Each partition's spectra are read once from the binary rows into one {@link NmfPixelBlock} (N_p × B floats,
  * checked: channel count, finite, non-negative) and kept for the whole fit, so the 200-odd passes do not decode rows again. The
  * abundances W live in a second RDD of blocks (N_p × R doubles, aligned with the spectra block of the same
@@ -36,7 +38,10 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   private final int components;
   private final JavaRDD<NmfPixelBlock> spectra;
   private final FitCheckpoints checkpoints;
+  private final boolean momentsInFirstPass;
   private long pixels = -1;
+  /** The moments summed by the first pass, until {@link #moments} hands them over; null otherwise. */
+  private SpectralMoments firstPassMoments;
   /** The current W, one block per partition; null before {@link #start}. */
   private JavaRDD<AbundanceBlock> abundances;
 
@@ -47,10 +52,13 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
    * @param rows the pixel rows ({@link PixelRows#of})
    * @param reader reads and checks their spectra (non-negative counts required)
    * @param components R
+   * @param momentsInFirstPass sum the B × B moments in the pass that reads the rows into blocks (the NNDSVD starts
+   *     need them next), so {@link #moments} runs no pass of its own; false for the random start
    */
-  PartitionedNmfPixels(JavaRDD<InternalRow> rows, PixelRows reader, int components) {
+  PartitionedNmfPixels(JavaRDD<InternalRow> rows, PixelRows reader, int components, boolean momentsInFirstPass) {
     this.channels = reader.channels();
     this.components = components;
+    this.momentsInFirstPass = momentsInFirstPass;
     this.checkpoints = FitCheckpoints.of(rows.context());
     this.spectra = checkpoints.input(PartitionBlocks.blocks(rows, reader, (data, keys, b) -> {
       long[] draws = new long[keys.length];
@@ -70,8 +78,15 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   public long pixels() {
     if (pixels < 0) {
       // reads and checks every spectrum once
-      pixels = labelled("reading the pixels into blocks", () -> spectra.map(s -> (long) s.count()).fold(0L,
-          Long::sum));
+      if (momentsInFirstPass) {
+        // The same aggregation as moments() alone (per block in order, the same tree), so the same bits; one pass
+        // over the pixels and one job fewer.
+        firstPassMoments = labelled("reading the pixels into blocks and their B x B moments", this::sumMoments);
+        pixels = firstPassMoments.count();
+      } else {
+        pixels = labelled("reading the pixels into blocks", () -> spectra.map(s -> (long) s.count()).fold(0L,
+            Long::sum));
+      }
     }
     return pixels;
   }
@@ -85,8 +100,17 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
 
   @Override
   public SpectralMoments moments() {
-    return labelled("B x B moments", () -> spectra.treeAggregate(new SpectralMoments(channels),
-        (m, s) -> s.addMoments(m), SpectralMoments::merge, DEPTH));
+    if (firstPassMoments != null) {
+      SpectralMoments m = firstPassMoments;
+      firstPassMoments = null; // handed over once: the caller may change them
+      return m;
+    }
+    return labelled("B x B moments", this::sumMoments);
+  }
+
+  private SpectralMoments sumMoments() {
+    int b = channels;
+    return spectra.treeAggregate(new SpectralMoments(b), (m, s) -> s.addMoments(m), SpectralMoments::merge, DEPTH);
   }
 
   @Override

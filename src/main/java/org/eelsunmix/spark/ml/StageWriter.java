@@ -17,7 +17,8 @@ import org.eelsunmix.spark.PixelSchema;
 
 /**
  * Writes a stage as {@code metadata/} (params, {@link MlPersistence}) and, for a model, its endmembers as
- * {@code data/} Parquet in the {@link PixelSchema#ENDMEMBERS} layout — atomically: the folder appears complete or
+ * {@code data/} Parquet in the {@link PixelSchema#ENDMEMBERS} layout (one file written on the driver,
+ * {@link SmallParquet}) — atomically: the folder appears complete or
  * not at all, also when overwriting.
  */
 final class StageWriter extends MLWriter {
@@ -56,8 +57,9 @@ final class StageWriter extends MLWriter {
     try {
       MlPersistence.writeMetadata(spark, stage, path, extra);
       if (endmembers != null) {
-        spark.createDataFrame(rows(endmembers), PixelSchema.ENDMEMBERS).coalesce(1).write()
-            .parquet(path + "/data");
+        // R rows already on the driver: written there, without a Spark job's planning, task and commit
+        SmallParquet.write(spark.sparkContext().hadoopConfiguration(), path + "/data", PixelSchema.ENDMEMBERS,
+            rows(endmembers));
       }
       if (extraFiles != null) {
         extraFiles.write(spark, path);
