@@ -33,12 +33,20 @@ import org.apache.spark.sql.types.StructType;
  * these rows are a few hundred bytes each. Values are decoded as Spark's reader decodes them (timestamps through
  * {@link DateTimeUtils}), so the rows equal {@code spark.read().schema(schema).parquet(dir).collectAsList()}.
  *
- * <p>Returns null, so that the caller falls back to Spark, for anything outside the plain case: a column type other
- * than string, int, long, double, boolean, timestamp (INT96 or INT64 micros/millis) and map&lt;string,string&gt;,
- * a data file outside a {@code column=value} folder, a Parquet column whose physical type does not match.
+ * <p>Returns null, so that the caller falls back to Spark, for more than {@link #MAX_FILES} data files and for
+ * anything outside the plain case: a column type other than string, int, long, double, boolean, timestamp (INT96
+ * or INT64 micros/millis) and map&lt;string,string&gt;, a data file outside a {@code column=value} folder, a
+ * Parquet column whose physical type does not match.
  */
 final class DriverParquetRows {
   private DriverParquetRows() {}
+
+  /**
+   * More files than this are left to Spark: the driver opens them one after another (a few ms each locally, a
+   * name-node round trip or more each on HDFS), while Spark reads an archive's thousands of acquisition files in
+   * parallel tasks. Below it, one job's fixed cost is the larger.
+   */
+  static final int MAX_FILES = 64;
 
   /**
    * @param schema the rows' schema, the partition column included (its values come from the folder names)
@@ -50,11 +58,15 @@ final class DriverParquetRows {
       FileSystem fs = dir.getFileSystem(conf);
       List<Row> rows = new ArrayList<>();
       RemoteIterator<LocatedFileStatus> files = fs.listFiles(dir, true);
+      int read = 0;
       while (files.hasNext()) {
         LocatedFileStatus f = files.next();
         String name = f.getPath().getName();
         if (!name.endsWith(".parquet") || name.startsWith("_") || name.startsWith(".")) {
           continue;
+        }
+        if (++read > MAX_FILES) {
+          return null;
         }
         String folder = f.getPath().getParent().getName();
         if (!f.getPath().getParent().getParent().equals(fs.makeQualified(dir))

@@ -69,6 +69,28 @@ class DriverParquetRowsTest {
         PixelSchema.ACQUISITIONS, PixelSchema.ACQUISITION_ID));
   }
 
+  /** An archive's thousands of acquisition files are read by Spark's parallel tasks, not one by one here. */
+  @Test
+  void moreFilesThanTheLimitAreLeftToSpark() {
+    SparkSession spark = TestSpark.session();
+    EnergyAxis axis = new EnergyAxis(0, 1, "eV", 4);
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i <= DriverParquetRows.MAX_FILES; i++) {
+      rows.add(new Acquisition(String.format("m%03d", i), null, null, 8, 8, axis, null, "synthetic").toRow());
+    }
+    String many = dir.resolve("many").toString();
+    String few = dir.resolve("few").toString();
+    spark.createDataFrame(rows, PixelSchema.ACQUISITIONS).write().partitionBy(PixelSchema.ACQUISITION_ID)
+        .parquet(many);
+    spark.createDataFrame(rows.subList(0, DriverParquetRows.MAX_FILES), PixelSchema.ACQUISITIONS).write()
+        .partitionBy(PixelSchema.ACQUISITION_ID).parquet(few);
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    assertNull(DriverParquetRows.read(conf, new org.apache.hadoop.fs.Path(many), PixelSchema.ACQUISITIONS,
+        PixelSchema.ACQUISITION_ID));
+    assertEquals(DriverParquetRows.MAX_FILES, DriverParquetRows.read(conf, new org.apache.hadoop.fs.Path(few),
+        PixelSchema.ACQUISITIONS, PixelSchema.ACQUISITION_ID).size());
+  }
+
   private static List<Acquisition> sorted(List<Row> rows) {
     return rows.stream().map(Acquisition::fromRow).sorted(Comparator.comparing(Acquisition::id)).toList();
   }
