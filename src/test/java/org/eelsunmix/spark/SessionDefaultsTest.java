@@ -55,8 +55,10 @@ class SessionDefaultsTest {
   @Test
   void theStatusStoreKeepsAtMostAHundredJobs() throws Exception {
     SparkSession spark = TestSpark.session();
+    org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+        spark.sparkContext());
     for (int i = 0; i < 130; i++) {
-      spark.range(0, 2, 1, 1).count();
+      jsc.parallelize(List.of(1, 2), 1).count(); // an RDD job: no SQL planning
     }
     waitFor(() -> spark.sparkContext().statusTracker().getJobIdsForGroup(null).length <= 100);
     int kept = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
