@@ -202,7 +202,7 @@ public final class SeriesStore {
    */
   public void write(Dataset<Row> pixels, Dataset<Row> acquisitions, Dataset<Row> truthEndmembers,
       Dataset<Row> truthAbundances) {
-    writePartitioned(pixels, path(PIXELS), spark, PIXEL_ENCODINGS);
+    writePartitioned(pixels, PIXELS);
     if (truthEndmembers != null) {
       writePartitioned(truthEndmembers, TRUTH_ENDMEMBERS);
     }
@@ -211,16 +211,6 @@ public final class SeriesStore {
     }
     writePartitioned(acquisitions.coalesce(1), ACQUISITIONS);
   }
-
-  /**
-   * The spectra's values are written plain, not dictionary-encoded. Counts are integers, so Parquet's writer keeps a
-   * dictionary for them, and the vectorised reader then spends most of a per-pixel pass unpacking the dictionary
-   * indices and looking each value up (a profile of {@code apply} on a 640 × 640 × 200 store: 40% of the tasks'
-   * time in the read, against 12% for plain floats, at 13% more bytes with zstd). Same schema, same values: any
-   * Parquet reader reads both, and stores written before read as they did.
-   */
-  public static final java.util.Map<String, String> PIXEL_ENCODINGS = java.util.Map.of(
-      "parquet.enable.dictionary#" + PixelSchema.SPECTRUM + ".list.element", "false");
 
   /**
    * Writers a task keeps open at once, one per acquisition it meets ({@code spark.sql.maxConcurrentOutputFileWriters},

@@ -6,20 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.column.Encoding;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -47,11 +38,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code apply}'s whole abundances pass on real Parquet stores of several acquisitions: the store as
- * {@link SeriesStore#write} writes it (spectra without a dictionary), the FCLS and NMF transforms over its column
- * batches, the partitioned write without Spark's sort and {@link ResultFiles#unmixedPixels}. Each pixel read back
+ * {@link SeriesStore#write} writes it, the FCLS and NMF transforms over its column batches, the partitioned write
+ * without Spark's sort and {@link ResultFiles#unmixedPixels}. Each pixel read back
  * from the abundances table is compared with the in-memory kernel bit for bit, whatever the files per acquisition,
  * the scan's split size (one task meeting several acquisitions, or more than a task keeps writers open for) and
- * the reader's batch size; stores written before (dictionary-encoded spectra) read the same.
+ * the reader's batch size; a store written by Spark's sorted write holds the same rows.
  */
 class AbundancesPassTest {
   static SparkSession spark;
@@ -85,8 +76,11 @@ class AbundancesPassTest {
     return out;
   }
 
-  /** A series store of the images, {@code files} Parquet files per acquisition; with the old encoding or ours. */
-  static SeriesStore store(Path dir, List<SpectrumImage> images, int files, boolean dictionary) {
+  /**
+   * A series store of the images, {@code files} Parquet files per acquisition: written by {@link SeriesStore#write},
+   * or by Spark's plain partitioned write (sorted by acquisition) when {@code plainSpark}.
+   */
+  static SeriesStore store(Path dir, List<SpectrumImage> images, int files, boolean plainSpark) {
     List<Row> rows = new ArrayList<>();
     List<Row> acquisitions = new ArrayList<>();
     for (SpectrumImage image : images) {
@@ -98,7 +92,7 @@ class AbundancesPassTest {
         org.apache.spark.sql.functions.col(PixelSchema.ACQUISITION_ID), org.apache.spark.sql.functions.col("y"));
     SeriesStore store = new SeriesStore(spark, dir.resolve("store").toString());
     Dataset<Row> acq = spark.createDataFrame(acquisitions, PixelSchema.ACQUISITIONS);
-    if (dictionary) { // as stores were written before: Parquet's default encodings
+    if (plainSpark) {
       pixels.write().mode(SaveMode.Overwrite).partitionBy(PixelSchema.ACQUISITION_ID)
           .parquet(store.path(SeriesStore.PIXELS));
       acq.write().mode(SaveMode.Overwrite).partitionBy(PixelSchema.ACQUISITION_ID)
@@ -107,26 +101,6 @@ class AbundancesPassTest {
       store.write(pixels, acq, null, null);
     }
     return store;
-  }
-
-  /** The encodings of the spectrum values' column chunks in every file of a table. */
-  static List<java.util.Set<Encoding>> spectrumEncodings(String table) throws IOException {
-    List<java.util.Set<Encoding>> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(Path.of(table))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
-        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
-            new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
-          for (BlockMetaData g : r.getFooter().getBlocks()) {
-            for (ColumnChunkMetaData c : g.getColumns()) {
-              if (c.getPath().toDotString().equals("spectrum.list.element")) {
-                out.add(c.getEncodings());
-              }
-            }
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /** Records the text of every executed plan (the write commands' included). */
@@ -188,17 +162,13 @@ class AbundancesPassTest {
     };
   }
 
-  @ParameterizedTest(name = "{0} acquisitions, {1} files each, split {2} bytes, batches of {3}, dictionary {4}")
+  @ParameterizedTest(name = "{0} acquisitions, {1} files each, split {2} bytes, batches of {3}, plain Spark {4}")
   @CsvSource({"2, 1, 134217728, 4096, false", "3, 2, 134217728, 100, false", "3, 3, 60000, 37, false",
       "2, 2, 134217728, 512, true", "20, 1, 134217728, 1000, false"})
   void fclsAbundancesEqualTheInMemoryKernelWithoutASort(int count, int files, long split, int batch,
-      boolean dictionary, @TempDir Path dir) throws Exception {
+      boolean plainSpark, @TempDir Path dir) throws Exception {
     List<SpectrumImage> images = images(count);
-    SeriesStore store = store(dir, images, files, dictionary);
-    for (java.util.Set<Encoding> e : spectrumEncodings(store.path(SeriesStore.PIXELS))) {
-      assertEquals(dictionary, e.contains(Encoding.PLAIN_DICTIONARY) || e.contains(Encoding.RLE_DICTIONARY),
-          "spectrum encodings " + e);
-    }
+    SeriesStore store = store(dir, images, files, plainSpark);
     spark.conf().set("spark.sql.files.maxPartitionBytes", split);
     spark.conf().set("spark.sql.files.openCostInBytes", 1024); // small files packed together: tasks mix acquisitions
     spark.conf().set("spark.sql.parquet.columnarReaderBatchSize", batch);
@@ -234,8 +204,27 @@ class AbundancesPassTest {
         ResultFiles.unmixedPixels(spark, out));
   }
 
+  /** The plan check above sees the sort Spark adds without concurrent writers (so its silence means something). */
   @Test
-  void aStoreAsWrittenNowHoldsTheSameSpectraAsBefore(@TempDir Path dir) {
+  void withoutConcurrentWritersThePlanHasTheSort(@TempDir Path dir) throws Exception {
+    String key = "spark.sql.maxConcurrentOutputFileWriters";
+    String before = spark.conf().get(key, "0");
+    Plans plans = new Plans();
+    spark.conf().set(key, 0);
+    spark.listenerManager().register(plans);
+    try {
+      spark.range(10).selectExpr("cast(id % 3 as string) as acquisition_id", "id as x").write()
+          .partitionBy(PixelSchema.ACQUISITION_ID).parquet(dir.resolve("t").toString());
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.listenerManager().unregister(plans);
+      spark.conf().set(key, before);
+    }
+    assertTrue(plans.plans.stream().anyMatch(p -> p.contains("Sort [acquisition_id")), plans.plans.toString());
+  }
+
+  @Test
+  void aStoreWrittenWithoutTheSortHoldsTheSameRowsAsSparksPlainWrite(@TempDir Path dir) {
     List<SpectrumImage> images = images(2);
     List<Row> now = store(dir.resolve("now"), images, 2, false).pixels(List.of()).orderBy("acquisition_id", "y", "x")
         .collectAsList();
