@@ -267,11 +267,67 @@ public final class FclsThroughput {
   }
 
   /**
+   * The tasks' CPU seconds of reading a store's spectra as the columnar transform reads them, without solving: the
+   * Parquet scan's column batches of the {@code spectrum} column, each block of 256 rows taken as one {@code float[]}
+   * ({@link org.eelsunmix.spark.PixelRows#spectra}, checks included). One figure per run, after one untimed run.
+   */
+  public static double[] spectraRead(org.apache.spark.sql.SparkSession spark, String store, int runs)
+      throws java.util.concurrent.TimeoutException {
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> spectra = spark.read()
+        .schema(PixelSchema.PIXELS).parquet(new org.apache.hadoop.fs.Path(store, "pixels").toString())
+        .select(PixelSchema.SPECTRUM);
+    int channels = ((org.apache.spark.sql.Row) spectra.first()).getList(0).size();
+    org.eelsunmix.spark.PixelRows pixels = new org.eelsunmix.spark.PixelRows(spectra.schema(), PixelSchema.SPECTRUM,
+        channels, true, store);
+    org.apache.spark.sql.execution.SparkPlan scan = spectra.queryExecution().executedPlan().collectLeaves().head();
+    if (!scan.supportsColumnar()) {
+      throw new IllegalStateException("the scan of " + store + " is not columnar: " + scan.nodeName());
+    }
+    TaskCpu tasks = new TaskCpu();
+    spark.sparkContext().addSparkListener(tasks);
+    double[] seconds = new double[runs];
+    for (int i = 0; i <= runs; i++) {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      long t0 = tasks.nanos.get();
+      scan.executeColumnar().toJavaRDD().foreachPartition(batches -> {
+        float[] buffer = new float[256 * channels];
+        while (batches.hasNext()) {
+          org.apache.spark.sql.vectorized.ColumnarBatch batch = batches.next();
+          for (int from = 0; from < batch.numRows(); from += 256) {
+            pixels.spectra(batch, from, Math.min(256, batch.numRows() - from), buffer);
+          }
+        }
+      });
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      if (i > 0) {
+        seconds[i - 1] = (tasks.nanos.get() - t0) * 1e-9;
+      }
+    }
+    spark.sparkContext().removeSparkListener(tasks);
+    return seconds;
+  }
+
+  /**
    * Prints the throughput at B = 200, R = 3 and B = 903, R = 4, in every {@link Mode} (optional argument: seconds per
    * figure). With {@code apply STORE MODEL OUT RUNS [MASTER [rows|columnar]]}: {@link #parquetApply} on an embedded
-   * session (default {@code local[*]}, both paths), one line per run.
+   * session (default {@code local[*]}, both paths), one line per run. With {@code read STORE RUNS [MASTER]}:
+   * {@link #spectraRead}, in nanoseconds of task CPU per spectrum value.
    */
   public static void main(String[] args) throws java.util.concurrent.TimeoutException {
+    if (args.length >= 3 && args[0].equals("read")) {
+      org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder()
+          .master(args.length > 3 ? args[3] : "local[*]").appName("spectra-read-bench")
+          .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate();
+      spark.sparkContext().setLogLevel("WARN");
+      long values = spark.read().schema(PixelSchema.PIXELS).parquet(args[1] + "/pixels")
+          .selectExpr("sum(size(spectrum))").first().getLong(0);
+      for (double t : spectraRead(spark, args[1], Integer.parseInt(args[2]))) {
+        System.out.printf("read %s: tasks' CPU %.3f s, %.2f ns per value (%d values)%n", args[1], t, t * 1e9 / values,
+            values);
+      }
+      spark.stop();
+      return;
+    }
     if (args.length >= 4 && args[0].equals("apply")) {
       org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder()
           .master(args.length > 5 ? args[5] : "local[*]").appName("fcls-apply-bench")

@@ -129,17 +129,32 @@ public final class NmfModel extends UnmixingModel<NmfModel> {
           null, describe());
     }
     // Blocks of pixels, so that the kernel interleaves several pixels' dependent steps (NmfAbundances#solveBlock).
-    PixelTransform.BlockKernel blocks = () -> {
+    return PixelTransform.applyBlocks(dataset, channels, kernel.components(), BLOCK, new Blocks(kernel),
+        getInputCol(), getOutputCol(), getRmseCol(), describe());
+  }
+
+  /**
+   * NMF abundances of blocks, RMSE over channels. {@link NmfAbundances#solveBlock} gives each pixel the bits of a
+   * pixel-by-pixel solve, so a pixel's result does not depend on its block: a Parquet scan's column batches may be
+   * read directly ({@link PixelTransform.BlockKernel#blockIndependent()}).
+   */
+  private record Blocks(NmfAbundances kernel) implements PixelTransform.BlockKernel {
+    @Override
+    public PixelTransform.BlockSolver newSolver() {
       double[] work = new double[kernel.blockWorkLength()];
+      int channels = kernel.channels();
       return (y, count, keys, a, rmse) -> {
         kernel.solveBlock(y, count, a, rmse, work);
         for (int p = 0; p < count; p++) {
           rmse[p] = Math.sqrt(rmse[p] / channels);
         }
       };
-    };
-    return PixelTransform.applyBlocks(dataset, channels, kernel.components(), BLOCK, blocks, getInputCol(),
-        getOutputCol(), getRmseCol(), describe());
+    }
+
+    @Override
+    public boolean blockIndependent() {
+      return true;
+    }
   }
 
   @Override
