@@ -16,7 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * a built-in set, the reference network) before and after one change, the two networks stepping in turn in one JVM,
  * median of {@value #STEPS} steps after warm-up; then the encoder's 3×3 convolution forward pass alone, before and
  * after. The change (first argument): {@code forward}, the encoder convolution's forward pass as {@code k²} products
- * or as one wide product and a shifted sum ({@link ShiftedConvolution#useWideForward}). Run with the shaded jar:
+ * or as one wide product and a shifted sum ({@link ShiftedConvolution#useWideForward}); {@code norm}, the batch
+ * normalisations' training pass by DL4J or in Java ({@link FusedBatchNormalizationLayer#allowFused}). Run with the
+ * shaded jar:
  * {@code OMP_NUM_THREADS=1 java -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
  * org.eelsunmix.autoencoder.CnnaeuStepTiming forward co-ru-pt k-edges}.
  */
@@ -29,7 +31,8 @@ final class CnnaeuStepTiming {
   private static void select(String change, boolean after) {
     switch (change) {
       case "forward" -> ShiftedConvolution.useWideForward(after);
-      default -> throw new IllegalArgumentException("unknown change " + change + "; known: forward");
+      case "norm" -> FusedBatchNormalizationLayer.allowFused(after);
+      default -> throw new IllegalArgumentException("unknown change " + change + "; known: forward, norm");
     }
   }
 
@@ -74,6 +77,9 @@ final class CnnaeuStepTiming {
         Arrays.sort(cpu[v]);
         System.out.printf("%s (B=%d) step, %-6s %-7s median %.3f s CPU (min %.3f, max %.3f)%n", set, b, change,
             v == 0 ? "before" : "after", cpu[v][STEPS / 2], cpu[v][0], cpu[v][STEPS - 1]);
+      }
+      if (!change.equals("forward")) {
+        continue;
       }
       // The encoder's 3×3 convolution forward pass alone.
       int filters = o.filters();
