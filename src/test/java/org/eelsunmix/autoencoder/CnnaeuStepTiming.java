@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * median of {@value #STEPS} steps after warm-up; then the encoder's 3×3 convolution forward pass alone, before and
  * after. The change (first argument): {@code forward}, the encoder convolution's forward pass as {@code k²} products
  * or as one wide product and a shifted sum ({@link ShiftedConvolution#useWideForward}); {@code norm}, the batch
- * normalisations' training pass by DL4J or in Java ({@link FusedBatchNormalizationLayer#allowFused}). Run with the
+ * normalisations' training pass by DL4J or in Java ({@link FusedBatchNormalizationLayer#allowFused}); {@code both}.
+ * Run with the
  * shaded jar:
  * {@code OMP_NUM_THREADS=1 java -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
  * org.eelsunmix.autoencoder.CnnaeuStepTiming forward co-ru-pt k-edges}.
@@ -32,7 +33,11 @@ final class CnnaeuStepTiming {
     switch (change) {
       case "forward" -> ShiftedConvolution.useWideForward(after);
       case "norm" -> FusedBatchNormalizationLayer.allowFused(after);
-      default -> throw new IllegalArgumentException("unknown change " + change + "; known: forward, norm");
+      case "both" -> {
+        ShiftedConvolution.useWideForward(after);
+        FusedBatchNormalizationLayer.allowFused(after);
+      }
+      default -> throw new IllegalArgumentException("unknown change " + change + "; known: forward, norm, both");
     }
   }
 
