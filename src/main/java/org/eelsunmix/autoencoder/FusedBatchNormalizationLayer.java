@@ -30,6 +30,10 @@ public class FusedBatchNormalizationLayer extends BatchNormalization {
   /** The input of the last training pass computed here, and its values and batch statistics. */
   private transient INDArray trained;
   private transient double[] x;
+  /** Work arrays of the batch's size (output, ∂y, ∂x), kept from call to call. */
+  private transient double[] y;
+  private transient double[] dy;
+  private transient double[] dx;
   private transient double[] mean;
   private transient double[] variance;
   private transient double[] std;
@@ -72,6 +76,9 @@ public class FusedBatchNormalizationLayer extends BatchNormalization {
     int length = n * channels * area;
     if (x == null || x.length != length) {
       x = new double[length];
+      y = new double[length];
+      dy = new double[length];
+      dx = new double[length];
     }
     if (mean == null || mean.length != channels) {
       mean = new double[channels];
@@ -79,7 +86,6 @@ public class FusedBatchNormalizationLayer extends BatchNormalization {
       std = new double[channels];
     }
     NdBuffers.read(input, x);
-    double[] y = new double[length];
     BatchNormalisation.forwardPlanes(x, n, channels, area, param(BatchNormalizationParamInitializer.GAMMA),
         param(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), mean, variance, std, y);
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
@@ -98,11 +104,9 @@ public class FusedBatchNormalizationLayer extends BatchNormalization {
     int n = (int) input.size(0);
     int channels = (int) input.size(1);
     int area = (int) (input.size(2) * input.size(3));
-    double[] dy = new double[x.length];
     NdBuffers.read(epsilon, dy);
     double[] dGamma = new double[channels];
     double[] dBeta = new double[channels];
-    double[] dx = new double[x.length];
     BatchNormalisation.backwardPlanes(x, n, channels, area, param(BatchNormalizationParamInitializer.GAMMA), mean,
         std, dy, dGamma, dBeta, dx);
     Gradient g = new DefaultGradient();
