@@ -7,7 +7,9 @@ import java.util.Arrays;
  * autoencoders' plain-Java kernels: {@code y = γ (h − μ)/√(σ² + ε) + β} per unit, with ε =
  * {@value #EPSILON}. In training μ and σ² are the batch mean and biased variance and the running estimates move as
  * {@code m ← 0.99 m + 0.01 μ} ({@link AbundanceEncoderKernel.Mode#TRAIN} only); in inference the running estimates
- * are used. Backward is the standard batch-statistics gradient.
+ * are used. Backward is the standard batch-statistics gradient. {@link #forwardPlanes} and {@link #backwardPlanes}
+ * are the same on NCHW batches, statistics per channel over batch and positions (CNNAEU's
+ * {@link FusedBatchNormalizationLayer}).
  *
  * <p>Batches are row-major ({@code rows × width} from a base offset); γ, β, running mean and variance live in a flat
  * parameter vector at the given offsets. The caller owns the work arrays {@code mean}, {@code std}, {@code sum1},
@@ -90,6 +92,77 @@ final class BatchNormalisation {
         double xhat = (h[base + p * width + k] - mean[k]) / std[k];
         double dxhat = dy[dyBase + p * width + k] * params[o.gamma() + k];
         dh[dhBase + p * width + k] = (float) ((rows * dxhat - sum1[k] - xhat * sum2[k]) / (rows * std[k]));
+      }
+    }
+  }
+
+  /**
+   * The training forward pass on NCHW planes ({@code x[(i·C + c)·area + p]}, statistics per channel over the
+   * {@code n·area} values of the batch, as DL4J's and Keras' convolutional batch normalisation):
+   * {@code y = γ_c (x − μ_c)/√(σ²_c + ε) + β_c}, μ and the biased σ² of the batch. Leaves μ, σ² and
+   * {@code √(σ² + ε)} in {@code mean}, {@code variance}, {@code std}.
+   */
+  static void forwardPlanes(double[] x, int n, int channels, int area, double[] gamma, double[] beta, double eps,
+      double[] mean, double[] variance, double[] std, double[] y) {
+    double count = (double) n * area;
+    for (int c = 0; c < channels; c++) {
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        int at = (i * channels + c) * area;
+        for (int p = 0; p < area; p++) {
+          sum += x[at + p];
+        }
+      }
+      double mu = sum / count;
+      double squares = 0;
+      for (int i = 0; i < n; i++) {
+        int at = (i * channels + c) * area;
+        for (int p = 0; p < area; p++) {
+          double d = x[at + p] - mu;
+          squares += d * d;
+        }
+      }
+      mean[c] = mu;
+      variance[c] = squares / count;
+      std[c] = Math.sqrt(variance[c] + eps);
+      double scale = gamma[c] / std[c];
+      for (int i = 0; i < n; i++) {
+        int at = (i * channels + c) * area;
+        for (int p = 0; p < area; p++) {
+          y[at + p] = (x[at + p] - mu) * scale + beta[c];
+        }
+      }
+    }
+  }
+
+  /**
+   * The backward pass of {@link #forwardPlanes} with its batch statistics: {@code ∂γ_c = Σ dy·x̂}, {@code ∂β_c = Σ dy}
+   * (overwritten) and {@code ∂x = γ_c/(N σ_c) (N dy − ∂β_c − x̂ ∂γ_c)}, {@code x̂ = (x − μ_c)/σ_c}, N = n·area.
+   */
+  static void backwardPlanes(double[] x, int n, int channels, int area, double[] gamma, double[] mean,
+      double[] std, double[] dy, double[] dGamma, double[] dBeta, double[] dx) {
+    double count = (double) n * area;
+    for (int c = 0; c < channels; c++) {
+      double sumDy = 0;
+      double sumDyXhat = 0;
+      for (int i = 0; i < n; i++) {
+        int at = (i * channels + c) * area;
+        for (int p = 0; p < area; p++) {
+          double d = dy[at + p];
+          sumDy += d;
+          sumDyXhat += d * (x[at + p] - mean[c]);
+        }
+      }
+      sumDyXhat /= std[c];
+      dGamma[c] = sumDyXhat;
+      dBeta[c] = sumDy;
+      double scale = gamma[c] / (count * std[c]);
+      for (int i = 0; i < n; i++) {
+        int at = (i * channels + c) * area;
+        for (int p = 0; p < area; p++) {
+          double xhat = (x[at + p] - mean[c]) / std[c];
+          dx[at + p] = scale * (count * dy[at + p] - sumDy - xhat * sumDyXhat);
+        }
       }
     }
   }

@@ -37,7 +37,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * the rest are DL4J's standard layers:
  * <ol>
  *   <li>0: convolution 3×3 × {@link CnnaeuOptions#filters()} (same padding, bias), LeakyReLU(0.02);</li>
- *   <li>1: batch normalisation (Keras' momentum 0.99, ε 1e-3);</li>
+ *   <li>1: batch normalisation (Keras' momentum 0.99, ε 1e-3; {@link FusedBatchNormalization}: its training pass
+ *       in plain Java);</li>
  *   <li>2: spatial dropout 0.2 (on its input), convolution 1×1 → R, LeakyReLU(0.02);</li>
  *   <li>3: batch normalisation;</li>
  *   <li>4: spatial dropout 0.2, then {@code softmax(3x)} over the R channels ({@link ScaledSoftmaxActivation}):
@@ -110,8 +111,9 @@ public final class Cnnaeu {
   }
 
   /**
-   * The untrained network, its convolutions {@link FusedConvolution}s and its loss {@link SadOutput} or
-   * ({@code fused = false}) DL4J's standard {@code ConvolutionLayer}s and {@code CnnLossLayer}: same configuration,
+   * The untrained network, its convolutions {@link FusedConvolution}s, its batch normalisations
+   * {@link FusedBatchNormalization}s and its loss {@link SadOutput} or ({@code fused = false}) DL4J's standard
+   * {@code ConvolutionLayer}s, {@code BatchNormalization}s and {@code CnnLossLayer}: same configuration,
    * parameters and initial weights, the reference the fused layers are tested against.
    */
   static MultiLayerNetwork network(int channels, CnnaeuOptions o, IUpdater updater, boolean fused) {
@@ -134,10 +136,10 @@ public final class Cnnaeu {
         .list()
         .layer(convolution(ENCODER_KERNEL, fused).nOut(o.filters())
             .activation(new ActivationLReLU(LEAKY_SLOPE)).build())
-        .layer(batchNormalisation())
+        .layer(batchNormalisation(fused))
         .layer(convolution(1, fused).nOut(r).activation(new ActivationLReLU(LEAKY_SLOPE))
             .dropOut(new SpatialDropout(1 - DROPOUT)).build())
-        .layer(batchNormalisation())
+        .layer(batchNormalisation(fused))
         .layer(new ActivationLayer.Builder().activation(new ScaledSoftmaxActivation())
             .dropOut(new SpatialDropout(1 - DROPOUT)).build())
         .layer(convolution(o.decoderSize(), fused).nOut(channels).hasBias(false)
@@ -149,9 +151,11 @@ public final class Cnnaeu {
     return Daeu.initialised(conf, o.seed());
   }
 
-  private static BatchNormalization batchNormalisation() {
-    return new BatchNormalization.Builder().decay(BatchNormalisation.MOMENTUM).eps(BatchNormalisation.EPSILON)
-        .build();
+  /** Keras' batch normalisation: {@link FusedBatchNormalization}, or ({@code fused = false}) DL4J's own. */
+  private static BatchNormalization batchNormalisation(boolean fused) {
+    BatchNormalization dl4j = new BatchNormalization.Builder().decay(BatchNormalisation.MOMENTUM)
+        .eps(BatchNormalisation.EPSILON).build();
+    return fused ? FusedBatchNormalization.of(dl4j) : dl4j;
   }
 
   /**

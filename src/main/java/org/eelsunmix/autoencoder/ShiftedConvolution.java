@@ -19,9 +19,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <pre>Z[q..q+M) = Σ_s X[q+δ_s .. q+δ_s+M) · W_s          ∂W_s = Σ_q X[q+δ_s]ᵀ ∂Z[q]          ∂X[q+δ_s..) += ∂Z[q..) W_sᵀ</pre>
  *
- * <p>The forward pass and ∂X are those products of contiguous row blocks (ND4J's BLAS on row views, no copies), per
- * patch over the {@code M = h·W'} rows of its interior grid lines (the {@code 2p} pad columns of each line come out
- * as unused values, about {@code 2p/W'} extra work). ∂W is one product for all shifts,
+ * <p>The forward pass is one product per patch, {@code Y = X[grid] · [W_0 … W_{k²−1}]} over all its grid rows
+ * ({@code k²·O} columns: one wide product keeps BLAS near its peak where {@code k²} products of {@code O} columns
+ * each repacked X), then {@code Z[q] = Σ_s Y[q + δ_s, s-block]} summed in a Java loop over contiguous rows, in shift
+ * order, written straight into the NCHW output (same order of additions as {@code k²} accumulated products; equal
+ * to them bit for bit where BLAS does not split the {@code C} sum into blocks, otherwise to float rounding). ∂X is
+ * {@code k²} products of contiguous row blocks (ND4J's BLAS on row views, no copies), per patch over the
+ * {@code M = h·W'} rows of its interior grid lines (the {@code 2p} pad columns of each line come out as unused
+ * values, about {@code 2p/W'} extra work). ∂W is one product for all shifts,
  * {@code [∂W_0 … ∂W_{k²−1}] = Xᵀ D} with {@code D[p, s-block] = ∂Z[p − δ_s]} (∂Z spread into {@code k²} shifted
  * copies, zero at pad positions; {@code O·k²} columns instead of {@code O}: measured 1.6× faster than {@code k²}
  * products of {@code O} columns, which repack X every time). This is the convolution as {@code k²} accumulated
@@ -67,6 +72,14 @@ final class ShiftedConvolution implements ConvolutionKernel {
   private INDArray wide;
   /** ∂W by chunk, {@code CHUNKS × C × k²·O} (column {@code s·O + o}: {@code ∂W[o, c, i, j]}). */
   private INDArray dWide;
+  /** Default of {@link #wideForward} for new instances ({@link #useWideForward}). */
+  private static volatile boolean wideForwardDefault = true;
+  /** Whether the forward pass is one wide product per patch and a shifted sum, or {@code k²} products. */
+  private final boolean wideForward = wideForwardDefault;
+  /** The weights side by side, {@code C × k²·O} (column {@code s·O + o}: {@code W_s[·, o]}), for the wide forward. */
+  private INDArray wideWeights;
+  /** Each worker's wide-forward buffers, made on first need for the current shape. */
+  private WideBuffers[] wideByWorker = new WideBuffers[0];
 
   /**
    * @param in input channels C
@@ -106,7 +119,9 @@ final class ShiftedConvolution implements ConvolutionKernel {
       shifted = Nd4j.createUninitialized(t, new long[] {(long) kernel * kernel * in, out}, 'c');
       wide = Nd4j.createUninitialized(t, new long[] {(long) n * grid, (long) kernel * kernel * out}, 'c');
       dWide = Nd4j.createUninitialized(t, new long[] {CHUNKS, in, (long) kernel * kernel * out}, 'c');
+      wideWeights = Nd4j.createUninitialized(t, new long[] {in, (long) kernel * kernel * out}, 'c');
     }
+    wideByWorker = new WideBuffers[0];
   }
 
   private static INDArray rows(INDArray a, long from, long count) {
@@ -151,6 +166,17 @@ final class ShiftedConvolution implements ConvolutionKernel {
     return rows(byShift, (long) s * in, in);
   }
 
+  /**
+   * Lets instances made from now on compute the forward pass as one wide product per patch and a shifted sum (true,
+   * the default) or as {@code k²} accumulated products (the path before it); returns the previous setting. For tests
+   * and measurements comparing the two.
+   */
+  static boolean useWideForward(boolean wide) {
+    boolean previous = wideForwardDefault;
+    wideForwardDefault = wide;
+    return previous;
+  }
+
   @Override
   public void forward(INDArray input, INDArray weights, INDArray bias, INDArray output) {
     check(input, "the input", in);
@@ -158,6 +184,10 @@ final class ShiftedConvolution implements ConvolutionKernel {
     int n = (int) input.size(0);
     fit(input.dataType(), n, (int) input.size(2), (int) input.size(3));
     load(input);
+    if (wideForward) {
+      forwardWide(n, weights, bias, output);
+      return;
+    }
     // W [O, C, i, j] → W_s [C, O] stacked by s = i·k + j.
     shifted.reshape('c', new long[] {kernel, kernel, in, out}).assign(weights.permute(2, 3, 1, 0));
     long m = (long) height * pitch;
@@ -177,6 +207,125 @@ final class ShiftedConvolution implements ConvolutionKernel {
         }
       }
     });
+  }
+
+  /**
+   * The forward pass as {@code Y = X[grid] · [W_0 … W_{k²−1}]} per patch (one product of {@code k²·O} columns over
+   * the patch's whole grid) and {@code Z[q] = Σ_s Y[q + δ_s, s-block]} summed in Java in shift order, written
+   * straight into the NCHW output with the bias added last (as the k²-product path adds its products and the bias).
+   */
+  private void forwardWide(int n, INDArray weights, INDArray bias, INDArray output) {
+    // W [O, C, i, j] → [C, (i·k + j)·O + o].
+    wideWeights.reshape('c', new long[] {in, kernel, kernel, out}).assign(weights.permute(1, 2, 3, 0));
+    double[] b = new double[out];
+    if (bias != null) {
+      NdBuffers.read(bias.reshape(out), b);
+    }
+    int threads = PatchWorkers.workers(n);
+    PatchWorkers.run(threads, t -> {
+      WideBuffers buffers = wideBuffers(t);
+      for (int i = t; i < n; i += threads) {
+        Nd4j.gemm(rows(x, guard + (long) i * grid, grid), wideWeights, buffers.products, false, false, 1.0, 0.0);
+        long at = output.offset() + (long) i * out * height * width;
+        if (type == DataType.FLOAT) {
+          buffers.products.data().asNioFloat().get(0, buffers.floats, 0, buffers.floats.length);
+          shiftedSum(buffers.floats, bias == null ? null : b, buffers.floatPlane);
+          output.data().asNioFloat().put((int) at, buffers.floatPlane);
+        } else {
+          buffers.products.data().asNioDouble().get(0, buffers.doubles, 0, buffers.doubles.length);
+          shiftedSum(buffers.doubles, bias == null ? null : b, buffers.doublePlane);
+          output.data().asNioDouble().put((int) at, buffers.doublePlane);
+        }
+      }
+    });
+  }
+
+  /** A worker's product {@code Y} (grid × k²·O) and its heap copies, for the FLOAT or DOUBLE batch in use. */
+  private final class WideBuffers {
+    final INDArray products;
+    final float[] floats;
+    final float[] floatPlane;
+    final double[] doubles;
+    final double[] doublePlane;
+
+    WideBuffers() {
+      long width = (long) kernel * kernel * out;
+      try (MemoryWorkspace none = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+        products = Nd4j.createUninitialized(type, new long[] {grid, width}, 'c');
+      }
+      boolean f = type == DataType.FLOAT;
+      int length = Math.toIntExact(grid * width);
+      int plane = out * height * ShiftedConvolution.this.width;
+      floats = f ? new float[length] : null;
+      floatPlane = f ? new float[plane] : null;
+      doubles = f ? null : new double[length];
+      doublePlane = f ? null : new double[plane];
+    }
+  }
+
+  private synchronized WideBuffers wideBuffers(int worker) {
+    if (wideByWorker.length <= worker) {
+      wideByWorker = java.util.Arrays.copyOf(wideByWorker, Math.max(worker + 1, PatchWorkers.threads()));
+    }
+    if (wideByWorker[worker] == null) {
+      wideByWorker[worker] = new WideBuffers();
+    }
+    return wideByWorker[worker];
+  }
+
+  /**
+   * {@code plane[o, y, x] = Σ_s y[g + δ_s, s·O + o] (+ b[o])}, {@code g} the grid row of interior position
+   * {@code (y, x)}, summed in float in shift order {@code s = 0, 1, …} (the order the k²-product path accumulates).
+   */
+  private void shiftedSum(float[] y, double[] b, float[] plane) {
+    int cols = kernel * kernel * out;
+    int area = height * width;
+    float[] acc = new float[out];
+    for (int r = 0; r < height; r++) {
+      for (int c = 0; c < width; c++) {
+        int g = (r + pad) * pitch + c + pad;
+        for (int s = 0; s < kernel * kernel; s++) {
+          int from = (int) (g + delta(s)) * cols + s * out;
+          if (s == 0) {
+            System.arraycopy(y, from, acc, 0, out);
+          } else {
+            for (int o = 0; o < out; o++) {
+              acc[o] += y[from + o];
+            }
+          }
+        }
+        int p = r * width + c;
+        for (int o = 0; o < out; o++) {
+          plane[o * area + p] = b == null ? acc[o] : acc[o] + (float) b[o];
+        }
+      }
+    }
+  }
+
+  /** {@link #shiftedSum(float[], double[], float[])} in double. */
+  private void shiftedSum(double[] y, double[] b, double[] plane) {
+    int cols = kernel * kernel * out;
+    int area = height * width;
+    double[] acc = new double[out];
+    for (int r = 0; r < height; r++) {
+      for (int c = 0; c < width; c++) {
+        int g = (r + pad) * pitch + c + pad;
+        for (int s = 0; s < kernel * kernel; s++) {
+          int from = (int) (g + delta(s)) * cols + s * out;
+          if (s == 0) {
+            System.arraycopy(y, from, acc, 0, out);
+          } else {
+            for (int o = 0; o < out; o++) {
+              acc[o] += y[from + o];
+            }
+          }
+        }
+        int p = r * width + c;
+        for (int o = 0; o < out; o++) {
+          plane[o * area + p] = b == null ? acc[o] : acc[o] + b[o];
+        }
+      }
+    }
   }
 
   @Override

@@ -13,21 +13,38 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Measurement, not a test: thread CPU of one CNNAEU training step ({@code fit} on a batch of 15 patches of 40×40 of
- * a built-in set, the reference network) with DL4J's loss layer ({@code CnnLossLayer} + {@link SadLossFunction})
- * and with {@link SadOutput}, the two networks stepping in turn in one JVM, median of several steps after warm-up;
- * then the encoder convolution's backward pass alone, plain and after its forward pass
- * ({@link ConvolutionKernel#backwardAfterForward}). Run with the shaded jar: {@code OMP_NUM_THREADS=1 java
- * -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
- * org.eelsunmix.autoencoder.CnnaeuStepTiming co-ru-pt k-edges}.
+ * a built-in set, the reference network) before and after one change, the two networks stepping in turn in one JVM,
+ * median of {@value #STEPS} steps after warm-up; then the encoder's 3×3 convolution forward pass alone, before and
+ * after. The change (first argument): {@code forward}, the encoder convolution's forward pass as {@code k²} products
+ * or as one wide product and a shifted sum ({@link ShiftedConvolution#useWideForward}); {@code norm}, the batch
+ * normalisations' training pass by DL4J or in Java ({@link FusedBatchNormalizationLayer#allowFused}); {@code both}.
+ * Run with the
+ * shaded jar:
+ * {@code OMP_NUM_THREADS=1 java -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
+ * org.eelsunmix.autoencoder.CnnaeuStepTiming forward co-ru-pt k-edges}.
  */
 final class CnnaeuStepTiming {
   private static final int STEPS = 9;
 
   private CnnaeuStepTiming() {}
 
+  /** Sets the code path ({@code after}: the change) for networks and kernels made from now on. */
+  private static void select(String change, boolean after) {
+    switch (change) {
+      case "forward" -> ShiftedConvolution.useWideForward(after);
+      case "norm" -> FusedBatchNormalizationLayer.allowFused(after);
+      case "both" -> {
+        ShiftedConvolution.useWideForward(after);
+        FusedBatchNormalizationLayer.allowFused(after);
+      }
+      default -> throw new IllegalArgumentException("unknown change " + change + "; known: forward, norm, both");
+    }
+  }
+
   public static void main(String[] args) {
     ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    for (String set : args) {
+    String change = args[0];
+    for (String set : Arrays.copyOfRange(args, 1, args.length)) {
       SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin(set), 0);
       SpectrumImage image = cube.image();
       int b = image.channels();
@@ -44,12 +61,16 @@ final class CnnaeuStepTiming {
       INDArray x = Nd4j.create(DataType.FLOAT, o.batchShape(n, b));
       NdBuffers.write(batch, x);
       MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
+      ShiftedConvolution[] kernels = new ShiftedConvolution[2];
       double[][] cpu = new double[2][STEPS];
       for (int v = 0; v < 2; v++) {
-        nets[v] = Cnnaeu.network(b, o, AutoencoderFit.rmsProp(o.learningRate()), true, v == 1);
+        select(change, v == 1);
+        nets[v] = Cnnaeu.network(b, o, AutoencoderFit.rmsProp(o.learningRate()), true);
         nets[v].fit(x, x);
         nets[v].fit(x, x);
+        kernels[v] = new ShiftedConvolution(b, o.filters(), 3);
       }
+      select(change, true);
       for (int s = 0; s < STEPS; s++) {
         for (int v = 0; v < 2; v++) {
           long t0 = bean.getCurrentThreadCpuTime();
@@ -59,38 +80,34 @@ final class CnnaeuStepTiming {
       }
       for (int v = 0; v < 2; v++) {
         Arrays.sort(cpu[v]);
-        System.out.printf("%s (B=%d) step, %-30s median %.3f s CPU (min %.3f, max %.3f)%n", set, b,
-            v == 0 ? "CnnLossLayer + SadLossFunction" : "SadOutput", cpu[v][STEPS / 2], cpu[v][0], cpu[v][STEPS - 1]);
+        System.out.printf("%s (B=%d) step, %-6s %-7s median %.3f s CPU (min %.3f, max %.3f)%n", set, b, change,
+            v == 0 ? "before" : "after", cpu[v][STEPS / 2], cpu[v][0], cpu[v][STEPS - 1]);
       }
-      // The encoder's 3×3 convolution backward pass (∂W, ∂b; the network's first layer has no ∂x).
+      if (!change.equals("forward")) {
+        continue;
+      }
+      // The encoder's 3×3 convolution forward pass alone.
       int filters = o.filters();
-      ShiftedConvolution k = new ShiftedConvolution(b, filters, 3);
       INDArray w = Nd4j.rand(DataType.FLOAT, filters, b, 3, 3);
       INDArray bias = Nd4j.rand(DataType.FLOAT, filters);
-      INDArray z = Nd4j.create(DataType.FLOAT, n, filters, 40, 40);
-      INDArray dz = Nd4j.rand(DataType.FLOAT, n, filters, 40, 40);
-      INDArray dw = Nd4j.create(DataType.FLOAT, filters, b, 3, 3);
-      INDArray db = Nd4j.create(DataType.FLOAT, filters);
-      double[][] bwd = new double[2][STEPS];
+      INDArray[] z = {Nd4j.create(DataType.FLOAT, n, filters, 40, 40), Nd4j.create(DataType.FLOAT, n, filters, 40, 40)};
+      double[][] fwd = new double[2][STEPS];
       for (int s = -2; s < STEPS; s++) {
         for (int v = 0; v < 2; v++) {
-          k.forward(x, w, bias, z);
           long t0 = bean.getCurrentThreadCpuTime();
-          if (v == 0) {
-            k.backward(x, w, dz, dw, db, null);
-          } else {
-            k.backwardAfterForward(x, w, dz, dw, db, null);
-          }
+          kernels[v].forward(x, w, bias, z[v]);
           if (s >= 0) {
-            bwd[v][s] = (bean.getCurrentThreadCpuTime() - t0) / 1e9;
+            fwd[v][s] = (bean.getCurrentThreadCpuTime() - t0) / 1e9;
           }
         }
       }
       for (int v = 0; v < 2; v++) {
-        Arrays.sort(bwd[v]);
-        System.out.printf("%s (B=%d) encoder 3x3 backward, %-22s median %.3f s CPU (min %.3f)%n", set, b,
-            v == 0 ? "plain" : "after its forward pass", bwd[v][STEPS / 2], bwd[v][0]);
+        Arrays.sort(fwd[v]);
+        System.out.printf("%s (B=%d) encoder 3x3 forward, %-6s median %.3f s CPU (min %.3f)%n", set, b,
+            v == 0 ? "before" : "after", fwd[v][STEPS / 2], fwd[v][0]);
       }
+      System.out.printf("%s encoder 3x3 forward, largest |after - before| %.3g (largest |z| %.3g)%n", set,
+          z[1].sub(z[0]).amaxNumber().doubleValue(), z[0].amaxNumber().doubleValue());
     }
   }
 }

@@ -323,4 +323,34 @@ class FusedConvolutionTest {
       assertArrayEquals(seen[0], seen[2], "k " + k + ": after the forward pass of another array");
     }
   }
+
+  /**
+   * The wide forward pass (one product of {@code 9·O} columns per patch and a shifted sum in Java) equals the nine
+   * accumulated products it replaced on CNNAEU's float shapes (B = 200 and 903 channels → 48 filters, three patches
+   * of 11×9, bias): the same additions in the same order, so equal to float rounding of the C-sums BLAS splits into
+   * blocks (bit for bit where it does not).
+   */
+  @Test
+  void wideForwardEqualsTheNineProductsInFloat() {
+    SplittableRandom r = new SplittableRandom(21);
+    for (int c : new int[] {200, 903}) {
+      int o = 48;
+      INDArray x = random(r, 3, c, 11, 9).castTo(DataType.FLOAT);
+      INDArray wt = random(r, o, c, 3, 3).castTo(DataType.FLOAT);
+      INDArray b = random(r, o).castTo(DataType.FLOAT);
+      INDArray[] z = new INDArray[2];
+      for (int v = 0; v < 2; v++) {
+        boolean previous = ShiftedConvolution.useWideForward(v == 1);
+        try {
+          z[v] = Nd4j.create(DataType.FLOAT, 3, o, 11, 9);
+          new ShiftedConvolution(c, o, 3).forward(x, wt, b, z[v]);
+        } finally {
+          ShiftedConvolution.useWideForward(previous);
+        }
+      }
+      double scale = z[0].amaxNumber().doubleValue();
+      double worst = z[1].sub(z[0]).amaxNumber().doubleValue();
+      assertEquals(0, worst, 4e-6 * scale, "C " + c + ": largest difference " + worst + " of " + scale);
+    }
+  }
 }
