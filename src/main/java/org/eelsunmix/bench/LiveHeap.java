@@ -121,6 +121,32 @@ final class LiveHeap implements AutoCloseable {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() - taskMemory.getAsLong();
   }
 
+  /**
+   * The {@code n} classes that hold the most of this JVM's live heap now, largest first ("byte[] 12.3 MiB, ..."),
+   * from the JVM's class histogram (the diagnostic command behind {@code jcmd GC.class_histogram}, which runs a full
+   * collection first): to say what a "kept" figure is made of. Empty if the command is not available.
+   */
+  static String largestClasses(int n) {
+    String histogram;
+    try {
+      histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+          new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    } catch (javax.management.JMException e) {
+      return "";
+    }
+    // Lines "   1:   39928   2586112  [B (java.base@17)", already sorted by bytes.
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+).*");
+    List<String> top = new ArrayList<>();
+    for (String l : histogram.split("\\R")) {
+      java.util.regex.Matcher m = line.matcher(l);
+      if (m.matches() && top.size() < n) {
+        top.add(String.format("%s %.1f MiB", m.group(2), Long.parseLong(m.group(1)) / 1048576.0));
+      }
+    }
+    return String.join(", ", top);
+  }
+
   /** Bytes: the largest heap after a forced collection less the tasks' memory then (0 before any sample). */
   long maxOwn() {
     return maxOwn.get();

@@ -86,6 +86,9 @@ public final class ScaleBenchmark {
     live.sample();
     live.close();
     long retained = live.settled(2000);
+    // What the kept heap is made of (pooled buffers, Spark's status store, our objects), for the reader of the row.
+    System.err.printf("%d pixels: driver heap kept by class: %s%n", (long) images * SIDE * SIDE,
+        LiveHeap.largestClasses(6));
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {

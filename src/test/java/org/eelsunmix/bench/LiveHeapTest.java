@@ -29,6 +29,9 @@ class LiveHeapTest {
       // a figure that counted the 400 MiB of garbage would be far above it.
       assertTrue(after - before >= 96L << 20 && after - before < 260L << 20,
           "held 192 MiB (400 MiB dropped): " + (before >> 20) + " -> " + (after >> 20) + " MiB");
+      // The class histogram names what is held: the 192 MiB of byte[] first.
+      String largest = LiveHeap.largestClasses(2);
+      assertTrue(largest.startsWith("[B ") && Double.parseDouble(largest.split(" ")[1]) >= 192, largest);
       assertEquals(16 << 10, held[12_287].length); // the arrays stay reachable until here
       assertTrue(live.maxOwn() >= after && live.max() >= after + (8L << 20) - (1L << 20), live.max() + " " + after);
       held = null;
