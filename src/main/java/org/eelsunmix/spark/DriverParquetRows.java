@@ -48,6 +48,11 @@ final class DriverParquetRows {
    */
   static final int MAX_FILES = 64;
 
+  /** A Parquet data file of a table Spark wrote, not a marker ({@code _SUCCESS}) or hidden (checksum) file. */
+  static boolean isDataFile(String name) {
+    return name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".");
+  }
+
   /**
    * @param schema the rows' schema, the partition column included (its values come from the folder names)
    * @param partitionColumn the string column the table is partitioned by
@@ -62,7 +67,7 @@ final class DriverParquetRows {
       while (files.hasNext()) {
         LocatedFileStatus f = files.next();
         String name = f.getPath().getName();
-        if (!name.endsWith(".parquet") || name.startsWith("_") || name.startsWith(".")) {
+        if (!isDataFile(name)) {
           continue;
         }
         if (++read > MAX_FILES) {

@@ -95,7 +95,6 @@ public final class SeriesStore {
     }
   }
 
-  /** The acquisitions table. */
   /**
    * The columns of a table as Spark wrote them, from one data file's footer read on the driver: Spark's own
    * inference ({@code spark.read().parquet(dir).schema()}) runs a job for that one footer, a tenth of a small
@@ -110,7 +109,7 @@ public final class SeriesStore {
       while (files.hasNext()) {
         org.apache.hadoop.fs.LocatedFileStatus f = files.next();
         String name = f.getPath().getName();
-        if (name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".") && f.getLen() > 0) {
+        if (DriverParquetRows.isDataFile(name) && f.getLen() > 0) {
           try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
               org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(f, conf))) {
             String json = r.getFileMetaData().getKeyValueMetaData().get(SPARK_ROW_METADATA);
@@ -130,6 +129,7 @@ public final class SeriesStore {
   /** The footer key under which Spark's Parquet writer keeps the table's schema as JSON. */
   private static final String SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
 
+  /** The acquisitions table. */
   public Dataset<Row> acquisitions() {
     return read(ACQUISITIONS, PixelSchema.ACQUISITIONS);
   }
