@@ -126,8 +126,11 @@ public final class SeriesStore {
     return spark.read().parquet(dir.toString()).schema();
   }
 
-  /** The footer key under which Spark's Parquet writer keeps the table's schema as JSON. */
-  private static final String SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
+  /**
+   * The footer key under which Spark's Parquet writer keeps the table's schema as JSON (Spark's
+   * {@code ParquetReadSupport}): read by the store's checks, written by the small files written on the driver.
+   */
+  public static final String SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
 
   /** The acquisitions table. */
   public Dataset<Row> acquisitions() {

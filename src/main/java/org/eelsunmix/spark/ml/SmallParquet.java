@@ -37,9 +37,6 @@ import org.apache.spark.sql.types.StructType;
 final class SmallParquet {
   private SmallParquet() {}
 
-  /** The footer key under which Spark keeps a table's schema as JSON (Spark's {@code ParquetReadSupport}). */
-  static final String SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
-
   /** Writes {@code rows} of {@code schema} as the Parquet table folder {@code dir} (which must not exist). */
   static void write(Configuration conf, String dir, StructType schema, List<Row> rows) throws IOException {
     MessageType parquet = new SparkToParquetSchemaConverter(SQLConf.get()).convert(schema);
@@ -50,7 +47,7 @@ final class SmallParquet {
     try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new Path(folder, "part-00000.parquet"))
         .withConf(conf).withType(parquet).withWriteMode(ParquetFileWriter.Mode.CREATE)
         .withCompressionCodec(CompressionCodecName.UNCOMPRESSED) // a few kB; no codec to load
-        .withExtraMetaData(Map.of(SPARK_ROW_METADATA, schema.json())).build()) {
+        .withExtraMetaData(Map.of(org.eelsunmix.spark.SeriesStore.SPARK_ROW_METADATA, schema.json())).build()) {
       for (Row r : rows) {
         Group g = groups.newGroup();
         for (int i = 0; i < schema.fields().length; i++) {
