@@ -283,21 +283,27 @@ public final class FclsThroughput {
     if (!scan.supportsColumnar()) {
       throw new IllegalStateException("the scan of " + store + " is not columnar: " + scan.nodeName());
     }
+    return taskSeconds(spark, runs, () -> scan.executeColumnar().toJavaRDD().foreachPartition(batches -> {
+      float[] buffer = new float[256 * channels];
+      while (batches.hasNext()) {
+        org.apache.spark.sql.vectorized.ColumnarBatch batch = batches.next();
+        for (int from = 0; from < batch.numRows(); from += 256) {
+          pixels.spectra(batch, from, Math.min(256, batch.numRows() - from), buffer);
+        }
+      }
+    }));
+  }
+
+  /** The tasks' CPU seconds of each of {@code runs} runs of {@code jobs}, after one untimed run. */
+  static double[] taskSeconds(org.apache.spark.sql.SparkSession spark, int runs, Runnable jobs)
+      throws java.util.concurrent.TimeoutException {
     TaskCpu tasks = new TaskCpu();
     spark.sparkContext().addSparkListener(tasks);
     double[] seconds = new double[runs];
     for (int i = 0; i <= runs; i++) {
       spark.sparkContext().listenerBus().waitUntilEmpty();
       long t0 = tasks.nanos.get();
-      scan.executeColumnar().toJavaRDD().foreachPartition(batches -> {
-        float[] buffer = new float[256 * channels];
-        while (batches.hasNext()) {
-          org.apache.spark.sql.vectorized.ColumnarBatch batch = batches.next();
-          for (int from = 0; from < batch.numRows(); from += 256) {
-            pixels.spectra(batch, from, Math.min(256, batch.numRows() - from), buffer);
-          }
-        }
-      });
+      jobs.run();
       spark.sparkContext().listenerBus().waitUntilEmpty();
       if (i > 0) {
         seconds[i - 1] = (tasks.nanos.get() - t0) * 1e-9;
