@@ -28,8 +28,9 @@ import org.eelsunmix.synth.SyntheticGenerator;
  * size it reports pixels per second per core and four figures of the driver JVM's heap: the pools' peak usage
  * (garbage included, so it follows the allocation rate), the largest live heap ({@link LiveHeap}: after full
  * collections, forced every {@link #HEAP_SAMPLE_SECONDS} s during the jobs and at the end of each phase), the largest
- * of those samples less the tasks' memory (in local mode the tasks run in the driver JVM) and the heap it keeps, less
- * the tasks' memory, once the size is done. Cost should grow linearly and the live heap stay flat, since no job brings pixels
+ * of those samples less the tasks' memory (in local mode the tasks run in the driver JVM), and the heap it keeps, less
+ * the tasks' memory, after the size's last job: once while the size's tables are still referenced (Spark's listing of
+ * a store's partitions and files, which grows with the number of acquisitions) and once after they are released. Cost should grow linearly and the live heap stay flat, since no job brings pixels
  * to the driver (in local mode the driver JVM also runs the tasks, whose working memory the live figure includes).
  */
 public final class ScaleBenchmark {
@@ -41,7 +42,7 @@ public final class ScaleBenchmark {
   /** One size's figures. */
   public record Figures(long pixels, int cores, double generateSeconds, double vcaFclsSeconds, double nmfSeconds,
       int nmfIterations, double daeuApplySeconds, long driverPeakHeapBytes, long driverLiveHeapBytes,
-      long driverOwnHeapBytes, long driverRetainedHeapBytes) {
+      long driverOwnHeapBytes, long driverKeptWithTablesBytes, long driverRetainedHeapBytes) {
     public double perCore(double seconds) {
       return pixels / seconds / cores;
     }
@@ -61,30 +62,10 @@ public final class ScaleBenchmark {
       pool.resetPeakUsage();
     }
     LiveHeap live = new LiveHeap(ScaleBenchmark::taskMemory).every(HEAP_SAMPLE_SECONDS);
-    String store = dir + "/store";
-    long t0 = System.nanoTime();
-    Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(java.util.stream.IntStream.range(0, images).boxed().toList(), Math.max(1, Math.min(images,
-            4 * cores))).flatMap(r -> ImageRows.pixels(SyntheticGenerator.generate(o, r).image())), PixelSchema.PIXELS);
-    SeriesStore.writePartitioned(raw.select(raw.col(PixelSchema.ACQUISITION_ID), raw.col(PixelSchema.X),
-        raw.col(PixelSchema.Y), SpectrumColumn.withAxis(raw, PixelSchema.SPECTRUM, o.endmembers().axis())),
-        store, spark);
-    double generate = (System.nanoTime() - t0) * 1e-9;
-    live.sample();
-
-    Dataset<Row> table = spark.read().parquet(store);
-    Dataset<Row> input = table.select(table.col(PixelSchema.ACQUISITION_ID), table.col(PixelSchema.X),
-        table.col(PixelSchema.Y), SpectrumColumn.withAxis(table, PixelSchema.SPECTRUM, o.endmembers().axis()));
-    double vca = unmix(spark, new VcaFcls().setNumEndmembers(3).setSeed(0), input, dir + "/vca-fcls");
-    live.sample();
-    double nmf = unmix(spark, new NmfEstimator().setNumEndmembers(3).setSeed(0).setTol(0)
-        .setMaxIter(nmfIterations), input, dir + "/nmf");
-    live.sample();
-    long t1 = System.nanoTime();
-    ResultFiles.writeAbundances(spark, daeu.transform(input), dir + "/daeu");
-    double daeuApply = (System.nanoTime() - t1) * 1e-9;
-    live.sample();
+    double[] seconds = new double[4];
+    long keptOpen = timedPhases(spark, images, o, nmfIterations, daeu, dir, live, seconds);
     live.close();
+    // The size's tables are out of scope now: what the driver still holds is what a long-lived driver carries on.
     long retained = live.settled(2000);
     // What the kept heap is made of (pooled buffers, Spark's status store, our objects), for the reader of the row.
     System.err.printf("%d pixels: driver heap kept by class: %s%n", (long) images * SIDE * SIDE,
@@ -95,8 +76,43 @@ public final class ScaleBenchmark {
         peak += pool.getPeakUsage().getUsed();
       }
     }
-    return new Figures((long) images * SIDE * SIDE, cores, generate, vca, nmf, nmfIterations, daeuApply, peak,
-        live.max(), live.maxOwn(), retained);
+    return new Figures((long) images * SIDE * SIDE, cores, seconds[0], seconds[1], seconds[2], nmfIterations,
+        seconds[3], peak, live.max(), live.maxOwn(), keptOpen, retained);
+  }
+
+  /**
+   * Generates, unmixes and applies one size, filling {@code seconds} (generate, VCA-FCLS, NMF, DAEU apply); returns
+   * the heap kept after the last job while the store's {@code Dataset} is still referenced. Spark's file index of a
+   * partitioned table lists every partition and file, so that figure grows with the number of acquisitions (≈ 1.5 kB
+   * each), not with the pixels; once this method returns, it is garbage.
+   */
+  private static long timedPhases(SparkSession spark, int images, SyntheticGenerator.Options o, int nmfIterations,
+      UnmixingModel<?> daeu, String dir, LiveHeap live, double[] seconds) {
+    String store = dir + "/store";
+    long t0 = System.nanoTime();
+    Dataset<Row> raw = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(java.util.stream.IntStream.range(0, images).boxed().toList(), Math.max(1, Math.min(images,
+            4 * spark.sparkContext().defaultParallelism()))).flatMap(r -> ImageRows.pixels(
+                SyntheticGenerator.generate(o, r).image())), PixelSchema.PIXELS);
+    SeriesStore.writePartitioned(raw.select(raw.col(PixelSchema.ACQUISITION_ID), raw.col(PixelSchema.X),
+        raw.col(PixelSchema.Y), SpectrumColumn.withAxis(raw, PixelSchema.SPECTRUM, o.endmembers().axis())),
+        store, spark);
+    seconds[0] = (System.nanoTime() - t0) * 1e-9;
+    live.sample();
+
+    Dataset<Row> table = spark.read().parquet(store);
+    Dataset<Row> input = table.select(table.col(PixelSchema.ACQUISITION_ID), table.col(PixelSchema.X),
+        table.col(PixelSchema.Y), SpectrumColumn.withAxis(table, PixelSchema.SPECTRUM, o.endmembers().axis()));
+    seconds[1] = unmix(spark, new VcaFcls().setNumEndmembers(3).setSeed(0), input, dir + "/vca-fcls");
+    live.sample();
+    seconds[2] = unmix(spark, new NmfEstimator().setNumEndmembers(3).setSeed(0).setTol(0)
+        .setMaxIter(nmfIterations), input, dir + "/nmf");
+    live.sample();
+    long t1 = System.nanoTime();
+    ResultFiles.writeAbundances(spark, daeu.transform(input), dir + "/daeu");
+    seconds[3] = (System.nanoTime() - t1) * 1e-9;
+    live.sample();
+    return live.settled(2000);
   }
 
   /**

@@ -336,24 +336,27 @@ final class BenchCommand extends SparkCommand {
         spark().sparkContext().defaultParallelism());
     java.nio.file.Path tmp = scaleDir == null ? java.nio.file.Files.createTempDirectory("eels-scale-") : null;
     String root = scaleDir == null ? tmp.toUri().toString() : scaleDir;
-    System.out.printf("%10s %5s %10s %10s %13s %9s %13s %9s %14s %14s %14s %14s %14s%n", "pixels", "cores",
+    System.out.printf("%10s %5s %10s %10s %13s %9s %13s %9s %14s %14s %14s %14s %14s %14s%n", "pixels", "cores",
         "generate s", "vca-fcls s", "vca px/s/core", "nmf s", "nmf px/s/core", "daeu s", "daeu px/s/core",
-        "heap pools pk", "live heap max", "less tasks' max", "kept after");
+        "heap pools pk", "live heap max", "less tasks' max", "kept, tables", "kept after");
     try {
       org.eelsunmix.spark.ml.UnmixingModel<?> daeuModel = org.eelsunmix.bench.ScaleBenchmark.trainDaeu(spark());
       for (long n : scalePixels) {
         org.eelsunmix.bench.ScaleBenchmark.Figures f = org.eelsunmix.bench.ScaleBenchmark.run(spark(), n,
             scaleNmfIterations, daeuModel, root + "/" + n);
         System.out.printf("%10d %5d %10.1f %10.2f %13.0f %9.2f %13.0f %9.2f %14.0f %10.0f MiB %10.0f MiB %10.0f MiB "
-            + "%10.0f MiB%n", f.pixels(), f.cores(), f.generateSeconds(), f.vcaFclsSeconds(),
+            + "%10.1f MiB %10.1f MiB%n", f.pixels(), f.cores(), f.generateSeconds(), f.vcaFclsSeconds(),
             f.perCore(f.vcaFclsSeconds()), f.nmfSeconds(), f.perCore(f.nmfSeconds()), f.daeuApplySeconds(),
             f.perCore(f.daeuApplySeconds()), f.driverPeakHeapBytes() / 1048576.0, f.driverLiveHeapBytes() / 1048576.0,
-            f.driverOwnHeapBytes() / 1048576.0, f.driverRetainedHeapBytes() / 1048576.0);
+            f.driverOwnHeapBytes() / 1048576.0, f.driverKeptWithTablesBytes() / 1048576.0,
+            f.driverRetainedHeapBytes() / 1048576.0);
       }
       System.out.printf("(NMF: %d iterations per size; DAEU trained once, not timed; times include reading and "
           + "writing Parquet. Heap: pools' peak usage, garbage included; live: largest heap after a full collection, "
           + "forced every %.0f s and after each phase; less tasks': the same less Spark's execution and storage memory in use "
-          + "(local mode runs the tasks in the driver JVM); kept: after the size's last job, less the tasks' memory)%n",
+          + "(local mode runs the tasks in the driver JVM); kept: after the size's last job, less the tasks' memory, "
+          + "with the size's tables still referenced (Spark's listing of every partition: grows with acquisitions) "
+          + "and after they are released)%n",
           scaleNmfIterations, org.eelsunmix.bench.ScaleBenchmark.HEAP_SAMPLE_SECONDS);
     } finally {
       if (tmp != null) {
