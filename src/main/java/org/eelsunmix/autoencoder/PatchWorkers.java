@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The count is the system property {@value #PROPERTY} (default: the available processors), read once. The pool
  * is shared by every training of the JVM, so trainings running side by side (Spark restart tasks) queue on it rather
  * than multiply threads. Loading this class makes ND4J's own ops and its BLAS single-threaded
- * ({@link #singleThreadedNative}): the workers are the only threads a training computes on.
+ * ({@code singleThreadedNative}): the workers are the only threads a training computes on.
  */
 final class PatchWorkers {
   /** System property giving the number of threads one training uses (≥ 1). */
