@@ -104,8 +104,18 @@ final class BatchNormalisation {
    */
   static void forwardPlanes(double[] x, int n, int channels, int area, double[] gamma, double[] beta, double eps,
       double[] mean, double[] variance, double[] std, double[] y) {
+    forwardPlanes(x, n, channels, area, 0, channels, gamma, beta, eps, mean, variance, std, y);
+  }
+
+  /**
+   * {@link #forwardPlanes(double[], int, int, int, double[], double[], double, double[], double[], double[],
+   * double[])} for channels {@code from ≤ c < to} only (each channel's arithmetic is its own, so threads may take
+   * disjoint ranges: same values bit for bit).
+   */
+  static void forwardPlanes(double[] x, int n, int channels, int area, int from, int to, double[] gamma,
+      double[] beta, double eps, double[] mean, double[] variance, double[] std, double[] y) {
     double count = (double) n * area;
-    for (int c = 0; c < channels; c++) {
+    for (int c = from; c < to; c++) {
       double sum = 0;
       for (int i = 0; i < n; i++) {
         int at = (i * channels + c) * area;
@@ -141,8 +151,15 @@ final class BatchNormalisation {
    */
   static void backwardPlanes(double[] x, int n, int channels, int area, double[] gamma, double[] mean,
       double[] std, double[] dy, double[] dGamma, double[] dBeta, double[] dx) {
+    backwardPlanes(x, n, channels, area, 0, channels, gamma, mean, std, dy, dGamma, dBeta, dx);
+  }
+
+  /** {@link #backwardPlanes(double[], int, int, int, double[], double[], double[], double[], double[], double[],
+   * double[])} for channels {@code from ≤ c < to} only (bit for bit the same values for them). */
+  static void backwardPlanes(double[] x, int n, int channels, int area, int from, int to, double[] gamma,
+      double[] mean, double[] std, double[] dy, double[] dGamma, double[] dBeta, double[] dx) {
     double count = (double) n * area;
-    for (int c = 0; c < channels; c++) {
+    for (int c = from; c < to; c++) {
       double sumDy = 0;
       double sumDyXhat = 0;
       for (int i = 0; i < n; i++) {

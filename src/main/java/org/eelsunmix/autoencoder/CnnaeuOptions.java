@@ -124,20 +124,35 @@ public record CnnaeuOptions(int endmembers, long seed, int epochs, int batchSize
     return new long[] {windows, channels, patchSize, patchSize};
   }
 
+  /** Spectra a worker of {@link #layout} gathers before writing them out channel by channel. */
+  private static final int LAYOUT_BLOCK = 16;
+
   @Override
   public void layout(WindowSample sample, int[] order, int from, int count, float scale, float[] out) {
     int b = sample.channels();
     int plane = windowPixels();
-    float[] one = new float[b];
-    for (int i = 0; i < count; i++) {
-      int base = i * b * plane;
-      for (int position = 0; position < plane; position++) {
-        sample.copy(order[from + i], position, scale, one, 0);
-        for (int c = 0; c < b; c++) {
-          out[base + c * plane + position] = one[c];
+    // Patches dealt to the PatchWorkers (a pure copy: the same values whatever the thread count); a serial
+    // transpose was 4% of a k-edges training step on the calling thread alone.
+    int workers = PatchWorkers.workers(count);
+    // Positions go in blocks of LAYOUT_BLOCK spectra, so each channel row is written in runs, not one value a row.
+    PatchWorkers.run(workers, t -> {
+      float[] block = new float[LAYOUT_BLOCK * b];
+      for (int i = t; i < count; i += workers) {
+        int base = i * b * plane;
+        for (int first = 0; first < plane; first += LAYOUT_BLOCK) {
+          int size = Math.min(LAYOUT_BLOCK, plane - first);
+          for (int k = 0; k < size; k++) {
+            sample.copy(order[from + i], first + k, scale, block, k * b);
+          }
+          for (int c = 0; c < b; c++) {
+            int row = base + c * plane + first;
+            for (int k = 0; k < size; k++) {
+              out[row + k] = block[k * b + c];
+            }
+          }
         }
       }
-    }
+    });
   }
 
   /** The loss layer ({@link SadOutput}, as DL4J's CnnLossLayer) scores the sum of a patch's pixel angles. */

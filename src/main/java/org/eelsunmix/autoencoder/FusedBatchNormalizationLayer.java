@@ -20,7 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code ∂mean = (m − μ)(1 − d)} and, for the log10 σ parameterisation,
  * {@code ∂log10σ = ln(v / (d·v + (1 − d)·σ²)) / (2 ln 10)} with {@code v = (10^{log10σ})²}, σ² the biased batch
  * variance, d the decay (or {@code ∂var = (v − σ²)(1 − d)}). Inference, other layouts and a backward pass without
- * this layer's training pass before it are DL4J's own.
+ * this layer's training pass before it are DL4J's own. The channels are dealt to the {@link PatchWorkers} threads
+ * (each channel's statistics, values and gradients are computed from its own planes alone, so the results do not
+ * depend on the thread count, bit for bit).
  */
 public class FusedBatchNormalizationLayer extends BatchNormalization {
   private static final long serialVersionUID = 1L;
@@ -37,6 +39,8 @@ public class FusedBatchNormalizationLayer extends BatchNormalization {
   private transient double[] mean;
   private transient double[] variance;
   private transient double[] std;
+  /** Each worker's staging plane ({@link #forChannels}). */
+  private transient Object[] staging;
 
   public FusedBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -85,11 +89,18 @@ public class FusedBatchNormalizationLayer extends BatchNormalization {
       variance = new double[channels];
       std = new double[channels];
     }
-    NdBuffers.read(input, x);
-    BatchNormalisation.forwardPlanes(x, n, channels, area, param(BatchNormalizationParamInitializer.GAMMA),
-        param(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), mean, variance, std, y);
+    INDArray in = NdBuffers.dense(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
-    NdBuffers.write(y, out);
+    double[] gamma = param(BatchNormalizationParamInitializer.GAMMA);
+    double[] beta = param(BatchNormalizationParamInitializer.BETA);
+    double eps = layerConf().getEps();
+    // Channel by channel over the workers (each channel's statistics and values are its own: the same bits
+    // whichever thread computes them), reading and writing that channel's planes there too.
+    forChannels(input.dataType(), channels, area, (from, to, plane) -> {
+      readPlanes(in, x, n, channels, area, from, to, plane);
+      BatchNormalisation.forwardPlanes(x, n, channels, area, from, to, gamma, beta, eps, mean, variance, std, y);
+      writePlanes(y, out, n, channels, area, from, to, plane);
+    });
     trained = input;
     return out;
   }
@@ -104,11 +115,16 @@ public class FusedBatchNormalizationLayer extends BatchNormalization {
     int n = (int) input.size(0);
     int channels = (int) input.size(1);
     int area = (int) (input.size(2) * input.size(3));
-    NdBuffers.read(epsilon, dy);
+    INDArray e = NdBuffers.dense(epsilon) ? epsilon : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
     double[] dGamma = new double[channels];
     double[] dBeta = new double[channels];
-    BatchNormalisation.backwardPlanes(x, n, channels, area, param(BatchNormalizationParamInitializer.GAMMA), mean,
-        std, dy, dGamma, dBeta, dx);
+    double[] gamma = param(BatchNormalizationParamInitializer.GAMMA);
+    forChannels(input.dataType(), channels, area, (from, to, plane) -> {
+      readPlanes(e, dy, n, channels, area, from, to, plane);
+      BatchNormalisation.backwardPlanes(x, n, channels, area, from, to, gamma, mean, std, dy, dGamma, dBeta, dx);
+      writePlanes(dx, out, n, channels, area, from, to, plane);
+    });
     Gradient g = new DefaultGradient();
     set(g, BatchNormalizationParamInitializer.GAMMA, dGamma);
     set(g, BatchNormalizationParamInitializer.BETA, dBeta);
@@ -134,9 +150,70 @@ public class FusedBatchNormalizationLayer extends BatchNormalization {
       }
       set(g, BatchNormalizationParamInitializer.GLOBAL_VAR, move);
     }
-    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-    NdBuffers.write(dx, out);
     return new Pair<>(g, out);
+  }
+
+  /** Work on channels {@code [from, to)} with a worker's staging plane ({@code area} values of the batch's type). */
+  private interface ChannelWork {
+    void run(int from, int to, Object staging);
+  }
+
+  /**
+   * Runs {@code work} on every channel, channels dealt to the {@link PatchWorkers} (worker {@code t} takes channels
+   * {@code t, t + T, …}, one at a time), each worker with a staging plane of its own.
+   */
+  private void forChannels(DataType type, int channels, int area, ChannelWork work) {
+    int workers = PatchWorkers.workers(channels);
+    if (staging == null || staging.length < workers || Staging.length(staging[0]) != area
+        || (staging[0] instanceof float[]) != (type == DataType.FLOAT)) {
+      staging = new Object[workers];
+      for (int t = 0; t < workers; t++) {
+        staging[t] = Staging.array(type, area);
+      }
+    }
+    Object[] planes = staging;
+    PatchWorkers.run(workers, t -> {
+      for (int c = t; c < channels; c += workers) {
+        work.run(c, c + 1, planes[t]);
+      }
+    });
+  }
+
+  /** Channels {@code [from, to)} of dense NCHW {@code a} into {@code dst} (same layout) as doubles. */
+  private static void readPlanes(INDArray a, double[] dst, int n, int channels, int area, int from, int to,
+      Object staging) {
+    for (int i = 0; i < n; i++) {
+      for (int c = from; c < to; c++) {
+        int at = (i * channels + c) * area;
+        Staging.read(a, at, staging, area);
+        if (staging instanceof float[] f) {
+          for (int p = 0; p < area; p++) {
+            dst[at + p] = f[p];
+          }
+        } else {
+          System.arraycopy((double[]) staging, 0, dst, at, area);
+        }
+      }
+    }
+  }
+
+  /** Channels {@code [from, to)} of {@code src} (NCHW doubles) into dense {@code a}, in its type. */
+  private static void writePlanes(double[] src, INDArray a, int n, int channels, int area, int from, int to,
+      Object staging) {
+    Staging.Runs runs = Staging.runs(a, 1);
+    for (int i = 0; i < n; i++) {
+      for (int c = from; c < to; c++) {
+        int at = (i * channels + c) * area;
+        if (staging instanceof float[] f) {
+          for (int p = 0; p < area; p++) {
+            f[p] = (float) src[at + p];
+          }
+        } else {
+          System.arraycopy(src, at, (double[]) staging, 0, area);
+        }
+        runs.copy(staging, 0, at, area);
+      }
+    }
   }
 
   /** Writes {@code values} into the gradient view of {@code key} and names it in {@code g}. */

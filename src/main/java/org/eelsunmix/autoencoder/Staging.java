@@ -19,6 +19,11 @@ final class Staging {
     };
   }
 
+  /** Length of an array made by {@link #array}. */
+  static int length(Object array) {
+    return array instanceof float[] f ? f.length : ((double[]) array).length;
+  }
+
   /** Copies {@code length} elements of dense {@code a} from element {@code from} into {@code dst}. */
   static void read(INDArray a, long from, Object dst, int length) {
     int at = (int) (a.offset() + from);

@@ -128,6 +128,43 @@ class FusedBatchNormalizationTest {
     }
   }
 
+  /**
+   * The training pass deals the channels to the {@link PatchWorkers}: output, ∂x and every gradient are the same
+   * bit for bit with 1, 2 and 3 threads (5 channels: uneven deals).
+   */
+  @Test
+  void trainingPassIsTheSameForEveryThreadCount() {
+    int previous = PatchWorkers.threads();
+    try {
+      double[][] first = null;
+      for (int threads = 1; threads <= 3; threads++) {
+        PatchWorkers.setThreads(threads);
+        SplittableRandom r = new SplittableRandom(6);
+        int c = 5;
+        Layer layer = layer(true, true, c, 4, 7);
+        INDArray params = random(r, 0.5, 1.5, layer.numParams());
+        layer.setParams(params);
+        INDArray x = random(r, -2, 3, 3, c, 4, 7);
+        INDArray eps = random(r, -1, 1, 3, c, 4, 7);
+        layer.setInput(x, NO_WS);
+        double[] out = values(layer.activate(true, NO_WS));
+        Pair<Gradient, INDArray> g = layer.backpropGradient(eps, NO_WS);
+        double[][] all = {out, values(g.getSecond()), values(g.getFirst().getGradientFor(GRADIENTS[0])),
+            values(g.getFirst().getGradientFor(GRADIENTS[1])), values(g.getFirst().getGradientFor(GRADIENTS[2])),
+            values(g.getFirst().getGradientFor(BatchNormalizationParamInitializer.GLOBAL_LOG_STD))};
+        if (first == null) {
+          first = all;
+        } else {
+          for (int i = 0; i < all.length; i++) {
+            assertArrayEquals(first[i], all[i], threads + " threads, array " + i);
+          }
+        }
+      }
+    } finally {
+      PatchWorkers.setThreads(previous);
+    }
+  }
+
   /** ∂x, ∂γ, ∂β of {@code L = Σ ε ⊙ BN(x)} by central differences, every border of the batch included. */
   @Test
   void gradientsEqualCentralDifferences() {
