@@ -60,7 +60,7 @@ public final class AutoencoderFit {
   public static TrainedNetwork fit(AutoencoderOptions o, WindowSample sample, String source) {
     requireChannels(o, sample.channels(), source);
     MultiLayerNetwork net = o.network(sample.channels(), rmsProp(o.learningRate()));
-    // DAEU steps on plain float arrays (same results as DL4J's step to float rounding), the others through DL4J.
+    // DAEU steps on plain float arrays (DL4J's step in the same float operations), the others through DL4J.
     return fit(o, sample, source, net, o instanceof DaeuOptions ? Daeu.trainingSteps(net)
         : new NetworkSteps(o, net, sample.channels()));
   }
