@@ -8,8 +8,6 @@ import org.eelsunmix.core.Endmembers;
 import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.core.SpectralAngle;
 import org.eelsunmix.core.Unmixing;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.RmsProp;
@@ -61,7 +59,10 @@ public final class AutoencoderFit {
    */
   public static TrainedNetwork fit(AutoencoderOptions o, WindowSample sample, String source) {
     requireChannels(o, sample.channels(), source);
-    return fit(o, sample, source, o.network(sample.channels(), rmsProp(o.learningRate())));
+    MultiLayerNetwork net = o.network(sample.channels(), rmsProp(o.learningRate()));
+    // DAEU steps on plain float arrays (DL4J's step in the same float operations), the others through DL4J.
+    return fit(o, sample, source, net, o instanceof DaeuOptions ? Daeu.trainingSteps(net)
+        : new NetworkSteps(o, net, sample.channels()));
   }
 
   /**
@@ -69,6 +70,12 @@ public final class AutoencoderFit {
    * a fused layer with what it replaces), as {@link #fit(AutoencoderOptions, WindowSample, String)} trains its own.
    */
   static TrainedNetwork fit(AutoencoderOptions o, WindowSample sample, String source, MultiLayerNetwork net) {
+    return fit(o, sample, source, net, new NetworkSteps(o, net, sample.channels()));
+  }
+
+  /** Trains {@code net} as above, each mini-batch's update made by {@code steps}. */
+  static TrainedNetwork fit(AutoencoderOptions o, WindowSample sample, String source, MultiLayerNetwork net,
+      TrainingSteps steps) {
     int b = sample.channels();
     requireChannels(o, b, source);
     int n = sample.count();
@@ -81,9 +88,12 @@ public final class AutoencoderFit {
     Nd4j.getRandom().setSeed(nd4jSeed(o.seed()));
     SplittableRandom random = new SplittableRandom(o.seed());
     int batch = o.batchSize();
-    INDArray full = Nd4j.create(DataType.FLOAT, o.batchShape(batch, b));
-    INDArray rest = n % batch == 0 ? null : Nd4j.create(DataType.FLOAT, o.batchShape(n % batch, b));
-    float[] buffer = new float[(int) full.length()];
+    long[] shape = o.batchShape(batch, b);
+    long length = 1;
+    for (long d : shape) {
+      length *= d;
+    }
+    float[] buffer = new float[(int) length];
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
@@ -95,13 +105,11 @@ public final class AutoencoderFit {
       for (int start = 0; start < n; start += batch) {
         int size = Math.min(batch, n - start);
         o.layout(sample, order, start, size, 1f / max, buffer);
-        INDArray x = size == batch ? full : rest;
-        NdBuffers.write(buffer, x);
-        net.fit(x, x);
-        lossSum += net.score() / o.pixelsPerScoredRow() * size;
+        lossSum += steps.step(buffer, size) / o.pixelsPerScoredRow() * size;
       }
       losses[epoch] = lossSum / n;
     }
+    steps.finish();
     return new TrainedNetwork(net, losses, toCounts(o, net, max, sample));
   }
 

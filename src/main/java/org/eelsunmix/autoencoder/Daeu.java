@@ -25,7 +25,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * → R abundances, ≥ 0, sum 1), layer 1 the decoder {@link EndmemberDecoder}, linear without bias, whose weights
  * (R × B) are kept non-negative by DL4J's {@code NonNegativeConstraint} after each update: they are the endmembers,
  * and the reconstruction is {@code ŷ = aᵀ M}. The loss is the spectral angle between spectrum and reconstruction
- * ({@link SadLossFunction}).
+ * ({@link SadLossFunction}). In memory the network is trained by {@link DaeuTrainer} (DL4J's step on plain float
+ * arrays, the weights written into the network at the end); Spark's parameter averaging trains it through DL4J.
  *
  * <p>Training, as the reference: {@link DaeuOptions#samples()} spectra drawn without replacement (seeded), divided by
  * the image's largest count (the reference scales its data to a maximum of 1), shuffled every epoch, batches of
@@ -101,6 +102,27 @@ public final class Daeu {
    */
   public static AutoencoderResult train(SpectrumImage image, DaeuOptions o) {
     return AutoencoderFit.train(image, o);
+  }
+
+  /**
+   * The training steps {@link AutoencoderFit} runs for a DAEU network: the plain trainer {@link DaeuTrainer} (the
+   * same step as DL4J's {@code fit} on float arrays, the network written once at the end).
+   */
+  static TrainingSteps trainingSteps(MultiLayerNetwork net) {
+    return new DaeuTrainer(net);
+  }
+
+  /**
+   * Trains DAEU on {@code sample} as {@link AutoencoderFit#fit} does: with the plain trainer, or with
+   * {@code throughDl4j} each step through DL4J's {@code MultiLayerNetwork.fit} (the path before the plain trainer;
+   * for comparisons and benchmarks). Both start from the same seeded network.
+   */
+  public static TrainedNetwork fit(DaeuOptions o, WindowSample sample, String source, boolean throughDl4j) {
+    if (!throughDl4j) {
+      return AutoencoderFit.fit(o, sample, source);
+    }
+    AutoencoderFit.requireChannels(o, sample.channels(), source);
+    return AutoencoderFit.fit(o, sample, source, network(sample.channels(), o));
   }
 
   /** Folds the input scale into the network: it then takes and reconstructs counts. */

@@ -62,15 +62,47 @@ final class DenseMath {
     for (; p < rows; p++) {
       int zRow = zBase + p * out;
       int xRow = xBase + p * in;
-      for (int i = 0; i < in; i++) {
-        float xi = x[xRow + i];
-        if (xi == 0f) {
+      int i = 0;
+      // Four inputs at a time where none is zero: each output gets the same additions in the same order (i
+      // ascending) as one input at a time, with a quarter of the loads and stores of z (DAEU's first layer has
+      // only 9R outputs, too short a loop for the JIT's vector code).
+      for (; i + 4 <= in; i += 4) {
+        float x0 = x[xRow + i];
+        float x1 = x[xRow + i + 1];
+        float x2 = x[xRow + i + 2];
+        float x3 = x[xRow + i + 3];
+        if (x0 == 0f || x1 == 0f || x2 == 0f || x3 == 0f) {
+          addRows(x, xRow, i, 4, params, wOffset, out, z, zRow);
           continue;
         }
-        int wRow = wOffset + i * out;
+        int w0 = wOffset + i * out;
+        int w1 = w0 + out;
+        int w2 = w1 + out;
+        int w3 = w2 + out;
         for (int j = 0; j < out; j++) {
-          z[zRow + j] += xi * params[wRow + j];
+          float sum = z[zRow + j];
+          sum += x0 * params[w0 + j];
+          sum += x1 * params[w1 + j];
+          sum += x2 * params[w2 + j];
+          sum += x3 * params[w3 + j];
+          z[zRow + j] = sum;
         }
+      }
+      addRows(x, xRow, i, in - i, params, wOffset, out, z, zRow);
+    }
+  }
+
+  /** {@code z[zRow + j] += x_i W[i][j]} for the {@code count} inputs from {@code from}, one at a time, zeros skipped. */
+  private static void addRows(float[] x, int xRow, int from, int count, float[] params, int wOffset, int out,
+      float[] z, int zRow) {
+    for (int i = from; i < from + count; i++) {
+      float xi = x[xRow + i];
+      if (xi == 0f) {
+        continue;
+      }
+      int wRow = wOffset + i * out;
+      for (int j = 0; j < out; j++) {
+        z[zRow + j] += xi * params[wRow + j];
       }
     }
   }
@@ -127,6 +159,45 @@ final class DenseMath {
         }
       }
     }
+    if (dx == null) {
+      // The first layer needs no ∂L/∂x, half of its backward work (DAEU's B × 9R layer is most of a step). ∂W in
+      // blocks of four rows: each entry gets the same additions in the same order (rows ascending) as row by row,
+      // with a quarter of the loads and stores of the gradient.
+      for (; p + BLOCK <= rows; p += BLOCK) {
+        int d0 = dzBase + p * out;
+        int d1 = d0 + out;
+        int d2 = d1 + out;
+        int d3 = d2 + out;
+        int x0 = xBase + p * in;
+        for (int i = 0; i < in; i++) {
+          float a0 = x[x0 + i];
+          float a1 = x[x0 + in + i];
+          float a2 = x[x0 + 2 * in + i];
+          float a3 = x[x0 + 3 * in + i];
+          int wRow = wOffset + i * out;
+          for (int j = 0; j < out; j++) {
+            float g = gradient[wRow + j];
+            g += a0 * dz[d0 + j];
+            g += a1 * dz[d1 + j];
+            g += a2 * dz[d2 + j];
+            g += a3 * dz[d3 + j];
+            gradient[wRow + j] = g;
+          }
+        }
+      }
+      for (; p < rows; p++) {
+        int dRow = dzBase + p * out;
+        int xRow = xBase + p * in;
+        for (int i = 0; i < in; i++) {
+          float xi = x[xRow + i];
+          int wRow = wOffset + i * out;
+          for (int j = 0; j < out; j++) {
+            gradient[wRow + j] += xi * dz[dRow + j];
+          }
+        }
+      }
+      return;
+    }
     for (; p < rows; p++) {
       int dRow = dzBase + p * out;
       int xRow = xBase + p * in;
@@ -139,9 +210,7 @@ final class DenseMath {
           gradient[wRow + j] += xi * d;
           back += params[wRow + j] * d;
         }
-        if (dx != null) {
-          dx[dxBase + p * in + i] = back;
-        }
+        dx[dxBase + p * in + i] = back;
       }
     }
   }

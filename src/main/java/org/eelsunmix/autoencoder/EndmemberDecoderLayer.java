@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The DL4J layer of {@link EndmemberDecoder}: reconstruction {@code ŷ = a W} and its backward pass (∂θ/∂ŷ from
- * {@link SpectralAngleLoss}, {@code ∂W = aᵀ ∂ŷ}, {@code ∂a = ∂ŷ Wᵀ}) in plain loops over Java copies of the batch,
+ * {@link SpectralAngleLoss}, {@code ∂W = aᵀ ∂ŷ}, {@code ∂a = ∂ŷ Wᵀ}), the loops of {@link EndmemberDecoderKernel} over
+ * Java copies of the batch,
  * so a step makes no native matrix call. The score goes through the configured {@link SadLossFunction}, which uses
  * the same {@link SpectralAngleLoss}. One instance per network (not thread-safe).
  */
@@ -64,17 +65,7 @@ public class EndmemberDecoderLayer extends BaseOutputLayer<EndmemberDecoder> {
 
   /** ŷ = a W into {@link #out} (n × B). */
   private void reconstruct(int n) {
-    int r = (int) layerConf().getNIn();
-    int b = (int) layerConf().getNOut();
-    java.util.Arrays.fill(out, 0, n * b, 0f);
-    for (int p = 0; p < n; p++) {
-      for (int k = 0; k < r; k++) {
-        float ak = a[p * r + k];
-        for (int c = 0; c < b; c++) {
-          out[p * b + c] += ak * w[c * r + k];
-        }
-      }
-    }
+    EndmemberDecoderKernel.reconstruct(a, w, n, (int) layerConf().getNIn(), (int) layerConf().getNOut(), out);
   }
 
   @Override
@@ -99,22 +90,8 @@ public class EndmemberDecoderLayer extends BaseOutputLayer<EndmemberDecoder> {
     for (int i = 0; i < n * b; i++) {
       yHat[i] = out[i];
     }
-    for (int p = 0; p < n; p++) {
-      SpectralAngleLoss.angle(y, p * b, yHat, p * b, b, dyHat, p * b, 1.0);
-    }
-    java.util.Arrays.fill(gradient, 0f);
-    for (int p = 0; p < n; p++) {
-      for (int k = 0; k < r; k++) {
-        float ak = a[p * r + k];
-        double back = 0;
-        for (int c = 0; c < b; c++) {
-          double d = dyHat[p * b + c];
-          gradient[c * r + k] += (float) (ak * d);
-          back += w[c * r + k] * d;
-        }
-        da[p * r + k] = (float) back;
-      }
-    }
+    EndmemberDecoderKernel.loss(y, yHat, n, b, dyHat);
+    EndmemberDecoderKernel.backward(a, w, dyHat, n, r, b, gradient, da);
     INDArray wGradient = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
     NdBuffers.writeStored(gradient, wGradient);
     Gradient g = new DefaultGradient(gradientsFlattened);

@@ -85,6 +85,24 @@ public class JavaRmsProp extends RmsProp {
     return 31 * super.hashCode() + 1;
   }
 
+  /**
+   * The element loop of RMSprop, the one copy of it (the DL4J updater below and {@link DaeuTrainer} call it): for
+   * {@code i} in {@code [0, n)}, {@code s ← ρ s + (1 − ρ) g²}, then {@code g ← η g / (√s + ε)} in place, in float
+   * and in the order of ND4J's {@code rms_prop_updater} op.
+   *
+   * @param g the gradient from {@code gAt}, replaced by the update (to subtract from the parameters)
+   * @param s the state from {@code sAt}, updated
+   */
+  static void step(float[] g, int gAt, float[] s, int sAt, int n, float learningRate, float decay, float epsilon) {
+    float keep = 1f - decay;
+    for (int i = 0; i < n; i++) {
+      float gi = g[gAt + i];
+      float si = s[sAt + i] * decay + gi * gi * keep;
+      s[sAt + i] = si;
+      g[gAt + i] = gi * learningRate / ((float) Math.sqrt(si) + epsilon);
+    }
+  }
+
   /** The update of one block of parameters: ND4J's {@link RmsPropUpdater} with the element loop in Java. */
   static final class Updater extends RmsPropUpdater {
     private float[] g = new float[0];
@@ -113,17 +131,8 @@ public class JavaRmsProp extends RmsProp {
       int sAt = (int) state.offset();
       gb.get(gAt, g, 0, n);
       sb.get(sAt, s, 0, n);
-      // In float, in the order of ND4J's rms_prop_updater op.
-      float lr = (float) getConfig().getLearningRate(iteration, epoch);
-      float decay = (float) getConfig().getRmsDecay();
-      float keep = 1f - decay;
-      float epsilon = (float) getConfig().getEpsilon();
-      for (int i = 0; i < n; i++) {
-        float gi = g[i];
-        float si = s[i] * decay + gi * gi * keep;
-        s[i] = si;
-        g[i] = gi * lr / ((float) Math.sqrt(si) + epsilon);
-      }
+      step(g, 0, s, 0, n, (float) getConfig().getLearningRate(iteration, epoch), (float) getConfig().getRmsDecay(),
+          (float) getConfig().getEpsilon());
       sb.put(sAt, s, 0, n);
       gb.put(gAt, g, 0, n);
     }

@@ -21,4 +21,15 @@ class DaeuSpeedTest {
     DaeuSpeed.Inference i = DaeuSpeed.inference(Daeu.network(200, o), cube.image(), 0.05);
     assertTrue(i.pixelsPerSecond() > 0 && Double.isFinite(i.pixelsPerCpuSecond()));
   }
+
+  @Test
+  void comparesDl4jsStepWithThePlainTrainer() {
+    SyntheticCube cube = DaeuSpeed.cube("co-ru-pt");
+    DaeuOptions o = new DaeuOptions(3, 2).withEpochs(1).withSamples(120);
+    DaeuSpeed.TrainingComparison c = DaeuSpeed.compareTraining(cube.image(), o, 2);
+    assertEquals(2, c.dl4jCpuSeconds().length);
+    assertTrue(c.dl4jBest() > 0 && c.plainBest() > 0);
+    // The two steps are the same arithmetic in the same order (DaeuTrainerTest): the same network bit for bit.
+    assertTrue(c.identical(), "DL4J's and the plain trainer's networks differ");
+  }
 }
