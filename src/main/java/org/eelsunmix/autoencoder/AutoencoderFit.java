@@ -60,9 +60,23 @@ public final class AutoencoderFit {
   public static TrainedNetwork fit(AutoencoderOptions o, WindowSample sample, String source) {
     requireChannels(o, sample.channels(), source);
     MultiLayerNetwork net = o.network(sample.channels(), rmsProp(o.learningRate()));
-    // DAEU steps on plain float arrays (DL4J's step in the same float operations), the others through DL4J.
-    return fit(o, sample, source, net, o instanceof DaeuOptions ? Daeu.trainingSteps(net)
-        : new NetworkSteps(o, net, sample.channels()));
+    return fit(o, sample, source, net, trainingSteps(o, net, sample.channels()));
+  }
+
+  /**
+   * The steps that train {@code net}, a network of {@code o} for spectra of {@code channels} channels: DAEU's on
+   * plain float arrays ({@link DaeuTrainer}, DL4J's step in the same float operations) when {@code net} is trained
+   * with RMSprop, every other step through DL4J.
+   */
+  public static TrainingSteps trainingSteps(AutoencoderOptions o, MultiLayerNetwork net, int channels) {
+    return trainingSteps(o, net, channels, false);
+  }
+
+  /** As {@link #trainingSteps(AutoencoderOptions, MultiLayerNetwork, int)}; {@code throughDl4j}: always DL4J's. */
+  public static TrainingSteps trainingSteps(AutoencoderOptions o, MultiLayerNetwork net, int channels,
+      boolean throughDl4j) {
+    return !throughDl4j && o instanceof DaeuOptions && Daeu.plainTrainable(net) ? Daeu.trainingSteps(net)
+        : new NetworkSteps(o, net, channels);
   }
 
   /**

@@ -112,6 +112,11 @@ public final class Daeu {
     return new DaeuTrainer(net);
   }
 
+  /** Whether the plain trainer can train {@code net}: one RMSprop for all its parameters (e.g. not plain SGD). */
+  static boolean plainTrainable(MultiLayerNetwork net) {
+    return DaeuTrainer.accepts(net);
+  }
+
   /**
    * Trains DAEU on {@code sample} as {@link AutoencoderFit#fit} does: with the plain trainer, or with
    * {@code throughDl4j} each step through DL4J's {@code MultiLayerNetwork.fit} (the path before the plain trainer;

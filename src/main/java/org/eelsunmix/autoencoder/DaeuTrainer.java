@@ -28,8 +28,8 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * The same kernels and the same float operations in the same order as the DL4J layers, so each step equals DL4J's
  * bit for bit in practice ({@code DaeuTrainerTest} holds it to float rounding). The network stays the model: its
  * seeded initial parameters and RMSprop state are read at construction, the trained parameters, RMSprop state and
- * iteration count written back once by {@link #finish}; saved models, inference and parameter averaging see a DL4J
- * network as before. Not thread-safe: one trainer per network.
+ * iteration count written back once by {@link #finish} (and read again by {@link #reload}, which parameter averaging
+ * calls after each round); saved models, inference and parameter averaging see a DL4J network as before. Not thread-safe: one trainer per network.
  */
 final class DaeuTrainer implements TrainingSteps {
   private final MultiLayerNetwork net;
@@ -66,9 +66,8 @@ final class DaeuTrainer implements TrainingSteps {
     b = (int) conf.getNIn();
     r = (int) conf.getNOut();
     encoder = new AbundanceEncoderKernel(b, r);
-    updater = ((BaseLayer) net.getLayerWiseConfigurations().getConf(1).getLayer()).getIUpdater();
-    if (!(updater instanceof RmsProp)
-        || !updater.equals(conf.getUpdaterByParam(AbundanceEncoderParams.TRAINED))) {
+    updater = decoderUpdater(net);
+    if (!accepts(net)) {
       throw new IllegalArgumentException("the plain DAEU trainer needs one RMSprop for the encoder and the decoder, "
           + "got " + updater);
     }
@@ -76,11 +75,16 @@ final class DaeuTrainer implements TrainingSteps {
     w = new float[r * b];
     encoderGradient = new float[encoder.parameterCount()];
     wGradient = new float[r * b];
-    NdBuffers.readStored(net.getLayer(0).params(), encoderParams);
-    NdBuffers.readStored(decoderWeights(), w);
     trainedOffset = encoder.trainedOffset();
     trainedCount = encoder.parameterCount() - trainedOffset;
     state = new float[trainedCount + r * b];
+    reload();
+  }
+
+  @Override
+  public void reload() {
+    NdBuffers.readStored(net.getLayer(0).params(), encoderParams);
+    NdBuffers.readStored(decoderWeights(), w);
     INDArray view = stateView();
     if (view.length() != state.length) {
       throw new IllegalStateException("DL4J's RMSprop state holds " + view.length() + " values, expected "
@@ -88,6 +92,16 @@ final class DaeuTrainer implements TrainingSteps {
     }
     NdBuffers.readStored(view, state);
     iteration = net.getIterationCount();
+  }
+
+  /** Whether {@code net} (a DAEU network) is trained by one RMSprop, the only optimiser this trainer implements. */
+  static boolean accepts(MultiLayerNetwork net) {
+    IUpdater u = decoderUpdater(net);
+    return u instanceof RmsProp && u.equals(Daeu.encoderLayer(net).getUpdaterByParam(AbundanceEncoderParams.TRAINED));
+  }
+
+  private static IUpdater decoderUpdater(MultiLayerNetwork net) {
+    return ((BaseLayer) net.getLayerWiseConfigurations().getConf(1).getLayer()).getIUpdater();
   }
 
   private INDArray decoderWeights() {

@@ -42,4 +42,7 @@ final class NetworkSteps implements TrainingSteps {
 
   @Override
   public void finish() {}
+
+  @Override
+  public void reload() {}
 }

@@ -11,6 +11,7 @@ import org.apache.spark.rdd.RDD;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.eelsunmix.autoencoder.AutoencoderFit;
 import org.eelsunmix.autoencoder.AutoencoderOptions;
+import org.eelsunmix.autoencoder.TrainingSteps;
 import org.eelsunmix.autoencoder.WindowSample;
 import org.eelsunmix.core.BadInputException;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,8 +36,10 @@ import scala.runtime.AbstractFunction1;
  * order in double precision, so every worker holds the same network afterwards and the result does not depend on
  * which task finished first. The barrier stage is what guarantees that all W tasks run at once (a plain stage could
  * leave one waiting for a slot while the others wait for it). Rounds never span an epoch boundary. One worker never
- * exchanges (the mean of one is itself), so with plain SGD it is the in-memory training on the same batches. ND4J's generator of worker {@code w} (dropout) is seeded
- * with {@code nd4jSeed(seed) + w}.
+ * exchanges (the mean of one is itself), so with plain SGD it is the in-memory training on the same batches. ND4J's
+ * generator of worker {@code w} (dropout) is seeded with {@code nd4jSeed(seed) + w}. Each worker makes its steps as the
+ * in-memory fit does ({@link AutoencoderFit#trainingSteps}: DAEU with RMSprop on plain float arrays, the same bits as
+ * DL4J's {@code fit}); the parameters go through the network only at the exchanges.
  *
  * <p>Per round the cost beyond the fits is one round trip to the driver carrying 2P floats each way per worker
  * (P parameters), plus waiting for the slowest worker; no job, task launch, broadcast or serialised {@code
@@ -85,6 +88,12 @@ public final class BarrierAveraging {
    */
   public static Result train(JavaSparkContext sc, WindowSample sample, AutoencoderOptions o, IUpdater updater,
       int workers, int averagingFrequency, String source) {
+    return train(sc, sample, o, updater, workers, averagingFrequency, source, false);
+  }
+
+  /** As above; {@code throughDl4j}: every step through DL4J's {@code fit} (the path before the plain trainer). */
+  static Result train(JavaSparkContext sc, WindowSample sample, AutoencoderOptions o, IUpdater updater,
+      int workers, int averagingFrequency, String source, boolean throughDl4j) {
     float max = AutoencoderTraining.checkedLargest(sample, o, source);
     int slots = sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
     if (workers > slots) {
@@ -102,7 +111,7 @@ public final class BarrierAveraging {
       try (AveragingServer server = new AveragingServer(sc.getConf().get("spark.driver.host", "localhost"),
           workers)) {
         WorkerLoop loop = new WorkerLoop(shared, network, server.address(), o, workers, averagingFrequency,
-            1f / max);
+            1f / max, throughDl4j);
         collected = tasks.barrier().mapPartitions(loop, false, ClassTag$.MODULE$.apply(WorkerResult.class))
             .collect();
       }
@@ -147,9 +156,10 @@ public final class BarrierAveraging {
     private final int workers;
     private final int frequency;
     private final float scale;
+    private final boolean throughDl4j;
 
     WorkerLoop(Broadcast<WindowSample> sample, Broadcast<byte[]> network, AveragingServer.Address server,
-        AutoencoderOptions o, int workers, int frequency, float scale) {
+        AutoencoderOptions o, int workers, int frequency, float scale, boolean throughDl4j) {
       this.sample = sample;
       this.network = network;
       this.server = server;
@@ -157,6 +167,7 @@ public final class BarrierAveraging {
       this.workers = workers;
       this.frequency = frequency;
       this.scale = scale;
+      this.throughDl4j = throughDl4j;
     }
 
     @Override
@@ -173,8 +184,13 @@ public final class BarrierAveraging {
       int batch = o.batchSize();
       int n = windows.count();
       int batches = n / batch;
-      INDArray x = Nd4j.create(DataType.FLOAT, o.batchShape(batch, b));
-      float[] buffer = new float[(int) x.length()];
+      // DAEU's steps on plain float arrays (the same step as DL4J's fit, bit for bit), the others through DL4J.
+      TrainingSteps steps = AutoencoderFit.trainingSteps(o, net, b, throughDl4j);
+      long length = 1;
+      for (long d : o.batchShape(batch, b)) {
+        length *= d;
+      }
+      float[] buffer = new float[(int) length];
       int[] order = IntStream.range(0, n).toArray();
       SplittableRandom random = new SplittableRandom(o.seed());
       double[] lossSums = new double[o.epochs()];
@@ -198,9 +214,7 @@ public final class BarrierAveraging {
                 break;
               }
               o.layout(windows, order, m * batch, batch, scale, buffer);
-              x.data().asNioFloat().put(0, buffer); // x is dense, C order, offset 0
-              net.fit(x, x);
-              lossSums[e] += net.score() / o.pixelsPerScoredRow() * batch;
+              lossSums[e] += steps.step(buffer, batch) / o.pixelsPerScoredRow() * batch;
               lossCounts[e] += batch;
               fitted++;
             }
@@ -208,7 +222,9 @@ public final class BarrierAveraging {
             fitting += f1 - f0;
             if (workers > 1) {
               long c1 = threads.getCurrentThreadCpuTime();
+              steps.finish();
               average(net, client, fitted, vector);
+              steps.reload();
               rounds++;
               exchanging += System.nanoTime() - f1;
               exchangeCpu += threads.getCurrentThreadCpuTime() - c1;
@@ -224,6 +240,7 @@ public final class BarrierAveraging {
       if (client != null) {
         client.close();
       }
+      steps.finish();
       float[] params = w == 0 ? net.params().toFloatVector() : null;
       double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
       return scala.collection.Iterator$.MODULE$.single(new WorkerResult(w, params, lossSums, lossCounts, rounds,
