@@ -102,12 +102,7 @@ public final class AutoencoderFit {
     Nd4j.getRandom().setSeed(nd4jSeed(o.seed()));
     SplittableRandom random = new SplittableRandom(o.seed());
     int batch = o.batchSize();
-    long[] shape = o.batchShape(batch, b);
-    long length = 1;
-    for (long d : shape) {
-      length *= d;
-    }
-    float[] buffer = new float[(int) length];
+    float[] buffer = new float[o.batchLength(batch, b)];
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;

@@ -52,6 +52,15 @@ public sealed interface AutoencoderOptions extends Serializable permits DaeuOpti
   /** The shape of the network's input for a mini-batch of {@code windows} windows. */
   long[] batchShape(int windows, int channels);
 
+  /** Floats in the network's input for a mini-batch of {@code windows} windows: the product of {@link #batchShape}. */
+  default int batchLength(int windows, int channels) {
+    long length = 1;
+    for (long d : batchShape(windows, channels)) {
+      length *= d;
+    }
+    return Math.toIntExact(length);
+  }
+
   /**
    * Writes the windows {@code order[from .. from + count)} of {@code sample}, times {@code scale}, into {@code out}
    * in the network's input layout ({@link #batchShape}, C order).

@@ -25,8 +25,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * → R abundances, ≥ 0, sum 1), layer 1 the decoder {@link EndmemberDecoder}, linear without bias, whose weights
  * (R × B) are kept non-negative by DL4J's {@code NonNegativeConstraint} after each update: they are the endmembers,
  * and the reconstruction is {@code ŷ = aᵀ M}. The loss is the spectral angle between spectrum and reconstruction
- * ({@link SadLossFunction}). In memory the network is trained by {@link DaeuTrainer} (DL4J's step on plain float
- * arrays, the weights written into the network at the end); Spark's parameter averaging trains it through DL4J.
+ * ({@link SadLossFunction}). It is trained by {@link DaeuTrainer} (DL4J's step on plain float arrays, the weights
+ * written into the network at the end), in memory and on each worker of Spark's parameter averaging.
  *
  * <p>Training, as the reference: {@link DaeuOptions#samples()} spectra drawn without replacement (seeded), divided by
  * the image's largest count (the reference scales its data to a maximum of 1), shuffled every epoch, batches of

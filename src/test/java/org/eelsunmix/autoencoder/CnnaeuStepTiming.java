@@ -4,9 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.eelsunmix.core.SpectrumImage;
-import org.eelsunmix.synth.SyntheticCube;
-import org.eelsunmix.synth.SyntheticGenerator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,21 +42,11 @@ final class CnnaeuStepTiming {
     ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     String change = args[0];
     for (String set : Arrays.copyOfRange(args, 1, args.length)) {
-      SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin(set), 0);
-      SpectrumImage image = cube.image();
-      int b = image.channels();
-      CnnaeuOptions o = new CnnaeuOptions(cube.truthEndmembers().count(), 1);
-      WindowSample sample = WindowSample.of(image, o.drawWindows(image.width(), image.height(), image.id()),
-          o.windowPixels());
-      int n = o.batchSize();
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      float[] batch = new float[n * b * o.windowPixels()];
-      o.layout(sample, order, 0, n, 1f / sample.largest(set), batch);
-      INDArray x = Nd4j.create(DataType.FLOAT, o.batchShape(n, b));
-      NdBuffers.write(batch, x);
+      CnnaeuFirstBatch first = CnnaeuFirstBatch.of(set);
+      int b = first.channels();
+      CnnaeuOptions o = first.options();
+      int n = first.size();
+      INDArray x = first.x();
       MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
       ShiftedConvolution[] kernels = new ShiftedConvolution[2];
       double[][] cpu = new double[2][STEPS];

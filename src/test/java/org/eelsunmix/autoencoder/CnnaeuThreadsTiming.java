@@ -5,12 +5,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.eelsunmix.core.SpectrumImage;
-import org.eelsunmix.synth.SyntheticCube;
-import org.eelsunmix.synth.SyntheticGenerator;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Measurement, not a test: how one CNNAEU training step ({@code fit} on a batch of 15 patches of 40×40 of a built-in
@@ -50,21 +45,10 @@ final class CnnaeuThreadsTiming {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (String set : args) {
-      SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin(set), 0);
-      SpectrumImage image = cube.image();
-      int b = image.channels();
-      CnnaeuOptions o = new CnnaeuOptions(cube.truthEndmembers().count(), 1);
-      WindowSample sample = WindowSample.of(image, o.drawWindows(image.width(), image.height(), image.id()),
-          o.windowPixels());
-      int n = o.batchSize();
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      float[] batch = new float[n * b * o.windowPixels()];
-      o.layout(sample, order, 0, n, 1f / sample.largest(set), batch);
-      INDArray x = Nd4j.create(DataType.FLOAT, o.batchShape(n, b));
-      NdBuffers.write(batch, x);
+      CnnaeuFirstBatch first = CnnaeuFirstBatch.of(set);
+      int b = first.channels();
+      CnnaeuOptions o = first.options();
+      INDArray x = first.x();
       MultiLayerNetwork net = Cnnaeu.network(b, o, AutoencoderFit.rmsProp(o.learningRate()), true);
       for (int s = 0; s < 3; s++) {
         net.fit(x, x);
@@ -96,8 +80,7 @@ final class CnnaeuThreadsTiming {
       for (int s = 0; s < STEPS; s++) {
         long t0 = System.nanoTime();
         long c0 = bean.getCurrentThreadCpuTime();
-        o.layout(sample, order, 0, n, 1f / sample.largest(set), batch);
-        NdBuffers.write(batch, x);
+        first.layOut();
         lay[s] = (bean.getCurrentThreadCpuTime() - c0) / 1e9;
       }
       Arrays.sort(lay);

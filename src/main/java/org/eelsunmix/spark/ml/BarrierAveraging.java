@@ -186,11 +186,7 @@ public final class BarrierAveraging {
       int batches = n / batch;
       // DAEU's steps on plain float arrays (the same step as DL4J's fit, bit for bit), the others through DL4J.
       TrainingSteps steps = AutoencoderFit.trainingSteps(o, net, b, throughDl4j);
-      long length = 1;
-      for (long d : o.batchShape(batch, b)) {
-        length *= d;
-      }
-      float[] buffer = new float[(int) length];
+      float[] buffer = new float[o.batchLength(batch, b)];
       int[] order = IntStream.range(0, n).toArray();
       SplittableRandom random = new SplittableRandom(o.seed());
       double[] lossSums = new double[o.epochs()];
