@@ -14,6 +14,7 @@ import org.eelsunmix.bench.AutoencoderSpeed;
 import org.eelsunmix.bench.DaeuSpeed;
 import org.eelsunmix.core.SpectrumImage;
 import org.eelsunmix.bench.FclsThroughput;
+import org.eelsunmix.bench.MomentsThroughput;
 import org.eelsunmix.bench.NmfIterationTiming;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.bench.IcaTiming;
@@ -171,6 +172,9 @@ final class BenchCommand extends SparkCommand {
     for (int[] s : new int[][] {{200, 3}, {903, 4}}) {
       double rate = FclsThroughput.pixelsPerSecond(s[0], s[1], 20_000, 42L, seconds);
       System.out.printf("%-28s %.2f million pixels/s%n", "FCLS B=" + s[0] + " R=" + s[1], rate / 1e6);
+    }
+    for (int b : new int[] {200, 903}) {
+      System.out.println(MomentsThroughput.row(b));
     }
     for (String set : new String[] {"co-ru-pt", "k-edges"}) {
       SyntheticCube cube = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin(set), 0);

@@ -1,6 +1,7 @@
 package org.eelsunmix.unmix;
 
 import java.io.Serializable;
+import org.eelsunmix.linalg.VectorApi;
 
 /**
  * First and second moments of a set of spectra: the count {@code N}, the channel sums {@code Σ y}, the
@@ -28,14 +29,29 @@ public final class SpectralMoments implements Serializable {
   static final int TILE = 64;
   private transient double[] pending; // up to BLOCK pixels, pixel-major, not yet in the scatter
   private transient int pendingCount;
+  /** The scalar path even where the Vector API is available (the tests' reference; same bits either way). */
+  private final boolean scalarOnly;
 
   public SpectralMoments(int channels) {
+    this(channels, false);
+  }
+
+  private SpectralMoments(int channels, boolean scalarOnly) {
     if (channels < 1) {
       throw new IllegalArgumentException("channels must be ≥ 1, got " + channels);
     }
     this.channels = channels;
     this.sum = new double[channels];
     this.scatter = new double[channels * channels];
+    this.scalarOnly = scalarOnly;
+  }
+
+  /**
+   * An accumulator that never takes the Vector API path: the reference the vector path is tested and benchmarked
+   * against (same results, slower).
+   */
+  public static SpectralMoments scalar(int channels) {
+    return new SpectralMoments(channels, true);
   }
 
   public int channels() {
@@ -96,9 +112,17 @@ public final class SpectralMoments implements Serializable {
    * boundaries are multiples of four from the block start and {@link #BLOCK} is a multiple of four, so the bits do
    * not depend on the block size either. The loops are tiled for the caches: columns in tiles of {@value #TILE}, so
    * that the block's slice of each tile ({@code BLOCK × TILE} values) and the scatter row's segment stay in L1 while
-   * every row passes over them; two rows at a time share each load of the pixels.
+   * every row passes over them; two rows at a time share each load of the pixels. Where the Vector API is available
+   * four rows at a time go through {@link ScatterRowsVector} (same bits).
    */
   private void flush() {
+    if (pendingCount == 0) {
+      return;
+    }
+    if (VectorApi.ENABLED && !scalarOnly) {
+      flushVector();
+      return;
+    }
     final int b = channels;
     final int groups = pendingCount & ~3;
     for (int j0 = 0; j0 < b; j0 += TILE) {
@@ -108,6 +132,40 @@ public final class SpectralMoments implements Serializable {
         rowPair(i, j0, j1, groups);
       }
       if (i < j1) {
+        rows(i, Math.max(j0, i), j1, groups);
+      }
+    }
+    pendingCount = 0;
+  }
+
+  /**
+   * {@link #flush()} on the Vector API: per column tile, rows in fours by {@link ScatterRowsVector}, in whole vectors
+   * of columns counted from the tile's start; the columns after the tile's last whole vector and the last rows (fewer
+   * than four) by {@link #rows}. Same additions in the same order per entry as the scalar path, so the same bits.
+   * Near the diagonal a row's first vector may begin left of it: those entries of the lower triangle are scratch
+   * (never read: {@link #secondMoment()} mirrors the upper one), cheaper to compute than to split the vector.
+   */
+  private void flushVector() {
+    final int b = channels;
+    final int groups = pendingCount & ~3;
+    final int lanes = ScatterRowsVector.lanes();
+    for (int j0 = 0; j0 < b; j0 += TILE) {
+      final int j1 = Math.min(b, j0 + TILE);
+      final int whole = j0 + (j1 - j0) / lanes * lanes;
+      int i = 0;
+      for (; i + 3 < j1; i += 4) {
+        final int from = i <= j0 ? j0 : j0 + (i - j0) / lanes * lanes;
+        if (from < whole) {
+          ScatterRowsVector.fourRows(pending, b, pendingCount, groups, scatter, i, from, whole);
+        }
+        for (int r = 0; r < 4; r++) {
+          final int rest = Math.max(whole, i + r);
+          if (rest < j1) {
+            rows(i + r, rest, j1, groups);
+          }
+        }
+      }
+      for (; i < j1; i++) {
         rows(i, Math.max(j0, i), j1, groups);
       }
     }

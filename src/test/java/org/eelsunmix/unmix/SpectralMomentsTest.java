@@ -1,12 +1,14 @@
 package org.eelsunmix.unmix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Random;
+import org.eelsunmix.linalg.VectorApi;
 import org.junit.jupiter.api.Test;
 
 /** Blocked, mergeable moments against a plain two-pass computation. */
@@ -81,16 +83,36 @@ class SpectralMomentsTest {
    */
   @Test
   void tiledScatterHasTheBitsOfThePlainGroupOrder() {
-    Random r = new Random(3);
-    int b = 2 * SpectralMoments.TILE + 19;
-    int n = 3 * SpectralMoments.BLOCK + 7;
-    int split = SpectralMoments.BLOCK + 10; // the left part's last flush is a partial block
+    // Several column tiles and a partial one, rows near the diagonal not a multiple of four or of a vector's lanes.
+    assertScatterBits(2 * SpectralMoments.TILE + 19, 3 * SpectralMoments.BLOCK + 7, false);
+  }
+
+  /**
+   * The Vector API path ({@link ScatterRowsVector}, four rows at a time, whole vectors, the rest scalar) and the
+   * scalar path both give the plain order's bits, for sizes below, at and around a vector's lanes and a tile.
+   */
+  @Test
+  void vectorAndScalarPathsHaveTheBitsOfThePlainGroupOrder() {
+    assertTrue(VectorApi.ENABLED, "the tests run with --add-modules=jdk.incubator.vector (pom.xml's argLine), "
+        + "so that the vector path is the one tested");
+    for (int b : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 63, 64, 65, 200}) {
+      for (boolean scalar : new boolean[] {false, true}) {
+        assertScatterBits(b, 2 * SpectralMoments.BLOCK + 13, scalar);
+        assertScatterBits(b, 3, scalar);
+      }
+    }
+  }
+
+  /** Pixels added to two accumulators (a partial block in the left one), merged; the scatter against the plain sum. */
+  private static void assertScatterBits(int b, int n, boolean scalarOnly) {
+    Random r = new Random(3 + b);
+    int split = Math.min(n, SpectralMoments.BLOCK + 10); // the left part's last flush is a partial block
     float[] y = new float[n * b];
     for (int i = 0; i < y.length; i++) {
       y[i] = (float) (80 + 30 * r.nextGaussian());
     }
-    SpectralMoments left = new SpectralMoments(b);
-    SpectralMoments right = new SpectralMoments(b);
+    SpectralMoments left = scalarOnly ? SpectralMoments.scalar(b) : new SpectralMoments(b);
+    SpectralMoments right = scalarOnly ? SpectralMoments.scalar(b) : new SpectralMoments(b);
     for (int p = 0; p < n; p++) {
       (p < split ? left : right).add(y, p * b);
     }
@@ -100,11 +122,12 @@ class SpectralMomentsTest {
     double[] rightPart = new double[b * b];
     plainScatter(y, b, 0, split, expected);
     plainScatter(y, b, split, n, rightPart);
+    String where = "B = " + b + ", " + n + " pixels, " + (scalarOnly ? "scalar" : "vector") + " path, entry ";
     for (int i = 0; i < b; i++) {
       for (int j = i; j < b; j++) {
         double v = (expected[i * b + j] + rightPart[i * b + j]) / n;
-        assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(got[i * b + j]), i + "," + j);
-        assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(got[j * b + i]), j + "," + i);
+        assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(got[i * b + j]), where + i + "," + j);
+        assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(got[j * b + i]), where + j + "," + i);
       }
     }
   }

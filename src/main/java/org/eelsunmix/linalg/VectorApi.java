@@ -1,0 +1,22 @@
+package org.eelsunmix.linalg;
+
+/**
+ * Whether this JVM can run the kernels written on the JDK's incubating Vector API ({@code jdk.incubator.vector},
+ * JEP 338/414): the module must be in the boot layer ({@code java --add-modules=jdk.incubator.vector}, as
+ * {@code jobs/eels-unmix}, the tests and the README's spark-submit lines pass it), and the system property
+ * {@code eelsunmix.vector} must not be {@code false}.
+ *
+ * <p>Every vector kernel has a scalar twin that performs the same multiplications and additions in the same order
+ * per output value (lane-wise {@code mul} then {@code add}, never a fused multiply-add), so a result does not depend on
+ * which one ran: a driver with the module and executors without it give the same bits, only more slowly. Classes that
+ * name {@code jdk.incubator.vector} types are touched only behind {@link #ENABLED}, so they are never linked where the
+ * module is absent.
+ */
+public final class VectorApi {
+  /** Module present in the boot layer and not switched off. Fixed for the life of the JVM. */
+  public static final boolean ENABLED =
+      !"false".equalsIgnoreCase(System.getProperty("eelsunmix.vector", "true"))
+          && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+  private VectorApi() {}
+}
