@@ -94,4 +94,33 @@ class DotTest {
       assertEquals(fourSums(d, base + n, n, yWidened, offset), out[2], 0.0, "pair row 1 order, n=" + n);
     }
   }
+
+  /** The Vector API path (this JVM has it: pom.xml's argLine) gives the scalar reference's bits, every remainder. */
+  @Test
+  void vectorRowProductsHaveTheScalarBits() {
+    org.junit.jupiter.api.Assertions.assertTrue(VectorApi.ENABLED, "tests run with --add-modules=jdk.incubator.vector");
+    Random r = new Random(4);
+    for (int n = 0; n <= 211; n += n < 17 ? 1 : 13) {
+      int base = 1;
+      int offset = 2;
+      double[] d = random(r, base + 2 * n);
+      double[] y = random(r, offset + n);
+      float[] yf = new float[y.length];
+      for (int i = 0; i < y.length; i++) {
+        yf[i] = (float) (y[i] * 1000);
+      }
+      assertBits(Dot.unrolledScalar(d, base, n, y, offset), Dot.unrolled(d, base, n, y, offset), "double y, n=" + n);
+      assertBits(Dot.unrolledScalar(d, base, n, yf, offset), Dot.unrolled(d, base, n, yf, offset), "float y, n=" + n);
+      double[] expected = new double[3];
+      double[] got = new double[3];
+      Dot.unrolledPairScalar(d, base, n, yf, offset, expected, 1);
+      Dot.unrolledPair(d, base, n, yf, offset, got, 1);
+      assertBits(expected[1], got[1], "pair row 0, n=" + n);
+      assertBits(expected[2], got[2], "pair row 1, n=" + n);
+    }
+  }
+
+  private static void assertBits(double expected, double actual, String what) {
+    assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual), what);
+  }
 }
