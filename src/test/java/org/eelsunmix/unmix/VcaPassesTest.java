@@ -100,4 +100,37 @@ class VcaPassesTest {
     sameAsVcaFit(image, 3, 11, 5, 1, 100, 101, 700);
     sameAsVcaFit(image, 4, 5, 5, 512);
   }
+
+  /**
+   * The projection (four coordinates side by side) gives each coordinate the bits of its plain index-order sum
+   * {@code Σ_j basis_ij (y_j − mean_j)}, in both modes and for 1 to 9 coordinates (every remainder of four and two).
+   */
+  @Test
+  void projectionHasTheBitsOfThePlainSums() {
+    SpectrumImage image = SyntheticGenerator.generate(SyntheticGenerator.Options.builtin("co-ru-pt").withSize(16),
+        3).image();
+    int b = image.channels();
+    SpectralMoments moments = new SpectralMoments(b);
+    for (int i = 0; i < image.pixels(); i++) {
+      moments.add(image.data(), i * b);
+    }
+    for (double snr : new double[] {-20, 80}) {
+      for (int r = 2; r <= 9; r++) {
+        VcaProjection projection = VcaProjection.fromMoments(moments, r, snr);
+        double[] x = new double[projection.dims()];
+        for (int p = 0; p < image.pixels(); p += 37) {
+          projection.project(image.data(), p * b, x);
+          for (int i = 0; i < projection.dims(); i++) {
+            double s = 0;
+            for (int j = 0; j < b; j++) {
+              double yj = image.data()[p * b + j];
+              s += projection.basis()[i * b + j] * (projection.projective() ? yj - projection.mean()[j] : yj);
+            }
+            assertEquals(Double.doubleToRawLongBits(s), Double.doubleToRawLongBits(x[i]),
+                "snr " + snr + " dB, R = " + r + ", pixel " + p + ", coordinate " + i);
+          }
+        }
+      }
+    }
+  }
 }
