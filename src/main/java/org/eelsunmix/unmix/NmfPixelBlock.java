@@ -57,8 +57,14 @@ public final class NmfPixelBlock implements Serializable {
 
   /** Adds the block's part norms of an NNDSVD start ({@link NmfInitialisation#addPartNorms}); returns {@code sums}. */
   public double[] addPartNorms(NmfInitialisation start, double[] sums) {
-    for (int i = 0; i < count; i++) {
-      start.addPartNorms(spectra, i * channels, sums);
+    final int r = start.components();
+    double[] d = new double[Math.min(CHUNK, count) * r];
+    for (int first = 0; first < count; first += CHUNK) {
+      int m = Math.min(CHUNK, count - first);
+      start.projectBlock(spectra, first, m, d);
+      for (int k = 0; k < m; k++) {
+        start.addPartNorms(d, k * r, sums);
+      }
     }
     return sums;
   }
@@ -66,25 +72,51 @@ public final class NmfPixelBlock implements Serializable {
   /** Writes the start W₀ into {@code w} (N × R) and adds it to {@code stats}; returns {@code stats}. */
   public NmfStatistics start(NmfInitialisation start, double[] w, NmfStatistics stats) {
     final int r = start.components();
-    for (int i = 0; i < count; i++) {
-      start.abundances(spectra, i * channels, keys[i], w, i * r);
-      stats.add(spectra, i * channels, norms()[i], w, i * r);
+    if (!start.projects()) {
+      for (int i = 0; i < count; i++) {
+        start.abundances(spectra, i * channels, keys[i], w, i * r);
+        stats.add(spectra, i * channels, norms()[i], w, i * r);
+      }
+      return stats;
+    }
+    double[] d = new double[Math.min(CHUNK, count) * r];
+    double[] yy = norms();
+    for (int first = 0; first < count; first += CHUNK) {
+      int m = Math.min(CHUNK, count - first);
+      start.projectBlock(spectra, first, m, d);
+      for (int k = 0; k < m; k++) {
+        int i = first + k;
+        start.abundancesProjected(d, k * r, keys[i], w, i * r);
+        stats.add(spectra, i * channels, yy[i], w, i * r);
+      }
     }
     return stats;
   }
 
+  /** Pixels whose projections the passes compute together (a few kB of scratch). */
+  static final int CHUNK = 256;
+
   /**
    * One abundance step on every pixel ({@code w}, N × R, updated in place), adding the new W and the step's summed
-   * |projected gradient| to {@code stats}; returns {@code stats}. The per-pixel part of an NMF iteration.
+   * |projected gradient| to {@code stats}; returns {@code stats}. The per-pixel part of an NMF iteration:
+   * {@link NmfAbundanceUpdate#update} pixel by pixel, with each chunk's {@code g = y Hᵀ} computed first
+   * ({@link NmfAbundanceUpdate#projectBlock}, the same bits, two pixels per sweep).
    */
   public NmfStatistics update(NmfAbundanceUpdate step, double[] w, NmfStatistics stats) {
     final int r = step.components();
     double[] work = new double[step.workLength()];
+    double[] g = new double[Math.min(CHUNK, count) * r];
     double[] yy = norms();
     double violation = 0;
-    for (int i = 0; i < count; i++) {
-      violation += step.update(spectra, i * channels, w, i * r, work);
-      stats.add(spectra, i * channels, yy[i], w, i * r);
+    for (int first = 0; first < count; first += CHUNK) {
+      int m = Math.min(CHUNK, count - first);
+      step.projectBlock(spectra, first, m, g);
+      for (int k = 0; k < m; k++) {
+        int i = first + k;
+        System.arraycopy(g, k * r, work, 0, r);
+        violation += step.updateProjected(w, i * r, work);
+        stats.add(spectra, i * channels, yy[i], w, i * r);
+      }
     }
     return stats.addViolation(violation);
   }
