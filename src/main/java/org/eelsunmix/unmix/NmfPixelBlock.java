@@ -126,9 +126,7 @@ public final class NmfPixelBlock implements Serializable {
     double[] n = norms;
     if (n == null) {
       n = new double[count];
-      for (int i = 0; i < count; i++) {
-        n[i] = NmfStatistics.normSquared(spectra, i * channels, channels);
-      }
+      NmfStatistics.normsSquared(spectra, count, channels, n);
       norms = n;
     }
     return n;
