@@ -98,25 +98,18 @@ public final class NmfPixelBlock implements Serializable {
 
   /**
    * One abundance step on every pixel ({@code w}, N × R, updated in place), adding the new W and the step's summed
-   * |projected gradient| to {@code stats}; returns {@code stats}. The per-pixel part of an NMF iteration:
-   * {@link NmfAbundanceUpdate#update} pixel by pixel, with each chunk's {@code g = y Hᵀ} computed first
-   * ({@link NmfAbundanceUpdate#projectBlock}, the same bits, two pixels per sweep).
+   * |projected gradient| to {@code stats}; returns {@code stats}. The per-pixel part of an NMF iteration. Pixel by
+   * pixel, not through {@link NmfAbundanceUpdate#projectBlock}: the statistics read each spectrum right after its
+   * projection, while it is in the first-level cache (projecting a chunk first measured 10% slower).
    */
   public NmfStatistics update(NmfAbundanceUpdate step, double[] w, NmfStatistics stats) {
     final int r = step.components();
     double[] work = new double[step.workLength()];
-    double[] g = new double[Math.min(CHUNK, count) * r];
     double[] yy = norms();
     double violation = 0;
-    for (int first = 0; first < count; first += CHUNK) {
-      int m = Math.min(CHUNK, count - first);
-      step.projectBlock(spectra, first, m, g);
-      for (int k = 0; k < m; k++) {
-        int i = first + k;
-        System.arraycopy(g, k * r, work, 0, r);
-        violation += step.updateProjected(w, i * r, work);
-        stats.add(spectra, i * channels, yy[i], w, i * r);
-      }
+    for (int i = 0; i < count; i++) {
+      violation += step.update(spectra, i * channels, w, i * r, work);
+      stats.add(spectra, i * channels, yy[i], w, i * r);
     }
     return stats.addViolation(violation);
   }
