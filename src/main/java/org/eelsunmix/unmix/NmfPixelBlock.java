@@ -9,7 +9,8 @@ import java.io.Serializable;
  * a caller may keep several versions of them.
  *
  * <p>Each method is one pass over the block with one kernel, adding into a caller's accumulator; none allocates
- * but the first pass, which computes each spectrum's {@code ‖y‖²} once (N doubles) for every later pass.
+ * more than a few kB of scratch but the first pass, which computes each spectrum's {@code ‖y‖²} once (N doubles)
+ * for every later pass.
  */
 public final class NmfPixelBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -93,7 +94,7 @@ public final class NmfPixelBlock implements Serializable {
     return stats;
   }
 
-  /** Pixels whose projections the passes compute together (a few kB of scratch). */
+  /** Pixels whose NNDSVD projections the start and part-norm passes compute together (a few kB of scratch). */
   static final int CHUNK = 256;
 
   /**
