@@ -103,76 +103,15 @@ public final class NmfAbundanceUpdate implements Serializable {
 
   /** {@link #project(float[], int, double[])} into {@code work[workOffset .. workOffset + R)}. */
   public void project(float[] y, int yOffset, double[] work, int workOffset) {
-    final int o = workOffset;
-    final int r = components;
-    final int b = channels;
-    final double[] h = endmembers;
-    // Up to four endmembers per sweep of y: each dot product still adds its terms in channel order (the same bits
-    // as one endmember at a time), but the four dependent add chains overlap instead of waiting on each other; a
-    // single chain is bound by the add latency (about 4 cycles a channel). Splitting one sum into partial sums
-    // would change its rounding, so that is not done.
-    int t = 0;
-    for (; t + 3 < r; t += 4) {
-      int b0 = t * b;
-      int b1 = b0 + b;
-      int b2 = b1 + b;
-      int b3 = b2 + b;
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      for (int c = 0; c < b; c++) {
-        double v = y[yOffset + c];
-        s0 += h[b0 + c] * v;
-        s1 += h[b1 + c] * v;
-        s2 += h[b2 + c] * v;
-        s3 += h[b3 + c] * v;
-      }
-      work[o + t] = s0;
-      work[o + t + 1] = s1;
-      work[o + t + 2] = s2;
-      work[o + t + 3] = s3;
-    }
-    if (r - t == 3) {
-      int b0 = t * b;
-      int b1 = b0 + b;
-      int b2 = b1 + b;
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      for (int c = 0; c < b; c++) {
-        double v = y[yOffset + c];
-        s0 += h[b0 + c] * v;
-        s1 += h[b1 + c] * v;
-        s2 += h[b2 + c] * v;
-      }
-      work[o + t] = s0;
-      work[o + t + 1] = s1;
-      work[o + t + 2] = s2;
-      return;
-    }
-    if (r - t == 2) {
-      int b0 = t * b;
-      int b1 = b0 + b;
-      double s0 = 0;
-      double s1 = 0;
-      for (int c = 0; c < b; c++) {
-        double v = y[yOffset + c];
-        s0 += h[b0 + c] * v;
-        s1 += h[b1 + c] * v;
-      }
-      work[o + t] = s0;
-      work[o + t + 1] = s1;
-      return;
-    }
-    for (; t < r; t++) {
-      int base = t * b;
-      double s = 0;
-      for (int c = 0; c < b; c++) {
-        s += h[base + c] * y[yOffset + c];
-      }
-      work[o + t] = s;
-    }
+    NmfProjections.project(endmembers, components, channels, y, yOffset, work, workOffset);
+  }
+
+  /**
+   * {@link #project} of the {@code count} spectra from pixel {@code first} of {@code y} (row-major, B values each)
+   * into {@code g[0 .. count · R)}, row-major count × R: the same bits, two spectra per sweep.
+   */
+  public void projectBlock(float[] y, int first, int count, double[] g) {
+    NmfProjections.projectBlock(endmembers, components, channels, y, first, count, g);
   }
 
   /**
@@ -217,6 +156,54 @@ public final class NmfAbundanceUpdate implements Serializable {
       w[wOffset + t] *= work[o + t] / work[o + r + t];
     }
     return 0.0;
+  }
+
+  /** Pixels that {@link #updateLanes} steps side by side. */
+  static final int LANES = 8;
+
+  /**
+   * The coordinate-descent step of {@link #updateProjected} for {@value #LANES} pixels at once, held lane by lane:
+   * pixel l's abundances in {@code w[s·LANES + l]} and its {@code g = y Hᵀ} in {@code g[t·LANES + l]} (s, t &lt; R);
+   * its summed |projected gradient| goes to {@code violation[l]}. Each lane sees exactly the operations of
+   * {@link #updateProjected}, in the same order, so the same bits.
+   *
+   * <p>Why: one pixel's step is a single dependent chain (each coordinate waits for the previous one's division),
+   * so one pixel at a time leaves the processor idle. With the lane loop innermost the {@value #LANES} chains are
+   * independent instructions side by side, and the compiler may put them into vector registers.
+   *
+   * @param grad scratch of {@value #LANES} values
+   */
+  void updateLanes(double[] w, double[] g, double[] violation, double[] grad) {
+    final int r = components;
+    final double[] hh = endmemberGram;
+    for (int l = 0; l < LANES; l++) {
+      violation[l] = 0;
+    }
+    for (int t = 0; t < r; t++) {
+      final int row = t * r;
+      final int lt = t * LANES;
+      for (int l = 0; l < LANES; l++) {
+        grad[l] = -g[lt + l];
+      }
+      for (int s = 0; s < r; s++) {
+        final double v = hh[row + s];
+        final int ls = s * LANES;
+        for (int l = 0; l < LANES; l++) {
+          grad[l] += v * w[ls + l];
+        }
+      }
+      final double hess = hh[row + t];
+      for (int l = 0; l < LANES; l++) {
+        double wt = w[lt + l];
+        double gr = grad[l];
+        // |min(0, grad)| where w_t = 0, |grad| elsewhere, with a select the compiler makes branch-free (which lanes
+        // sit at 0 changes from step to step, so a branch would be mispredicted).
+        violation[l] += Math.abs(Math.min(gr, wt == 0 ? 0.0 : Double.POSITIVE_INFINITY));
+        if (hess != 0) {
+          w[lt + l] = Math.max(wt - gr / hess, 0.0);
+        }
+      }
+    }
   }
 
   /**

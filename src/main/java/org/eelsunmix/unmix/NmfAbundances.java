@@ -119,12 +119,15 @@ public final class NmfAbundances implements Serializable {
     return residual;
   }
 
-  /** Pixels whose coordinate-descent steps {@link #solveBlock} interleaves. */
-  static final int LANES = 4;
+  /** Pixels whose coordinate-descent steps {@link #solveBlock} runs side by side. */
+  static final int LANES = NmfAbundanceUpdate.LANES;
 
-  /** Length of the work buffer of {@link #solveBlock}. */
+  /**
+   * Length of the work buffer of {@link #solveBlock} (that of {@link #solve}, for the multiplicative update; the
+   * coordinate-descent lanes take a few hundred bytes of their own per call).
+   */
   public int blockWorkLength() {
-    return LANES * workLength();
+    return workLength();
   }
 
   /**
@@ -132,10 +135,12 @@ public final class NmfAbundances implements Serializable {
    * and {@code residuals} (count), each pixel with exactly the operations of {@link #solve}, so the same bits.
    *
    * <p>Why: with H fixed a pixel's coordinate-descent steps form one dependent chain (R² multiply-adds and R
-   * divisions a step, up to {@code maxIterations} steps), bound by the latency of each operation, not by the
-   * arithmetic. Here {@value #LANES} pixels step in turn, so their independent chains overlap in the processor;
-   * a pixel that has converged hands its lane to the next pixel, so no lane waits for the slowest. The
-   * multiplicative update (whose stopping rule looks at the residual every 10 steps) runs pixel by pixel.
+   * divisions a step; about 140 steps a pixel on the 640×640 and 2048×2048 benchmark cubes), bound by the latency
+   * of each operation, not by the arithmetic. Here {@value #LANES} pixels step side by side
+   * ({@link NmfAbundanceUpdate#updateLanes}); a pixel that has converged hands its lane to the next pixel, so no
+   * lane waits for the slowest. The residuals are then summed four pixels at a time
+   * ({@link Nmf#pixelResidualsSquared}). The multiplicative update (whose stopping rule looks at the residual every
+   * 10 steps) runs pixel by pixel.
    *
    * @param work at least {@link #blockWorkLength()} values, overwritten
    */
@@ -148,62 +153,79 @@ public final class NmfAbundances implements Serializable {
       }
       return;
     }
-    final int lanes = Math.min(LANES, count);
-    final int stride = workLength();
-    int[] pixel = new int[lanes];
-    int[] iteration = new int[lanes];
-    double[] first = new double[lanes];
+    // Lane by lane (NmfAbundanceUpdate#updateLanes): w and g (R × LANES each), the last and the first violation.
+    final double[] laneW = new double[r * LANES];
+    final double[] laneG = new double[r * LANES];
+    final double[] violation = new double[LANES];
+    final double[] first = new double[LANES];
+    final double[] grad = new double[LANES];
+    final double[] g = new double[count * r];
+    step.projectBlock(y, 0, count, g); // every g = y Hᵀ up front, two pixels per sweep
+    int[] pixel = new int[LANES];
+    int[] iteration = new int[LANES];
     int next = 0;
     int active = 0;
-    for (int l = 0; l < lanes; l++) {
-      pixel[l] = next;
-      startCd(y, next++, w, work, l * stride);
-      active++;
+    for (int l = 0; l < LANES; l++) {
+      if (next < count) {
+        startLane(next++, laneW, laneG, g, l);
+        pixel[l] = next - 1;
+        active++;
+      } else {
+        clearLane(laneW, laneG, l);
+        pixel[l] = -1;
+      }
     }
     while (active > 0) {
-      for (int l = 0; l < lanes; l++) {
+      step.updateLanes(laneW, laneG, violation, grad);
+      for (int l = 0; l < LANES; l++) {
         int p = pixel[l];
         if (p < 0) {
           continue;
         }
-        double violation = step.updateProjected(w, p * r, work, l * stride);
+        double v = violation[l];
         int k = ++iteration[l];
         if (k == 1) {
-          first[l] = violation;
+          first[l] = v;
         }
-        if (first[l] == 0 || violation / first[l] <= tol || k == maxIterations) {
-          residuals[p] = finish(y, p, w);
+        if (first[l] == 0 || v / first[l] <= tol || k == maxIterations) {
+          for (int t = 0; t < r; t++) {
+            w[p * r + t] = laneW[t * LANES + l];
+          }
+          iteration[l] = 0;
           if (next < count) {
-            pixel[l] = next;
-            iteration[l] = 0;
-            startCd(y, next++, w, work, l * stride);
+            startLane(next++, laneW, laneG, g, l);
+            pixel[l] = next - 1;
           } else {
+            clearLane(laneW, laneG, l);
             pixel[l] = -1;
             active--;
           }
         }
       }
     }
+    Nmf.pixelResidualsSquared(y, count, b, w, endmembers, r, residuals);
+    if (sumToOne) {
+      for (int p = 0; p < count; p++) {
+        toFractions(w, p * r, endmemberSums);
+      }
+    }
   }
 
-  /** Coordinate descent's start for pixel p: w = 0, g = y Hᵀ into {@code work[offset ..]}. */
-  private void startCd(float[] y, int p, double[] w, double[] work, int offset) {
+  /** Coordinate descent's start for pixel p in lane l: w = 0 and its g = y Hᵀ ({@code g}, count × R). */
+  private void startLane(int p, double[] laneW, double[] laneG, double[] g, int l) {
     final int r = step.components();
     for (int t = 0; t < r; t++) {
-      w[p * r + t] = 0.0;
+      laneW[t * LANES + l] = 0.0;
+      laneG[t * LANES + l] = g[p * r + t];
     }
-    step.project(y, p * step.channels(), work, offset);
   }
 
-  /** NMF's own residual of pixel p, then its sum-to-one fractions when asked for (as {@link #solve} ends). */
-  private double finish(float[] y, int p, double[] w) {
-    final int r = step.components();
-    final int b = step.channels();
-    double residual = Nmf.pixelResidualSquared(y, p * b, w, p * r, endmembers, r, b);
-    if (sumToOne) {
-      toFractions(w, p * r, endmemberSums);
+  /** An idle lane: w = 0 and g = 0 step to w = 0 again, with no division by zero or NaN. */
+  private void clearLane(double[] laneW, double[] laneG, int l) {
+    for (int t = 0; t < step.components(); t++) {
+      laneW[t * LANES + l] = 0.0;
+      laneG[t * LANES + l] = 0.0;
     }
-    return residual;
   }
 
   /** The sum over the channels of each endmember of H (row-major R × B). */

@@ -195,10 +195,49 @@ public final class NmfInitialisation implements Serializable {
       if (singularValues[j] == 0) {
         continue;
       }
-      double u = project(y, offset, j) / singularValues[j];
-      sums[u > 0 ? 2 * j : 2 * j + 1] += u * u;
+      addPartNorm(j, project(y, offset, j), sums);
     }
   }
+
+  /**
+   * {@link #addPartNorms(float[], int, double[])} of a pixel whose {@code y · v_j} are {@code d[dOffset + j]}
+   * ({@link #projectBlock}).
+   */
+  public void addPartNorms(double[] d, int dOffset, double[] sums) {
+    if (singularValues == null) {
+      throw new IllegalStateException("a random start has no singular vectors");
+    }
+    for (int j = 0; j < components; j++) {
+      if (singularValues[j] == 0) {
+        continue;
+      }
+      addPartNorm(j, d[dOffset + j], sums);
+    }
+  }
+
+  /** {@code u = (y · v_j)/σ_j} into its part's sum of squares. */
+  private void addPartNorm(int j, double projection, double[] sums) {
+    double u = projection / singularValues[j];
+    sums[u > 0 ? 2 * j : 2 * j + 1] += u * u;
+  }
+
+  /** Whether this start needs the pixels' {@code y · v_j} (an NNDSVD start; a random one draws W₀). */
+  public boolean projects() {
+    return rightVectors != null;
+  }
+
+  /**
+   * Every {@code y · v_j} of the {@code count} spectra from pixel {@code first} of {@code y} (row-major, B values
+   * each) into {@code d[0 .. count · R)}, row-major count × R: the same bits as one dot product at a time
+   * ({@link NmfProjections}).
+   */
+  public void projectBlock(float[] y, int first, int count, double[] d) {
+    if (rightVectors == null) {
+      throw new IllegalStateException("a random start has no singular vectors");
+    }
+    NmfProjections.projectBlock(rightVectors, components, channels, y, first, count, d);
+  }
+
 
   /** Step 3: the start once the summed {@code ‖u_j^±‖²} of every pixel are known. */
   public NmfInitialisation withPartNorms(double[] sums) {
@@ -279,19 +318,31 @@ public final class NmfInitialisation implements Serializable {
   public void abundances(float[] y, int yOffset, long pixel, double[] w, int wOffset) {
     requireReady();
     for (int j = 0; j < components; j++) {
-      double value;
-      if (leftScale == null) {
-        value = Math.sqrt(mean / components) * Math.abs(gaussian(seed, ABUNDANCE_STREAM, pixel * components + j));
-      } else {
-        double d = leftScale[j] == 0 ? 0 : project(y, yOffset, j);
-        value = leftSign[j] == 0 ? leftScale[j] * Math.abs(d) : leftScale[j] * Math.max(leftSign[j] * d, 0.0);
-        if (value < ZERO_THRESHOLD) {
-          value = fill(ABUNDANCE_STREAM, pixel * components + j);
-        }
-      }
-      w[wOffset + j] = value;
+      double d = leftScale == null || leftScale[j] == 0 ? 0 : project(y, yOffset, j);
+      w[wOffset + j] = abundance(j, d, pixel);
     }
   }
+
+  /**
+   * {@link #abundances(float[], int, long, double[], int)} of a pixel whose {@code y · v_j} are
+   * {@code d[dOffset + j]} ({@link #projectBlock}; ignored for a random start).
+   */
+  public void abundancesProjected(double[] d, int dOffset, long pixel, double[] w, int wOffset) {
+    requireReady();
+    for (int j = 0; j < components; j++) {
+      w[wOffset + j] = abundance(j, leftScale == null || leftScale[j] == 0 ? 0 : d[dOffset + j], pixel);
+    }
+  }
+
+  /** Start abundance j of the pixel with draw key {@code pixel} and {@code d = y · v_j} (0 where not needed). */
+  private double abundance(int j, double d, long pixel) {
+    if (leftScale == null) {
+      return Math.sqrt(mean / components) * Math.abs(gaussian(seed, ABUNDANCE_STREAM, pixel * components + j));
+    }
+    double value = leftSign[j] == 0 ? leftScale[j] * Math.abs(d) : leftScale[j] * Math.max(leftSign[j] * d, 0.0);
+    return value < ZERO_THRESHOLD ? fill(ABUNDANCE_STREAM, pixel * components + j) : value;
+  }
+
 
   /**
    * The key of a pixel's random draws: a function of its address alone (acquisition, row, column), so a pixel gets
