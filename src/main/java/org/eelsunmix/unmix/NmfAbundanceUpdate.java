@@ -2,6 +2,7 @@ package org.eelsunmix.unmix;
 
 import java.io.Serializable;
 import java.util.Objects;
+import org.eelsunmix.linalg.VectorApi;
 
 /**
  * One NMF abundance step for one pixel, given the endmembers H (R × B): the row {@code w} of W is updated from the
@@ -160,6 +161,8 @@ public final class NmfAbundanceUpdate implements Serializable {
 
   /** Pixels that {@link #updateLanes} steps side by side. */
   static final int LANES = 8;
+  /** {@link #updateLanes} on the Vector API ({@link NmfLanesVector}, same bits) where this JVM has it. */
+  private static final boolean VECTOR = VectorApi.ENABLED && NmfLanesVector.usable();
 
   /**
    * The coordinate-descent step of {@link #updateProjected} for {@value #LANES} pixels at once, held lane by lane:
@@ -174,6 +177,15 @@ public final class NmfAbundanceUpdate implements Serializable {
    * @param grad scratch of {@value #LANES} values
    */
   void updateLanes(double[] w, double[] g, double[] violation, double[] grad) {
+    if (VECTOR) {
+      NmfLanesVector.update(w, g, violation, components, endmemberGram);
+      return;
+    }
+    updateLanesScalar(w, g, violation, grad);
+  }
+
+  /** {@link #updateLanes} without the Vector API (the reference {@link NmfLanesVector} is tested against). */
+  void updateLanesScalar(double[] w, double[] g, double[] violation, double[] grad) {
     final int r = components;
     final double[] hh = endmemberGram;
     for (int l = 0; l < LANES; l++) {

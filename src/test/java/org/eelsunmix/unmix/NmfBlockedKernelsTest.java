@@ -114,6 +114,42 @@ class NmfBlockedKernelsTest {
     return h;
   }
 
+  /** The lane step on the Vector API ({@link NmfLanesVector}) and the scalar lanes: same bits, step after step. */
+  @Test
+  void vectorLaneStepHasTheScalarBits() {
+    assertTrue(org.eelsunmix.linalg.VectorApi.ENABLED, "tests run with --add-modules=jdk.incubator.vector");
+    SplittableRandom random = new SplittableRandom(16);
+    int b = 19;
+    int lanes = NmfAbundanceUpdate.LANES;
+    for (int r = 1; r <= 6; r++) {
+      double[] h = endmembers(random, r, b);
+      if (r == 3) {
+        java.util.Arrays.fill(h, b, 2 * b, 0.0); // (HHᵀ)_11 = 0: that coordinate is never updated
+      }
+      NmfAbundanceUpdate step = new NmfAbundanceUpdate(NmfSolver.CD, h, r);
+      double[] g = new double[r * lanes];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = i % 5 == 0 ? 0.0 : random.nextDouble(-50, 200); // some negative: coordinates pinned at zero
+      }
+      double[] wVector = new double[r * lanes];
+      double[] wScalar = new double[r * lanes];
+      double[] vVector = new double[lanes];
+      double[] vScalar = new double[lanes];
+      for (int k = 0; k < 40; k++) {
+        step.updateLanes(wVector, g, vVector, new double[lanes]);
+        step.updateLanesScalar(wScalar, g, vScalar, new double[lanes]);
+        for (int i = 0; i < wScalar.length; i++) {
+          assertEquals(Double.doubleToRawLongBits(wScalar[i]), Double.doubleToRawLongBits(wVector[i]),
+              "R=" + r + ", step " + k + ", w[" + i + "]");
+        }
+        for (int l = 0; l < lanes; l++) {
+          assertEquals(Double.doubleToRawLongBits(vScalar[l]), Double.doubleToRawLongBits(vVector[l]),
+              "R=" + r + ", step " + k + ", violation of lane " + l);
+        }
+      }
+    }
+  }
+
   @Test
   void blockedTransformIsTheOnePixelCoordinateDescentBitForBit() {
     SplittableRandom random = new SplittableRandom(15);
