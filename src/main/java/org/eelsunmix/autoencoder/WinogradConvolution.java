@@ -117,6 +117,11 @@ final class WinogradConvolution implements ConvolutionKernel {
     }
   }
 
+  @Override
+  public String toString() {
+    return "F(" + m + "×" + m + ", 3×3)";
+  }
+
   /** Sets the output tile side (2 or 4) of instances made from now on; returns the previous one (measurements). */
   static int useTile(int tile) {
     int previous = tileDefault;
