@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Measurement, not a test: thread CPU of CNNAEU's 3×3 encoder convolution (C → 48, bias) on one training batch of
- * 15 patches of 40×40, forward and ∂W/∂b (no ∂x, as the network's first layer), by
+ * 15 patches of 40×40, forward and ∂W/∂b (no ∂x, as the network's first layer),
  * by shifted GEMMs ({@link ShiftedConvolution}) and by Winograd F(2×2) and F(4×4) ({@link WinogradConvolution}; the
  * backward pass after the forward, as in training), best of several repeats, one thread. Run with the shaded jar:
  * {@code OMP_NUM_THREADS=1 java -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
