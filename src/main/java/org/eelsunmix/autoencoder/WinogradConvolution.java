@@ -60,10 +60,9 @@ final class WinogradConvolution implements ConvolutionKernel {
   private int width = -1;
   private int tilesX;
   private int tilesY;
-  /** Tiles a patch, the buffers' tiles ({@code capacity · perPatch}), padded input sides. */
+  /** Tiles a patch, the buffers' tiles ({@code capacity · perPatch}), the padded input's width. */
   private int perPatch;
   private int allTiles;
-  private int padH;
   private int padW;
   /** {@code V}, {@code α²·allTiles × C}: row {@code ξ·allTiles + t}. */
   private INDArray v;
@@ -164,7 +163,6 @@ final class WinogradConvolution implements ConvolutionKernel {
     tilesX = (w + m - 1) / m;
     perPatch = tilesX * tilesY;
     allTiles = n * perPatch;
-    padH = tilesY * m + 2;
     padW = tilesX * m + 2;
     long rows = (long) alpha * alpha * allTiles;
     try (MemoryWorkspace none = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -192,8 +190,11 @@ final class WinogradConvolution implements ConvolutionKernel {
   /** A worker's Java arrays (float[] or double[] as the batch), made on first need for the current shape. */
   private final class Work {
     final Object patch = Staging.array(type, Math.max(in, out) * height * width);
-    /** Padded channels-last input, {@code padH × padW × C}; pads stay zero. */
-    final Object padded = Staging.array(type, padH * padW * in);
+    /**
+     * The last {@code α} lines of the padded channels-last input ({@code α × padW × C}, line {@code R} in slot
+     * {@code R mod α}): a band of tiles reads {@code α} lines, the next one {@code m} new ones; pad columns stay zero.
+     */
+    final Object lines = Staging.array(type, alpha * padW * in);
     /** Bᵀ applied along y for one band of tiles, {@code α × padW × C}. */
     final Object band = Staging.array(type, alpha * padW * in);
     final Object row = Staging.array(type, Math.max(in, out));
@@ -285,25 +286,34 @@ final class WinogradConvolution implements ConvolutionKernel {
     NdBuffers.write(uu, u);
   }
 
-  /** Patch {@code i}'s {@code V} rows: its channels-last padded copy, Bᵀ along y by band, then B along x by tile. */
+  /**
+   * Patch {@code i}'s {@code V} rows: by band of tiles, its padded lines channels-last (the new ones only), Bᵀ along
+   * y, then B along x by tile.
+   */
   private void transformInput(INDArray input, int i, Work w) {
     int plane = height * width;
     Staging.read(input, (long) i * in * plane, w.patch, in * plane);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        Rows.gather(w.patch, y * width + x, plane, in, w.padded, ((y + 1) * padW + x + 1) * in);
-      }
-    }
     Staging.Runs runs = Staging.runs(v, in);
+    int next = 0;
     for (int ty = 0; ty < tilesY; ty++) {
+      for (; next < ty * m + alpha; next++) {
+        // Padded line R is image line R − 1, or zeros.
+        int slot = (next % alpha) * padW * in;
+        int y = next - 1;
+        if (y >= 0 && y < height) {
+          Rows.toChannelsLast(w.patch, in, 1, width, plane, y * width, w.lines, slot + in);
+        } else {
+          Rows.zero(w.lines, slot, padW * in);
+        }
+      }
       for (int a = 0; a < alpha; a++) {
         Terms r = btRows[a];
         for (int x = 0; x < padW; x++) {
           int[] from = new int[r.at.length];
           for (int k = 0; k < from.length; k++) {
-            from[k] = ((ty * m + r.at[k]) * padW + x) * in;
+            from[k] = (((ty * m + r.at[k]) % alpha) * padW + x) * in;
           }
-          Rows.combine(w.padded, from, r.coef, w.band, (a * padW + x) * in, in);
+          Rows.combine(w.lines, from, r.coef, w.band, (a * padW + x) * in, in);
         }
       }
       for (int tx = 0; tx < tilesX; tx++) {
@@ -453,9 +463,11 @@ final class WinogradConvolution implements ConvolutionKernel {
     int plane = height * width;
     int gw = tilesX * m;
     Staging.read(dOut, (long) i * out * plane, w.patch, out * plane);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        Rows.gather(w.patch, y * width + x, plane, out, w.grad, (y * gw + x) * out);
+    if (gw == width) {
+      Rows.toChannelsLast(w.patch, out, height, width, plane, 0, w.grad, 0);
+    } else {
+      for (int y = 0; y < height; y++) {
+        Rows.toChannelsLast(w.patch, out, 1, width, plane, y * width, w.grad, y * gw * out);
       }
     }
     for (int ty = 0; ty < tilesY; ty++) {
@@ -541,21 +553,17 @@ final class WinogradConvolution implements ConvolutionKernel {
   private static final class Rows {
     private Rows() {}
 
-    /** {@code dst[to + j] = Σ_k coef[k] · src[from[k] + j]}, {@code j < len}. */
+    /**
+     * {@code dst[to + j] = Σ_k coef[k] · src[from[k] + j]}, {@code j < len}: up to four terms in one pass (each
+     * output read and written once; loops the JIT vectorises), more in passes of four.
+     */
     static void combine(Object src, int[] from, double[] coef, Object dst, int to, int len) {
       if (src instanceof float[] s) {
         float[] d = (float[]) dst;
-        float c0 = (float) coef[0];
-        int f0 = from[0];
-        for (int j = 0; j < len; j++) {
-          d[to + j] = c0 * s[f0 + j];
-        }
-        for (int k = 1; k < from.length; k++) {
-          float ck = (float) coef[k];
-          int fk = from[k];
-          for (int j = 0; j < len; j++) {
-            d[to + j] += ck * s[fk + j];
-          }
+        int k = Math.min(4, from.length);
+        combine(s, from, coef, 0, k, d, to, len, false);
+        for (; k < from.length; k += 4) {
+          combine(s, from, coef, k, Math.min(from.length, k + 4), d, to, len, true);
         }
       } else {
         double[] s = (double[]) src;
@@ -573,19 +581,87 @@ final class WinogradConvolution implements ConvolutionKernel {
       }
     }
 
-    /** {@code dst[to + c] = src[at + c·stride]}, {@code c < count} (NCHW pixel to a channel row). */
-    static void gather(Object src, int at, int stride, int count, Object dst, int to) {
-      if (src instanceof float[] s) {
-        float[] d = (float[]) dst;
-        for (int c = 0; c < count; c++) {
-          d[to + c] = s[at + c * stride];
+    /** Terms {@code first ..< last} (at most four) of {@link #combine} in float, added to {@code d} or stored. */
+    private static void combine(float[] s, int[] from, double[] coef, int first, int last, float[] d, int to,
+        int len, boolean add) {
+      int n = last - first;
+      float c0 = (float) coef[first];
+      int f0 = from[first];
+      float c1 = n > 1 ? (float) coef[first + 1] : 0;
+      int f1 = n > 1 ? from[first + 1] : 0;
+      float c2 = n > 2 ? (float) coef[first + 2] : 0;
+      int f2 = n > 2 ? from[first + 2] : 0;
+      float c3 = n > 3 ? (float) coef[first + 3] : 0;
+      int f3 = n > 3 ? from[first + 3] : 0;
+      if (add) {
+        for (int j = 0; j < len; j++) {
+          d[to + j] += c0 * s[f0 + j] + c1 * s[f1 + j] + c2 * s[f2 + j] + c3 * s[f3 + j];
         }
+        return;
+      }
+      switch (n) {
+        case 1 -> {
+          for (int j = 0; j < len; j++) {
+            d[to + j] = c0 * s[f0 + j];
+          }
+        }
+        case 2 -> {
+          for (int j = 0; j < len; j++) {
+            d[to + j] = c0 * s[f0 + j] + c1 * s[f1 + j];
+          }
+        }
+        case 3 -> {
+          for (int j = 0; j < len; j++) {
+            d[to + j] = c0 * s[f0 + j] + c1 * s[f1 + j] + c2 * s[f2 + j];
+          }
+        }
+        default -> {
+          for (int j = 0; j < len; j++) {
+            d[to + j] = c0 * s[f0 + j] + c1 * s[f1 + j] + c2 * s[f2 + j] + c3 * s[f3 + j];
+          }
+        }
+      }
+    }
+
+    /** Channels per block of {@link #toChannelsLast}: few enough source planes at once for the TLB and caches. */
+    private static final int BLOCK = 16;
+
+    /**
+     * {@code dst[to + (y·w + x)·C + c] = src[c·plane + from + y·w + x]}: {@code h} lines of {@code w} pixels of a
+     * {@code [C, plane]} patch to channels-last rows, {@value #BLOCK} channels at a time (a pixel's channels one by
+     * one, planes apart, took a TLB miss a read for CNNAEU's 903 channels).
+     */
+    static void toChannelsLast(Object src, int channels, int h, int w, int plane, int from, Object dst, int to) {
+      boolean f = src instanceof float[];
+      float[] fs = f ? (float[]) src : null;
+      float[] fd = f ? (float[]) dst : null;
+      double[] ds = f ? null : (double[]) src;
+      double[] dd = f ? null : (double[]) dst;
+      int pixels = h * w;
+      for (int c0 = 0; c0 < channels; c0 += BLOCK) {
+        int c1 = Math.min(channels, c0 + BLOCK);
+        for (int p = 0; p < pixels; p++) {
+          int d = to + p * channels;
+          int at = from + p;
+          if (f) {
+            for (int c = c0; c < c1; c++) {
+              fd[d + c] = fs[c * plane + at];
+            }
+          } else {
+            for (int c = c0; c < c1; c++) {
+              dd[d + c] = ds[c * plane + at];
+            }
+          }
+        }
+      }
+    }
+
+    /** {@code dst[at ..< at + len] = 0}. */
+    static void zero(Object dst, int at, int len) {
+      if (dst instanceof float[] f) {
+        java.util.Arrays.fill(f, at, at + len, 0f);
       } else {
-        double[] s = (double[]) src;
-        double[] d = (double[]) dst;
-        for (int c = 0; c < count; c++) {
-          d[to + c] = s[at + c * stride];
-        }
+        java.util.Arrays.fill((double[]) dst, at, at + len, 0.0);
       }
     }
 
