@@ -29,8 +29,9 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * CNNAEU's fused convolution ({@link FusedConvolution}: {@link ShiftedConvolution} for the 3×3 encoder,
- * {@link SameConvolution} by im2col, {@link FftConvolution} for the decoder) in double precision against three
+ * CNNAEU's fused convolution ({@link FusedConvolution}: {@link WinogradConvolution} F(4×4) and F(2×2) or
+ * {@link ShiftedConvolution} for the 3×3 encoder, {@link SameConvolution} by im2col, {@link FftConvolution} for the
+ * decoder) in double precision against three
  * references: a direct convolution written out here (forward, every border pixel), DL4J's own
  * {@code ConvolutionLayer} with the same parameters (forward, ∂W, ∂b, ∂x), and central differences of
  * {@code L = Σ ε ⊙ f(conv(x))} (∂W, ∂b, ∂x). Shapes cover the encoder (3×3, bias, LeakyReLU) and the decoder (13×13,
