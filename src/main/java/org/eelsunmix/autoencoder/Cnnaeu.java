@@ -31,8 +31,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * spectral–spatial hyperspectral unmixing", IEEE TGRS 59(1):535–549, 2021, trained in memory on one spectrum image.
  *
  * <p>The network (DL4J {@link MultiLayerNetwork}, NCHW, float). The three convolutions, nearly all of the arithmetic,
- * are {@link FusedConvolution} layers (the encoder's 3×3: nine shifted BLAS GEMMs on a padded channels-last copy,
- * {@link ShiftedConvolution}; its 1×1: im2col + one GEMM per patch, {@link SameConvolution}; the decoder's: by FFT,
+ * are {@link FusedConvolution} layers (the encoder's 3×3: Winograd F(4×4, 3×3), 36 BLAS GEMMs on transformed tiles,
+ * {@link WinogradConvolution}, or nine shifted GEMMs, {@link ShiftedConvolution}, the path before it; its 1×1: im2col + one GEMM per patch, {@link SameConvolution}; the decoder's: by FFT,
  * {@link FftConvolution}; work spread over the {@link PatchWorkers} threads, results independent of their number);
  * the rest are DL4J's standard layers:
  * <ol>

@@ -5,8 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The arithmetic of a same-padded, stride-1 2D convolution (cross-correlation as DL4J defines it) on NCHW batches,
  * {@code z[n,o,y,x] = b[o] + Σ_c Σ_{i,j} W[o,c,i,j]·x[n,c,y+i−k/2,x+j−k/2]} (zeros outside), and its backward pass,
- * as {@link FusedConvolutionLayer} runs it: by im2col and GEMMs ({@link SameConvolution}) or by the convolution
- * theorem ({@link FftConvolution}). Not thread-safe: one instance per layer.
+ * as {@link FusedConvolutionLayer} runs it: by im2col and GEMMs ({@link SameConvolution}), shifted GEMMs
+ * ({@link ShiftedConvolution}), Winograd's minimal filtering ({@link WinogradConvolution}, 3×3) or by the
+ * convolution theorem ({@link FftConvolution}). Not thread-safe: one instance per layer.
  */
 interface ConvolutionKernel {
   /**

@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The layer of a {@link FusedConvolution}: DL4J's convolution layer whose forward and backward passes run a
- * {@link ConvolutionKernel} on the whole batch ({@link ShiftedConvolution} for kernels of 3 up to
+ * {@link ConvolutionKernel} on the whole batch ({@link WinogradConvolution} for 3×3 kernels,
+ * {@link ShiftedConvolution} for other kernels of 3 up to
  * {@link #FFT_KERNEL}, {@link FftConvolution} for bias-free kernels of {@link #FFT_KERNEL} or more,
  * {@link SameConvolution} otherwise) ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
  * ∂W, ∂b and ∂x). The pre-activation of the last training forward pass is kept (in a buffer of its own, outside
@@ -38,6 +39,8 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   private static volatile boolean fftAllowed = true;
   /** Whether layers made from now on may use {@link ShiftedConvolution} (tests compare with im2col). */
   private static volatile boolean shiftedAllowed = true;
+  /** Whether layers made from now on compute 3×3 kernels by {@link WinogradConvolution} (tests compare paths). */
+  private static volatile boolean winogradAllowed = true;
   private transient ConvolutionKernel kernel;
   /** Pre-activation of the last training pass, and the input it was computed from. */
   private transient INDArray z;
@@ -65,6 +68,8 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
       int out = (int) c.getNOut();
       if (fftAllowed && k[0] >= FFT_KERNEL && !c.hasBias()) {
         kernel = new FftConvolution(in, out, k[0]);
+      } else if (winogradAllowed && k[0] == 3) {
+        kernel = new WinogradConvolution(in, out, k[0]);
       } else if (shiftedAllowed && k[0] > 1 && k[0] < FFT_KERNEL) {
         kernel = new ShiftedConvolution(in, out, k[0]);
       } else {
@@ -97,6 +102,17 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   static boolean allowShifted(boolean allowed) {
     boolean previous = shiftedAllowed;
     shiftedAllowed = allowed;
+    return previous;
+  }
+
+  /**
+   * Lets layers that compute their first pass from now on use {@link WinogradConvolution} for 3×3 kernels (the
+   * encoder's) or not ({@link ShiftedConvolution}, the path before it); returns the previous setting. For tests and
+   * measurements comparing the two, and for reproducing results trained before it (equal to float rounding).
+   */
+  static boolean allowWinograd(boolean allowed) {
+    boolean previous = winogradAllowed;
+    winogradAllowed = allowed;
     return previous;
   }
 

@@ -10,7 +10,8 @@ import java.util.function.IntConsumer;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs the per-patch work of {@link SameConvolution} (and the fixed chunks of {@link FftConvolution}) on several
+ * Runs the per-patch work of {@link SameConvolution} (and the fixed chunks of {@link FftConvolution} and
+ * {@link WinogradConvolution}) on several
  * threads of one training: the batch's patches are dealt to {@link #threads()} workers (worker {@code t} takes
  * patches {@code t, t + T, …}), the calling thread being worker 0. Each patch (chunk) is computed the same way
  * whichever worker takes it and the partial gradients are summed afterwards in patch (chunk) order, so the results

@@ -26,11 +26,16 @@ final class Staging {
 
   /** Copies {@code length} elements of dense {@code a} from element {@code from} into {@code dst}. */
   static void read(INDArray a, long from, Object dst, int length) {
+    read(a, from, dst, 0, length);
+  }
+
+  /** Copies {@code length} elements of dense {@code a} from element {@code from} into {@code dst} from {@code to}. */
+  static void read(INDArray a, long from, Object dst, int to, int length) {
     int at = (int) (a.offset() + from);
     if (dst instanceof float[] f) {
-      a.data().asNioFloat().get(at, f, 0, length);
+      a.data().asNioFloat().get(at, f, to, length);
     } else {
-      a.data().asNioDouble().get(at, (double[]) dst, 0, length);
+      a.data().asNioDouble().get(at, (double[]) dst, to, length);
     }
   }
 

@@ -14,7 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * median of {@value #STEPS} steps after warm-up; then the encoder's 3×3 convolution forward pass alone, before and
  * after. The change (first argument): {@code forward}, the encoder convolution's forward pass as {@code k²} products
  * or as one wide product and a shifted sum ({@link ShiftedConvolution#useWideForward}); {@code norm}, the batch
- * normalisations' training pass by DL4J or in Java ({@link FusedBatchNormalizationLayer#allowFused}); {@code both}.
+ * normalisations' training pass by DL4J or in Java ({@link FusedBatchNormalizationLayer#allowFused}); {@code winograd},
+ * the encoder's 3×3 convolution by shifted GEMMs or by Winograd F(4×4, 3×3)
+ * ({@link FusedConvolutionLayer#allowWinograd}); {@code both} (forward and norm).
  * Run with the
  * shaded jar:
  * {@code OMP_NUM_THREADS=1 java -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
@@ -30,11 +32,12 @@ final class CnnaeuStepTiming {
     switch (change) {
       case "forward" -> ShiftedConvolution.useWideForward(after);
       case "norm" -> FusedBatchNormalizationLayer.allowFused(after);
+      case "winograd" -> FusedConvolutionLayer.allowWinograd(after);
       case "both" -> {
         ShiftedConvolution.useWideForward(after);
         FusedBatchNormalizationLayer.allowFused(after);
       }
-      default -> throw new IllegalArgumentException("unknown change " + change + "; known: forward, norm, both");
+      default -> throw new IllegalArgumentException("unknown change " + change + "; known: forward, norm, winograd, both");
     }
   }
 

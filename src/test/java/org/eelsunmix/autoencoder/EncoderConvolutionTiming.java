@@ -9,8 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Measurement, not a test: thread CPU of CNNAEU's 3×3 encoder convolution (C → 48, bias) on one training batch of
- * 15 patches of 40×40, forward and ∂W/∂b (no ∂x, as the network's first layer), by im2col ({@link SameConvolution})
- * and by shifted GEMMs ({@link ShiftedConvolution}), best of several repeats, one thread. Run with the shaded jar:
+ * 15 patches of 40×40, forward and ∂W/∂b (no ∂x, as the network's first layer),
+ * by shifted GEMMs ({@link ShiftedConvolution}) and by Winograd F(2×2) and F(4×4) ({@link WinogradConvolution}; the
+ * backward pass after the forward, as in training), best of several repeats, one thread. Run with the shaded jar:
  * {@code OMP_NUM_THREADS=1 java -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
  * org.eelsunmix.autoencoder.EncoderConvolutionTiming 903 200}.
  */
@@ -38,21 +39,23 @@ final class EncoderConvolutionTiming {
       INDArray dw = Nd4j.create(DataType.FLOAT, o, c, 3, 3);
       INDArray db = Nd4j.create(DataType.FLOAT, o);
       double flops = 2.0 * n * side * side * o * c * 9;
-      for (ConvolutionKernel k : new ConvolutionKernel[] {new SameConvolution(c, o, 3), new ShiftedConvolution(c, o, 3),
-          new SameConvolution(c, o, 3), new ShiftedConvolution(c, o, 3)}) {
+      for (ConvolutionKernel k : new ConvolutionKernel[] {new ShiftedConvolution(c, o, 3),
+          new WinogradConvolution(c, o, 3, 2), new WinogradConvolution(c, o, 3, 4), new ShiftedConvolution(c, o, 3),
+          new WinogradConvolution(c, o, 3, 2), new WinogradConvolution(c, o, 3, 4)}) {
         double fwd = Double.MAX_VALUE;
         double bwd = Double.MAX_VALUE;
         for (int rep = 0; rep < 5; rep++) {
           long t0 = bean.getCurrentThreadCpuTime();
           k.forward(x, w, b, z);
           long t1 = bean.getCurrentThreadCpuTime();
-          k.backward(x, w, dz, dw, db, null);
+          k.backwardAfterForward(x, w, dz, dw, db, null);
           long t2 = bean.getCurrentThreadCpuTime();
           fwd = Math.min(fwd, (t1 - t0) / 1e9);
           bwd = Math.min(bwd, (t2 - t1) / 1e9);
         }
-        System.out.printf("C=%d %-20s forward %.3f s CPU (%.1f GFLOP/s), backward ∂W ∂b %.3f s CPU (%.1f GFLOP/s)%n",
-            c, k.getClass().getSimpleName(), fwd, flops / fwd / 1e9, bwd, flops / bwd / 1e9);
+        String name = k.getClass().getSimpleName() + (k instanceof WinogradConvolution ? k.toString() : "");
+        System.out.printf("C=%d %-28s forward %.3f s CPU (%.1f GFLOP/s), backward ∂W ∂b %.3f s CPU (%.1f GFLOP/s)%n",
+            c, name, fwd, flops / fwd / 1e9, bwd, flops / bwd / 1e9);
       }
     }
   }

@@ -29,8 +29,9 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * CNNAEU's fused convolution ({@link FusedConvolution}: {@link ShiftedConvolution} for the 3×3 encoder,
- * {@link SameConvolution} by im2col, {@link FftConvolution} for the decoder) in double precision against three
+ * CNNAEU's fused convolution ({@link FusedConvolution}: {@link WinogradConvolution} F(4×4) and F(2×2) or
+ * {@link ShiftedConvolution} for the 3×3 encoder, {@link SameConvolution} by im2col, {@link FftConvolution} for the
+ * decoder) in double precision against three
  * references: a direct convolution written out here (forward, every border pixel), DL4J's own
  * {@code ConvolutionLayer} with the same parameters (forward, ∂W, ∂b, ∂x), and central differences of
  * {@code L = Σ ε ⊙ f(conv(x))} (∂W, ∂b, ∂x). Shapes cover the encoder (3×3, bias, LeakyReLU) and the decoder (13×13,
@@ -181,11 +182,39 @@ class FusedConvolutionTest {
   }
 
   @Test
-  void shiftedEncoderConvolutionMatchesReferencesOnOnePatchAndOddBatches() {
-    // One patch (one ∂W chunk), five (chunks of 2 and 3 patches), a 1-pixel-wide patch: every pixel a border.
+  void encoderConvolutionMatchesReferencesOnOnePatchAndOddBatches() {
+    oddShapes();
+  }
+
+  /** One patch (one chunk), five (chunks of 2 and 3 patches), a 1-pixel-wide patch: every pixel a border. */
+  private static void oddShapes() {
     check(7, 3, 3, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 1, 6, 5);
     check(4, 6, 3, true, new ActivationIdentity(), 5, 3, 8);
     check(3, 2, 3, false, new ActivationIdentity(), 2, 5, 1);
+  }
+
+  /** Winograd's smaller tiles, F(2×2, 3×3), on the same shapes (sides that 2 does and does not divide). */
+  @Test
+  void winogradWithTwoByTwoTilesMatchesReferences() {
+    int previous = WinogradConvolution.useTile(2);
+    try {
+      check(6, 4, 3, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 3, 5, 7);
+      oddShapes();
+    } finally {
+      WinogradConvolution.useTile(previous);
+    }
+  }
+
+  /** The shifted-GEMM path (before Winograd, still selectable) on the same shapes. */
+  @Test
+  void shiftedEncoderConvolutionStillMatchesReferences() {
+    boolean previous = FusedConvolutionLayer.allowWinograd(false);
+    try {
+      check(6, 4, 3, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 3, 5, 7);
+      oddShapes();
+    } finally {
+      FusedConvolutionLayer.allowWinograd(previous);
+    }
   }
 
   /** A smaller batch after a larger one (an epoch's last batch) gives what a fresh layer gives, bit for bit. */
@@ -221,10 +250,12 @@ class FusedConvolutionTest {
   @Test
   void im2colEncoderConvolutionStillMatchesReferences() {
     boolean previous = FusedConvolutionLayer.allowShifted(false);
+    boolean winograd = FusedConvolutionLayer.allowWinograd(false);
     try {
       check(6, 4, 3, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 3, 5, 7);
     } finally {
       FusedConvolutionLayer.allowShifted(previous);
+      FusedConvolutionLayer.allowWinograd(winograd);
     }
   }
 
@@ -274,7 +305,8 @@ class FusedConvolutionTest {
     fused.setParams(random(r, fused.numParams()));
     fused.setInput(random(r, 2, 3, 4, 4), NO_WS);
     fused.activate(true, NO_WS);
-    assertEquals(ShiftedConvolution.class.getSimpleName(), ((FusedConvolutionLayer) fused).kernelInUse().getClass().getSimpleName());
+    assertEquals(WinogradConvolution.class.getSimpleName(),
+        ((FusedConvolutionLayer) fused).kernelInUse().getClass().getSimpleName());
     assertNull(fused.backpropGradient(random(r, 2, 2, 4, 4), NO_WS).getSecond());
   }
 
@@ -291,7 +323,10 @@ class FusedConvolutionTest {
     int o = 5;
     int h = 6;
     int w = 7;
-    for (int k : new int[] {3, 5}) {
+    for (int k : new int[] {3, 5, 0}) {
+      // k = 0: the 3×3 kernel by Winograd.
+      boolean winograd = k == 0;
+      k = winograd ? 3 : k;
       boolean fft = k >= FusedConvolutionLayer.FFT_KERNEL;
       INDArray x = random(r, n, c, h, w);
       INDArray other = random(r, n, c, h, w);
@@ -300,7 +335,8 @@ class FusedConvolutionTest {
       INDArray dz = random(r, n, o, h, w);
       double[][] seen = new double[3][];
       for (int v = 0; v < 3; v++) {
-        ConvolutionKernel kernel = fft ? new FftConvolution(c, o, k) : new ShiftedConvolution(c, o, k);
+        ConvolutionKernel kernel = fft ? new FftConvolution(c, o, k)
+            : winograd ? new WinogradConvolution(c, o, k) : new ShiftedConvolution(c, o, k);
         INDArray z = Nd4j.create(DataType.DOUBLE, n, o, h, w);
         kernel.forward(v == 2 ? other : x, wt, b, z);
         INDArray dW = Nd4j.create(DataType.DOUBLE, o, c, k, k);
@@ -351,6 +387,54 @@ class FusedConvolutionTest {
       double scale = z[0].amaxNumber().doubleValue();
       double worst = z[1].sub(z[0]).amaxNumber().doubleValue();
       assertEquals(0, worst, 4e-6 * scale, "C " + c + ": largest difference " + worst + " of " + scale);
+    }
+  }
+
+  /**
+   * Winograd in float on CNNAEU's shapes (B = 200 and 903 channels → 48 filters, three patches of 12×10: 10 is no
+   * multiple of 4, so F(4×4)'s last tiles reach past the patch) against the shifted path in double: forward and ∂W,
+   * largest difference relative to the largest value, for F(2×2) and F(4×4), beside the float shifted path's own
+   * error. Inputs as CNNAEU's first layer sees them: non-negative spectra, weights of both signs.
+   */
+  @Test
+  void winogradInFloatIsAsCloseToTheDoubleReferenceAsTheShiftedPath() {
+    SplittableRandom r = new SplittableRandom(33);
+    int n = 3;
+    int h = 12;
+    int w = 10;
+    int o = 48;
+    for (int c : new int[] {200, 903}) {
+      INDArray x = random(r, n, c, h, w);
+      Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.same.Abs(x));
+      INDArray wt = random(r, o, c, 3, 3).muli(0.1);
+      INDArray b = random(r, o);
+      INDArray dz = random(r, n, o, h, w);
+      INDArray z = Nd4j.create(DataType.DOUBLE, n, o, h, w);
+      INDArray dW = Nd4j.create(DataType.DOUBLE, o, c, 3, 3);
+      INDArray dB = Nd4j.create(DataType.DOUBLE, o);
+      ShiftedConvolution exact = new ShiftedConvolution(c, o, 3);
+      exact.forward(x, wt, b, z);
+      exact.backward(x, wt, dz, dW, dB, null);
+      double[] err = new double[6];
+      ConvolutionKernel[] kernels = {new ShiftedConvolution(c, o, 3), new WinogradConvolution(c, o, 3, 2),
+          new WinogradConvolution(c, o, 3, 4)};
+      for (int k = 0; k < kernels.length; k++) {
+        INDArray zf = Nd4j.create(DataType.FLOAT, n, o, h, w);
+        INDArray dWf = Nd4j.create(DataType.FLOAT, o, c, 3, 3);
+        INDArray dBf = Nd4j.create(DataType.FLOAT, o);
+        INDArray xf = x.castTo(DataType.FLOAT);
+        INDArray wf = wt.castTo(DataType.FLOAT);
+        kernels[k].forward(xf, wf, b.castTo(DataType.FLOAT), zf);
+        kernels[k].backwardAfterForward(xf, wf, dz.castTo(DataType.FLOAT), dWf, dBf, null);
+        err[2 * k] = zf.castTo(DataType.DOUBLE).sub(z).amaxNumber().doubleValue() / z.amaxNumber().doubleValue();
+        err[2 * k + 1] = dWf.castTo(DataType.DOUBLE).sub(dW).amaxNumber().doubleValue()
+            / dW.amaxNumber().doubleValue();
+      }
+      System.out.printf("C %d, largest relative error in float (forward, ∂W): shifted %.2e %.2e, F(2x2) %.2e %.2e,"
+          + " F(4x4) %.2e %.2e%n", c, err[0], err[1], err[2], err[3], err[4], err[5]);
+      for (int k = 2; k < 6; k++) {
+        assertEquals(0, err[k], 1e-5, "C " + c + ": error " + k);
+      }
     }
   }
 }
