@@ -8,6 +8,10 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.VersionParser;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReaderImpl;
+import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DataPage;
@@ -51,8 +55,16 @@ public final class SpectrumPages implements Closeable {
     }
   }
 
+  /** The encodings this reader decodes (values, dictionary page, levels). */
+  private static final java.util.Set<Encoding> READABLE = java.util.EnumSet.of(Encoding.PLAIN,
+      Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY, Encoding.RLE);
+
   private final ParquetFileReader reader;
   private final ColumnDescriptor leaf;
+  /** The pixel address columns ({@code x}, {@code y}: required INT32), when asked for; else null. */
+  private final ColumnDescriptor[] keys;
+  private final ColumnReader[] keyReaders = new ColumnReader[2];
+  private final VersionParser.ParsedVersion writer;
   private final int channels;
   private final String name;
   private final long rows;
@@ -73,9 +85,18 @@ public final class SpectrumPages implements Closeable {
   private boolean dictionaryIds;
   private ByteBuffer plain;
 
-  private SpectrumPages(ParquetFileReader reader, ColumnDescriptor leaf, int channels, String name) {
+  private SpectrumPages(ParquetFileReader reader, ColumnDescriptor leaf, ColumnDescriptor[] keys, int channels,
+      String name) {
     this.reader = reader;
     this.leaf = leaf;
+    this.keys = keys;
+    VersionParser.ParsedVersion v;
+    try {
+      v = VersionParser.parse(reader.getFooter().getFileMetaData().getCreatedBy());
+    } catch (VersionParser.VersionParseException | RuntimeException e) {
+      v = null; // only consulted for encodings our key columns do not use
+    }
+    this.writer = v;
     this.channels = channels;
     this.name = name;
     this.rows = reader.getRecordCount();
@@ -89,11 +110,25 @@ public final class SpectrumPages implements Closeable {
    * @throws Unsupported when the column's type or structure is not one this reader handles
    */
   public static SpectrumPages open(Configuration conf, Path file, String column, int channels) throws IOException {
+    return open(conf, file, 0, Long.MAX_VALUE, column, channels, null, null);
+  }
+
+  /**
+   * Opens the row groups of {@code file} whose midpoint lies in bytes {@code [start, start + length)} (the rule
+   * Spark's Parquet reader applies to a file split), reading {@code column} and, when {@code xColumn} and
+   * {@code yColumn} are given, each pixel's address from those required INT32 columns ({@link #read(float[], int[],
+   * int[])}).
+   *
+   * @throws Unsupported when a column's type or structure is not one this reader handles
+   */
+  public static SpectrumPages open(Configuration conf, Path file, long start, long length, String column,
+      int channels, String xColumn, String yColumn) throws IOException {
     if (channels < 1) {
       throw new IllegalArgumentException("channels must be >= 1, got " + channels);
     }
+    long end = length > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + length;
     ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf),
-        HadoopReadOptions.builder(conf).build());
+        HadoopReadOptions.builder(conf).withRange(start, end).build());
     try {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       String name = file.toString();
@@ -121,15 +156,43 @@ public final class SpectrumPages implements Closeable {
         throw new Unsupported(name + ": column " + column + " is not a list of values (repetition level "
             + leaf.getMaxRepetitionLevel() + ")");
       }
-      reader.setRequestedSchema(new MessageType(schema.getName(), List.of(top)));
-      return new SpectrumPages(reader, leaf, channels, name);
+      for (org.apache.parquet.hadoop.metadata.BlockMetaData group : reader.getRowGroups()) {
+        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk : group.getColumns()) {
+          if (chunk.getPath().equals(leaf.getPath().length == 0 ? null
+              : org.apache.parquet.hadoop.metadata.ColumnPath.get(leaf.getPath()))
+              && !READABLE.containsAll(chunk.getEncodings())) {
+            throw new Unsupported(name + ": column " + column + " encoded " + chunk.getEncodings());
+          }
+        }
+      }
+      List<Type> requested = new java.util.ArrayList<>(List.of(top));
+      ColumnDescriptor[] keys = null;
+      if (xColumn != null && yColumn != null) {
+        keys = new ColumnDescriptor[] {keyColumn(schema, xColumn, name), keyColumn(schema, yColumn, name)};
+        requested.add(schema.getType(xColumn));
+        requested.add(schema.getType(yColumn));
+      }
+      reader.setRequestedSchema(new MessageType(schema.getName(), requested));
+      return new SpectrumPages(reader, leaf, keys, channels, name);
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;
     }
   }
 
-  /** Rows (pixels) in the file. */
+  /** A required INT32 top-level column. */
+  private static ColumnDescriptor keyColumn(MessageType schema, String column, String name) throws Unsupported {
+    if (!schema.containsField(column) || !schema.getType(column).isPrimitive()) {
+      throw new Unsupported(name + ": no INT32 column " + column);
+    }
+    ColumnDescriptor c = schema.getColumnDescription(new String[] {column});
+    if (c.getPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.INT32 || c.getMaxDefinitionLevel() != 0) {
+      throw new Unsupported(name + ": column " + column + " is not a required INT32");
+    }
+    return c;
+  }
+
+  /** Rows (pixels) in the file (in the row groups of the byte range it was opened for). */
   public long rows() {
     return rows;
   }
@@ -139,14 +202,42 @@ public final class SpectrumPages implements Closeable {
    * {@code block.length / B} of them; returns how many (0 at the end of the file).
    */
   public int read(float[] block) throws IOException {
-    int pixels = (int) Math.min(block.length / channels, rows - rowsRead);
-    int n = pixels * channels;
-    int off = 0;
+    return read(block, null, null);
+  }
+
+  /**
+   * As {@link #read(float[])}, with each pixel's address into {@code xs[p]}, {@code ys[p]} (at least as long as the
+   * block's pixels) when the reader was opened with address columns.
+   */
+  public int read(float[] block, int[] xs, int[] ys) throws IOException {
+    return read(block, 0, block.length / channels, xs, ys);
+  }
+
+  /**
+   * As {@link #read(float[], int[], int[])}, at most {@code maxPixels} spectra into {@code block} from pixel
+   * {@code at} on (values {@code [at·B, ...)}, addresses {@code xs[at ...]}, {@code ys[at ...]}).
+   */
+  public int read(float[] block, int at, int maxPixels, int[] xs, int[] ys) throws IOException {
+    if ((xs != null) != (keys != null)) {
+      throw new IllegalStateException("addresses are read when, and only when, the reader was opened with them");
+    }
+    int pixels = (int) Math.min(maxPixels, rows - rowsRead);
+    int n = at * channels + pixels * channels;
+    int off = at * channels;
     while (off < n) {
       if (pageLeft == 0) {
         nextPage();
       }
       int k = Math.min(pageLeft, n - off);
+      if (xs != null) {
+        // the addresses of the pixels whose first value starts here (a page may begin inside a spectrum)
+        int fromPixel = (off + channels - 1) / channels; // absolute pixel index in the block
+        int toPixel = (off + k + channels - 1) / channels;
+        for (int p = fromPixel; p < toPixel; p++) {
+          xs[p] = nextKey(0);
+          ys[p] = nextKey(1);
+        }
+      }
       if (dictionaryIds) {
         values.readFloats(dictionary, block, off, k);
       } else {
@@ -163,6 +254,13 @@ public final class SpectrumPages implements Closeable {
     return pixels;
   }
 
+  private int nextKey(int which) {
+    ColumnReader r = keyReaders[which];
+    int v = r.getInteger();
+    r.consume();
+    return v;
+  }
+
   private DataPage nextPageInGroup() {
     return pages == null ? null : pages.readPage();
   }
@@ -176,6 +274,11 @@ public final class SpectrumPages implements Closeable {
         throw new Unsupported(name + ": fewer spectrum values than " + rows + " rows of " + channels);
       }
       pages = group.getPageReader(leaf);
+      if (keys != null) {
+        for (int i = 0; i < 2; i++) {
+          keyReaders[i] = new ColumnReaderImpl(keys[i], group.getPageReader(keys[i]), IGNORED, writer);
+        }
+      }
       DictionaryPage d = pages.readDictionaryPage();
       dictionary = d == null ? null : dictionary(d);
       page = pages.readPage();
@@ -329,6 +432,10 @@ public final class SpectrumPages implements Closeable {
       left -= n;
     }
   }
+
+  /** The key readers' converter: never called, the values are taken with {@code getInteger}. */
+  private static final PrimitiveConverter IGNORED = new PrimitiveConverter() {
+  };
 
   @Override
   public void close() throws IOException {
