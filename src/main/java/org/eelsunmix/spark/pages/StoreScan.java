@@ -40,16 +40,23 @@ import org.eelsunmix.spark.PixelSchema;
  * the row path, bit for bit.
  *
  * <p>{@link #of} says when this holds: the executed plan is a {@link FileSourceScanExec} of Parquet without data
- * filters or buckets, under at most code generation, a columnar-to-row step and a projection of plain columns; the
- * dataset has the spectrum, {@code x} and {@code y} columns; and every selected file's footer is one
- * {@link SpectrumPages} reads. Otherwise it is empty, and the caller keeps Spark's reader. A spectrum of the wrong
+ * filters, subquery partition filters or buckets, under at most code generation, a columnar-to-row step and a
+ * projection of plain columns; the dataset has the spectrum, {@code x} and {@code y} columns; and every selected
+ * file's footer (read on the driver, once per file) is one {@link SpectrumPages} reads. Otherwise it is empty, and the caller keeps Spark's reader. A spectrum of the wrong
  * length or a null found while reading is bad input (as on the row path), named by file.
+ *
+ * <p>The partitions are handed out with {@code parallelize}, so Spark's preferred locations of the splits (HDFS block
+ * hosts) are not passed on; on a local file system or object store that changes nothing.
  */
 public final class StoreScan implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Session setting that turns the page reader off ({@code false}); on by default. */
-  public static final String ENABLED = "eelsunmix.pageReader.enabled";
+  /**
+   * Session setting that turns the page reader off ({@code false}; on by default); as a {@code spark.} key it can
+   * also be given as a JVM system property ({@code -Dspark.eelsunmix.pageReader.enabled=false}) or in
+   * {@code spark-defaults.conf}.
+   */
+  public static final String ENABLED = "spark.eelsunmix.pageReader.enabled";
 
   /** Makes a block from one partition's spectra (pixel-major) and their addresses. */
   public interface BlockMaker<T> extends Serializable {
@@ -88,6 +95,12 @@ public final class StoreScan implements Serializable {
     if (scan == null || !(scan.relation().fileFormat() instanceof ParquetFileFormat) || scan.bucketedScan()
         || !scan.dataFilters().isEmpty()) {
       return Optional.empty();
+    }
+    for (org.apache.spark.sql.catalyst.expressions.Expression e
+        : scala.collection.JavaConverters.seqAsJavaList(scan.partitionFilters())) {
+      if (org.apache.spark.sql.execution.ExecSubqueryExpression.hasSubquery(e)) {
+        return Optional.empty(); // dynamic pruning: its subquery runs only when Spark executes the plan
+      }
     }
     List<String> scanned = Arrays.asList(scan.requiredSchema().fieldNames());
     if (!scanned.contains(column) || !scanned.contains(PixelSchema.X) || !scanned.contains(PixelSchema.Y)) {
