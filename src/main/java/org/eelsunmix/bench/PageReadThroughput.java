@@ -72,7 +72,42 @@ public final class PageReadThroughput {
     return new long[] {values, Double.doubleToLongBits(sum)};
   }
 
-  /** {@code STORE RUNS}: one line per run, ns of thread CPU per value and M pixels per CPU second. */
+  /**
+   * Only what parquet-hadoop does before decoding: every page of the spectrum column read and decompressed (the
+   * bytes touched once, nothing decoded); returns {values, checksum bits}. The part of {@link #readAll} that is not
+   * ours.
+   */
+  static long[] decompressAll(Configuration conf, List<Path> files) throws IOException {
+    long values = 0;
+    long sum = 0;
+    for (Path file : files) {
+      try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+        org.apache.parquet.schema.MessageType schema = r.getFooter().getFileMetaData().getSchema();
+        org.apache.parquet.column.ColumnDescriptor leaf = schema.getColumns().stream()
+            .filter(c -> c.getPath()[0].equals(PixelSchema.SPECTRUM)).findFirst().orElseThrow();
+        r.setRequestedSchema(new org.apache.parquet.schema.MessageType(schema.getName(),
+            schema.getType(PixelSchema.SPECTRUM)));
+        org.apache.parquet.column.page.PageReadStore group;
+        while ((group = r.readNextRowGroup()) != null) {
+          org.apache.parquet.column.page.PageReader pages = group.getPageReader(leaf);
+          org.apache.parquet.column.page.DictionaryPage d = pages.readDictionaryPage();
+          sum += d == null ? 0 : d.getBytes().toByteArray().length;
+          org.apache.parquet.column.page.DataPage page;
+          while ((page = pages.readPage()) != null) {
+            byte[] bytes = ((org.apache.parquet.column.page.DataPageV1) page).getBytes().toByteArray();
+            sum += bytes[bytes.length - 1];
+            values += page.getValueCount();
+          }
+        }
+      }
+    }
+    return new long[] {values, sum};
+  }
+
+  /**
+   * {@code STORE RUNS [decompress]}: one line per run, ns of thread CPU per value and M pixels per CPU second; with
+   * {@code decompress}, of {@link #decompressAll} alone (V1 pages, as the store's).
+   */
   public static void main(String[] args) throws IOException {
     if (args.length < 2) {
       System.err.println("usage: PageReadThroughput STORE RUNS");
@@ -86,11 +121,12 @@ public final class PageReadThroughput {
     for (int i = 0; i <= runs; i++) {
       long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
-      long[] read = readAll(conf, files, channels);
+      boolean decompressOnly = args.length > 2 && args[2].equals("decompress");
+      long[] read = decompressOnly ? decompressAll(conf, files) : readAll(conf, files, channels);
       double cpu = (threads.getCurrentThreadCpuTime() - c0) * 1e-9;
       double wall = (System.nanoTime() - t0) * 1e-9;
       if (i > 0) {
-        System.out.printf("pages %s: thread CPU %.3f s (wall %.3f s), %.2f ns per value, %.2f M pixels per CPU s "
+        System.out.printf((decompressOnly ? "decompress" : "pages") + " %s: thread CPU %.3f s (wall %.3f s), %.2f ns per value, %.2f M pixels per CPU s "
             + "(%d values, %d files, B = %d)%n", args[0], cpu, wall, cpu * 1e9 / read[0],
             read[0] / channels / cpu / 1e6, read[0], files.size(), channels);
       }
