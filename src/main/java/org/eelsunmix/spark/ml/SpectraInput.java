@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function0;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -56,12 +57,24 @@ record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels
 
   /**
    * One accumulator per partition ({@code make}, on the executor), fed every spectrum in turn ({@code add}: the
-   * buffer is reused), then merged over partitions ({@code treeReduce}, depth 2): the driver receives accumulators,
+   * buffer is reused; read from the Parquet pages when {@link #pageScan} can, in the same partitions and order),
+   * then merged over partitions ({@code treeReduce}, depth 2): the driver receives accumulators,
    * never pixels.
    */
   <A> A aggregate(Function0<A> make, VoidFunction2<A, float[]> add, Function2<A, A, A> merge) {
     int channels = channels();
     PixelRows reader = rows;
+    Optional<StoreScan> pages = pageScan();
+    if (pages.isPresent()) { // same partitions, same pixel order: the same accumulators
+      return pages.get().fold(JavaSparkContext.fromSparkContext(pixels.context()), reader, make,
+          (A acc, float[] chunk, org.eelsunmix.core.PixelKey[] keys, int n) -> {
+            float[] y = new float[channels];
+            for (int p = 0; p < n; p++) {
+              System.arraycopy(chunk, p * channels, y, 0, channels);
+              add.call(acc, y);
+            }
+          }).treeReduce(merge, 2);
+    }
     return pixels.mapPartitions((Iterator<InternalRow> it) -> {
       A acc = make.call();
       float[] y = new float[channels];

@@ -90,7 +90,7 @@ public final class StoreScan implements Serializable {
     if (!names.contains(column) || !names.contains(PixelSchema.X) || !names.contains(PixelSchema.Y)) {
       return Optional.empty();
     }
-    // a new plan, as PixelRows.of makes: a dataset cached after its plan was first made is then read from the cache
+    // the plan PixelRows.of runs (toDF shares the dataset's query execution): the same partitions as the row path
     FileSourceScanExec scan = plainScan(dataset.toDF().queryExecution().executedPlan());
     if (scan == null || !(scan.relation().fileFormat() instanceof ParquetFileFormat) || scan.bucketedScan()
         || !scan.dataFilters().isEmpty()) {
@@ -170,6 +170,51 @@ public final class StoreScan implements Serializable {
     }
     return true;
   }
+
+  /** Takes each chunk of a partition's pixels: {@code n} spectra at {@code spectra[0 ..)}, their addresses. */
+  public interface ChunkSink<A> extends Serializable {
+    void add(A acc, float[] spectra, PixelKey[] keys, int n) throws Exception;
+  }
+
+  /**
+   * One accumulator per scan partition ({@code make}), fed the partition's pixels in scan order, in chunks of up to
+   * {@value #CHUNK} checked spectra ({@code add}; buffers reused), as a streaming pass over the rows would feed it.
+   */
+  public <A> JavaRDD<A> fold(JavaSparkContext sc, PixelRows rows, org.apache.spark.api.java.function.Function0<A> make,
+      ChunkSink<A> add) {
+    int b = rows.channels();
+    String spectrum = column;
+    SerializableConfiguration hadoop = conf;
+    List<List<Split>> parts = partitions;
+    return sc.parallelize(parts, parts.size()).mapPartitions(it -> {
+      A acc = make.call();
+      float[] chunk = new float[CHUNK * b];
+      int[] xs = new int[CHUNK];
+      int[] ys = new int[CHUNK];
+      PixelKey[] keys = new PixelKey[CHUNK];
+      while (it.hasNext()) {
+        for (Split split : it.next()) {
+          try (SpectrumPages pages = SpectrumPages.open(hadoop.value(), new Path(split.path()), split.start(),
+              split.length(), spectrum, b, PixelSchema.X, PixelSchema.Y)) {
+            int n;
+            while ((n = pages.read(chunk, xs, ys)) > 0) {
+              for (int p = 0; p < n; p++) {
+                keys[p] = new PixelKey(split.acquisition(), ys[p], xs[p]);
+              }
+              rows.check(chunk, 0, n, keys);
+              add.add(acc, chunk, keys, n);
+            }
+          } catch (SpectrumPages.Unsupported e) {
+            throw new BadInputException(rows.table(), e.getMessage());
+          }
+        }
+      }
+      return Collections.singletonList(acc).iterator();
+    });
+  }
+
+  /** Pixels per chunk of {@link #fold}. */
+  static final int CHUNK = 256;
 
   /**
    * One block per scan partition: its splits' spectra read by {@link SpectrumPages}, checked by {@code rows}
