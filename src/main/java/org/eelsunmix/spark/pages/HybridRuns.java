@@ -93,7 +93,7 @@ final class HybridRuns {
       rle = false;
       int groups = header >>> 1;
       remaining = groups * 8;
-      // The last run of a section may be written short of its header's count (parquet-mr never does; be safe).
+      // A packed run's bytes must lie in the section: a corrupt header must not read past it.
       if ((long) pos + (long) groups * width > end) {
         throw new IOException(where + ": hybrid-encoded section ends inside a bit-packed run");
       }

@@ -30,14 +30,17 @@ import org.apache.parquet.schema.Type;
  * Reads one Parquet file's spectrum column ({@code list<float>}, every list of B values, no nulls: the store's
  * {@code spectrum}) into pixel-major {@code float[]} blocks, in the file's row order, without Spark's reader.
  *
- * <p>The file is opened with parquet-hadoop's {@link ParquetFileReader} (any Hadoop file system), only this column
- * requested, row group by row group; the pages are decompressed by parquet's codec factory, as Spark's reader has
+ * <p>The file (or a split of it: the row groups whose midpoint lies in a byte range, Spark's rule) is opened with
+ * parquet-hadoop's {@link ParquetFileReader} (any Hadoop file system), only the columns read requested, row group
+ * by row group; the pages are decompressed by parquet's codec factory, as Spark's reader has
  * them. What Spark's general nested reader does per value this one does per run, because our spectra make the
  * Dremel levels trivial (Melnik et al., "Dremel", VLDB 2010; the Parquet format's "Nested encoding"): the
  * repetition level is 0 at every B-th value and 1 elsewhere, the definition level is always its maximum. So the
  * levels are only <em>checked</em>, a repeated run at a time ({@link HybridRuns}); the values are the page's
  * dictionary ids, unpacked 32 or 8 at a time and mapped through the row group's float dictionary straight into the
- * caller's block, or plain little-endian floats copied in bulk.
+ * caller's block, or plain little-endian floats copied in bulk. Optionally each pixel's address is read beside it
+ * from two required INT32 columns ({@code x}, {@code y}: two values a pixel, through parquet-column's own
+ * {@link ColumnReaderImpl}).
  *
  * <p>It relies on, and checks: the column's leaf is FLOAT with one repeated ancestor (a list) and is the only leaf
  * of its top-level field; data pages V1 or V2 with RLE levels; values PLAIN, PLAIN_DICTIONARY or RLE_DICTIONARY;
