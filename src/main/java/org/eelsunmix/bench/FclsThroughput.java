@@ -294,6 +294,27 @@ public final class FclsThroughput {
     }));
   }
 
+  /**
+   * As {@link #spectraRead}, through the page reader ({@link org.eelsunmix.spark.pages.StoreScan#fold}: Spark's scan
+   * partitions of the store's pixels, each read by {@link org.eelsunmix.spark.pages.SpectrumPages} in chunks of 256
+   * checked spectra with their addresses), in the tasks' CPU seconds of each run after one untimed run.
+   */
+  public static double[] pagesRead(org.apache.spark.sql.SparkSession spark, String store, int runs)
+      throws java.util.concurrent.TimeoutException {
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> pixels =
+        new org.eelsunmix.spark.SeriesStore(spark, store).pixels(java.util.List.of());
+    int channels = ((org.apache.spark.sql.Row) pixels.select(PixelSchema.SPECTRUM).first()).getList(0).size();
+    org.eelsunmix.spark.PixelRows rows = new org.eelsunmix.spark.PixelRows(pixels.schema(), PixelSchema.SPECTRUM,
+        channels, true, store);
+    org.eelsunmix.spark.pages.StoreScan scan = org.eelsunmix.spark.pages.StoreScan.of(pixels, PixelSchema.SPECTRUM)
+        .orElseThrow(() -> new IllegalStateException("the page reader cannot read " + store));
+    org.apache.spark.api.java.JavaSparkContext sc =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return taskSeconds(spark, runs, () -> scan.fold(sc, rows, () -> new double[1],
+        (double[] acc, float[] chunk, org.eelsunmix.core.PixelKey[] keys, int n) -> acc[0] += chunk[0] + n)
+        .count());
+  }
+
   /** The tasks' CPU seconds of each of {@code runs} runs of {@code jobs}, after one untimed run. */
   static double[] taskSeconds(org.apache.spark.sql.SparkSession spark, int runs, Runnable jobs)
       throws java.util.concurrent.TimeoutException {
@@ -317,7 +338,8 @@ public final class FclsThroughput {
    * Prints the throughput at B = 200, R = 3 and B = 903, R = 4, in every {@link Mode} (optional argument: seconds per
    * figure). With {@code apply STORE MODEL OUT RUNS [MASTER [rows|columnar]]}: {@link #parquetApply} on an embedded
    * session (default {@code local[*]}, both paths), one line per run. With {@code read STORE RUNS [MASTER]}:
-   * {@link #spectraRead}, in nanoseconds of task CPU per spectrum value.
+   * {@link #spectraRead}, in nanoseconds of task CPU per spectrum value; {@code read STORE RUNS MASTER pages}: the
+   * same through the page reader ({@link #pagesRead}).
    */
   public static void main(String[] args) throws java.util.concurrent.TimeoutException {
     if (args.length >= 3 && args[0].equals("read")) {
@@ -327,8 +349,10 @@ public final class FclsThroughput {
       spark.sparkContext().setLogLevel("WARN");
       long values = spark.read().schema(PixelSchema.PIXELS).parquet(args[1] + "/pixels")
           .selectExpr("sum(size(spectrum))").first().getLong(0);
-      for (double t : spectraRead(spark, args[1], Integer.parseInt(args[2]))) {
-        System.out.printf("read %s: tasks' CPU %.3f s, %.2f ns per value (%d values)%n", args[1], t, t * 1e9 / values,
+      boolean pages = args.length > 4 && args[4].equals("pages");
+      for (double t : pages ? pagesRead(spark, args[1], Integer.parseInt(args[2]))
+          : spectraRead(spark, args[1], Integer.parseInt(args[2]))) {
+        System.out.printf((pages ? "pages " : "") + "read %s: tasks' CPU %.3f s, %.2f ns per value (%d values)%n", args[1], t, t * 1e9 / values,
             values);
       }
       spark.stop();

@@ -133,6 +133,28 @@ public final class PixelRows implements Serializable {
     return !suspect && hi != Float.POSITIVE_INFINITY;
   }
 
+  /**
+   * Checks pixels {@code from .. from + count} of a block of spectra read without rows ({@code y[p·B + c]}, the
+   * pixels' addresses in {@code keys[p]}) as
+   * {@link #spectrum(InternalRow, float[], int)} checks one row's: finite, and non-negative when required; an error
+   * names the table and the pixel.
+   */
+  public void check(float[] y, int from, int count, PixelKey[] keys) {
+    if (!plausible(y, from * channels, (from + count) * channels)) {
+      for (int p = from; p < from + count; p++) {
+        if (!plausible(y, p * channels, (p + 1) * channels)) {
+          SpectrumColumn.check(Arrays.copyOfRange(y, p * channels, (p + 1) * channels), channels, nonNegative, table,
+              keys[p]);
+        }
+      }
+    }
+  }
+
+  /** The table's name in error messages. */
+  public String table() {
+    return table;
+  }
+
   /** Whether {@link #spectra} can read this table's spectrum column (an array of float). */
   public boolean readsBatches() {
     return isFloat;

@@ -1,13 +1,15 @@
 package org.eelsunmix.spark.ml;
 
-import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.spark.pages.StoreScan;
 
 /**
  * Reads each partition's pixel rows once into one in-memory block (row-major N × B counts and the N addresses,
@@ -18,8 +20,20 @@ final class PartitionBlocks {
   private PartitionBlocks() {}
 
   /** Makes a kernel's block from one partition's counts and addresses. */
-  interface Maker<T> extends Serializable {
-    T make(float[] spectra, PixelKey[] keys, int channels);
+  interface Maker<T> extends StoreScan.BlockMaker<T> {
+  }
+
+  /**
+   * One block per partition of the input's rows, not yet kept; read from the Parquet pages by {@link StoreScan}
+   * when the input is a plain scan of a pixel table it reads (same partitions, pixels in the same order, so the
+   * same blocks, bit for bit), else from the rows.
+   */
+  static <T> JavaRDD<T> blocks(SpectraInput input, Maker<T> maker) {
+    Optional<StoreScan> pages = input.pageScan();
+    if (pages.isPresent()) {
+      return pages.get().blocks(JavaSparkContext.fromSparkContext(input.pixels().context()), input.rows(), maker);
+    }
+    return blocks(input.pixels(), input.rows(), maker);
   }
 
   /** One block per partition of {@code rows}, locally checkpointed. */

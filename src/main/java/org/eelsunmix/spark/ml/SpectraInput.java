@@ -2,7 +2,9 @@ package org.eelsunmix.spark.ml;
 
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function0;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -10,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.spark.pages.StoreScan;
 import org.eelsunmix.unmix.SpectralMoments;
 
 /**
@@ -21,14 +24,25 @@ import org.eelsunmix.unmix.SpectralMoments;
  * @param axis the energy axis of the spectra
  * @param rows reads spectra (non-negative counts) out of the binary rows
  * @param pixels the binary rows
+ * @param dataset the dataset they are the rows of
+ * @param column the spectrum column
  */
-record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels) {
+record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels, Dataset<?> dataset,
+    String column) {
 
   /** The spectra of {@code column} in {@code dataset} (the column's type is checked). */
   static SpectraInput of(Dataset<?> dataset, String column) {
     EnergyAxis axis = SharedParams.spectraAxis(dataset, column);
     PixelRows rows = new PixelRows(dataset.schema(), column, axis.channels(), true, "input dataset");
-    return new SpectraInput(axis, rows, PixelRows.of(dataset));
+    return new SpectraInput(axis, rows, PixelRows.of(dataset), dataset, column);
+  }
+
+  /**
+   * The same pixels read from the Parquet pages ({@link StoreScan}: same partitions, same order, a faster decoder),
+   * when the dataset is a plain scan of a store's pixel table whose files that reader handles; else empty.
+   */
+  Optional<StoreScan> pageScan() {
+    return StoreScan.of(dataset, column);
   }
 
   int channels() {
@@ -43,12 +57,24 @@ record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels
 
   /**
    * One accumulator per partition ({@code make}, on the executor), fed every spectrum in turn ({@code add}: the
-   * buffer is reused), then merged over partitions ({@code treeReduce}, depth 2): the driver receives accumulators,
+   * buffer is reused; read from the Parquet pages when {@link #pageScan} can, in the same partitions and order),
+   * then merged over partitions ({@code treeReduce}, depth 2): the driver receives accumulators,
    * never pixels.
    */
   <A> A aggregate(Function0<A> make, VoidFunction2<A, float[]> add, Function2<A, A, A> merge) {
     int channels = channels();
     PixelRows reader = rows;
+    Optional<StoreScan> pages = pageScan();
+    if (pages.isPresent()) { // same partitions, same pixel order: the same accumulators
+      return pages.get().fold(JavaSparkContext.fromSparkContext(pixels.context()), reader, make,
+          (A acc, float[] chunk, org.eelsunmix.core.PixelKey[] keys, int n) -> {
+            float[] y = new float[channels];
+            for (int p = 0; p < n; p++) {
+              System.arraycopy(chunk, p * channels, y, 0, channels);
+              add.call(acc, y);
+            }
+          }).treeReduce(merge, 2);
+    }
     return pixels.mapPartitions((Iterator<InternalRow> it) -> {
       A acc = make.call();
       float[] y = new float[channels];

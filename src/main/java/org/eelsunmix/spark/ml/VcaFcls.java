@@ -30,7 +30,9 @@ import org.eelsunmix.unmix.VcaRestarts;
  * Bioucas-Dias 2005; Heinz &amp; Chang 2001). {@link #fit} runs the same kernels as {@link Vca#fit}:
  *
  * <ol>
- *   <li>each partition's rows decoded once into a {@link VcaPixelBlock} kept for the whole fit, and one
+ *   <li>each partition's rows decoded once into a {@link VcaPixelBlock} kept for the whole fit (from the store's
+ *       Parquet pages when the input is a plain scan of them, {@link PartitionBlocks#blocks(SpectraInput,
+ *       PartitionBlocks.Maker)}), and one
  *       {@code treeReduce} of their {@link SpectralMoments} (B×B, never the pixels) → {@link VcaProjection};</li>
  *   <li>one pass projecting every pixel to R numbers, kept (R doubles per pixel, not the spectra);</li>
  *   <li>R reductions along {@link VcaRestarts}' directions: each pass scores every pixel along the K = {@code
@@ -121,7 +123,7 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
     {
       // Cached, not checkpointed: a block lost with its executor is decoded again from the input (the same bits),
       // so the fit survives a lost worker; its few passes need no checkpoint to keep the lineage short.
-      JavaRDD<VcaPixelBlock> blocks = PartitionBlocks.blocks(input.pixels(), input.rows(), VcaPixelBlock::new)
+      JavaRDD<VcaPixelBlock> blocks = PartitionBlocks.blocks(input, VcaPixelBlock::new)
           .persist(StorageLevel.MEMORY_AND_DISK());
       describe(sc, outer, "reading the pixels and their moments");
       SpectralMoments moments = blocks.mapPartitions((Iterator<VcaPixelBlock> it) -> {

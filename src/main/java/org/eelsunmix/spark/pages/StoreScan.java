@@ -1,0 +1,266 @@
+package org.eelsunmix.spark.pages;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.catalyst.expressions.Alias;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.execution.ColumnarToRowExec;
+import org.apache.spark.sql.execution.FileSourceScanExec;
+import org.apache.spark.sql.execution.InputAdapter;
+import org.apache.spark.sql.execution.ProjectExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.execution.datasources.FilePartition;
+import org.apache.spark.sql.execution.datasources.PartitionedFile;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.util.SerializableConfiguration;
+import org.eelsunmix.core.BadInputException;
+import org.eelsunmix.core.PixelKey;
+import org.eelsunmix.spark.PixelRows;
+import org.eelsunmix.spark.PixelSchema;
+
+/**
+ * A dataset that is a plain scan of a Parquet pixel table (Spark's file listing and partition pruning applied, no
+ * other filter), read again with {@link SpectrumPages} instead of Spark's reader: the same partitions, each of the
+ * same file splits in the same order (a split's row groups are those whose midpoint lies in it, Spark's rule), so
+ * each partition's pixels arrive in the order Spark's scan gives them and the blocks built from them are those of
+ * the row path, bit for bit.
+ *
+ * <p>{@link #of} says when this holds: the executed plan is a {@link FileSourceScanExec} of Parquet without data
+ * filters, subquery partition filters or buckets, under at most code generation, a columnar-to-row step and a
+ * projection of plain columns; the dataset has the spectrum, {@code x} and {@code y} columns; and every selected
+ * file's footer (read on the driver, once per file) is one {@link SpectrumPages} reads. Otherwise it is empty, and the caller keeps Spark's reader. A spectrum of the wrong
+ * length or a null found while reading is bad input (as on the row path), named by file.
+ *
+ * <p>The partitions are handed out with {@code parallelize}, so Spark's preferred locations of the splits (HDFS block
+ * hosts) are not passed on; on a local file system or object store that changes nothing.
+ */
+public final class StoreScan implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Session setting that turns the page reader off ({@code false}; on by default); as a {@code spark.} key it can
+   * also be given as a JVM system property ({@code -Dspark.eelsunmix.pageReader.enabled=false}) or in
+   * {@code spark-defaults.conf}.
+   */
+  public static final String ENABLED = "spark.eelsunmix.pageReader.enabled";
+
+  /** Makes a block from one partition's spectra (pixel-major) and their addresses. */
+  public interface BlockMaker<T> extends Serializable {
+    T make(float[] spectra, PixelKey[] keys, int channels);
+  }
+
+  /** One file split of a scan partition, with the file's acquisition (its partition value; "" when none). */
+  record Split(String path, long start, long length, String acquisition) implements Serializable {}
+
+  private final List<List<Split>> partitions;
+  private final String column;
+  private final SerializableConfiguration conf;
+
+  private StoreScan(List<List<Split>> partitions, String column, SerializableConfiguration conf) {
+    this.partitions = partitions;
+    this.column = column;
+    this.conf = conf;
+  }
+
+  /** Scan partitions (as Spark's scan of the dataset has them). */
+  public int partitionCount() {
+    return partitions.size();
+  }
+
+  /** The page reader's view of {@code dataset}'s scan, or empty when it cannot stand in for Spark's (class comment). */
+  public static Optional<StoreScan> of(Dataset<?> dataset, String column) {
+    if (!dataset.sparkSession().conf().get(ENABLED, "true").trim().equalsIgnoreCase("true")) {
+      return Optional.empty();
+    }
+    List<String> names = Arrays.asList(dataset.columns());
+    if (!names.contains(column) || !names.contains(PixelSchema.X) || !names.contains(PixelSchema.Y)) {
+      return Optional.empty();
+    }
+    // the plan PixelRows.of runs (toDF shares the dataset's query execution): the same partitions as the row path
+    FileSourceScanExec scan = plainScan(dataset.toDF().queryExecution().executedPlan());
+    if (scan == null || !(scan.relation().fileFormat() instanceof ParquetFileFormat) || scan.bucketedScan()
+        || !scan.dataFilters().isEmpty()) {
+      return Optional.empty();
+    }
+    for (org.apache.spark.sql.catalyst.expressions.Expression e
+        : scala.collection.JavaConverters.seqAsJavaList(scan.partitionFilters())) {
+      if (org.apache.spark.sql.execution.ExecSubqueryExpression.hasSubquery(e)) {
+        return Optional.empty(); // dynamic pruning: its subquery runs only when Spark executes the plan
+      }
+    }
+    List<String> scanned = Arrays.asList(scan.requiredSchema().fieldNames());
+    if (!scanned.contains(column) || !scanned.contains(PixelSchema.X) || !scanned.contains(PixelSchema.Y)) {
+      return Optional.empty();
+    }
+    int acquisition = Arrays.asList(scan.relation().partitionSchema().fieldNames())
+        .indexOf(PixelSchema.ACQUISITION_ID);
+    RDD<?> input = scan.inputRDD();
+    List<List<Split>> partitions = new ArrayList<>();
+    Set<String> files = new LinkedHashSet<>();
+    for (org.apache.spark.Partition p : input.partitions()) {
+      if (!(p instanceof FilePartition fp)) {
+        return Optional.empty();
+      }
+      List<Split> splits = new ArrayList<>();
+      for (PartitionedFile f : fp.files()) {
+        String id = acquisition < 0 || f.partitionValues().isNullAt(acquisition) ? ""
+            : f.partitionValues().getUTF8String(acquisition).toString();
+        splits.add(new Split(f.filePath().toPath().toString(), f.start(), f.length(), id));
+        files.add(f.filePath().toPath().toString());
+      }
+      partitions.add(splits);
+    }
+    if (partitions.isEmpty()) {
+      return Optional.empty();
+    }
+    SerializableConfiguration conf = new SerializableConfiguration(dataset.sparkSession().sessionState()
+        .newHadoopConfWithOptions(scan.relation().options()));
+    for (String file : files) { // footers only: type, structure, encodings
+      try (SpectrumPages pages = SpectrumPages.open(conf.value(), new Path(file), 0, Long.MAX_VALUE, column, 1,
+          PixelSchema.X, PixelSchema.Y)) {
+        pages.rows();
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new StoreScan(partitions, column, conf));
+  }
+
+  /** The scan under a plain projection, code generation and the columnar-to-row step; else null. */
+  private static FileSourceScanExec plainScan(SparkPlan plan) {
+    while (true) {
+      if (plan instanceof FileSourceScanExec scan) {
+        return scan;
+      } else if (plan instanceof WholeStageCodegenExec w) {
+        plan = w.child();
+      } else if (plan instanceof InputAdapter a) {
+        plan = a.child();
+      } else if (plan instanceof ColumnarToRowExec c) {
+        plan = c.child();
+      } else if (plan instanceof ProjectExec p && plainColumns(p)) {
+        plan = p.child();
+      } else {
+        return null;
+      }
+    }
+  }
+
+  /** Whether a projection only selects columns, or renames one to its own name (metadata, as on the spectrum). */
+  private static boolean plainColumns(ProjectExec p) {
+    for (NamedExpression e : scala.collection.JavaConverters.seqAsJavaList(p.projectList())) {
+      boolean plain = e instanceof Attribute
+          || e instanceof Alias a && a.child() instanceof Attribute c && c.name().equals(a.name());
+      if (!plain) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Takes each chunk of a partition's pixels: {@code n} spectra at {@code spectra[0 ..)}, their addresses. */
+  public interface ChunkSink<A> extends Serializable {
+    void add(A acc, float[] spectra, PixelKey[] keys, int n) throws Exception;
+  }
+
+  /**
+   * One accumulator per scan partition ({@code make}), fed the partition's pixels in scan order, in chunks of up to
+   * {@value #CHUNK} checked spectra ({@code add}; buffers reused), as a streaming pass over the rows would feed it.
+   */
+  public <A> JavaRDD<A> fold(JavaSparkContext sc, PixelRows rows, org.apache.spark.api.java.function.Function0<A> make,
+      ChunkSink<A> add) {
+    int b = rows.channels();
+    String spectrum = column;
+    SerializableConfiguration hadoop = conf;
+    List<List<Split>> parts = partitions;
+    return sc.parallelize(parts, parts.size()).mapPartitions(it -> {
+      A acc = make.call();
+      float[] chunk = new float[CHUNK * b];
+      int[] xs = new int[CHUNK];
+      int[] ys = new int[CHUNK];
+      PixelKey[] keys = new PixelKey[CHUNK];
+      while (it.hasNext()) {
+        for (Split split : it.next()) {
+          try (SpectrumPages pages = SpectrumPages.open(hadoop.value(), new Path(split.path()), split.start(),
+              split.length(), spectrum, b, PixelSchema.X, PixelSchema.Y)) {
+            int n;
+            while ((n = pages.read(chunk, xs, ys)) > 0) {
+              for (int p = 0; p < n; p++) {
+                keys[p] = new PixelKey(split.acquisition(), ys[p], xs[p]);
+              }
+              rows.check(chunk, 0, n, keys);
+              add.add(acc, chunk, keys, n);
+            }
+          } catch (SpectrumPages.Unsupported e) {
+            throw new BadInputException(rows.table(), e.getMessage());
+          }
+        }
+      }
+      return Collections.singletonList(acc).iterator();
+    });
+  }
+
+  /** Pixels per chunk of {@link #fold}. */
+  static final int CHUNK = 256;
+
+  /**
+   * One block per scan partition: its splits' spectra read by {@link SpectrumPages}, checked by {@code rows}
+   * (finite, non-negative when required), with their addresses.
+   */
+  public <T> JavaRDD<T> blocks(JavaSparkContext sc, PixelRows rows, BlockMaker<T> maker) {
+    int b = rows.channels();
+    String spectrum = column;
+    SerializableConfiguration hadoop = conf;
+    List<List<Split>> parts = partitions;
+    return sc.parallelize(parts, parts.size()).mapPartitions(it -> {
+      float[] data = new float[64 * b];
+      PixelKey[] keys = new PixelKey[64];
+      int n = 0;
+      while (it.hasNext()) {
+        for (Split split : it.next()) {
+          try (SpectrumPages pages = SpectrumPages.open(hadoop.value(), new Path(split.path()), split.start(),
+              split.length(), spectrum, b, PixelSchema.X, PixelSchema.Y)) {
+            long rowsHere = pages.rows();
+            if (n + rowsHere > Integer.MAX_VALUE / Math.max(b, 1)) {
+              throw new IllegalStateException(split.path() + ": too many pixels for one block");
+            }
+            int need = n + (int) rowsHere;
+            if (need > keys.length) {
+              keys = Arrays.copyOf(keys, need);
+              data = Arrays.copyOf(data, need * b);
+            }
+            int[] xs = new int[need];
+            int[] ys = new int[need];
+            int got = 0;
+            while (got < rowsHere) {
+              got += pages.read(data, n + got, (int) rowsHere - got, xs, ys);
+            }
+            for (int p = n; p < need; p++) {
+              keys[p] = new PixelKey(split.acquisition(), ys[p], xs[p]);
+            }
+            rows.check(data, n, got, keys);
+            n += got;
+          } catch (SpectrumPages.Unsupported e) {
+            throw new BadInputException(rows.table(), e.getMessage());
+          }
+        }
+      }
+      float[] spectra = data.length == n * b ? data : Arrays.copyOf(data, n * b);
+      return Collections.singletonList(maker.make(spectra, keys.length == n ? keys : Arrays.copyOf(keys, n), b))
+          .iterator();
+    });
+  }
+}
