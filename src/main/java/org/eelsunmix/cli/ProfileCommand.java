@@ -25,13 +25,14 @@ import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.ResultFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.eelsunmix.spark.OrderedMerge;
 
 /**
  * {@code profile}: a line profile ({@link LineProfile}) of one acquisition's map from any map table: the
  * {@code maps/} of {@code bs} (column {@code signal} by default), the {@code abundances/} of {@code unmix} (one
  * component of the {@code abundances} array) or any Parquet table with {@code x}, {@code y} and a numeric column.
- * The pixels are added into per-line sums inside the partitions and merged ({@code treeAggregate}); only the
- * profile (one row per line) and the map's extent reach the driver. The map size is taken from the table (largest
+ * The pixels are added into per-line sums inside the partitions and merged in partition order
+ * ({@link OrderedMerge}); only the profile (one row per line) and the map's extent reach the driver. The map size is taken from the table (largest
  * x and y plus one), since map tables do not record it. Writes {@code profile.csv} (line, first, last,
  * position_px, position_UNITS with {@code --pixel-size}, sum, mean, pixels, skipped) and
  * {@code _config.properties} atomically into the output folder.
@@ -134,10 +135,10 @@ final class ProfileCommand extends SparkCommand {
         : LineProfile.Region.parse(region), width, mapWidth, mapHeight);
 
     describe("profile: " + valueColumn + " along " + along);
-    List<LineProfile.Line> lines = maps.select(functions.col(PixelSchema.X), functions.col(PixelSchema.Y), value)
-        .toJavaRDD().treeAggregate(profile.newSums(),
-            (s, r) -> s.add(r.getInt(0), r.getInt(1), r.isNullAt(2) ? Double.NaN : r.getDouble(2)),
-            LineProfile.Sums::merge).lines();
+    List<LineProfile.Line> lines = OrderedMerge.aggregate(maps.select(functions.col(PixelSchema.X),
+        functions.col(PixelSchema.Y), value).toJavaRDD(), profile.newSums(),
+        (s, r) -> s.add(r.getInt(0), r.getInt(1), r.isNullAt(2) ? Double.NaN : r.getDouble(2)),
+        LineProfile.Sums::merge).lines();
     String label = valueColumn + (component == null ? "" : "[" + component + "]");
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       writeProfile(spark, tmp + "/profile.csv", lines);

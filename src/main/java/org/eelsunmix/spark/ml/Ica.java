@@ -23,6 +23,7 @@ import org.eelsunmix.unmix.IcaStatistics;
 import org.eelsunmix.unmix.IcaWhitening;
 import org.eelsunmix.unmix.IndependentComponents;
 import org.eelsunmix.unmix.SpectralMoments;
+import org.eelsunmix.spark.OrderedMerge;
 
 /**
  * ICA as a Spark ML estimator over pixel rows, in one of two domains (param {@code domain}):
@@ -41,7 +42,7 @@ import org.eelsunmix.unmix.SpectralMoments;
  *   <li>one {@code treeReduce} of {@link SpectralMoments} → the PCA whitening ({@link IcaWhitening});</li>
  *   <li>one pass whitening every pixel to n numbers, cached (n doubles per pixel, one array per partition, not the
  *   spectra);</li>
- *   <li>per FastICA iteration, one {@code treeReduce} of {@link IcaStatistics} over the cached partitions; the
+ *   <li>per FastICA iteration, one merge (in partition order, {@link OrderedMerge}) of {@link IcaStatistics} over the cached partitions; the
  *   driver holds only n × n matrices.</li>
  * </ol>
  *
@@ -175,13 +176,13 @@ public final class Ica extends UnmixingEstimator<Ica, IcaModel> {
       return Collections.singletonList(java.util.Arrays.copyOf(block, used)).iterator();
     }).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      IndependentComponents ic = FastIca.iterate(whitening, o, w -> whitened.map(block -> {
+      IndependentComponents ic = FastIca.iterate(whitening, o, w -> OrderedMerge.reduce(whitened.map(block -> {
         IcaStatistics s = new IcaStatistics(w, n);
         for (int p = 0; p < block.length; p += n) {
           s.add(block, p);
         }
         return s;
-      }).treeReduce(IcaStatistics::merge, 2));
+      }), IcaStatistics::merge));
       return new IcaModel(uid(), ic, input.axis());
     } finally {
       whitened.unpersist(false);

@@ -12,7 +12,6 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.core.Endmembers;
-import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.Nmf;
 import org.eelsunmix.unmix.NmfInitialisation;
 import org.eelsunmix.unmix.NmfFit;
@@ -134,13 +133,14 @@ public final class NmfEstimator extends UnmixingEstimator<NmfEstimator, NmfModel
   @Override
   protected NmfModel train(Dataset<?> dataset) {
     Nmf.Options o = options();
-    EnergyAxis axis = spectraAxis(dataset);
+    SpectraInput input = SpectraInput.of(dataset, getInputCol());
+    EnergyAxis axis = input.axis();
+    requireEndmembersFit(axis.channels());
     int r = o.components();
-    PixelRows rows = new PixelRows(dataset.schema(), getInputCol(), axis.channels(), true, "input dataset");
     // Any init but random resolves to an NNDSVD start once there are at least R pixels: its moments then come with
     // the first pass (with fewer pixels, a few wasted B² sums).
     boolean nndsvd = !NmfInitialisation.RANDOM.equals(o.resolvedInit(Long.MAX_VALUE, axis.channels()));
-    try (PartitionedNmfPixels pixels = new PartitionedNmfPixels(PixelRows.of(dataset), rows, r, nndsvd)) {
+    try (PartitionedNmfPixels pixels = new PartitionedNmfPixels(input, r, nndsvd)) {
       NmfFit.Outcome fit = NmfFit.run(pixels, o);
       double[] h = fit.endmembers();
       double objective = 0.5 * pixels.residualSquared(h);

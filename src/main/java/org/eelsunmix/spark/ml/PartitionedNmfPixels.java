@@ -4,20 +4,19 @@ import java.io.Serializable;
 import java.util.Collections;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.NmfAbundanceUpdate;
 import org.eelsunmix.unmix.NmfInitialisation;
 import org.eelsunmix.unmix.NmfPixelBlock;
 import org.eelsunmix.unmix.NmfPixelPasses;
 import org.eelsunmix.unmix.NmfStatistics;
 import org.eelsunmix.unmix.SpectralMoments;
+import org.eelsunmix.spark.OrderedMerge;
 
 /**
  * The passes of an NMF fit ({@link org.eelsunmix.unmix.NmfFit}) as Spark jobs over partitioned pixels: each pass
- * runs the per-pixel kernels inside the partitions and brings back only a small sum ({@code treeAggregate}, depth
- * 2): the B × B moments, 2R part norms, or the {@link NmfStatistics} (R × R + R × B). Nothing per pixel reaches the
- * driver.
+ * runs the per-pixel kernels inside the partitions and brings back only a small sum, merged in partition order
+ * ({@link OrderedMerge}, so the same bits run after run): the B × B moments, 2R part norms, or the
+ * {@link NmfStatistics} (R × R + R × B). Nothing per pixel reaches the driver.
  *
  * <p>With an NNDSVD start the first pass, which reads the rows into blocks, also sums their B × B moments.
  *
@@ -32,7 +31,6 @@ import org.eelsunmix.unmix.SpectralMoments;
  * blocks are recomputed (the same bits: each pass is a deterministic function of its blocks) and the fit goes on.
  */
 final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
-  private static final int DEPTH = 2;
   private static final String DESCRIPTION = "spark.job.description";
   private final int channels;
   private final int components;
@@ -49,18 +47,19 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   record AbundanceBlock(double[] w, NmfStatistics statistics) implements Serializable {}
 
   /**
-   * @param rows the pixel rows ({@link PixelRows#of})
-   * @param reader reads and checks their spectra (non-negative counts required)
+   * @param input the pixel rows and their reader (non-negative counts required); read from the store's Parquet
+   *     pages when it is a plain scan of them ({@link PartitionBlocks#blocks(SpectraInput, PartitionBlocks.Maker)}:
+   *     the same blocks, so the same bits)
    * @param components R
    * @param momentsInFirstPass sum the B × B moments in the pass that reads the rows into blocks (the NNDSVD starts
    *     need them next), so {@link #moments} runs no pass of its own; false for the random start
    */
-  PartitionedNmfPixels(JavaRDD<InternalRow> rows, PixelRows reader, int components, boolean momentsInFirstPass) {
-    this.channels = reader.channels();
+  PartitionedNmfPixels(SpectraInput input, int components, boolean momentsInFirstPass) {
+    this.channels = input.channels();
     this.components = components;
     this.momentsInFirstPass = momentsInFirstPass;
-    this.checkpoints = FitCheckpoints.of(rows.context());
-    this.spectra = checkpoints.input(PartitionBlocks.blocks(rows, reader, (data, keys, b) -> {
+    this.checkpoints = FitCheckpoints.of(input.pixels().context());
+    this.spectra = checkpoints.input(PartitionBlocks.blocks(input, (data, keys, b) -> {
       long[] draws = new long[keys.length];
       for (int i = 0; i < keys.length; i++) {
         draws[i] = NmfInitialisation.drawKey(keys[i].acquisition(), keys[i].y(), keys[i].x());
@@ -94,7 +93,7 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   @Override
   public double meanCount() {
     long n = pixels();
-    return labelled("mean count", () -> spectra.map(NmfPixelBlock::total).fold(0.0, Double::sum))
+    return labelled("mean count", () -> OrderedMerge.reduce(spectra.map(NmfPixelBlock::total), Double::sum))
         / ((double) n * channels);
   }
 
@@ -110,18 +109,18 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
 
   private SpectralMoments sumMoments() {
     int b = channels;
-    return spectra.treeAggregate(new SpectralMoments(b), (m, s) -> s.addMoments(m), SpectralMoments::merge, DEPTH);
+    return OrderedMerge.aggregate(spectra, new SpectralMoments(b), (m, s) -> s.addMoments(m), SpectralMoments::merge);
   }
 
   @Override
   public double[] partNorms(NmfInitialisation start) {
-    return labelled("start part norms", () -> spectra.treeAggregate(new double[start.partNormsLength()],
+    return labelled("start part norms", () -> OrderedMerge.aggregate(spectra, new double[start.partNormsLength()],
         (sums, s) -> s.addPartNorms(start, sums), (x, y) -> {
           for (int k = 0; k < x.length; k++) {
             x[k] += y[k];
           }
           return x;
-        }, DEPTH));
+        }));
   }
 
   @Override
@@ -148,9 +147,8 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
 
   @Override
   public double residualSquared(double[] endmembers) {
-    return labelled("final residual", () -> spectra.zipPartitions(requireStarted(), (ss, ws) ->
-        Collections.singletonList(ss.next().residualSquared(ws.next().w(), endmembers)).iterator())
-        .fold(0.0, Double::sum));
+    return labelled("final residual", () -> OrderedMerge.reduce(spectra.zipPartitions(requireStarted(), (ss, ws) ->
+        Collections.singletonList(ss.next().residualSquared(ws.next().w(), endmembers)).iterator()), Double::sum));
   }
 
   /**
@@ -173,8 +171,8 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
     checkpoints.state(next);
     int b = channels;
     int r = components;
-    NmfStatistics total = next.treeAggregate(new NmfStatistics(r, b), (acc, block) -> acc.merge(block.statistics()),
-        NmfStatistics::merge, DEPTH);
+    NmfStatistics total = OrderedMerge.aggregate(next, new NmfStatistics(r, b),
+        (acc, block) -> acc.merge(block.statistics()), NmfStatistics::merge);
     checkpoints.stored();
     if (abundances != null) {
       abundances.unpersist(false);

@@ -14,11 +14,12 @@ import org.eelsunmix.core.EnergyAxis;
 import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.spark.pages.StoreScan;
 import org.eelsunmix.unmix.SpectralMoments;
+import org.eelsunmix.spark.OrderedMerge;
 
 /**
  * The spectra an estimator fits on: their energy axis (from the column's metadata, else a channel axis of the
  * first spectrum's length), the binary-row reader and the rows, plus the one aggregation most fits start with,
- * the {@link SpectralMoments} of all pixels ({@code treeReduce} of one accumulator per partition; the driver
+ * the {@link SpectralMoments} of all pixels (one accumulator per partition, merged in partition order by {@link org.eelsunmix.spark.OrderedMerge}; the driver
  * receives B×B numbers, never pixels).
  *
  * @param axis the energy axis of the spectra
@@ -58,24 +59,24 @@ record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels
   /**
    * One accumulator per partition ({@code make}, on the executor), fed every spectrum in turn ({@code add}: the
    * buffer is reused; read from the Parquet pages when {@link #pageScan} can, in the same partitions and order),
-   * then merged over partitions ({@code treeReduce}, depth 2): the driver receives accumulators,
-   * never pixels.
+   * then merged over partitions in partition order ({@link OrderedMerge}: the same bits from run to run): the driver
+   * receives accumulators, never pixels.
    */
   <A> A aggregate(Function0<A> make, VoidFunction2<A, float[]> add, Function2<A, A, A> merge) {
     int channels = channels();
     PixelRows reader = rows;
     Optional<StoreScan> pages = pageScan();
     if (pages.isPresent()) { // same partitions, same pixel order: the same accumulators
-      return pages.get().fold(JavaSparkContext.fromSparkContext(pixels.context()), reader, make,
+      return OrderedMerge.reduce(pages.get().fold(JavaSparkContext.fromSparkContext(pixels.context()), reader, make,
           (A acc, float[] chunk, org.eelsunmix.core.PixelKey[] keys, int n) -> {
             float[] y = new float[channels];
             for (int p = 0; p < n; p++) {
               System.arraycopy(chunk, p * channels, y, 0, channels);
               add.call(acc, y);
             }
-          }).treeReduce(merge, 2);
+          }), merge);
     }
-    return pixels.mapPartitions((Iterator<InternalRow> it) -> {
+    return OrderedMerge.reduce(pixels.mapPartitions((Iterator<InternalRow> it) -> {
       A acc = make.call();
       float[] y = new float[channels];
       while (it.hasNext()) {
@@ -83,6 +84,6 @@ record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels
         add.call(acc, y);
       }
       return Collections.singletonList(acc).iterator();
-    }).treeReduce(merge, 2);
+    }), merge);
   }
 }

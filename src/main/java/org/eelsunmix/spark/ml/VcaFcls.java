@@ -24,6 +24,7 @@ import org.eelsunmix.unmix.VcaCandidate;
 import org.eelsunmix.unmix.VcaPixelBlock;
 import org.eelsunmix.unmix.VcaProjection;
 import org.eelsunmix.unmix.VcaRestarts;
+import org.eelsunmix.spark.OrderedMerge;
 
 /**
  * VCA endmember extraction + FCLS abundances as a Spark ML estimator over pixel rows (Nascimento &amp;
@@ -33,7 +34,7 @@ import org.eelsunmix.unmix.VcaRestarts;
  *   <li>each partition's rows decoded once into a {@link VcaPixelBlock} kept for the whole fit (from the store's
  *       Parquet pages when the input is a plain scan of them, {@link PartitionBlocks#blocks(SpectraInput,
  *       PartitionBlocks.Maker)}), and one
- *       {@code treeReduce} of their {@link SpectralMoments} (B×B, never the pixels) → {@link VcaProjection};</li>
+ *       merged (in partition order, {@link OrderedMerge}) {@link SpectralMoments} (B×B, never the pixels) → {@link VcaProjection};</li>
  *   <li>one pass projecting every pixel to R numbers, kept (R doubles per pixel, not the spectra);</li>
  *   <li>R reductions along {@link VcaRestarts}' directions: each pass scores every pixel along the K = {@code
  *       restarts} directions at once and reduces K candidates with {@link VcaCandidate#better};</li>
@@ -108,7 +109,7 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
   /**
    * The passes of the class comment over {@link VcaPixelBlock}s: each partition's rows are decoded once into a block
    * (cached on the executors, recomputed from the input if an executor is lost) that every pass reuses. Each pass feeds its accumulator the block's pixels in
-   * row order and merges the partitions as the row passes did ({@code treeReduce}, depth 2), so the result has the
+   * row order and merges the partitions as the row passes do (in partition order), so the result has the
    * bits of one pass over the rows.
    */
   @Override
@@ -126,13 +127,13 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
       JavaRDD<VcaPixelBlock> blocks = PartitionBlocks.blocks(input, VcaPixelBlock::new)
           .persist(StorageLevel.MEMORY_AND_DISK());
       describe(sc, outer, "reading the pixels and their moments");
-      SpectralMoments moments = blocks.mapPartitions((Iterator<VcaPixelBlock> it) -> {
+      SpectralMoments moments = OrderedMerge.reduce(blocks.mapPartitions((Iterator<VcaPixelBlock> it) -> {
         SpectralMoments m = new SpectralMoments(channels);
         while (it.hasNext()) {
           it.next().addMoments(m);
         }
         return Collections.singletonList(m).iterator();
-      }).treeReduce(SpectralMoments::merge, 2);
+      }), SpectralMoments::merge);
       if (moments.count() < r) {
         throw new BadInputException("input dataset", "has " + moments.count() + " pixels, fewer than the " + r
             + " endmembers asked for");
@@ -156,13 +157,13 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
         if (k > 1) {
           Fcls[] sets = search.distinctSets();
           describe(sc, outer, "FCLS residuals of the restarts");
-          losses = search.restartLosses(blocks.mapPartitions((Iterator<VcaPixelBlock> it) -> {
+          losses = search.restartLosses(OrderedMerge.reduce(blocks.mapPartitions((Iterator<VcaPixelBlock> it) -> {
             FclsResiduals acc = new FclsResiduals(sets);
             while (it.hasNext()) {
               it.next().addResiduals(acc);
             }
             return Collections.singletonList(acc).iterator();
-          }).treeReduce(FclsResiduals::merge, 2).means());
+          }), FclsResiduals::merge).means());
         }
         int kept = VcaRestarts.kept(losses);
         return new VcaFclsModel(uid(), new Endmembers(search.endmembers(kept), null, axis), projection.snrDb(),

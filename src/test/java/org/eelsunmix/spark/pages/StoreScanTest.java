@@ -126,6 +126,44 @@ class StoreScanTest {
     }
   }
 
+  /**
+   * NMF (NNDSVD start, moments in the first pass) through the pages: the same bits as through Spark's reader, and the
+   * same from one fit to the next with several partitions (this test found the merge in task completion order).
+   */
+  @Test
+  void nmfThroughPagesIsSparksReaderBitForBit() {
+    SparkSession spark = TestSpark.session();
+    for (String maxBytes : new String[] {"128m", "40k"}) {
+      spark.conf().set("spark.sql.files.maxPartitionBytes", maxBytes);
+      spark.conf().set("spark.sql.files.openCostInBytes", "0");
+      try {
+        Dataset<Row> df = pixels(false);
+        org.eelsunmix.spark.ml.NmfModel[] models = new org.eelsunmix.spark.ml.NmfModel[4];
+        for (int i = 0; i < 4; i++) {
+          spark.conf().set(StoreScan.ENABLED, i % 2 == 0);
+          try {
+            models[i] = new org.eelsunmix.spark.ml.NmfEstimator().setNumEndmembers(3).setSeed(2).setMaxIter(30)
+                .fit(df);
+          } finally {
+            spark.conf().unset(StoreScan.ENABLED);
+          }
+        }
+        // pages, rows, pages, rows: every fit the same bits (the partitions' sums merged in partition order)
+        for (int i = 1; i < 4; i++) {
+          for (int e = 0; e < 3; e++) {
+            assertArrayEquals(models[0].endmembers().matrix()[e], models[i].endmembers().matrix()[e], 0.0,
+                maxBytes + ", fit " + i + ", endmember " + e);
+          }
+          assertEquals(models[0].summary().iterations(), models[i].summary().iterations(), maxBytes);
+          assertEquals(models[0].summary().objective(), models[i].summary().objective(), 0.0, maxBytes);
+        }
+      } finally {
+        spark.conf().unset("spark.sql.files.maxPartitionBytes");
+        spark.conf().unset("spark.sql.files.openCostInBytes");
+      }
+    }
+  }
+
   @Test
   void standsAsideForAnythingButAPlainScan() {
     Dataset<Row> df = pixels(false);
