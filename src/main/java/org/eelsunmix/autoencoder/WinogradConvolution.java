@@ -300,6 +300,18 @@ final class WinogradConvolution implements ConvolutionKernel {
     loaded = input;
   }
 
+  /** The input transform alone ({@code V} of every patch, on this thread): measurements. */
+  void transformInputs(INDArray input) {
+    check(input, "the input", in);
+    int n = (int) input.size(0);
+    fit(input.dataType(), n, (int) input.size(2), (int) input.size(3));
+    Work w = work(0);
+    for (int i = 0; i < n; i++) {
+      transformInput(input, i, w);
+    }
+    loaded = null;
+  }
+
   /** {@code U_ξ[c, o] = (G g_{o,c} Gᵀ)[a, b]}, {@code ξ = a·α + b}, in double. */
   private void transformFilters(INDArray weights) {
     int taps = in * 9;
