@@ -1,5 +1,6 @@
 package org.eelsunmix.autoencoder;
 
+import org.eelsunmix.linalg.VectorApi;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,7 +21,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * chunk's tiles; the {@code V} of the forward pass is kept and reused), {@code ∂g = Gᵀ ∂U G}; ∂x, the same
  * convolution of ∂z with the flipped, transposed filters, by a second instance (CNNAEU's encoder is the first layer
  * and needs none). The transforms run in Java on channel rows ({@code C} or {@code O} values a pixel, channels-last
- * copies of the patch, loops the JIT vectorises); filter transforms in double.
+ * copies of the patch) as one-dimensional transforms of {@code α} (or {@code m}) rows at a time, each output row the
+ * left-to-right sum of its nonzero terms: for {@code F(4×4)} on the Vector API ({@link WinogradTransformsVector},
+ * same bits) where {@link VectorApi#ENABLED}, else (and for a row's last values, and {@code F(2×2)}) by the scalar
+ * reference here; filter transforms in double.
  *
  * <p>Threads ({@link PatchWorkers}): the batch is cut into {@value #CHUNKS} fixed chunks of patches, each transformed,
  * multiplied and transformed back as a unit by one worker; ∂U summed in chunk order. Every product is the same call
@@ -32,6 +36,10 @@ final class WinogradConvolution implements ConvolutionKernel {
   static final int CHUNKS = 2;
   /** Default output tile side for new instances ({@link #useTile}). */
   private static volatile int tileDefault = 4;
+  /** Whether {@code F(4×4)}'s transforms can run on the Vector API here. */
+  private static final boolean VECTOR = VectorApi.ENABLED && WinogradTransformsVector.usable();
+  /** Whether new instances use it ({@link #useVector}). */
+  private static volatile boolean vectorDefault = VECTOR;
 
   private static final double[][] BT2 = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
   private static final double[][] G2 = {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}};
@@ -50,9 +58,12 @@ final class WinogradConvolution implements ConvolutionKernel {
   private final double[][] bt;
   private final double[][] g;
   private final double[][] at;
-  /** Nonzero terms of Bᵀ's rows and of Aᵀ's columns (the transforms skip the zeros). */
+  /** Nonzero terms of Bᵀ's rows, Aᵀ's rows and Aᵀ's columns (A's rows): the transforms skip the zeros. */
   private final Terms[] btRows;
+  private final Terms[] atRows;
   private final Terms[] atCols;
+  /** {@code F(4×4)}'s transforms on the Vector API ({@link WinogradTransformsVector}). */
+  private final boolean vector;
 
   private DataType type;
   private int capacity;
@@ -90,6 +101,11 @@ final class WinogradConvolution implements ConvolutionKernel {
   }
 
   WinogradConvolution(int in, int out, int kernel, int tile) {
+    this(in, out, kernel, tile, vectorDefault);
+  }
+
+  /** As {@link #WinogradConvolution(int, int, int, int)}, {@code vector} false for the scalar reference. */
+  WinogradConvolution(int in, int out, int kernel, int tile, boolean vector) {
     ConvolutionKernel.requireShape("a Winograd convolution", in, out, kernel);
     if (kernel != 3 || (tile != 2 && tile != 4)) {
       throw new IllegalArgumentException("Winograd F(m×m, 3×3) takes k = 3 and m = 2 or 4, got k=" + kernel
@@ -102,9 +118,14 @@ final class WinogradConvolution implements ConvolutionKernel {
     this.bt = tile == 2 ? BT2 : BT4;
     this.g = tile == 2 ? G2 : G4;
     this.at = tile == 2 ? AT2 : AT4;
+    this.vector = vector && VECTOR && tile == 4;
     btRows = new Terms[alpha];
     for (int a = 0; a < alpha; a++) {
       btRows[a] = Terms.of(bt[a]);
+    }
+    atRows = new Terms[m];
+    for (int r = 0; r < m; r++) {
+      atRows[r] = Terms.of(at[r]);
     }
     atCols = new Terms[alpha];
     for (int a = 0; a < alpha; a++) {
@@ -126,6 +147,21 @@ final class WinogradConvolution implements ConvolutionKernel {
     int previous = tileDefault;
     tileDefault = tile;
     return previous;
+  }
+
+  /**
+   * Sets whether instances made from now on run {@code F(4×4)}'s transforms on the Vector API (where it is enabled);
+   * returns the previous setting (measurements).
+   */
+  static boolean useVector(boolean on) {
+    boolean previous = vectorDefault;
+    vectorDefault = on;
+    return previous;
+  }
+
+  /** Whether this instance's transforms run on the Vector API. */
+  boolean vector() {
+    return vector;
   }
 
   /** The nonzero entries of a transform row: their positions and coefficients. */
@@ -197,7 +233,11 @@ final class WinogradConvolution implements ConvolutionKernel {
     final Object lines = Staging.array(type, alpha * padW * in);
     /** Bᵀ applied along y for one band of tiles, {@code α × padW × C}. */
     final Object band = Staging.array(type, alpha * padW * in);
-    final Object row = Staging.array(type, Math.max(in, out));
+    /** A tile's {@code α} transformed input rows ({@code α × C}) or {@code m} output rows ({@code m × O}). */
+    final Object rows = Staging.array(type, Math.max(alpha * in, m * out));
+    /** Row offsets of a one-dimensional transform's input and output. */
+    final int[] from = new int[alpha];
+    final int[] to = new int[alpha];
     /** A patch's {@code M} or {@code ∂M}, {@code α² × perPatch × O}. */
     final Object tiles = Staging.array(type, alpha * alpha * perPatch * out);
     final Object half = Staging.array(type, alpha * alpha * out);
@@ -260,6 +300,18 @@ final class WinogradConvolution implements ConvolutionKernel {
     loaded = input;
   }
 
+  /** The input transform alone ({@code V} of every patch, on this thread): measurements. */
+  void transformInputs(INDArray input) {
+    check(input, "the input", in);
+    int n = (int) input.size(0);
+    fit(input.dataType(), n, (int) input.size(2), (int) input.size(3));
+    Work w = work(0);
+    for (int i = 0; i < n; i++) {
+      transformInput(input, i, w);
+    }
+    loaded = null;
+  }
+
   /** {@code U_ξ[c, o] = (G g_{o,c} Gᵀ)[a, b]}, {@code ξ = a·α + b}, in double. */
   private void transformFilters(INDArray weights) {
     int taps = in * 9;
@@ -306,27 +358,25 @@ final class WinogradConvolution implements ConvolutionKernel {
           Rows.zero(w.lines, slot, padW * in);
         }
       }
-      for (int a = 0; a < alpha; a++) {
-        Terms r = btRows[a];
-        for (int x = 0; x < padW; x++) {
-          int[] from = new int[r.at.length];
-          for (int k = 0; k < from.length; k++) {
-            from[k] = (((ty * m + r.at[k]) % alpha) * padW + x) * in;
-          }
-          Rows.combine(w.lines, from, r.coef, w.band, (a * padW + x) * in, in);
+      // Bᵀ along y: band line a, column x from the band's α padded lines.
+      for (int x = 0; x < padW; x++) {
+        for (int k = 0; k < alpha; k++) {
+          w.from[k] = (((ty * m + k) % alpha) * padW + x) * in;
+          w.to[k] = (k * padW + x) * in;
         }
+        inputRows(w.lines, w.from, w.band, w.to, in);
       }
+      // B along x by tile: row ξ = a·α + b of V.
       for (int tx = 0; tx < tilesX; tx++) {
         long t = (long) i * perPatch + (long) ty * tilesX + tx;
         for (int a = 0; a < alpha; a++) {
+          for (int k = 0; k < alpha; k++) {
+            w.from[k] = (a * padW + tx * m + k) * in;
+            w.to[k] = k * in;
+          }
+          inputRows(w.band, w.from, w.rows, w.to, in);
           for (int bb = 0; bb < alpha; bb++) {
-            Terms r = btRows[bb];
-            int[] from = new int[r.at.length];
-            for (int k = 0; k < from.length; k++) {
-              from[k] = (a * padW + tx * m + r.at[k]) * in;
-            }
-            Rows.combine(w.band, from, r.coef, w.row, 0, in);
-            runs.copy(w.row, 0, (int) (((a * alpha + bb) * allTiles + t) * in), in);
+            runs.copy(w.rows, bb * in, (int) (((a * alpha + bb) * allTiles + t) * in), in);
           }
         }
       }
@@ -343,41 +393,34 @@ final class WinogradConvolution implements ConvolutionKernel {
     for (int ty = 0; ty < tilesY; ty++) {
       for (int tx = 0; tx < tilesX; tx++) {
         int t = ty * tilesX + tx;
-        for (int r = 0; r < m; r++) {
-          // half[b] = Σ_a Aᵀ[r, a] M_{a, b}
-          for (int bb = 0; bb < alpha; bb++) {
-            int[] from = new int[alpha];
-            double[] coef = new double[alpha];
-            int k = 0;
-            for (int a = 0; a < alpha; a++) {
-              if (at[r][a] != 0) {
-                from[k] = ((a * alpha + bb) * perPatch + t) * out;
-                coef[k++] = at[r][a];
-              }
-            }
-            Rows.combine(w.tiles, java.util.Arrays.copyOf(from, k), java.util.Arrays.copyOf(coef, k), w.half,
-                bb * out, out);
+        // half[r·α + b] = Σ_a Aᵀ[r, a] M_{a, b}
+        for (int bb = 0; bb < alpha; bb++) {
+          for (int a = 0; a < alpha; a++) {
+            w.from[a] = ((a * alpha + bb) * perPatch + t) * out;
           }
+          for (int r = 0; r < m; r++) {
+            w.to[r] = (r * alpha + bb) * out;
+          }
+          outputRows(w.tiles, w.from, w.half, w.to, out);
+        }
+        for (int r = 0; r < m; r++) {
           int y = ty * m + r;
           if (y >= height) {
             continue;
           }
-          for (int s = 0; s < m; s++) {
-            int x = tx * m + s;
-            if (x >= width) {
-              continue;
+          // rows[s] = Σ_b half[r·α + b] Aᵀ[s, b]
+          for (int bb = 0; bb < alpha; bb++) {
+            w.from[bb] = (r * alpha + bb) * out;
+          }
+          for (int c = 0; c < m; c++) {
+            w.to[c] = c * out;
+          }
+          outputRows(w.half, w.from, w.rows, w.to, out);
+          for (int c = 0; c < m; c++) {
+            int x = tx * m + c;
+            if (x < width) {
+              Rows.scatter(w.rows, c * out, out, bias, w.patch, y * width + x, plane);
             }
-            int[] from = new int[alpha];
-            double[] coef = new double[alpha];
-            int k = 0;
-            for (int bb = 0; bb < alpha; bb++) {
-              if (at[s][bb] != 0) {
-                from[k] = bb * out;
-                coef[k++] = at[s][bb];
-              }
-            }
-            Rows.combine(w.half, java.util.Arrays.copyOf(from, k), java.util.Arrays.copyOf(coef, k), w.row, 0, out);
-            Rows.scatter(w.row, out, bias, w.patch, y * width + x, plane);
           }
         }
       }
@@ -435,7 +478,7 @@ final class WinogradConvolution implements ConvolutionKernel {
     if (dInput != null) {
       check(dInput, "the input gradient", in);
       if (transposed == null) {
-        transposed = new WinogradConvolution(out, in, 3, m);
+        transposed = new WinogradConvolution(out, in, 3, m, vector);
       }
       if (flipped == null || flipped.dataType() != type) {
         try (MemoryWorkspace none = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -473,24 +516,25 @@ final class WinogradConvolution implements ConvolutionKernel {
     for (int ty = 0; ty < tilesY; ty++) {
       for (int tx = 0; tx < tilesX; tx++) {
         int t = ty * tilesX + tx;
+        // half[a·m + s] = Σ_r A[a, r] ∂Y[r, s]
+        for (int c = 0; c < m; c++) {
+          for (int r = 0; r < m; r++) {
+            w.from[r] = ((ty * m + r) * gw + tx * m + c) * out;
+          }
+          for (int a = 0; a < alpha; a++) {
+            w.to[a] = (a * m + c) * out;
+          }
+          gradientRows(w.grad, w.from, w.half, w.to, out);
+        }
+        // ∂M_{a, b} = Σ_s half[a·m + s] A[b, s]
         for (int a = 0; a < alpha; a++) {
-          // half[s] = Σ_r A[a, r] ∂Y[r, s]
-          Terms col = atCols[a];
-          for (int s = 0; s < m; s++) {
-            int[] from = new int[col.at.length];
-            for (int k = 0; k < from.length; k++) {
-              from[k] = ((ty * m + col.at[k]) * gw + tx * m + s) * out;
-            }
-            Rows.combine(w.grad, from, col.coef, w.half, s * out, out);
+          for (int c = 0; c < m; c++) {
+            w.from[c] = (a * m + c) * out;
           }
           for (int bb = 0; bb < alpha; bb++) {
-            Terms c2 = atCols[bb];
-            int[] from = new int[c2.at.length];
-            for (int k = 0; k < from.length; k++) {
-              from[k] = c2.at[k] * out;
-            }
-            Rows.combine(w.half, from, c2.coef, w.tiles, ((a * alpha + bb) * perPatch + t) * out, out);
+            w.to[bb] = ((a * alpha + bb) * perPatch + t) * out;
           }
+          gradientRows(w.half, w.from, w.tiles, w.to, out);
         }
       }
     }
@@ -549,31 +593,82 @@ final class WinogradConvolution implements ConvolutionKernel {
     NdBuffers.write(dw, dWeights);
   }
 
+  /** {@code Bᵀ}: {@code dst[to[a] + j] = Σ_k Bᵀ[a, k] src[from[k] + j]}, {@code a, k < α}, {@code j < len}. */
+  private void inputRows(Object src, int[] from, Object dst, int[] to, int len) {
+    int done = 0;
+    if (vector) {
+      done = src instanceof float[] f ? WinogradTransformsVector.input(f, from, (float[]) dst, to, len)
+          : WinogradTransformsVector.input((double[]) src, from, (double[]) dst, to, len);
+    }
+    Rows.apply(btRows, src, from, dst, to, done, len);
+  }
+
+  /** {@code Aᵀ}: {@code dst[to[r] + j] = Σ_a Aᵀ[r, a] src[from[a] + j]}, {@code r < m}, {@code a < α}. */
+  private void outputRows(Object src, int[] from, Object dst, int[] to, int len) {
+    int done = 0;
+    if (vector) {
+      done = src instanceof float[] f ? WinogradTransformsVector.output(f, from, (float[]) dst, to, len)
+          : WinogradTransformsVector.output((double[]) src, from, (double[]) dst, to, len);
+    }
+    Rows.apply(atRows, src, from, dst, to, done, len);
+  }
+
+  /** {@code A}: {@code dst[to[a] + j] = Σ_r Aᵀ[r, a] src[from[r] + j]}, {@code a < α}, {@code r < m}. */
+  private void gradientRows(Object src, int[] from, Object dst, int[] to, int len) {
+    int done = 0;
+    if (vector) {
+      done = src instanceof float[] f ? WinogradTransformsVector.gradient(f, from, (float[]) dst, to, len)
+          : WinogradTransformsVector.gradient((double[]) src, from, (double[]) dst, to, len);
+    }
+    Rows.apply(atCols, src, from, dst, to, done, len);
+  }
+
   /** Row operations on float[] or double[] (the batch's type), the loops the transforms are made of. */
   private static final class Rows {
     private Rows() {}
 
     /**
-     * {@code dst[to + j] = Σ_k coef[k] · src[from[k] + j]}, {@code j < len}: up to four terms in one pass (each
-     * output read and written once; loops the JIT vectorises), more in passes of four.
+     * The scalar reference of a one-dimensional transform: {@code dst[to[a] + j] = Σ_k T[a, k] src[from[k] + j]} for
+     * {@code first ≤ j < len}, each output row {@code a} the left-to-right sum of {@code rows[a]}'s nonzero terms.
      */
-    static void combine(Object src, int[] from, double[] coef, Object dst, int to, int len) {
+    static void apply(Terms[] rows, Object src, int[] from, Object dst, int[] to, int first, int len) {
+      if (first >= len) {
+        return;
+      }
+      for (int a = 0; a < rows.length; a++) {
+        combine(src, rows[a], from, first, dst, to[a] + first, len - first);
+      }
+    }
+
+    /**
+     * {@code dst[to + j] = Σ_k coef[k] · src[from[at[k]] + shift + j]}, {@code j < len}, left to right: up to four
+     * terms in one pass (each output read and written once; loops the JIT vectorises), then one pass a term.
+     */
+    static void combine(Object src, Terms terms, int[] from, int shift, Object dst, int to, int len) {
+      int[] at = terms.at;
+      double[] coef = terms.coef;
       if (src instanceof float[] s) {
         float[] d = (float[]) dst;
-        int k = Math.min(4, from.length);
-        combine(s, from, coef, 0, k, d, to, len, false);
-        for (; k < from.length; k += 4) {
-          combine(s, from, coef, k, Math.min(from.length, k + 4), d, to, len, true);
+        int k = Math.min(4, at.length);
+        store(s, terms, from, shift, k, d, to, len);
+        for (; k < at.length; k++) {
+          float ck = (float) coef[k];
+          int fk = from[at[k]] + shift;
+          for (int j = 0; j < len; j++) {
+            d[to + j] += ck * s[fk + j];
+          }
         }
       } else {
         double[] s = (double[]) src;
         double[] d = (double[]) dst;
+        double c0 = coef[0];
+        int f0 = from[at[0]] + shift;
         for (int j = 0; j < len; j++) {
-          d[to + j] = coef[0] * s[from[0] + j];
+          d[to + j] = c0 * s[f0 + j];
         }
-        for (int k = 1; k < from.length; k++) {
+        for (int k = 1; k < at.length; k++) {
           double ck = coef[k];
-          int fk = from[k];
+          int fk = from[at[k]] + shift;
           for (int j = 0; j < len; j++) {
             d[to + j] += ck * s[fk + j];
           }
@@ -581,24 +676,18 @@ final class WinogradConvolution implements ConvolutionKernel {
       }
     }
 
-    /** Terms {@code first ..< last} (at most four) of {@link #combine} in float, added to {@code d} or stored. */
-    private static void combine(float[] s, int[] from, double[] coef, int first, int last, float[] d, int to,
-        int len, boolean add) {
-      int n = last - first;
-      float c0 = (float) coef[first];
-      int f0 = from[first];
-      float c1 = n > 1 ? (float) coef[first + 1] : 0;
-      int f1 = n > 1 ? from[first + 1] : 0;
-      float c2 = n > 2 ? (float) coef[first + 2] : 0;
-      int f2 = n > 2 ? from[first + 2] : 0;
-      float c3 = n > 3 ? (float) coef[first + 3] : 0;
-      int f3 = n > 3 ? from[first + 3] : 0;
-      if (add) {
-        for (int j = 0; j < len; j++) {
-          d[to + j] += c0 * s[f0 + j] + c1 * s[f1 + j] + c2 * s[f2 + j] + c3 * s[f3 + j];
-        }
-        return;
-      }
+    /** The first {@code n ≤ 4} terms of {@link #combine} in float, stored. */
+    private static void store(float[] s, Terms terms, int[] from, int shift, int n, float[] d, int to, int len) {
+      int[] at = terms.at;
+      double[] coef = terms.coef;
+      float c0 = (float) coef[0];
+      int f0 = from[at[0]] + shift;
+      float c1 = n > 1 ? (float) coef[1] : 0;
+      int f1 = n > 1 ? from[at[1]] + shift : 0;
+      float c2 = n > 2 ? (float) coef[2] : 0;
+      int f2 = n > 2 ? from[at[2]] + shift : 0;
+      float c3 = n > 3 ? (float) coef[3] : 0;
+      int f3 = n > 3 ? from[at[3]] + shift : 0;
       switch (n) {
         case 1 -> {
           for (int j = 0; j < len; j++) {
@@ -665,18 +754,20 @@ final class WinogradConvolution implements ConvolutionKernel {
       }
     }
 
-    /** {@code dst[at + o·stride] = row[o] (+ bias[o])}, {@code o < count} (a channel row to an NCHW pixel). */
-    static void scatter(Object row, int count, double[] bias, Object dst, int at, int stride) {
+    /**
+     * {@code dst[at + o·stride] = row[from + o] (+ bias[o])}, {@code o < count} (a channel row to an NCHW pixel).
+     */
+    static void scatter(Object row, int from, int count, double[] bias, Object dst, int at, int stride) {
       if (row instanceof float[] r) {
         float[] d = (float[]) dst;
         for (int o = 0; o < count; o++) {
-          d[at + o * stride] = bias == null ? r[o] : r[o] + (float) bias[o];
+          d[at + o * stride] = bias == null ? r[from + o] : r[from + o] + (float) bias[o];
         }
       } else {
         double[] r = (double[]) row;
         double[] d = (double[]) dst;
         for (int o = 0; o < count; o++) {
-          d[at + o * stride] = bias == null ? r[o] : r[o] + bias[o];
+          d[at + o * stride] = bias == null ? r[from + o] : r[from + o] + bias[o];
         }
       }
     }

@@ -16,7 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * or as one wide product and a shifted sum ({@link ShiftedConvolution#useWideForward}); {@code norm}, the batch
  * normalisations' training pass by DL4J or in Java ({@link FusedBatchNormalizationLayer#allowFused}); {@code winograd},
  * the encoder's 3×3 convolution by shifted GEMMs or by Winograd F(4×4, 3×3)
- * ({@link FusedConvolutionLayer#allowWinograd}); {@code both} (forward and norm).
+ * ({@link FusedConvolutionLayer#allowWinograd}); {@code vector}, Winograd's transforms by the scalar reference or on
+ * the Vector API ({@link WinogradConvolution#useVector}); {@code both} (forward and norm).
  * Run with the
  * shaded jar:
  * {@code OMP_NUM_THREADS=1 java -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
@@ -33,11 +34,13 @@ final class CnnaeuStepTiming {
       case "forward" -> ShiftedConvolution.useWideForward(after);
       case "norm" -> FusedBatchNormalizationLayer.allowFused(after);
       case "winograd" -> FusedConvolutionLayer.allowWinograd(after);
+      case "vector" -> WinogradConvolution.useVector(after);
       case "both" -> {
         ShiftedConvolution.useWideForward(after);
         FusedBatchNormalizationLayer.allowFused(after);
       }
-      default -> throw new IllegalArgumentException("unknown change " + change + "; known: forward, norm, winograd, both");
+      default -> throw new IllegalArgumentException(
+          "unknown change " + change + "; known: forward, norm, winograd, vector, both");
     }
   }
 

@@ -11,7 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Measurement, not a test: thread CPU of CNNAEU's 3×3 encoder convolution (C → 48, bias) on one training batch of
  * 15 patches of 40×40, forward and ∂W/∂b (no ∂x, as the network's first layer),
  * by shifted GEMMs ({@link ShiftedConvolution}) and by Winograd F(2×2) and F(4×4) ({@link WinogradConvolution}; the
- * backward pass after the forward, as in training), best of several repeats, one thread. Run with the shaded jar:
+ * backward pass after the forward, as in training; F(4×4)'s transforms by the scalar reference and on the Vector API,
+ * and the input transform alone), best of several repeats, one thread; the list twice (the second for the JIT). Run with the shaded jar:
  * {@code OMP_NUM_THREADS=1 java -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
  * org.eelsunmix.autoencoder.EncoderConvolutionTiming 903 200}.
  */
@@ -40,8 +41,10 @@ final class EncoderConvolutionTiming {
       INDArray db = Nd4j.create(DataType.FLOAT, o);
       double flops = 2.0 * n * side * side * o * c * 9;
       for (ConvolutionKernel k : new ConvolutionKernel[] {new ShiftedConvolution(c, o, 3),
-          new WinogradConvolution(c, o, 3, 2), new WinogradConvolution(c, o, 3, 4), new ShiftedConvolution(c, o, 3),
-          new WinogradConvolution(c, o, 3, 2), new WinogradConvolution(c, o, 3, 4)}) {
+          new WinogradConvolution(c, o, 3, 2), new WinogradConvolution(c, o, 3, 4, false),
+          new WinogradConvolution(c, o, 3, 4, true), new ShiftedConvolution(c, o, 3),
+          new WinogradConvolution(c, o, 3, 2), new WinogradConvolution(c, o, 3, 4, false),
+          new WinogradConvolution(c, o, 3, 4, true)}) {
         double fwd = Double.MAX_VALUE;
         double bwd = Double.MAX_VALUE;
         for (int rep = 0; rep < 5; rep++) {
@@ -53,8 +56,18 @@ final class EncoderConvolutionTiming {
           fwd = Math.min(fwd, (t1 - t0) / 1e9);
           bwd = Math.min(bwd, (t2 - t1) / 1e9);
         }
-        String name = k.getClass().getSimpleName() + (k instanceof WinogradConvolution ? k.toString() : "");
-        System.out.printf("C=%d %-28s forward %.3f s CPU (%.1f GFLOP/s), backward ∂W ∂b %.3f s CPU (%.1f GFLOP/s)%n",
+        String name = k.getClass().getSimpleName() + (k instanceof WinogradConvolution wk ? k.toString()
+            + (wk.vector() ? " vector" : "") : "");
+        double input = Double.MAX_VALUE;
+        if (k instanceof WinogradConvolution wk) {
+          for (int rep = 0; rep < 5; rep++) {
+            long t0 = bean.getCurrentThreadCpuTime();
+            wk.transformInputs(x);
+            input = Math.min(input, (bean.getCurrentThreadCpuTime() - t0) / 1e9);
+          }
+          System.out.printf("C=%d %-35s input transform alone %.3f s CPU%n", c, name, input);
+        }
+        System.out.printf("C=%d %-35s forward %.3f s CPU (%.1f GFLOP/s), backward ∂W ∂b %.3f s CPU (%.1f GFLOP/s)%n",
             c, name, fwd, flops / fwd / 1e9, bwd, flops / bwd / 1e9);
       }
     }
