@@ -447,46 +447,9 @@ public final class Fcls implements java.io.Serializable {
       return sum;
     }
 
-    /** {@link #residualOne} of four consecutive pixels side by side (same additions per pixel). */
+    /** {@link #residualOne} of four consecutive pixels side by side ({@link MixtureResiduals#four}, same bits). */
     private void residualFour(float[] y, int o0, double[] a, int q0, double[] out, int at) {
-      final double[] m = fcls.spectra;
-      final int nb = channels;
-      final int n = count;
-      final int o1 = o0 + nb;
-      final int o2 = o1 + nb;
-      final int o3 = o2 + nb;
-      final int q1 = q0 + n;
-      final int q2 = q1 + n;
-      final int q3 = q2 + n;
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      for (int c = 0; c < nb; c++) {
-        double f0 = 0;
-        double f1 = 0;
-        double f2 = 0;
-        double f3 = 0;
-        for (int r = 0; r < n; r++) {
-          double mr = m[r * nb + c];
-          f0 += a[q0 + r] * mr;
-          f1 += a[q1 + r] * mr;
-          f2 += a[q2 + r] * mr;
-          f3 += a[q3 + r] * mr;
-        }
-        double e0 = y[o0 + c] - f0;
-        double e1 = y[o1 + c] - f1;
-        double e2 = y[o2 + c] - f2;
-        double e3 = y[o3 + c] - f3;
-        s0 += e0 * e0;
-        s1 += e1 * e1;
-        s2 += e2 * e2;
-        s3 += e3 * e3;
-      }
-      out[at] = s0;
-      out[at + 1] = s1;
-      out[at + 2] = s2;
-      out[at + 3] = s3;
+      MixtureResiduals.four(y, o0, a, q0, fcls.spectra, count, channels, out, at);
     }
 
     /**

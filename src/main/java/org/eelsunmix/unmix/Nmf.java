@@ -295,7 +295,7 @@ public final class Nmf {
   /**
    * {@link #pixelResidualSquared} of pixels {@code first .. first + m)} ({@code m ≤ 4}) into {@code out[outOffset ..]}.
    * Why: one pixel's sum is a chain of B dependent additions; four pixels' chains advance side by side, each still in
-   * channel order (the same bits as one at a time).
+   * channel order ({@link MixtureResiduals#four}: the same bits as one at a time).
    */
   private static void pixelResidualsSquared(float[] y, int first, int m, int b, double[] w, double[] h, int r,
       double[] out, int outOffset) {
@@ -305,43 +305,7 @@ public final class Nmf {
       }
       return;
     }
-    final int y0 = first * b;
-    final int y1 = y0 + b;
-    final int y2 = y1 + b;
-    final int y3 = y2 + b;
-    final int w0 = first * r;
-    final int w1 = w0 + r;
-    final int w2 = w1 + r;
-    final int w3 = w2 + r;
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    for (int c = 0; c < b; c++) {
-      double f0 = 0;
-      double f1 = 0;
-      double f2 = 0;
-      double f3 = 0;
-      for (int t = 0; t < r; t++) {
-        double v = h[t * b + c];
-        f0 += w[w0 + t] * v;
-        f1 += w[w1 + t] * v;
-        f2 += w[w2 + t] * v;
-        f3 += w[w3 + t] * v;
-      }
-      double e0 = y[y0 + c] - f0;
-      double e1 = y[y1 + c] - f1;
-      double e2 = y[y2 + c] - f2;
-      double e3 = y[y3 + c] - f3;
-      s0 += e0 * e0;
-      s1 += e1 * e1;
-      s2 += e2 * e2;
-      s3 += e3 * e3;
-    }
-    out[outOffset] = s0;
-    out[outOffset + 1] = s1;
-    out[outOffset + 2] = s2;
-    out[outOffset + 3] = s3;
+    MixtureResiduals.four(y, first * b, w, first * r, h, r, b, out, outOffset);
   }
 
   /** Unit-sum endmembers (fit unchanged), then unit-sum abundances per pixel (see the class comment). */

@@ -1,0 +1,56 @@
+package org.eelsunmix.unmix;
+
+/**
+ * The squared residual of a linear mixture, {@code ‖y − Σ_r a_r m_r‖² = Σ_c (y_c − Σ_r a_r M_rc)²}, of four
+ * consecutive pixels side by side: the one kernel behind FCLS's and NMF's per-pixel residuals (the RMSE column of
+ * {@code unmix}/{@code apply}, VCA's restart losses, NMF's objective). Per pixel the fit of each channel is
+ * {@code ((0 + a_0 M_0c) + a_1 M_1c) + …} and the squares are added in channel order, so each value has the bits of a
+ * one-pixel loop; one pixel's sum is a chain of B dependent additions, and four chains advance together.
+ */
+final class MixtureResiduals {
+  private MixtureResiduals() {}
+
+  /**
+   * Residuals of pixels k = 0 … 3: spectrum {@code y[yOffset + kB ..]}, abundances {@code a[aOffset + kR ..]},
+   * endmembers {@code m} (R × B row-major); into {@code out[at + k]}.
+   */
+  static void four(float[] y, int yOffset, double[] a, int aOffset, double[] m, int r, int b, double[] out, int at) {
+    final int o0 = yOffset;
+    final int o1 = o0 + b;
+    final int o2 = o1 + b;
+    final int o3 = o2 + b;
+    final int q0 = aOffset;
+    final int q1 = q0 + r;
+    final int q2 = q1 + r;
+    final int q3 = q2 + r;
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    for (int c = 0; c < b; c++) {
+      double f0 = 0;
+      double f1 = 0;
+      double f2 = 0;
+      double f3 = 0;
+      for (int t = 0; t < r; t++) {
+        double mt = m[t * b + c];
+        f0 += a[q0 + t] * mt;
+        f1 += a[q1 + t] * mt;
+        f2 += a[q2 + t] * mt;
+        f3 += a[q3 + t] * mt;
+      }
+      double e0 = y[o0 + c] - f0;
+      double e1 = y[o1 + c] - f1;
+      double e2 = y[o2 + c] - f2;
+      double e3 = y[o3 + c] - f3;
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
+    }
+    out[at] = s0;
+    out[at + 1] = s1;
+    out[at + 2] = s2;
+    out[at + 3] = s3;
+  }
+}
