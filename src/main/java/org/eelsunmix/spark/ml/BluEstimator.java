@@ -8,7 +8,6 @@ import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.eelsunmix.core.Endmembers;
-import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.Blu;
 import org.eelsunmix.unmix.Vca;
 
@@ -118,8 +117,7 @@ public final class BluEstimator extends UnmixingEstimator<BluEstimator, BluModel
     Blu.Options o = options();
     SpectraInput input = SpectraInput.of(dataset, getInputCol());
     o.requireChannels(input.channels());
-    PixelRows rows = input.rows();
-    try (PartitionedBluPixels pixels = new PartitionedBluPixels(input.pixels(), rows)) {
+    try (PartitionedBluPixels pixels = new PartitionedBluPixels(input)) {
       Blu.Outcome out = Blu.run(pixels, o);
       return new BluModel(uid(), new Endmembers(out.endmembers(), null, input.axis()), getSeed(),
           BluModel.Posterior.of(out));

@@ -36,9 +36,9 @@ final class PartitionBlocks {
     return blocks(input.pixels(), input.rows(), maker);
   }
 
-  /** One block per partition of {@code rows}, locally checkpointed. */
-  static <T> JavaRDD<T> read(JavaRDD<InternalRow> rows, PixelRows reader, Maker<T> maker) {
-    JavaRDD<T> blocks = blocks(rows, reader, maker);
+  /** {@link #blocks(SpectraInput, Maker)}, locally checkpointed (from the Parquet pages when it can, same blocks). */
+  static <T> JavaRDD<T> read(SpectraInput input, Maker<T> maker) {
+    JavaRDD<T> blocks = blocks(input, maker);
     blocks.rdd().localCheckpoint();
     return blocks;
   }

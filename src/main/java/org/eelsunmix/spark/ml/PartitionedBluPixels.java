@@ -1,8 +1,6 @@
 package org.eelsunmix.spark.ml;
 
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.Blu;
 import org.eelsunmix.unmix.BluChainBlock;
 import org.eelsunmix.unmix.BluPixels;
@@ -31,9 +29,10 @@ final class PartitionedBluPixels implements BluPixels, AutoCloseable {
   private long count = -1;
   private double maxCount;
 
-  PartitionedBluPixels(JavaRDD<InternalRow> rows, PixelRows reader) {
-    this.channels = reader.channels();
-    this.spectra = PartitionBlocks.read(rows, reader, BluSpectraBlock::new);
+  /** @param input the pixels, read from the store's Parquet pages when it is a plain scan of them (same blocks) */
+  PartitionedBluPixels(SpectraInput input) {
+    this.channels = input.channels();
+    this.spectra = PartitionBlocks.read(input, BluSpectraBlock::new);
   }
 
   @Override

@@ -2,8 +2,6 @@ package org.eelsunmix.spark.ml;
 
 import java.io.Serializable;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.unmix.Blu;
 import org.eelsunmix.unmix.Fcls;
 import org.eelsunmix.unmix.FclsResiduals;
@@ -40,10 +38,11 @@ final class PartitionedUdasPixels implements UdasPixelPasses, AutoCloseable {
     S apply(UdasBlock copy);
   }
 
-  PartitionedUdasPixels(JavaRDD<InternalRow> rows, PixelRows reader, int components) {
-    this.channels = reader.channels();
+  /** @param input the pixels, read from the store's Parquet pages when it is a plain scan of them (same blocks) */
+  PartitionedUdasPixels(SpectraInput input, int components) {
+    this.channels = input.channels();
     this.components = components;
-    blocks = PartitionBlocks.read(rows, reader, UdasBlock::new);
+    blocks = PartitionBlocks.read(input, UdasBlock::new);
   }
 
   @Override

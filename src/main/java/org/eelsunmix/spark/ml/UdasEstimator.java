@@ -200,7 +200,7 @@ public final class UdasEstimator extends UnmixingEstimator<UdasEstimator, UdasMo
     Udas.Options o = options();
     SpectraInput input = SpectraInput.of(dataset, getInputCol());
     requireEndmembersFit(input.channels());
-    try (PartitionedUdasPixels pixels = new PartitionedUdasPixels(input.pixels(), input.rows(), o.endmembers())) {
+    try (PartitionedUdasPixels pixels = new PartitionedUdasPixels(input, o.endmembers())) {
       UdasFit.Outcome fit = UdasFit.run(pixels, o);
       UdasEncoder encoder = UdasEncoder.of(fit);
       return new UdasModel(uid(), new Endmembers(encoder.endmembers(), null, input.axis()), encoder,

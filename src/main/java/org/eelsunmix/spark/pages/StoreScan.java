@@ -108,6 +108,11 @@ public final class StoreScan implements Serializable {
     }
     int acquisition = Arrays.asList(scan.relation().partitionSchema().fieldNames())
         .indexOf(PixelSchema.ACQUISITION_ID);
+    if (acquisition < 0 && names.contains(PixelSchema.ACQUISITION_ID)) {
+      // The acquisition is a column of the files, not their folder: the page reader does not read it, and the pixel
+      // keys (BLU's and NMF's per-pixel draws) would lose it.
+      return Optional.empty();
+    }
     RDD<?> input = scan.inputRDD();
     List<List<Split>> partitions = new ArrayList<>();
     Set<String> files = new LinkedHashSet<>();

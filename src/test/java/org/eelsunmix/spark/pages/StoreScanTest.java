@@ -164,6 +164,30 @@ class StoreScanTest {
     }
   }
 
+  /** BLU and uDAS read their blocks through the pages too: the same endmembers as through Spark's reader. */
+  @Test
+  void bluAndUdasThroughPagesAreSparksReaderBitForBit() {
+    SparkSession spark = TestSpark.session();
+    Dataset<Row> df = pixels(false);
+    double[][][] blu = new double[2][][];
+    double[][][] udas = new double[2][][];
+    for (int i = 0; i < 2; i++) {
+      spark.conf().set(StoreScan.ENABLED, i == 0);
+      try {
+        blu[i] = new org.eelsunmix.spark.ml.BluEstimator().setNumEndmembers(3).setSeed(4).setSweeps(12).setBurnIn(4)
+            .fit(df).endmembers().matrix();
+        udas[i] = new org.eelsunmix.spark.ml.UdasEstimator().setNumEndmembers(3).setSeed(4).setOuterIterations(2)
+            .fit(df).endmembers().matrix();
+      } finally {
+        spark.conf().unset(StoreScan.ENABLED);
+      }
+    }
+    for (int e = 0; e < 3; e++) {
+      assertArrayEquals(blu[1][e], blu[0][e], 0.0, "BLU endmember " + e);
+      assertArrayEquals(udas[1][e], udas[0][e], 0.0, "uDAS endmember " + e);
+    }
+  }
+
   @Test
   void standsAsideForAnythingButAPlainScan() {
     Dataset<Row> df = pixels(false);
@@ -171,6 +195,11 @@ class StoreScanTest {
     assertTrue(StoreScan.of(df.where("x < 5"), PixelSchema.SPECTRUM).isEmpty(), "a data filter");
     assertTrue(StoreScan.of(df.select(PixelSchema.SPECTRUM), PixelSchema.SPECTRUM).isEmpty(), "no addresses");
     assertTrue(StoreScan.of(df.repartition(2), PixelSchema.SPECTRUM).isEmpty(), "a shuffle");
+    // the acquisition as a column of the files rather than their folder: the pages would lose the pixels' keys
+    String flat = dir.resolve("flat").toString();
+    TestSpark.session().read().parquet(table).write().mode("overwrite").parquet(flat);
+    assertTrue(StoreScan.of(TestSpark.session().read().parquet(flat), PixelSchema.SPECTRUM).isEmpty(),
+        "acquisition_id in the files");
     Dataset<Row> cached = pixels(false);
     cached.cache();
     assertTrue(StoreScan.of(cached, PixelSchema.SPECTRUM).isEmpty(), "a cached table");
