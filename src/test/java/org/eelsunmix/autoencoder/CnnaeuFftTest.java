@@ -3,10 +3,6 @@ package org.eelsunmix.autoencoder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.eelsunmix.core.Endmembers;
-import org.eelsunmix.core.SpectrumImage;
-import org.eelsunmix.eval.UnmixingScores;
 import org.eelsunmix.synth.SyntheticCube;
 import org.eelsunmix.synth.SyntheticGenerator;
 import org.junit.jupiter.api.Test;
@@ -22,15 +18,7 @@ class CnnaeuFftTest {
   private static double sad(SyntheticCube cube, CnnaeuOptions o, boolean fft, double[][] losses, int slot) {
     boolean previous = FusedConvolutionLayer.allowFft(fft);
     try {
-      SpectrumImage image = cube.image();
-      WindowSample sample = WindowSample.of(image, o.drawWindows(image.width(), image.height(), image.id()),
-          o.windowPixels());
-      MultiLayerNetwork net = Cnnaeu.network(image.channels(), o);
-      TrainedNetwork t = AutoencoderFit.fit(o, sample, image.id(), net);
-      losses[slot] = t.losses();
-      Endmembers m = new Endmembers(Cnnaeu.decoderEndmembers(t.network()), null, image.axis());
-      return UnmixingScores.score(cube.truthEndmembers(), cube.truthAbundances(), m,
-          Cnnaeu.abundances(t.network(), image), image).meanSad();
+      return CnnaeuSeededRun.meanSad(cube, o, losses, slot);
     } finally {
       FusedConvolutionLayer.allowFft(previous);
     }

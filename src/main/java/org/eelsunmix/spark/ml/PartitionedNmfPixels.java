@@ -93,7 +93,7 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
   @Override
   public double meanCount() {
     long n = pixels();
-    return labelled("mean count", () -> OrderedMerge.reduce(spectra.map(NmfPixelBlock::total), Double::sum))
+    return labelled("mean count", () -> OrderedMerge.aggregate(spectra, 0.0, (sum, block) -> sum + block.total(), Double::sum))
         / ((double) n * channels);
   }
 
@@ -147,8 +147,9 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
 
   @Override
   public double residualSquared(double[] endmembers) {
-    return labelled("final residual", () -> OrderedMerge.reduce(spectra.zipPartitions(requireStarted(), (ss, ws) ->
-        Collections.singletonList(ss.next().residualSquared(ws.next().w(), endmembers)).iterator()), Double::sum));
+    return labelled("final residual", () -> OrderedMerge.aggregate(spectra.zipPartitions(requireStarted(), (ss, ws) ->
+        Collections.singletonList(ss.next().residualSquared(ws.next().w(), endmembers)).iterator()), 0.0, Double::sum,
+        Double::sum));
   }
 
   /**
