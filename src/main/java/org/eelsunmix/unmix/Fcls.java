@@ -312,6 +312,8 @@ public final class Fcls implements java.io.Serializable {
     private final double[] work;
     private final double[] single;
     private final double[] fit;
+    /** Work buffer of {@link MixtureResiduals#lanes}. */
+    private final double[] laneWork;
 
     private Solver(Fcls fcls) {
       this.fcls = fcls;
@@ -334,6 +336,7 @@ public final class Fcls implements java.io.Serializable {
       work = new double[n];
       single = new double[count];
       fit = new double[channels];
+      laneWork = new double[MixtureResiduals.workLength(count, channels)];
     }
 
     /**
@@ -388,9 +391,10 @@ public final class Fcls implements java.io.Serializable {
      * FCLS abundances and squared residuals of {@code pixels} spectra stored one after another from
      * {@code y[offset]}: pixel k's abundances go to {@code abundancesOut[kR .. kR + R)}, its {@code ‖y − Mᵀa‖²} to
      * {@code residualsOut[k]}. Each value is bit-identical to {@link #solve(float[], int, double[])} and
-     * {@link #residualSquared}: the residuals of four pixels are computed side by side in one pass over the
-     * channels, each with its own accumulator in channel order, so the latency of one long chain of additions is
-     * paid once per four pixels and each endmember value is loaded once for the four.
+     * {@link #residualSquared}: the residuals of several pixels are computed side by side in one pass over the
+     * channels, each with its own accumulator in channel order — a vector's lanes at a time where the JVM has the
+     * Vector API ({@link MixtureResiduals#lanes}), then four —, so the latency of one long chain of additions is
+     * shared and each endmember value is loaded once for all of them.
      *
      * @return the total number of active-set iterations
      */
@@ -408,7 +412,8 @@ public final class Fcls implements java.io.Serializable {
         iterations += solve(y, offset + k * channels, single);
         System.arraycopy(single, 0, abundancesOut, k * count, count);
       }
-      int k = 0;
+      int k = MixtureResiduals.lanes(y, offset, pixels, abundancesOut, 0, fcls.spectra, count, channels,
+          residualsOut, 0, laneWork);
       for (; k + 3 < pixels; k += 4) {
         if (count == 3) {
           residualFourOfThree(y, offset + k * channels, abundancesOut, k * count, residualsOut, k);

@@ -1,14 +1,45 @@
 package org.eelsunmix.unmix;
 
+import org.eelsunmix.linalg.VectorApi;
+
 /**
  * The squared residual of a linear mixture, {@code ‖y − Σ_r a_r m_r‖² = Σ_c (y_c − Σ_r a_r M_rc)²}, of four
  * consecutive pixels side by side: the one kernel behind FCLS's and NMF's per-pixel residuals (the RMSE column of
  * {@code unmix}/{@code apply}, VCA's restart losses, NMF's objective). Per pixel the fit of each channel is
  * {@code ((0 + a_0 M_0c) + a_1 M_1c) + …} and the squares are added in channel order, so each value has the bits of a
- * one-pixel loop; one pixel's sum is a chain of B dependent additions, and four chains advance together.
+ * one-pixel loop; one pixel's sum is a chain of B dependent additions, and four chains advance together. Where the
+ * JVM has the Vector API, {@link #lanes} first takes the pixels a vector's worth at a time, one pixel per lane
+ * ({@link MixtureResidualsVector}), with the same bits.
  */
 final class MixtureResiduals {
+  /** Residuals on the Vector API ({@link MixtureResidualsVector}: same bits) where this JVM has it. */
+  static final boolean VECTOR = VectorApi.ENABLED && MixtureResidualsVector.usable();
+
   private MixtureResiduals() {}
+
+  /** Doubles of work buffer {@link #lanes} needs (0 without the Vector API). */
+  static int workLength(int r, int b) {
+    return VECTOR ? MixtureResidualsVector.workLength(r, b) : 0;
+  }
+
+  /**
+   * Residuals of the first pixels of {@code n} consecutive ones (as {@link #four}) in whole groups of a vector's lanes,
+   * on the Vector API; returns how many it did (0 without the API): the caller does the rest four and one at a time.
+   *
+   * @param work at least {@link #workLength} doubles, overwritten
+   */
+  static int lanes(float[] y, int yOffset, int n, double[] a, int aOffset, double[] m, int r, int b, double[] out,
+      int at, double[] work) {
+    if (!VECTOR) {
+      return 0;
+    }
+    final int lanes = MixtureResidualsVector.lanes();
+    int k = 0;
+    for (; k + lanes <= n; k += lanes) {
+      MixtureResidualsVector.residuals(y, yOffset + k * b, a, aOffset + k * r, m, r, b, out, at + k, work);
+    }
+    return k;
+  }
 
   /**
    * Residuals of pixels k = 0 … 3: spectrum {@code y[yOffset + kB ..]}, abundances {@code a[aOffset + kR ..]},

@@ -252,13 +252,14 @@ public final class Nmf {
    * pixel order.
    */
   public static double residualSquared(float[] data, int n, int b, double[] w, double[] h, int r) {
-    double[] four = new double[RESIDUAL_PIXELS];
+    double[] part = new double[RESIDUAL_CHUNK];
+    double[] work = new double[MixtureResiduals.workLength(r, b)];
     double sum = 0;
-    for (int i = 0; i < n; i += RESIDUAL_PIXELS) {
-      int m = Math.min(RESIDUAL_PIXELS, n - i);
-      pixelResidualsSquared(data, i, m, b, w, h, r, four, 0);
+    for (int i = 0; i < n; i += RESIDUAL_CHUNK) {
+      int m = Math.min(RESIDUAL_CHUNK, n - i);
+      pixelResidualsSquared(data, i, m, b, w, h, r, part, 0, work);
       for (int k = 0; k < m; k++) {
-        sum += four[k];
+        sum += part[k];
       }
     }
     return sum;
@@ -279,33 +280,32 @@ public final class Nmf {
     return sum;
   }
 
-  /** Pixels whose residual sums {@link #pixelResidualsSquared} runs side by side. */
-  static final int RESIDUAL_PIXELS = 4;
+  /** Pixels whose residuals {@link #residualSquared} computes into a buffer before adding them in pixel order. */
+  private static final int RESIDUAL_CHUNK = 256;
 
   /**
    * {@link #pixelResidualSquared} of the {@code n} pixels {@code y} (row-major n × B, from offset 0), abundances
    * {@code w} (n × R), into {@code out[0 .. n)}: the same operations per pixel, so the same bits.
    */
   public static void pixelResidualsSquared(float[] y, int n, int b, double[] w, double[] h, int r, double[] out) {
-    for (int i = 0; i < n; i += RESIDUAL_PIXELS) {
-      pixelResidualsSquared(y, i, Math.min(RESIDUAL_PIXELS, n - i), b, w, h, r, out, i);
-    }
+    pixelResidualsSquared(y, 0, n, b, w, h, r, out, 0, new double[MixtureResiduals.workLength(r, b)]);
   }
 
   /**
-   * {@link #pixelResidualSquared} of pixels {@code first .. first + m)} ({@code m ≤ 4}) into {@code out[outOffset ..]}.
-   * Why: one pixel's sum is a chain of B dependent additions; four pixels' chains advance side by side, each still in
-   * channel order ({@link MixtureResiduals#four}: the same bits as one at a time).
+   * {@link #pixelResidualSquared} of pixels {@code first .. first + m)} into {@code out[outOffset ..]}. Why: one
+   * pixel's sum is a chain of B dependent additions; several pixels' chains advance side by side, each still in
+   * channel order — a vector's lanes at a time on the Vector API, then four ({@link MixtureResiduals}: the same bits
+   * as one at a time).
    */
   private static void pixelResidualsSquared(float[] y, int first, int m, int b, double[] w, double[] h, int r,
-      double[] out, int outOffset) {
-    if (m < RESIDUAL_PIXELS) {
-      for (int k = 0; k < m; k++) {
-        out[outOffset + k] = pixelResidualSquared(y, (first + k) * b, w, (first + k) * r, h, r, b);
-      }
-      return;
+      double[] out, int outOffset, double[] work) {
+    int k = MixtureResiduals.lanes(y, first * b, m, w, first * r, h, r, b, out, outOffset, work);
+    for (; k + 4 <= m; k += 4) {
+      MixtureResiduals.four(y, (first + k) * b, w, (first + k) * r, h, r, b, out, outOffset + k);
     }
-    MixtureResiduals.four(y, first * b, w, first * r, h, r, b, out, outOffset);
+    for (; k < m; k++) {
+      out[outOffset + k] = pixelResidualSquared(y, (first + k) * b, w, (first + k) * r, h, r, b);
+    }
   }
 
   /** Unit-sum endmembers (fit unchanged), then unit-sum abundances per pixel (see the class comment). */

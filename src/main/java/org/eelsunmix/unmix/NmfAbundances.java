@@ -138,7 +138,7 @@ public final class NmfAbundances implements Serializable {
    * divisions a step; about 140 steps a pixel on the 640×640 and 2048×2048 benchmark cubes), bound by the latency
    * of each operation, not by the arithmetic. Here {@value #LANES} pixels step side by side
    * ({@link NmfAbundanceUpdate#updateLanes}); a pixel that has converged hands its lane to the next pixel, so no
-   * lane waits for the slowest. The residuals are then summed four pixels at a time
+   * lane waits for the slowest. The residuals are then summed several pixels side by side
    * ({@link Nmf#pixelResidualsSquared}). The multiplicative update (whose stopping rule looks at the residual every
    * 10 steps) runs pixel by pixel.
    *
