@@ -252,6 +252,9 @@ public final class StoreScan implements Serializable {
     private SpectrumPages open;
     private String acquisition = "";
     private int count;
+    private boolean keysMade;
+    private final float[] bounds = new float[2];
+    private final BoundsCheck dictionaryCheck;
 
     Chunks(List<Split> splits, SerializableConfiguration conf, String column, PixelRows rows, int chunk) {
       this.splits = splits;
@@ -263,6 +266,7 @@ public final class StoreScan implements Serializable {
       xs = new int[chunk];
       ys = new int[chunk];
       keys = new PixelKey[chunk];
+      dictionaryCheck = new BoundsCheck(rows);
     }
 
     /** Reads the next chunk; false when the partition's pixels are all read. */
@@ -281,11 +285,11 @@ public final class StoreScan implements Serializable {
           }
           int n = open.read(spectra, xs, ys);
           if (n > 0) {
-            for (int p = 0; p < n; p++) {
-              keys[p] = new PixelKey(acquisition, ys[p], xs[p]);
-            }
-            rows.check(spectra, 0, n, keys);
             count = n;
+            keysMade = false;
+            if (!open.dictionaryBounds(bounds) || !dictionaryCheck.passes(bounds[0], bounds[1])) {
+              rows.check(spectra, 0, n, keys());
+            }
             return true;
           }
         } catch (SpectrumPages.Unsupported e) {
@@ -306,8 +310,14 @@ public final class StoreScan implements Serializable {
       return spectra;
     }
 
-    /** The current chunk's pixel addresses (the first {@link #count}; reused array). */
+    /** The current chunk's pixel addresses (the first {@link #count}; reused array, made on the first call). */
     public PixelKey[] keys() {
+      if (!keysMade) {
+        for (int p = 0; p < count; p++) {
+          keys[p] = new PixelKey(acquisition, ys[p], xs[p]);
+        }
+        keysMade = true;
+      }
       return keys;
     }
 
@@ -349,6 +359,8 @@ public final class StoreScan implements Serializable {
     SerializableConfiguration hadoop = conf;
     List<List<Split>> parts = partitions;
     return sc.parallelize(parts, parts.size()).mapPartitions(it -> {
+      BoundsCheck check = new BoundsCheck(rows);
+      float[] bounds = new float[2];
       float[] data = new float[64 * b];
       PixelKey[] keys = new PixelKey[64];
       int n = 0;
@@ -368,13 +380,21 @@ public final class StoreScan implements Serializable {
             int[] xs = new int[need];
             int[] ys = new int[need];
             int got = 0;
+            boolean fromDictionaries = true;
+            float min = Float.POSITIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
             while (got < rowsHere) {
               got += pages.read(data, n + got, (int) rowsHere - got, xs, ys);
+              fromDictionaries &= pages.dictionaryBounds(bounds);
+              min = Math.min(min, bounds[0]);
+              max = Math.max(max, bounds[1]);
             }
             for (int p = n; p < need; p++) {
               keys[p] = new PixelKey(split.acquisition(), ys[p], xs[p]);
             }
-            rows.check(data, n, got, keys);
+            if (!fromDictionaries || !check.passes(min, max)) {
+              rows.check(data, n, got, keys);
+            }
             n += got;
           } catch (SpectrumPages.Unsupported e) {
             throw new BadInputException(rows.table(), e.getMessage());

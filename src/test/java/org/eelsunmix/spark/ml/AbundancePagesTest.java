@@ -229,22 +229,27 @@ class AbundancePagesTest {
     }
   }
 
-  /** A bad spectrum read from the pages is named with its pixel, as on Spark's reader. */
-  @Test
-  void aNegativeCountFromThePagesIsNamedWithItsPixel(@TempDir Path out) {
+  /**
+   * A bad spectrum read from the pages is named with its pixel, as on Spark's reader (its value in the dictionary, or
+   * in plain pages): the dictionary's bounds spare the check only when every entry is a count.
+   */
+  @ParameterizedTest(name = "{0}, dictionary {1}")
+  @CsvSource({"-2.0, true, negative count -2.0 at channel 70", "NaN, true, non-finite value NaN at channel 70",
+      "-2.0, false, negative count -2.0 at channel 70", "Infinity, false, non-finite value Infinity at channel 70"})
+  void aBadValueFromThePagesIsNamedWithItsPixel(float bad, boolean dictionary, String message, @TempDir Path out) {
     int b = cubes.get(0).image().channels();
     List<Row> rows = new ArrayList<>();
     for (int x = 0; x < 10; x++) {
       float[] s = new float[b];
       Arrays.fill(s, 1f);
       if (x == 7) {
-        s[70] = -2f;
+        s[70] = bad;
       }
       rows.add(RowFactory.create("a", x, 4, s));
     }
     String path = out.resolve("bad").toString();
-    spark.createDataFrame(rows, PixelSchema.PIXELS).coalesce(1).write().partitionBy(PixelSchema.ACQUISITION_ID)
-        .parquet(path);
+    spark.createDataFrame(rows, PixelSchema.PIXELS).coalesce(1).write().option("parquet.enable.dictionary", dictionary)
+        .partitionBy(PixelSchema.ACQUISITION_ID).parquet(path);
     Dataset<Row> df = spark.read().schema(PixelSchema.PIXELS).parquet(path);
     Dataset<Row> pixels = df.select(org.apache.spark.sql.functions.col(PixelSchema.ACQUISITION_ID),
         org.apache.spark.sql.functions.col("x"), org.apache.spark.sql.functions.col("y"),
@@ -253,7 +258,6 @@ class AbundancePagesTest {
     assertTrue(!readsSpectraIntoRows(results));
     Exception x = assertThrows(Exception.class, results::collectAsList);
     assertTrue(x.getMessage().contains(BadInputException.class.getName()), x.getMessage());
-    assertTrue(x.getMessage().contains("negative count -2.0 at channel 70") && x.getMessage().contains("(a, y=4, x=7)"),
-        x.getMessage());
+    assertTrue(x.getMessage().contains(message) && x.getMessage().contains("(a, y=4, x=7)"), x.getMessage());
   }
 }
