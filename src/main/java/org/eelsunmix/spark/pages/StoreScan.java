@@ -45,6 +45,11 @@ import org.eelsunmix.spark.PixelSchema;
  * file's footer (read on the driver, once per file) is one {@link SpectrumPages} reads. Otherwise it is empty, and the caller keeps Spark's reader. A spectrum of the wrong
  * length or a null found while reading is bad input (as on the row path), named by file.
  *
+ * <p>Three ways to read it: {@link #blocks} (one block per partition, the fits' kept blocks), {@link #fold} (one
+ * accumulator per partition) and {@link #chunks} (a lazy pass over a partition's chunks, the abundances pass). Values
+ * are checked as the row path checks them ({@link PixelRows#check}), those decoded from dictionary pages through
+ * their dictionary's bounds ({@link BoundsCheck}).
+ *
  * <p>The partitions are handed out with {@code parallelize}, so Spark's preferred locations of the splits (HDFS block
  * hosts) are not passed on; on a local file system or object store that changes nothing.
  */
