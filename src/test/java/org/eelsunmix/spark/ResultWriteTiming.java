@@ -46,6 +46,7 @@ public final class ResultWriteTiming {
     variants.put("x,y plain", Map.of("parquet.enable.dictionary#x", "false", "parquet.enable.dictionary#y", "false"));
     variants.put("zstd level 1", Map.of("parquet.compression.codec.zstd.level", "1"));
     variants.put("no page checksums", Map.of("parquet.page.write-checksum.enabled", "false"));
+    variants.put("128 MiB row groups", Map.of("parquet.block.size", String.valueOf(128L << 20)));
     Map<String, Double> best = new LinkedHashMap<>();
     for (int r = 0; r < rounds; r++) {
       for (Map.Entry<String, Map<String, String>> v : variants.entrySet()) {
