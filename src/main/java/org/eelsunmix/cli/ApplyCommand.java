@@ -76,7 +76,7 @@ final class ApplyCommand extends SparkCommand {
     }
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       m.write().save(tmp + "/model");
-      ResultFiles.writeAbundances(spark, m.transform(pixels), tmp + "/abundances");
+      ResultFiles.writeAbundances(spark, m.results(pixels), tmp + "/abundances");
       ResultFiles.writeMsa(spark, m.endmembers(), tmp + "/endmembers", m.savedAt().orElse(null));
       writeConfig(tmp);
     });

@@ -80,7 +80,7 @@ final class UnmixCommand extends SparkCommand {
       model.write().save(tmp + "/model");
       StartupTimings.phase("abundances (transform, Parquet write)");
       describe("unmix: abundances (" + model.method() + ")");
-      ResultFiles.writeAbundances(spark, model.transform(pixels), tmp + "/abundances");
+      ResultFiles.writeAbundances(spark, model.results(pixels), tmp + "/abundances");
       StartupTimings.phase("endmember MSA files, _config.properties");
       ResultFiles.writeMsa(spark, model.endmembers(), tmp + "/endmembers");
       writeConfig(tmp);

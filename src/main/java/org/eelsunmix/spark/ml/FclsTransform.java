@@ -26,10 +26,21 @@ final class FclsTransform {
   static Dataset<Row> apply(Dataset<?> dataset, Endmembers endmembers, String inputCol, String outputCol,
       String rmseCol, String modelName) {
     SharedParams.outputSchema(dataset.schema(), inputCol, outputCol, rmseCol);
-    int channels = endmembers.channels();
     Fcls fcls = new Fcls(endmembers.matrix());
-    return PixelTransform.applyBlocks(dataset, channels, fcls.endmemberCount(), BLOCK, new Kernel(fcls), inputCol,
-        outputCol, rmseCol, modelName);
+    return PixelTransform.applyBlocks(dataset, endmembers.channels(), fcls.endmemberCount(), BLOCK, new Kernel(fcls),
+        inputCol, outputCol, rmseCol, modelName);
+  }
+
+  /**
+   * The result columns of {@link #apply} alone ({@link PixelTransform#resultBlocks}: from the Parquet pages of a plain
+   * scan of a pixel table, same values).
+   */
+  static Dataset<Row> results(Dataset<?> dataset, Endmembers endmembers, String inputCol, String outputCol,
+      String rmseCol, String modelName) {
+    SharedParams.outputSchema(dataset.schema(), inputCol, outputCol, rmseCol);
+    Fcls fcls = new Fcls(endmembers.matrix());
+    return PixelTransform.resultBlocks(dataset, endmembers.channels(), fcls.endmemberCount(), BLOCK,
+        new Kernel(fcls), inputCol, outputCol, rmseCol, null, modelName);
   }
 
   /** FCLS of a block, RMSE over channels; a pixel's result does not depend on its block (columnar blocks allowed). */

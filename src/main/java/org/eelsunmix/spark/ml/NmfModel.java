@@ -133,6 +133,17 @@ public final class NmfModel extends UnmixingModel<NmfModel> {
         getInputCol(), getOutputCol(), getRmseCol(), describe());
   }
 
+  /** The result columns alone; from the Parquet pages of a plain scan of a pixel table when it has an RMSE column. */
+  @Override
+  protected Dataset<Row> unmixResults(Dataset<?> dataset) {
+    if (getRmseCol() == null) {
+      return super.unmixResults(dataset);
+    }
+    NmfAbundances kernel = abundanceSolver();
+    return PixelTransform.resultBlocks(dataset, kernel.channels(), kernel.components(), BLOCK, new Blocks(kernel),
+        getInputCol(), getOutputCol(), getRmseCol(), null, describe());
+  }
+
   /**
    * NMF abundances of blocks, RMSE over channels. {@link NmfAbundances#solveBlock} gives each pixel the bits of a
    * pixel-by-pixel solve, so a pixel's result does not depend on its block: a Parquet scan's column batches may be

@@ -2,6 +2,8 @@ package org.eelsunmix.spark.ml;
 
 import java.io.Serializable;
 import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,6 +21,7 @@ import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
 import org.eelsunmix.spark.PixelSchema;
 import org.eelsunmix.spark.SpectrumColumn;
+import org.eelsunmix.spark.pages.StoreScan;
 
 /**
  * Appends the result of a per-pixel kernel to every row, inside partitions, on Spark's binary rows (as
@@ -27,7 +30,8 @@ import org.eelsunmix.spark.SpectrumColumn;
  * a series of jobs); its solver is built once per partition ({@link Kernel#newSolver()}), with its own buffers;
  * nothing is collected. A block kernel whose pixels do not depend on their block ({@link
  * BlockKernel#blockIndependent()}, FCLS) reads a vectorised Parquet scan's column batches instead of rows
- * ({@link ColumnarScan}, {@link BatchRows}).
+ * ({@link ColumnarScan}, {@link BatchRows}); for the result files alone ({@link #resultBlocks}) it reads a plain
+ * scan's Parquet pages instead ({@link StoreScan}, {@link PageResultRows}).
  */
 final class PixelTransform {
   /** Session setting: {@code false} keeps the row path ({@link VcaFclsModel#COLUMNAR_TRANSFORM}). */
@@ -235,6 +239,65 @@ final class PixelTransform {
           }
         }).rdd();
     return rowsToFrame(rows, schema);
+  }
+
+  /**
+   * The result columns of {@link #applyBlocks(Dataset, int, int, int, BlockKernel, String, String, String, String,
+   * String)} only: the input's address columns ({@link #resultNames}) and the output columns, the same rows with the
+   * same values as that transform followed by a selection of those columns. When the kernel's pixels do not depend
+   * on their block ({@link BlockKernel#blockIndependent()}), the table has all three address columns and its input is
+   * a plain scan of a Parquet pixel table that {@link StoreScan} reads, the spectra come straight from the Parquet
+   * pages in Spark's scan partitions and order ({@link PageResultRows}), and each output row is built with the result
+   * columns alone: no spectrum is copied into a row. Otherwise (and with {@link StoreScan#ENABLED} off) it is the
+   * transform and the selection.
+   */
+  static Dataset<Row> resultBlocks(Dataset<?> dataset, int channels, int outputs, int block, BlockKernel kernel,
+      String inputCol, String outputCol, String rmseCol, String secondCol, String modelName) {
+    List<String> names = resultNames(dataset.schema(), outputCol, rmseCol, secondCol);
+    java.util.Optional<StoreScan> pages = rmseCol != null && kernel.blockIndependent()
+        && names.containsAll(List.of(PixelSchema.ACQUISITION_ID, PixelSchema.X, PixelSchema.Y))
+        ? StoreScan.of(dataset, inputCol) : java.util.Optional.empty();
+    if (pages.isEmpty()) {
+      return applyBlocks(dataset, channels, outputs, block, kernel, inputCol, outputCol, rmseCol, secondCol, modelName)
+          .select(names.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
+    }
+    // The fields as the transform gives them (types, nullability, metadata), so the files written are the same.
+    StructType full = outputSchema(dataset, channels, inputCol, outputCol, rmseCol, modelName);
+    if (secondCol != null) {
+      full = full.add(secondCol, PixelSchema.VALUES_TYPE, false);
+    }
+    StructType schema = new StructType();
+    for (String n : names) {
+      schema = schema.add(full.apply(n));
+    }
+    PixelRows pixels = new PixelRows(dataset.schema(), inputCol, channels, true, "input dataset");
+    KernelBroadcasts.Shipped<BlockKernel> shipped = KernelBroadcasts.ship(kernel);
+    PageResultRows.Layout layout = new PageResultRows.Layout(outputs, secondCol != null, schema);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    RDD<InternalRow> rows = pages.get().chunks(sc, pixels, block,
+        (StoreScan.Chunks chunks) -> (Iterator<InternalRow>) new PageResultRows(chunks, layout,
+            shipped.get().newSolver())).rdd();
+    return rowsToFrame(rows, schema);
+  }
+
+  /**
+   * The result files' columns of a transformed table, in order: {@code acquisition_id}, {@code x}, {@code y} (those
+   * the input has), the output column, the RMSE column and the second output column (those given).
+   */
+  static List<String> resultNames(StructType input, String outputCol, String rmseCol, String secondCol) {
+    List<String> in = java.util.Arrays.asList(input.fieldNames());
+    List<String> names = new java.util.ArrayList<>();
+    for (String c : new String[] {PixelSchema.ACQUISITION_ID, PixelSchema.X, PixelSchema.Y}) {
+      if (in.contains(c)) {
+        names.add(c);
+      }
+    }
+    for (String c : new String[] {outputCol, rmseCol, secondCol}) {
+      if (c != null) {
+        names.add(c);
+      }
+    }
+    return names;
   }
 
   /**

@@ -107,12 +107,41 @@ public abstract class UnmixingModel<M extends UnmixingModel<M>> extends Model<M>
 
   @Override
   public final Dataset<Row> transform(Dataset<?> dataset) {
+    check(dataset);
+    return unmix(dataset);
+  }
+
+  /**
+   * What the result files hold of {@link #transform}'s output ({@code unmix}, {@code apply}, {@code reprocess} write
+   * it): the input's {@code acquisition_id}, {@code x} and {@code y} (those it has), the abundances and RMSE columns,
+   * and {@code abundances_std} when the model gives it; the same rows with the same values as the transform with
+   * those columns selected. A model may compute them without carrying the input's other columns, the spectrum
+   * above all, through its rows ({@link #unmixResults}).
+   */
+  public final Dataset<Row> results(Dataset<?> dataset) {
+    check(dataset);
+    return unmixResults(dataset);
+  }
+
+  /**
+   * {@link #results} of a checked input. Default: {@link #unmix}, then the result columns selected; FCLS and NMF
+   * read a plain Parquet scan's spectra from its pages instead ({@code PixelTransform.resultBlocks}).
+   */
+  protected Dataset<Row> unmixResults(Dataset<?> dataset) {
+    Dataset<Row> transformed = unmix(dataset);
+    String second = java.util.Arrays.asList(transformed.columns()).contains(org.eelsunmix.spark.PixelSchema
+        .ABUNDANCES_STD) ? org.eelsunmix.spark.PixelSchema.ABUNDANCES_STD : null;
+    return transformed.select(PixelTransform.resultNames(dataset.schema(), getOutputCol(), getRmseCol(), second)
+        .stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /** The checks {@link #transform} makes before any work: columns ({@link #transformSchema}), energy axis. */
+  private void check(Dataset<?> dataset) {
     transformSchema(dataset.schema());
     EnergyAxis axis = SpectrumColumn.axisOf(dataset.schema(), getInputCol());
     if (axis != null) {
       requireAxis(axis, "input dataset");
     }
-    return unmix(dataset);
   }
 
   @Override

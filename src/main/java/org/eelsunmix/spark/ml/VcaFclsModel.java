@@ -111,6 +111,11 @@ public final class VcaFclsModel extends UnmixingModel<VcaFclsModel> {
   }
 
   @Override
+  protected Dataset<Row> unmixResults(Dataset<?> dataset) {
+    return FclsTransform.results(dataset, endmembers(), getInputCol(), getOutputCol(), getRmseCol(), describe());
+  }
+
+  @Override
   public VcaFclsModel copy(ParamMap extra) {
     return copyValues(new VcaFclsModel(uid(), endmembers(), fittedSnrDb, restartLosses, keptRestart), extra)
         .setParent(parent());

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -76,14 +75,7 @@ final class DriverUnmixing {
     Dataset<Row> df = spark.createDataFrame(rows, PixelSchema.PIXELS);
     Dataset<Row> pixels = df.select(functions.col(PixelSchema.ACQUISITION_ID), functions.col(PixelSchema.X),
         functions.col(PixelSchema.Y), SpectrumColumn.withAxis(df, PixelSchema.SPECTRUM, model.endmembers().axis()));
-    Dataset<Row> transformed = model.transform(pixels);
-    List<Column> kept = new ArrayList<>();
-    for (String c : transformed.columns()) {
-      if (!c.equals(PixelSchema.SPECTRUM)) {
-        kept.add(functions.col(c));
-      }
-    }
-    Dataset<Row> results = transformed.select(kept.toArray(new Column[0]));
+    Dataset<Row> results = model.results(pixels);
     StructType schema = results.schema();
     List<Row> collected = results.collectAsList();
     return new Unmixed(spark.createDataFrame(collected, schema), raster(collected, schema, work.file().header().height(),

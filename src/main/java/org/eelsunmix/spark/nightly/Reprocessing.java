@@ -457,7 +457,7 @@ public final class Reprocessing {
     Dataset<Row> pixels = source.select(functions.col(PixelSchema.ACQUISITION_ID), functions.col(PixelSchema.X),
         functions.col(PixelSchema.Y), SpectrumColumn.withAxis(source, PixelSchema.SPECTRUM,
             model.endmembers().axis()));
-    ResultFiles.writeAbundances(spark, model.transform(pixels), abundancesPath());
+    ResultFiles.writeAbundances(spark, model.results(pixels), abundancesPath());
     times.lap("unmix (abundances write)");
     crashHook("abundances", 1);
 

@@ -59,12 +59,14 @@ public final class SeriesApply {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     try (KernelBroadcasts.Scope shipping = KernelBroadcasts.open(spark)) {
       // Transformed per acquisition, after the filter: a model's transform is an RDD step, so a filter above it
-      // would not reach the Parquet scan and every job would read the whole store.
-      List<String> names = List.of(model.transform(pixels.limit(0)).columns());
-      List<Column> columns = new ArrayList<>(List.of(functions.col(PixelSchema.X), functions.col(PixelSchema.Y),
-          functions.col(PixelSchema.ABUNDANCES_COL), functions.col(PixelSchema.RMSE)));
-      if (names.contains(PixelSchema.ABUNDANCES_STD)) {
-        columns.add(functions.col(PixelSchema.ABUNDANCES_STD));
+      // would not reach the Parquet scan and every job would read the whole store. Only the result columns
+      // (UnmixingModel.results): FCLS and NMF then read the acquisition's spectra from the Parquet pages.
+      // The result columns but the acquisition (the folder's name), as the model gives them.
+      List<Column> columns = new ArrayList<>();
+      for (String c : model.results(pixels.limit(0)).columns()) {
+        if (!c.equals(PixelSchema.ACQUISITION_ID)) {
+          columns.add(functions.col(c));
+        }
       }
       Column[] kept = columns.toArray(new Column[0]);
       AtomicInteger done = new AtomicInteger();
@@ -77,7 +79,7 @@ public final class SeriesApply {
           jobs.add(pool.submit(() -> {
             spark.sparkContext().setJobDescription("apply: " + id);
             // One task per acquisition: its rows are one partition folder, usually one file.
-            Dataset<Row> one = model.transform(pixels.where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id)))
+            Dataset<Row> one = model.results(pixels.where(functions.col(PixelSchema.ACQUISITION_ID).equalTo(id)))
                 .select(kept).coalesce(1);
             AtomicOutput.commit(conf, out + "/abundances/" + PixelSchema.ACQUISITION_ID + "=" + id, true,
                 tmp -> one.write().parquet(tmp));

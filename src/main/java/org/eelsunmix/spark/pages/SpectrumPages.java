@@ -79,6 +79,13 @@ public final class SpectrumPages implements Closeable {
 
   private PageReader pages;
   private float[] dictionary;
+  /** The current dictionary's smallest and largest entry (NaN when it holds a NaN). */
+  private float dictionaryMin;
+  private float dictionaryMax;
+  /** Bounds of the dictionaries the last {@link #read} decoded from, and whether any of its values were plain. */
+  private float readMin;
+  private float readMax;
+  private boolean readPlain;
   private long rowsRead;
   /** Position of the next level within its list, carried across pages (a list may span two). */
   private int inList;
@@ -227,6 +234,9 @@ public final class SpectrumPages implements Closeable {
     int pixels = (int) Math.min(maxPixels, rows - rowsRead);
     int n = at * channels + pixels * channels;
     int off = at * channels;
+    readMin = Float.POSITIVE_INFINITY;
+    readMax = Float.NEGATIVE_INFINITY;
+    readPlain = false;
     while (off < n) {
       if (pageLeft == 0) {
         nextPage();
@@ -243,9 +253,12 @@ public final class SpectrumPages implements Closeable {
       }
       if (dictionaryIds) {
         values.readFloats(dictionary, block, off, k);
+        readMin = Math.min(readMin, dictionaryMin);
+        readMax = Math.max(readMax, dictionaryMax);
       } else {
         plain.asFloatBuffer().get(block, off, k);
         plain.position(plain.position() + 4 * k);
+        readPlain = true;
       }
       off += k;
       pageLeft -= k;
@@ -255,6 +268,21 @@ public final class SpectrumPages implements Closeable {
       throw new Unsupported(name + ": more spectrum values than " + rows + " rows of " + channels);
     }
     return pixels;
+  }
+
+  /**
+   * Bounds on the values the last {@link #read} gave, known without looking at them: when every one came from a
+   * dictionary page, each is one of its row group's dictionary entries, so they all lie within the entries' smallest
+   * and largest ({@code out[0]}, {@code out[1]}; NaN when an entry is NaN). Returns false (nothing written) when some
+   * came from plain pages.
+   */
+  public boolean dictionaryBounds(float[] out) {
+    if (readPlain) {
+      return false;
+    }
+    out[0] = readMin;
+    out[1] = readMax;
+    return true;
   }
 
   private int nextKey(int which) {
@@ -305,6 +333,14 @@ public final class SpectrumPages implements Closeable {
       throw new Unsupported(name + ": dictionary page shorter than its " + dict.length + " floats");
     }
     bytes.asFloatBuffer().get(dict);
+    float lo = Float.POSITIVE_INFINITY;
+    float hi = Float.NEGATIVE_INFINITY;
+    for (float v : dict) { // Math.min and max propagate NaN
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    dictionaryMin = lo;
+    dictionaryMax = hi;
     return dict;
   }
 

@@ -45,6 +45,11 @@ import org.eelsunmix.spark.PixelSchema;
  * file's footer (read on the driver, once per file) is one {@link SpectrumPages} reads. Otherwise it is empty, and the caller keeps Spark's reader. A spectrum of the wrong
  * length or a null found while reading is bad input (as on the row path), named by file.
  *
+ * <p>Three ways to read it: {@link #blocks} (one block per partition, the fits' kept blocks), {@link #fold} (one
+ * accumulator per partition) and {@link #chunks} (a lazy pass over a partition's chunks, the abundances pass). Values
+ * are checked as the row path checks them ({@link PixelRows#check}), those decoded from dictionary pages through
+ * their dictionary's bounds ({@link BoundsCheck}).
+ *
  * <p>The partitions are handed out with {@code parallelize}, so Spark's preferred locations of the splits (HDFS block
  * hosts) are not passed on; on a local file system or object store that changes nothing.
  */
@@ -108,6 +113,10 @@ public final class StoreScan implements Serializable {
     }
     int acquisition = Arrays.asList(scan.relation().partitionSchema().fieldNames())
         .indexOf(PixelSchema.ACQUISITION_ID);
+    if (acquisition >= 0 && !(scan.relation().partitionSchema().fields()[acquisition].dataType()
+        instanceof org.apache.spark.sql.types.StringType)) {
+      return Optional.empty(); // a partition value inferred as a number: the keys are read as strings
+    }
     if (acquisition < 0 && names.contains(PixelSchema.ACQUISITION_ID)) {
       // The acquisition is a column of the files, not their folder: the page reader does not read it, and the pixel
       // keys (BLU's and NMF's per-pixel draws) would lose it.
@@ -187,35 +196,159 @@ public final class StoreScan implements Serializable {
    */
   public <A> JavaRDD<A> fold(JavaSparkContext sc, PixelRows rows, org.apache.spark.api.java.function.Function0<A> make,
       ChunkSink<A> add) {
-    int b = rows.channels();
+    return chunks(sc, rows, CHUNK, (Chunks chunks) -> {
+      A acc = make.call();
+      while (chunks.next()) {
+        add.add(acc, chunks.spectra(), chunks.keys(), chunks.count());
+      }
+      return Collections.singletonList(acc).iterator();
+    });
+  }
+
+  /**
+   * One pass per scan partition over its pixels in chunks ({@link Chunks}: up to {@code chunk} checked spectra at a
+   * time, scan order, buffers reused), {@code pass} turning them into any number of outputs, lazily: a pass that
+   * returns an iterator may read the chunks as its consumer asks for outputs. The partition's open file is closed
+   * when its task ends, whether or not the chunks were read to the end.
+   */
+  public <R> JavaRDD<R> chunks(JavaSparkContext sc, PixelRows rows, int chunk,
+      org.apache.spark.api.java.function.FlatMapFunction<Chunks, R> pass) {
+    if (chunk < 1) {
+      throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+    }
     String spectrum = column;
     SerializableConfiguration hadoop = conf;
     List<List<Split>> parts = partitions;
     return sc.parallelize(parts, parts.size()).mapPartitions(it -> {
-      A acc = make.call();
-      float[] chunk = new float[CHUNK * b];
-      int[] xs = new int[CHUNK];
-      int[] ys = new int[CHUNK];
-      PixelKey[] keys = new PixelKey[CHUNK];
-      while (it.hasNext()) {
-        for (Split split : it.next()) {
-          try (SpectrumPages pages = SpectrumPages.open(hadoop.value(), new Path(split.path()), split.start(),
-              split.length(), spectrum, b, PixelSchema.X, PixelSchema.Y)) {
-            int n;
-            while ((n = pages.read(chunk, xs, ys)) > 0) {
-              for (int p = 0; p < n; p++) {
-                keys[p] = new PixelKey(split.acquisition(), ys[p], xs[p]);
-              }
-              rows.check(chunk, 0, n, keys);
-              add.add(acc, chunk, keys, n);
-            }
-          } catch (SpectrumPages.Unsupported e) {
-            throw new BadInputException(rows.table(), e.getMessage());
+      List<Split> splits = new ArrayList<>();
+      it.forEachRemaining(splits::addAll);
+      Chunks chunks = new Chunks(splits, hadoop, spectrum, rows, chunk);
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> {
+          try {
+            chunks.close();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
           }
-        }
+        });
       }
-      return Collections.singletonList(acc).iterator();
+      return pass.call(chunks);
     });
+  }
+
+  /**
+   * A cursor over one scan partition's pixels: {@link #next} reads the next chunk of up to a fixed number of spectra
+   * (pixel-major, values checked by the table's {@link PixelRows}: finite, non-negative when required), with their
+   * addresses; a chunk never spans two file splits, so all its pixels belong to one acquisition. The buffers are
+   * reused from chunk to chunk. A file this reader cannot read is bad input naming the table and the file.
+   */
+  public static final class Chunks implements java.io.Closeable {
+    private final List<Split> splits;
+    private final SerializableConfiguration conf;
+    private final String column;
+    private final PixelRows rows;
+    private final int channels;
+    private final float[] spectra;
+    private final int[] xs;
+    private final int[] ys;
+    private final PixelKey[] keys;
+    private int next;
+    private SpectrumPages open;
+    private String acquisition = "";
+    private int count;
+    private boolean keysMade;
+    private final float[] bounds = new float[2];
+    private final BoundsCheck dictionaryCheck;
+
+    Chunks(List<Split> splits, SerializableConfiguration conf, String column, PixelRows rows, int chunk) {
+      this.splits = splits;
+      this.conf = conf;
+      this.column = column;
+      this.rows = rows;
+      this.channels = rows.channels();
+      spectra = new float[chunk * channels];
+      xs = new int[chunk];
+      ys = new int[chunk];
+      keys = new PixelKey[chunk];
+      dictionaryCheck = new BoundsCheck(rows);
+    }
+
+    /** Reads the next chunk; false when the partition's pixels are all read. */
+    public boolean next() throws IOException {
+      while (true) {
+        try {
+          if (open == null) {
+            if (next == splits.size()) {
+              count = 0;
+              return false;
+            }
+            Split split = splits.get(next++);
+            open = SpectrumPages.open(conf.value(), new Path(split.path()), split.start(), split.length(), column,
+                channels, PixelSchema.X, PixelSchema.Y);
+            acquisition = split.acquisition();
+          }
+          int n = open.read(spectra, xs, ys);
+          if (n > 0) {
+            count = n;
+            keysMade = false;
+            if (!open.dictionaryBounds(bounds) || !dictionaryCheck.passes(bounds[0], bounds[1])) {
+              rows.check(spectra, 0, n, keys());
+            }
+            return true;
+          }
+        } catch (SpectrumPages.Unsupported e) {
+          throw new BadInputException(rows.table(), e.getMessage());
+        }
+        open.close();
+        open = null;
+      }
+    }
+
+    /** Spectra in the current chunk. */
+    public int count() {
+      return count;
+    }
+
+    /** The current chunk's spectra, {@code spectra[p·B + c]} for its {@link #count} pixels (reused buffer). */
+    public float[] spectra() {
+      return spectra;
+    }
+
+    /** The current chunk's pixel addresses (the first {@link #count}; reused array, made on the first call). */
+    public PixelKey[] keys() {
+      if (!keysMade) {
+        for (int p = 0; p < count; p++) {
+          keys[p] = new PixelKey(acquisition, ys[p], xs[p]);
+        }
+        keysMade = true;
+      }
+      return keys;
+    }
+
+    /** Column {@code x} of the current chunk's pixels (the first {@link #count}; reused array). */
+    public int[] xs() {
+      return xs;
+    }
+
+    /** Row {@code y} of the current chunk's pixels (the first {@link #count}; reused array). */
+    public int[] ys() {
+      return ys;
+    }
+
+    /** The current chunk's acquisition (its file's partition value; "" when the table has none). */
+    public String acquisition() {
+      return acquisition;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (open != null) {
+        SpectrumPages p = open;
+        open = null;
+        p.close();
+      }
+    }
   }
 
   /** Pixels per chunk of {@link #fold}. */
@@ -231,6 +364,8 @@ public final class StoreScan implements Serializable {
     SerializableConfiguration hadoop = conf;
     List<List<Split>> parts = partitions;
     return sc.parallelize(parts, parts.size()).mapPartitions(it -> {
+      BoundsCheck check = new BoundsCheck(rows);
+      float[] bounds = new float[2];
       float[] data = new float[64 * b];
       PixelKey[] keys = new PixelKey[64];
       int n = 0;
@@ -250,13 +385,21 @@ public final class StoreScan implements Serializable {
             int[] xs = new int[need];
             int[] ys = new int[need];
             int got = 0;
+            boolean fromDictionaries = true;
+            float min = Float.POSITIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
             while (got < rowsHere) {
               got += pages.read(data, n + got, (int) rowsHere - got, xs, ys);
+              fromDictionaries &= pages.dictionaryBounds(bounds);
+              min = Math.min(min, bounds[0]);
+              max = Math.max(max, bounds[1]);
             }
             for (int p = n; p < need; p++) {
               keys[p] = new PixelKey(split.acquisition(), ys[p], xs[p]);
             }
-            rows.check(data, n, got, keys);
+            if (!fromDictionaries || !check.passes(min, max)) {
+              rows.check(data, n, got, keys);
+            }
             n += got;
           } catch (SpectrumPages.Unsupported e) {
             throw new BadInputException(rows.table(), e.getMessage());

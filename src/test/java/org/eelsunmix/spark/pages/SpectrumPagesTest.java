@@ -100,7 +100,17 @@ class SpectrumPagesTest {
       float[] block = new float[blockPixels * b];
       int at = 0;
       int n;
+      float[] bounds = new float[2];
       while ((n = pages.read(block)) > 0) {
+        if (pages.dictionaryBounds(bounds)) { // every value decoded lies within its dictionaries' entries
+          boundedReads++;
+          for (int i = 0; i < n * b; i++) {
+            assertTrue(block[i] >= bounds[0] && block[i] <= bounds[1], block[i] + " within " + bounds[0] + ".."
+                + bounds[1]);
+          }
+        } else {
+          plainReads++;
+        }
         System.arraycopy(block, 0, all, at, n * b);
         at += n * b;
       }
@@ -110,7 +120,13 @@ class SpectrumPagesTest {
     }
   }
 
+  /** Reads of {@link #pageSpectra} whose values came from dictionary pages only (bounds given), and the others. */
+  private static int boundedReads;
+  private static int plainReads;
+
   private static void sameAsSpark(List<Path> files) throws IOException {
+    boundedReads = 0;
+    plainReads = 0;
     long pixels = 0;
     for (Path file : files) {
       float[] expected = sparkSpectra(file);
@@ -143,6 +159,7 @@ class SpectrumPagesTest {
   void storeAsGeneratedReadsAsSparkDoes() throws IOException {
     List<Path> files = store("as-generated", Map.of("compression", "zstd")); // conf/spark-defaults.conf's codec
     sameAsSpark(files);
+    assertTrue(boundedReads > 0 && plainReads == 0, "dictionary pages give bounds: " + boundedReads + "/" + plainReads);
     ColumnChunkMetaData chunk = spectrumChunk(rowGroups(files.get(0)).get(0));
     assertTrue(chunk.getEncodings().contains(Encoding.PLAIN_DICTIONARY), chunk.getEncodings().toString());
     assertEquals("ZSTD", chunk.getCodec().name());
@@ -168,6 +185,7 @@ class SpectrumPagesTest {
   void plainUncompressedValues() throws IOException {
     List<Path> files = store("plain", Map.of("compression", "uncompressed", "parquet.enable.dictionary", "false"));
     sameAsSpark(files);
+    assertTrue(boundedReads == 0 && plainReads > 0, "plain pages give no bounds");
     ColumnChunkMetaData chunk = spectrumChunk(rowGroups(files.get(0)).get(0));
     assertTrue(!chunk.getEncodings().contains(Encoding.PLAIN_DICTIONARY)
         && !chunk.getEncodings().contains(Encoding.RLE_DICTIONARY), chunk.getEncodings().toString());
