@@ -12,9 +12,11 @@ import org.eelsunmix.linalg.VectorApi;
  * <p>Only the upper triangle of the scatter is accumulated (it is symmetric). Pixels are buffered in blocks of
  * {@value #BLOCK} and added as one rank-{@value #BLOCK} update: column tiles of {@value #TILE}
  * so that the block's slice stays in L1, two scatter rows per pass sharing the pixel loads, eight pixels per load and
- * store of a scatter entry. The B² accumulator is streamed once per block instead of once per pixel (at B = 903 it
- * is 6.5 MB, far beyond the caches). The order of the additions into each entry is fixed (groups of four pixels from
- * the block start), so the tiling changes no bit. Mutable accumulator; not thread-safe.
+ * store of a scatter entry (on the Vector API a register tile of four rows by two vectors, {@link ScatterRowsVector}).
+ * The B² accumulator is streamed once per block instead of once per pixel (at B = 903 it is 6.5 MB, far beyond the
+ * caches). The order of the additions into each entry is fixed (groups of four pixels from the block start, then a
+ * partial block's last pixels one by one), so neither the tiling nor the path changes a bit. Mutable accumulator; not
+ * thread-safe.
  */
 public final class SpectralMoments implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -95,10 +95,26 @@ class SpectralMomentsTest {
   void vectorAndScalarPathsHaveTheBitsOfThePlainGroupOrder() {
     assertTrue(VectorApi.ENABLED, "the tests run with --add-modules=jdk.incubator.vector (pom.xml's argLine), "
         + "so that the vector path is the one tested");
-    for (int b : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 63, 64, 65, 200}) {
+    // 24, 40, 130: a tile's vectors in pairs and one alone (ScatterRowsVector's 4 x 2 and 4 x 1 tiles).
+    for (int b : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 24, 40, 63, 64, 65, 130, 200}) {
       for (boolean scalar : new boolean[] {false, true}) {
         assertScatterBits(b, 2 * SpectralMoments.BLOCK + 13, scalar);
         assertScatterBits(b, 3, scalar);
+      }
+    }
+  }
+
+  /**
+   * Partial blocks with every number of leftover pixels (0 to 3 after the groups; groups or none before them), after
+   * whole blocks, in both accumulators of a merge: the leftovers' own pass adds them after the groups, as the plain
+   * order does.
+   */
+  @Test
+  void partialBlocksWithEachNumberOfLeftoversHaveThePlainBits() {
+    for (int n : new int[] {SpectralMoments.BLOCK + 10 + 1, SpectralMoments.BLOCK + 10 + 2,
+        3 * SpectralMoments.BLOCK + 10 + 4, 4 * SpectralMoments.BLOCK + 10 + 27}) {
+      for (boolean scalar : new boolean[] {false, true}) {
+        assertScatterBits(72, n, scalar);
       }
     }
   }
