@@ -71,7 +71,7 @@ public final class SpectralMoments implements Serializable {
     for (int i = 0; i < channels; i++) {
       row[base + i] = y[offset + i];
     }
-    return accept(base);
+    return accept();
   }
 
   /** Adds one spectrum of length B; returns this. */
@@ -81,7 +81,7 @@ public final class SpectralMoments implements Serializable {
     }
     double[] row = nextRow();
     System.arraycopy(y, 0, row, pendingCount * channels, channels);
-    return accept(pendingCount * channels);
+    return accept();
   }
 
   private double[] nextRow() {
@@ -91,15 +91,8 @@ public final class SpectralMoments implements Serializable {
     return pending;
   }
 
-  /** Counts the pixel just copied to {@code pending[base ..]}; flushes a full block. */
-  private SpectralMoments accept(int base) {
-    double ss = 0;
-    for (int i = 0; i < channels; i++) {
-      double v = pending[base + i];
-      sum[i] += v;
-      ss += v * v;
-    }
-    sumSquares += ss;
+  /** Counts the pixel just copied to {@code pending}; flushes a full block. */
+  private SpectralMoments accept() {
     count++;
     if (++pendingCount == BLOCK) {
       flush();
@@ -124,6 +117,7 @@ public final class SpectralMoments implements Serializable {
     if (pendingCount == 0) {
       return;
     }
+    addSums();
     final int groups = pendingCount & ~3;
     if (groups > 0) {
       if (VectorApi.ENABLED && !scalarOnly) {
@@ -136,6 +130,62 @@ public final class SpectralMoments implements Serializable {
       addSingles(groups);
     }
     pendingCount = 0;
+  }
+
+  /**
+   * Adds the buffered pixels to {@code Σ y} and {@code Σ ‖y‖²}, in pixel order: {@code sum[i] += y[i]} per pixel (a
+   * loop C2 vectorises, each channel its own sum) and {@code sumSquares += Σ_i y[i]²} with each pixel's sum in channel
+   * order, four pixels' sums side by side so that four chains of additions overlap (one pixel alone waits on the
+   * latency of every addition: ≈ 600 cycles at B = 200). The same additions in the same order as one pixel at a time,
+   * so the same bits; a partial block's last pixels (fewer than four) go through {@link #addSquares} alone.
+   */
+  private void addSums() {
+    final int b = channels;
+    final double[] y = pending;
+    for (int k = 0; k < pendingCount; k++) {
+      final int o = k * b;
+      for (int i = 0; i < b; i++) {
+        sum[i] += y[o + i];
+      }
+    }
+    final int groups = pendingCount & ~3;
+    for (int k = 0; k < groups; k += 4) {
+      final int o0 = k * b;
+      final int o1 = o0 + b;
+      final int o2 = o1 + b;
+      final int o3 = o2 + b;
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      for (int i = 0; i < b; i++) {
+        final double v0 = y[o0 + i];
+        final double v1 = y[o1 + i];
+        final double v2 = y[o2 + i];
+        final double v3 = y[o3 + i];
+        s0 += v0 * v0;
+        s1 += v1 * v1;
+        s2 += v2 * v2;
+        s3 += v3 * v3;
+      }
+      sumSquares += s0;
+      sumSquares += s1;
+      sumSquares += s2;
+      sumSquares += s3;
+    }
+    for (int k = groups; k < pendingCount; k++) {
+      addSquares(k * b);
+    }
+  }
+
+  /** {@code sumSquares += Σ_i y[i]²} of the one buffered pixel at {@code pending[o ..]}, in channel order. */
+  private void addSquares(int o) {
+    double ss = 0;
+    for (int i = 0; i < channels; i++) {
+      final double v = pending[o + i];
+      ss += v * v;
+    }
+    sumSquares += ss;
   }
 
   /**
@@ -343,6 +393,7 @@ public final class SpectralMoments implements Serializable {
   /** Mean spectrum {@code Σ y / N}. */
   public double[] mean() {
     requireData();
+    flush(); // the buffered pixels' sums are added with their block
     double[] m = new double[channels];
     for (int i = 0; i < channels; i++) {
       m[i] = sum[i] / count;
@@ -382,6 +433,7 @@ public final class SpectralMoments implements Serializable {
   /** Mean power {@code Σ ‖y‖² / N} (VCA's {@code P_y}). */
   public double meanPower() {
     requireData();
+    flush();
     return sumSquares / count;
   }
 

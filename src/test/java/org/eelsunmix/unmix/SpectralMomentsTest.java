@@ -132,7 +132,9 @@ class SpectralMomentsTest {
     for (int p = 0; p < n; p++) {
       (p < split ? left : right).add(y, p * b);
     }
-    double[] got = left.merge(right).secondMoment();
+    SpectralMoments merged = left.merge(right);
+    double[] got = merged.secondMoment();
+    assertSumBits(y, b, split, n, merged);
 
     double[] expected = new double[b * b];
     double[] rightPart = new double[b * b];
@@ -146,6 +148,38 @@ class SpectralMomentsTest {
         assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(got[j * b + i]), where + j + "," + i);
       }
     }
+  }
+
+  /**
+   * The mean and mean power against their plain sums, bit for bit: per channel the pixels in order, per pixel the
+   * squares in channel order then added in pixel order; the two accumulators' sums added as {@code merge} does.
+   */
+  private static void assertSumBits(float[] y, int b, int split, int n, SpectralMoments merged) {
+    double[] left = new double[b];
+    double[] right = new double[b];
+    double powerLeft = 0;
+    double powerRight = 0;
+    for (int p = 0; p < n; p++) {
+      double[] sum = p < split ? left : right;
+      double ss = 0;
+      for (int i = 0; i < b; i++) {
+        double v = y[p * b + i];
+        sum[i] += v;
+        ss += v * v;
+      }
+      if (p < split) {
+        powerLeft += ss;
+      } else {
+        powerRight += ss;
+      }
+    }
+    double[] mean = merged.mean();
+    for (int i = 0; i < b; i++) {
+      assertEquals(Double.doubleToRawLongBits((left[i] + right[i]) / n), Double.doubleToRawLongBits(mean[i]),
+          "B = " + b + ", " + n + " pixels, mean " + i);
+    }
+    assertEquals(Double.doubleToRawLongBits((powerLeft + powerRight) / n),
+        Double.doubleToRawLongBits(merged.meanPower()), "B = " + b + ", " + n + " pixels, mean power");
   }
 
   /** Σ y yᵀ over pixels [from, to), entry by entry, in blocks of BLOCK and groups of four within a block. */
