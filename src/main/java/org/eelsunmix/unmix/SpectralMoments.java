@@ -101,7 +101,8 @@ public final class SpectralMoments implements Serializable {
   }
 
   /**
-   * Adds the buffered pixels to the scatter: {@code S[i][j] += Σ_k y_k[i] y_k[j]}, j ≥ i. Every entry gets the same
+   * Adds the buffered pixels to the sums ({@link #addSums}) and to the scatter:
+   * {@code S[i][j] += Σ_k y_k[i] y_k[j]}, j ≥ i. Every entry gets the same
    * additions in the same order whatever the tiling: per group of four pixels (in order) one
    * {@code S += y0[i]y0[j] + y1[i]y1[j] + y2[i]y2[j] + y3[i]y3[j]}, then the leftover pixels one by one. The group
    * boundaries are multiples of four from the block start and {@link #BLOCK} is a multiple of four, so the bits do
