@@ -14,7 +14,7 @@ import org.eelsunmix.unmix.SpectralMoments;
  *
  * <p>The pixels go through {@value #PARTITIONS} accumulators of uneven sizes, merged in order, as a Spark pass feeds
  * them: every partition ends in a partial block, the case that once made C2 throw the compiled vector kernel away at
- * each partition's end (a benchmark of whole blocks alone never saw it). The first round of each path is printed
+ * each partition's end (a benchmark of whole blocks alone never saw it). The vector path's first round is printed
  * too: it includes the JIT's warm-up, which a short production pass pays.
  *
  * <p>{@code java -cp target/eels-unmix-*-all.jar --add-modules=jdk.incubator.vector
