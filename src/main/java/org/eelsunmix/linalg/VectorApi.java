@@ -11,8 +11,10 @@ package org.eelsunmix.linalg;
  * which one ran: a driver with the module and executors without it give the same bits, only more slowly. Classes that
  * name {@code jdk.incubator.vector} types are touched only behind {@link #ENABLED}, so they are never linked where the
  * module is absent. The kernels: {@code unmix.ScatterRowsVector} (the B × B moments), {@code linalg.DotVector} (FCLS's
- * row products), {@code unmix.NmfLanesVector} (NMF's transform), {@code unmix.MixtureResidualsVector} (FCLS's and NMF's
- * per-pixel residuals) and {@code autoencoder.WinogradTransformsVector} (CNNAEU's encoder convolution); {@code jobs/eels-unmix} lets C2 compile them early, and the README's spark-submit
+ * row products), {@code unmix.NmfLanesVector} (NMF's transform), {@code unmix.MixtureResidualsVector} (FCLS's and
+ * NMF's per-pixel residuals), {@code unmix.VcaProjectionVector} (VCA's projection of the pixels) and
+ * {@code autoencoder.WinogradTransformsVector} (CNNAEU's encoder convolution); {@code jobs/eels-unmix} lets C2
+ * compile them early, and the README's spark-submit
  * lines list them.
  */
 public final class VectorApi {

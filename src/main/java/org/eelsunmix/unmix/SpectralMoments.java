@@ -12,9 +12,11 @@ import org.eelsunmix.linalg.VectorApi;
  * <p>Only the upper triangle of the scatter is accumulated (it is symmetric). Pixels are buffered in blocks of
  * {@value #BLOCK} and added as one rank-{@value #BLOCK} update: column tiles of {@value #TILE}
  * so that the block's slice stays in L1, two scatter rows per pass sharing the pixel loads, eight pixels per load and
- * store of a scatter entry. The B² accumulator is streamed once per block instead of once per pixel (at B = 903 it
- * is 6.5 MB, far beyond the caches). The order of the additions into each entry is fixed (groups of four pixels from
- * the block start), so the tiling changes no bit. Mutable accumulator; not thread-safe.
+ * store of a scatter entry (on the Vector API a register tile of four rows by two vectors, {@link ScatterRowsVector}).
+ * The B² accumulator is streamed once per block instead of once per pixel (at B = 903 it is 6.5 MB, far beyond the
+ * caches). The order of the additions into each entry is fixed (groups of four pixels from the block start, then a
+ * partial block's last pixels one by one), so neither the tiling nor the path changes a bit. Mutable accumulator; not
+ * thread-safe.
  */
 public final class SpectralMoments implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -69,7 +71,7 @@ public final class SpectralMoments implements Serializable {
     for (int i = 0; i < channels; i++) {
       row[base + i] = y[offset + i];
     }
-    return accept(base);
+    return accept();
   }
 
   /** Adds one spectrum of length B; returns this. */
@@ -79,7 +81,7 @@ public final class SpectralMoments implements Serializable {
     }
     double[] row = nextRow();
     System.arraycopy(y, 0, row, pendingCount * channels, channels);
-    return accept(pendingCount * channels);
+    return accept();
   }
 
   private double[] nextRow() {
@@ -89,15 +91,8 @@ public final class SpectralMoments implements Serializable {
     return pending;
   }
 
-  /** Counts the pixel just copied to {@code pending[base ..]}; flushes a full block. */
-  private SpectralMoments accept(int base) {
-    double ss = 0;
-    for (int i = 0; i < channels; i++) {
-      double v = pending[base + i];
-      sum[i] += v;
-      ss += v * v;
-    }
-    sumSquares += ss;
+  /** Counts the pixel just copied to {@code pending}; flushes a full block. */
+  private SpectralMoments accept() {
     count++;
     if (++pendingCount == BLOCK) {
       flush();
@@ -106,25 +101,101 @@ public final class SpectralMoments implements Serializable {
   }
 
   /**
-   * Adds the buffered pixels to the scatter: {@code S[i][j] += Σ_k y_k[i] y_k[j]}, j ≥ i. Every entry gets the same
+   * Adds the buffered pixels to the sums ({@link #addSums}) and to the scatter:
+   * {@code S[i][j] += Σ_k y_k[i] y_k[j]}, j ≥ i. Every entry gets the same
    * additions in the same order whatever the tiling: per group of four pixels (in order) one
    * {@code S += y0[i]y0[j] + y1[i]y1[j] + y2[i]y2[j] + y3[i]y3[j]}, then the leftover pixels one by one. The group
    * boundaries are multiples of four from the block start and {@link #BLOCK} is a multiple of four, so the bits do
-   * not depend on the block size either. The loops are tiled for the caches: columns in tiles of {@value #TILE}, so
-   * that the block's slice of each tile ({@code BLOCK × TILE} values) and the scatter row's segment stay in L1 while
-   * every row passes over them; two rows at a time share each load of the pixels. Where the Vector API is available
-   * four rows at a time go through {@link ScatterRowsVector} (same bits).
+   * not depend on the block size either. The groups go through {@link #flushGroups} or {@link #flushGroupsVector}
+   * (same bits), the leftovers (only in a partial block: a partition's last pixels) through {@link #addSingles}.
+   *
+   * <p>Leftovers are kept out of the group kernels on purpose: those kernels then run the same loops on every call,
+   * so C2 never compiles them with a leftover branch it has not seen taken. It did before, and every partition's end
+   * (its partial block) threw the compiled vector kernel back to the interpreter until C2 had compiled it again
+   * (about a second of 20-40x slower vector code on each task thread, under Spark's JIT load).
    */
   private void flush() {
     if (pendingCount == 0) {
       return;
     }
-    if (VectorApi.ENABLED && !scalarOnly) {
-      flushVector();
-      return;
-    }
-    final int b = channels;
+    addSums();
     final int groups = pendingCount & ~3;
+    if (groups > 0) {
+      if (VectorApi.ENABLED && !scalarOnly) {
+        flushGroupsVector(groups);
+      } else {
+        flushGroups(groups);
+      }
+    }
+    if (groups < pendingCount) {
+      addSingles(groups);
+    }
+    pendingCount = 0;
+  }
+
+  /**
+   * Adds the buffered pixels to {@code Σ y} and {@code Σ ‖y‖²}, in pixel order: {@code sum[i] += y[i]} per pixel (a
+   * loop C2 vectorises, each channel its own sum) and {@code sumSquares += Σ_i y[i]²} with each pixel's sum in channel
+   * order, four pixels' sums side by side so that four chains of additions overlap (one pixel alone waits on the
+   * latency of every addition: ≈ 600 cycles at B = 200). The same additions in the same order as one pixel at a time,
+   * so the same bits; a partial block's last pixels (fewer than four) go through {@link #addSquares} alone.
+   */
+  private void addSums() {
+    final int b = channels;
+    final double[] y = pending;
+    for (int k = 0; k < pendingCount; k++) {
+      final int o = k * b;
+      for (int i = 0; i < b; i++) {
+        sum[i] += y[o + i];
+      }
+    }
+    final int groups = pendingCount & ~3;
+    for (int k = 0; k < groups; k += 4) {
+      final int o0 = k * b;
+      final int o1 = o0 + b;
+      final int o2 = o1 + b;
+      final int o3 = o2 + b;
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      for (int i = 0; i < b; i++) {
+        final double v0 = y[o0 + i];
+        final double v1 = y[o1 + i];
+        final double v2 = y[o2 + i];
+        final double v3 = y[o3 + i];
+        s0 += v0 * v0;
+        s1 += v1 * v1;
+        s2 += v2 * v2;
+        s3 += v3 * v3;
+      }
+      sumSquares += s0;
+      sumSquares += s1;
+      sumSquares += s2;
+      sumSquares += s3;
+    }
+    for (int k = groups; k < pendingCount; k++) {
+      addSquares(k * b);
+    }
+  }
+
+  /** {@code sumSquares += Σ_i y[i]²} of the one buffered pixel at {@code pending[o ..]}, in channel order. */
+  private void addSquares(int o) {
+    double ss = 0;
+    for (int i = 0; i < channels; i++) {
+      final double v = pending[o + i];
+      ss += v * v;
+    }
+    sumSquares += ss;
+  }
+
+  /**
+   * The groups of the block, scalar: columns in tiles of {@value #TILE}, so that the block's slice of each tile
+   * ({@code BLOCK × TILE} values) and the scatter row's segment stay in L1 while every row passes over them; two rows
+   * at a time share each load of the pixels.
+   */
+  private void flushGroups(int groups) {
+    final int b = channels;
     for (int j0 = 0; j0 < b; j0 += TILE) {
       final int j1 = Math.min(b, j0 + TILE);
       int i = 0;
@@ -135,19 +206,17 @@ public final class SpectralMoments implements Serializable {
         rows(i, Math.max(j0, i), j1, groups);
       }
     }
-    pendingCount = 0;
   }
 
   /**
-   * {@link #flush()} on the Vector API: per column tile, rows in fours by {@link ScatterRowsVector}, in whole vectors
-   * of columns counted from the tile's start; the columns after the tile's last whole vector and the last rows (fewer
-   * than four) by {@link #rows}. Same additions in the same order per entry as the scalar path, so the same bits.
-   * Near the diagonal a row's first vector may begin left of it: those entries of the lower triangle are scratch
-   * (never read: {@link #secondMoment()} mirrors the upper one), cheaper to compute than to split the vector.
+   * {@link #flushGroups} on the Vector API: per column tile, rows in fours by {@link ScatterRowsVector}, in whole
+   * vectors of columns counted from the tile's start; the columns after the tile's last whole vector and the last
+   * rows (fewer than four) by {@link #rows}. Same additions in the same order per entry as the scalar path, so the
+   * same bits. Near the diagonal a row's first vector may begin left of it: those entries of the lower triangle are
+   * scratch (never read: {@link #secondMoment()} mirrors the upper one), cheaper to compute than to split the vector.
    */
-  private void flushVector() {
+  private void flushGroupsVector(int groups) {
     final int b = channels;
-    final int groups = pendingCount & ~3;
     final int lanes = ScatterRowsVector.lanes();
     for (int j0 = 0; j0 < b; j0 += TILE) {
       final int j1 = Math.min(b, j0 + TILE);
@@ -156,7 +225,7 @@ public final class SpectralMoments implements Serializable {
       for (; i + 3 < j1; i += 4) {
         final int from = i <= j0 ? j0 : j0 + (i - j0) / lanes * lanes;
         if (from < whole) {
-          ScatterRowsVector.fourRows(pending, b, pendingCount, groups, scatter, i, from, whole);
+          ScatterRowsVector.fourRows(pending, b, groups, scatter, i, from, whole);
         }
         for (int r = 0; r < 4; r++) {
           final int rest = Math.max(whole, i + r);
@@ -169,12 +238,12 @@ public final class SpectralMoments implements Serializable {
         rows(i, Math.max(j0, i), j1, groups);
       }
     }
-    pendingCount = 0;
   }
 
   /**
-   * Rows i and i + 1 of the scatter within the column tile {@code [tile0, j1)}: their common entries
-   * {@code [max(tile0, i + 1), j1)} share the pixel loads; the diagonal entry (i, i), when in the tile, goes alone.
+   * Rows i and i + 1 of the scatter within the column tile {@code [tile0, j1)}, the first {@code groups} pixels: their
+   * common entries {@code [max(tile0, i + 1), j1)} share the pixel loads; the diagonal entry (i, i), when in the
+   * tile, goes alone.
    */
   private void rowPair(int i, int tile0, int j1, int groups) {
     final int b = channels;
@@ -250,26 +319,15 @@ public final class SpectralMoments implements Serializable {
         s[next + j] += c0 * v0 + c1 * v1 + c2 * v2 + c3 * v3;
       }
     }
-    for (; k < pendingCount; k++) {
-      int o = k * b;
-      double a = y[o + i];
-      double c = y[o + i + 1];
-      for (int j = j0; j < j1; j++) {
-        double v = y[o + j];
-        s[base + j] += a * v;
-        s[next + j] += c * v;
-      }
-    }
   }
 
-  /** Entries {@code [j0, j1)} of row i alone. */
+  /** Entries {@code [j0, j1)} of row i alone, the first {@code groups} pixels of the block. */
   private void rows(int i, int j0, int j1, int groups) {
     final int b = channels;
     final double[] y = pending;
     final double[] s = scatter;
     final int base = i * b;
-    int k = 0;
-    for (; k < groups; k += 4) {
+    for (int k = 0; k < groups; k += 4) {
       int o0 = k * b;
       int o1 = o0 + b;
       int o2 = o1 + b;
@@ -282,11 +340,24 @@ public final class SpectralMoments implements Serializable {
         s[base + j] += a0 * y[o0 + j] + a1 * y[o1 + j] + a2 * y[o2 + j] + a3 * y[o3 + j];
       }
     }
-    for (; k < pendingCount; k++) {
-      int o = k * b;
-      double a = y[o + i];
-      for (int j = j0; j < j1; j++) {
-        s[base + j] += a * y[o + j];
+  }
+
+  /**
+   * The pixels {@code [from, pendingCount)} of a partial block (fewer than four, after its groups), one at a time over
+   * the whole upper triangle: {@code S[i][j] += y[i]y[j]}. Rare (once per partition) and at most three pixels, so plain.
+   */
+  private void addSingles(int from) {
+    final int b = channels;
+    final double[] y = pending;
+    final double[] s = scatter;
+    for (int k = from; k < pendingCount; k++) {
+      final int o = k * b;
+      for (int i = 0; i < b; i++) {
+        final double a = y[o + i];
+        final int base = i * b;
+        for (int j = i; j < b; j++) {
+          s[base + j] += a * y[o + j];
+        }
       }
     }
   }
@@ -323,6 +394,7 @@ public final class SpectralMoments implements Serializable {
   /** Mean spectrum {@code Σ y / N}. */
   public double[] mean() {
     requireData();
+    flush(); // the buffered pixels' sums are added with their block
     double[] m = new double[channels];
     for (int i = 0; i < channels; i++) {
       m[i] = sum[i] / count;
@@ -362,6 +434,7 @@ public final class SpectralMoments implements Serializable {
   /** Mean power {@code Σ ‖y‖² / N} (VCA's {@code P_y}). */
   public double meanPower() {
     requireData();
+    flush();
     return sumSquares / count;
   }
 

@@ -58,15 +58,10 @@ public final class VcaPixelBlock implements Serializable {
     return moments;
   }
 
-  /** Every pixel's projection {@link VcaProjection#project}, row-major N × {@code dims}. */
+  /** Every pixel's projection ({@link VcaProjection#projectAll}), row-major N × {@code dims}. */
   public double[] project(VcaProjection projection) {
-    int d = projection.dims();
-    double[] projected = new double[keys.length * d];
-    double[] x = new double[d];
-    for (int i = 0; i < keys.length; i++) {
-      projection.project(spectra, i * channels, x);
-      System.arraycopy(x, 0, projected, i * d, d);
-    }
+    double[] projected = new double[keys.length * projection.dims()];
+    projection.projectAll(spectra, keys.length, projected);
     return projected;
   }
 

@@ -4,6 +4,7 @@ import static org.eelsunmix.linalg.Dot.dot;
 
 import java.io.Serializable;
 import org.eelsunmix.linalg.SymmetricEigen;
+import org.eelsunmix.linalg.VectorApi;
 
 /**
  * VCA's dimensionality reduction (Nascimento &amp; Bioucas-Dias, "Vertex component analysis: a fast algorithm to
@@ -139,6 +140,35 @@ public final class VcaProjection implements Serializable {
         s0 += basis[b0 + j] * (projective ? y[offset + j] - mean[j] : y[offset + j]);
       }
       x[i] = s0;
+    }
+  }
+
+  /**
+   * {@link #project} of {@code pixels} spectra {@code y[p·B ..]} into {@code out[p·dims ..]} (row-major N × dims),
+   * bit for bit the same values. Where the Vector API is available, a vector's worth of pixels at a time, one per lane
+   * ({@link VcaProjectionVector}: each lane's sum is the scalar one, in the same order); the rest one by one.
+   */
+  public void projectAll(float[] y, int pixels, double[] out) {
+    projectAll(y, pixels, out, VectorApi.ENABLED);
+  }
+
+  /** {@link #projectAll(float[], int, double[])}, on the Vector API only if {@code vector} (the tests' switch). */
+  void projectAll(float[] y, int pixels, double[] out, boolean vector) {
+    final int d = dims;
+    int p = 0;
+    if (vector) {
+      final int lanes = VcaProjectionVector.lanes();
+      double[] work = new double[channels * lanes];
+      double[] sums = new double[4 * lanes];
+      for (; p + lanes <= pixels; p += lanes) {
+        VcaProjectionVector.project(y, p * channels, channels, d, basis, projective ? mean : null, out, p * d, work,
+            sums);
+      }
+    }
+    double[] x = new double[d];
+    for (; p < pixels; p++) {
+      project(y, p * channels, x);
+      System.arraycopy(x, 0, out, p * d, d);
     }
   }
 

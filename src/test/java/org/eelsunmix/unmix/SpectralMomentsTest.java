@@ -95,10 +95,26 @@ class SpectralMomentsTest {
   void vectorAndScalarPathsHaveTheBitsOfThePlainGroupOrder() {
     assertTrue(VectorApi.ENABLED, "the tests run with --add-modules=jdk.incubator.vector (pom.xml's argLine), "
         + "so that the vector path is the one tested");
-    for (int b : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 63, 64, 65, 200}) {
+    // 24, 40, 130: a tile's vectors in pairs and one alone (ScatterRowsVector's 4 x 2 and 4 x 1 tiles).
+    for (int b : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 24, 40, 63, 64, 65, 130, 200}) {
       for (boolean scalar : new boolean[] {false, true}) {
         assertScatterBits(b, 2 * SpectralMoments.BLOCK + 13, scalar);
         assertScatterBits(b, 3, scalar);
+      }
+    }
+  }
+
+  /**
+   * Partial blocks with every number of leftover pixels (0 to 3 after the groups; groups or none before them), after
+   * whole blocks, in both accumulators of a merge: the leftovers' own pass adds them after the groups, as the plain
+   * order does.
+   */
+  @Test
+  void partialBlocksWithEachNumberOfLeftoversHaveThePlainBits() {
+    for (int n : new int[] {SpectralMoments.BLOCK + 10 + 1, SpectralMoments.BLOCK + 10 + 2,
+        3 * SpectralMoments.BLOCK + 10 + 4, 4 * SpectralMoments.BLOCK + 10 + 27}) {
+      for (boolean scalar : new boolean[] {false, true}) {
+        assertScatterBits(72, n, scalar);
       }
     }
   }
@@ -116,7 +132,9 @@ class SpectralMomentsTest {
     for (int p = 0; p < n; p++) {
       (p < split ? left : right).add(y, p * b);
     }
-    double[] got = left.merge(right).secondMoment();
+    SpectralMoments merged = left.merge(right);
+    double[] got = merged.secondMoment();
+    assertSumBits(y, b, split, n, merged);
 
     double[] expected = new double[b * b];
     double[] rightPart = new double[b * b];
@@ -130,6 +148,38 @@ class SpectralMomentsTest {
         assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(got[j * b + i]), where + j + "," + i);
       }
     }
+  }
+
+  /**
+   * The mean and mean power against their plain sums, bit for bit: per channel the pixels in order, per pixel the
+   * squares in channel order then added in pixel order; the two accumulators' sums added as {@code merge} does.
+   */
+  private static void assertSumBits(float[] y, int b, int split, int n, SpectralMoments merged) {
+    double[] left = new double[b];
+    double[] right = new double[b];
+    double powerLeft = 0;
+    double powerRight = 0;
+    for (int p = 0; p < n; p++) {
+      double[] sum = p < split ? left : right;
+      double ss = 0;
+      for (int i = 0; i < b; i++) {
+        double v = y[p * b + i];
+        sum[i] += v;
+        ss += v * v;
+      }
+      if (p < split) {
+        powerLeft += ss;
+      } else {
+        powerRight += ss;
+      }
+    }
+    double[] mean = merged.mean();
+    for (int i = 0; i < b; i++) {
+      assertEquals(Double.doubleToRawLongBits((left[i] + right[i]) / n), Double.doubleToRawLongBits(mean[i]),
+          "B = " + b + ", " + n + " pixels, mean " + i);
+    }
+    assertEquals(Double.doubleToRawLongBits((powerLeft + powerRight) / n),
+        Double.doubleToRawLongBits(merged.meanPower()), "B = " + b + ", " + n + " pixels, mean power");
   }
 
   /** Σ y yᵀ over pixels [from, to), entry by entry, in blocks of BLOCK and groups of four within a block. */
