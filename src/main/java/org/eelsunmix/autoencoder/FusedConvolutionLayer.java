@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link ConvolutionKernel} on the whole batch ({@link WinogradConvolution} for 3×3 kernels,
  * {@link ShiftedConvolution} for other kernels of 3 up to
  * {@link #FFT_KERNEL}, {@link FftConvolution} for bias-free kernels of {@link #FFT_KERNEL} or more,
- * {@link SameConvolution} otherwise) ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
+ * {@link PointwiseConvolution} for 1×1 kernels, {@link SameConvolution} otherwise) ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
  * ∂W, ∂b and ∂x). The pre-activation of the last training forward pass is kept (in a buffer of its own, outside
  * DL4J's workspaces) so the backward pass does not convolve again, and the kernel reuses the input it transformed
  * ({@link ConvolutionKernel#backwardAfterForward}); the first layer of a network computes no ∂x.
@@ -41,6 +41,8 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   private static volatile boolean shiftedAllowed = true;
   /** Whether layers made from now on compute 3×3 kernels by {@link WinogradConvolution} (tests compare paths). */
   private static volatile boolean winogradAllowed = true;
+  /** Whether layers made from now on compute 1×1 kernels by {@link PointwiseConvolution} (tests compare paths). */
+  private static volatile boolean pointwiseAllowed = true;
   private transient ConvolutionKernel kernel;
   /** Pre-activation of the last training pass, and the input it was computed from. */
   private transient INDArray z;
@@ -70,6 +72,8 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
         kernel = new FftConvolution(in, out, k[0]);
       } else if (winogradAllowed && k[0] == 3) {
         kernel = new WinogradConvolution(in, out, k[0]);
+      } else if (pointwiseAllowed && k[0] == 1) {
+        kernel = new PointwiseConvolution(in, out);
       } else if (shiftedAllowed && k[0] > 1 && k[0] < FFT_KERNEL) {
         kernel = new ShiftedConvolution(in, out, k[0]);
       } else {
@@ -113,6 +117,17 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   static boolean allowWinograd(boolean allowed) {
     boolean previous = winogradAllowed;
     winogradAllowed = allowed;
+    return previous;
+  }
+
+  /**
+   * Lets layers that compute their first pass from now on use {@link PointwiseConvolution} for 1×1 kernels (CNNAEU's
+   * filters → R layer) or not ({@link SameConvolution}, the path before it); returns the previous setting. For tests
+   * and measurements comparing the two.
+   */
+  static boolean allowPointwise(boolean allowed) {
+    boolean previous = pointwiseAllowed;
+    pointwiseAllowed = allowed;
     return previous;
   }
 

@@ -3,6 +3,7 @@ package org.eelsunmix.autoencoder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Layer;
@@ -30,8 +31,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * CNNAEU's fused convolution ({@link FusedConvolution}: {@link WinogradConvolution} F(4×4) and F(2×2) or
- * {@link ShiftedConvolution} for the 3×3 encoder, {@link SameConvolution} by im2col, {@link FftConvolution} for the
- * decoder) in double precision against three
+ * {@link ShiftedConvolution} for the 3×3 encoder, {@link PointwiseConvolution} for the 1×1 layer,
+ * {@link SameConvolution} by im2col, {@link FftConvolution} for the decoder) in double precision against three
  * references: a direct convolution written out here (forward, every border pixel), DL4J's own
  * {@code ConvolutionLayer} with the same parameters (forward, ∂W, ∂b, ∂x), and central differences of
  * {@code L = Σ ε ⊙ f(conv(x))} (∂W, ∂b, ∂x). Shapes cover the encoder (3×3, bias, LeakyReLU) and the decoder (13×13,
@@ -259,6 +260,28 @@ class FusedConvolutionTest {
     }
   }
 
+  /** The 1×1 layer (CNNAEU's filters → R): one and several patches, a 1-pixel-wide patch, with and without bias. */
+  @Test
+  void pointwiseConvolutionMatchesReferences() {
+    assertTrue(((FusedConvolutionLayer) layer(true, 6, 3, 1, true, new ActivationIdentity(), 4, 4)).kernelInUse()
+        instanceof PointwiseConvolution);
+    check(48, 3, 1, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 3, 5, 7);
+    check(5, 4, 1, true, new ActivationIdentity(), 1, 6, 5);
+    check(3, 2, 1, false, new ActivationIdentity(), 5, 3, 1);
+  }
+
+  @Test
+  void im2colPointwiseConvolutionStillMatchesReferences() {
+    boolean previous = FusedConvolutionLayer.allowPointwise(false);
+    try {
+      assertTrue(((FusedConvolutionLayer) layer(true, 6, 3, 1, true, new ActivationIdentity(), 4, 4)).kernelInUse()
+          instanceof SameConvolution);
+      check(48, 3, 1, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 3, 5, 7);
+    } finally {
+      FusedConvolutionLayer.allowPointwise(previous);
+    }
+  }
+
   @Test
   void decoderConvolutionMatchesReferencesIncludingKernelsLargerThanThePatch() {
     check(3, 7, 13, false, new ActivationIdentity(), 3, 9, 11);
@@ -267,8 +290,13 @@ class FusedConvolutionTest {
 
   @Test
   void resultsDoNotDependOnTheThreadCount() {
+    sameForEveryThreadCount(3);
+    sameForEveryThreadCount(1);
+  }
+
+  private static void sameForEveryThreadCount(int k) {
     SplittableRandom r = new SplittableRandom(8);
-    Layer fused = layer(true, 4, 5, 3, true, new ActivationLReLU(0.02), 6, 7);
+    Layer fused = layer(true, 4, 5, k, true, new ActivationLReLU(0.02), 6, 7);
     fused.setParams(random(r, fused.numParams()));
     INDArray x = random(r, 5, 4, 6, 7);
     INDArray eps = random(r, 5, 5, 6, 7);
