@@ -41,7 +41,6 @@ final class Fft2d {
     alongX = nx == ny ? alongY : new BatchedFft(nx);
   }
 
-
   /** Values of an image or spectrum. */
   int size() {
     return ny * nx;
@@ -63,46 +62,24 @@ final class Fft2d {
 
   /** Image {@code re, im} ({@code [y][x]}, clobbered) to its spectrum {@code sRe, sIm} ({@code [kx][ky]}). */
   void forward(double[][] re, double[][] im, double[][] sRe, double[][] sIm, Work w) {
-    forward(re, im, nx, sRe, sIm, w);
-  }
-
-  /**
-   * As {@link #forward(double[][], double[][], double[][], double[][], Work)} for an image that is zero from column
-   * {@code columns} on (a zero-padded patch): the transforms along y skip those columns, which stay zero.
-   */
-  void forward(double[][] re, double[][] im, int columns, double[][] sRe, double[][] sIm, Work w) {
-    alongY.transform(re, im, columns, false, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
-    transpose(re, im, ny, columns, sRe, sIm);
-    for (int c = columns; c < nx; c++) {
-      java.util.Arrays.fill(sRe[c], 0.0);
-      java.util.Arrays.fill(sIm[c], 0.0);
-    }
+    alongY.transform(re, im, nx, false, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
+    transpose(re, im, sRe, sIm);
     alongX.transform(sRe, sIm, ny, false, w.xRe, w.xIm, w.tmpRe, w.tmpIm);
   }
 
   /** Spectrum {@code sRe, sIm} ({@code [kx][ky]}, clobbered) to its image {@code re, im} ({@code [y][x]}), unscaled. */
   void inverse(double[][] sRe, double[][] sIm, double[][] re, double[][] im, Work w) {
-    inverse(sRe, sIm, re, im, nx, w);
-  }
-
-  /**
-   * As {@link #inverse(double[][], double[][], double[][], double[][], Work)} where only the image's first
-   * {@code columns} columns are wanted (a patch inside the transform): the transforms along y skip the others, whose
-   * values are then undefined.
-   */
-  void inverse(double[][] sRe, double[][] sIm, double[][] re, double[][] im, int columns, Work w) {
     alongX.transform(sRe, sIm, ny, true, w.xRe, w.xIm, w.tmpRe, w.tmpIm);
-    transpose(sRe, sIm, columns, ny, re, im);
-    alongY.transform(re, im, columns, true, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
+    transpose(sRe, sIm, re, im);
+    alongY.transform(re, im, nx, true, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
   }
 
-  /** {@code out[c][r] = in[r][c]} for {@code r < rows}, {@code c < columns}. */
-  private static void transpose(double[][] re, double[][] im, int rows, int columns, double[][] outRe,
-      double[][] outIm) {
-    for (int r = 0; r < rows; r++) {
+  /** {@code out[c][r] = in[r][c]}. */
+  private static void transpose(double[][] re, double[][] im, double[][] outRe, double[][] outIm) {
+    for (int r = 0; r < re.length; r++) {
       double[] a = re[r];
       double[] b = im[r];
-      for (int c = 0; c < columns; c++) {
+      for (int c = 0; c < a.length; c++) {
         outRe[c][r] = a[c];
         outIm[c][r] = b[c];
       }

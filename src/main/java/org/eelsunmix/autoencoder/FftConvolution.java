@@ -163,10 +163,7 @@ final class FftConvolution implements ConvolutionKernel {
     }
   }
 
-  /**
-   * Reads the {@code h × w} plane at element {@code from} of {@code a} into {@code re} ({@code [y][x]}), rows from
-   * {@code h} on zero; columns from {@code w} on are left as they are (the transforms of a patch skip them).
-   */
+  /** Reads the {@code h × w} plane at element {@code from} of {@code a} into {@code re} ({@code [y][x]}, zero padded). */
   private void readPlane(INDArray a, long from, double[][] re, Worker wk) {
     int plane = height * width;
     Staging.read(a, from, wk.plane, plane);
@@ -178,11 +175,9 @@ final class FftConvolution implements ConvolutionKernel {
     } else {
       System.arraycopy((double[]) wk.plane, 0, v, 0, plane);
     }
+    zero(re);
     for (int y = 0; y < height; y++) {
       System.arraycopy(v, y * width, re[y], 0, width);
-    }
-    for (int y = height; y < re.length; y++) {
-      java.util.Arrays.fill(re[y], 0.0);
     }
   }
 
@@ -217,7 +212,7 @@ final class FftConvolution implements ConvolutionKernel {
         for (int c = 0; c < in; c++) {
           readPlane(x, ((long) i * in + c) * plane, wk.re, wk);
           zero(wk.im);
-          fft.forward(wk.re, wk.im, width, xRe[i * in + c], xIm[i * in + c], wk.work);
+          fft.forward(wk.re, wk.im, xRe[i * in + c], xIm[i * in + c], wk.work);
         }
       }
     });
@@ -302,18 +297,15 @@ final class FftConvolution implements ConvolutionKernel {
       Worker wk = workers[chunk.worker];
       for (int pair = chunk.first; pair < chunk.last; pair++) {
         for (int i = 0; i < n; i++) {
-          // ĉ = Σ_c conj(u_c)·x̂_c, row by row (a row of ĉ stays in L1 over the channels)
+          // ĉ = Σ_c conj(u_c)·x̂_c
           double[][] cr = wk.sRe;
           double[][] ci = wk.sIm;
-          for (int row = 0; row < cr.length; row++) {
-            java.util.Arrays.fill(cr[row], 0.0);
-            java.util.Arrays.fill(ci[row], 0.0);
-            for (int c = 0; c < in; c++) {
-              conjugateProductAdd(uRe[pair * in + c][row], uIm[pair * in + c][row], xRe[i * in + c][row],
-                  xIm[i * in + c][row], cr[row], ci[row]);
-            }
+          zero(cr);
+          zero(ci);
+          for (int c = 0; c < in; c++) {
+            conjugateProductAdd(uRe[pair * in + c], uIm[pair * in + c], xRe[i * in + c], xIm[i * in + c], cr, ci);
           }
-          fft.inverse(cr, ci, wk.re, wk.im, width, wk.work);
+          fft.inverse(cr, ci, wk.re, wk.im, wk.work);
           int a = 2 * pair;
           writePlane(runs, ((long) i * out + a) * plane, wk.re, scale, wk);
           if (a + 1 < out) {
@@ -379,7 +371,7 @@ final class FftConvolution implements ConvolutionKernel {
           } else {
             zero(wk.im);
           }
-          fft.forward(wk.re, wk.im, width, wk.sRe, wk.sIm, wk.work);
+          fft.forward(wk.re, wk.im, wk.sRe, wk.sIm, wk.work);
           int q0 = (chunk.index * n + i) * in;
           for (int c = 0; c < in; c++) {
             backwardProducts(wk.sRe, wk.sIm, uRe[pair * in + c], uIm[pair * in + c], xRe[i * in + c],
@@ -432,13 +424,20 @@ final class FftConvolution implements ConvolutionKernel {
             add(qRe[(k * n + i) * in + c], wk.sRe);
             add(qIm[(k * n + i) * in + c], wk.sIm);
           }
-          fft.inverse(wk.sRe, wk.sIm, wk.re, wk.im, width, wk.work);
+          fft.inverse(wk.sRe, wk.sIm, wk.re, wk.im, wk.work);
           writePlane(runs, ((long) i * in + c) * plane, wk.re, scale, wk);
         }
       }
     });
   }
-  /** {@code c += conj(u)·x} element-wise (a loop from zero over a whole row, which the JIT vectorises). */
+  /** {@code c += conj(u)·x} element-wise, row by row (loops from zero over whole rows, which the JIT vectorises). */
+  private static void conjugateProductAdd(double[][] ur, double[][] ui, double[][] xr, double[][] xi, double[][] cr,
+      double[][] ci) {
+    for (int row = 0; row < cr.length; row++) {
+      conjugateProductAdd(ur[row], ui[row], xr[row], xi[row], cr[row], ci[row]);
+    }
+  }
+
   private static void conjugateProductAdd(double[] ur, double[] ui, double[] xr, double[] xi, double[] cr,
       double[] ci) {
     for (int f = 0; f < cr.length; f++) {

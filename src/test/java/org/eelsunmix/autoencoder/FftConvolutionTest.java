@@ -13,9 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@link BatchedFft}, {@link Fft2d} and {@link FftConvolution} in double precision against brute force: the DFT by
  * its definition, and the convolution's forward pass, weight gradient and input gradient written out as direct sums
- * (every border pixel, kernels larger than the patch, odd channel counts, non-square patches), to 1e-10 relative;
- * {@link Fft2d}'s transforms of a zero-padded patch that skip the zero or unwanted columns against the whole
- * transforms, bit for bit.
+ * (every border pixel, kernels larger than the patch, odd channel counts, non-square patches), to 1e-10 relative.
  */
 class FftConvolutionTest {
   @Test
@@ -54,65 +52,6 @@ class FftConvolutionTest {
         }
       }
     }
-  }
-
-  @Test
-  void transformsOfAPatchSkippingColumnsGiveTheWholeTransformsBits() {
-    SplittableRandom r = new SplittableRandom(3);
-    int ny = 48;
-    int nx = 36;
-    int h = 40;
-    int w = 29;
-    Fft2d f = new Fft2d(ny, nx);
-    Fft2d.Work work = f.work();
-    // Forward: a patch zero beyond h × w; the pruned transform leaves stale values in the skipped columns on
-    // purpose (they must not be read).
-    double[][] re = new double[ny][nx];
-    double[][] im = new double[ny][nx];
-    double[][] patchRe = random(r, h, w);
-    double[][] patchIm = random(r, h, w);
-    for (int y = 0; y < h; y++) {
-      System.arraycopy(patchRe[y], 0, re[y], 0, w);
-      System.arraycopy(patchIm[y], 0, im[y], 0, w);
-    }
-    double[][] staleRe = copy(re);
-    double[][] staleIm = copy(im);
-    for (double[] row : staleRe) {
-      java.util.Arrays.fill(row, w, nx, 99.0);
-    }
-    double[][] sRe = f.spectrum();
-    double[][] sIm = f.spectrum();
-    double[][] pRe = random(r, nx, ny);
-    double[][] pIm = random(r, nx, ny);
-    f.forward(re, im, sRe, sIm, work);
-    f.forward(staleRe, staleIm, w, pRe, pIm, work);
-    for (int k = 0; k < nx; k++) {
-      assertArrayEquals(sRe[k], pRe[k], 0.0, "forward row " + k);
-      assertArrayEquals(sIm[k], pIm[k], 0.0, "forward row " + k);
-    }
-    // Inverse: only the first w columns wanted.
-    double[][] specRe = random(r, nx, ny);
-    double[][] specIm = random(r, nx, ny);
-    double[][] fullRe = f.image();
-    double[][] fullIm = f.image();
-    double[][] partRe = f.image();
-    double[][] partIm = f.image();
-    f.inverse(copy(specRe), copy(specIm), fullRe, fullIm, work);
-    f.inverse(specRe, specIm, partRe, partIm, w, work);
-    for (int y = 0; y < ny; y++) {
-      assertArrayEquals(java.util.Arrays.copyOf(fullRe[y], w), java.util.Arrays.copyOf(partRe[y], w), 0.0);
-      assertArrayEquals(java.util.Arrays.copyOf(fullIm[y], w), java.util.Arrays.copyOf(partIm[y], w), 0.0);
-    }
-  }
-
-  private static double[][] random(SplittableRandom r, int rows, int cols) {
-    double[][] a = new double[rows][cols];
-    for (double[] row : a) {
-      for (int c = 0; c < cols; c++) {
-        row[c] = r.nextDouble(-1, 1);
-      }
-    }
-    return a;
   }
 
   private static double[][] copy(double[][] a) {
