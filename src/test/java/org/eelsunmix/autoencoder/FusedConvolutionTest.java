@@ -44,11 +44,16 @@ class FusedConvolutionTest {
 
   /** A layer of a one-convolution double network: index 1 (after an identity layer) so it computes ∂x. */
   private static Layer layer(boolean fused, int in, int out, int k, boolean bias, IActivation f, int h, int w) {
+    return layer(DataType.DOUBLE, fused, in, out, k, bias, f, h, w);
+  }
+
+  private static Layer layer(DataType type, boolean fused, int in, int out, int k, boolean bias, IActivation f, int h,
+      int w) {
     ConvolutionLayer conv = fused
         ? new FusedConvolution.Builder(k).nOut(out).hasBias(bias).activation(f).build()
         : new ConvolutionLayer.Builder(k, k).nOut(out).hasBias(bias).activation(f).build();
     MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-        .seed(3).dataType(DataType.DOUBLE).updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER_UNIFORM)
+        .seed(3).dataType(type).updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER_UNIFORM)
         .convolutionMode(ConvolutionMode.Same).list()
         .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder().activation(Activation.IDENTITY).build())
         .layer(conv)
@@ -279,6 +284,53 @@ class FusedConvolutionTest {
       check(48, 3, 1, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 3, 5, 7);
     } finally {
       FusedConvolutionLayer.allowPointwise(previous);
+    }
+  }
+
+  /**
+   * LeakyReLU in Java ({@link LeakyRelu}) against DL4J's activation on the same layer, bit for bit, forward (training
+   * and inference) and backward, in float and double, 1 and 3 threads, with random parameters and with zero ones (every
+   * pre-activation ±0, the kernel's edge).
+   */
+  @Test
+  void javaLeakyReluGivesDl4jsBits() {
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      for (int k : new int[] {3, 1}) {
+        for (boolean zero : new boolean[] {false, true}) {
+          double[][] seen = new double[3][];
+          int previousThreads = PatchWorkers.threads();
+          boolean previous = FusedConvolutionLayer.allowJavaActivation(true);
+          try {
+            for (int run = 0; run < 3; run++) {
+              FusedConvolutionLayer.allowJavaActivation(run > 0);
+              PatchWorkers.setThreads(run == 2 ? 3 : 1);
+              SplittableRandom r = new SplittableRandom(k + 11);
+              Layer l = layer(type, true, 6, 5, k, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 6, 7);
+              INDArray p = random(new SplittableRandom(2), l.numParams()).castTo(type);
+              l.setParams(zero ? p.mul(0) : p);
+              INDArray x = random(r, 4, 6, 6, 7).castTo(type);
+              INDArray eps = random(r, 4, 5, 6, 7).castTo(type);
+              l.setInput(x, NO_WS);
+              double[] inference = values(l.activate(false, NO_WS).castTo(DataType.DOUBLE));
+              l.setInput(x, NO_WS);
+              double[] a = values(l.activate(true, NO_WS).castTo(DataType.DOUBLE));
+              Pair<Gradient, INDArray> g = l.backpropGradient(eps, NO_WS);
+              double[] dW = values(g.getFirst().getGradientFor(ConvolutionParamInitializer.WEIGHT_KEY)
+                  .castTo(DataType.DOUBLE));
+              double[] dX = values(g.getSecond().castTo(DataType.DOUBLE));
+              seen[run] = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.concat(
+                  java.util.Arrays.stream(inference), java.util.Arrays.stream(a)), java.util.stream.DoubleStream
+                  .concat(java.util.Arrays.stream(dW), java.util.Arrays.stream(dX))).toArray();
+            }
+          } finally {
+            FusedConvolutionLayer.allowJavaActivation(previous);
+            PatchWorkers.setThreads(previousThreads);
+          }
+          String what = type + " k" + k + (zero ? " zero parameters" : "");
+          assertArrayEquals(seen[0], seen[1], 0.0, what + ": Java vs DL4J");
+          assertArrayEquals(seen[0], seen[2], 0.0, what + ": 3 threads vs 1");
+        }
+      }
     }
   }
 
