@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,8 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link ConvolutionKernel} on the whole batch ({@link WinogradConvolution} for 3×3 kernels,
  * {@link ShiftedConvolution} for other kernels of 3 up to
  * {@link #FFT_KERNEL}, {@link FftConvolution} for bias-free kernels of {@link #FFT_KERNEL} or more,
- * {@link SameConvolution} otherwise) ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
- * ∂W, ∂b and ∂x). The pre-activation of the last training forward pass is kept (in a buffer of its own, outside
+ * {@link PointwiseConvolution} for 1×1 kernels, {@link SameConvolution} otherwise) ({@code a = f(conv(x, W) + b)}, then {@code ∂z = f'(z) ⊙ ∂a},
+ * ∂W, ∂b and ∂x; a LeakyReLU activation in Java over the workers, {@link LeakyRelu}, DL4J's bits). The
+ * pre-activation of the last training forward pass is kept (in a buffer of its own, outside
  * DL4J's workspaces) so the backward pass does not convolve again, and the kernel reuses the input it transformed
  * ({@link ConvolutionKernel#backwardAfterForward}); the first layer of a network computes no ∂x.
  * Weight noise is not supported. One instance per network (not thread-safe), as for every DL4J layer.
@@ -41,6 +43,12 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   private static volatile boolean shiftedAllowed = true;
   /** Whether layers made from now on compute 3×3 kernels by {@link WinogradConvolution} (tests compare paths). */
   private static volatile boolean winogradAllowed = true;
+  /** Whether layers made from now on compute 1×1 kernels by {@link PointwiseConvolution} (tests compare paths). */
+  private static volatile boolean pointwiseAllowed = true;
+  /** Whether layers made from now on may compute LeakyReLU in Java ({@link LeakyRelu}; tests compare with DL4J's). */
+  private static volatile boolean javaActivationAllowed = true;
+  private final boolean javaActivation = javaActivationAllowed;
+  private transient LeakyRelu leaky;
   private transient ConvolutionKernel kernel;
   /** Pre-activation of the last training pass, and the input it was computed from. */
   private transient INDArray z;
@@ -70,6 +78,8 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
         kernel = new FftConvolution(in, out, k[0]);
       } else if (winogradAllowed && k[0] == 3) {
         kernel = new WinogradConvolution(in, out, k[0]);
+      } else if (pointwiseAllowed && k[0] == 1) {
+        kernel = new PointwiseConvolution(in, out);
       } else if (shiftedAllowed && k[0] > 1 && k[0] < FFT_KERNEL) {
         kernel = new ShiftedConvolution(in, out, k[0]);
       } else {
@@ -116,6 +126,27 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
     return previous;
   }
 
+  /**
+   * Lets layers that compute their first pass from now on use {@link PointwiseConvolution} for 1×1 kernels (CNNAEU's
+   * filters → R layer) or not ({@link SameConvolution}, the path before it); returns the previous setting. For tests
+   * and measurements comparing the two.
+   */
+  static boolean allowPointwise(boolean allowed) {
+    boolean previous = pointwiseAllowed;
+    pointwiseAllowed = allowed;
+    return previous;
+  }
+
+  /**
+   * Lets layers made from now on compute LeakyReLU in Java ({@link LeakyRelu}) or by DL4J's activation (the path
+   * before it, same bits); returns the previous setting. For tests and measurements comparing the two.
+   */
+  static boolean allowJavaActivation(boolean allowed) {
+    boolean previous = javaActivationAllowed;
+    javaActivationAllowed = allowed;
+    return previous;
+  }
+
   private INDArray denseInput(LayerWorkspaceMgr mgr) {
     if (input.rank() != 4 || input.size(1) != layerConf().getNIn()) {
       throw new IllegalArgumentException(layerId() + " expects [n, " + layerConf().getNIn() + ", h, w] input, got "
@@ -150,6 +181,7 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
       convolve(x, a);
       return a;
     }
+    LeakyRelu leaky = leakyRelu();
     if (training) {
       // Keep the pre-activation for the backward pass.
       if (z == null || !Arrays.equals(z.shape(), a.shape()) || z.dataType() != a.dataType()) {
@@ -159,11 +191,31 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
       }
       convolve(x, z);
       zInput = input;
+      if (leaky != null) {
+        leaky.forward(z, a);
+        return a;
+      }
       a.assign(z);
     } else {
       convolve(x, a);
+      if (leaky != null) {
+        leaky.forward(a, a);
+        return a;
+      }
     }
     return layerConf().getActivationFn().getActivation(a, training);
+  }
+
+  /**
+   * The layer's LeakyReLU in Java ({@link LeakyRelu}, DL4J's bits, over the workers) when its activation is DL4J's
+   * {@code ActivationLReLU} on FLOAT or DOUBLE and {@link #allowJavaActivation} let it; null otherwise (DL4J's).
+   */
+  private LeakyRelu leakyRelu() {
+    if (leaky == null && javaActivation && layerConf().getActivationFn() instanceof ActivationLReLU f
+        && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE)) {
+      leaky = new LeakyRelu(f.getAlpha());
+    }
+    return leaky;
   }
 
   @Override
@@ -175,13 +227,25 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
       delta = epsilon;
     } else {
       INDArray pre = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, outShape(x), 'c');
-      if (zInput == input && z != null && Arrays.equals(z.shape(), pre.shape())) {
-        pre.assign(z);
+      boolean kept = zInput == input && z != null && Arrays.equals(z.shape(), pre.shape());
+      LeakyRelu leaky = leakyRelu();
+      if (leaky != null) {
+        if (!kept) {
+          convolve(x, pre);
+        }
+        INDArray e = NdBuffers.dense(epsilon) ? epsilon : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, epsilon, 'c');
+        // ∂z written over pre (each value read before it is written, patch by patch).
+        leaky.backward(kept ? z : pre, e, pre);
+        delta = pre;
       } else {
-        convolve(x, pre);
+        if (kept) {
+          pre.assign(z);
+        } else {
+          convolve(x, pre);
+        }
+        IActivation f = layerConf().getActivationFn();
+        delta = f.backprop(pre, epsilon).getFirst();
       }
-      IActivation f = layerConf().getActivationFn();
-      delta = f.backprop(pre, epsilon).getFirst();
     }
     if (!NdBuffers.dense(delta)) {
       delta = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, delta, 'c');

@@ -18,7 +18,8 @@ package org.eelsunmix.autoencoder;
  * for the gradient (not for the value), which only caps the step of pixels that are already fitted to 1e-5 rad.
  * A zero spectrum or reconstruction has angle π/2 and zero gradient. Plain Java, double precision. The sums and the
  * gradient's two coefficients ({@link #ofSums}) are apart so a layer holding the spectra channel-major (CNNAEU's NCHW,
- * {@link SadOutputLayer}) uses the same math.
+ * {@link SadOutputLayer}) uses the same math. The arccosine is {@link Arccos} (the bits of {@link StrictMath#acos},
+ * without JDK 17's native call per pixel).
  */
 public final class SpectralAngleLoss {
   /** Clamp margin of the cosine in the gradient: |c| ≤ 1 − 1e-10, i.e. θ ≥ about 1.4e-5 rad. */
@@ -65,7 +66,7 @@ public final class SpectralAngleLoss {
     if (yy == 0 || hh == 0) {
       return yy == hh ? 0.0 : Math.PI / 2;
     }
-    return Math.acos(Math.max(-1.0, Math.min(1.0, dot / (Math.sqrt(yy) * Math.sqrt(hh)))));
+    return Arccos.of(Math.max(-1.0, Math.min(1.0, dot / (Math.sqrt(yy) * Math.sqrt(hh)))));
   }
 
   /** α of {@code weight · ∂θ/∂ŷ = α y + β ŷ}, from the sums of {@link #ofSums} ({@code yy, hh > 0}). */

@@ -87,6 +87,13 @@ final class WinogradConvolution implements ConvolutionKernel {
   /** The array {@link #v} was computed from, or null. */
   private INDArray loaded;
   private Work[] work = new Work[0];
+  /** The filters and their transforms in double, kept from call to call ({@link #transformFilters}). */
+  private double[] filters;
+  private double[] transformed;
+  /** ∂U summed over the chunks, one chunk's ∂U as read, and ∂W in double ({@link #filterGradient}). */
+  private double[] gradientSum;
+  private Object gradientPart;
+  private double[] filterGradients;
   /** ∂x's convolution ({@code O → C}) and its flipped filters, made on first need. */
   private WinogradConvolution transposed;
   private INDArray flipped;
@@ -312,30 +319,53 @@ final class WinogradConvolution implements ConvolutionKernel {
     loaded = null;
   }
 
-  /** {@code U_ξ[c, o] = (G g_{o,c} Gᵀ)[a, b]}, {@code ξ = a·α + b}, in double. */
+  /**
+   * {@code U_ξ[c, o] = (G g_{o,c} Gᵀ)[a, b]}, {@code ξ = a·α + b}, in double; the output filters dealt to the
+   * workers in fixed ranges (each value computed alone: the same bits whatever the threads).
+   */
   private void transformFilters(INDArray weights) {
     int taps = in * 9;
-    double[] wt = new double[out * taps];
+    if (filters == null || filters.length != out * taps) {
+      filters = new double[out * taps];
+      transformed = new double[alpha * alpha * in * out];
+    }
+    double[] wt = filters;
+    double[] uu = transformed;
     NdBuffers.read(weights, wt);
-    double[] uu = new double[alpha * alpha * in * out];
-    double[][] half = new double[alpha][3];
-    for (int o = 0; o < out; o++) {
-      for (int c = 0; c < in; c++) {
-        int base = o * taps + c * 9;
-        for (int a = 0; a < alpha; a++) {
-          for (int j = 0; j < 3; j++) {
-            half[a][j] = g[a][0] * wt[base + j] + g[a][1] * wt[base + 3 + j] + g[a][2] * wt[base + 6 + j];
+    overRanges(out, (from, to) -> {
+      double[][] half = new double[alpha][3];
+      for (int o = from; o < to; o++) {
+        for (int c = 0; c < in; c++) {
+          int base = o * taps + c * 9;
+          for (int a = 0; a < alpha; a++) {
+            for (int j = 0; j < 3; j++) {
+              half[a][j] = g[a][0] * wt[base + j] + g[a][1] * wt[base + 3 + j] + g[a][2] * wt[base + 6 + j];
+            }
           }
-        }
-        for (int a = 0; a < alpha; a++) {
-          for (int bb = 0; bb < alpha; bb++) {
-            uu[((a * alpha + bb) * in + c) * out + o] = half[a][0] * g[bb][0] + half[a][1] * g[bb][1]
-                + half[a][2] * g[bb][2];
+          for (int a = 0; a < alpha; a++) {
+            for (int bb = 0; bb < alpha; bb++) {
+              uu[((a * alpha + bb) * in + c) * out + o] = half[a][0] * g[bb][0] + half[a][1] * g[bb][1]
+                  + half[a][2] * g[bb][2];
+            }
           }
         }
       }
-    }
+    });
     NdBuffers.write(uu, u);
+  }
+
+  /** Work on the index range {@code [from, to)}. */
+  private interface RangeWork {
+    void run(int from, int to);
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, count)} cut into one fixed range per worker ({@link PatchWorkers}), for work
+   * whose every value is computed alone (the ranges change only who computes what).
+   */
+  private static void overRanges(int count, RangeWork body) {
+    int workers = PatchWorkers.workers(count);
+    PatchWorkers.run(workers, t -> body.run(count * t / workers, count * (t + 1) / workers));
   }
 
   /**
@@ -545,51 +575,66 @@ final class WinogradConvolution implements ConvolutionKernel {
     }
   }
 
-  /** ∂W from the chunks' ∂U (summed in chunk order): {@code ∂g = Gᵀ ∂U G} per (o, c), in double. */
+  /**
+   * ∂W from the chunks' ∂U (summed in chunk order): {@code ∂g = Gᵀ ∂U G} per (o, c), in double; the sums and the
+   * input channels dealt to the workers in fixed ranges (each value computed alone: the same bits whatever the
+   * threads).
+   */
   private void filterGradient(int chunks, INDArray dWeights) {
     int block = alpha * alpha * in * out;
-    double[] sum = new double[block];
-    Object part = Staging.array(type, block);
+    int taps = in * 9;
+    if (gradientSum == null || gradientSum.length != block || Staging.length(gradientPart) != block
+        || (gradientPart instanceof float[]) != (type == DataType.FLOAT)) {
+      gradientSum = new double[block];
+      gradientPart = Staging.array(type, block);
+      filterGradients = new double[out * taps];
+    }
+    double[] sum = gradientSum;
+    Object part = gradientPart;
+    double[] dw = filterGradients;
     for (int c = 0; c < chunks; c++) {
       Staging.read(dU, (long) c * block, part, block);
-      if (part instanceof float[] f) {
-        for (int k = 0; k < block; k++) {
-          sum[k] = c == 0 ? f[k] : (float) ((float) sum[k] + f[k]);
+      int chunk = c;
+      overRanges(block, (from, to) -> {
+        if (part instanceof float[] f) {
+          for (int k = from; k < to; k++) {
+            sum[k] = chunk == 0 ? f[k] : (float) ((float) sum[k] + f[k]);
+          }
+        } else {
+          double[] d = (double[]) part;
+          for (int k = from; k < to; k++) {
+            sum[k] = chunk == 0 ? d[k] : sum[k] + d[k];
+          }
         }
-      } else {
-        double[] d = (double[]) part;
-        for (int k = 0; k < block; k++) {
-          sum[k] = c == 0 ? d[k] : sum[k] + d[k];
-        }
-      }
+      });
     }
-    int taps = in * 9;
-    double[] dw = new double[out * taps];
-    double[][] half = new double[alpha][3];
     int stride = in * out;
-    for (int c = 0; c < in; c++) {
-      for (int o = 0; o < out; o++) {
-        int base = c * out + o;
-        for (int a = 0; a < alpha; a++) {
-          for (int j = 0; j < 3; j++) {
-            double s = 0;
-            for (int bb = 0; bb < alpha; bb++) {
-              s += sum[(a * alpha + bb) * stride + base] * g[bb][j];
+    overRanges(in, (from, to) -> {
+      double[][] half = new double[alpha][3];
+      for (int c = from; c < to; c++) {
+        for (int o = 0; o < out; o++) {
+          int base = c * out + o;
+          for (int a = 0; a < alpha; a++) {
+            for (int j = 0; j < 3; j++) {
+              double s = 0;
+              for (int bb = 0; bb < alpha; bb++) {
+                s += sum[(a * alpha + bb) * stride + base] * g[bb][j];
+              }
+              half[a][j] = s;
             }
-            half[a][j] = s;
           }
-        }
-        for (int i = 0; i < 3; i++) {
-          for (int j = 0; j < 3; j++) {
-            double s = 0;
-            for (int a = 0; a < alpha; a++) {
-              s += g[a][i] * half[a][j];
+          for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+              double s = 0;
+              for (int a = 0; a < alpha; a++) {
+                s += g[a][i] * half[a][j];
+              }
+              dw[o * taps + c * 9 + i * 3 + j] = s;
             }
-            dw[o * taps + c * 9 + i * 3 + j] = s;
           }
         }
       }
-    }
+    });
     NdBuffers.write(dw, dWeights);
   }
 

@@ -17,7 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * normalisations' training pass by DL4J or in Java ({@link FusedBatchNormalizationLayer#allowFused}); {@code winograd},
  * the encoder's 3×3 convolution by shifted GEMMs or by Winograd F(4×4, 3×3)
  * ({@link FusedConvolutionLayer#allowWinograd}); {@code vector}, Winograd's transforms by the scalar reference or on
- * the Vector API ({@link WinogradConvolution#useVector}); {@code both} (forward and norm).
+ * the Vector API ({@link WinogradConvolution#useVector}); {@code pointwise}, the 1×1 convolution by im2col + BLAS or
+ * in Java ({@link FusedConvolutionLayer#allowPointwise}); {@code activation}, LeakyReLU by DL4J or in Java
+ * ({@link FusedConvolutionLayer#allowJavaActivation}); {@code both} (forward and norm).
  * Run with the
  * shaded jar:
  * {@code OMP_NUM_THREADS=1 java -Deelsunmix.autoencoder.threads=1 -cp target/test-classes:target/eels-unmix-*-all.jar
@@ -35,12 +37,14 @@ final class CnnaeuStepTiming {
       case "norm" -> FusedBatchNormalizationLayer.allowFused(after);
       case "winograd" -> FusedConvolutionLayer.allowWinograd(after);
       case "vector" -> WinogradConvolution.useVector(after);
+      case "pointwise" -> FusedConvolutionLayer.allowPointwise(after);
+      case "activation" -> FusedConvolutionLayer.allowJavaActivation(after);
       case "both" -> {
         ShiftedConvolution.useWideForward(after);
         FusedBatchNormalizationLayer.allowFused(after);
       }
       default -> throw new IllegalArgumentException(
-          "unknown change " + change + "; known: forward, norm, winograd, vector, both");
+          "unknown change " + change + "; known: forward, norm, winograd, vector, pointwise, activation, both");
     }
   }
 

@@ -3,6 +3,7 @@ package org.eelsunmix.autoencoder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Layer;
@@ -30,8 +31,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * CNNAEU's fused convolution ({@link FusedConvolution}: {@link WinogradConvolution} F(4×4) and F(2×2) or
- * {@link ShiftedConvolution} for the 3×3 encoder, {@link SameConvolution} by im2col, {@link FftConvolution} for the
- * decoder) in double precision against three
+ * {@link ShiftedConvolution} for the 3×3 encoder, {@link PointwiseConvolution} for the 1×1 layer,
+ * {@link SameConvolution} by im2col, {@link FftConvolution} for the decoder) in double precision against three
  * references: a direct convolution written out here (forward, every border pixel), DL4J's own
  * {@code ConvolutionLayer} with the same parameters (forward, ∂W, ∂b, ∂x), and central differences of
  * {@code L = Σ ε ⊙ f(conv(x))} (∂W, ∂b, ∂x). Shapes cover the encoder (3×3, bias, LeakyReLU) and the decoder (13×13,
@@ -43,11 +44,16 @@ class FusedConvolutionTest {
 
   /** A layer of a one-convolution double network: index 1 (after an identity layer) so it computes ∂x. */
   private static Layer layer(boolean fused, int in, int out, int k, boolean bias, IActivation f, int h, int w) {
+    return layer(DataType.DOUBLE, fused, in, out, k, bias, f, h, w);
+  }
+
+  private static Layer layer(DataType type, boolean fused, int in, int out, int k, boolean bias, IActivation f, int h,
+      int w) {
     ConvolutionLayer conv = fused
         ? new FusedConvolution.Builder(k).nOut(out).hasBias(bias).activation(f).build()
         : new ConvolutionLayer.Builder(k, k).nOut(out).hasBias(bias).activation(f).build();
     MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-        .seed(3).dataType(DataType.DOUBLE).updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER_UNIFORM)
+        .seed(3).dataType(type).updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER_UNIFORM)
         .convolutionMode(ConvolutionMode.Same).list()
         .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder().activation(Activation.IDENTITY).build())
         .layer(conv)
@@ -259,6 +265,75 @@ class FusedConvolutionTest {
     }
   }
 
+  /** The 1×1 layer (CNNAEU's filters → R): one and several patches, a 1-pixel-wide patch, with and without bias. */
+  @Test
+  void pointwiseConvolutionMatchesReferences() {
+    assertTrue(((FusedConvolutionLayer) layer(true, 6, 3, 1, true, new ActivationIdentity(), 4, 4)).kernelInUse()
+        instanceof PointwiseConvolution);
+    check(48, 3, 1, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 3, 5, 7);
+    check(5, 4, 1, true, new ActivationIdentity(), 1, 6, 5);
+    check(3, 2, 1, false, new ActivationIdentity(), 5, 3, 1);
+  }
+
+  @Test
+  void im2colPointwiseConvolutionStillMatchesReferences() {
+    boolean previous = FusedConvolutionLayer.allowPointwise(false);
+    try {
+      assertTrue(((FusedConvolutionLayer) layer(true, 6, 3, 1, true, new ActivationIdentity(), 4, 4)).kernelInUse()
+          instanceof SameConvolution);
+      check(48, 3, 1, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 3, 5, 7);
+    } finally {
+      FusedConvolutionLayer.allowPointwise(previous);
+    }
+  }
+
+  /**
+   * LeakyReLU in Java ({@link LeakyRelu}) against DL4J's activation on the same layer, bit for bit, forward (training
+   * and inference) and backward, in float and double, 1 and 3 threads, with random parameters and with zero ones (every
+   * pre-activation ±0, the kernel's edge).
+   */
+  @Test
+  void javaLeakyReluGivesDl4jsBits() {
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      for (int k : new int[] {3, 1}) {
+        for (boolean zero : new boolean[] {false, true}) {
+          double[][] seen = new double[3][];
+          int previousThreads = PatchWorkers.threads();
+          boolean previous = FusedConvolutionLayer.allowJavaActivation(true);
+          try {
+            for (int run = 0; run < 3; run++) {
+              FusedConvolutionLayer.allowJavaActivation(run > 0);
+              PatchWorkers.setThreads(run == 2 ? 3 : 1);
+              SplittableRandom r = new SplittableRandom(k + 11);
+              Layer l = layer(type, true, 6, 5, k, true, new ActivationLReLU(Cnnaeu.LEAKY_SLOPE), 6, 7);
+              INDArray p = random(new SplittableRandom(2), l.numParams()).castTo(type);
+              l.setParams(zero ? p.mul(0) : p);
+              INDArray x = random(r, 4, 6, 6, 7).castTo(type);
+              INDArray eps = random(r, 4, 5, 6, 7).castTo(type);
+              l.setInput(x, NO_WS);
+              double[] inference = values(l.activate(false, NO_WS).castTo(DataType.DOUBLE));
+              l.setInput(x, NO_WS);
+              double[] a = values(l.activate(true, NO_WS).castTo(DataType.DOUBLE));
+              Pair<Gradient, INDArray> g = l.backpropGradient(eps, NO_WS);
+              double[] dW = values(g.getFirst().getGradientFor(ConvolutionParamInitializer.WEIGHT_KEY)
+                  .castTo(DataType.DOUBLE));
+              double[] dX = values(g.getSecond().castTo(DataType.DOUBLE));
+              seen[run] = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.concat(
+                  java.util.Arrays.stream(inference), java.util.Arrays.stream(a)), java.util.stream.DoubleStream
+                  .concat(java.util.Arrays.stream(dW), java.util.Arrays.stream(dX))).toArray();
+            }
+          } finally {
+            FusedConvolutionLayer.allowJavaActivation(previous);
+            PatchWorkers.setThreads(previousThreads);
+          }
+          String what = type + " k" + k + (zero ? " zero parameters" : "");
+          assertArrayEquals(seen[0], seen[1], 0.0, what + ": Java vs DL4J");
+          assertArrayEquals(seen[0], seen[2], 0.0, what + ": 3 threads vs 1");
+        }
+      }
+    }
+  }
+
   @Test
   void decoderConvolutionMatchesReferencesIncludingKernelsLargerThanThePatch() {
     check(3, 7, 13, false, new ActivationIdentity(), 3, 9, 11);
@@ -267,8 +342,13 @@ class FusedConvolutionTest {
 
   @Test
   void resultsDoNotDependOnTheThreadCount() {
+    sameForEveryThreadCount(3);
+    sameForEveryThreadCount(1);
+  }
+
+  private static void sameForEveryThreadCount(int k) {
     SplittableRandom r = new SplittableRandom(8);
-    Layer fused = layer(true, 4, 5, 3, true, new ActivationLReLU(0.02), 6, 7);
+    Layer fused = layer(true, 4, 5, k, true, new ActivationLReLU(0.02), 6, 7);
     fused.setParams(random(r, fused.numParams()));
     INDArray x = random(r, 5, 4, 6, 7);
     INDArray eps = random(r, 5, 5, 6, 7);
