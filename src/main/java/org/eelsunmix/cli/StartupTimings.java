@@ -102,6 +102,10 @@ final class StartupTimings {
       row(sb, inJobs, "  of which in Spark jobs (table below)");
       row(sb, command - inJobs, "  of which on the driver between jobs (planning, footers, commits)");
     }
+    double kernels = org.eelsunmix.unmix.KernelWarmUp.seconds();
+    if (!Double.isNaN(kernels)) {
+      row(sb, kernels, "kernels' JIT warm-up on a background thread, overlapping the lines above (not added)");
+    }
     double nd4j = org.eelsunmix.autoencoder.NativeWarmUp.seconds();
     if (!Double.isNaN(nd4j)) {
       row(sb, nd4j, "ND4J native load on a background thread, overlapping the lines above (not added)");
