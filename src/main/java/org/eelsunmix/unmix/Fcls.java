@@ -399,6 +399,16 @@ public final class Fcls implements java.io.Serializable {
      * @return the total number of active-set iterations
      */
     public long solveBlock(float[] y, int offset, int pixels, double[] abundancesOut, double[] residualsOut) {
+      return solveBlock(y, offset, pixels, abundancesOut, residualsOut, null);
+    }
+
+    /**
+     * {@link #solveBlock(float[], int, int, double[], double[])} with the residuals' channel-major copy of the same
+     * spectra made by the caller ({@link MixtureResiduals#channelMajor}, or null for none), so that several endmember
+     * sets solved over the same pixels ({@link FclsResiduals}) share one copy; the same bits.
+     */
+    long solveBlock(float[] y, int offset, int pixels, double[] abundancesOut, double[] residualsOut,
+        double[] channelMajor) {
       if (pixels < 0 || offset < 0 || (long) offset + (long) pixels * channels > y.length) {
         throw new IndexOutOfBoundsException(pixels + " spectra of " + channels + " channels at offset " + offset
             + " lie outside an array of " + y.length);
@@ -412,8 +422,11 @@ public final class Fcls implements java.io.Serializable {
         iterations += solve(y, offset + k * channels, single);
         System.arraycopy(single, 0, abundancesOut, k * count, count);
       }
-      int k = MixtureResiduals.lanes(y, offset, pixels, abundancesOut, 0, fcls.spectra, count, channels,
-          residualsOut, 0, laneWork);
+      int k = channelMajor != null
+          ? MixtureResiduals.lanes(channelMajor, pixels, abundancesOut, 0, fcls.spectra, count, channels,
+              residualsOut, 0, laneWork)
+          : MixtureResiduals.lanes(y, offset, pixels, abundancesOut, 0, fcls.spectra, count, channels,
+              residualsOut, 0, laneWork);
       for (; k + 3 < pixels; k += 4) {
         if (count == 3) {
           residualFourOfThree(y, offset + k * channels, abundancesOut, k * count, residualsOut, k);

@@ -23,6 +23,47 @@ final class MixtureResiduals {
   }
 
   /**
+   * Doubles of a channel-major copy of {@code n} pixels' spectra ({@link #channelMajor}): their whole groups of a
+   * vector's lanes (0 without the Vector API).
+   */
+  static int channelMajorLength(int n, int b) {
+    return VECTOR ? n / MixtureResidualsVector.lanes() * MixtureResidualsVector.lanes() * b : 0;
+  }
+
+  /**
+   * The whole lane groups of {@code n} consecutive spectra from {@code y[yOffset]}, widened and stored channel-major
+   * group after group into {@code to} (at least {@link #channelMajorLength} doubles), for {@link #lanes(double[], int,
+   * double[], int, double[], int, int, double[], int, double[])}: the copy the residuals of several endmember sets
+   * over the same pixels can share (VCA's restart sets). Nothing without the Vector API.
+   */
+  static void channelMajor(float[] y, int yOffset, int n, int b, double[] to) {
+    if (!VECTOR) {
+      return;
+    }
+    final int lanes = MixtureResidualsVector.lanes();
+    for (int k = 0; k + lanes <= n; k += lanes) {
+      MixtureResidualsVector.channelMajor(y, yOffset + k * b, b, to, k * b);
+    }
+  }
+
+  /**
+   * {@link #lanes(float[], int, int, double[], int, double[], int, int, double[], int, double[])} from the
+   * channel-major copy {@link #channelMajor} made of the same {@code n} pixels; the same bits.
+   */
+  static int lanes(double[] channelMajor, int n, double[] a, int aOffset, double[] m, int r, int b, double[] out,
+      int at, double[] work) {
+    if (!VECTOR) {
+      return 0;
+    }
+    final int lanes = MixtureResidualsVector.lanes();
+    int k = 0;
+    for (; k + lanes <= n; k += lanes) {
+      MixtureResidualsVector.residuals(channelMajor, k * b, a, aOffset + k * r, m, r, b, out, at + k, work, 0);
+    }
+    return k;
+  }
+
+  /**
    * Residuals of the first pixels of {@code n} consecutive ones (as {@link #four}) in whole groups of a vector's lanes,
    * on the Vector API; returns how many it did (0 without the API): the caller does the rest four and one at a time.
    *

@@ -45,29 +45,49 @@ final class MixtureResidualsVector {
    */
   static void residuals(float[] y, int yOffset, double[] a, int aOffset, double[] m, int r, int b, double[] out,
       int at, double[] work) {
+    channelMajor(y, yOffset, b, work, 0);
+    residuals(work, 0, a, aOffset, m, r, b, out, at, work, b * lanes());
+  }
+
+  /**
+   * The {@link #lanes()} spectra {@code y[yOffset + kB ..]} widened to double and stored channel-major from
+   * {@code to[at]}: channel c of pixel k at {@code to[at + c·L + k]}, one vector per channel.
+   */
+  static void channelMajor(float[] y, int yOffset, int b, double[] to, int at) {
     final int n = SPECIES.length();
-    final int abundances = b * n;
     for (int k = 0; k < n; k++) {
       final int o = yOffset + k * b;
       for (int c = 0; c < b; c++) {
-        work[c * n + k] = y[o + c];
+        to[at + c * n + k] = y[o + c];
       }
+    }
+  }
+
+  /**
+   * As {@link #residuals(float[], int, double[], int, double[], int, int, double[], int, double[])} from spectra
+   * already stored channel-major ({@link #channelMajor}) at {@code yt[ytAt]}, so that several endmember sets share one
+   * copy; the abundances go lane by lane to {@code work[workAt .. workAt + R·L)}.
+   */
+  static void residuals(double[] yt, int ytAt, double[] a, int aOffset, double[] m, int r, int b, double[] out,
+      int at, double[] work, int workAt) {
+    final int n = SPECIES.length();
+    for (int k = 0; k < n; k++) {
       final int q = aOffset + k * r;
       for (int t = 0; t < r; t++) {
-        work[abundances + t * n + k] = a[q + t];
+        work[workAt + t * n + k] = a[q + t];
       }
     }
     if (r == 3) {
-      three(work, b, m, out, at);
+      three(yt, ytAt, b, work, workAt, m, out, at);
       return;
     }
     DoubleVector s = DoubleVector.zero(SPECIES);
     for (int c = 0; c < b; c++) {
       DoubleVector fit = DoubleVector.zero(SPECIES);
       for (int t = 0; t < r; t++) {
-        fit = fit.add(DoubleVector.fromArray(SPECIES, work, abundances + t * n).mul(m[t * b + c]));
+        fit = fit.add(DoubleVector.fromArray(SPECIES, work, workAt + t * n).mul(m[t * b + c]));
       }
-      DoubleVector e = DoubleVector.fromArray(SPECIES, work, c * n).sub(fit);
+      DoubleVector e = DoubleVector.fromArray(SPECIES, yt, ytAt + c * n).sub(fit);
       s = s.add(e.mul(e));
     }
     s.intoArray(out, at);
@@ -78,16 +98,16 @@ final class MixtureResidualsVector {
    * The fit {@code (a_0 M_0c + a_1 M_1c) + a_2 M_2c} equals {@code ((0 + a_0 M_0c) + a_1 M_1c) + a_2 M_2c} except
    * perhaps for the sign of a zero, which the square removes.
    */
-  private static void three(double[] work, int b, double[] m, double[] out, int at) {
+  private static void three(double[] yt, int ytAt, int b, double[] work, int workAt, double[] m, double[] out,
+      int at) {
     final int n = SPECIES.length();
-    final int abundances = b * n;
-    final DoubleVector a0 = DoubleVector.fromArray(SPECIES, work, abundances);
-    final DoubleVector a1 = DoubleVector.fromArray(SPECIES, work, abundances + n);
-    final DoubleVector a2 = DoubleVector.fromArray(SPECIES, work, abundances + 2 * n);
+    final DoubleVector a0 = DoubleVector.fromArray(SPECIES, work, workAt);
+    final DoubleVector a1 = DoubleVector.fromArray(SPECIES, work, workAt + n);
+    final DoubleVector a2 = DoubleVector.fromArray(SPECIES, work, workAt + 2 * n);
     DoubleVector s = DoubleVector.zero(SPECIES);
     for (int c = 0; c < b; c++) {
       DoubleVector fit = a0.mul(m[c]).add(a1.mul(m[b + c])).add(a2.mul(m[2 * b + c]));
-      DoubleVector e = DoubleVector.fromArray(SPECIES, work, c * n).sub(fit);
+      DoubleVector e = DoubleVector.fromArray(SPECIES, yt, ytAt + c * n).sub(fit);
       s = s.add(e.mul(e));
     }
     s.intoArray(out, at);

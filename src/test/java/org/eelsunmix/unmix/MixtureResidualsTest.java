@@ -48,6 +48,16 @@ class MixtureResidualsTest {
       assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(out[3 + p]),
           "pixel " + p + ": " + expected + " vs " + out[3 + p]);
     }
+    // The channel-major copy made once (as FclsResiduals shares it between endmember sets) gives the same bits.
+    double[] copy = new double[MixtureResiduals.channelMajorLength(pixels, b)];
+    float[] block = java.util.Arrays.copyOfRange(y, offset, y.length);
+    MixtureResiduals.channelMajor(block, 0, pixels, b, copy);
+    double[] shared = new double[pixels];
+    double[] abundances = java.util.Arrays.copyOfRange(a, 1, a.length);
+    assertEquals(done, MixtureResiduals.lanes(copy, pixels, abundances, 0, m, r, b, shared, 0, work));
+    for (int p = 0; p < done; p++) {
+      assertEquals(Double.doubleToRawLongBits(out[3 + p]), Double.doubleToRawLongBits(shared[p]), "shared copy " + p);
+    }
     // NMF's entry point routes a whole block through the lanes, the fours and single pixels.
     float[] own = java.util.Arrays.copyOfRange(y, offset, y.length);
     double[] w = java.util.Arrays.copyOfRange(a, 1, a.length);
