@@ -422,27 +422,15 @@ public final class Fcls implements java.io.Serializable {
         iterations += solve(y, offset + k * channels, single);
         System.arraycopy(single, 0, abundancesOut, k * count, count);
       }
-      int k = channelMajor != null
-          ? MixtureResiduals.lanes(channelMajor, pixels, abundancesOut, 0, fcls.spectra, count, channels,
-              residualsOut, 0, laneWork)
-          : MixtureResiduals.lanes(y, offset, pixels, abundancesOut, 0, fcls.spectra, count, channels,
-              residualsOut, 0, laneWork);
-      for (; k + 3 < pixels; k += 4) {
-        if (count == 3) {
-          residualFourOfThree(y, offset + k * channels, abundancesOut, k * count, residualsOut, k);
-        } else {
-          residualFour(y, offset + k * channels, abundancesOut, k * count, residualsOut, k);
-        }
-      }
-      for (; k < pixels; k++) {
-        residualsOut[k] = residualOne(y, offset + k * channels, abundancesOut, k * count);
-      }
+      MixtureResiduals.all(y, offset, pixels, abundancesOut, 0, fcls.spectra, count, channels, residualsOut, laneWork,
+          channelMajor);
       return iterations;
     }
 
     /**
      * One pixel's {@code Σ_c (y_c − Σ_r a_r M_rc)²}, a at {@code a[q .. q + R)}: the fit endmember by endmember
-     * into a buffer (vectorisable loops; per channel the same additions as {@link #residualFour}), then one sum.
+     * into a buffer (vectorisable loops; per channel the same additions as {@link MixtureResiduals#four}), then one
+     * sum.
      */
     private double residualOne(float[] y, int o, double[] a, int q) {
       final double[] m = fcls.spectra;
@@ -463,57 +451,6 @@ public final class Fcls implements java.io.Serializable {
         sum += e * e;
       }
       return sum;
-    }
-
-    /** {@link #residualOne} of four consecutive pixels side by side ({@link MixtureResiduals#four}, same bits). */
-    private void residualFour(float[] y, int o0, double[] a, int q0, double[] out, int at) {
-      MixtureResiduals.four(y, o0, a, q0, fcls.spectra, count, channels, out, at);
-    }
-
-    /**
-     * {@link #residualFour} for R = 3 with the abundances in registers (about 1.4 times faster). The fit
-     * {@code (a0 M0c + a1 M1c) + a2 M2c} equals {@code ((0 + a0 M0c) + a1 M1c) + a2 M2c} except perhaps for the sign
-     * of a zero, which squaring removes.
-     */
-    private void residualFourOfThree(float[] y, int o0, double[] a, int q, double[] out, int at) {
-      final double[] m = fcls.spectra;
-      final int nb = channels;
-      final int o1 = o0 + nb;
-      final int o2 = o1 + nb;
-      final int o3 = o2 + nb;
-      final double a00 = a[q];
-      final double a01 = a[q + 1];
-      final double a02 = a[q + 2];
-      final double a10 = a[q + 3];
-      final double a11 = a[q + 4];
-      final double a12 = a[q + 5];
-      final double a20 = a[q + 6];
-      final double a21 = a[q + 7];
-      final double a22 = a[q + 8];
-      final double a30 = a[q + 9];
-      final double a31 = a[q + 10];
-      final double a32 = a[q + 11];
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      for (int c = 0; c < nb; c++) {
-        double m0 = m[c];
-        double m1 = m[nb + c];
-        double m2 = m[2 * nb + c];
-        double e0 = y[o0 + c] - (a00 * m0 + a01 * m1 + a02 * m2);
-        double e1 = y[o1 + c] - (a10 * m0 + a11 * m1 + a12 * m2);
-        double e2 = y[o2 + c] - (a20 * m0 + a21 * m1 + a22 * m2);
-        double e3 = y[o3 + c] - (a30 * m0 + a31 * m1 + a32 * m2);
-        s0 += e0 * e0;
-        s1 += e1 * e1;
-        s2 += e2 * e2;
-        s3 += e3 * e3;
-      }
-      out[at] = s0;
-      out[at + 1] = s1;
-      out[at + 2] = s2;
-      out[at + 3] = s3;
     }
 
     private void checkRange(int length, int offset, double[] abundances) {

@@ -257,7 +257,7 @@ public final class Nmf {
     double sum = 0;
     for (int i = 0; i < n; i += RESIDUAL_CHUNK) {
       int m = Math.min(RESIDUAL_CHUNK, n - i);
-      pixelResidualsSquared(data, i, m, b, w, h, r, part, 0, work);
+      pixelResidualsSquared(data, i, m, b, w, h, r, part, work);
       for (int k = 0; k < m; k++) {
         sum += part[k];
       }
@@ -268,16 +268,7 @@ public final class Nmf {
   /** {@code ‖y − w H‖²} of one pixel, channel by channel; allocates nothing. */
   public static double pixelResidualSquared(float[] y, int yOffset, double[] w, int wOffset, double[] h, int r,
       int b) {
-    double sum = 0;
-    for (int c = 0; c < b; c++) {
-      double fit = 0;
-      for (int t = 0; t < r; t++) {
-        fit += w[wOffset + t] * h[t * b + c];
-      }
-      double e = y[yOffset + c] - fit;
-      sum += e * e;
-    }
-    return sum;
+    return MixtureResiduals.one(y, yOffset, w, wOffset, h, r, b);
   }
 
   /** Pixels whose residuals {@link #residualSquared} computes into a buffer before adding them in pixel order. */
@@ -288,24 +279,18 @@ public final class Nmf {
    * {@code w} (n × R), into {@code out[0 .. n)}: the same operations per pixel, so the same bits.
    */
   public static void pixelResidualsSquared(float[] y, int n, int b, double[] w, double[] h, int r, double[] out) {
-    pixelResidualsSquared(y, 0, n, b, w, h, r, out, 0, new double[MixtureResiduals.workLength(r, b)]);
+    pixelResidualsSquared(y, 0, n, b, w, h, r, out, new double[MixtureResiduals.workLength(r, b)]);
   }
 
   /**
-   * {@link #pixelResidualSquared} of pixels {@code first .. first + m)} into {@code out[outOffset ..]}. Why: one
-   * pixel's sum is a chain of B dependent additions; several pixels' chains advance side by side, each still in
-   * channel order — a vector's lanes at a time on the Vector API, then four ({@link MixtureResiduals}: the same bits
-   * as one at a time).
+   * {@link #pixelResidualSquared} of pixels {@code first .. first + m)} into {@code out[0 .. m)}. Why: one pixel's sum
+   * is a chain of B dependent additions; several pixels' chains advance side by side, each still in channel order —
+   * a vector's lanes at a time on the Vector API, then four ({@link MixtureResiduals#all}: the same bits as one at a
+   * time).
    */
   private static void pixelResidualsSquared(float[] y, int first, int m, int b, double[] w, double[] h, int r,
-      double[] out, int outOffset, double[] work) {
-    int k = MixtureResiduals.lanes(y, first * b, m, w, first * r, h, r, b, out, outOffset, work);
-    for (; k + 4 <= m; k += 4) {
-      MixtureResiduals.four(y, (first + k) * b, w, (first + k) * r, h, r, b, out, outOffset + k);
-    }
-    for (; k < m; k++) {
-      out[outOffset + k] = pixelResidualSquared(y, (first + k) * b, w, (first + k) * r, h, r, b);
-    }
+      double[] out, double[] work) {
+    MixtureResiduals.all(y, first * b, m, w, first * r, h, r, b, out, work, null);
   }
 
   /** Unit-sum endmembers (fit unchanged), then unit-sum abundances per pixel (see the class comment). */
