@@ -11,6 +11,8 @@ import org.eelsunmix.unmix.SpectralMoments;
  * NMF's NNDSVD start, PCA and HySime accumulate in their first pass over the pixels (B²/2 multiply-adds a pixel, the
  * largest per-pixel cost of VCA-FCLS and NMF fits at 4 M pixels). The Vector API path and the scalar path side by
  * side, on the same Poisson-like spectra; their scatters are compared bit for bit before a figure is printed.
+ * The Vector API path is this machine's kernel ({@link SpectralMoments.Kernel#preferred()}); the other vector kernel's
+ * figure is printed beside it, so a machine shows what the choice is worth on it.
  *
  * <p>The pixels go through {@value #PARTITIONS} accumulators of uneven sizes, merged in order, as a Spark pass feeds
  * them: every partition ends in a partial block, the case that once made C2 throw the compiled vector kernel away at
@@ -26,20 +28,20 @@ public final class MomentsThroughput {
 
   private MomentsThroughput() {}
 
-  /** Microseconds of thread CPU per pixel, best of {@code rounds}, for the vector ({@code scalar = false}) path. */
-  public static double microsPerPixel(int channels, int pixels, boolean scalar, int rounds) {
-    return rounds(channels, pixels, scalar, rounds)[1];
+  /** Microseconds of thread CPU per pixel, best of {@code rounds}, on the given kernel. */
+  public static double microsPerPixel(int channels, int pixels, SpectralMoments.Kernel kernel, int rounds) {
+    return rounds(channels, pixels, kernel, rounds)[1];
   }
 
   /** {@code {first round, best round}} in microseconds of thread CPU per pixel. */
-  static double[] rounds(int channels, int pixels, boolean scalar, int rounds) {
+  static double[] rounds(int channels, int pixels, SpectralMoments.Kernel kernel, int rounds) {
     float[] y = spectra(channels, pixels);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double first = Double.NaN;
     double best = Double.POSITIVE_INFINITY;
     for (int round = 0; round < rounds; round++) {
       long t0 = threads.getCurrentThreadCpuTime();
-      accumulate(y, channels, pixels, scalar);
+      accumulate(y, channels, pixels, kernel);
       double micros = (threads.getCurrentThreadCpuTime() - t0) / 1e3 / pixels;
       first = round == 0 ? micros : first;
       best = Math.min(best, micros);
@@ -47,27 +49,32 @@ public final class MomentsThroughput {
     return new double[] {first, best};
   }
 
-  /** Both paths' scatters over the same spectra are bit-identical (the benchmark's own check). */
+  /** Every kernel this JVM runs gives the scalar path's scatter bit for bit (the benchmark's own check). */
   public static boolean pathsAgree(int channels, int pixels) {
     float[] y = spectra(channels, pixels);
-    double[] v = accumulate(y, channels, pixels, false).secondMoment();
-    double[] s = accumulate(y, channels, pixels, true).secondMoment();
-    for (int i = 0; i < v.length; i++) {
-      if (Double.doubleToRawLongBits(v[i]) != Double.doubleToRawLongBits(s[i])) {
-        return false;
+    double[] s = accumulate(y, channels, pixels, SpectralMoments.Kernel.SCALAR).secondMoment();
+    for (SpectralMoments.Kernel kernel : SpectralMoments.Kernel.values()) {
+      if (!kernel.available()) {
+        continue;
+      }
+      double[] v = accumulate(y, channels, pixels, kernel).secondMoment();
+      for (int i = 0; i < v.length; i++) {
+        if (Double.doubleToRawLongBits(v[i]) != Double.doubleToRawLongBits(s[i])) {
+          return false;
+        }
       }
     }
     return true;
   }
 
   /** The pixels through {@link #PARTITIONS} accumulators merged in order; returns the merged one. */
-  private static SpectralMoments accumulate(float[] y, int channels, int pixels, boolean scalar) {
+  private static SpectralMoments accumulate(float[] y, int channels, int pixels, SpectralMoments.Kernel kernel) {
     SpectralMoments all = null;
     int from = 0;
     for (int part = 0; part < PARTITIONS; part++) {
       // Uneven cuts: a partition's size is not a multiple of the block, nor of the group of four.
       int to = part == PARTITIONS - 1 ? pixels : Math.min(pixels, from + pixels / PARTITIONS + part % 4);
-      SpectralMoments m = scalar ? SpectralMoments.scalar(channels) : new SpectralMoments(channels);
+      SpectralMoments m = SpectralMoments.withKernel(channels, kernel);
       for (int p = from; p < to; p++) {
         m.add(y, p * channels);
       }
@@ -101,21 +108,28 @@ public final class MomentsThroughput {
   }
 
   /**
-   * One printed row: both paths' µs per pixel (best round) and their ratio, then the vector path's first round (JIT
-   * warm-up included), or the scalar path alone without the module.
+   * One printed row: this machine's vector kernel and the scalar path, µs per pixel (best round) and their ratio, the
+   * other vector kernel's figure, then the vector path's first round (JIT warm-up included); or the scalar path alone
+   * without the module.
    */
   public static String row(int channels) {
     int pixels = channels > 400 ? 2_000 : 20_000;
-    double scalar = microsPerPixel(channels, pixels, true, 4);
+    double scalar = microsPerPixel(channels, pixels, SpectralMoments.Kernel.SCALAR, 4);
     if (!VectorApi.ENABLED) {
       return String.format(java.util.Locale.ROOT, "%-28s %.2f µs per pixel (scalar; no jdk.incubator.vector in this "
           + "JVM)", "moments B=" + channels, scalar);
     }
-    double[] vector = rounds(channels, pixels, false, 4);
-    if (!pathsAgree(channels, 2 * 32 + 5)) {
+    SpectralMoments.Kernel preferred = SpectralMoments.Kernel.preferred();
+    SpectralMoments.Kernel other = preferred == SpectralMoments.Kernel.PANELS ? SpectralMoments.Kernel.TILE
+        : SpectralMoments.Kernel.PANELS;
+    double[] vector = rounds(channels, pixels, preferred, 4);
+    double otherFigure = microsPerPixel(channels, pixels, other, 4);
+    if (!pathsAgree(channels, 2 * 128 + 5)) {
       throw new IllegalStateException("the vector and scalar scatters differ at B = " + channels);
     }
-    return String.format(java.util.Locale.ROOT, "%-28s %.2f µs per pixel vector, %.2f scalar (%.1fx; same bits); "
-        + "first round %.2f", "moments B=" + channels, vector[1], scalar, scalar / vector[1], vector[0]);
+    return String.format(java.util.Locale.ROOT, "%-28s %.2f µs per pixel vector (%s), %.2f scalar (%.1fx; same "
+        + "bits); %s kernel %.2f; first round %.2f", "moments B=" + channels, vector[1],
+        preferred.name().toLowerCase(java.util.Locale.ROOT), scalar, scalar / vector[1],
+        other.name().toLowerCase(java.util.Locale.ROOT), otherFigure, vector[0]);
   }
 }

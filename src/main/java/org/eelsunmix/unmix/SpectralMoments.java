@@ -14,9 +14,11 @@ import org.eelsunmix.linalg.VectorApi;
  * so that the block's slice stays in L1, two scatter rows per pass sharing the pixel loads, eight pixels per load and
  * store of a scatter entry (on the Vector API a register tile of four rows by two vectors, {@link ScatterRowsVector}).
  * The B² accumulator is streamed once per block instead of once per pixel (at B = 903 it is 6.5 MB, far beyond the
- * caches). The order of the additions into each entry is fixed (groups of four pixels from the block start, then a
- * partial block's last pixels one by one), so neither the tiling nor the path changes a bit. Mutable accumulator; not
- * thread-safe.
+ * caches). With vectors of four doubles (x86 AVX2) the Vector API path copies each block into panels and runs a
+ * smaller tile ({@link Kernel#PANELS}, blocks of {@value #PANEL_BLOCK} pixels, column tiles of {@value #PANEL_TILE}).
+ * The order of the additions into each entry is fixed (groups of four pixels from the block start, then a partial
+ * block's last pixels one by one), so neither the tiling, the block size nor the path changes a bit. Mutable
+ * accumulator; not thread-safe.
  */
 public final class SpectralMoments implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -25,27 +27,60 @@ public final class SpectralMoments implements Serializable {
   private final double[] sum;
   private final double[] scatter; // row-major B×B, upper triangle filled
   private double sumSquares;
-  /** Pixels per rank-k update of the scatter. */
+  /** Pixels per rank-k update of the scatter ({@link Kernel#SCALAR}, {@link Kernel#TILE}). */
   static final int BLOCK = 32;
   /** Scatter columns per cache tile of {@link #flush()}: 32 pixels × 64 channels = 16 kB of the block. */
   static final int TILE = 64;
-  private transient double[] pending; // up to BLOCK pixels, pixel-major, not yet in the scatter
+  /** Pixels per block of {@link Kernel#PANELS} (measured best of 32, 64 and 128 at B = 200 and 903). */
+  static final int PANEL_BLOCK = 128;
+  /** Scatter columns per cache tile of {@link Kernel#PANELS}: 128 pixels × 32 channels = 32 kB of the panels. */
+  static final int PANEL_TILE = 32;
+  private transient double[] pending; // up to a block of pixels, pixel-major, not yet in the scatter
+  private transient double[] panels; // the block's copy for Kernel.PANELS
   private transient int pendingCount;
-  /** The scalar path even where the Vector API is available (the tests' reference; same bits either way). */
-  private final boolean scalarOnly;
+  private final Kernel kernel;
 
-  public SpectralMoments(int channels) {
-    this(channels, false);
+  /**
+   * How the scatter's rank-k updates run; each gives the same bits. {@link #SCALAR}: plain Java (the reference, and the
+   * path without the Vector API); {@link #TILE}: the Vector API's 4 × 2-vector register tile on the pixel-major block;
+   * {@link #PANELS}: the block copied into panels and a 2 × 2-vector tile ({@link ScatterRowsVector}).
+   */
+  public enum Kernel {
+    SCALAR, TILE, PANELS;
+
+    /** This machine's kernel: panels with vectors of four doubles, the register tile with wider ones. */
+    public static Kernel preferred() {
+      if (!VectorApi.ENABLED) {
+        return SCALAR;
+      }
+      return ScatterRowsVector.panelsPreferred() ? PANELS : TILE;
+    }
+
+    /** Whether this JVM can run it (the vector kernels need the Vector API module). */
+    public boolean available() {
+      return this == SCALAR || VectorApi.ENABLED;
+    }
+
+    int block() {
+      return this == PANELS ? PANEL_BLOCK : BLOCK;
+    }
   }
 
-  private SpectralMoments(int channels, boolean scalarOnly) {
+  public SpectralMoments(int channels) {
+    this(channels, Kernel.preferred());
+  }
+
+  private SpectralMoments(int channels, Kernel kernel) {
     if (channels < 1) {
       throw new IllegalArgumentException("channels must be ≥ 1, got " + channels);
+    }
+    if (!kernel.available()) {
+      throw new IllegalArgumentException(kernel + " needs the Vector API (--add-modules=jdk.incubator.vector)");
     }
     this.channels = channels;
     this.sum = new double[channels];
     this.scatter = new double[channels * channels];
-    this.scalarOnly = scalarOnly;
+    this.kernel = kernel;
   }
 
   /**
@@ -53,7 +88,12 @@ public final class SpectralMoments implements Serializable {
    * against (same results, slower).
    */
   public static SpectralMoments scalar(int channels) {
-    return new SpectralMoments(channels, true);
+    return new SpectralMoments(channels, Kernel.SCALAR);
+  }
+
+  /** An accumulator on the given kernel (tests and benchmarks compare them; production takes the preferred one). */
+  public static SpectralMoments withKernel(int channels, Kernel kernel) {
+    return new SpectralMoments(channels, kernel);
   }
 
   public int channels() {
@@ -86,7 +126,7 @@ public final class SpectralMoments implements Serializable {
 
   private double[] nextRow() {
     if (pending == null) {
-      pending = new double[BLOCK * channels];
+      pending = new double[kernel.block() * channels];
     }
     return pending;
   }
@@ -94,7 +134,7 @@ public final class SpectralMoments implements Serializable {
   /** Counts the pixel just copied to {@code pending}; flushes a full block. */
   private SpectralMoments accept() {
     count++;
-    if (++pendingCount == BLOCK) {
+    if (++pendingCount == kernel.block()) {
       flush();
     }
     return this;
@@ -121,10 +161,10 @@ public final class SpectralMoments implements Serializable {
     addSums();
     final int groups = pendingCount & ~3;
     if (groups > 0) {
-      if (VectorApi.ENABLED && !scalarOnly) {
-        flushGroupsVector(groups);
-      } else {
-        flushGroups(groups);
+      switch (kernel) {
+        case PANELS -> flushGroupsOfPanels(groups);
+        case TILE -> flushGroupsVector(groups);
+        default -> flushGroups(groups);
       }
     }
     if (groups < pendingCount) {
@@ -216,16 +256,37 @@ public final class SpectralMoments implements Serializable {
    * scratch (never read: {@link #secondMoment()} mirrors the upper one), cheaper to compute than to split the vector.
    */
   private void flushGroupsVector(int groups) {
+    flushGroupsVector(groups, TILE, false);
+  }
+
+  /**
+   * {@link #flushGroupsVector} on {@link ScatterRowsVector}'s panels: the block's groups copied into them once, then
+   * the same column tiles (of {@value #PANEL_TILE}), rows and leftovers; same bits.
+   */
+  private void flushGroupsOfPanels(int groups) {
+    final int need = ScatterRowsVector.panelLength(channels, groups);
+    if (panels == null || panels.length < need) {
+      panels = new double[ScatterRowsVector.panelLength(channels, PANEL_BLOCK)];
+    }
+    ScatterRowsVector.pack(pending, channels, groups, panels);
+    flushGroupsVector(groups, PANEL_TILE, true);
+  }
+
+  private void flushGroupsVector(int groups, int tile, boolean ofPanels) {
     final int b = channels;
     final int lanes = ScatterRowsVector.lanes();
-    for (int j0 = 0; j0 < b; j0 += TILE) {
-      final int j1 = Math.min(b, j0 + TILE);
+    for (int j0 = 0; j0 < b; j0 += tile) {
+      final int j1 = Math.min(b, j0 + tile);
       final int whole = j0 + (j1 - j0) / lanes * lanes;
       int i = 0;
       for (; i + 3 < j1; i += 4) {
         final int from = i <= j0 ? j0 : j0 + (i - j0) / lanes * lanes;
         if (from < whole) {
-          ScatterRowsVector.fourRows(pending, b, groups, scatter, i, from, whole);
+          if (ofPanels) {
+            ScatterRowsVector.fourRowsOfPanels(panels, groups, scatter, b, i, from, whole);
+          } else {
+            ScatterRowsVector.fourRows(pending, b, groups, scatter, i, from, whole);
+          }
         }
         for (int r = 0; r < 4; r++) {
           final int rest = Math.max(whole, i + r);

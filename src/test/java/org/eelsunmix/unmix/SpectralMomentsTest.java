@@ -84,12 +84,15 @@ class SpectralMomentsTest {
   @Test
   void tiledScatterHasTheBitsOfThePlainGroupOrder() {
     // Several column tiles and a partial one, rows near the diagonal not a multiple of four or of a vector's lanes.
-    assertScatterBits(2 * SpectralMoments.TILE + 19, 3 * SpectralMoments.BLOCK + 7, false);
+    for (SpectralMoments.Kernel kernel : SpectralMoments.Kernel.values()) {
+      assertScatterBits(2 * SpectralMoments.TILE + 19, 3 * SpectralMoments.PANEL_BLOCK + 7, kernel);
+    }
   }
 
   /**
-   * The Vector API path ({@link ScatterRowsVector}, four rows at a time, whole vectors, the rest scalar) and the
-   * scalar path both give the plain order's bits, for sizes below, at and around a vector's lanes and a tile.
+   * The Vector API kernels ({@link ScatterRowsVector}: the register tile and the panels, four rows at a time, whole
+   * vectors, the rest scalar) and the scalar path all give the plain order's bits, for sizes below, at and around a
+   * vector's lanes and a tile, whichever kernel this machine prefers.
    */
   @Test
   void vectorAndScalarPathsHaveTheBitsOfThePlainGroupOrder() {
@@ -97,9 +100,10 @@ class SpectralMomentsTest {
         + "so that the vector path is the one tested");
     // 24, 40, 130: a tile's vectors in pairs and one alone (ScatterRowsVector's 4 x 2 and 4 x 1 tiles).
     for (int b : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 24, 40, 63, 64, 65, 130, 200}) {
-      for (boolean scalar : new boolean[] {false, true}) {
-        assertScatterBits(b, 2 * SpectralMoments.BLOCK + 13, scalar);
-        assertScatterBits(b, 3, scalar);
+      for (SpectralMoments.Kernel kernel : SpectralMoments.Kernel.values()) {
+        assertScatterBits(b, 2 * SpectralMoments.BLOCK + 13, kernel);
+        assertScatterBits(b, 2 * SpectralMoments.PANEL_BLOCK + 13, kernel);
+        assertScatterBits(b, 3, kernel);
       }
     }
   }
@@ -111,24 +115,25 @@ class SpectralMomentsTest {
    */
   @Test
   void partialBlocksWithEachNumberOfLeftoversHaveThePlainBits() {
-    for (int n : new int[] {SpectralMoments.BLOCK + 10 + 1, SpectralMoments.BLOCK + 10 + 2,
-        3 * SpectralMoments.BLOCK + 10 + 4, 4 * SpectralMoments.BLOCK + 10 + 27}) {
-      for (boolean scalar : new boolean[] {false, true}) {
-        assertScatterBits(72, n, scalar);
+    for (int block : new int[] {SpectralMoments.BLOCK, SpectralMoments.PANEL_BLOCK}) {
+      for (int n : new int[] {block + 10 + 1, block + 10 + 2, 3 * block + 10 + 4, 4 * block + 10 + 27}) {
+        for (SpectralMoments.Kernel kernel : SpectralMoments.Kernel.values()) {
+          assertScatterBits(72, n, kernel);
+        }
       }
     }
   }
 
   /** Pixels added to two accumulators (a partial block in the left one), merged; the scatter against the plain sum. */
-  private static void assertScatterBits(int b, int n, boolean scalarOnly) {
+  private static void assertScatterBits(int b, int n, SpectralMoments.Kernel kernel) {
     Random r = new Random(3 + b);
     int split = Math.min(n, SpectralMoments.BLOCK + 10); // the left part's last flush is a partial block
     float[] y = new float[n * b];
     for (int i = 0; i < y.length; i++) {
       y[i] = (float) (80 + 30 * r.nextGaussian());
     }
-    SpectralMoments left = scalarOnly ? SpectralMoments.scalar(b) : new SpectralMoments(b);
-    SpectralMoments right = scalarOnly ? SpectralMoments.scalar(b) : new SpectralMoments(b);
+    SpectralMoments left = SpectralMoments.withKernel(b, kernel);
+    SpectralMoments right = SpectralMoments.withKernel(b, kernel);
     for (int p = 0; p < n; p++) {
       (p < split ? left : right).add(y, p * b);
     }
@@ -140,7 +145,7 @@ class SpectralMomentsTest {
     double[] rightPart = new double[b * b];
     plainScatter(y, b, 0, split, expected);
     plainScatter(y, b, split, n, rightPart);
-    String where = "B = " + b + ", " + n + " pixels, " + (scalarOnly ? "scalar" : "vector") + " path, entry ";
+    String where = "B = " + b + ", " + n + " pixels, " + kernel + " kernel, entry ";
     for (int i = 0; i < b; i++) {
       for (int j = i; j < b; j++) {
         double v = (expected[i * b + j] + rightPart[i * b + j]) / n;
