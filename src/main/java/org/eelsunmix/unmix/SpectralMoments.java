@@ -280,7 +280,13 @@ public final class SpectralMoments implements Serializable {
       final int whole = j0 + (j1 - j0) / lanes * lanes;
       int i = 0;
       for (; i + 3 < j1; i += 4) {
-        final int from = i <= j0 ? j0 : j0 + (i - j0) / lanes * lanes;
+        // From a whole pair of vectors left of the diagonal: the 4 × 1 tile then runs only where a tile's vectors are
+        // odd in number (its last columns, every row), so it is hot wherever it runs and C2 compiles it as early as
+        // the rest. Started at the diagonal's own vector, it ran a few times a block near the diagonal, reached C2
+        // seconds after the rest and ran meanwhile in C1 with boxed vectors (1 GB of garbage in a 640² VCA fit,
+        // 12 GB at 2048², JFR). The extra entries are in the lower triangle: scratch.
+        final int pair = 2 * lanes;
+        final int from = i <= j0 ? j0 : j0 + (i - j0) / pair * pair;
         if (from < whole) {
           if (ofPanels) {
             ScatterRowsVector.fourRowsOfPanels(panels, groups, scatter, b, i, from, whole);
