@@ -61,13 +61,17 @@ final class ScatterRowsVector {
     final int lanes = SPECIES.length();
     final int panelSize = pixels * lanes;
     final int whole = b / lanes * lanes;
-    for (int p = 0; p < pixels; p++) {
-      final int o = p * b;
-      for (int c = 0; c < whole; c += lanes) {
-        System.arraycopy(y, o + c, panels, c / lanes * panelSize + p * lanes, lanes);
+    // Panel by panel, one vector a pixel (a four-double System.arraycopy a pixel and panel was 10 % of the pass).
+    for (int c = 0; c < whole; c += lanes) {
+      final int base = c / lanes * panelSize;
+      for (int p = 0; p < pixels; p++) {
+        DoubleVector.fromArray(SPECIES, y, p * b + c).intoArray(panels, base + p * lanes);
       }
-      for (int c = whole; c < b; c++) {
-        panels[whole / lanes * panelSize + p * lanes + c - whole] = y[o + c];
+    }
+    for (int c = whole; c < b; c++) {
+      final int at = whole / lanes * panelSize + c - whole;
+      for (int p = 0; p < pixels; p++) {
+        panels[at + p * lanes] = y[p * b + c];
       }
     }
   }
