@@ -28,8 +28,10 @@ import jdk.incubator.vector.VectorSpecies;
  * row, the four partial sums {@code ((p0 + p1) + p2) + p3} in registers, then added to the tile's four sums (12 live
  * registers). Same additions per entry in the same order, so the same bits. Measured on a 2-core AMD EPYC (Zen 3,
  * AVX2), {@code MomentsThroughput}, thread CPU: B = 200 3.0 → 2.0 µs a pixel, B = 903 61 → 41 µs, with blocks of
- * {@value SpectralMoments#PANEL_BLOCK} pixels and column tiles of {@value SpectralMoments#PANEL_TILE}; with AVX-512 the
- * register tile stays (its 32 registers hold it; panels were measured within ±5 % of it there).
+ * {@value SpectralMoments#PANEL_BLOCK} pixels and column tiles of {@value SpectralMoments#PANEL_TILE}. With AVX-512 the
+ * register tile stays: its 32 registers hold it, and packed panels under the 4 × 2 tile were measured there within
+ * ±5 % of it; the 2 × 2 tile has not been measured on such a machine ({@code MomentsThroughput} prints both kernels'
+ * figures wherever it runs).
  */
 final class ScatterRowsVector {
   private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;

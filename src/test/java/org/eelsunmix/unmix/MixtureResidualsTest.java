@@ -20,7 +20,10 @@ class MixtureResidualsTest {
   void everyPathGivesTheOnePixelLoopsBits(int r, int b) {
     assertTrue(VectorApi.ENABLED && MixtureResiduals.VECTOR, "the test JVM runs with the Vector API module");
     Random random = new Random(31L * r + b);
-    int pixels = 3 * MixtureResidualsVector.lanes() + 5; // whole vectors, then a group of four and a single pixel
+    // Whole vectors, then (with eight lanes) a group of four and a single pixel; with four lanes a fourth vector and a
+    // single pixel, and the group of four is checked on the first pixels below.
+    int pixels = 3 * MixtureResidualsVector.lanes() + 5;
+    int vectors = pixels / MixtureResidualsVector.lanes() * MixtureResidualsVector.lanes();
     int offset = 2;
     double[] m = new double[r * b];
     for (int i = 0; i < m.length; i++) {
@@ -41,12 +44,24 @@ class MixtureResidualsTest {
     double[] out = new double[pixels + 3];
     double[] work = new double[MixtureResiduals.workLength(r, b)];
     int done = MixtureResiduals.lanes(y, offset, pixels, a, 1, m, r, b, out, 3, work);
-    assertEquals(3 * MixtureResidualsVector.lanes(), done);
-    MixtureResiduals.four(y, offset + done * b, a, 1 + done * r, m, r, b, out, 3 + done);
-    for (int p = 0; p < done + 4; p++) {
+    assertEquals(vectors, done);
+    int checked = done;
+    if (pixels - done >= 4) {
+      MixtureResiduals.four(y, offset + done * b, a, 1 + done * r, m, r, b, out, 3 + done);
+      checked += 4;
+    }
+    for (int p = 0; p < checked; p++) {
       double expected = onePixel(y, offset + p * b, a, 1 + p * r, m, r, b);
       assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(out[3 + p]),
           "pixel " + p + ": " + expected + " vs " + out[3 + p]);
+    }
+    // The group of four on pixels 3 .. 6 (the zero spectrum, negative abundances and the NaN among them), whatever
+    // the lane count.
+    double[] fours = new double[4];
+    MixtureResiduals.four(y, offset + 3 * b, a, 1 + 3 * r, m, r, b, fours, 0);
+    for (int p = 0; p < 4; p++) {
+      double expected = onePixel(y, offset + (3 + p) * b, a, 1 + (3 + p) * r, m, r, b);
+      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(fours[p]), "four, pixel " + (3 + p));
     }
     // The channel-major copy made once (as FclsResiduals shares it between endmember sets) gives the same bits.
     double[] copy = new double[MixtureResiduals.channelMajorLength(pixels, b)];
