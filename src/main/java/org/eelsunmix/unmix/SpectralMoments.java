@@ -38,7 +38,13 @@ public final class SpectralMoments implements Serializable {
   private transient double[] pending; // up to a block of pixels, pixel-major, not yet in the scatter
   private transient double[] panels; // the block's copy for Kernel.PANELS
   private transient int pendingCount;
-  private final Kernel kernel;
+  /**
+   * The kernel asked for; null for the preferred kernel of the JVM that runs the accumulator. An accumulator made on
+   * a driver that has the Vector API runs on executors that may not (a cluster's executors without the module), so
+   * the choice is made where the pixels are added, not where the accumulator was made.
+   */
+  private final Kernel requested;
+  private transient Kernel kernel; // resolved on first use in this JVM (kernel())
 
   /**
    * How the scatter's rank-k updates run; each gives the same bits. {@link #SCALAR}: plain Java (the reference, and the
@@ -67,20 +73,31 @@ public final class SpectralMoments implements Serializable {
   }
 
   public SpectralMoments(int channels) {
-    this(channels, Kernel.preferred());
+    this(channels, null);
   }
 
   private SpectralMoments(int channels, Kernel kernel) {
     if (channels < 1) {
       throw new IllegalArgumentException("channels must be ≥ 1, got " + channels);
     }
-    if (!kernel.available()) {
+    if (kernel != null && !kernel.available()) {
       throw new IllegalArgumentException(kernel + " needs the Vector API (--add-modules=jdk.incubator.vector)");
     }
     this.channels = channels;
     this.sum = new double[channels];
     this.scatter = new double[channels * channels];
-    this.kernel = kernel;
+    this.requested = kernel;
+  }
+
+  /**
+   * The kernel this JVM runs: the one asked for, or this JVM's preferred one; the scalar path where the one asked for
+   * cannot run here (an accumulator shipped to a JVM without the Vector API). Every kernel gives the same bits.
+   */
+  private Kernel kernel() {
+    if (kernel == null) {
+      kernel = requested == null ? Kernel.preferred() : requested.available() ? requested : Kernel.SCALAR;
+    }
+    return kernel;
   }
 
   /**
@@ -126,7 +143,7 @@ public final class SpectralMoments implements Serializable {
 
   private double[] nextRow() {
     if (pending == null) {
-      pending = new double[kernel.block() * channels];
+      pending = new double[kernel().block() * channels];
     }
     return pending;
   }
@@ -134,7 +151,7 @@ public final class SpectralMoments implements Serializable {
   /** Counts the pixel just copied to {@code pending}; flushes a full block. */
   private SpectralMoments accept() {
     count++;
-    if (++pendingCount == kernel.block()) {
+    if (++pendingCount == kernel().block()) {
       flush();
     }
     return this;
@@ -161,7 +178,7 @@ public final class SpectralMoments implements Serializable {
     addSums();
     final int groups = pendingCount & ~3;
     if (groups > 0) {
-      switch (kernel) {
+      switch (kernel()) {
         case PANELS -> flushGroupsOfPanels(groups);
         case TILE -> flushGroupsVector(groups);
         default -> flushGroups(groups);
