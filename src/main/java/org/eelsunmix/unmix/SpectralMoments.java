@@ -100,14 +100,6 @@ public final class SpectralMoments implements Serializable {
     return kernel;
   }
 
-  /**
-   * An accumulator that never takes the Vector API path: the reference the vector path is tested and benchmarked
-   * against (same results, slower).
-   */
-  public static SpectralMoments scalar(int channels) {
-    return new SpectralMoments(channels, Kernel.SCALAR);
-  }
-
   /** An accumulator on the given kernel (tests and benchmarks compare them; production takes the preferred one). */
   public static SpectralMoments withKernel(int channels, Kernel kernel) {
     return new SpectralMoments(channels, kernel);
@@ -180,7 +172,7 @@ public final class SpectralMoments implements Serializable {
     if (groups > 0) {
       switch (kernel()) {
         case PANELS -> flushGroupsOfPanels(groups);
-        case TILE -> flushGroupsVector(groups);
+        case TILE -> flushGroupsVector(groups, TILE, false);
         default -> flushGroups(groups);
       }
     }
@@ -271,24 +263,9 @@ public final class SpectralMoments implements Serializable {
    * rows (fewer than four) by {@link #rows}. Same additions in the same order per entry as the scalar path, so the
    * same bits. Near the diagonal a row's first vector may begin left of it: those entries of the lower triangle are
    * scratch (never read: {@link #secondMoment()} mirrors the upper one), cheaper to compute than to split the vector.
+   * Column tiles of {@code tile}; the rows from the pixel-major block ({@link Kernel#TILE}) or from its panels
+   * ({@link #flushGroupsOfPanels}).
    */
-  private void flushGroupsVector(int groups) {
-    flushGroupsVector(groups, TILE, false);
-  }
-
-  /**
-   * {@link #flushGroupsVector} on {@link ScatterRowsVector}'s panels: the block's groups copied into them once, then
-   * the same column tiles (of {@value #PANEL_TILE}), rows and leftovers; same bits.
-   */
-  private void flushGroupsOfPanels(int groups) {
-    final int need = ScatterRowsVector.panelLength(channels, groups);
-    if (panels == null || panels.length < need) {
-      panels = new double[ScatterRowsVector.panelLength(channels, PANEL_BLOCK)];
-    }
-    ScatterRowsVector.pack(pending, channels, groups, panels);
-    flushGroupsVector(groups, PANEL_TILE, true);
-  }
-
   private void flushGroupsVector(int groups, int tile, boolean ofPanels) {
     final int b = channels;
     final int lanes = ScatterRowsVector.lanes();
@@ -323,6 +300,20 @@ public final class SpectralMoments implements Serializable {
       }
     }
   }
+  /**
+   * {@link #flushGroupsVector} on {@link ScatterRowsVector}'s panels: the block's groups copied into them once, then
+   * the same column tiles (of {@value #PANEL_TILE}), rows and leftovers; same bits.
+   */
+  private void flushGroupsOfPanels(int groups) {
+    final int need = ScatterRowsVector.panelLength(channels, groups);
+    if (panels == null || panels.length < need) {
+      panels = new double[ScatterRowsVector.panelLength(channels, PANEL_BLOCK)];
+    }
+    ScatterRowsVector.pack(pending, channels, groups, panels);
+    flushGroupsVector(groups, PANEL_TILE, true);
+  }
+
+
 
   /**
    * Rows i and i + 1 of the scatter within the column tile {@code [tile0, j1)}, the first {@code groups} pixels: their
