@@ -44,6 +44,9 @@ public final class ResultFiles {
         functions.col(PixelSchema.RMSE)));
     if (java.util.Arrays.asList(transformed.columns()).contains(PixelSchema.ABUNDANCES_STD)) {
       columns.add(functions.col(PixelSchema.ABUNDANCES_STD));
+    } else if (!AbundanceTable.sparkWriterAsked()) {
+      AbundanceTable.write(spark, transformed.select(columns.toArray(new org.apache.spark.sql.Column[0])), dir);
+      return;
     }
     SeriesStore.writePartitioned(transformed.select(columns.toArray(new org.apache.spark.sql.Column[0])), dir,
         spark, RESULT_ENCODINGS);

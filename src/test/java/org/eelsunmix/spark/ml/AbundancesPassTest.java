@@ -188,7 +188,8 @@ class AbundancesPassTest {
     } finally {
       spark.listenerManager().unregister(plans);
     }
-    assertFalse(plans.plans.isEmpty());
+    // AbundanceTable writes the rows in the scan's order from an RDD job: no SQL write plan, so no sort in one
+    // (Spark's writer, still used for results with a second value column, is checked below and in the store's tests).
     for (String plan : plans.plans) {
       assertFalse(plan.contains("Sort ["), "no sort before the partitioned write:\n" + plan);
     }
