@@ -39,8 +39,9 @@ import org.apache.parquet.schema.MessageType;
  * checksums as parquet-mr's default.
  *
  * <p>The Parquet schema is Spark's for the same columns ({@code SparkToParquetSchemaConverter}: standard three-level
- * lists), and the footer carries the Spark schema under Spark's key, so Spark, pandas and pyarrow read the file as
- * one Spark wrote ({@code AbundanceTableTest} compares every row with Spark's writer's). Not thread-safe.
+ * lists, the format's LIST convention other Parquet readers follow), and the footer carries the Spark schema under
+ * Spark's key, so Spark reads the file as one it wrote ({@code AbundanceTableTest} compares every row with Spark's
+ * writer's and decodes the levels with parquet-mr's own decoder). Not thread-safe.
  */
 public final class AbundanceFile implements Closeable {
   /** Rows per data page: 32 768 rows are 128 kB of x, 768 kB of three abundances a pixel. */

@@ -116,6 +116,25 @@ class AbundanceTableTest {
   }
 
   @Test
+  void anRddOfResultRowsIsWrittenWithoutSparksRowCopyAndGivesTheSameTable(@TempDir Path dir) {
+    SparkSession spark = TestSpark.session();
+    List<Row> rows = rows(20_000, 8, "a", "b");
+    Dataset<Row> fromRdd = spark.createDataFrame(new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+        .parallelize(rows, 3), PixelSchema.ABUNDANCES);
+    assertTrue(AbundanceTable.asStored(fromRdd).isPresent(), "an RDD of the table's rows is written as it stands");
+    assertFalse(AbundanceTable.asStored(fromRdd.where("x > 3")).isPresent(), "a query is not");
+    assertFalse(AbundanceTable.asStored(fromRdd.selectExpr("acquisition_id", "y as x", "x as y", "abundances",
+        "rmse")).isPresent(), "nor are columns computed from others");
+    String direct = dir.resolve("direct").toString();
+    String queried = dir.resolve("queried").toString();
+    AbundanceTable.write(spark, fromRdd, direct);
+    AbundanceTable.write(spark, fromRdd.where("x >= 0"), queried);
+    assertEquals(20_000, read(spark, direct).count());
+    assertEquals(0, differences(read(spark, direct), read(spark, queried)));
+    assertEquals(0, differences(read(spark, direct), spark.createDataFrame(rows, PixelSchema.ABUNDANCES)));
+  }
+
+  @Test
   void theFooterHasSparksSchemaAndStatisticsThatHold(@TempDir Path dir) throws IOException {
     SparkSession spark = TestSpark.session();
     List<Row> rows = rows(5_000, 2, "only");
