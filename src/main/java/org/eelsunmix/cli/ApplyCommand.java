@@ -74,13 +74,15 @@ final class ApplyCommand extends SparkCommand {
     if (perAcquisition) {
       return perAcquisition(spark, m, series, pixels);
     }
+    ResultFiles.Summary[] written = new ResultFiles.Summary[1];
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       m.write().save(tmp + "/model");
-      ResultFiles.writeAbundances(spark, m.results(pixels), tmp + "/abundances");
+      written[0] = ResultFiles.writeAbundances(spark, m.results(pixels), tmp + "/abundances");
       ResultFiles.writeMsa(spark, m.endmembers(), tmp + "/endmembers", m.savedAt().orElse(null));
       writeConfig(tmp);
     });
-    System.out.println("applied " + m.describe() + ": " + ResultFiles.unmixedPixels(spark, out + "/abundances"));
+    System.out.println("applied " + m.describe() + ": " + ResultFiles.summaryLine(spark, written[0],
+        out + "/abundances"));
     System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");
     return 0;
   }

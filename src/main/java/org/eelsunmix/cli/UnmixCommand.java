@@ -81,21 +81,22 @@ final class UnmixCommand extends SparkCommand {
     UnmixingModel<?> model = estimator.fit(pixels);
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     StartupTimings.phase("output folder: temporary sibling, stale temporaries");
+    ResultFiles.Summary[] written = new ResultFiles.Summary[1];
     AtomicOutput.commit(spark.sparkContext().hadoopConfiguration(), out, overwrite, tmp -> {
       StartupTimings.phase("model save (metadata, data/)");
       model.write().save(tmp + "/model");
       StartupTimings.phase("abundances (transform, Parquet write)");
       describe("unmix: abundances (" + model.method() + ")");
-      ResultFiles.writeAbundances(spark, model.results(pixels), tmp + "/abundances");
+      written[0] = ResultFiles.writeAbundances(spark, model.results(pixels), tmp + "/abundances");
       StartupTimings.phase("endmember MSA files, _config.properties");
       ResultFiles.writeMsa(spark, model.endmembers(), tmp + "/endmembers");
       writeConfig(tmp);
       StartupTimings.phase("commit (renames)");
     });
-    StartupTimings.phase("summary line (abundances read back)");
+    StartupTimings.phase("summary line (counted by the writer, or the abundances read back)");
     describe("unmix: summary");
     System.out.printf("%s: %d endmembers, %s, fitted in %.1f s; %s%n", model.method(), model.endmembers().count(),
-        model.summaryLine(), fitSeconds, ResultFiles.unmixedPixels(spark, out + "/abundances"));
+        model.summaryLine(), fitSeconds, ResultFiles.summaryLine(spark, written[0], out + "/abundances"));
     System.out.println("wrote " + out + " (model/, abundances/, endmembers/*.msa)");
     return 0;
   }

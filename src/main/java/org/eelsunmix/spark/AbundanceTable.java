@@ -42,7 +42,8 @@ import org.apache.spark.util.SerializableConfiguration;
  * hidden file of its attempt and renames it to its final name when all its rows are written (a retried or speculative
  * attempt writes its own hidden file; the rows of a partition are the same in every attempt, so the last rename
  * wins with the same content); after the job the driver moves each written acquisition's staged folder in place of
- * the table's, then writes {@code _SUCCESS}. A killed job leaves only its staging folder, which readers skip (a
+ * the table's, then writes {@code _SUCCESS}. The tasks also count their rows and sum their RMSEs, so the command's
+ * summary line needs no pass reading the table back ({@link ResultFiles.Summary}). A killed job leaves only its staging folder, which readers skip (a
  * hidden name) and a later write removes once a day old ({@link AtomicOutput#removeStale}).
  *
  * <p>For a result with a second value column ({@link PixelSchema#ABUNDANCES_STD}), or with
@@ -65,7 +66,7 @@ public final class AbundanceTable {
    * files' schema is {@link PixelSchema#ABUNDANCES}'s as declared (x, y and the abundances required, the RMSE
    * optional), not the nullability a query plan happened to derive, which Spark's writer wrote.
    */
-  public static void write(SparkSession spark, Dataset<Row> rows, String dir) {
+  public static ResultFiles.Summary write(SparkSession spark, Dataset<Row> rows, String dir) {
     StructType schema = rows.schema();
     if (!java.util.Arrays.equals(schema.fieldNames(), PixelSchema.ABUNDANCES.fieldNames())) {
       throw new IllegalArgumentException("an abundances table has the columns "
@@ -97,7 +98,7 @@ public final class AbundanceTable {
     String stagingName = staging.toString();
     String parquetSchema = parquet.toString();
     SerializableConfiguration shipped = new SerializableConfiguration(conf);
-    List<List<String>> written;
+    List<Written> written;
     try {
       written = resultRows(rows).toJavaRDD().mapPartitionsWithIndex(
           (Integer part, Iterator<InternalRow> it) -> List.of(writePartition(part, it, shipped.value(), stagingName,
@@ -111,7 +112,20 @@ public final class AbundanceTable {
       throw e;
     }
     commit(conf, table, staging, written);
+    long pixels = 0;
+    long valued = 0;
+    double sum = 0;
+    for (Written w : written) { // partition order
+      pixels += w.rows;
+      valued += w.valued;
+      sum += w.rmseSum;
+    }
+    return new ResultFiles.Summary(pixels, valued, sum);
   }
+
+  /** What a task wrote: its acquisitions' folder names, its rows, and its RMSEs' count and sum (in row order). */
+  private record Written(List<String> folders, long rows, long valued, double rmseSum)
+      implements java.io.Serializable {}
 
   /**
    * The rows to write: where the table is an RDD of Spark's internal rows as it stands (a transform's result rows,
@@ -142,10 +156,10 @@ public final class AbundanceTable {
   }
 
   /**
-   * One task: its rows into one file per acquisition met, under the staging folder; returns the acquisitions'
-   * folder names. On a failure its unfinished files are deleted.
+   * One task: its rows into one file per acquisition met, under the staging folder; returns what it wrote. On a
+   * failure its unfinished files are deleted.
    */
-  private static List<String> writePartition(int part, Iterator<InternalRow> it, Configuration conf, String staging,
+  private static Written writePartition(int part, Iterator<InternalRow> it, Configuration conf, String staging,
       String job, MessageType schema, CompressionCodecName codec, Map<String, String> footer) throws IOException {
     Map<UTF8String, Open> files = new LinkedHashMap<>();
     int attempt = TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber();
@@ -153,6 +167,9 @@ public final class AbundanceTable {
     double[] values = new double[16];
     UTF8String lastId = null;
     Open last = null;
+    long rows = 0;
+    long valued = 0;
+    double rmseSum = 0;
     try {
       while (it.hasNext()) {
         InternalRow r = it.next();
@@ -187,7 +204,13 @@ public final class AbundanceTable {
           last.file = new AbundanceFile(conf, last.tmp, schema, codec, groupRows, footer);
         }
         boolean hasRmse = !r.isNullAt(4);
-        last.file.add(r.getInt(1), r.getInt(2), values, 0, n, hasRmse, hasRmse ? r.getDouble(4) : 0);
+        double rmse = hasRmse ? r.getDouble(4) : 0;
+        last.file.add(r.getInt(1), r.getInt(2), values, 0, n, hasRmse, rmse);
+        rows++;
+        if (hasRmse) {
+          valued++;
+          rmseSum += rmse;
+        }
       }
       List<String> folders = new ArrayList<>();
       for (Open o : files.values()) {
@@ -202,7 +225,7 @@ public final class AbundanceTable {
         }
         folders.add(o.folder);
       }
-      return folders;
+      return new Written(folders, rows, valued, rmseSum);
     } catch (IOException | RuntimeException | Error e) {
       for (Open o : files.values()) {
         try {
@@ -237,12 +260,12 @@ public final class AbundanceTable {
   }
 
   /** Moves every staged acquisition folder in place of the table's, removes the staging folder, marks success. */
-  private static void commit(Configuration conf, Path table, Path staging, List<List<String>> written) {
+  private static void commit(Configuration conf, Path table, Path staging, List<Written> written) {
     try {
       FileSystem fs = table.getFileSystem(conf);
       fs.mkdirs(table);
       TreeSet<String> folders = new TreeSet<>();
-      written.forEach(folders::addAll);
+      written.forEach(w -> folders.addAll(w.folders));
       for (String folder : folders) {
         Path from = new Path(staging, folder);
         for (FileStatus s : fs.listStatus(from)) { // a failed attempt's hidden leftovers

@@ -36,20 +36,41 @@ public final class ResultFiles {
 
   /**
    * The result columns of a transformed pixel table, written partitioned by acquisition (dynamic overwrite); the
-   * abundances' standard deviations ({@link PixelSchema#ABUNDANCES_STD}) too when the model gave them.
+   * abundances' standard deviations ({@link PixelSchema#ABUNDANCES_STD}) too when the model gave them. Returns
+   * the rows' {@link Summary} when our writer ({@link AbundanceTable}) wrote them, null when Spark's writer did.
    */
-  public static void writeAbundances(SparkSession spark, Dataset<Row> transformed, String dir) {
+  public static Summary writeAbundances(SparkSession spark, Dataset<Row> transformed, String dir) {
     List<org.apache.spark.sql.Column> columns = new ArrayList<>(List.of(functions.col(PixelSchema.ACQUISITION_ID),
         functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
         functions.col(PixelSchema.RMSE)));
     if (java.util.Arrays.asList(transformed.columns()).contains(PixelSchema.ABUNDANCES_STD)) {
       columns.add(functions.col(PixelSchema.ABUNDANCES_STD));
     } else if (!AbundanceTable.sparkWriterAsked()) {
-      AbundanceTable.write(spark, transformed.select(columns.toArray(new org.apache.spark.sql.Column[0])), dir);
-      return;
+      return AbundanceTable.write(spark, transformed.select(columns.toArray(new org.apache.spark.sql.Column[0])),
+          dir);
     }
     SeriesStore.writePartitioned(transformed.select(columns.toArray(new org.apache.spark.sql.Column[0])), dir,
         spark, RESULT_ENCODINGS);
+    return null;
+  }
+
+  /**
+   * The pixels an abundances write wrote, and the count and sum of their RMSEs (null RMSEs left out, as SQL's
+   * {@code avg} leaves them), for the commands' summary line.
+   */
+  public record Summary(long pixels, long valued, double rmseSum) {
+    /** "N pixels unmixed, mean RMSE r". */
+    public String line() {
+      return String.format("%d pixels unmixed, mean RMSE %.4g", pixels, valued == 0 ? Double.NaN : rmseSum / valued);
+    }
+  }
+
+  /**
+   * The summary line of an abundances table: from what {@link #writeAbundances} counted where it counted (our
+   * writer), else read back from the table as written ({@link #unmixedPixels}).
+   */
+  public static String summaryLine(SparkSession spark, Summary written, String dir) {
+    return written != null ? written.line() : unmixedPixels(spark, dir);
   }
 
   /**
@@ -79,7 +100,7 @@ public final class ResultFiles {
       valued += (long) p[1];
       sum += p[2];
     }
-    return String.format("%d pixels unmixed, mean RMSE %.4g", pixels, valued == 0 ? Double.NaN : sum / valued);
+    return new Summary(pixels, valued, sum).line();
   }
 
   /** Rows, rows with a value and the sum of the values of a one-column partition, as one {@code double[3]}. */

@@ -135,6 +135,24 @@ class AbundanceTableTest {
   }
 
   @Test
+  void theWritersCountsGiveTheSummaryLineOfTheTableReadBack(@TempDir Path dir) {
+    SparkSession spark = TestSpark.session();
+    List<Row> rows = new ArrayList<>();
+    for (Row r : rows(9_000, 12, "a", "b", "c")) { // no NaN: a mean to compare
+      rows.add(r.isNullAt(4) || !Double.isNaN(r.getDouble(4)) ? r
+          : RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), 7.25));
+    }
+    String out = dir.resolve("t").toString();
+    ResultFiles.Summary s = ResultFiles.writeAbundances(spark, spark.createDataFrame(
+        new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).parallelize(rows, 4),
+        PixelSchema.ABUNDANCES), out);
+    assertEquals(9_000, s.pixels());
+    assertEquals(rows.stream().filter(r -> !r.isNullAt(4)).count(), s.valued());
+    assertEquals(ResultFiles.unmixedPixels(spark, out), s.line(), "the line the table read back gives");
+    assertEquals(s.line(), ResultFiles.summaryLine(spark, s, out));
+  }
+
+  @Test
   void theFooterHasSparksSchemaAndStatisticsThatHold(@TempDir Path dir) throws IOException {
     SparkSession spark = TestSpark.session();
     List<Row> rows = rows(5_000, 2, "only");
