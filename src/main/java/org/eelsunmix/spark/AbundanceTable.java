@@ -39,12 +39,13 @@ import org.apache.spark.util.SerializableConfiguration;
  * replace their folders, every other acquisition's folder is left as it was (the nightly reprocessing's shared table).
  *
  * <p>Commit protocol, Spark's dynamic-overwrite one: a task writes under {@code dir/.spark-staging-<job>/} into a
- * hidden file of its attempt and renames it to its final name when all its rows are written (a retried or speculative
- * attempt writes its own hidden file; the rows of a partition are the same in every attempt, so the last rename
- * wins with the same content); after the job the driver moves each written acquisition's staged folder in place of
- * the table's, then writes {@code _SUCCESS}. The tasks also count their rows and sum their RMSEs, so the command's
- * summary line needs no pass reading the table back ({@link ResultFiles.Summary}). A killed job leaves only its staging folder, which readers skip (a
- * hidden name) and a later write removes once a day old ({@link AtomicOutput#removeStale}).
+ * hidden file of its attempt and renames it to its final name when all its rows are written (a retried or
+ * speculative attempt writes its own hidden file; the rows of a partition are the same in every attempt, so the
+ * first file in place stays and a later attempt drops its own); after the job the driver moves each written
+ * acquisition's staged folder in place of the table's, then writes {@code _SUCCESS}. A killed job leaves only its
+ * staging folder, which readers skip (a hidden name) and a later write removes once a day old
+ * ({@link AtomicOutput#removeStale}). The tasks also count their rows and sum their RMSEs, so the command's summary
+ * line needs no pass reading the table back ({@link ResultFiles.Summary}).
  *
  * <p>For a result with a second value column ({@link PixelSchema#ABUNDANCES_STD}), or with
  * {@code -Deelsunmix.sparkParquetWriter=true}, {@link ResultFiles#writeAbundances} uses Spark's writer as before.
@@ -217,11 +218,14 @@ public final class AbundanceTable {
         o.file.close();
         o.file = null;
         FileSystem fs = o.target.getFileSystem(conf);
-        if (fs.exists(o.target)) {
-          fs.delete(o.target, false); // an earlier attempt's: same rows
-        }
-        if (!fs.rename(o.tmp, o.target)) {
+        // Another attempt of this task (a retry after a lost executor, a speculative copy) may have put its file in
+        // place already: the same rows, complete (renamed only when whole), so it stays and this one goes. Never
+        // delete-then-rename: an attempt killed between the two would leave no file.
+        if (!fs.exists(o.target) && !fs.rename(o.tmp, o.target) && !fs.exists(o.target)) {
           throw new IOException("could not rename " + o.tmp + " to " + o.target);
+        }
+        if (fs.exists(o.tmp)) {
+          fs.delete(o.tmp, false);
         }
         folders.add(o.folder);
       }
