@@ -58,9 +58,6 @@ public final class AbundanceTable {
     return Boolean.parseBoolean(System.getProperty("eelsunmix.sparkParquetWriter", "false"));
   }
 
-  /** Bytes of a row group, as {@link SeriesStore#ROW_GROUP_BYTES} for Spark's writer. */
-  private static final long ROW_GROUP_BYTES = SeriesStore.ROW_GROUP_BYTES;
-
   /**
    * Writes {@code rows} (exactly the columns of {@link PixelSchema#ABUNDANCES}, in its order and types) as the
    * partitioned table {@code dir}, compressed with the session's {@code spark.sql.parquet.compression.codec}. The
@@ -201,7 +198,9 @@ public final class AbundanceTable {
           values[i] = a.getDouble(i);
         }
         if (last.file == null) {
-          int groupRows = (int) Math.max(1, ROW_GROUP_BYTES / (26 + 8L * Math.max(1, n)));
+          // Row groups of about SeriesStore.ROW_GROUP_BYTES, as Spark's writer was told: a row is n doubles and
+          // about 26 bytes more (x, y, the list's length, the RMSE and its flag, the levels).
+          int groupRows = (int) Math.max(1, SeriesStore.ROW_GROUP_BYTES / (26 + 8L * Math.max(1, n)));
           last.file = new AbundanceFile(conf, last.tmp, schema, codec, groupRows, footer);
         }
         boolean hasRmse = !r.isNullAt(4);

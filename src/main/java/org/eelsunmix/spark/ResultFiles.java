@@ -43,14 +43,15 @@ public final class ResultFiles {
     List<org.apache.spark.sql.Column> columns = new ArrayList<>(List.of(functions.col(PixelSchema.ACQUISITION_ID),
         functions.col(PixelSchema.X), functions.col(PixelSchema.Y), functions.col(PixelSchema.ABUNDANCES_COL),
         functions.col(PixelSchema.RMSE)));
-    if (java.util.Arrays.asList(transformed.columns()).contains(PixelSchema.ABUNDANCES_STD)) {
+    boolean second = java.util.Arrays.asList(transformed.columns()).contains(PixelSchema.ABUNDANCES_STD);
+    if (second) {
       columns.add(functions.col(PixelSchema.ABUNDANCES_STD));
-    } else if (!AbundanceTable.sparkWriterAsked()) {
-      return AbundanceTable.write(spark, transformed.select(columns.toArray(new org.apache.spark.sql.Column[0])),
-          dir);
     }
-    SeriesStore.writePartitioned(transformed.select(columns.toArray(new org.apache.spark.sql.Column[0])), dir,
-        spark, RESULT_ENCODINGS);
+    Dataset<Row> selected = transformed.select(columns.toArray(new org.apache.spark.sql.Column[0]));
+    if (!second && !AbundanceTable.sparkWriterAsked()) {
+      return AbundanceTable.write(spark, selected, dir);
+    }
+    SeriesStore.writePartitioned(selected, dir, spark, RESULT_ENCODINGS);
     return null;
   }
 

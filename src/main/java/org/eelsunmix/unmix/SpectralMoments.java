@@ -300,6 +300,7 @@ public final class SpectralMoments implements Serializable {
       }
     }
   }
+
   /**
    * {@link #flushGroupsVector} on {@link ScatterRowsVector}'s panels: the block's groups copied into them once, then
    * the same column tiles (of {@value #PANEL_TILE}), rows and leftovers; same bits.
@@ -312,8 +313,6 @@ public final class SpectralMoments implements Serializable {
     ScatterRowsVector.pack(pending, channels, groups, panels);
     flushGroupsVector(groups, PANEL_TILE, true);
   }
-
-
 
   /**
    * Rows i and i + 1 of the scatter within the column tile {@code [tile0, j1)}, the first {@code groups} pixels: their
