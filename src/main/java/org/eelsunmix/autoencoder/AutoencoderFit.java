@@ -108,6 +108,10 @@ public final class AutoencoderFit {
       order[i] = i;
     }
     double[] losses = new double[o.epochs()];
+    double[] wall = new double[o.epochs()];
+    double[] cpu = new double[o.epochs()];
+    long t = System.nanoTime();
+    long c = EpochTimes.processCpuNanos();
     for (int epoch = 0; epoch < o.epochs(); epoch++) {
       shuffle(order, random);
       double lossSum = 0;
@@ -117,9 +121,15 @@ public final class AutoencoderFit {
         lossSum += steps.step(buffer, size) / o.pixelsPerScoredRow() * size;
       }
       losses[epoch] = lossSum / n;
+      long now = System.nanoTime();
+      long cpuNow = EpochTimes.processCpuNanos();
+      wall[epoch] = (now - t) / 1e9;
+      cpu[epoch] = c < 0 || cpuNow < 0 ? Double.NaN : (cpuNow - c) / 1e9;
+      t = now;
+      c = cpuNow;
     }
     steps.finish();
-    return new TrainedNetwork(net, losses, toCounts(o, net, max, sample));
+    return new TrainedNetwork(net, losses, toCounts(o, net, max, sample), new EpochTimes(wall, cpu));
   }
 
   /**
@@ -169,7 +179,7 @@ public final class AutoencoderFit {
     TrainedNetwork t = fit(o, WindowSample.of(image, windows, o.windowPixels()), image.id());
     Abundances a = o.abundances(t.network(), image);
     Endmembers m = new Endmembers(o.decoderEndmembers(t.network()), null, image.axis());
-    return new AutoencoderResult(t.network(), t.losses(), new Unmixing(m, a));
+    return new AutoencoderResult(t.network(), t.losses(), new Unmixing(m, a), t.epochTimes());
   }
 
   /** Shuffles {@code a} in place (Fisher–Yates) with {@code random}: the batch order of an epoch. */

@@ -10,8 +10,10 @@ import org.eelsunmix.core.Unmixing;
  * @param losses mean SAD loss (radians) of each epoch's batches, in training mode (noise, dropout), before their
  *     updates
  * @param unmixing decoder endmembers (counts) and the abundances of every pixel of the training image
+ * @param epochTimes how long each epoch took (measurement only)
  */
-public record AutoencoderResult(MultiLayerNetwork network, double[] losses, Unmixing unmixing) {
+public record AutoencoderResult(MultiLayerNetwork network, double[] losses, Unmixing unmixing,
+    EpochTimes epochTimes) {
   @Override
   public double[] losses() {
     return losses.clone();

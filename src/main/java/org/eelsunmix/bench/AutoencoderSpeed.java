@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.util.function.Supplier;
 import org.eelsunmix.autoencoder.Cnnaeu;
 import org.eelsunmix.autoencoder.CnnaeuOptions;
+import org.eelsunmix.autoencoder.EpochTimes;
 import org.eelsunmix.autoencoder.Mtaeu;
 import org.eelsunmix.autoencoder.MtaeuOptions;
 import org.eelsunmix.core.Abundances;
@@ -15,18 +16,23 @@ import org.eelsunmix.core.SpectrumImage;
  * per epoch of the reference schedule, and from it the whole schedule, and encoder inference pixels per second on one
  * core. Each figure is wall time and the process's CPU time (all threads: ND4J's convolutions run partly in native
  * threads; run with {@code OMP_NUM_THREADS=1} and nothing else in the JVM). On a shared machine the CPU time is the
- * steadier estimate of what an idle core does. CNNAEU's
- * reference schedule is too long to run in a benchmark: its epoch is timed on fewer patches of the reference
- * size (a 2-epoch training less a 1-epoch one) and scaled to the reference count (the cost is linear in the
- * patches); its convolutions use {@link Cnnaeu#threads()} threads (system property
- * {@code eelsunmix.autoencoder.threads}, default all processors), as do MTAEU's shared-layer GEMMs. MTAEU's epoch is
- * the difference of two trainings too, so the final encoding of the image (the inference figure) is not in it.
+ * steadier estimate of what an idle core does. An epoch is timed where it runs ({@link EpochTimes}): one training
+ * of a first epoch (JIT warm-up, left out) and {@value #TIMED_EPOCHS} more, the median of those. Until stop 25 it was
+ * the difference of two whole trainings (a 2-epoch less a 1-epoch one), which carried their set-up, JIT state and final
+ * encoding: the same code measured 1.2 and 3.8 s an epoch on the same machine in one morning. CNNAEU's reference
+ * schedule is too long to run in a benchmark: its epochs are timed on fewer patches of the reference size and scaled
+ * to the reference count (the cost is linear in the batches); its convolutions use {@link Cnnaeu#threads()} threads
+ * (system property {@code eelsunmix.autoencoder.threads}, default all processors), as do MTAEU's shared-layer GEMMs.
+ * The final encoding of the image (the inference figure) is in no epoch.
  *
  * <p>A plain timing loop after a short warm-up training (JIT), not JMH: for orders of magnitude and regressions.
  */
 public final class AutoencoderSpeed {
   private static final OperatingSystemMXBean SYSTEM =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  /** Epochs timed after the first (whose JIT warm-up is left out); their median is the figure. */
+  public static final int TIMED_EPOCHS = 3;
 
   private AutoencoderSpeed() {}
 
@@ -36,8 +42,9 @@ public final class AutoencoderSpeed {
    * @param wallPerEpoch wall seconds per epoch of the reference schedule
    * @param cpuPerEpoch process CPU seconds per epoch
    * @param epochs epochs of the reference schedule
+   * @param slowest wall seconds of the slowest timed epoch (scaled as {@code wallPerEpoch}), the spread beside the median
    */
-  public record Training(double wallPerEpoch, double cpuPerEpoch, int epochs) {
+  public record Training(double wallPerEpoch, double cpuPerEpoch, int epochs, double slowest) {
     /** Estimated wall seconds of the whole reference schedule. */
     public double wallSchedule() {
       return wallPerEpoch * epochs;
@@ -56,14 +63,6 @@ public final class AutoencoderSpeed {
    * @param secondsPerImage wall seconds of one pass over the image
    */
   public record Inference(double pixelsPerSecond, double pixelsPerCpuSecond, double secondsPerImage) {}
-
-  /** Wall and CPU seconds of one call. */
-  private static double[] time(Runnable work) {
-    long cpu = SYSTEM.getProcessCpuTime();
-    long t0 = System.nanoTime();
-    work.run();
-    return new double[] {(System.nanoTime() - t0) / 1e9, (SYSTEM.getProcessCpuTime() - cpu) / 1e9};
-  }
 
   /** Encodes repeatedly for about {@code seconds} (after one warm-up pass). */
   public static Inference inference(Supplier<Abundances> encode, int pixels, double seconds) {
@@ -87,33 +86,34 @@ public final class AutoencoderSpeed {
   }
 
   /**
-   * MTAEU: times {@code epochs} epochs of {@code reference} (its samples and batches) on {@code image} as a
-   * {@code 1 + epochs}-epoch training less a 1-epoch one (the same draws, network, final encoding and fitting of the
-   * scale, so only the epochs remain, in wall and in CPU time alike), after a one-epoch warm-up on 150
-   * neighbourhoods.
+   * MTAEU: {@code epochs} epochs of {@code reference} (its samples and batches) on {@code image}, timed where they
+   * run after a first epoch that is not counted ({@link #timed}).
    */
   public static Training mtaeu(SpectrumImage image, MtaeuOptions reference, int epochs) {
-    Mtaeu.train(image, reference.withEpochs(1).withSamples(150));
-    double[] one = time(() -> Mtaeu.train(image, reference.withEpochs(1)));
-    double[] more = time(() -> Mtaeu.train(image, reference.withEpochs(1 + epochs)));
-    return new Training(Math.max(more[0] - one[0], 0) / epochs, Math.max(more[1] - one[1], 0) / epochs,
-        reference.epochs());
+    EpochTimes t = Mtaeu.train(image, reference.withEpochs(1 + epochs)).epochTimes();
+    return timed(t, 1, reference.epochs());
   }
 
   /**
-   * CNNAEU: one epoch over {@code patches} patches (a multiple of the batch size) of the reference size, timed as
-   * a 2-epoch training less a 1-epoch one (the same draws, network and final encoding of the sample, so only the
-   * epoch remains), after a warm-up training on one batch, and scaled to the reference's patch count. The
-   * convolutions use {@link Cnnaeu#threads()} threads.
+   * CNNAEU: epochs over {@code patches} patches (a multiple of the batch size) of the reference size, a first one
+   * not counted and {@value #TIMED_EPOCHS} timed where they run ({@link #timed}), scaled to the reference's patch
+   * count. The convolutions use {@link Cnnaeu#threads()} threads.
    */
   public static Training cnnaeu(SpectrumImage image, CnnaeuOptions reference, int patches) {
     int batch = reference.batchSize();
-    Cnnaeu.train(image, reference.withEpochs(1).withPatches(batch, reference.patchSize()));
-    CnnaeuOptions timed = reference.withPatches(patches, reference.patchSize());
-    double[] one = time(() -> Cnnaeu.train(image, timed.withEpochs(1)));
-    double[] two = time(() -> Cnnaeu.train(image, timed.withEpochs(2)));
+    CnnaeuOptions timed = reference.withPatches(patches, reference.patchSize()).withEpochs(1 + TIMED_EPOCHS);
+    EpochTimes t = Cnnaeu.train(image, timed).epochTimes();
     double batches = Math.ceil((double) reference.patches() / batch) / Math.ceil((double) patches / batch);
-    return new Training(Math.max(two[0] - one[0], 0) * batches, Math.max(two[1] - one[1], 0) * batches,
-        reference.epochs());
+    return timed(t, batches, reference.epochs());
+  }
+
+  /** The median of the epochs after the first, times {@code scale}, for a schedule of {@code epochs}. */
+  static Training timed(EpochTimes t, double scale, int epochs) {
+    double slowest = 0;
+    double[] wall = t.wall();
+    for (int e = 1; e < wall.length; e++) {
+      slowest = Math.max(slowest, wall[e]);
+    }
+    return new Training(t.medianWall(1) * scale, t.medianCpu(1) * scale, epochs, slowest * scale);
   }
 }

@@ -190,8 +190,8 @@ public final class BenchAll {
   }
 
   private static String schedule(AutoencoderSpeed.Training t) {
-    return String.format(Locale.ROOT, "%.0f s (%.0f CPU s); %.2f s an epoch x %d", t.wallSchedule(),
-        t.cpuSchedule(), t.wallPerEpoch(), t.epochs());
+    return String.format(Locale.ROOT, "%.0f s (%.0f CPU s); %.2f s an epoch (slowest %.2f) x %d", t.wallSchedule(),
+        t.cpuSchedule(), t.wallPerEpoch(), t.slowest(), t.epochs());
   }
 
   private static void row(PrintStream out, String work, String ours, String peer) {
