@@ -17,7 +17,8 @@ import org.eelsunmix.core.SpectrumImage;
  * core. Each figure is wall time and the process's CPU time (all threads: ND4J's convolutions run partly in native
  * threads; run with {@code OMP_NUM_THREADS=1} and nothing else in the JVM). On a shared machine the CPU time is the
  * steadier estimate of what an idle core does. An epoch is timed where it runs ({@link EpochTimes}): one training
- * of a first epoch (JIT warm-up, left out) and {@value #TIMED_EPOCHS} more, the median of those. Until stop 25 it was
+ * of {@value #WARM_EPOCHS} epochs left out (the JIT's warm-up) and then the timed ones, their median the figure. Until
+ * stop 25 it was
  * the difference of two whole trainings (a 2-epoch less a 1-epoch one), which carried their set-up, JIT state and final
  * encoding: the same code measured 1.2 and 3.8 s an epoch on the same machine in one morning. CNNAEU's reference
  * schedule is too long to run in a benchmark: its epochs are timed on fewer patches of the reference size and scaled
@@ -31,8 +32,13 @@ public final class AutoencoderSpeed {
   private static final OperatingSystemMXBean SYSTEM =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-  /** Epochs timed after the first (whose JIT warm-up is left out); their median is the figure. */
-  public static final int TIMED_EPOCHS = 3;
+  /**
+   * Epochs left out before the timed ones: the JIT's work. A 30-epoch CNNAEU training (co-ru-pt, 120 patches) took
+   * 5.0, 2.6 and 2.2 s for its first three epochs, then 1.5–1.9 s each.
+   */
+  public static final int WARM_EPOCHS = 2;
+  /** Epochs timed after {@link #WARM_EPOCHS} for CNNAEU; their median is the figure. */
+  public static final int TIMED_EPOCHS = 5;
 
   private AutoencoderSpeed() {}
 
@@ -42,7 +48,8 @@ public final class AutoencoderSpeed {
    * @param wallPerEpoch wall seconds per epoch of the reference schedule
    * @param cpuPerEpoch process CPU seconds per epoch
    * @param epochs epochs of the reference schedule
-   * @param slowest wall seconds of the slowest timed epoch (scaled as {@code wallPerEpoch}), the spread beside the median
+   * @param slowest wall seconds of the slowest timed epoch (scaled as {@code wallPerEpoch}), the spread beside the
+   *     median
    */
   public record Training(double wallPerEpoch, double cpuPerEpoch, int epochs, double slowest) {
     /** Estimated wall seconds of the whole reference schedule. */
@@ -87,33 +94,38 @@ public final class AutoencoderSpeed {
 
   /**
    * MTAEU: {@code epochs} epochs of {@code reference} (its samples and batches) on {@code image}, timed where they
-   * run after a first epoch that is not counted ({@link #timed}).
+   * run after {@value #WARM_EPOCHS} that are not counted ({@link #timed}).
    */
   public static Training mtaeu(SpectrumImage image, MtaeuOptions reference, int epochs) {
-    EpochTimes t = Mtaeu.train(image, reference.withEpochs(1 + epochs)).epochTimes();
+    EpochTimes t = Mtaeu.train(image, reference.withEpochs(WARM_EPOCHS + epochs)).epochTimes();
     return timed(t, 1, reference.epochs());
   }
 
   /**
-   * CNNAEU: epochs over {@code patches} patches (a multiple of the batch size) of the reference size, a first one
-   * not counted and {@value #TIMED_EPOCHS} timed where they run ({@link #timed}), scaled to the reference's patch
-   * count. The convolutions use {@link Cnnaeu#threads()} threads.
+   * CNNAEU: epochs over {@code patches} patches (a multiple of the batch size) of the reference size,
+   * {@value #WARM_EPOCHS} not counted and {@value #TIMED_EPOCHS} timed where they run ({@link #timed}), scaled to the
+   * reference's patch count. The convolutions use {@link Cnnaeu#threads()} threads.
    */
   public static Training cnnaeu(SpectrumImage image, CnnaeuOptions reference, int patches) {
     int batch = reference.batchSize();
-    CnnaeuOptions timed = reference.withPatches(patches, reference.patchSize()).withEpochs(1 + TIMED_EPOCHS);
+    CnnaeuOptions timed = reference.withPatches(patches, reference.patchSize())
+        .withEpochs(WARM_EPOCHS + TIMED_EPOCHS);
     EpochTimes t = Cnnaeu.train(image, timed).epochTimes();
     double batches = Math.ceil((double) reference.patches() / batch) / Math.ceil((double) patches / batch);
     return timed(t, batches, reference.epochs());
   }
 
-  /** The median of the epochs after the first, times {@code scale}, for a schedule of {@code epochs}. */
+  /**
+   * The median of the epochs after the first {@value #WARM_EPOCHS}, times {@code scale}, for a schedule of
+   * {@code epochs}.
+   */
   static Training timed(EpochTimes t, double scale, int epochs) {
     double slowest = 0;
     double[] wall = t.wall();
-    for (int e = 1; e < wall.length; e++) {
+    for (int e = WARM_EPOCHS; e < wall.length; e++) {
       slowest = Math.max(slowest, wall[e]);
     }
-    return new Training(t.medianWall(1) * scale, t.medianCpu(1) * scale, epochs, slowest * scale);
+    return new Training(t.medianWall(WARM_EPOCHS) * scale, t.medianCpu(WARM_EPOCHS) * scale, epochs,
+        slowest * scale);
   }
 }

@@ -304,7 +304,8 @@ final class BenchCommand extends SparkCommand {
         i = AutoencoderSpeed.inference(() -> Cnnaeu.abundances(net, image), image.pixels(), seconds);
         t = AutoencoderSpeed.cnnaeu(image, o, cnnaeuPatches);
       }
-      System.out.printf("%-28s %.2f s (%.2f s CPU) per epoch, median (slowest %.2f s); %d epochs: %.0f s (%.0f s CPU)%n",
+      System.out.printf(
+          "%-28s %.2f s (%.2f s CPU) per epoch, median (slowest %.2f s); %d epochs: %.0f s (%.0f s CPU)%n",
           "train 64x64 " + set, t.wallPerEpoch(), t.cpuPerEpoch(), t.slowest(), t.epochs(), t.wallSchedule(),
           t.cpuSchedule());
       System.out.printf("%-28s %.0f pixels/s (%.0f per CPU s)%n", "encode " + set + " (B=" + image.channels() + ")",
