@@ -2,7 +2,9 @@ package org.eelsunmix.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -140,8 +142,8 @@ public final class AveragingTiming {
   /**
    * Prints, for each sample size, the in-memory training, the barrier path with one worker and with two (averaging
    * every f = 5 mini-batches, the estimator's default, and every 50: fewer, larger rounds), dl4j-spark's master at
-   * the smallest size (4 epochs), and for each f the first size at which two workers beat one core. Epochs:
-   * {@code max(2, 80 000 / n)} (40 at the reference's 2 000).
+   * the smallest size (4 epochs), and for each f the sizes at which two workers beat one core and those at which they
+   * did not. Epochs: {@code max(2, 80 000 / n)} (40 at the reference's 2 000).
    */
   public static void print(SparkSession spark, int[] sizes) {
     int[] frequencies = {5, 50};
@@ -149,8 +151,11 @@ public final class AveragingTiming {
     warmUp(spark);
     System.out.printf("%-8s %-6s %-26s %8s %8s %9s %5s %6s %7s %10s %9s %10s%n", "spectra", "epochs", "training",
         "wall s", "CPU s", "worker CPU", "jobs", "tasks", "rounds", "exch ms/r", "CPU ms/r", "ovh ms/r");
-    java.util.Map<Integer, Integer> pays = new java.util.TreeMap<>();
-    java.util.Map<Integer, Integer> paysCpu = new java.util.TreeMap<>();
+    // per f, the sizes at which two workers beat one core and those at which they did not, in size order
+    java.util.Map<Integer, List<Integer>> pays = new java.util.TreeMap<>();
+    java.util.Map<Integer, List<Integer>> fails = new java.util.TreeMap<>();
+    java.util.Map<Integer, List<Integer>> paysCpu = new java.util.TreeMap<>();
+    java.util.Map<Integer, List<Integer>> failsCpu = new java.util.TreeMap<>();
     int smallest = Arrays.stream(sizes).min().orElse(0);
     for (int n : Arrays.stream(sizes).sorted().toArray()) {
       WindowSample sample = sample(n);
@@ -161,13 +166,10 @@ public final class AveragingTiming {
       for (int f : frequencies) {
         Run two = barrier(spark, sample, o, 2, f);
         row(n, o, "barrier, 2 workers, f=" + f, two, 0);
-        if (two.wallSeconds() < one.wallSeconds()) {
-          pays.putIfAbsent(f, n);
-        }
+        (two.wallSeconds() < one.wallSeconds() ? pays : fails).computeIfAbsent(f, k -> new ArrayList<>()).add(n);
         // on idle cores a worker's wall time is about its thread CPU: the busiest worker against one core's
-        if (two.workerCpuSeconds() < one.workerCpuSeconds()) {
-          paysCpu.putIfAbsent(f, n);
-        }
+        (two.workerCpuSeconds() < one.workerCpuSeconds() ? paysCpu : failsCpu)
+            .computeIfAbsent(f, k -> new ArrayList<>()).add(n);
       }
       if (n == smallest) {
         // dl4j-spark's per-round cost is the same every epoch: 4 epochs show it at a tenth of the time
@@ -179,12 +181,24 @@ public final class AveragingTiming {
     }
     for (int f : frequencies) {
       String prefix = "f=" + f + ": ";
-      System.out.println(prefix + (pays.containsKey(f) ? "two workers first beat one core (wall) at "
-          + pays.get(f) + " spectra" : "two workers never beat one core (wall)"));
-      System.out.println(prefix + (paysCpu.containsKey(f) ? "the busiest worker's CPU first fell below one core's "
-          + "at " + paysCpu.get(f) + " spectra" : "the busiest worker's CPU never fell below one core's"));
+      System.out.println(prefix + "two workers beat one core (wall) " + sizes(pays.get(f), fails.get(f)));
+      System.out.println(prefix + "the busiest worker's CPU was below one core's " + sizes(paysCpu.get(f),
+          failsCpu.get(f)));
     }
     System.out.printf("load after: %s%n", load());
+  }
+
+  /**
+   * "at 2000, 20000 spectra; not at 100000": every size listed, so a gain that stops at a larger sample is not read as
+   * holding from the first size on (at 100 000 spectra one run here had two workers slower than one core).
+   */
+  static String sizes(List<Integer> yes, List<Integer> no) {
+    String at = yes == null ? "at no size" : "at " + join(yes) + " spectra";
+    return no == null ? at : at + "; not at " + join(no);
+  }
+
+  private static String join(List<Integer> sizes) {
+    return sizes.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
   }
 
   /**
