@@ -18,15 +18,14 @@ import org.eelsunmix.core.SpectrumImage;
  * threads; run with {@code OMP_NUM_THREADS=1} and nothing else in the JVM). On a shared machine the CPU time is the
  * steadier estimate of what an idle core does. An epoch is timed where it runs ({@link EpochTimes}): one training
  * of {@value #WARM_EPOCHS} epochs left out (the JIT's warm-up) and then the timed ones, their median the figure. Until
- * stop 25 it was
- * the difference of two whole trainings (a 2-epoch less a 1-epoch one), which carried their set-up, JIT state and final
- * encoding: the same code measured 1.2 and 3.8 s an epoch on the same machine in one morning. CNNAEU's reference
- * schedule is too long to run in a benchmark: its epochs are timed on fewer patches of the reference size and scaled
- * to the reference count (the cost is linear in the batches); its convolutions use {@link Cnnaeu#threads()} threads
- * (system property {@code eelsunmix.autoencoder.threads}, default all processors), as do MTAEU's shared-layer GEMMs.
- * The final encoding of the image (the inference figure) is in no epoch.
+ * stop 25 it was the difference of two whole trainings (a 2-epoch less a 1-epoch one), which carried their set-up,
+ * JIT state and final encoding: the same code measured 1.2 and 3.8 s an epoch on the same machine in one morning.
+ * CNNAEU's reference schedule is too long to run in a benchmark: its epochs are timed on fewer patches of the
+ * reference size and scaled to the reference count (the cost is linear in the batches); its convolutions use
+ * {@link Cnnaeu#threads()} threads (system property {@code eelsunmix.autoencoder.threads}, default all processors), as
+ * do MTAEU's shared-layer GEMMs. The final encoding of the image (the inference figure) is in no epoch.
  *
- * <p>A plain timing loop after a short warm-up training (JIT), not JMH: for orders of magnitude and regressions.
+ * <p>Plain timing after warm-up epochs (the JIT's), not JMH: for orders of magnitude and regressions.
  */
 public final class AutoencoderSpeed {
   private static final OperatingSystemMXBean SYSTEM =
