@@ -12,7 +12,8 @@ package org.eelsunmix.linalg;
  * name {@code jdk.incubator.vector} types are touched only behind {@link #ENABLED}, so they are never linked where the
  * module is absent. The kernels: {@code unmix.ScatterRowsVector} (the B × B moments), {@code linalg.DotVector} (FCLS's
  * row products), {@code unmix.NmfLanesVector} (NMF's transform), {@code unmix.MixtureResidualsVector} (FCLS's and
- * NMF's per-pixel residuals), {@code unmix.VcaProjectionVector} (VCA's projection of the pixels) and
+ * NMF's per-pixel residuals), {@code unmix.VcaProjectionVector} (VCA's projection of the pixels),
+ * {@code linalg.FiniteValuesVector} (the check of every spectrum read) and
  * {@code autoencoder.WinogradTransformsVector} (CNNAEU's encoder convolution); {@code jobs/eels-unmix} lets C2
  * compile them early, and the README's spark-submit
  * lines list them.

@@ -18,6 +18,7 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.Platform;
 import org.eelsunmix.core.BadInputException;
 import org.eelsunmix.core.PixelKey;
+import org.eelsunmix.linalg.FiniteValues;
 
 /**
  * Reads pixels out of Spark's binary rows for the passes that touch every spectrum (VCA's moments and projection,
@@ -118,19 +119,9 @@ public final class PixelRows implements Serializable {
     }
   }
 
-  /**
-   * Whether {@code y[from .. to)} are all finite (and non-negative when required). Min and max (NaN propagates
-   * through both) are exact in any order, so the JIT may vectorise this loop, which a chain of branches prevents.
-   */
+  /** Whether {@code y[from .. to)} are all finite (and non-negative when required): {@link FiniteValues}. */
   private boolean plausible(float[] y, int from, int to) {
-    float lo = Float.POSITIVE_INFINITY;
-    float hi = Float.NEGATIVE_INFINITY;
-    for (int i = from; i < to; i++) {
-      lo = Math.min(lo, y[i]);
-      hi = Math.max(hi, y[i]);
-    }
-    boolean suspect = nonNegative ? !(lo >= 0) : Float.isNaN(lo) || lo == Float.NEGATIVE_INFINITY;
-    return !suspect && hi != Float.POSITIVE_INFINITY;
+    return FiniteValues.all(y, from, to, nonNegative);
   }
 
   /**

@@ -311,9 +311,6 @@ public final class Fcls implements java.io.Serializable {
     private final int[] order;
     private final double[] work;
     private final double[] single;
-    private final double[] fit;
-    /** Work buffer of {@link MixtureResiduals#lanes}. */
-    private final double[] laneWork;
 
     private Solver(Fcls fcls) {
       this.fcls = fcls;
@@ -335,8 +332,6 @@ public final class Fcls implements java.io.Serializable {
       order = new int[n];
       work = new double[n];
       single = new double[count];
-      fit = new double[channels];
-      laneWork = new double[MixtureResiduals.workLength(count, channels)];
     }
 
     /**
@@ -379,36 +374,24 @@ public final class Fcls implements java.io.Serializable {
 
     /**
      * The squared residual {@code ‖y − Mᵀa‖²} of abundances {@code a} for the spectrum
-     * {@code y[offset .. offset + B)}, summed channel by channel (not from G and b, which would cancel): per channel
-     * {@code e = y_c − Σ_r a_r M_rc} (endmembers in order), then {@code sum += e²}.
+     * {@code y[offset .. offset + B)}, summed channel by channel (not from G and b, which would cancel), in the order
+     * {@link MixtureResiduals} states.
      */
     public double residualSquared(float[] y, int offset, double[] a) {
       checkRange(y.length, offset, a);
-      return residualOne(y, offset, a, 0);
+      return MixtureResiduals.one(y, offset, a, 0, fcls.spectra, count, channels);
     }
 
     /**
      * FCLS abundances and squared residuals of {@code pixels} spectra stored one after another from
      * {@code y[offset]}: pixel k's abundances go to {@code abundancesOut[kR .. kR + R)}, its {@code ‖y − Mᵀa‖²} to
      * {@code residualsOut[k]}. Each value is bit-identical to {@link #solve(float[], int, double[])} and
-     * {@link #residualSquared}: the residuals of several pixels are computed side by side in one pass over the
-     * channels, each with its own accumulator in channel order — a vector's lanes at a time where the JVM has the
-     * Vector API ({@link MixtureResiduals#lanes}), then four —, so the latency of one long chain of additions is
-     * shared and each endmember value is loaded once for all of them.
+     * {@link #residualSquared}; each pixel's residual is computed right after its abundances, while its spectrum is in
+     * the first-level cache.
      *
      * @return the total number of active-set iterations
      */
     public long solveBlock(float[] y, int offset, int pixels, double[] abundancesOut, double[] residualsOut) {
-      return solveBlock(y, offset, pixels, abundancesOut, residualsOut, null);
-    }
-
-    /**
-     * {@link #solveBlock(float[], int, int, double[], double[])} with the residuals' channel-major copy of the same
-     * spectra made by the caller ({@link MixtureResiduals#channelMajor}, or null for none), so that several endmember
-     * sets solved over the same pixels ({@link FclsResiduals}) share one copy; the same bits.
-     */
-    long solveBlock(float[] y, int offset, int pixels, double[] abundancesOut, double[] residualsOut,
-        double[] channelMajor) {
       if (pixels < 0 || offset < 0 || (long) offset + (long) pixels * channels > y.length) {
         throw new IndexOutOfBoundsException(pixels + " spectra of " + channels + " channels at offset " + offset
             + " lie outside an array of " + y.length);
@@ -419,38 +402,12 @@ public final class Fcls implements java.io.Serializable {
       }
       long iterations = 0;
       for (int k = 0; k < pixels; k++) {
-        iterations += solve(y, offset + k * channels, single);
+        int at = offset + k * channels;
+        iterations += solve(y, at, single);
         System.arraycopy(single, 0, abundancesOut, k * count, count);
+        residualsOut[k] = MixtureResiduals.one(y, at, single, 0, fcls.spectra, count, channels);
       }
-      MixtureResiduals.all(y, offset, pixels, abundancesOut, 0, fcls.spectra, count, channels, residualsOut, laneWork,
-          channelMajor);
       return iterations;
-    }
-
-    /**
-     * One pixel's {@code Σ_c (y_c − Σ_r a_r M_rc)²}, a at {@code a[q .. q + R)}: the fit endmember by endmember
-     * into a buffer (vectorisable loops; per channel the same additions as {@link MixtureResiduals#four}), then one
-     * sum.
-     */
-    private double residualOne(float[] y, int o, double[] a, int q) {
-      final double[] m = fcls.spectra;
-      final int nb = channels;
-      for (int c = 0; c < nb; c++) {
-        fit[c] = 0;
-      }
-      for (int r = 0; r < count; r++) {
-        double ar = a[q + r];
-        int base = r * nb;
-        for (int c = 0; c < nb; c++) {
-          fit[c] += ar * m[base + c];
-        }
-      }
-      double sum = 0;
-      for (int c = 0; c < nb; c++) {
-        double e = y[o + c] - fit[c];
-        sum += e * e;
-      }
-      return sum;
     }
 
     private void checkRange(int length, int offset, double[] abundances) {

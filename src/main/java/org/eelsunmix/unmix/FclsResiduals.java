@@ -10,9 +10,8 @@ import java.io.Serializable;
  * <p>A mergeable accumulator: one per Spark partition (or one for an in-memory image), {@link #merge}d on the way to
  * the driver. The sets and their solvers stay where the accumulator was made ({@code transient}): what travels back
  * is one sum per set and the pixel count. Pixels are buffered {@value #BLOCK} at a time and solved as a block
- * ({@link Fcls.Solver#solveBlock}, residual sums side by side, the block's channel-major copy for them made once
- * for all sets); each set's sum still adds the pixels' residuals in
- * pixel order, so the result has the bits of one pixel at a time. Mutable; not thread-safe.
+ * ({@link Fcls.Solver#solveBlock}); each set's sum adds the pixels' residuals in pixel order, so the result has the
+ * bits of one pixel at a time. Mutable; not thread-safe.
  */
 public final class FclsResiduals implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -25,8 +24,6 @@ public final class FclsResiduals implements Serializable {
   private final transient double[] residuals;
   private final transient float[] pending;
   private transient int pendingCount;
-  /** The pending spectra channel-major, made once per block for every set's residuals (Vector API only). */
-  private final transient double[] channelMajor;
   private transient int channels;
 
   /** An empty accumulator for {@code sets} (each set's solver and buffers made once, here). */
@@ -47,7 +44,6 @@ public final class FclsResiduals implements Serializable {
       }
     }
     pending = new float[BLOCK * channels];
-    channelMajor = new double[MixtureResiduals.channelMajorLength(BLOCK, channels)];
   }
 
   /** Adds the spectrum {@code y[offset .. offset + B)}: one FCLS solve per set; returns this. */
@@ -69,9 +65,8 @@ public final class FclsResiduals implements Serializable {
     if (pendingCount == 0) {
       return;
     }
-    MixtureResiduals.channelMajor(pending, 0, pendingCount, channels, channelMajor);
     for (int j = 0; j < solvers.length; j++) {
-      solvers[j].solveBlock(pending, 0, pendingCount, abundances, residuals, channelMajor);
+      solvers[j].solveBlock(pending, 0, pendingCount, abundances, residuals);
       double s = sums[j];
       for (int p = 0; p < pendingCount; p++) {
         s += residuals[p];

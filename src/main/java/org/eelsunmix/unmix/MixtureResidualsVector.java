@@ -1,115 +1,79 @@
 package org.eelsunmix.unmix;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link MixtureResiduals}' squared residuals {@code Σ_c (y_c − Σ_r a_r M_rc)²} on the JDK's Vector API, one pixel
- * per lane: a vector's worth of consecutive pixels (8 with AVX-512, 4 with AVX2) is copied channel-major into a small
- * work buffer (spectra widened to double, abundances lane by lane), then each channel's fit and squared error are a
- * few lane-wise operations for all of them. Each lane performs its pixel's scalar operations in their order — fit
- * {@code ((0 + a_0 M_0c) + a_1 M_1c) + …}, {@code e = y_c − fit}, {@code s + e·e} in channel order — with lane-wise
- * {@code mul} and {@code add}, which round as Java's scalar {@code *} and {@code +} (never a fused multiply-add), so
- * every residual has the bits of the one-pixel loop ({@code MixtureResidualsTest}). Vectorising across pixels rather
- * than channels is what keeps those bits: a pixel's sum stays one chain in channel order.
- *
- * <p>Why: the scalar four-pixel loop ran at ≈ 8 cycles a pixel and channel, half of VCA's restart pass over the
- * pixels (JFR of {@code unmix --method vca-fcls} on 2048 × 2048 × 200). Linked only when
+ * {@link MixtureResiduals}' squared residual on the JDK's Vector API: four channels at a time, the four partial sums
+ * the four lanes of one 256-bit vector, the spectrum widened from float to double four values at a time. Lane-wise
+ * {@code mul} then {@code add} (never a fused multiply-add) round as Java's scalar {@code *} and {@code +}, so the
+ * result has the bits of {@link MixtureResiduals#oneScalar}. Linked only when
  * {@link org.eelsunmix.linalg.VectorApi#ENABLED}.
  */
 final class MixtureResidualsVector {
-  private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
 
   private MixtureResidualsVector() {}
 
-  /** Pixels per call: the lanes of this machine's preferred double vector. */
-  static int lanes() {
-    return SPECIES.length();
-  }
-
   /** Whether this machine's vectors hold at least four doubles (else the API would emulate them, slowly). */
   static boolean usable() {
-    return SPECIES.vectorBitSize() >= 256;
+    return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
   }
 
-  /** Doubles of work buffer {@link #residuals} needs. */
-  static int workLength(int r, int b) {
-    return lanes() * (b + r);
-  }
-
-  /**
-   * Residuals of the {@link #lanes()} pixels k: spectrum {@code y[yOffset + kB ..]}, abundances {@code a[aOffset + kR
-   * ..]}, endmembers {@code m} (R × B row-major); into {@code out[at + k]}.
-   *
-   * @param work at least {@link #workLength} doubles, overwritten
-   */
-  static void residuals(float[] y, int yOffset, double[] a, int aOffset, double[] m, int r, int b, double[] out,
-      int at, double[] work) {
-    channelMajor(y, yOffset, b, work, 0);
-    residuals(work, 0, a, aOffset, m, r, b, out, at, work, b * lanes());
-  }
-
-  /**
-   * The {@link #lanes()} spectra {@code y[yOffset + kB ..]} widened to double and stored channel-major from
-   * {@code to[at]}: channel c of pixel k at {@code to[at + c·L + k]}, one vector per channel.
-   */
-  static void channelMajor(float[] y, int yOffset, int b, double[] to, int at) {
-    final int n = SPECIES.length();
-    for (int k = 0; k < n; k++) {
-      final int o = yOffset + k * b;
-      for (int c = 0; c < b; c++) {
-        to[at + c * n + k] = y[o + c];
-      }
-    }
-  }
-
-  /**
-   * As {@link #residuals(float[], int, double[], int, double[], int, int, double[], int, double[])} from spectra
-   * already stored channel-major ({@link #channelMajor}) at {@code yt[ytAt]}, so that several endmember sets share one
-   * copy; the abundances go lane by lane to {@code work[workAt .. workAt + R·L)}.
-   */
-  static void residuals(double[] yt, int ytAt, double[] a, int aOffset, double[] m, int r, int b, double[] out,
-      int at, double[] work, int workAt) {
-    final int n = SPECIES.length();
-    for (int k = 0; k < n; k++) {
-      final int q = aOffset + k * r;
-      for (int t = 0; t < r; t++) {
-        work[workAt + t * n + k] = a[q + t];
-      }
-    }
+  static double one(float[] y, int yOffset, double[] a, int aOffset, double[] m, int r, int b) {
     if (r == 3) {
-      three(yt, ytAt, b, work, workAt, m, out, at);
-      return;
+      return three(y, yOffset, a[aOffset], a[aOffset + 1], a[aOffset + 2], m, b);
     }
-    DoubleVector s = DoubleVector.zero(SPECIES);
-    for (int c = 0; c < b; c++) {
-      DoubleVector fit = DoubleVector.zero(SPECIES);
+    DoubleVector s = DoubleVector.zero(D4);
+    int c = 0;
+    for (; c + 3 < b; c += 4) {
+      DoubleVector fit = DoubleVector.zero(D4);
       for (int t = 0; t < r; t++) {
-        fit = fit.add(DoubleVector.fromArray(SPECIES, work, workAt + t * n).mul(m[t * b + c]));
+        fit = fit.add(DoubleVector.fromArray(D4, m, t * b + c).mul(a[aOffset + t]));
       }
-      DoubleVector e = DoubleVector.fromArray(SPECIES, yt, ytAt + c * n).sub(fit);
+      DoubleVector e = widen(y, yOffset + c).sub(fit);
       s = s.add(e.mul(e));
     }
-    s.intoArray(out, at);
+    double s0 = s.lane(0);
+    for (; c < b; c++) {
+      double fit = 0;
+      for (int t = 0; t < r; t++) {
+        fit += a[aOffset + t] * m[t * b + c];
+      }
+      double e = y[yOffset + c] - fit;
+      s0 += e * e;
+    }
+    return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
   }
 
   /**
-   * R = 3 with the abundance vectors held in registers (2–3 times faster than the loop over endmembers, measured).
-   * The fit {@code (a_0 M_0c + a_1 M_1c) + a_2 M_2c} equals {@code ((0 + a_0 M_0c) + a_1 M_1c) + a_2 M_2c} except
-   * perhaps for the sign of a zero, which the square removes.
+   * R = 3 with the abundances broadcast once. The fit {@code (a_0 M_0c + a_1 M_1c) + a_2 M_2c} equals
+   * {@code ((0 + a_0 M_0c) + a_1 M_1c) + a_2 M_2c} except perhaps for the sign of a zero, which the square removes.
    */
-  private static void three(double[] yt, int ytAt, int b, double[] work, int workAt, double[] m, double[] out,
-      int at) {
-    final int n = SPECIES.length();
-    final DoubleVector a0 = DoubleVector.fromArray(SPECIES, work, workAt);
-    final DoubleVector a1 = DoubleVector.fromArray(SPECIES, work, workAt + n);
-    final DoubleVector a2 = DoubleVector.fromArray(SPECIES, work, workAt + 2 * n);
-    DoubleVector s = DoubleVector.zero(SPECIES);
-    for (int c = 0; c < b; c++) {
-      DoubleVector fit = a0.mul(m[c]).add(a1.mul(m[b + c])).add(a2.mul(m[2 * b + c]));
-      DoubleVector e = DoubleVector.fromArray(SPECIES, yt, ytAt + c * n).sub(fit);
+  private static double three(float[] y, int yOffset, double a0, double a1, double a2, double[] m, int b) {
+    final DoubleVector v0 = DoubleVector.broadcast(D4, a0);
+    final DoubleVector v1 = DoubleVector.broadcast(D4, a1);
+    final DoubleVector v2 = DoubleVector.broadcast(D4, a2);
+    DoubleVector s = DoubleVector.zero(D4);
+    int c = 0;
+    for (; c + 3 < b; c += 4) {
+      DoubleVector fit = DoubleVector.fromArray(D4, m, c).mul(v0).add(DoubleVector.fromArray(D4, m, b + c).mul(v1))
+          .add(DoubleVector.fromArray(D4, m, 2 * b + c).mul(v2));
+      DoubleVector e = widen(y, yOffset + c).sub(fit);
       s = s.add(e.mul(e));
     }
-    s.intoArray(out, at);
+    double s0 = s.lane(0);
+    for (; c < b; c++) {
+      double e = y[yOffset + c] - (a0 * m[c] + a1 * m[b + c] + a2 * m[2 * b + c]);
+      s0 += e * e;
+    }
+    return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
+  }
+
+  private static DoubleVector widen(float[] y, int at) {
+    return (DoubleVector) FloatVector.fromArray(F4, y, at).convertShape(VectorOperators.F2D, D4, 0);
   }
 }

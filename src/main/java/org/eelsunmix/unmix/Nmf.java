@@ -253,11 +253,10 @@ public final class Nmf {
    */
   public static double residualSquared(float[] data, int n, int b, double[] w, double[] h, int r) {
     double[] part = new double[RESIDUAL_CHUNK];
-    double[] work = new double[MixtureResiduals.workLength(r, b)];
     double sum = 0;
     for (int i = 0; i < n; i += RESIDUAL_CHUNK) {
       int m = Math.min(RESIDUAL_CHUNK, n - i);
-      pixelResidualsSquared(data, i, m, b, w, h, r, part, work);
+      pixelResidualsSquared(data, i, m, b, w, h, r, part);
       for (int k = 0; k < m; k++) {
         sum += part[k];
       }
@@ -279,18 +278,16 @@ public final class Nmf {
    * {@code w} (n × R), into {@code out[0 .. n)}: the same operations per pixel, so the same bits.
    */
   public static void pixelResidualsSquared(float[] y, int n, int b, double[] w, double[] h, int r, double[] out) {
-    pixelResidualsSquared(y, 0, n, b, w, h, r, out, new double[MixtureResiduals.workLength(r, b)]);
+    pixelResidualsSquared(y, 0, n, b, w, h, r, out);
   }
 
   /**
-   * {@link #pixelResidualSquared} of pixels {@code first .. first + m)} into {@code out[0 .. m)}. Why: one pixel's sum
-   * is a chain of B dependent additions; several pixels' chains advance side by side, each still in channel order —
-   * a vector's lanes at a time on the Vector API, then four ({@link MixtureResiduals#all}: the same bits as one at a
-   * time).
+   * {@link #pixelResidualSquared} of pixels {@code first .. first + m)} into {@code out[0 .. m)}
+   * ({@link MixtureResiduals#all}: the same bits as one at a time).
    */
   private static void pixelResidualsSquared(float[] y, int first, int m, int b, double[] w, double[] h, int r,
-      double[] out, double[] work) {
-    MixtureResiduals.all(y, first * b, m, w, first * r, h, r, b, out, work, null);
+      double[] out) {
+    MixtureResiduals.all(y, first * b, m, w, first * r, h, r, b, out);
   }
 
   /** Unit-sum endmembers (fit unchanged), then unit-sum abundances per pixel (see the class comment). */

@@ -8,8 +8,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Fcls.Solver#solveBlock}: the same bits as one pixel at a time, and residuals equal to a plain channel-order
- * sum of {@code (y − Mᵀa)²} (the old path's order, which the Spark transform's partitioning bit-identity rests on).
+ * {@link Fcls.Solver#solveBlock}: the same bits as one pixel at a time, and residuals with the bits of the order
+ * {@link MixtureResiduals} states (which the Spark transform's partitioning bit-identity rests on), within 1e-12 of a
+ * plain channel-order sum of {@code (y − Mᵀa)²}.
  */
 class FclsBlockTest {
 
@@ -46,6 +47,10 @@ class FclsBlockTest {
     y[offset + 17 * b + 40] = Float.NaN; // a non-finite pixel inside a full group
 
     Fcls fcls = new Fcls(m);
+    double[] flat = new double[r * b];
+    for (int k = 0; k < r; k++) {
+      System.arraycopy(m[k], 0, flat, k * b, b);
+    }
     double[] abundances = new double[pixels * r];
     double[] residuals = new double[pixels];
     long iterations = fcls.newSolver().solveBlock(y, offset, pixels, abundances, residuals);
@@ -66,8 +71,12 @@ class FclsBlockTest {
         assertEquals(Double.doubleToRawLongBits(a[k]), Double.doubleToRawLongBits(abundances[p * r + k]),
             "pixel " + p + ", endmember " + k);
       }
-      double reference = FclsTest.objective(m, spectrum, a);
+      double reference = MixtureResidualsTest.statedOrder(y, offset + p * b, a, 0, flat, r, b);
       assertEquals(Double.doubleToRawLongBits(reference), Double.doubleToRawLongBits(residuals[p]), "pixel " + p);
+      double plain = FclsTest.objective(m, spectrum, a); // channel order, one sum
+      if (p != 17) { // the NaN pixel
+        assertEquals(plain, reference, 1e-12 * plain, "pixel " + p + " against one sum in channel order");
+      }
       assertEquals(Double.doubleToRawLongBits(reference),
           Double.doubleToRawLongBits(one.residualSquared(y, offset + p * b, a)), "pixel " + p + ", one by one");
       assertEquals(p == 17, Double.isNaN(residuals[p]), "pixel " + p);

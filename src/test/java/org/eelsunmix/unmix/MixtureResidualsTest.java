@@ -3,27 +3,28 @@ package org.eelsunmix.unmix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Random;
 import org.eelsunmix.linalg.VectorApi;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@link MixtureResiduals}: the Vector API's lanes (one pixel each) and the four-pixel loop give every pixel the bits
- * of a plain one-pixel loop written here (fit {@code Σ_r a_r M_rc} from 0 in endmember order, squares added in
- * channel order), including pixels with NaN, negative abundances and a zero spectrum.
+ * {@link MixtureResiduals}: the Vector API's path and the scalar twin give every pixel the bits of the stated order
+ * written out here (four partial sums over {@code c mod 4}, the leftover channels into the first, then
+ * {@code (s0 + s1) + (s2 + s3)}), and both are within a few roundings of the exact residual (BigDecimal), on every
+ * remainder of B mod 4, including pixels with NaN, negative abundances and a zero spectrum; NMF's and FCLS's entry
+ * points give the same bits.
  */
 class MixtureResidualsTest {
 
   @ParameterizedTest
-  @CsvSource({"1, 200", "2, 13", "3, 200", "3, 157", "4, 903", "7, 31"})
-  void everyPathGivesTheOnePixelLoopsBits(int r, int b) {
+  @CsvSource({"1, 200", "2, 13", "3, 200", "3, 157", "3, 2", "4, 903", "7, 31", "3, 3"})
+  void everyPathGivesTheStatedOrdersBitsCloseToTheExactSum(int r, int b) {
     assertTrue(VectorApi.ENABLED && MixtureResiduals.VECTOR, "the test JVM runs with the Vector API module");
     Random random = new Random(31L * r + b);
-    // Whole vectors, then (with eight lanes) a group of four and a single pixel; with four lanes a fourth vector and a
-    // single pixel, and the group of four is checked on the first pixels below.
-    int pixels = 3 * MixtureResidualsVector.lanes() + 5;
-    int vectors = pixels / MixtureResidualsVector.lanes() * MixtureResidualsVector.lanes();
+    int pixels = 9;
     int offset = 2;
     double[] m = new double[r * b];
     for (int i = 0; i < m.length; i++) {
@@ -41,64 +42,68 @@ class MixtureResidualsTest {
     }
     y[offset + 6 * b + b / 2] = Float.NaN;
 
-    double[] out = new double[pixels + 3];
-    double[] work = new double[MixtureResiduals.workLength(r, b)];
-    int done = MixtureResiduals.lanes(y, offset, pixels, a, 1, m, r, b, out, 3, work);
-    assertEquals(vectors, done);
-    int checked = done;
-    if (pixels - done >= 4) {
-      MixtureResiduals.four(y, offset + done * b, a, 1 + done * r, m, r, b, out, 3 + done);
-      checked += 4;
+    double[] all = new double[pixels];
+    MixtureResiduals.all(y, offset, pixels, a, 1, m, r, b, all);
+    for (int p = 0; p < pixels; p++) {
+      int yo = offset + p * b;
+      int ao = 1 + p * r;
+      double expected = statedOrder(y, yo, a, ao, m, r, b);
+      String what = "pixel " + p + " R=" + r + " B=" + b;
+      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(all[p]), what);
+      assertEquals(Double.doubleToRawLongBits(expected),
+          Double.doubleToRawLongBits(MixtureResiduals.oneScalar(y, yo, a, ao, m, r, b)), what + " scalar");
+      assertEquals(Double.doubleToRawLongBits(expected),
+          Double.doubleToRawLongBits(MixtureResidualsVector.one(y, yo, a, ao, m, r, b)), what + " vector");
+      if (p != 6) {
+        double exact = exact(y, yo, a, ao, m, r, b);
+        assertEquals(exact, all[p], 1e-13 * exact, what + " against the exact sum");
+      }
     }
-    for (int p = 0; p < checked; p++) {
-      double expected = onePixel(y, offset + p * b, a, 1 + p * r, m, r, b);
-      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(out[3 + p]),
-          "pixel " + p + ": " + expected + " vs " + out[3 + p]);
-    }
-    // The group of four on pixels 3 .. 6 (the zero spectrum, negative abundances and the NaN among them), whatever
-    // the lane count.
-    double[] fours = new double[4];
-    MixtureResiduals.four(y, offset + 3 * b, a, 1 + 3 * r, m, r, b, fours, 0);
-    for (int p = 0; p < 4; p++) {
-      double expected = onePixel(y, offset + (3 + p) * b, a, 1 + (3 + p) * r, m, r, b);
-      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(fours[p]), "four, pixel " + (3 + p));
-    }
-    // The channel-major copy made once (as FclsResiduals shares it between endmember sets) gives the same bits.
-    double[] copy = new double[MixtureResiduals.channelMajorLength(pixels, b)];
-    float[] block = java.util.Arrays.copyOfRange(y, offset, y.length);
-    MixtureResiduals.channelMajor(block, 0, pixels, b, copy);
-    double[] shared = new double[pixels];
-    double[] abundances = java.util.Arrays.copyOfRange(a, 1, a.length);
-    assertEquals(done, MixtureResiduals.lanes(copy, pixels, abundances, 0, m, r, b, shared, 0, work));
-    for (int p = 0; p < done; p++) {
-      assertEquals(Double.doubleToRawLongBits(out[3 + p]), Double.doubleToRawLongBits(shared[p]), "shared copy " + p);
-    }
-    // NMF's entry point routes a whole block through the lanes, the fours and single pixels.
+    assertTrue(Double.isNaN(all[6]));
+
+    // NMF's entry points: per pixel the same bits, the total added in pixel order.
     float[] own = java.util.Arrays.copyOfRange(y, offset, y.length);
     double[] w = java.util.Arrays.copyOfRange(a, 1, a.length);
-    double[] all = new double[pixels];
-    Nmf.pixelResidualsSquared(own, pixels, b, w, m, r, all);
+    double[] nmf = new double[pixels];
+    Nmf.pixelResidualsSquared(own, pixels, b, w, m, r, nmf);
     double total = 0;
     for (int p = 0; p < pixels; p++) {
-      double expected = onePixel(y, offset + p * b, a, 1 + p * r, m, r, b);
-      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(all[p]), "NMF pixel " + p);
-      total += expected;
+      assertEquals(Double.doubleToRawLongBits(all[p]), Double.doubleToRawLongBits(nmf[p]), "NMF pixel " + p);
+      assertEquals(Double.doubleToRawLongBits(all[p]),
+          Double.doubleToRawLongBits(Nmf.pixelResidualSquared(own, p * b, w, p * r, m, r, b)), "NMF one " + p);
+      total += all[p];
     }
     assertEquals(Double.doubleToRawLongBits(total),
         Double.doubleToRawLongBits(Nmf.residualSquared(own, pixels, b, w, m, r)));
-    assertTrue(Double.isNaN(out[3 + 6]));
   }
 
-  private static double onePixel(float[] y, int o, double[] a, int q, double[] m, int r, int b) {
-    double sum = 0;
+  /**
+   * The order of {@link MixtureResiduals}' class comment, written out with an array of four sums: the reference the
+   * block kernels' tests compare bits with.
+   */
+  static double statedOrder(float[] y, int o, double[] a, int q, double[] m, int r, int b) {
+    double[] s = new double[4];
+    int whole = b - b % 4;
     for (int c = 0; c < b; c++) {
       double fit = 0;
       for (int t = 0; t < r; t++) {
         fit += a[q + t] * m[t * b + c];
       }
       double e = y[o + c] - fit;
-      sum += e * e;
+      s[c < whole ? c % 4 : 0] += e * e;
     }
-    return sum;
+    return (s[0] + s[1]) + (s[2] + s[3]);
+  }
+
+  private static double exact(float[] y, int o, double[] a, int q, double[] m, int r, int b) {
+    BigDecimal sum = BigDecimal.ZERO;
+    for (int c = 0; c < b; c++) {
+      BigDecimal e = new BigDecimal(y[o + c]);
+      for (int t = 0; t < r; t++) {
+        e = e.subtract(new BigDecimal(a[q + t]).multiply(new BigDecimal(m[t * b + c])));
+      }
+      sum = sum.add(e.multiply(e));
+    }
+    return sum.round(MathContext.DECIMAL64).doubleValue();
   }
 }

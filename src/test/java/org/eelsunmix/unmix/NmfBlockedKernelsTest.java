@@ -58,17 +58,9 @@ class NmfBlockedKernelsTest {
     return violation;
   }
 
+  /** Plain reference of a pixel's squared residual: the order {@link MixtureResiduals} states. */
   static double residual(float[] y, int yo, double[] w, int wo, double[] h, int r, int b) {
-    double sum = 0;
-    for (int c = 0; c < b; c++) {
-      double fit = 0;
-      for (int t = 0; t < r; t++) {
-        fit += w[wo + t] * h[t * b + c];
-      }
-      double e = y[yo + c] - fit;
-      sum += e * e;
-    }
-    return sum;
+    return MixtureResidualsTest.statedOrder(y, yo, w, wo, h, r, b);
   }
 
   /** Plain reference of the transform's coordinate descent for one pixel (w from 0, per-pixel stopping rule). */

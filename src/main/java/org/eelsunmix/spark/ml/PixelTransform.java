@@ -12,6 +12,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -182,6 +183,7 @@ final class PixelTransform {
         (Iterator<InternalRow> it) -> new Iterator<InternalRow>() {
           private final BlockSolver solver = shipped.get().newSolver();
           private final InternalRow[] held = new InternalRow[block];
+          private final UnsafeRow[] slots = new UnsafeRow[block];
           private final PixelKey[] keys = new PixelKey[block];
           private final float[] y = new float[block * channels];
           private final double[] values = new double[block * width];
@@ -211,11 +213,31 @@ final class PixelTransform {
               if (withKeys) {
                 keys[count] = pixels.key(row);
               }
-              held[count++] = row.copy();
+              held[count] = keep(row, count);
+              count++;
             }
             if (count > 0) {
               solver.solve(y, count, keys, values, rmse);
             }
+          }
+
+          /**
+           * The row, copied (Spark reuses its row objects): a binary row into this block's slot, whose buffer is
+           * reused from block to block once large enough; {@code row.copy()} allocated and zeroed a new one per
+           * row, a tenth of the transform's CPU on a cached cube (JFR).
+           */
+          private InternalRow keep(InternalRow row, int slot) {
+            if (!(row instanceof UnsafeRow u)) {
+              return row.copy();
+            }
+            UnsafeRow kept = slots[slot];
+            if (kept == null) {
+              kept = new UnsafeRow(u.numFields());
+              kept.pointTo(new byte[u.getSizeInBytes()], u.getSizeInBytes());
+              slots[slot] = kept;
+            }
+            kept.copyFrom(u);
+            return kept;
           }
 
           @Override
