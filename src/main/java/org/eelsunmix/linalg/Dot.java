@@ -131,4 +131,20 @@ public final class Dot {
     out[p] = (s0 + s1) + (s2 + s3);
     out[p + 1] = (t0 + t1) + (t2 + t3);
   }
+
+  /**
+   * {@link #unrolledPair} for two spectra in one pass, {@code y[offsetA ..]} into {@code outA[p], outA[p + 1]} and
+   * {@code y[offsetB ..]} into {@code outB[p], outB[p + 1]}: each value bit-identical to {@link #unrolled}. Why: one
+   * spectrum's two sums are two chains of dependent additions, and the pass waits on their latency; four chains keep
+   * the adders busy and share each load of the two rows (FCLS's projection {@code D y}, two pixels at a time).
+   */
+  public static void unrolledPairTwice(double[] d, int base, int n, float[] y, int offsetA, int offsetB,
+      double[] outA, double[] outB, int p) {
+    if (VECTOR) {
+      DotVector.unrolledPairTwice(d, base, n, y, offsetA, offsetB, outA, outB, p);
+    } else {
+      unrolledPairScalar(d, base, n, y, offsetA, outA, p);
+      unrolledPairScalar(d, base, n, y, offsetB, outB, p);
+    }
+  }
 }

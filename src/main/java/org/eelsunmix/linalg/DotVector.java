@@ -74,4 +74,40 @@ final class DotVector {
     out[p] = (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
     out[p + 1] = (t0 + t.lane(1)) + (t.lane(2) + t.lane(3));
   }
+
+  static void unrolledPairTwice(double[] d, int base, int n, float[] y, int offsetA, int offsetB, double[] outA,
+      double[] outB, int p) {
+    final int base1 = base + n;
+    DoubleVector sa = DoubleVector.zero(D4);
+    DoubleVector ta = DoubleVector.zero(D4);
+    DoubleVector sb = DoubleVector.zero(D4);
+    DoubleVector tb = DoubleVector.zero(D4);
+    int c = 0;
+    for (; c + 3 < n; c += 4) {
+      DoubleVector d0 = DoubleVector.fromArray(D4, d, base + c);
+      DoubleVector d1 = DoubleVector.fromArray(D4, d, base1 + c);
+      DoubleVector ya = widen(y, offsetA + c);
+      DoubleVector yb = widen(y, offsetB + c);
+      sa = sa.add(d0.mul(ya));
+      ta = ta.add(d1.mul(ya));
+      sb = sb.add(d0.mul(yb));
+      tb = tb.add(d1.mul(yb));
+    }
+    double sa0 = sa.lane(0);
+    double ta0 = ta.lane(0);
+    double sb0 = sb.lane(0);
+    double tb0 = tb.lane(0);
+    for (; c < n; c++) {
+      double ya = y[offsetA + c];
+      double yb = y[offsetB + c];
+      sa0 += d[base + c] * ya;
+      ta0 += d[base1 + c] * ya;
+      sb0 += d[base + c] * yb;
+      tb0 += d[base1 + c] * yb;
+    }
+    outA[p] = (sa0 + sa.lane(1)) + (sa.lane(2) + sa.lane(3));
+    outA[p + 1] = (ta0 + ta.lane(1)) + (ta.lane(2) + ta.lane(3));
+    outB[p] = (sb0 + sb.lane(1)) + (sb.lane(2) + sb.lane(3));
+    outB[p + 1] = (tb0 + tb.lane(1)) + (tb.lane(2) + tb.lane(3));
+  }
 }

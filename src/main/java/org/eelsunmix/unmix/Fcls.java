@@ -38,7 +38,8 @@ import org.eelsunmix.linalg.PivotedCholesky;
  * With every endmember free the solution is {@code x = q + Q (D y)}, {@code D = ZᵀM} the (R − 1) × B zero-sum
  * combinations of the endmembers, and Q, q fixed by M; they are precomputed here. A pixel inside the simplex (the
  * usual case) therefore costs (R − 1)·B multiply-adds over a contiguous copy of D, two rows per pass
- * ({@link Dot#unrolledPair}), plus an R × (R − 1) product, and allocates nothing.
+ * ({@link Dot#unrolledPair}; in blocks, two pixels per pass, {@link Dot#unrolledPairTwice}, the same bits), plus an
+ * R × (R − 1) product, and allocates nothing.
  *
  * <h2>Degenerate endmembers</h2>
  * Duplicated or otherwise affinely dependent endmembers make {@code ZᵀG_FF Z} singular. It is factorised by
@@ -299,6 +300,8 @@ public final class Fcls implements java.io.Serializable {
     private final double[] gram;
     // Work buffers, all sized once.
     private final double[] projection;
+    /** A second pixel's {@code D y} ({@link #solveBlock} projects two at a time). */
+    private final double[] secondProjection;
     private final double[] b;
     private final double[] x;
     private final double[] a;
@@ -320,6 +323,7 @@ public final class Fcls implements java.io.Serializable {
       gram = fcls.gram;
       int n = Math.max(count - 1, 1);
       projection = new double[n];
+      secondProjection = new double[n];
       b = new double[count];
       x = new double[count];
       a = new double[count];
@@ -401,13 +405,47 @@ public final class Fcls implements java.io.Serializable {
             + residualsOut.length + " residuals, need " + (long) pixels * count + " and " + pixels);
       }
       long iterations = 0;
-      for (int k = 0; k < pixels; k++) {
+      int k = 0;
+      for (; k + 1 < pixels; k += 2) { // D y of two pixels in one pass (Dot.unrolledPairTwice: the same bits)
+        int at = offset + k * channels;
+        int next = at + channels;
+        projectTwo(y, at, next);
+        iterations += finish(y, at, k, abundancesOut, residualsOut);
+        System.arraycopy(secondProjection, 0, projection, 0, secondProjection.length);
+        iterations += finish(y, next, k + 1, abundancesOut, residualsOut);
+      }
+      for (; k < pixels; k++) {
         int at = offset + k * channels;
         iterations += solve(y, at, single);
-        System.arraycopy(single, 0, abundancesOut, k * count, count);
-        residualsOut[k] = MixtureResiduals.one(y, at, single, 0, fcls.spectra, count, channels);
+        keep(y, at, k, abundancesOut, residualsOut);
       }
       return iterations;
+    }
+
+    /** {@code D y} of the spectra at {@code a} and {@code b} into {@link #projection} and {@link #secondProjection}. */
+    private void projectTwo(float[] y, int a, int b) {
+      final int rows = count - 1;
+      int p = 0;
+      for (; p + 1 < rows; p += 2) {
+        Dot.unrolledPairTwice(zeroSumSpectra, p * channels, channels, y, a, b, projection, secondProjection, p);
+      }
+      if (p < rows) {
+        projection[p] = Dot.unrolled(zeroSumSpectra, p * channels, channels, y, a);
+        secondProjection[p] = Dot.unrolled(zeroSumSpectra, p * channels, channels, y, b);
+      }
+    }
+
+    /** Pixel k of a block from its projection in {@link #projection}: abundances, then its residual. */
+    private int finish(float[] y, int at, int k, double[] abundancesOut, double[] residualsOut) {
+      int iterations = solveFromProjection(count > 1 || isFinite(y, at), single);
+      keep(y, at, k, abundancesOut, residualsOut);
+      return iterations;
+    }
+
+    /** Pixel k's abundances (in {@link #single}) to the block's output, and its residual, while y is in cache. */
+    private void keep(float[] y, int at, int k, double[] abundancesOut, double[] residualsOut) {
+      System.arraycopy(single, 0, abundancesOut, k * count, count);
+      residualsOut[k] = MixtureResiduals.one(y, at, single, 0, fcls.spectra, count, channels);
     }
 
     private void checkRange(int length, int offset, double[] abundances) {

@@ -27,6 +27,9 @@ final class MixtureResidualsVector {
     if (r == 3) {
       return three(y, yOffset, a[aOffset], a[aOffset + 1], a[aOffset + 2], m, b);
     }
+    if (r == 4) {
+      return four(y, yOffset, a, aOffset, m, b);
+    }
     DoubleVector s = DoubleVector.zero(D4);
     int c = 0;
     for (; c + 3 < b; c += 4) {
@@ -68,6 +71,33 @@ final class MixtureResidualsVector {
     double s0 = s.lane(0);
     for (; c < b; c++) {
       double e = y[yOffset + c] - (a0 * m[c] + a1 * m[b + c] + a2 * m[2 * b + c]);
+      s0 += e * e;
+    }
+    return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
+  }
+
+  /**
+   * R = 4 (the k-edges set) with the abundances broadcast once; the fit in endmember order, as the general loop. A
+   * block's FCLS solves with residuals ({@code solveBlock}, thread CPU, one core) took 377 → 315–329 ns a pixel at
+   * B = 200 and 1 690–1 770 → 1 350–1 570 ns at B = 903 against the general loop.
+   */
+  private static double four(float[] y, int yOffset, double[] a, int aOffset, double[] m, int b) {
+    final DoubleVector v0 = DoubleVector.broadcast(D4, a[aOffset]);
+    final DoubleVector v1 = DoubleVector.broadcast(D4, a[aOffset + 1]);
+    final DoubleVector v2 = DoubleVector.broadcast(D4, a[aOffset + 2]);
+    final DoubleVector v3 = DoubleVector.broadcast(D4, a[aOffset + 3]);
+    DoubleVector s = DoubleVector.zero(D4);
+    int c = 0;
+    for (; c + 3 < b; c += 4) {
+      DoubleVector fit = DoubleVector.fromArray(D4, m, c).mul(v0).add(DoubleVector.fromArray(D4, m, b + c).mul(v1))
+          .add(DoubleVector.fromArray(D4, m, 2 * b + c).mul(v2)).add(DoubleVector.fromArray(D4, m, 3 * b + c).mul(v3));
+      DoubleVector e = widen(y, yOffset + c).sub(fit);
+      s = s.add(e.mul(e));
+    }
+    double s0 = s.lane(0);
+    for (; c < b; c++) {
+      double e = y[yOffset + c] - (((a[aOffset] * m[c] + a[aOffset + 1] * m[b + c]) + a[aOffset + 2] * m[2 * b + c])
+          + a[aOffset + 3] * m[3 * b + c]);
       s0 += e * e;
     }
     return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));

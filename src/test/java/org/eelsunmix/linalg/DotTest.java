@@ -117,6 +117,22 @@ class DotTest {
       Dot.unrolledPair(d, base, n, yf, offset, got, 1);
       assertBits(expected[1], got[1], "pair row 0, n=" + n);
       assertBits(expected[2], got[2], "pair row 1, n=" + n);
+
+      // Two spectra at once: each the pair kernel's bits (the second spectrum lies past the first, overlapping).
+      float[] two = new float[offset + 2 * n + 3];
+      for (int i = 0; i < two.length; i++) {
+        two[i] = (float) (1000 * r.nextGaussian());
+      }
+      double[] a = new double[3];
+      double[] b = new double[3];
+      Dot.unrolledPairTwice(d, base, n, two, offset, offset + n / 2 + 3, a, b, 1);
+      double[] one = new double[3];
+      Dot.unrolledPairScalar(d, base, n, two, offset, one, 1);
+      assertBits(one[1], a[1], "two spectra, first, row 0, n=" + n);
+      assertBits(one[2], a[2], "two spectra, first, row 1, n=" + n);
+      Dot.unrolledPairScalar(d, base, n, two, offset + n / 2 + 3, one, 1);
+      assertBits(one[1], b[1], "two spectra, second, row 0, n=" + n);
+      assertBits(one[2], b[2], "two spectra, second, row 1, n=" + n);
     }
   }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MixtureResidualsTest {
 
   @ParameterizedTest
-  @CsvSource({"1, 200", "2, 13", "3, 200", "3, 157", "3, 2", "4, 903", "7, 31", "3, 3"})
+  @CsvSource({"1, 200", "2, 13", "3, 200", "3, 157", "3, 2", "4, 903", "4, 200", "4, 2", "7, 31", "3, 3"})
   void everyPathGivesTheStatedOrdersBitsCloseToTheExactSum(int r, int b) {
     assertTrue(VectorApi.ENABLED && MixtureResiduals.VECTOR, "the test JVM runs with the Vector API module");
     Random random = new Random(31L * r + b);
