@@ -4,9 +4,7 @@ import java.io.Serializable;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
@@ -35,9 +33,7 @@ final class BatchRows implements Iterator<InternalRow> {
   private final PixelKey[] keys;
   private final double[] values;
   private final double[] rmse;
-  private final UnsafeArrayData pixel;
-  private final UnsafeArrayData secondValues;
-  private final GenericInternalRow extra;
+  private final AppendedColumns extra;
   private final JoinedRow joined = new JoinedRow();
   private ColumnarBatch batch;
   private int rows; // in the current batch
@@ -55,9 +51,7 @@ final class BatchRows implements Iterator<InternalRow> {
     keys = new PixelKey[block];
     values = new double[block * layout.width()];
     rmse = new double[block];
-    pixel = UnsafeArrayData.fromPrimitiveArray(new double[layout.outputs()]);
-    secondValues = layout.second() ? UnsafeArrayData.fromPrimitiveArray(new double[layout.outputs()]) : null;
-    extra = new GenericInternalRow(layout.second() ? 3 : 2);
+    extra = new AppendedColumns(layout.outputs(), true, layout.second());
   }
 
   @Override
@@ -99,19 +93,6 @@ final class BatchRows implements Iterator<InternalRow> {
       throw new NoSuchElementException();
     }
     int p = next++;
-    int outputs = layout.outputs();
-    int width = layout.width();
-    for (int i = 0; i < outputs; i++) {
-      pixel.setDouble(i, values[p * width + i]);
-    }
-    extra.update(0, pixel);
-    extra.update(1, rmse[p]);
-    if (secondValues != null) {
-      for (int i = 0; i < outputs; i++) {
-        secondValues.setDouble(i, values[p * width + outputs + i]);
-      }
-      extra.update(2, secondValues);
-    }
-    return joined.apply(batch.getRow(start + p), extra);
+    return joined.apply(batch.getRow(start + p), extra.of(values, p, layout.width(), rmse[p]));
   }
 }

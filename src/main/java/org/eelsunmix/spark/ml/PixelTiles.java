@@ -10,9 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataTypes;
@@ -220,9 +218,8 @@ final class PixelTiles {
     private final boolean[] present;
     private final double[] values;
     private final double[] rmse;
-    private final double[] pixel;
     private final float[] one;
-    private final GenericInternalRow extra = new GenericInternalRow(2);
+    private final AppendedColumns extra;
     private final JoinedRow joined = new JoinedRow();
     private Iterator<TilePixel> core = java.util.Collections.emptyIterator();
     private TilePixel waiting;
@@ -245,7 +242,7 @@ final class PixelTiles {
       present = new boolean[side * side];
       values = new double[side * side * outputs];
       rmse = new double[side * side];
-      pixel = new double[outputs];
+      extra = new AppendedColumns(outputs, true, false);
       one = new float[channels];
     }
 
@@ -273,10 +270,7 @@ final class PixelTiles {
         throw new NoSuchElementException();
       }
       int at = (waiting.y - originY) * width + waiting.x - originX;
-      System.arraycopy(values, at * outputs, pixel, 0, outputs);
-      extra.update(0, UnsafeArrayData.fromPrimitiveArray(pixel));
-      extra.update(1, rmse[at]);
-      InternalRow row = toUnsafe.apply(joined.apply(waiting.row, extra));
+      InternalRow row = toUnsafe.apply(joined.apply(waiting.row, extra.of(values, at, outputs, rmse[at])));
       waiting = null;
       return row;
     }

@@ -9,9 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -71,8 +69,7 @@ final class PixelTransform {
           private final Solver solver = shipped.get().newSolver();
           private final float[] y = new float[channels];
           private final double[] values = new double[outputs];
-          private final UnsafeArrayData array = UnsafeArrayData.fromPrimitiveArray(new double[outputs]);
-          private final GenericInternalRow extra = new GenericInternalRow(withRmse ? 2 : 1);
+          private final AppendedColumns extra = new AppendedColumns(outputs, withRmse, false);
           private final JoinedRow joined = new JoinedRow();
 
           @Override
@@ -85,14 +82,7 @@ final class PixelTransform {
             InternalRow row = it.next();
             pixels.spectrum(row, y);
             double rmse = solver.solve(y, values);
-            for (int i = 0; i < outputs; i++) {
-              array.setDouble(i, values[i]);
-            }
-            extra.update(0, array);
-            if (withRmse) {
-              extra.update(1, rmse);
-            }
-            return joined.apply(row, extra);
+            return joined.apply(row, extra.of(values, 0, outputs, rmse));
           }
         }).rdd();
     return rowsToFrame(rows, schema);
@@ -188,10 +178,7 @@ final class PixelTransform {
           private final float[] y = new float[block * channels];
           private final double[] values = new double[block * width];
           private final double[] rmse = new double[block];
-          private final UnsafeArrayData pixel = UnsafeArrayData.fromPrimitiveArray(new double[outputs]);
-          private final UnsafeArrayData second = secondCol == null ? null
-              : UnsafeArrayData.fromPrimitiveArray(new double[outputs]);
-          private final GenericInternalRow extra = new GenericInternalRow(secondCol == null ? 2 : 3);
+          private final AppendedColumns extra = new AppendedColumns(outputs, true, secondCol != null);
           private final JoinedRow joined = new JoinedRow();
           private int count;
           private int next;
@@ -246,18 +233,7 @@ final class PixelTransform {
               throw new java.util.NoSuchElementException();
             }
             int p = next++;
-            for (int i = 0; i < outputs; i++) {
-              pixel.setDouble(i, values[p * width + i]);
-            }
-            extra.update(0, pixel);
-            extra.update(1, rmse[p]);
-            if (second != null) {
-              for (int i = 0; i < outputs; i++) {
-                second.setDouble(i, values[p * width + outputs + i]);
-              }
-              extra.update(2, second);
-            }
-            return joined.apply(held[p], extra);
+            return joined.apply(held[p], extra.of(values, p, width, rmse[p]));
           }
         }).rdd();
     return rowsToFrame(rows, schema);
