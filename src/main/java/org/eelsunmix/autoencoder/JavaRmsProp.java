@@ -25,6 +25,8 @@ import org.nd4j.linalg.learning.config.RmsProp;
  */
 public class JavaRmsProp extends RmsProp {
   private static final long serialVersionUID = 1L;
+  /** The element loop on the Vector API ({@link RmsPropVector}: same bits, about 7 times faster) where it runs. */
+  private static final boolean VECTOR = org.eelsunmix.linalg.VectorApi.ENABLED && RmsPropVector.usable();
 
   /** For JSON deserialisation. */
   public JavaRmsProp() {
@@ -88,12 +90,20 @@ public class JavaRmsProp extends RmsProp {
   /**
    * The element loop of RMSprop, the one copy of it (the DL4J updater below and {@link DaeuTrainer} call it): for
    * {@code i} in {@code [0, n)}, {@code s ← ρ s + (1 − ρ) g²}, then {@code g ← η g / (√s + ε)} in place, in float
-   * and in the order of ND4J's {@code rms_prop_updater} op.
+   * and in the order of ND4J's {@code rms_prop_updater} op; a vector's worth of elements at a time where the JVM has
+   * the Vector API ({@link RmsPropVector}, same bits).
    *
    * @param g the gradient from {@code gAt}, replaced by the update (to subtract from the parameters)
    * @param s the state from {@code sAt}, updated
    */
   static void step(float[] g, int gAt, float[] s, int sAt, int n, float learningRate, float decay, float epsilon) {
+    int done = VECTOR ? RmsPropVector.step(g, gAt, s, sAt, n, learningRate, decay, epsilon) : 0;
+    stepScalar(g, gAt + done, s, sAt + done, n - done, learningRate, decay, epsilon);
+  }
+
+  /** {@link #step} in scalar Java (the reference; the vector loop gives the same bits). */
+  static void stepScalar(float[] g, int gAt, float[] s, int sAt, int n, float learningRate, float decay,
+      float epsilon) {
     float keep = 1f - decay;
     for (int i = 0; i < n; i++) {
       float gi = g[gAt + i];

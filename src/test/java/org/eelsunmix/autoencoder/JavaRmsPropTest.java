@@ -57,6 +57,36 @@ class JavaRmsPropTest {
     }
   }
 
+  /**
+   * The Vector API's loop gives the scalar loop's bits (gradients over 12 decades, zeros, a zero state), at offsets
+   * and for every length around a vector's lanes.
+   */
+  @Test
+  void vectorLoopHasTheScalarBits() {
+    assertTrue(org.eelsunmix.linalg.VectorApi.ENABLED && RmsPropVector.usable(), "tests run with the Vector API");
+    Random random = new Random(5);
+    for (int n : new int[] {0, 1, 7, 8, 9, 16, 17, 31, 1000, 10_003}) {
+      float[] g = new float[n + 2];
+      float[] s = new float[n + 3];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = i % 11 == 0 ? 0f : (float) (random.nextGaussian() * Math.pow(10, random.nextInt(13) - 9));
+      }
+      for (int i = 0; i < s.length; i++) {
+        s[i] = i % 7 == 0 ? 0f : (float) Math.abs(random.nextGaussian() * 1e-6);
+      }
+      float[] gScalar = g.clone();
+      float[] sScalar = s.clone();
+      JavaRmsProp.stepScalar(gScalar, 2, sScalar, 3, n, 1e-3f, 0.9f, 1e-7f);
+      JavaRmsProp.step(g, 2, s, 3, n, 1e-3f, 0.9f, 1e-7f);
+      for (int i = 0; i < g.length; i++) {
+        assertEquals(Float.floatToRawIntBits(gScalar[i]), Float.floatToRawIntBits(g[i]), "update " + i + ", n=" + n);
+      }
+      for (int i = 0; i < s.length; i++) {
+        assertEquals(Float.floatToRawIntBits(sScalar[i]), Float.floatToRawIntBits(s[i]), "state " + i + ", n=" + n);
+      }
+    }
+  }
+
   @Test
   void configurationSurvivesJsonAndIsNotAPlainRmsProp() {
     MultiLayerNetwork net = Mtaeu.network(12, new MtaeuOptions(3, 4));
