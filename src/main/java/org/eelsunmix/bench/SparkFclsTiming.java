@@ -9,7 +9,7 @@ import org.eelsunmix.spark.ml.VcaFclsModel;
 /**
  * The distributed VCA-FCLS path on a cached {@code side × side} co-ru-pt cube ({@link SyntheticTable#cached}): the
  * VCA fit's seconds (after one untimed fit) and the FCLS transform's throughput ({@link
- * FclsThroughput#sparkTransform}, best of five). {@code bench --spark-size} and {@code bench --all} print it.
+ * FclsThroughput#sparkTransform}, best of five after ten untimed runs). {@code bench --spark-size} and {@code bench --all} print it.
  */
 public final class SparkFclsTiming {
   private SparkFclsTiming() {}

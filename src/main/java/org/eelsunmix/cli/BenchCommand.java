@@ -318,7 +318,7 @@ final class BenchCommand extends SparkCommand {
     FclsThroughput.SparkFigure t = f.transform();
     System.out.printf("%-28s %.2f s for %d pixels on %d cores%n", "Spark VCA fit (cached)", f.fitSeconds(),
         f.pixels(), f.cores());
-    System.out.printf("%-28s %.2f million pixels/s (%.2f per core; %.2f million per CPU second; best of 5)%n",
+    System.out.printf("%-28s %.2f million pixels/s (%.2f per core; %.2f million per CPU second; best of 5 after 10 untimed)%n",
         "Spark FCLS transform", f.pixels() / t.wallSeconds() / 1e6, t.perCore() / 1e6, t.perCpuSecond() / 1e6);
   }
 
