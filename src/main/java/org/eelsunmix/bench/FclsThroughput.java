@@ -174,22 +174,89 @@ public final class FclsThroughput {
    */
   public static SparkFigure sparkTransform(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table,
       org.apache.spark.ml.Transformer model, long pixels, int runs) {
-    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     int cores = table.sparkSession().sparkContext().defaultParallelism();
-    double bestWall = Double.POSITIVE_INFINITY;
-    double cpu = Double.NaN;
+    double[] best = {Double.POSITIVE_INFINITY, Double.NaN};
     for (int i = 0; i < WARM_UP_RUNS + runs; i++) {
-      long c0 = os.getProcessCpuTime();
-      long t0 = System.nanoTime();
-      model.transform(table).write().format("noop").mode("overwrite").save();
-      double wall = (System.nanoTime() - t0) * 1e-9;
-      if (i >= WARM_UP_RUNS && wall < bestWall) {
-        bestWall = wall;
-        cpu = (os.getProcessCpuTime() - c0) * 1e-9;
+      double[] run = transformOnce(table, model);
+      if (i >= WARM_UP_RUNS && run[0] < best[0]) {
+        best = run;
       }
     }
-    return new SparkFigure(pixels, cores, bestWall, cpu);
+    return new SparkFigure(pixels, cores, best[0], best[1]);
+  }
+
+  /** One transform into the no-op sink: its wall seconds and the process's CPU seconds (all threads). */
+  private static double[] transformOnce(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table,
+      org.apache.spark.ml.Transformer model) {
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long c0 = os.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    model.transform(table).write().format("noop").mode("overwrite").save();
+    return new double[] {(System.nanoTime() - t0) * 1e-9, (os.getProcessCpuTime() - c0) * 1e-9};
+  }
+
+  /**
+   * {@code transform SIDE RUNS [MASTER]}: every one of {@code runs} transforms of a cached {@code SIDE × SIDE}
+   * co-ru-pt cube by a VCA-FCLS model fitted on it (R = 3, seed 1), one line each (wall, process CPU, pixels per
+   * second per core), then the least and the median wall of the second half: the series behind
+   * {@link #sparkTransform}'s figure, to see the JIT's warm-up and a shared machine's noise.
+   */
+  private static void transformSeries(int side, int runs, String master) {
+    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().master(master)
+        .appName("fcls-transform-bench").config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    int cores = spark.sparkContext().defaultParallelism();
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df =
+        SyntheticTable.cached(spark, SyntheticTable.coRuPt(side), cores * 2);
+    long n = df.count();
+    org.apache.spark.ml.Transformer model = new org.eelsunmix.spark.ml.VcaFcls().setNumEndmembers(3).setSeed(1)
+        .fit(df);
+    double[] walls = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      double[] run = transformOnce(df, model);
+      walls[i] = run[0];
+      System.out.printf("transform %d: wall %.3f s, process CPU %.2f s, %.2f M pixels/s per core%n", i + 1, run[0],
+          run[1], n / run[0] / cores / 1e6);
+    }
+    double[] late = java.util.Arrays.copyOfRange(walls, runs / 2, runs);
+    java.util.Arrays.sort(late);
+    System.out.printf("last %d runs: least %.3f s (%.2f M pixels/s per core), median %.3f s (%d pixels, %d cores)%n",
+        late.length, late[0], n / late[0] / cores / 1e6, late[late.length / 2], n, cores);
+    spark.stop();
+  }
+
+  /**
+   * {@code blocks B R}: FCLS with residuals over blocks of 256 pixels ({@link Fcls.Solver#solveBlock}, what the
+   * Spark transform runs), 4 096 synthetic pixels a pass, 20 passes a round; the least thread-CPU nanoseconds a pixel
+   * of 20 rounds after 5 (thread CPU is steadier than wall time on a shared machine).
+   */
+  private static void blockSeries(int channels, int endmembers) {
+    double[][] m = new double[endmembers][channels];
+    int pixels = 4096;
+    float[] y = syntheticPixels(m, pixels, 42L);
+    Fcls.Solver solver = new Fcls(m).newSolver();
+    double[] a = new double[256 * endmembers];
+    double[] residuals = new double[256];
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    double best = Double.POSITIVE_INFINITY;
+    double sink = 0;
+    for (int round = 0; round < 25; round++) {
+      long c0 = threads.getCurrentThreadCpuTime();
+      for (int pass = 0; pass < 20; pass++) {
+        for (int o = 0; o < pixels; o += 256) {
+          solver.solveBlock(y, o * channels, 256, a, residuals);
+          sink += residuals[7];
+        }
+      }
+      double ns = (threads.getCurrentThreadCpuTime() - c0) / (20.0 * pixels);
+      if (round >= 5) {
+        best = Math.min(best, ns);
+      }
+    }
+    System.out.printf("FCLS blocks with residuals B=%d R=%d: %.1f ns a pixel (least thread CPU of 20 rounds; %s)%n",
+        channels, endmembers, best, Double.isNaN(sink) ? "NaN seen" : "finite");
   }
 
   /**
@@ -345,9 +412,18 @@ public final class FclsThroughput {
    * figure). With {@code apply STORE MODEL OUT RUNS [MASTER [rows|columnar]]}: {@link #parquetApply} on an embedded
    * session (default {@code local[*]}, both paths), one line per run. With {@code read STORE RUNS [MASTER]}:
    * {@link #spectraRead}, in nanoseconds of task CPU per spectrum value; {@code read STORE RUNS MASTER pages}: the
-   * same through the page reader ({@link #pagesRead}).
+   * same through the page reader ({@link #pagesRead}). {@code transform SIDE RUNS [MASTER]}: {@link #transformSeries};
+   * {@code blocks B R}: {@link #blockSeries}.
    */
   public static void main(String[] args) throws java.util.concurrent.TimeoutException {
+    if (args.length >= 3 && args[0].equals("transform")) {
+      transformSeries(Integer.parseInt(args[1]), Integer.parseInt(args[2]), args.length > 3 ? args[3] : "local[2]");
+      return;
+    }
+    if (args.length == 3 && args[0].equals("blocks")) {
+      blockSeries(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+      return;
+    }
     if (args.length >= 3 && args[0].equals("read")) {
       org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder()
           .master(args.length > 3 ? args[3] : "local[*]").appName("spectra-read-bench")
