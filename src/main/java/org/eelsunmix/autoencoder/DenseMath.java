@@ -9,6 +9,9 @@ import java.util.Arrays;
  * {@link AbundanceEncoderKernel} (DAEU) and {@link MultitaskEncoderKernel} (MTAEU). No allocation.
  */
 final class DenseMath {
+  /** LeakyReLU on the Vector API ({@link LeakyReluVector}: same bits) where this JVM has it. */
+  private static final boolean VECTOR = org.eelsunmix.linalg.VectorApi.ENABLED && LeakyReluVector.usable();
+
   private DenseMath() {}
 
   /** Rows processed together: each weight row is then read once per block instead of once per row. */
@@ -217,6 +220,12 @@ final class DenseMath {
 
   /** {@code h[i] = max(z[i], slope·z[i])} for {@code n} values from {@code base}. */
   static void leakyRelu(float[] z, int base, int n, float slope, float[] h) {
+    int done = VECTOR ? LeakyReluVector.forward(z, base, n, slope, h) : 0;
+    leakyReluScalar(z, base + done, n - done, slope, h);
+  }
+
+  /** {@link #leakyRelu} in scalar Java (the reference; the vector loop gives the same bits). */
+  static void leakyReluScalar(float[] z, int base, int n, float slope, float[] h) {
     for (int i = base; i < base + n; i++) {
       float v = z[i];
       h[i] = v > 0 ? v : slope * v;
@@ -225,6 +234,12 @@ final class DenseMath {
 
   /** Turns ∂L/∂h into ∂L/∂z in place: multiplies by {@code slope} where {@code z ≤ 0}. */
   static void leakyReluBackward(float[] z, int base, int n, float slope, float[] d) {
+    int done = VECTOR ? LeakyReluVector.backward(z, base, n, slope, d) : 0;
+    leakyReluBackwardScalar(z, base + done, n - done, slope, d);
+  }
+
+  /** {@link #leakyReluBackward} in scalar Java (the reference; the vector loop gives the same bits). */
+  static void leakyReluBackwardScalar(float[] z, int base, int n, float slope, float[] d) {
     for (int i = base; i < base + n; i++) {
       if (z[i] <= 0) {
         d[i] *= slope;
