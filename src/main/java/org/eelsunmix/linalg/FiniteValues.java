@@ -39,6 +39,6 @@ public final class FiniteValues {
       lo = Math.min(lo, y[i]);
       hi = Math.max(hi, y[i]);
     }
-    return from == to || lo >= floor && hi < Float.POSITIVE_INFINITY;
+    return lo >= floor && hi < Float.POSITIVE_INFINITY; // an empty run: +∞ and −∞, so true
   }
 }

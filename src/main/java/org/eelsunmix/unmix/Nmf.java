@@ -256,7 +256,7 @@ public final class Nmf {
     double sum = 0;
     for (int i = 0; i < n; i += RESIDUAL_CHUNK) {
       int m = Math.min(RESIDUAL_CHUNK, n - i);
-      pixelResidualsSquared(data, i, m, b, w, h, r, part);
+      MixtureResiduals.all(data, i * b, m, w, i * r, h, r, b, part);
       for (int k = 0; k < m; k++) {
         sum += part[k];
       }
@@ -278,16 +278,7 @@ public final class Nmf {
    * {@code w} (n × R), into {@code out[0 .. n)}: the same operations per pixel, so the same bits.
    */
   public static void pixelResidualsSquared(float[] y, int n, int b, double[] w, double[] h, int r, double[] out) {
-    pixelResidualsSquared(y, 0, n, b, w, h, r, out);
-  }
-
-  /**
-   * {@link #pixelResidualSquared} of pixels {@code first .. first + m)} into {@code out[0 .. m)}
-   * ({@link MixtureResiduals#all}: the same bits as one at a time).
-   */
-  private static void pixelResidualsSquared(float[] y, int first, int m, int b, double[] w, double[] h, int r,
-      double[] out) {
-    MixtureResiduals.all(y, first * b, m, w, first * r, h, r, b, out);
+    MixtureResiduals.all(y, 0, n, w, 0, h, r, b, out);
   }
 
   /** Unit-sum endmembers (fit unchanged), then unit-sum abundances per pixel (see the class comment). */
