@@ -7,18 +7,23 @@ package org.eelsunmix.autoencoder;
  * reversal. Sequence {@code b} is column {@code b} of {@code n} rows ({@code x[t][b]}), so every butterfly is a loop
  * over whole rows sharing one twiddle factor, indexed from zero and split into sums and differences and rotations,
  * loops simple enough for the JIT to vectorise (JDK 17's does not vectorise a whole complex butterfly, nor a loop
- * indexing at an offset). Twiddles are precomputed; the inverse is unscaled (divide by {@code n}). Immutable plan,
- * thread-safe; callers pass the work rows.
+ * indexing at an offset). The rows are of the network's type ({@link SpectrumRows}: double, or float on the Vector
+ * API). Twiddles are precomputed in double (rounded to float per pass for float rows); the inverse is unscaled (divide
+ * by {@code n}). Immutable plan, thread-safe; callers pass the work rows.
+ *
+ * @param <A> one row: {@code double[]} or {@code float[]}
  */
-final class BatchedFft {
+final class BatchedFft<A> {
   final int n;
+  private final SpectrumRows<A> ops;
   private final int[] radices;
   /** Per pass: {@code cos} and {@code sin} of {@code 2π·j·u/len}, index {@code j·p + u}. */
   private final double[][] cos;
   private final double[][] sin;
   private static final double HALF_SQRT3 = Math.sqrt(3) / 2;
 
-  BatchedFft(int n) {
+  BatchedFft(int n, SpectrumRows<A> ops) {
+    this.ops = ops;
     if (!supported(n)) {
       throw new IllegalArgumentException("the batched FFT takes lengths 2^a·3^b, got " + n);
     }
@@ -89,13 +94,12 @@ final class BatchedFft {
    * @param workRe {@code n} work rows of at least {@code batch} values (overwritten, rows exchanged), as {@code workIm}
    * @param tmpRe a work row of at least {@code batch} values, as {@code tmpIm}
    */
-  void transform(double[][] re, double[][] im, int batch, boolean inverse, double[][] workRe, double[][] workIm,
-      double[] tmpRe, double[] tmpIm) {
+  void transform(A[] re, A[] im, int batch, boolean inverse, A[] workRe, A[] workIm, A tmpRe, A tmpIm) {
     double g = inverse ? 1 : -1;
-    double[][] xr = re;
-    double[][] xi = im;
-    double[][] yr = workRe;
-    double[][] yi = workIm;
+    A[] xr = re;
+    A[] xi = im;
+    A[] yr = workRe;
+    A[] yi = workIm;
     int len = n;
     int s = 1;
     for (int pass = 0; pass < radices.length; pass++) {
@@ -108,7 +112,7 @@ final class BatchedFft {
         case 2 -> radix2(xr, xi, yr, yi, m, s, batch, c, sn, g);
         default -> radix3(xr, xi, yr, yi, m, s, batch, c, sn, g, tmpRe, tmpIm);
       }
-      double[][] t = xr;
+      A[] t = xr;
       xr = yr;
       yr = t;
       t = xi;
@@ -120,7 +124,7 @@ final class BatchedFft {
     if (xr != re) {
       // The result is in the work rows: exchange the rows.
       for (int t = 0; t < n; t++) {
-        double[] a = re[t];
+        A a = re[t];
         re[t] = workRe[t];
         workRe[t] = a;
         a = im[t];
@@ -130,25 +134,24 @@ final class BatchedFft {
     }
   }
 
-  private static void radix2(double[][] xr, double[][] xi, double[][] yr, double[][] yi, int m, int s, int batch,
-      double[] c, double[] sn, double g) {
+  private void radix2(A[] xr, A[] xi, A[] yr, A[] yi, int m, int s, int batch, double[] c, double[] sn, double g) {
     for (int j = 0; j < m; j++) {
       double c1 = c[2 * j + 1];
       double s1 = g * sn[2 * j + 1];
       for (int r = 0; r < s; r++) {
         int o0 = 2 * j * s + r;
         int o1 = o0 + s;
-        sumDifference(xr[j * s + r], xr[(j + m) * s + r], 1, yr[o0], yr[o1], batch);
-        sumDifference(xi[j * s + r], xi[(j + m) * s + r], 1, yi[o0], yi[o1], batch);
+        ops.sumDifference(xr[j * s + r], xr[(j + m) * s + r], 1, yr[o0], yr[o1], batch);
+        ops.sumDifference(xi[j * s + r], xi[(j + m) * s + r], 1, yi[o0], yi[o1], batch);
         if (j > 0) {
-          rotate(yr[o1], yi[o1], c1, s1, batch);
+          ops.rotate(yr[o1], yi[o1], c1, s1, batch);
         }
       }
     }
   }
 
-  private static void radix4(double[][] xr, double[][] xi, double[][] yr, double[][] yi, int m, int s, int batch,
-      double[] c, double[] sn, double g, double[] tr, double[] ti) {
+  private void radix4(A[] xr, A[] xi, A[] yr, A[] yi, int m, int s, int batch, double[] c, double[] sn, double g,
+      A tr, A ti) {
     for (int j = 0; j < m; j++) {
       double c1 = c[4 * j + 1];
       double s1 = g * sn[4 * j + 1];
@@ -166,26 +169,26 @@ final class BatchedFft {
         int o2 = o1 + s;
         int o3 = o2 + s;
         // s0 = a0 + a2 → y0, d0 = a0 − a2 → y1, e = a1 + a3 → y2, d1 = a1 − a3 → t.
-        sumDifference(xr[i0], xr[i2], 1, yr[o0], yr[o1], batch);
-        sumDifference(xi[i0], xi[i2], 1, yi[o0], yi[o1], batch);
-        sumDifference(xr[i1], xr[i3], 1, yr[o2], tr, batch);
-        sumDifference(xi[i1], xi[i3], 1, yi[o2], ti, batch);
+        ops.sumDifference(xr[i0], xr[i2], 1, yr[o0], yr[o1], batch);
+        ops.sumDifference(xi[i0], xi[i2], 1, yi[o0], yi[o1], batch);
+        ops.sumDifference(xr[i1], xr[i3], 1, yr[o2], tr, batch);
+        ops.sumDifference(xi[i1], xi[i3], 1, yi[o2], ti, batch);
         // y0 = s0 + e, y2 = s0 − e; y1 = d0 + g·i·d1, y3 = d0 − g·i·d1.
-        sumDifference(yr[o0], yr[o2], 1, yr[o0], yr[o2], batch);
-        sumDifference(yi[o0], yi[o2], 1, yi[o0], yi[o2], batch);
-        sumDifference(yr[o1], ti, -g, yr[o1], yr[o3], batch);
-        sumDifference(yi[o1], tr, g, yi[o1], yi[o3], batch);
+        ops.sumDifference(yr[o0], yr[o2], 1, yr[o0], yr[o2], batch);
+        ops.sumDifference(yi[o0], yi[o2], 1, yi[o0], yi[o2], batch);
+        ops.sumDifference(yr[o1], ti, -g, yr[o1], yr[o3], batch);
+        ops.sumDifference(yi[o1], tr, g, yi[o1], yi[o3], batch);
         if (j > 0) {
-          rotate(yr[o1], yi[o1], c1, s1, batch);
-          rotate(yr[o2], yi[o2], c2, s2, batch);
-          rotate(yr[o3], yi[o3], c3, s3, batch);
+          ops.rotate(yr[o1], yi[o1], c1, s1, batch);
+          ops.rotate(yr[o2], yi[o2], c2, s2, batch);
+          ops.rotate(yr[o3], yi[o3], c3, s3, batch);
         }
       }
     }
   }
 
-  private static void radix3(double[][] xr, double[][] xi, double[][] yr, double[][] yi, int m, int s, int batch,
-      double[] c, double[] sn, double g, double[] tr, double[] ti) {
+  private void radix3(A[] xr, A[] xi, A[] yr, A[] yi, int m, int s, int batch, double[] c, double[] sn, double g,
+      A tr, A ti) {
     double h = g * HALF_SQRT3;
     for (int j = 0; j < m; j++) {
       double c1 = c[3 * j + 1];
@@ -200,49 +203,18 @@ final class BatchedFft {
         int o1 = o0 + s;
         int o2 = o1 + s;
         // t = a1 + a2 → y1, d = a1 − a2 → tmp; y0 = a0 + t, m = a0 − t/2 → y2.
-        sumDifference(xr[i1], xr[i2], 1, yr[o1], tr, batch);
-        sumDifference(xi[i1], xi[i2], 1, yi[o1], ti, batch);
-        sumDifference(xr[i0], yr[o1], 1, yr[o0], yr[o2], 0.5, batch);
-        sumDifference(xi[i0], yi[o1], 1, yi[o0], yi[o2], 0.5, batch);
+        ops.sumDifference(xr[i1], xr[i2], 1, yr[o1], tr, batch);
+        ops.sumDifference(xi[i1], xi[i2], 1, yi[o1], ti, batch);
+        ops.sumDifference(xr[i0], yr[o1], 1, yr[o0], yr[o2], 0.5, batch);
+        ops.sumDifference(xi[i0], yi[o1], 1, yi[o0], yi[o2], 0.5, batch);
         // y1 = m + g·i·(√3/2)·d, y2 = m − g·i·(√3/2)·d.
-        sumDifference(yr[o2], ti, -h, yr[o1], yr[o2], batch);
-        sumDifference(yi[o2], tr, h, yi[o1], yi[o2], batch);
+        ops.sumDifference(yr[o2], ti, -h, yr[o1], yr[o2], batch);
+        ops.sumDifference(yi[o2], tr, h, yi[o1], yi[o2], batch);
         if (j > 0) {
-          rotate(yr[o1], yi[o1], c1, s1, batch);
-          rotate(yr[o2], yi[o2], c2, s2, batch);
+          ops.rotate(yr[o1], yi[o1], c1, s1, batch);
+          ops.rotate(yr[o2], yi[o2], c2, s2, batch);
         }
       }
-    }
-  }
-
-  /** {@code plus = a + k·b, minus = a − k·b} (either may be {@code a} or {@code b}). */
-  private static void sumDifference(double[] a, double[] b, double k, double[] plus, double[] minus, int batch) {
-    for (int q = 0; q < batch; q++) {
-      double x = a[q];
-      double y = k * b[q];
-      plus[q] = x + y;
-      minus[q] = x - y;
-    }
-  }
-
-  /** {@code plus = a + k·b, minus = a − l·k·b}. */
-  private static void sumDifference(double[] a, double[] b, double k, double[] plus, double[] minus, double l,
-      int batch) {
-    for (int q = 0; q < batch; q++) {
-      double x = a[q];
-      double y = k * b[q];
-      plus[q] = x + y;
-      minus[q] = x - l * y;
-    }
-  }
-
-  /** {@code (re, im) ← (re, im)·(c + i·s)} in place. */
-  private static void rotate(double[] re, double[] im, double c, double s, int batch) {
-    for (int q = 0; q < batch; q++) {
-      double x = re[q];
-      double y = im[q];
-      re[q] = x * c - y * s;
-      im[q] = x * s + y * c;
     }
   }
 }

@@ -6,39 +6,45 @@ package org.eelsunmix.autoencoder;
  * for all rows at once) with a transpose between them. The spectrum is held transposed, {@code [kx][ky]}, which
  * costs nothing to the element-wise products of the convolution theorem and saves a transpose each way: the image
  * is {@code re[y][x]} ({@code ny} rows), its spectrum {@code re[kx][ky]} ({@code nx} rows). The transforms may
- * exchange rows between their arguments and the work rows, so read results through the arrays of rows. The inverse is unscaled (divide by {@code ny·nx}).
- * Immutable plan; the caller's {@link Work} holds the buffers, one per thread.
+ * exchange rows between their arguments and the work rows, so read results through the arrays of rows. The inverse
+ * is unscaled (divide by {@code ny·nx}). Rows of the network's type ({@link SpectrumRows}). Immutable plan; the
+ * caller's {@link Work} holds the buffers, one per thread.
+ *
+ * @param <A> one row: {@code double[]} or {@code float[]}
  */
-final class Fft2d {
+final class Fft2d<A> {
   final int ny;
   final int nx;
-  private final BatchedFft alongY;
-  private final BatchedFft alongX;
+  final SpectrumRows<A> ops;
+  private final BatchedFft<A> alongY;
+  private final BatchedFft<A> alongX;
 
   /** Work rows of one thread. */
-  static final class Work {
-    final double[][] yRe;
-    final double[][] yIm;
-    final double[][] xRe;
-    final double[][] xIm;
-    final double[] tmpRe;
-    final double[] tmpIm;
+  static final class Work<A> {
+    final A[] yRe;
+    final A[] yIm;
+    final A[] xRe;
+    final A[] xIm;
+    final A tmpRe;
+    final A tmpIm;
 
-    Work(int ny, int nx) {
-      tmpRe = new double[Math.max(ny, nx)];
-      tmpIm = new double[Math.max(ny, nx)];
-      yRe = new double[ny][nx];
-      yIm = new double[ny][nx];
-      xRe = new double[nx][ny];
-      xIm = new double[nx][ny];
+    Work(int ny, int nx, SpectrumRows<A> ops) {
+      A[] tmp = ops.rows(2, Math.max(ny, nx));
+      tmpRe = tmp[0];
+      tmpIm = tmp[1];
+      yRe = ops.rows(ny, nx);
+      yIm = ops.rows(ny, nx);
+      xRe = ops.rows(nx, ny);
+      xIm = ops.rows(nx, ny);
     }
   }
 
-  Fft2d(int ny, int nx) {
+  Fft2d(int ny, int nx, SpectrumRows<A> ops) {
     this.ny = ny;
     this.nx = nx;
-    alongY = new BatchedFft(ny);
-    alongX = nx == ny ? alongY : new BatchedFft(nx);
+    this.ops = ops;
+    alongY = new BatchedFft<>(ny, ops);
+    alongX = nx == ny ? alongY : new BatchedFft<>(nx, ops);
   }
 
   /** Values of an image or spectrum. */
@@ -46,43 +52,31 @@ final class Fft2d {
     return ny * nx;
   }
 
-  Work work() {
-    return new Work(ny, nx);
+  Work<A> work() {
+    return new Work<>(ny, nx, ops);
   }
 
   /** A zero image, {@code [ny][nx]}. */
-  double[][] image() {
-    return new double[ny][nx];
+  A[] image() {
+    return ops.rows(ny, nx);
   }
 
   /** A zero spectrum, {@code [nx][ny]}. */
-  double[][] spectrum() {
-    return new double[nx][ny];
+  A[] spectrum() {
+    return ops.rows(nx, ny);
   }
 
   /** Image {@code re, im} ({@code [y][x]}, clobbered) to its spectrum {@code sRe, sIm} ({@code [kx][ky]}). */
-  void forward(double[][] re, double[][] im, double[][] sRe, double[][] sIm, Work w) {
+  void forward(A[] re, A[] im, A[] sRe, A[] sIm, Work<A> w) {
     alongY.transform(re, im, nx, false, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
-    transpose(re, im, sRe, sIm);
+    ops.transpose(re, im, sRe, sIm);
     alongX.transform(sRe, sIm, ny, false, w.xRe, w.xIm, w.tmpRe, w.tmpIm);
   }
 
   /** Spectrum {@code sRe, sIm} ({@code [kx][ky]}, clobbered) to its image {@code re, im} ({@code [y][x]}), unscaled. */
-  void inverse(double[][] sRe, double[][] sIm, double[][] re, double[][] im, Work w) {
+  void inverse(A[] sRe, A[] sIm, A[] re, A[] im, Work<A> w) {
     alongX.transform(sRe, sIm, ny, true, w.xRe, w.xIm, w.tmpRe, w.tmpIm);
-    transpose(sRe, sIm, re, im);
+    ops.transpose(sRe, sIm, re, im);
     alongY.transform(re, im, nx, true, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
-  }
-
-  /** {@code out[c][r] = in[r][c]}. */
-  private static void transpose(double[][] re, double[][] im, double[][] outRe, double[][] outIm) {
-    for (int r = 0; r < re.length; r++) {
-      double[] a = re[r];
-      double[] b = im[r];
-      for (int c = 0; c < a.length; c++) {
-        outRe[c][r] = a[c];
-        outIm[c][r] = b[c];
-      }
-    }
   }
 }

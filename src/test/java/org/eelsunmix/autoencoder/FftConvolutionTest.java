@@ -11,11 +11,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@link BatchedFft}, {@link Fft2d} and {@link FftConvolution} in double precision against brute force: the DFT by
- * its definition, and the convolution's forward pass, weight gradient and input gradient written out as direct sums
- * (every border pixel, kernels larger than the patch, odd channel counts, non-square patches), to 1e-10 relative.
+ * {@link BatchedFft}, {@link Fft2d} and {@link FftConvolution} against brute force in double: the DFT by its
+ * definition, and the convolution's forward pass, weight gradient and input gradient written out as direct sums
+ * (every border pixel, kernels larger than the patch, odd channel counts, non-square patches); double rows to 1e-10
+ * of the largest value, float rows (a float network) to {@value #FLOAT_TOLERANCE}.
  */
 class FftConvolutionTest {
+  /**
+   * Float rows against the double references, relative to the largest value: float rounding through two transforms
+   * of ≈ 48 points and sums over channels and patches (largest seen on these shapes 3.1e-7; printed by {@link #check}).
+   */
+  static final double FLOAT_TOLERANCE = 1e-6;
+
   @Test
   void batchedTransformIsTheDft() {
     SplittableRandom r = new SplittableRandom(1);
@@ -32,8 +39,12 @@ class FftConvolutionTest {
       for (boolean inverse : new boolean[] {false, true}) {
         double[][] tr = copy(re);
         double[][] ti = copy(im);
-        new BatchedFft(n).transform(tr, ti, batch, inverse, new double[n][batch], new double[n][batch],
-            new double[batch], new double[batch]);
+        new BatchedFft<>(n, SpectrumRows.DOUBLE).transform(tr, ti, batch, inverse, new double[n][batch],
+            new double[n][batch], new double[batch], new double[batch]);
+        float[][] fr = floats(re);
+        float[][] fi = floats(im);
+        new BatchedFft<>(n, SpectrumRows.FLOAT).transform(fr, fi, batch, inverse, new float[n][batch],
+            new float[n][batch], new float[batch], new float[batch]);
         double sign = inverse ? 1 : -1;
         for (int b = 0; b < batch; b++) {
           for (int k = 0; k < n; k++) {
@@ -48,10 +59,22 @@ class FftConvolutionTest {
             }
             assertEquals(sr, tr[k][b], 1e-12 * n, "n=" + n + " k=" + k);
             assertEquals(si, ti[k][b], 1e-12 * n, "n=" + n + " k=" + k);
+            assertEquals(sr, fr[k][b], 4e-7 * n, "float n=" + n + " k=" + k);
+            assertEquals(si, fi[k][b], 4e-7 * n, "float n=" + n + " k=" + k);
           }
         }
       }
     }
+  }
+
+  private static float[][] floats(double[][] a) {
+    float[][] f = new float[a.length][a[0].length];
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[i].length; j++) {
+        f[i][j] = (float) a[i][j];
+      }
+    }
+    return f;
   }
 
   private static double[][] copy(double[][] a) {
@@ -65,7 +88,7 @@ class FftConvolutionTest {
   @Test
   void twoDimensionalInverseUndoesTheForward() {
     SplittableRandom r = new SplittableRandom(2);
-    Fft2d f = new Fft2d(12, 18);
+    Fft2d<double[]> f = new Fft2d<>(12, 18, SpectrumRows.DOUBLE);
     double[][] re = f.image();
     double[][] im = f.image();
     for (int y = 0; y < 12; y++) {
@@ -78,7 +101,7 @@ class FftConvolutionTest {
     double[][] b = copy(im);
     double[][] sr = f.spectrum();
     double[][] si = f.spectrum();
-    Fft2d.Work w = f.work();
+    Fft2d.Work<double[]> w = f.work();
     f.forward(a, b, sr, si, w);
     // The spectrum's [kx][ky] entry for (ky, kx) = (1, 2) against the definition.
     double er = 0;
@@ -109,8 +132,18 @@ class FftConvolutionTest {
     return v;
   }
 
+  private static void round(double[] v) {
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) v[i];
+    }
+  }
+
   private static INDArray array(double[] v, long... shape) {
-    INDArray a = Nd4j.create(DataType.DOUBLE, shape);
+    return array(DataType.DOUBLE, v, shape);
+  }
+
+  private static INDArray array(DataType type, double[] v, long... shape) {
+    INDArray a = Nd4j.create(type, shape);
     NdBuffers.write(v, a);
     return a;
   }
@@ -121,22 +154,38 @@ class FftConvolutionTest {
     return v;
   }
 
-  private static void assertClose(double[] expected, double[] actual, String what) {
+  /** Asserts each value within {@code tolerance} of the largest expected; returns the largest such difference. */
+  private static double assertClose(double[] expected, double[] actual, double tolerance, String what) {
     double largest = 0;
     for (double e : expected) {
       largest = Math.max(largest, Math.abs(e));
     }
     assertTrue(largest > 0, what + " is all zero");
-    assertArrayEquals(expected, actual, 1e-10 * largest, what);
+    assertArrayEquals(expected, actual, tolerance * largest, what);
+    double worst = 0;
+    for (int i = 0; i < expected.length; i++) {
+      worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / largest);
+    }
+    return worst;
   }
 
-  /** One shape: forward, ∂W and ∂x against the direct sums. */
+  /** One shape in both types: forward, ∂W and ∂x against the direct sums. */
   private static void check(int in, int out, int k, int n, int h, int w) {
-    String what = in + "→" + out + " k" + k + " " + n + "×" + h + "×" + w;
+    check(in, out, k, n, h, w, DataType.DOUBLE, 1e-10);
+    check(in, out, k, n, h, w, DataType.FLOAT, FLOAT_TOLERANCE);
+  }
+
+  private static void check(int in, int out, int k, int n, int h, int w, DataType type, double tolerance) {
+    String what = type + " " + in + "→" + out + " k" + k + " " + n + "×" + h + "×" + w;
     SplittableRandom r = new SplittableRandom(k * 131L + h * 7L + out);
     double[] x = random(r, n * in * h * w);
     double[] wt = random(r, out * in * k * k);
     double[] dz = random(r, n * out * h * w);
+    if (type == DataType.FLOAT) { // the direct sums of the float-rounded values the float layer sees
+      round(x);
+      round(wt);
+      round(dz);
+    }
     int p = k / 2;
     double[] z = new double[n * out * h * w];
     double[] dW = new double[wt.length];
@@ -170,22 +219,23 @@ class FftConvolutionTest {
       }
     }
     FftConvolution conv = new FftConvolution(in, out, k);
-    INDArray xa = array(x, n, in, h, w);
-    INDArray wa = array(wt, out, in, k, k);
-    INDArray za = Nd4j.create(DataType.DOUBLE, n, out, h, w);
+    INDArray xa = array(type, x, n, in, h, w);
+    INDArray wa = array(type, wt, out, in, k, k);
+    INDArray za = Nd4j.create(type, n, out, h, w);
     conv.forward(xa, wa, null, za);
-    assertClose(z, values(za), what + " forward");
-    INDArray dWa = Nd4j.create(DataType.DOUBLE, out, in, k, k);
-    INDArray dxa = Nd4j.create(DataType.DOUBLE, n, in, h, w);
-    conv.backward(xa, wa, array(dz, n, out, h, w), dWa, null, dxa);
-    assertClose(dW, values(dWa), what + " ∂W");
-    assertClose(dx, values(dxa), what + " ∂x");
+    double e1 = assertClose(z, values(za), tolerance, what + " forward");
+    INDArray dWa = Nd4j.create(type, out, in, k, k);
+    INDArray dxa = Nd4j.create(type, n, in, h, w);
+    conv.backward(xa, wa, array(type, dz, n, out, h, w), dWa, null, dxa);
+    double e2 = assertClose(dW, values(dWa), tolerance, what + " ∂W");
+    double e3 = assertClose(dx, values(dxa), tolerance, what + " ∂x");
+    System.out.printf("%s: largest relative differences forward %.2g, ∂W %.2g, ∂x %.2g%n", what, e1, e2, e3);
     // Again with new weights: the kept kernel spectra must follow them.
     double[] wt2 = random(r, wt.length);
-    conv.forward(xa, array(wt2, out, in, k, k), null, za);
+    conv.forward(xa, array(type, wt2, out, in, k, k), null, za);
     double[] z2 = values(za);
     FftConvolution fresh = new FftConvolution(in, out, k);
-    fresh.forward(xa, array(wt2, out, in, k, k), null, za);
+    fresh.forward(xa, array(type, wt2, out, in, k, k), null, za);
     assertArrayEquals(values(za), z2, what + " after a weight change");
   }
 
@@ -201,27 +251,33 @@ class FftConvolutionTest {
 
   @Test
   void resultsDoNotDependOnTheThreadCount() {
+    resultsDoNotDependOnTheThreadCount(DataType.DOUBLE);
+    resultsDoNotDependOnTheThreadCount(DataType.FLOAT);
+  }
+
+  private static void resultsDoNotDependOnTheThreadCount(DataType type) {
     SplittableRandom r = new SplittableRandom(9);
     int in = 3;
     int out = 41;
     int k = 7;
     int n = 5;
     int h = 8;
-    INDArray x = array(random(r, n * in * h * h), n, in, h, h);
-    INDArray w = array(random(r, out * in * k * k), out, in, k, k);
-    INDArray dz = array(random(r, n * out * h * h), n, out, h, h);
+    INDArray x = array(type, random(r, n * in * h * h), n, in, h, h);
+    INDArray w = array(type, random(r, out * in * k * k), out, in, k, k);
+    INDArray dz = array(type, random(r, n * out * h * h), n, out, h, h);
     double[][] seen = new double[3][];
     int previous = PatchWorkers.threads();
     try {
       for (int threads = 1; threads <= 3; threads++) {
         PatchWorkers.setThreads(threads);
         FftConvolution conv = new FftConvolution(in, out, k);
-        INDArray z = Nd4j.create(DataType.DOUBLE, n, out, h, h);
-        INDArray dW = Nd4j.create(DataType.DOUBLE, out, in, k, k);
-        INDArray dx = Nd4j.create(DataType.DOUBLE, n, in, h, h);
+        INDArray z = Nd4j.create(type, n, out, h, h);
+        INDArray dW = Nd4j.create(type, out, in, k, k);
+        INDArray dx = Nd4j.create(type, n, in, h, h);
         conv.forward(x, w, null, z);
         conv.backward(x, w, dz, dW, null, dx);
-        seen[threads - 1] = Nd4j.concat(0, z.reshape(-1), dW.reshape(-1), dx.reshape(-1)).toDoubleVector();
+        seen[threads - 1] = Nd4j.concat(0, z.reshape(-1), dW.reshape(-1), dx.reshape(-1)).castTo(DataType.DOUBLE)
+            .toDoubleVector();
       }
     } finally {
       PatchWorkers.setThreads(previous);
