@@ -24,7 +24,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * accumulates each pixel's {@code yᵀŷ}, {@code ‖y‖²}, {@code ‖ŷ‖²} in double (channel order, as
  * {@link SadLossFunction} does, so the angles and the gradient are bit for bit those of DL4J's
  * {@code CnnLossLayer} with it), a second writes the gradient rows. Rows travel through small reused buffers: no
- * {@code [pixels, channels]} copies and no allocation per call. Patches are spread over the {@link PatchWorkers}
+ * {@code [pixels, channels]} copies and no allocation per call; a float network's rows are widened to double value by
+ * value inside the summing and gradient loops (a copy of each row into double arrays first was a third of the
+ * layer's time on k-edges, {@code SadOutputTiming}). Patches are spread over the {@link PatchWorkers}
  * threads; each patch is computed alone and the angles summed afterwards in pixel order, so the results do not
  * depend on the thread count.
  *
@@ -188,6 +190,12 @@ public class SadOutputLayer extends CnnLossLayer {
     Arrays.fill(r.hh, 0.0);
     for (int c = 0; c < b; c++) {
       long at = base + (long) c * plane;
+      if (r.yBuffer != null) { // float rows widened value by value: the same double sums, no double row copies
+        r.yBuffer.get((int) (r.yOffset + at), r.floats, 0, plane);
+        r.hBuffer.get((int) (r.hOffset + at), r.floats2, 0, plane);
+        sums(r.floats, r.floats2, r.dot, r.yy, r.hh, plane);
+        continue;
+      }
       r.read(r.y, r.yBuffer, r.yDouble, r.yOffset + at);
       r.read(r.h, r.hBuffer, r.hDouble, r.hOffset + at);
       for (int p = 0; p < plane; p++) {
@@ -221,6 +229,16 @@ public class SadOutputLayer extends CnnLossLayer {
     }
     for (int c = 0; c < b; c++) {
       long at = base + (long) c * plane;
+      if (r.yBuffer != null) { // α·y + β·ŷ in double, rounded to float, straight from and to the float rows
+        r.yBuffer.get((int) (r.yOffset + at), r.floats, 0, plane);
+        r.hBuffer.get((int) (r.hOffset + at), r.floats2, 0, plane);
+        gradientRow(r.alpha, r.beta, r.floats, r.floats2, plane);
+        for (int z = 0; z < zeros; z++) {
+          r.floats2[r.zero[z]] = 0f;
+        }
+        r.dBuffer.put((int) (r.dOffset + at), r.floats2, 0, plane);
+        continue;
+      }
       r.read(r.y, r.yBuffer, r.yDouble, r.yOffset + at);
       r.read(r.h, r.hBuffer, r.hDouble, r.hOffset + at);
       for (int p = 0; p < plane; p++) {
@@ -234,6 +252,24 @@ public class SadOutputLayer extends CnnLossLayer {
     }
   }
 
+  /** {@code dot += y·ŷ}, {@code yy += y·y}, {@code hh += ŷ·ŷ} per pixel, in double from float rows. */
+  private static void sums(float[] y, float[] h, double[] dot, double[] yy, double[] hh, int plane) {
+    for (int p = 0; p < plane; p++) {
+      double a = y[p];
+      double e = h[p];
+      dot[p] += a * e;
+      yy[p] += a * a;
+      hh[p] += e * e;
+    }
+  }
+
+  /** {@code h ← (float) (α·y + β·h)} per pixel, in double. */
+  private static void gradientRow(double[] alpha, double[] beta, float[] y, float[] h, int plane) {
+    for (int p = 0; p < plane; p++) {
+      h[p] = (float) (alpha[p] * y[p] + beta[p] * h[p]);
+    }
+  }
+
   /** One worker's buffers: a channel row of y, ŷ and the gradient, and per-pixel sums and coefficients. */
   private static final class Rows {
     final int plane;
@@ -241,6 +277,7 @@ public class SadOutputLayer extends CnnLossLayer {
     final double[] h;
     final double[] g;
     final float[] floats;
+    final float[] floats2;
     final double[] dot;
     final double[] yy;
     final double[] hh;
@@ -263,6 +300,7 @@ public class SadOutputLayer extends CnnLossLayer {
       h = new double[plane];
       g = new double[plane];
       floats = new float[plane];
+      floats2 = new float[plane];
       dot = new double[plane];
       yy = new double[plane];
       hh = new double[plane];

@@ -80,11 +80,18 @@ abstract class SpectrumRows<A> {
    * first {@code h} rows' first {@code w} values of {@code re}, every other value zero.
    */
   final void readPlane(Object plane, int h, int w, A[] re) {
-    zero(re);
-    for (int y = 0; y < h; y++) {
-      System.arraycopy(plane, y * w, re[y], 0, w);
+    for (int y = 0; y < re.length; y++) {
+      if (y < h) {
+        System.arraycopy(plane, y * w, re[y], 0, w);
+        zero(re[y], w);
+      } else {
+        zero(re[y], 0);
+      }
     }
   }
+
+  /** Zeroes {@code row[from, length)}. */
+  abstract void zero(A row, int from);
 
   /** Writes {@code scale·src} of the first {@code h} rows' first {@code w} values into {@code plane} (row-major). */
   abstract void writePlane(A[] src, double scale, int h, int w, Object plane);
@@ -100,6 +107,11 @@ abstract class SpectrumRows<A> {
       for (double[] row : rows) {
         java.util.Arrays.fill(row, 0.0);
       }
+    }
+
+    @Override
+    void zero(double[] row, int from) {
+      java.util.Arrays.fill(row, from, row.length, 0.0);
     }
 
     @Override
@@ -237,6 +249,11 @@ abstract class SpectrumRows<A> {
     }
 
     @Override
+    void zero(float[] row, int from) {
+      java.util.Arrays.fill(row, from, row.length, 0f);
+    }
+
+    @Override
     void copy(float[][] from, float[][] to) {
       for (int row = 0; row < to.length; row++) {
         System.arraycopy(from[row], 0, to[row], 0, to[row].length);
@@ -353,8 +370,10 @@ abstract class SpectrumRows<A> {
       float s = (float) scale;
       for (int y = 0; y < h; y++) {
         float[] row = src[y];
-        for (int x = 0; x < w; x++) {
-          d[y * w + x] = s * row[x];
+        int at = y * w;
+        int x = VECTOR ? SpectrumRowsVector.scale(row, s, d, at, w) : 0;
+        for (; x < w; x++) {
+          d[at + x] = s * row[x];
         }
       }
     }

@@ -63,6 +63,15 @@ final class SpectrumRowsVector {
     return q;
   }
 
+  /** {@code dst[at + x] = s·src[x]} for {@code x < n}. */
+  static int scale(float[] src, float s, float[] dst, int at, int n) {
+    int q = 0;
+    for (; q + SPECIES.length() <= n; q += SPECIES.length()) {
+      FloatVector.fromArray(SPECIES, src, q).mul(s).intoArray(dst, at + q);
+    }
+    return q;
+  }
+
   /** {@code c += conj(u)·x}: {@code cr += ur·xr + ui·xi}, {@code ci += ur·xi − ui·xr}. */
   static int conjugateProductAdd(float[] ur, float[] ui, float[] xr, float[] xi, float[] cr, float[] ci, int n) {
     int q = 0;

@@ -78,6 +78,11 @@ class SpectrumRowsVectorTest {
       OPS.backwardProducts(cr0, ci0, ur, ui, xr, xi, qr, qi, gr, gi);
       float[][] sum = {cr0[0].clone(), cr0[1].clone()};
       OPS.add(xr, sum);
+      // A plane of two rows of n values written scaled, then read back zero padded to rows of n + 3.
+      float[] plane = new float[2 * n];
+      OPS.writePlane(xr, 0.25, 2, n, plane);
+      float[][] padded = {random(r, n + 3), random(r, n + 3), random(r, n + 3)};
+      OPS.readPlane(plane, 2, n, padded);
       for (int row = 0; row < 2; row++) {
         for (int f = 0; f < n; f++) {
           String what = "n=" + n + " row=" + row + " f=" + f;
@@ -95,7 +100,16 @@ class SpectrumRowsVectorTest {
           assertBits(gr0[row][f] + (p * x + o * y), gr[row][f], what + " conj(ĉ)x re");
           assertBits(gi0[row][f] + (p * y - o * x), gi[row][f], what + " conj(ĉ)x im");
           assertBits(cr0[row][f] + x, sum[row][f], what + " add");
+          assertBits(0.25f * x, plane[row * n + f], what + " written plane");
+          assertBits(0.25f * x, padded[row][f], what + " read plane");
         }
+      }
+      for (int f = n; f < n + 3; f++) {
+        assertBits(0f, padded[0][f], "n=" + n + " padding of row 0");
+        assertBits(0f, padded[1][f], "n=" + n + " padding of row 1");
+      }
+      for (int f = 0; f < n + 3; f++) {
+        assertBits(0f, padded[2][f], "n=" + n + " padding row");
       }
     }
   }
