@@ -191,13 +191,13 @@ public class SadOutputLayer extends CnnLossLayer {
     for (int c = 0; c < b; c++) {
       long at = base + (long) c * plane;
       if (r.yBuffer != null) { // float rows widened value by value: the same double sums, no double row copies
-        r.yBuffer.get((int) (r.yOffset + at), r.floats, 0, plane);
-        r.hBuffer.get((int) (r.hOffset + at), r.floats2, 0, plane);
-        sums(r.floats, r.floats2, r.dot, r.yy, r.hh, plane);
+        r.yBuffer.get((int) (r.yOffset + at), r.yFloats, 0, plane);
+        r.hBuffer.get((int) (r.hOffset + at), r.hFloats, 0, plane);
+        sums(r.yFloats, r.hFloats, r.dot, r.yy, r.hh, plane);
         continue;
       }
-      r.read(r.y, r.yBuffer, r.yDouble, r.yOffset + at);
-      r.read(r.h, r.hBuffer, r.hDouble, r.hOffset + at);
+      r.yDouble.get((int) (r.yOffset + at), r.y, 0, plane);
+      r.hDouble.get((int) (r.hOffset + at), r.h, 0, plane);
       for (int p = 0; p < plane; p++) {
         double a = r.y[p];
         double e = r.h[p];
@@ -230,17 +230,17 @@ public class SadOutputLayer extends CnnLossLayer {
     for (int c = 0; c < b; c++) {
       long at = base + (long) c * plane;
       if (r.yBuffer != null) { // α·y + β·ŷ in double, rounded to float, straight from and to the float rows
-        r.yBuffer.get((int) (r.yOffset + at), r.floats, 0, plane);
-        r.hBuffer.get((int) (r.hOffset + at), r.floats2, 0, plane);
-        gradientRow(r.alpha, r.beta, r.floats, r.floats2, plane);
+        r.yBuffer.get((int) (r.yOffset + at), r.yFloats, 0, plane);
+        r.hBuffer.get((int) (r.hOffset + at), r.hFloats, 0, plane);
+        gradientRow(r.alpha, r.beta, r.yFloats, r.hFloats, plane);
         for (int z = 0; z < zeros; z++) {
-          r.floats2[r.zero[z]] = 0f;
+          r.hFloats[r.zero[z]] = 0f;
         }
-        r.dBuffer.put((int) (r.dOffset + at), r.floats2, 0, plane);
+        r.dBuffer.put((int) (r.dOffset + at), r.hFloats, 0, plane);
         continue;
       }
-      r.read(r.y, r.yBuffer, r.yDouble, r.yOffset + at);
-      r.read(r.h, r.hBuffer, r.hDouble, r.hOffset + at);
+      r.yDouble.get((int) (r.yOffset + at), r.y, 0, plane);
+      r.hDouble.get((int) (r.hOffset + at), r.h, 0, plane);
       for (int p = 0; p < plane; p++) {
         r.g[p] = r.alpha[p] * r.y[p] + r.beta[p] * r.h[p];
       }
@@ -248,7 +248,7 @@ public class SadOutputLayer extends CnnLossLayer {
       for (int z = 0; z < zeros; z++) {
         r.g[r.zero[z]] = 0.0;
       }
-      r.write(r.dOffset + at);
+      r.dDouble.put((int) (r.dOffset + at), r.g, 0, plane);
     }
   }
 
@@ -276,8 +276,8 @@ public class SadOutputLayer extends CnnLossLayer {
     final double[] y;
     final double[] h;
     final double[] g;
-    final float[] floats;
-    final float[] floats2;
+    final float[] yFloats;
+    final float[] hFloats;
     final double[] dot;
     final double[] yy;
     final double[] hh;
@@ -299,8 +299,8 @@ public class SadOutputLayer extends CnnLossLayer {
       y = new double[plane];
       h = new double[plane];
       g = new double[plane];
-      floats = new float[plane];
-      floats2 = new float[plane];
+      yFloats = new float[plane];
+      hFloats = new float[plane];
       dot = new double[plane];
       yy = new double[plane];
       hh = new double[plane];
@@ -325,30 +325,6 @@ public class SadOutputLayer extends CnnLossLayer {
       yOffset = labels.offset();
       hOffset = output.offset();
       dOffset = delta == null ? 0 : delta.offset();
-    }
-
-    /** The row of {@code plane} values at {@code at}, widened to double into {@code dst}. */
-    void read(double[] dst, FloatBuffer floatBuffer, DoubleBuffer doubleBuffer, long at) {
-      if (floatBuffer == null) {
-        doubleBuffer.get((int) at, dst, 0, plane);
-        return;
-      }
-      floatBuffer.get((int) at, floats, 0, plane);
-      for (int p = 0; p < plane; p++) {
-        dst[p] = floats[p];
-      }
-    }
-
-    /** Writes {@link #g} (rounded to float for a FLOAT network) at {@code at} of the gradient. */
-    void write(long at) {
-      if (dBuffer == null) {
-        dDouble.put((int) at, g, 0, plane);
-        return;
-      }
-      for (int p = 0; p < plane; p++) {
-        floats[p] = (float) g[p];
-      }
-      dBuffer.put((int) at, floats, 0, plane);
     }
   }
 }
