@@ -110,6 +110,8 @@ public final class AutoencoderFit {
     double[] losses = new double[o.epochs()];
     double[] wall = new double[o.epochs()];
     double[] cpu = new double[o.epochs()];
+    // CNNAEU through DL4J: the first convolution of each batch runs on its patches' canvas where that is cheaper.
+    PatchCanvas canvas = o instanceof CnnaeuOptions co && steps instanceof NetworkSteps ? co.canvas(sample) : null;
     long t = System.nanoTime();
     long c = EpochTimes.processCpuNanos();
     for (int epoch = 0; epoch < o.epochs(); epoch++) {
@@ -118,6 +120,10 @@ public final class AutoencoderFit {
       for (int start = 0; start < n; start += batch) {
         int size = Math.min(batch, n - start);
         o.layout(sample, order, start, size, 1f / max, buffer);
+        if (canvas != null) {
+          ((NetworkSteps) steps).place(canvas.pays(size, Cnnaeu.ENCODER_KERNEL) ? canvas.place(order, start, size, buffer)
+              : null);
+        }
         lossSum += steps.step(buffer, size) / o.pixelsPerScoredRow() * size;
       }
       losses[epoch] = lossSum / n;

@@ -33,7 +33,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <p>The network (DL4J {@link MultiLayerNetwork}, NCHW, float). The three convolutions, nearly all of the arithmetic,
  * are {@link FusedConvolution} layers (the encoder's 3×3: Winograd F(4×4, 3×3), 36 BLAS GEMMs on transformed tiles,
  * {@link WinogradConvolution}, or nine shifted GEMMs, {@link ShiftedConvolution}, the path before it; its 1×1: im2col + one GEMM per patch, {@link SameConvolution}; the decoder's: by FFT,
- * {@link FftConvolution}; work spread over the {@link PatchWorkers} threads, results independent of their number);
+ * {@link FftConvolution}; work spread over the {@link PatchWorkers} threads, results independent of their number;
+ * in training, a batch's first convolution runs once over the canvas its overlapping patches lie on,
+ * {@link PatchCanvas}, {@link CanvasConvolution}, about a sixth of the per-patch work on a 64×64 image);
  * the rest are DL4J's standard layers:
  * <ol>
  *   <li>0: convolution 3×3 × {@link CnnaeuOptions#filters()} (same padding, bias), LeakyReLU(0.02);</li>

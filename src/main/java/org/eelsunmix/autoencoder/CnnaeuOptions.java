@@ -118,6 +118,15 @@ public record CnnaeuOptions(int endmembers, long seed, int epochs, int batchSize
     return Cnnaeu.network(channels, this, updater);
   }
 
+  /**
+   * The canvas the sample's patches lie on ({@link PatchCanvas}), on which each training batch's first convolution
+   * runs once instead of patch by patch; null when the patches do not connect or {@link PatchCanvas#allow} turned
+   * it off.
+   */
+  PatchCanvas canvas(WindowSample sample) {
+    return PatchCanvas.allowed() ? PatchCanvas.of(sample, patchSize) : null;
+  }
+
   /** NCHW patches. */
   @Override
   public long[] batchShape(int windows, int channels) {

@@ -55,6 +55,11 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
   private transient INDArray zInput;
   /** The input of the kernel's last forward pass (training or not). */
   private transient INDArray convolved;
+  /** Where the next training batch's patches lie ({@link #placePatches}), or null: patch by patch. */
+  private transient PatchCanvas.Placement placement;
+  private transient CanvasConvolution canvas;
+  /** Whether the last forward pass ran on the canvas. */
+  private transient boolean onCanvas;
 
   public FusedConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -159,10 +164,40 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
     return layerConf().getActivationFn() instanceof ActivationIdentity;
   }
 
+  /**
+   * Tells the first layer where the patches of the batch it trains on next lie on their canvas
+   * ({@link PatchCanvas}): its convolution then runs once over the canvas ({@link CanvasConvolution}), the same
+   * values to rounding; null (after the step) goes back to patch by patch. Ignored by any other layer, and by a
+   * batch of another shape.
+   */
+  void placePatches(PatchCanvas.Placement p) {
+    placement = p;
+  }
+
+  /** Whether {@code x} is the placed batch and this layer can take it on the canvas (first layer: no ∂x). */
+  private boolean canvasFor(INDArray x) {
+    PatchCanvas.Placement p = placement;
+    return p != null && getIndex() == 0 && x.size(0) == p.count() && x.size(2) == p.side()
+        && x.size(3) == p.side();
+  }
+
+  private CanvasConvolution canvas() {
+    if (canvas == null) {
+      org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+      canvas = new CanvasConvolution((int) c.getNIn(), (int) c.getNOut(), c.getKernelSize()[0]);
+    }
+    return canvas;
+  }
+
   /** Convolves {@code x} into {@code out} ([n, O, h, w], dense). */
   private void convolve(INDArray x, INDArray out) {
     INDArray bias = layerConf().hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null;
-    kernel().forward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), bias, out);
+    onCanvas = canvasFor(x);
+    if (onCanvas) {
+      canvas().forward(kernel(), x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), bias, out, placement);
+    } else {
+      kernel().forward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), bias, out);
+    }
     convolved = input;
   }
 
@@ -257,7 +292,10 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
     INDArray biasGradient = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
     // A training step convolved this very input just before (DL4J runs forward then backward on one batch): the
     // kernel may reuse what it derived from it (ShiftedConvolution's padded copy, FftConvolution's spectra).
-    if (convolved == input) {
+    if (dx == null && canvasFor(x)) {
+      canvas().backward(kernel(), x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, weightGradient,
+          biasGradient, placement, convolved == input && onCanvas);
+    } else if (convolved == input && !onCanvas) {
       kernel().backwardAfterForward(x, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, weightGradient,
           biasGradient, dx);
     } else {

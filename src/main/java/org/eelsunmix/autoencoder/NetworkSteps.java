@@ -16,6 +16,8 @@ final class NetworkSteps implements TrainingSteps {
   private final int channels;
   private INDArray full;
   private INDArray rest;
+  /** Where the next batch's patches lie ({@link #place}), handed to the first layer for that step only. */
+  private PatchCanvas.Placement placement;
 
   NetworkSteps(AutoencoderOptions options, MultiLayerNetwork net, int channels) {
     this.net = net;
@@ -35,9 +37,35 @@ final class NetworkSteps implements TrainingSteps {
       }
       x = rest;
     }
-    NdBuffers.write(batch, x);
-    net.fit(x, x);
+    // A pure copy (k-edges: 87 MB a batch), in ranges over the workers.
+    int length = (int) x.length();
+    int workers = PatchWorkers.workers((int) x.size(0));
+    PatchWorkers.run(workers, t -> {
+      int from = (int) ((long) length * t / workers);
+      int to = (int) ((long) length * (t + 1) / workers);
+      Staging.write(batch, from, x, from, to - from);
+    });
+    FusedConvolutionLayer first = placement != null && net.getLayer(0) instanceof FusedConvolutionLayer f ? f : null;
+    if (first != null) {
+      first.placePatches(placement);
+    }
+    try {
+      net.fit(x, x);
+    } finally {
+      if (first != null) {
+        first.placePatches(null);
+      }
+      placement = null;
+    }
     return net.score();
+  }
+
+  /**
+   * Where the next step's patches lie on their canvas ({@link PatchCanvas}), or null: its first convolution then runs
+   * once over the canvas ({@link CanvasConvolution}).
+   */
+  void place(PatchCanvas.Placement p) {
+    placement = p;
   }
 
   @Override

@@ -39,6 +39,15 @@ final class Staging {
     }
   }
 
+  /** Copies {@code length} elements of {@code src} from {@code from} into dense {@code a} from element {@code at}. */
+  static void write(Object src, int from, INDArray a, long at, int length) {
+    int to = (int) (a.offset() + at);
+    if (src instanceof float[] f) {
+      a.data().asNioFloat().put(to, f, from, length);
+    } else {
+      a.data().asNioDouble().put(to, (double[]) src, from, length);
+    }
+  }
 
   /** Writes runs of a Java array (or zeros) into a dense array's buffer: one bulk NIO put per run. */
   interface Runs {

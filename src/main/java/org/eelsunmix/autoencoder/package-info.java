@@ -6,7 +6,9 @@
  * the endmembers, and the spectral-angle loss with a hand-written gradient; plus the options records, training
  * windows, and the fused encoder layers whose forward and backward passes are plain-Java kernels (batch
  * normalisation after Ioffe &amp; Szegedy, ICML 2015), and CNNAEU's fused convolutions (im2col + one BLAS GEMM
- * per patch, the patches over both cores: {@code SameConvolution}, {@code FusedConvolution}).
+ * per patch, the patches over both cores: {@code SameConvolution}, {@code FusedConvolution}; the encoder's 3×3 by
+ * Winograd, the decoder by FFT; a batch's first convolution once over the canvas its overlapping patches lie on,
+ * {@code PatchCanvas}, {@code CanvasConvolution}).
  *
  * <p>A kernel package: imports {@code core} only and no Spark. With the Spark autoencoder stages of
  * {@code spark.ml} it is the only place DL4J and ND4J are imported.
