@@ -63,6 +63,11 @@ final class CanvasConvolution {
   private INDArray[] tapFilters;
   private INDArray[] corrections;
   private INDArray[] frameGradients;
+  /** Flat stores of the three per-tap frame matrices, sized for {@link #capacity} patches. */
+  private INDArray[] neighbourStore;
+  private INDArray[] correctionStore;
+  private INDArray[] frameGradientStore;
+  private int capacity;
   private INDArray[] filterCorrections;
   private Object[] neighbourValues;
   private Object[] correctionValues;
@@ -144,7 +149,8 @@ final class CanvasConvolution {
   }
 
   private void fit(DataType t, PatchCanvas.Placement p) {
-    if (t == type && p.count() == count && p.side() == side && p.height() == height && p.width() == width) {
+    boolean sameShape = t == type && p.side() == side && p.height() == height && p.width() == width;
+    if (sameShape && p.count() == count) {
       return;
     }
     if (t != DataType.FLOAT && t != DataType.DOUBLE) {
@@ -154,49 +160,73 @@ final class CanvasConvolution {
       throw new IllegalArgumentException("a " + p.height() + "×" + p.width() + " canvas of " + p.side() + "×"
           + p.side() + " patches is too small for " + kernel + "×" + kernel + " kernels in " + BANDS + " bands");
     }
-    type = t;
     count = p.count();
-    side = p.side();
-    height = p.height();
-    width = p.width();
-    bandRows = bandHeight(height, kernel);
-    middle = (height + 1) / 2;
-    bandStart[0] = 0;
-    bandStart[1] = height - bandRows;
-    int taps = tapRow.length;
-    segments = new Segments[taps];
-    neighbours = new INDArray[taps];
-    tapFilters = new INDArray[taps];
-    corrections = new INDArray[taps];
-    frameGradients = new INDArray[taps];
-    filterCorrections = new INDArray[taps];
-    neighbourValues = new Object[taps];
-    correctionValues = new Object[taps];
-    frameGradientValues = new Object[taps];
-    try (MemoryWorkspace none = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-      bands = Nd4j.createUninitialized(t, new long[] {BANDS, in, bandRows, width}, 'c');
-      zBands = Nd4j.createUninitialized(t, new long[] {BANDS, out, bandRows, width}, 'c');
-      dzBands = Nd4j.createUninitialized(t, new long[] {BANDS, out, bandRows, width}, 'c');
-      for (int k = 0; k < taps; k++) {
-        segments[k] = Segments.of(side, tapRow[k] - half, tapCol[k] - half);
-        long frame = (long) count * segments[k].pixels();
-        neighbours[k] = Nd4j.createUninitialized(t, new long[] {in, frame}, 'c');
-        tapFilters[k] = Nd4j.createUninitialized(t, new long[] {out, in}, 'c');
-        corrections[k] = Nd4j.createUninitialized(t, new long[] {out, frame}, 'c');
-        frameGradients[k] = Nd4j.createUninitialized(t, new long[] {out, frame}, 'c');
-        filterCorrections[k] = Nd4j.createUninitialized(t, new long[] {out, in}, 'c');
-        neighbourValues[k] = Staging.array(t, (int) (in * frame));
-        correctionValues[k] = Staging.array(t, (int) (out * frame));
-        frameGradientValues[k] = Staging.array(t, (int) (out * frame));
-      }
-    }
-    bandValues = Staging.array(t, BANDS * in * bandRows * width);
-    zValues = Staging.array(t, BANDS * out * bandRows * width);
-    dzValues = Staging.array(t, BANDS * out * bandRows * width);
-    patchValues = Staging.array(t, count * Math.max(in, out) * side * side);
-    gradValues = Staging.array(t, count * out * side * side);
     placed = null;
     placedInput = null;
+    int taps = tapRow.length;
+    if (!sameShape || count > capacity) {
+      // Buffers for the largest batch seen: an epoch's last, smaller batch uses views of them (no reallocation).
+      capacity = sameShape ? Math.max(capacity, count) : count;
+      type = t;
+      side = p.side();
+      height = p.height();
+      width = p.width();
+      bandRows = bandHeight(height, kernel);
+      middle = (height + 1) / 2;
+      bandStart[0] = 0;
+      bandStart[1] = height - bandRows;
+      segments = new Segments[taps];
+      tapFilters = new INDArray[taps];
+      filterCorrections = new INDArray[taps];
+      neighbourStore = new INDArray[taps];
+      correctionStore = new INDArray[taps];
+      frameGradientStore = new INDArray[taps];
+      neighbourValues = new Object[taps];
+      correctionValues = new Object[taps];
+      frameGradientValues = new Object[taps];
+      try (MemoryWorkspace none = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+        bands = Nd4j.createUninitialized(t, new long[] {BANDS, in, bandRows, width}, 'c');
+        zBands = Nd4j.createUninitialized(t, new long[] {BANDS, out, bandRows, width}, 'c');
+        dzBands = Nd4j.createUninitialized(t, new long[] {BANDS, out, bandRows, width}, 'c');
+        for (int k = 0; k < taps; k++) {
+          segments[k] = Segments.of(side, tapRow[k] - half, tapCol[k] - half);
+          long frame = (long) capacity * segments[k].pixels();
+          tapFilters[k] = Nd4j.createUninitialized(t, new long[] {out, in}, 'c');
+          filterCorrections[k] = Nd4j.createUninitialized(t, new long[] {out, in}, 'c');
+          neighbourStore[k] = Nd4j.createUninitialized(t, new long[] {in * frame}, 'c');
+          correctionStore[k] = Nd4j.createUninitialized(t, new long[] {out * frame}, 'c');
+          frameGradientStore[k] = Nd4j.createUninitialized(t, new long[] {out * frame}, 'c');
+          neighbourValues[k] = Staging.array(t, (int) (in * frame));
+          correctionValues[k] = Staging.array(t, (int) (out * frame));
+          frameGradientValues[k] = Staging.array(t, (int) (out * frame));
+        }
+      }
+      bandValues = Staging.array(t, BANDS * in * bandRows * width);
+      zValues = Staging.array(t, BANDS * out * bandRows * width);
+      dzValues = Staging.array(t, BANDS * out * bandRows * width);
+      patchValues = Staging.array(t, capacity * Math.max(in, out) * side * side);
+      gradValues = Staging.array(t, capacity * out * side * side);
+    }
+    // This batch's frame matrices: dense views of the first values of the stores.
+    neighbours = new INDArray[taps];
+    corrections = new INDArray[taps];
+    frameGradients = new INDArray[taps];
+    for (int k = 0; k < taps; k++) {
+      long frame = (long) count * segments[k].pixels();
+      neighbours[k] = prefix(neighbourStore[k], in, frame);
+      corrections[k] = prefix(correctionStore[k], out, frame);
+      frameGradients[k] = prefix(frameGradientStore[k], out, frame);
+    }
+  }
+
+  /** The first {@code rows · columns} values of the flat {@code store} as a dense C-order matrix. */
+  private static INDArray prefix(INDArray store, long rows, long columns) {
+    return store.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, rows * columns)).reshape('c', rows, columns);
+  }
+
+  /** Values of a frame matrix of tap {@code tap} with {@code rows} rows for the current batch. */
+  private int frameLength(int tap, int rows) {
+    return rows * count * segments[tap].pixels();
   }
 
   /** The band holding canvas row {@code row}'s output. */
@@ -238,7 +268,7 @@ final class CanvasConvolution {
       for (int tap = t; tap < tapRow.length; tap += workers) {
         gatherNeighbours(tap, p);
         Nd4j.gemm(tapFilters[tap], neighbours[tap], corrections[tap], false, false, 1.0, 0.0);
-        Staging.read(corrections[tap], 0, correctionValues[tap], Staging.length(correctionValues[tap]));
+        Staging.read(corrections[tap], 0, correctionValues[tap], frameLength(tap, out));
       }
     });
     // The frames' corrections, each output channel's in tap order.
@@ -271,7 +301,7 @@ final class CanvasConvolution {
     }
     // Dz: each patch's ∂z added, patch by patch in batch order, into the band that owns each row (others stay 0);
     // output channels dealt to the workers.
-    Staging.read(dz, 0, gradValues, Staging.length(gradValues));
+    Staging.read(dz, 0, gradValues, count * out * side * side);
     int plane = side * side;
     int bandPlane = bandRows * width;
     int workers = PatchWorkers.workers(out);
@@ -389,7 +419,7 @@ final class CanvasConvolution {
     int dj = tapCol[tap] - half;
     int frame = count * s.pixels();
     Object dst = neighbourValues[tap];
-    zero(dst);
+    zero(dst, 0, frameLength(tap, in));
     for (int c = 0; c < in; c++) {
       int col = c * frame;
       for (int i = 0; i < count; i++) {

@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The first convolution on the patches' canvas ({@link CanvasConvolution}) against the same kernel run patch by
  * patch, forward (every pixel, the frames included) and backward (∂W, ∂b), in double to 1e-12 and in float to 1e-5 of
- * the largest value, with patches at the canvas's edges and corners, overlapping, repeated and apart; and the canvas
+ * the largest value, with patches at the canvas's edges and corners, overlapping, repeated and apart, and a smaller
+ * batch on the same instance (an epoch's last) and back; and the canvas
  * found from a sample's shared pixels ({@link PatchCanvas#of}) against the offsets the windows were drawn at.
  */
 class CanvasConvolutionTest {
@@ -121,6 +122,34 @@ class CanvasConvolutionTest {
     new CanvasConvolution(c, o, 3).forward(onCanvas, x, w, b, z3,
         new PatchCanvas.Placement(side, height, width, top, left, batch));
     assertArrayEquals(values(z1), values(z3));
+
+    // A smaller batch (an epoch's last) on the same instance, then the whole batch again: views of the same buffers.
+    int m = Math.max(1, n / 2);
+    INDArray xs = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m)).dup('c');
+    INDArray dzs = dz.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m)).dup('c');
+    INDArray zs0 = Nd4j.create(type, new long[] {m, o, side, side}, 'c');
+    INDArray dws0 = Nd4j.create(type, new long[] {o, c, 3, 3}, 'c');
+    INDArray dbs0 = Nd4j.create(type, new long[] {1, o}, 'c');
+    reference.forward(xs, w, b, zs0);
+    reference.backward(xs, w, dzs, dws0, dbs0, null);
+    INDArray zs1 = Nd4j.create(type, new long[] {m, o, side, side}, 'c');
+    INDArray dws1 = Nd4j.create(type, new long[] {o, c, 3, 3}, 'c');
+    INDArray dbs1 = Nd4j.create(type, new long[] {1, o}, 'c');
+    PatchCanvas.Placement ps = new PatchCanvas.Placement(side, height, width, java.util.Arrays.copyOf(top, m),
+        java.util.Arrays.copyOf(left, m));
+    canvas.forward(onCanvas, xs, w, b, zs1, ps);
+    canvas.backward(onCanvas, xs, w, dzs, dws1, dbs1, ps, true);
+    assertTrue(relative(values(zs1), values(zs0)) <= tolerance, "smaller batch z");
+    assertTrue(relative(values(dws1), values(dws0)) <= tolerance, "smaller batch dW");
+    assertTrue(relative(values(dbs1), values(dbs0)) <= tolerance, "smaller batch db");
+    INDArray z4 = Nd4j.create(type, new long[] {n, o, side, side}, 'c');
+    INDArray dw4 = Nd4j.create(type, new long[] {o, c, 3, 3}, 'c');
+    INDArray db4 = Nd4j.create(type, new long[] {1, o}, 'c');
+    canvas.forward(onCanvas, x, w, b, z4, p);
+    canvas.backward(onCanvas, x, w, dz, dw4, db4, p, true);
+    assertArrayEquals(values(z1), values(z4));
+    assertArrayEquals(values(dw1), values(dw4));
+    assertArrayEquals(values(db1), values(db4));
   }
 
   /** Corners, edges, overlaps, a repeated patch and one apart from the rest, on a canvas of odd height. */
