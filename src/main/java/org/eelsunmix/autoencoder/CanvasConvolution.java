@@ -42,6 +42,8 @@ final class CanvasConvolution {
 
   private DataType type;
   private int count = -1;
+  /** Patches the frame buffers hold (the largest batch seen); a smaller batch uses views of them. */
+  private int capacity;
   private int side = -1;
   private int height = -1;
   private int width = -1;
@@ -67,7 +69,7 @@ final class CanvasConvolution {
   private INDArray[] neighbourStore;
   private INDArray[] correctionStore;
   private INDArray[] frameGradientStore;
-  private int capacity;
+  /** Per tap: ∂W's frame terms ({@code O × C}); the Java copies of the frame matrices. */
   private INDArray[] filterCorrections;
   private Object[] neighbourValues;
   private Object[] correctionValues;
@@ -299,32 +301,9 @@ final class CanvasConvolution {
         }
       });
     }
-    // Dz: each patch's ∂z added, patch by patch in batch order, into the band that owns each row (others stay 0);
-    // output channels dealt to the workers.
+    // Dz: each patch's ∂z added, patch by patch in batch order, into the band that owns each row (others stay 0).
     Staging.read(dz, 0, gradValues, count * out * side * side);
-    int plane = side * side;
-    int bandPlane = bandRows * width;
-    int workers = PatchWorkers.workers(out);
-    PatchWorkers.run(workers, t -> {
-      int first = out * t / workers;
-      int last = out * (t + 1) / workers;
-      for (int b = 0; b < BANDS; b++) {
-        zero(dzValues, bandOffset(b, out, first, bandStart[b]), (last - first) * bandPlane);
-      }
-      for (int o = first; o < last; o++) {
-        for (int i = 0; i < count; i++) {
-          for (int y = 0; y < side; y++) {
-            int row = p.top()[i] + y;
-            add(gradValues, (i * out + o) * plane + y * side, dzValues,
-                bandOffset(owner(row), out, o, row) + p.left()[i], side);
-          }
-        }
-      }
-      for (int b = 0; b < BANDS; b++) {
-        int at = bandOffset(b, out, first, bandStart[b]);
-        Staging.write(dzValues, at, dzBands, at, (last - first) * bandPlane);
-      }
-    });
+    toBands(gradValues, out, dzValues, dzBands, p, true);
     if (reuse) {
       k.backwardAfterForward(bands, weights, dzBands, dWeights, dBias, null);
     } else {
@@ -365,32 +344,47 @@ final class CanvasConvolution {
     if (values == patchValues) {
       Staging.read(x, 0, patchValues, count * in * side * side);
     }
+    toBands(values, in, bandValues, bands, p, false);
+  }
+
+  /**
+   * Puts the patches' planes ({@code [n, channels, side, side]} in {@code patches}) on the bands, every other value
+   * 0, and writes the bands into {@code target}: each patch row into every band that spans it ({@code sum} false: the
+   * input), or added into the band that owns it, patch by patch in batch order ({@code sum} true: ∂z). Channels are
+   * dealt to the workers, each zeroing, filling and writing out its own channels, so the values do not depend on the
+   * thread count.
+   */
+  private void toBands(Object patches, int channels, Object values, INDArray target, PatchCanvas.Placement p,
+      boolean sum) {
     int plane = side * side;
     int bandPlane = bandRows * width;
-    // Input channels dealt to the workers, each zeroing, filling and writing out its own channels' rows (pure
-    // copies: the same values whatever the threads).
-    int workers = PatchWorkers.workers(in);
+    int workers = PatchWorkers.workers(channels);
     PatchWorkers.run(workers, t -> {
-      int first = in * t / workers;
-      int last = in * (t + 1) / workers;
+      int first = channels * t / workers;
+      int last = channels * (t + 1) / workers;
       for (int b = 0; b < BANDS; b++) {
-        zero(bandValues, bandOffset(b, in, first, bandStart[b]), (last - first) * bandPlane);
+        zero(values, bandOffset(b, channels, first, bandStart[b]), (last - first) * bandPlane);
       }
       for (int c = first; c < last; c++) {
-        for (int b = 0; b < BANDS; b++) {
-          for (int i = 0; i < count; i++) {
-            int from = Math.max(p.top()[i], bandStart[b]);
-            int to = Math.min(p.top()[i] + side, bandStart[b] + bandRows);
-            for (int row = from; row < to; row++) {
-              System.arraycopy(values, (i * in + c) * plane + (row - p.top()[i]) * side, bandValues,
-                  bandOffset(b, in, c, row) + p.left()[i], side);
+        for (int i = 0; i < count; i++) {
+          for (int y = 0; y < side; y++) {
+            int row = p.top()[i] + y;
+            int from = (i * channels + c) * plane + y * side;
+            if (sum) {
+              add(patches, from, values, bandOffset(owner(row), channels, c, row) + p.left()[i], side);
+              continue;
+            }
+            for (int b = 0; b < BANDS; b++) {
+              if (row >= bandStart[b] && row < bandStart[b] + bandRows) {
+                System.arraycopy(patches, from, values, bandOffset(b, channels, c, row) + p.left()[i], side);
+              }
             }
           }
         }
       }
       for (int b = 0; b < BANDS; b++) {
-        int at = bandOffset(b, in, first, bandStart[b]);
-        Staging.write(bandValues, at, bands, at, (last - first) * bandPlane);
+        int at = bandOffset(b, channels, first, bandStart[b]);
+        Staging.write(values, at, target, at, (last - first) * bandPlane);
       }
     });
   }

@@ -21,7 +21,7 @@ final class PatchCanvas {
    */
   static final String PROPERTY = "eelsunmix.autoencoder.canvas";
   /** Whether trainings started from now on use canvases (tests and measurements compare with patch by patch). */
-  private static volatile boolean allowed = !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
+  private static volatile boolean allowed = configured();
   private final int side;
   private final int height;
   private final int width;
@@ -34,6 +34,14 @@ final class PatchCanvas {
     this.width = width;
     this.top = top;
     this.left = left;
+  }
+
+  private static boolean configured() {
+    String v = System.getProperty(PROPERTY, "true").trim();
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException("system property " + PROPERTY + " must be true or false, got " + v);
+    }
+    return v.equalsIgnoreCase("true");
   }
 
   /** Lets trainings started from now on use canvases or not; returns the previous setting (tests, measurements). */
