@@ -5,10 +5,11 @@ package org.eelsunmix.autoencoder;
  * batch of sequences at once, by the Stockham autosort algorithm (Cochran et al., "What is the fast Fourier
  * transform?", Proc. IEEE 55(10), 1967; decimation in frequency, radices 4, 2 and 3): {@code log n} passes, no bit
  * reversal. Sequence {@code b} is column {@code b} of {@code n} rows ({@code x[t][b]}), so every butterfly is a loop
- * over whole rows sharing one twiddle factor, indexed from zero and split into sums and differences and rotations,
- * loops simple enough for the JIT to vectorise (JDK 17's does not vectorise a whole complex butterfly, nor a loop
- * indexing at an offset). The rows are of the network's type ({@link SpectrumRows}: double, or float on the Vector
- * API). Twiddles are precomputed in double (rounded to float per pass for float rows); the inverse is unscaled (divide
+ * over whole rows sharing one twiddle factor ({@link SpectrumRows#butterfly4}, {@link SpectrumRows#butterfly3}): for
+ * double rows split into sums, differences and rotations, loops simple enough for the JIT to vectorise (JDK 17's does
+ * not vectorise a whole complex butterfly, nor a loop indexing at an offset); for float rows one pass on the Vector
+ * API, each input loaded and each output stored once (a 48×48 transform 14.5 → 9.3 µs with the blocked transpose, same
+ * bits). The rows are of the network's type ({@link SpectrumRows}: double, or float on the Vector API). Twiddles are precomputed in double (rounded to float per pass for float rows); the inverse is unscaled (divide
  * by {@code n}). Immutable plan, thread-safe; callers pass the work rows.
  *
  * @param <A> one row: {@code double[]} or {@code float[]}
@@ -160,29 +161,8 @@ final class BatchedFft<A> {
       double c3 = c[4 * j + 3];
       double s3 = g * sn[4 * j + 3];
       for (int r = 0; r < s; r++) {
-        int i0 = j * s + r;
-        int i1 = i0 + m * s;
-        int i2 = i1 + m * s;
-        int i3 = i2 + m * s;
-        int o0 = 4 * j * s + r;
-        int o1 = o0 + s;
-        int o2 = o1 + s;
-        int o3 = o2 + s;
-        // s0 = a0 + a2 → y0, d0 = a0 − a2 → y1, e = a1 + a3 → y2, d1 = a1 − a3 → t.
-        ops.sumDifference(xr[i0], xr[i2], 1, yr[o0], yr[o1], batch);
-        ops.sumDifference(xi[i0], xi[i2], 1, yi[o0], yi[o1], batch);
-        ops.sumDifference(xr[i1], xr[i3], 1, yr[o2], tr, batch);
-        ops.sumDifference(xi[i1], xi[i3], 1, yi[o2], ti, batch);
-        // y0 = s0 + e, y2 = s0 − e; y1 = d0 + g·i·d1, y3 = d0 − g·i·d1.
-        ops.sumDifference(yr[o0], yr[o2], 1, yr[o0], yr[o2], batch);
-        ops.sumDifference(yi[o0], yi[o2], 1, yi[o0], yi[o2], batch);
-        ops.sumDifference(yr[o1], ti, -g, yr[o1], yr[o3], batch);
-        ops.sumDifference(yi[o1], tr, g, yi[o1], yi[o3], batch);
-        if (j > 0) {
-          ops.rotate(yr[o1], yi[o1], c1, s1, batch);
-          ops.rotate(yr[o2], yi[o2], c2, s2, batch);
-          ops.rotate(yr[o3], yi[o3], c3, s3, batch);
-        }
+        ops.butterfly4(xr, xi, j * s + r, m * s, yr, yi, 4 * j * s + r, s, g, j > 0, c1, s1, c2, s2, c3, s3, batch,
+            tr, ti);
       }
     }
   }
@@ -196,24 +176,7 @@ final class BatchedFft<A> {
       double c2 = c[3 * j + 2];
       double s2 = g * sn[3 * j + 2];
       for (int r = 0; r < s; r++) {
-        int i0 = j * s + r;
-        int i1 = i0 + m * s;
-        int i2 = i1 + m * s;
-        int o0 = 3 * j * s + r;
-        int o1 = o0 + s;
-        int o2 = o1 + s;
-        // t = a1 + a2 → y1, d = a1 − a2 → tmp; y0 = a0 + t, m = a0 − t/2 → y2.
-        ops.sumDifference(xr[i1], xr[i2], 1, yr[o1], tr, batch);
-        ops.sumDifference(xi[i1], xi[i2], 1, yi[o1], ti, batch);
-        ops.sumDifference(xr[i0], yr[o1], 1, yr[o0], yr[o2], 0.5, batch);
-        ops.sumDifference(xi[i0], yi[o1], 1, yi[o0], yi[o2], 0.5, batch);
-        // y1 = m + g·i·(√3/2)·d, y2 = m − g·i·(√3/2)·d.
-        ops.sumDifference(yr[o2], ti, -h, yr[o1], yr[o2], batch);
-        ops.sumDifference(yi[o2], tr, h, yi[o1], yi[o2], batch);
-        if (j > 0) {
-          ops.rotate(yr[o1], yi[o1], c1, s1, batch);
-          ops.rotate(yr[o2], yi[o2], c2, s2, batch);
-        }
+        ops.butterfly3(xr, xi, j * s + r, m * s, yr, yi, 3 * j * s + r, s, h, j > 0, c1, s1, c2, s2, batch, tr, ti);
       }
     }
   }

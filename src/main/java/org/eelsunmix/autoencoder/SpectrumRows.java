@@ -63,6 +63,60 @@ abstract class SpectrumRows<A> {
   /** {@code (re, im) ← (re, im)·(c + i·s)} over {@code [0, n)}, in place. */
   abstract void rotate(A re, A im, double c, double s, int n);
 
+  /**
+   * One radix-4 butterfly of {@link BatchedFft} (decimation in frequency) over {@code [0, n)}: inputs are rows
+   * {@code i0 + t·di} of {@code x}, outputs rows {@code o0 + t·ds} of {@code y} ({@code t < 4}), {@code g = ∓1} the
+   * transform's sign, outputs 1–3 rotated by {@code (c_t + i·s_t)} when {@code rotate}. Here as row loops (the double
+   * rows, which the JIT vectorises); float rows do it in one pass over the values, the same operations per value.
+   */
+  void butterfly4(A[] xr, A[] xi, int i0, int di, A[] yr, A[] yi, int o0, int ds, double g, boolean rotate, double c1,
+      double s1, double c2, double s2, double c3, double s3, int n, A tr, A ti) {
+    int i1 = i0 + di;
+    int i2 = i1 + di;
+    int i3 = i2 + di;
+    int o1 = o0 + ds;
+    int o2 = o1 + ds;
+    int o3 = o2 + ds;
+    // s0 = a0 + a2 → y0, d0 = a0 − a2 → y1, e = a1 + a3 → y2, d1 = a1 − a3 → t.
+    sumDifference(xr[i0], xr[i2], 1, yr[o0], yr[o1], n);
+    sumDifference(xi[i0], xi[i2], 1, yi[o0], yi[o1], n);
+    sumDifference(xr[i1], xr[i3], 1, yr[o2], tr, n);
+    sumDifference(xi[i1], xi[i3], 1, yi[o2], ti, n);
+    // y0 = s0 + e, y2 = s0 − e; y1 = d0 + g·i·d1, y3 = d0 − g·i·d1.
+    sumDifference(yr[o0], yr[o2], 1, yr[o0], yr[o2], n);
+    sumDifference(yi[o0], yi[o2], 1, yi[o0], yi[o2], n);
+    sumDifference(yr[o1], ti, -g, yr[o1], yr[o3], n);
+    sumDifference(yi[o1], tr, g, yi[o1], yi[o3], n);
+    if (rotate) {
+      rotate(yr[o1], yi[o1], c1, s1, n);
+      rotate(yr[o2], yi[o2], c2, s2, n);
+      rotate(yr[o3], yi[o3], c3, s3, n);
+    }
+  }
+
+  /**
+   * One radix-3 butterfly of {@link BatchedFft}, as {@link #butterfly4} ({@code t < 3}; {@code h = g·√3/2}).
+   */
+  void butterfly3(A[] xr, A[] xi, int i0, int di, A[] yr, A[] yi, int o0, int ds, double h, boolean rotate, double c1,
+      double s1, double c2, double s2, int n, A tr, A ti) {
+    int i1 = i0 + di;
+    int i2 = i1 + di;
+    int o1 = o0 + ds;
+    int o2 = o1 + ds;
+    // t = a1 + a2 → y1, d = a1 − a2 → tmp; y0 = a0 + t, m = a0 − t/2 → y2.
+    sumDifference(xr[i1], xr[i2], 1, yr[o1], tr, n);
+    sumDifference(xi[i1], xi[i2], 1, yi[o1], ti, n);
+    sumDifference(xr[i0], yr[o1], 1, yr[o0], yr[o2], 0.5, n);
+    sumDifference(xi[i0], yi[o1], 1, yi[o0], yi[o2], 0.5, n);
+    // y1 = m + g·i·(√3/2)·d, y2 = m − g·i·(√3/2)·d.
+    sumDifference(yr[o2], ti, -h, yr[o1], yr[o2], n);
+    sumDifference(yi[o2], tr, h, yi[o1], yi[o2], n);
+    if (rotate) {
+      rotate(yr[o1], yi[o1], c1, s1, n);
+      rotate(yr[o2], yi[o2], c2, s2, n);
+    }
+  }
+
   /** {@code out[c][r] = in[r][c]} for real and imaginary parts. */
   abstract void transpose(A[] re, A[] im, A[] outRe, A[] outIm);
 
@@ -308,6 +362,112 @@ abstract class SpectrumRows<A> {
     }
 
     @Override
+    void butterfly4(float[][] xr, float[][] xi, int i0, int di, float[][] yr, float[][] yi, int o0, int ds, double g,
+        boolean rotate, double c1, double s1, double c2, double s2, double c3, double s3, int n, float[] tr,
+        float[] ti) {
+      float[] a0r = xr[i0];
+      float[] a0i = xi[i0];
+      float[] a1r = xr[i0 + di];
+      float[] a1i = xi[i0 + di];
+      float[] a2r = xr[i0 + 2 * di];
+      float[] a2i = xi[i0 + 2 * di];
+      float[] a3r = xr[i0 + 3 * di];
+      float[] a3i = xi[i0 + 3 * di];
+      float[] b0r = yr[o0];
+      float[] b0i = yi[o0];
+      float[] b1r = yr[o0 + ds];
+      float[] b1i = yi[o0 + ds];
+      float[] b2r = yr[o0 + 2 * ds];
+      float[] b2i = yi[o0 + 2 * ds];
+      float[] b3r = yr[o0 + 3 * ds];
+      float[] b3i = yi[o0 + 3 * ds];
+      float ng = (float) -g;
+      float pg = (float) g;
+      float[] w = {(float) c1, (float) s1, (float) c2, (float) s2, (float) c3, (float) s3};
+      int q = VECTOR ? SpectrumRowsVector.butterfly4(a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, b0r, b0i, b1r, b1i, b2r,
+          b2i, b3r, b3i, ng, pg, rotate, w[0], w[1], w[2], w[3], w[4], w[5], n) : 0;
+      for (; q < n; q++) {
+        float s0r = a0r[q] + a2r[q];
+        float d0r = a0r[q] - a2r[q];
+        float s0i = a0i[q] + a2i[q];
+        float d0i = a0i[q] - a2i[q];
+        float er = a1r[q] + a3r[q];
+        float d1r = a1r[q] - a3r[q];
+        float ei = a1i[q] + a3i[q];
+        float d1i = a1i[q] - a3i[q];
+        b0r[q] = s0r + er;
+        b2r[q] = s0r - er;
+        b0i[q] = s0i + ei;
+        b2i[q] = s0i - ei;
+        float u = ng * d1i;
+        b1r[q] = d0r + u;
+        b3r[q] = d0r - u;
+        float v = pg * d1r;
+        b1i[q] = d0i + v;
+        b3i[q] = d0i - v;
+      }
+      if (rotate) {
+        // The vector part rotated its values in registers; the tail's values are rotated here.
+        int from = VECTOR ? n - n % SpectrumRowsVector.LANES : 0;
+        rotateTail(b1r, b1i, w[0], w[1], from, n);
+        rotateTail(b2r, b2i, w[2], w[3], from, n);
+        rotateTail(b3r, b3i, w[4], w[5], from, n);
+      }
+    }
+
+    @Override
+    void butterfly3(float[][] xr, float[][] xi, int i0, int di, float[][] yr, float[][] yi, int o0, int ds, double h,
+        boolean rotate, double c1, double s1, double c2, double s2, int n, float[] tr, float[] ti) {
+      float[] a0r = xr[i0];
+      float[] a0i = xi[i0];
+      float[] a1r = xr[i0 + di];
+      float[] a1i = xi[i0 + di];
+      float[] a2r = xr[i0 + 2 * di];
+      float[] a2i = xi[i0 + 2 * di];
+      float[] b0r = yr[o0];
+      float[] b0i = yi[o0];
+      float[] b1r = yr[o0 + ds];
+      float[] b1i = yi[o0 + ds];
+      float[] b2r = yr[o0 + 2 * ds];
+      float[] b2i = yi[o0 + 2 * ds];
+      float nh = (float) -h;
+      float ph = (float) h;
+      float[] w = {(float) c1, (float) s1, (float) c2, (float) s2};
+      int q = VECTOR ? SpectrumRowsVector.butterfly3(a0r, a0i, a1r, a1i, a2r, a2i, b0r, b0i, b1r, b1i, b2r, b2i, nh,
+          ph, rotate, w[0], w[1], w[2], w[3], n) : 0;
+      for (; q < n; q++) {
+        float tr1 = a1r[q] + a2r[q];
+        float dr = a1r[q] - a2r[q];
+        float ti1 = a1i[q] + a2i[q];
+        float di1 = a1i[q] - a2i[q];
+        b0r[q] = a0r[q] + tr1;
+        float mr = a0r[q] - 0.5f * tr1;
+        b0i[q] = a0i[q] + ti1;
+        float mi = a0i[q] - 0.5f * ti1;
+        float u = nh * di1;
+        b1r[q] = mr + u;
+        b2r[q] = mr - u;
+        float v = ph * dr;
+        b1i[q] = mi + v;
+        b2i[q] = mi - v;
+      }
+      if (rotate) {
+        int from = VECTOR ? n - n % SpectrumRowsVector.LANES : 0;
+        rotateTail(b1r, b1i, w[0], w[1], from, n);
+        rotateTail(b2r, b2i, w[2], w[3], from, n);
+      }
+    }
+
+    private static void rotateTail(float[] re, float[] im, float c, float s, int from, int n) {
+      for (int q = from; q < n; q++) {
+        float x = re[q];
+        float y = im[q];
+        re[q] = x * c - y * s;
+        im[q] = x * s + y * c;
+      }
+    }
+
+    @Override
     void rotate(float[] re, float[] im, double c, double s, int n) {
       float cf = (float) c;
       float sf = (float) s;
@@ -322,13 +482,50 @@ abstract class SpectrumRows<A> {
 
     @Override
     void transpose(float[][] re, float[][] im, float[][] outRe, float[][] outIm) {
-      for (int r = 0; r < re.length; r++) {
+      int r = 0;
+      for (; r + 8 <= re.length; r += 8) {
+        transpose8(re, r, outRe);
+        transpose8(im, r, outIm);
+      }
+      for (; r < re.length; r++) {
         float[] a = re[r];
         float[] b = im[r];
         for (int c = 0; c < a.length; c++) {
           outRe[c][r] = a[c];
           outIm[c][r] = b[c];
         }
+      }
+    }
+
+    /**
+     * Rows {@code r..r+7} of {@code in} into columns {@code r..r+7} of {@code out}: each output row fetched once for
+     * eight values (an element-by-element transpose fetches it, and checks its bounds, once a value: measured on
+     * 48×48, 6.4 µs against 2.3 µs a transpose of both parts).
+     */
+    private static void transpose8(float[][] in, int r, float[][] out) {
+      float[] a0 = in[r];
+      float[] a1 = in[r + 1];
+      float[] a2 = in[r + 2];
+      float[] a3 = in[r + 3];
+      float[] a4 = in[r + 4];
+      float[] a5 = in[r + 5];
+      float[] a6 = in[r + 6];
+      float[] a7 = in[r + 7];
+      int n = a0.length;
+      if (a1.length < n || a2.length < n || a3.length < n || a4.length < n || a5.length < n || a6.length < n
+          || a7.length < n) {
+        throw new IllegalArgumentException("rows of unequal length");
+      }
+      for (int c = 0; c < n; c++) {
+        float[] o = out[c];
+        o[r + 7] = a7[c];
+        o[r] = a0[c];
+        o[r + 1] = a1[c];
+        o[r + 2] = a2[c];
+        o[r + 3] = a3[c];
+        o[r + 4] = a4[c];
+        o[r + 5] = a5[c];
+        o[r + 6] = a6[c];
       }
     }
 

@@ -14,6 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SpectrumRowsVector {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
+  /** Values a vector holds. */
+  static final int LANES = 8;
 
   private SpectrumRowsVector() {}
 
@@ -99,4 +101,103 @@ final class SpectrumRowsVector {
     }
     return q;
   }
+
+  /**
+   * {@link SpectrumRows#butterfly4} on whole vectors: each vector of the four inputs loaded once, the butterfly and the
+   * rotations in registers, each output stored once (the row loops' operations per value: {@code k·b} with
+   * {@code k = ±1} exact, then sums and differences, the rotation {@code (x·c − y·s, x·s + y·c)}; written out, not a helper: a helper
+   * taking vectors was compiled apart and boxed them).
+   */
+  static int butterfly4(float[] a0r, float[] a0i, float[] a1r, float[] a1i, float[] a2r, float[] a2i, float[] a3r,
+      float[] a3i, float[] b0r, float[] b0i, float[] b1r, float[] b1i, float[] b2r, float[] b2i, float[] b3r,
+      float[] b3i, float ng, float pg, boolean rotate, float c1, float s1, float c2, float s2, float c3, float s3,
+      int n) {
+    int q = 0;
+    for (; q + LANES <= n; q += LANES) {
+      FloatVector x0 = FloatVector.fromArray(SPECIES, a0r, q);
+      FloatVector x2 = FloatVector.fromArray(SPECIES, a2r, q);
+      FloatVector s0r = x0.add(x2);
+      FloatVector d0r = x0.sub(x2);
+      x0 = FloatVector.fromArray(SPECIES, a0i, q);
+      x2 = FloatVector.fromArray(SPECIES, a2i, q);
+      FloatVector s0i = x0.add(x2);
+      FloatVector d0i = x0.sub(x2);
+      FloatVector x1 = FloatVector.fromArray(SPECIES, a1r, q);
+      FloatVector x3 = FloatVector.fromArray(SPECIES, a3r, q);
+      FloatVector er = x1.add(x3);
+      FloatVector d1r = x1.sub(x3);
+      x1 = FloatVector.fromArray(SPECIES, a1i, q);
+      x3 = FloatVector.fromArray(SPECIES, a3i, q);
+      FloatVector ei = x1.add(x3);
+      FloatVector d1i = x1.sub(x3);
+      s0r.add(er).intoArray(b0r, q);
+      s0i.add(ei).intoArray(b0i, q);
+      FloatVector y2r = s0r.sub(er);
+      FloatVector y2i = s0i.sub(ei);
+      FloatVector u = d1i.mul(ng);
+      FloatVector y1r = d0r.add(u);
+      FloatVector y3r = d0r.sub(u);
+      FloatVector v = d1r.mul(pg);
+      FloatVector y1i = d0i.add(v);
+      FloatVector y3i = d0i.sub(v);
+      if (rotate) {
+        y1r.mul(c1).sub(y1i.mul(s1)).intoArray(b1r, q);
+        y1r.mul(s1).add(y1i.mul(c1)).intoArray(b1i, q);
+        y2r.mul(c2).sub(y2i.mul(s2)).intoArray(b2r, q);
+        y2r.mul(s2).add(y2i.mul(c2)).intoArray(b2i, q);
+        y3r.mul(c3).sub(y3i.mul(s3)).intoArray(b3r, q);
+        y3r.mul(s3).add(y3i.mul(c3)).intoArray(b3i, q);
+      } else {
+        y1r.intoArray(b1r, q);
+        y1i.intoArray(b1i, q);
+        y2r.intoArray(b2r, q);
+        y2i.intoArray(b2i, q);
+        y3r.intoArray(b3r, q);
+        y3i.intoArray(b3i, q);
+      }
+    }
+    return q;
+  }
+
+  /** {@link SpectrumRows#butterfly3} on whole vectors, as {@link #butterfly4}. */
+  static int butterfly3(float[] a0r, float[] a0i, float[] a1r, float[] a1i, float[] a2r, float[] a2i, float[] b0r,
+      float[] b0i, float[] b1r, float[] b1i, float[] b2r, float[] b2i, float nh, float ph, boolean rotate, float c1,
+      float s1, float c2, float s2, int n) {
+    int q = 0;
+    for (; q + LANES <= n; q += LANES) {
+      FloatVector x1 = FloatVector.fromArray(SPECIES, a1r, q);
+      FloatVector x2 = FloatVector.fromArray(SPECIES, a2r, q);
+      FloatVector tr = x1.add(x2);
+      FloatVector dr = x1.sub(x2);
+      x1 = FloatVector.fromArray(SPECIES, a1i, q);
+      x2 = FloatVector.fromArray(SPECIES, a2i, q);
+      FloatVector ti = x1.add(x2);
+      FloatVector di = x1.sub(x2);
+      FloatVector x0 = FloatVector.fromArray(SPECIES, a0r, q);
+      x0.add(tr).intoArray(b0r, q);
+      FloatVector mr = x0.sub(tr.mul(0.5f));
+      x0 = FloatVector.fromArray(SPECIES, a0i, q);
+      x0.add(ti).intoArray(b0i, q);
+      FloatVector mi = x0.sub(ti.mul(0.5f));
+      FloatVector u = di.mul(nh);
+      FloatVector y1r = mr.add(u);
+      FloatVector y2r = mr.sub(u);
+      FloatVector v = dr.mul(ph);
+      FloatVector y1i = mi.add(v);
+      FloatVector y2i = mi.sub(v);
+      if (rotate) {
+        y1r.mul(c1).sub(y1i.mul(s1)).intoArray(b1r, q);
+        y1r.mul(s1).add(y1i.mul(c1)).intoArray(b1i, q);
+        y2r.mul(c2).sub(y2i.mul(s2)).intoArray(b2r, q);
+        y2r.mul(s2).add(y2i.mul(c2)).intoArray(b2i, q);
+      } else {
+        y1r.intoArray(b1r, q);
+        y1i.intoArray(b1i, q);
+        y2r.intoArray(b2r, q);
+        y2i.intoArray(b2i, q);
+      }
+    }
+    return q;
+  }
+
 }

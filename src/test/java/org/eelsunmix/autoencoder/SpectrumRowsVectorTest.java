@@ -113,4 +113,115 @@ class SpectrumRowsVectorTest {
       }
     }
   }
+
+  /**
+   * The fused butterflies ({@link SpectrumRows#butterfly4}, {@link SpectrumRows#butterfly3}: one pass over the
+   * values, in registers) against the row loops' operations written out per value ({@code k·b} products, sums and
+   * differences, then {@code (x·c − y·s, x·s + y·c)}), with and without the rotation, both signs, every row length
+   * around a vector's eight lanes: the same bits as the butterflies as row loops had.
+   */
+  @Test
+  void butterfliesHaveTheRowLoopsBits() {
+    Random r = new Random(22);
+    for (int n = 0; n <= 41; n++) {
+      for (double g : new double[] {-1, 1}) {
+        for (boolean rotate : new boolean[] {false, true}) {
+          float[][] xr = new float[8][];
+          float[][] xi = new float[8][];
+          for (int t = 0; t < 8; t++) {
+            xr[t] = random(r, n);
+            xi[t] = random(r, n);
+          }
+          double[] angle = {r.nextDouble() * 6, r.nextDouble() * 6, r.nextDouble() * 6};
+          float[] c = new float[3];
+          float[] s = new float[3];
+          for (int t = 0; t < 3; t++) {
+            c[t] = (float) Math.cos(angle[t]);
+            s[t] = (float) (g * Math.sin(angle[t]));
+          }
+          // Radix 4: inputs rows 1, 3, 5, 7 (stride 2), outputs rows 0, 3, 6, 9 (stride 3) of twelve.
+          float[][] yr = new float[12][n];
+          float[][] yi = new float[12][n];
+          OPS.butterfly4(xr, xi, 1, 2, yr, yi, 0, 3, g, rotate, Math.cos(angle[0]), g * Math.sin(angle[0]),
+              Math.cos(angle[1]), g * Math.sin(angle[1]), Math.cos(angle[2]), g * Math.sin(angle[2]), n, new float[n],
+              new float[n]);
+          float ng = (float) -g;
+          float pg = (float) g;
+          for (int q = 0; q < n; q++) {
+            String what = "radix 4, n=" + n + " g=" + g + " rotate=" + rotate + " q=" + q;
+            float s0r = xr[1][q] + 1f * xr[5][q];
+            float d0r = xr[1][q] - 1f * xr[5][q];
+            float s0i = xi[1][q] + 1f * xi[5][q];
+            float d0i = xi[1][q] - 1f * xi[5][q];
+            float er = xr[3][q] + 1f * xr[7][q];
+            float d1r = xr[3][q] - 1f * xr[7][q];
+            float ei = xi[3][q] + 1f * xi[7][q];
+            float d1i = xi[3][q] - 1f * xi[7][q];
+            float[] or = {s0r + er, d0r + ng * d1i, s0r - er, d0r - ng * d1i};
+            float[] oi = {s0i + ei, d0i + pg * d1r, s0i - ei, d0i - pg * d1r};
+            for (int t = 0; t < 4; t++) {
+              float er2 = or[t];
+              float ei2 = oi[t];
+              if (rotate && t > 0) {
+                er2 = or[t] * c[t - 1] - oi[t] * s[t - 1];
+                ei2 = or[t] * s[t - 1] + oi[t] * c[t - 1];
+              }
+              assertBits(er2, yr[3 * t][q], what + " output " + t + " re");
+              assertBits(ei2, yi[3 * t][q], what + " output " + t + " im");
+            }
+          }
+          // Radix 3: inputs rows 0, 3, 6 (stride 3), outputs rows 2, 3, 4 (stride 1).
+          float h = (float) (g * Math.sqrt(3) / 2);
+          OPS.butterfly3(xr, xi, 0, 3, yr, yi, 2, 1, g * Math.sqrt(3) / 2, rotate, Math.cos(angle[0]),
+              g * Math.sin(angle[0]), Math.cos(angle[1]), g * Math.sin(angle[1]), n, new float[n], new float[n]);
+          for (int q = 0; q < n; q++) {
+            String what = "radix 3, n=" + n + " g=" + g + " rotate=" + rotate + " q=" + q;
+            float tr = xr[3][q] + 1f * xr[6][q];
+            float dr = xr[3][q] - 1f * xr[6][q];
+            float ti = xi[3][q] + 1f * xi[6][q];
+            float di = xi[3][q] - 1f * xi[6][q];
+            float mr = xr[0][q] - 0.5f * (1f * tr);
+            float mi = xi[0][q] - 0.5f * (1f * ti);
+            float[] or = {xr[0][q] + 1f * tr, mr + (-h) * di, mr - (-h) * di};
+            float[] oi = {xi[0][q] + 1f * ti, mi + h * dr, mi - h * dr};
+            for (int t = 0; t < 3; t++) {
+              float er2 = or[t];
+              float ei2 = oi[t];
+              if (rotate && t > 0) {
+                er2 = or[t] * c[t - 1] - oi[t] * s[t - 1];
+                ei2 = or[t] * s[t - 1] + oi[t] * c[t - 1];
+              }
+              assertBits(er2, yr[2 + t][q], what + " output " + t + " re");
+              assertBits(ei2, yi[2 + t][q], what + " output " + t + " im");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The blocked transpose, for every row count around its blocks of eight rows and rows of several lengths. */
+  @Test
+  void transposeMovesEveryValue() {
+    Random r = new Random(23);
+    for (int rows = 1; rows <= 19; rows++) {
+      for (int length : new int[] {1, 7, 8, 13, 48}) {
+        float[][] re = new float[rows][];
+        float[][] im = new float[rows][];
+        for (int y = 0; y < rows; y++) {
+          re[y] = random(r, length);
+          im[y] = random(r, length);
+        }
+        float[][] outRe = new float[length][rows];
+        float[][] outIm = new float[length][rows];
+        OPS.transpose(re, im, outRe, outIm);
+        for (int y = 0; y < rows; y++) {
+          for (int x = 0; x < length; x++) {
+            assertBits(re[y][x], outRe[x][y], rows + "×" + length + " re at " + y + "," + x);
+            assertBits(im[y][x], outIm[x][y], rows + "×" + length + " im at " + y + "," + x);
+          }
+        }
+      }
+    }
+  }
 }
