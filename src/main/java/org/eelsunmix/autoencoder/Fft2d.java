@@ -68,15 +68,38 @@ final class Fft2d<A> {
 
   /** Image {@code re, im} ({@code [y][x]}, clobbered) to its spectrum {@code sRe, sIm} ({@code [kx][ky]}). */
   void forward(A[] re, A[] im, A[] sRe, A[] sIm, Work<A> w) {
-    alongY.transform(re, im, nx, false, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
-    ops.transpose(re, im, sRe, sIm);
+    forward(re, im, nx, sRe, sIm, w);
+  }
+
+  /**
+   * As {@link #forward(Object[], Object[], Object[], Object[], Work)} for an image whose columns {@code x ≥ width}
+   * are zero (a zero-padded patch): the transforms along y run on the first {@code width} columns only, and the
+   * spectrum's rows {@code kx ≥ width} of that pass are zero (the values of the full transform; a zero column's
+   * transform is zero). Saves a sixth of that pass and of the transpose for 40 of 48 columns.
+   */
+  void forward(A[] re, A[] im, int width, A[] sRe, A[] sIm, Work<A> w) {
+    alongY.transform(re, im, width, false, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
+    ops.transpose(re, im, ny, width, sRe, sIm);
+    for (int kx = width; kx < nx; kx++) {
+      ops.zero(sRe[kx], 0);
+      ops.zero(sIm[kx], 0);
+    }
     alongX.transform(sRe, sIm, ny, false, w.xRe, w.xIm, w.tmpRe, w.tmpIm);
   }
 
   /** Spectrum {@code sRe, sIm} ({@code [kx][ky]}, clobbered) to its image {@code re, im} ({@code [y][x]}), unscaled. */
   void inverse(A[] sRe, A[] sIm, A[] re, A[] im, Work<A> w) {
+    inverse(sRe, sIm, re, im, nx, w);
+  }
+
+  /**
+   * As {@link #inverse(Object[], Object[], Object[], Object[], Work)}, computing only the image's columns
+   * {@code x < width} (a patch read back from its zero-padded transform): the transforms along y run on those
+   * columns; the image's other columns are left unspecified.
+   */
+  void inverse(A[] sRe, A[] sIm, A[] re, A[] im, int width, Work<A> w) {
     alongX.transform(sRe, sIm, ny, true, w.xRe, w.xIm, w.tmpRe, w.tmpIm);
-    ops.transpose(sRe, sIm, re, im);
-    alongY.transform(re, im, nx, true, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
+    ops.transpose(sRe, sIm, width, ny, re, im);
+    alongY.transform(re, im, width, true, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
   }
 }

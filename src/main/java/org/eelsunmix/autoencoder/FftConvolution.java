@@ -237,7 +237,7 @@ final class FftConvolution implements ConvolutionKernel {
           for (int c = 0; c < in; c++) {
             readPlane(x, ((long) i * in + c) * plane, wk.re, wk);
             ops.zero(wk.im);
-            fft.forward(wk.re, wk.im, xRe[i * in + c], xIm[i * in + c], wk.work);
+            fft.forward(wk.re, wk.im, width, xRe[i * in + c], xIm[i * in + c], wk.work);
           }
         }
       });
@@ -320,7 +320,7 @@ final class FftConvolution implements ConvolutionKernel {
               ops.conjugateProductAdd(uRe[pair * in + c], uIm[pair * in + c], xRe[i * in + c], xIm[i * in + c], cr,
                   ci);
             }
-            fft.inverse(cr, ci, wk.re, wk.im, wk.work);
+            fft.inverse(cr, ci, wk.re, wk.im, width, wk.work);
             int a = 2 * pair;
             writePlane(runs, ((long) i * out + a) * plane, wk.re, scale, wk);
             if (a + 1 < out) {
@@ -364,7 +364,7 @@ final class FftConvolution implements ConvolutionKernel {
             } else {
               ops.zero(wk.im);
             }
-            fft.forward(wk.re, wk.im, wk.sRe, wk.sIm, wk.work);
+            fft.forward(wk.re, wk.im, width, wk.sRe, wk.sIm, wk.work);
             int q0 = (chunk.index * n + i) * in;
             for (int c = 0; c < in; c++) {
               ops.backwardProducts(wk.sRe, wk.sIm, uRe[pair * in + c], uIm[pair * in + c], xRe[i * in + c],
@@ -417,7 +417,7 @@ final class FftConvolution implements ConvolutionKernel {
               ops.add(qRe[(k * n + i) * in + c], wk.sRe);
               ops.add(qIm[(k * n + i) * in + c], wk.sIm);
             }
-            fft.inverse(wk.sRe, wk.sIm, wk.re, wk.im, wk.work);
+            fft.inverse(wk.sRe, wk.sIm, wk.re, wk.im, width, wk.work);
             writePlane(runs, ((long) i * in + c) * plane, wk.re, scale, wk);
           }
         }
