@@ -38,6 +38,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class SadOutputLayer extends CnnLossLayer {
   private static final long serialVersionUID = 1L;
+  /**
+   * A float network's row loops on the Vector API ({@link SadRowsVector}, same bits): k-edges' backward pass and
+   * score 97 → 78 ms of one thread's CPU ({@code SadOutputTiming 903}). Blocks of 512 or 800 pixels, to keep the
+   * three sums in the first-level cache while every channel row passes, were slower (99–108 ms): four times the row
+   * reads, each a 903-row stride through the patch.
+   */
+  private static final boolean VECTOR = org.eelsunmix.linalg.VectorApi.ENABLED && SadRowsVector.usable();
   /** Per-worker row buffers and per-pixel sums. */
   private transient Rows[] rows = new Rows[0];
   /** Weighted angle of every pixel of the batch, {@code i·h·w + pixel}. */
@@ -254,7 +261,7 @@ public class SadOutputLayer extends CnnLossLayer {
 
   /** {@code dot += y·ŷ}, {@code yy += y·y}, {@code hh += ŷ·ŷ} per pixel, in double from float rows. */
   private static void sums(float[] y, float[] h, double[] dot, double[] yy, double[] hh, int plane) {
-    for (int p = 0; p < plane; p++) {
+    for (int p = VECTOR ? SadRowsVector.sums(y, h, dot, yy, hh, plane) : 0; p < plane; p++) {
       double a = y[p];
       double e = h[p];
       dot[p] += a * e;
@@ -265,7 +272,7 @@ public class SadOutputLayer extends CnnLossLayer {
 
   /** {@code h ← (float) (α·y + β·h)} per pixel, in double. */
   private static void gradientRow(double[] alpha, double[] beta, float[] y, float[] h, int plane) {
-    for (int p = 0; p < plane; p++) {
+    for (int p = VECTOR ? SadRowsVector.gradient(alpha, beta, y, h, plane) : 0; p < plane; p++) {
       h[p] = (float) (alpha[p] * y[p] + beta[p] * h[p]);
     }
   }

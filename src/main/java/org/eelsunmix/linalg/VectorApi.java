@@ -15,7 +15,8 @@ package org.eelsunmix.linalg;
  * NMF's per-pixel residuals), {@code unmix.VcaProjectionVector} (VCA's projection of the pixels),
  * {@code linalg.FiniteValuesVector} (the check of every spectrum read), {@code autoencoder.RmsPropVector} (the
  * autoencoders' RMSprop step), {@code autoencoder.LeakyReluVector} (DAEU's and MTAEU's LeakyReLU),
- * {@code autoencoder.SpectrumRowsVector} (the float loops of CNNAEU's FFT decoder) and
+ * {@code autoencoder.SpectrumRowsVector} (the float loops of CNNAEU's FFT decoder), {@code autoencoder.SadRowsVector}
+ * (the SAD loss's per-pixel loops over CNNAEU's channel rows) and
  * {@code autoencoder.WinogradTransformsVector} (CNNAEU's encoder convolution); {@code jobs/eels-unmix} lets C2
  * compile them early, and the README's spark-submit
  * lines list them.
