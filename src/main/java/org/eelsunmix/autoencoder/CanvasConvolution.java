@@ -77,6 +77,12 @@ final class CanvasConvolution {
   /** The placement and the input of the last forward pass (whose bands the kernel holds transformed). */
   private PatchCanvas.Placement placed;
   private INDArray placedInput;
+  /**
+   * The weights or their gradient as doubles, {@code [O][C][k][k]}, and one tap's {@code O × C}: kept, not allocated
+   * a step (3.1 MB each on k-edges, which G1 allocates as humongous objects on freshly zeroed pages).
+   */
+  private final double[] weightValues;
+  private final double[] tapValues;
 
   /**
    * @param in input channels C
@@ -89,6 +95,8 @@ final class CanvasConvolution {
     this.out = out;
     this.kernel = kernel;
     this.half = kernel / 2;
+    weightValues = new double[out * in * kernel * kernel];
+    tapValues = new double[out * in];
     int taps = kernel * kernel - 1;
     tapRow = new int[taps];
     tapCol = new int[taps];
@@ -318,9 +326,9 @@ final class CanvasConvolution {
       }
     });
     // ∂W[o, c, i, j] −= the frame's terms, tap by tap in order, in double.
-    double[] dw = new double[out * in * kernel * kernel];
+    double[] dw = weightValues;
     NdBuffers.read(dWeights, dw);
-    double[] part = new double[out * in];
+    double[] part = tapValues;
     int taps2 = kernel * kernel;
     for (int tap = 0; tap < tapRow.length; tap++) {
       NdBuffers.read(filterCorrections[tap], part);
@@ -391,9 +399,9 @@ final class CanvasConvolution {
 
   /** Each tap's filter {@code W[:, :, i, j]} as an {@code O × C} matrix. */
   private void readTapFilters(INDArray weights) {
-    double[] w = new double[out * in * kernel * kernel];
+    double[] w = weightValues;
     NdBuffers.read(weights, w);
-    double[] m = new double[out * in];
+    double[] m = tapValues;
     for (int tap = 0; tap < tapRow.length; tap++) {
       int at = tapRow[tap] * kernel + tapCol[tap];
       for (int oc = 0; oc < out * in; oc++) {

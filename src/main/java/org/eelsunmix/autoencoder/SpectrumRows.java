@@ -391,9 +391,14 @@ abstract class SpectrumRows<A> {
       float[] b3i = yi[o0 + 3 * ds];
       float ng = (float) -g;
       float pg = (float) g;
-      float[] w = {(float) c1, (float) s1, (float) c2, (float) s2, (float) c3, (float) s3};
+      float w0 = (float) c1;
+      float w1 = (float) s1;
+      float w2 = (float) c2;
+      float w3 = (float) s2;
+      float w4 = (float) c3;
+      float w5 = (float) s3;
       int q = VECTOR ? SpectrumRowsVector.butterfly4(a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, b0r, b0i, b1r, b1i, b2r,
-          b2i, b3r, b3i, ng, pg, rotate, w[0], w[1], w[2], w[3], w[4], w[5], n) : 0;
+          b2i, b3r, b3i, ng, pg, rotate, w0, w1, w2, w3, w4, w5, n) : 0;
       for (; q < n; q++) {
         float s0r = a0r[q] + a2r[q];
         float d0r = a0r[q] - a2r[q];
@@ -417,9 +422,9 @@ abstract class SpectrumRows<A> {
       if (rotate) {
         // The vector part rotated its values in registers; the tail's values are rotated here.
         int from = VECTOR ? n - n % SpectrumRowsVector.LANES : 0;
-        rotateTail(b1r, b1i, w[0], w[1], from, n);
-        rotateTail(b2r, b2i, w[2], w[3], from, n);
-        rotateTail(b3r, b3i, w[4], w[5], from, n);
+        rotateTail(b1r, b1i, w0, w1, from, n);
+        rotateTail(b2r, b2i, w2, w3, from, n);
+        rotateTail(b3r, b3i, w4, w5, from, n);
       }
     }
 
@@ -440,9 +445,12 @@ abstract class SpectrumRows<A> {
       float[] b2i = yi[o0 + 2 * ds];
       float nh = (float) -h;
       float ph = (float) h;
-      float[] w = {(float) c1, (float) s1, (float) c2, (float) s2};
+      float w0 = (float) c1;
+      float w1 = (float) s1;
+      float w2 = (float) c2;
+      float w3 = (float) s2;
       int q = VECTOR ? SpectrumRowsVector.butterfly3(a0r, a0i, a1r, a1i, a2r, a2i, b0r, b0i, b1r, b1i, b2r, b2i, nh,
-          ph, rotate, w[0], w[1], w[2], w[3], n) : 0;
+          ph, rotate, w0, w1, w2, w3, n) : 0;
       for (; q < n; q++) {
         float tr1 = a1r[q] + a2r[q];
         float dr = a1r[q] - a2r[q];
@@ -461,8 +469,8 @@ abstract class SpectrumRows<A> {
       }
       if (rotate) {
         int from = VECTOR ? n - n % SpectrumRowsVector.LANES : 0;
-        rotateTail(b1r, b1i, w[0], w[1], from, n);
-        rotateTail(b2r, b2i, w[2], w[3], from, n);
+        rotateTail(b1r, b1i, w0, w1, from, n);
+        rotateTail(b2r, b2i, w2, w3, from, n);
       }
     }
 
