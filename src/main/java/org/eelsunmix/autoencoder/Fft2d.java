@@ -27,8 +27,13 @@ final class Fft2d<A> {
     final A[] xIm;
     final A tmpRe;
     final A tmpIm;
+    /** Row references (no rows of their own): a spectrum's rows picked by column, for the column transforms. */
+    final A[] pickRe;
+    final A[] pickIm;
 
     Work(int ny, int nx, SpectrumRows<A> ops) {
+      pickRe = ops.rows(nx, 0);
+      pickIm = ops.rows(nx, 0);
       A[] tmp = ops.rows(2, Math.max(ny, nx));
       tmpRe = tmp[0];
       tmpIm = tmp[1];
@@ -85,6 +90,39 @@ final class Fft2d<A> {
       ops.zero(sIm[kx], 0);
     }
     alongX.transform(sRe, sIm, ny, false, w.xRe, w.xIm, w.tmpRe, w.tmpIm);
+  }
+
+  /**
+   * As {@link #forward(Object[], Object[], Object[], Object[], Work)} for an image that is zero but in the
+   * {@code count} columns {@code columns[j]}, given packed: {@code re[y][j]} holds column {@code columns[j]} (a
+   * kernel's taps, which wrap around the image's edges). The transforms along y run on the {@code count} packed
+   * columns only; the spectrum is the full transform's.
+   */
+  void forwardColumns(A[] re, A[] im, int count, int[] columns, A[] sRe, A[] sIm, Work<A> w) {
+    alongY.transform(re, im, count, false, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
+    ops.zero(sRe);
+    ops.zero(sIm);
+    for (int j = 0; j < count; j++) {
+      w.pickRe[j] = sRe[columns[j]];
+      w.pickIm[j] = sIm[columns[j]];
+    }
+    ops.transpose(re, im, ny, count, w.pickRe, w.pickIm);
+    alongX.transform(sRe, sIm, ny, false, w.xRe, w.xIm, w.tmpRe, w.tmpIm);
+  }
+
+  /**
+   * As {@link #inverse(Object[], Object[], Object[], Object[], Work)}, computing only the image's {@code count}
+   * columns {@code columns[j]}, packed: {@code re[y][j]} is column {@code columns[j]} (a kernel's gradient, read at
+   * its taps). Other values of {@code re, im} are left unspecified.
+   */
+  void inverseColumns(A[] sRe, A[] sIm, A[] re, A[] im, int count, int[] columns, Work<A> w) {
+    alongX.transform(sRe, sIm, ny, true, w.xRe, w.xIm, w.tmpRe, w.tmpIm);
+    for (int j = 0; j < count; j++) {
+      w.pickRe[j] = sRe[columns[j]];
+      w.pickIm[j] = sIm[columns[j]];
+    }
+    ops.transpose(w.pickRe, w.pickIm, count, ny, re, im);
+    alongY.transform(re, im, count, true, w.yRe, w.yIm, w.tmpRe, w.tmpIm);
   }
 
   /** Spectrum {@code sRe, sIm} ({@code [kx][ky]}, clobbered) to its image {@code re, im} ({@code [y][x]}), unscaled. */

@@ -127,6 +127,11 @@ final class FftConvolution implements ConvolutionKernel {
     final int width;
     final Fft2d<A> fft;
     final int size;
+    /**
+     * The image columns of the kernel's taps, {@code (j − k/2) mod nx}: the kernel transforms (its spectra, ∂W) run on
+     * these {@code k} columns only ({@link Fft2d#forwardColumns}, {@link Fft2d#inverseColumns}).
+     */
+    final int[] tapColumns;
     private int capacity;
     /**
      * Input spectra, {@code [n·C]}, each {@code [kx][ky]}. Every row is an array of its own: the loops vectorise
@@ -172,6 +177,10 @@ final class FftConvolution implements ConvolutionKernel {
       this.width = width;
       fft = new Fft2d<>(transformSize(height, kernel), transformSize(width, kernel), ops);
       size = fft.size();
+      tapColumns = new int[kernel];
+      for (int j = 0; j < kernel; j++) {
+        tapColumns[j] = Math.floorMod(j - pad, fft.nx);
+      }
       @SuppressWarnings("unchecked")
       Worker[] none = (Worker[]) java.lang.reflect.Array.newInstance(Worker.class, 0);
       workers = none;
@@ -262,7 +271,6 @@ final class FftConvolution implements ConvolutionKernel {
         return;
       }
       int kk = kernel * kernel;
-      int nx = fft.nx;
       int ny = fft.ny;
       forChunks(chunk -> {
         Worker wk = workers[chunk.worker];
@@ -272,17 +280,17 @@ final class FftConvolution implements ConvolutionKernel {
           for (int c = 0; c < in; c++) {
             ops.zero(wk.re);
             ops.zero(wk.im);
+            // The taps' columns packed as columns 0..k−1 (their place in the image is tapColumns).
             for (int i = 0; i < kernel; i++) {
               A re = wk.re[Math.floorMod(i - pad, ny)];
               A im = wk.im[Math.floorMod(i - pad, ny)];
               for (int j = 0; j < kernel; j++) {
-                int at = Math.floorMod(j - pad, nx);
                 int tap = c * kk + i * kernel + j;
-                ops.set(re, at, weights[a * in * kk + tap]);
-                ops.set(im, at, b < out ? -weights[b * in * kk + tap] : 0.0);
+                ops.set(re, j, weights[a * in * kk + tap]);
+                ops.set(im, j, b < out ? -weights[b * in * kk + tap] : 0.0);
               }
             }
-            fft.forward(wk.re, wk.im, uRe[pair * in + c], uIm[pair * in + c], wk.work);
+            fft.forwardColumns(wk.re, wk.im, kernel, tapColumns, uRe[pair * in + c], uIm[pair * in + c], wk.work);
           }
         }
       });
@@ -339,7 +347,6 @@ final class FftConvolution implements ConvolutionKernel {
       int plane = height * width;
       int kk = kernel * kernel;
       int ny = fft.ny;
-      int nx = fft.nx;
       double scale = 1.0 / size;
       forChunks(chunk -> {
         Worker wk = workers[chunk.worker];
@@ -373,16 +380,15 @@ final class FftConvolution implements ConvolutionKernel {
           }
           // ∂W of the pair: the lags d ∈ [−k/2, k/2]² of the inverse (real part channel a, −imaginary part b).
           for (int c = 0; c < in; c++) {
-            fft.inverse(wk.gRe[c], wk.gIm[c], wk.re, wk.im, wk.work);
+            fft.inverseColumns(wk.gRe[c], wk.gIm[c], wk.re, wk.im, kernel, tapColumns, wk.work);
             for (int i = 0; i < kernel; i++) {
               A re = wk.re[Math.floorMod(i - pad, ny)];
               A im = wk.im[Math.floorMod(i - pad, ny)];
               for (int j = 0; j < kernel; j++) {
-                int at = Math.floorMod(j - pad, nx);
                 int tap = c * kk + i * kernel + j;
-                dWeights[a * in * kk + tap] = scale * ops.get(re, at);
+                dWeights[a * in * kk + tap] = scale * ops.get(re, j);
                 if (b < out) {
-                  dWeights[b * in * kk + tap] = -scale * ops.get(im, at);
+                  dWeights[b * in * kk + tap] = -scale * ops.get(im, j);
                 }
               }
             }

@@ -111,4 +111,71 @@ class Fft2dTest {
       }
     }
   }
+
+  /** The kernel transforms on the taps' columns only (which wrap around the edges) against the full transforms. */
+  @Test
+  void columnTransformsHaveTheFullTransformsBits() {
+    Fft2d<float[]> fft = new Fft2d<>(NY, NX, SpectrumRows.FLOAT);
+    Fft2d.Work<float[]> work = fft.work();
+    Random r = new Random(33);
+    for (int k : new int[] {1, 3, 13}) {
+      int[] columns = new int[k];
+      for (int j = 0; j < k; j++) {
+        columns[j] = Math.floorMod(j - k / 2, NX);
+      }
+      float[][] fullRe = fft.image();
+      float[][] fullIm = fft.image();
+      float[][] packedRe = fft.image();
+      float[][] packedIm = fft.image();
+      for (int i = 0; i < k; i++) {
+        int y = Math.floorMod(i - k / 2, NY);
+        for (int j = 0; j < k; j++) {
+          float a = (float) r.nextGaussian();
+          float b = (float) r.nextGaussian();
+          fullRe[y][columns[j]] = a;
+          fullIm[y][columns[j]] = b;
+          packedRe[y][j] = a;
+          packedIm[y][j] = b;
+        }
+      }
+      float[][] sRe = fft.spectrum();
+      float[][] sIm = fft.spectrum();
+      fft.forward(fullRe, fullIm, sRe, sIm, work);
+      float[][] pRe = fft.spectrum();
+      float[][] pIm = fft.spectrum();
+      for (float[] row : pRe) {
+        java.util.Arrays.fill(row, Float.NaN);
+      }
+      fft.forwardColumns(packedRe, packedIm, k, columns, pRe, pIm, work);
+      for (int kx = 0; kx < NX; kx++) {
+        for (int ky = 0; ky < NY; ky++) {
+          String at = "k=" + k + " at kx=" + kx + ", ky=" + ky;
+          assertEquals(Float.floatToIntBits(sRe[kx][ky]), Float.floatToIntBits(pRe[kx][ky]), at + " re");
+          assertEquals(Float.floatToIntBits(sIm[kx][ky]), Float.floatToIntBits(pIm[kx][ky]), at + " im");
+        }
+      }
+      // Any spectrum back to the taps' columns.
+      float[][][] g = {fft.spectrum(), fft.spectrum()};
+      for (float[][] part : g) {
+        for (float[] row : part) {
+          for (int i = 0; i < row.length; i++) {
+            row[i] = (float) r.nextGaussian();
+          }
+        }
+      }
+      float[][] backRe = fft.image();
+      float[][] backIm = fft.image();
+      fft.inverse(copy(g[0]), copy(g[1]), backRe, backIm, work);
+      float[][] colRe = fft.image();
+      float[][] colIm = fft.image();
+      fft.inverseColumns(copy(g[0]), copy(g[1]), colRe, colIm, k, columns, work);
+      for (int y = 0; y < NY; y++) {
+        for (int j = 0; j < k; j++) {
+          String at = "inverse, k=" + k + " at y=" + y + ", column " + columns[j];
+          assertEquals(Float.floatToIntBits(backRe[y][columns[j]]), Float.floatToIntBits(colRe[y][j]), at + " re");
+          assertEquals(Float.floatToIntBits(backIm[y][columns[j]]), Float.floatToIntBits(colIm[y][j]), at + " im");
+        }
+      }
+    }
+  }
 }
