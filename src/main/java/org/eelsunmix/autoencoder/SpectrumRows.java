@@ -397,9 +397,9 @@ abstract class SpectrumRows<A> {
       float w3 = (float) s2;
       float w4 = (float) c3;
       float w5 = (float) s3;
-      int q = VECTOR ? SpectrumRowsVector.butterfly4(a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, b0r, b0i, b1r, b1i, b2r,
-          b2i, b3r, b3i, ng, pg, rotate, w0, w1, w2, w3, w4, w5, n) : 0;
-      for (; q < n; q++) {
+      int done = VECTOR ? SpectrumRowsVector.butterfly4(a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, b0r, b0i, b1r, b1i,
+          b2r, b2i, b3r, b3i, ng, pg, rotate, w0, w1, w2, w3, w4, w5, n) : 0;
+      for (int q = done; q < n; q++) {
         float s0r = a0r[q] + a2r[q];
         float d0r = a0r[q] - a2r[q];
         float s0i = a0i[q] + a2i[q];
@@ -421,10 +421,9 @@ abstract class SpectrumRows<A> {
       }
       if (rotate) {
         // The vector part rotated its values in registers; the tail's values are rotated here.
-        int from = VECTOR ? n - n % SpectrumRowsVector.LANES : 0;
-        rotateTail(b1r, b1i, w0, w1, from, n);
-        rotateTail(b2r, b2i, w2, w3, from, n);
-        rotateTail(b3r, b3i, w4, w5, from, n);
+        rotate(b1r, b1i, w0, w1, done, n);
+        rotate(b2r, b2i, w2, w3, done, n);
+        rotate(b3r, b3i, w4, w5, done, n);
       }
     }
 
@@ -449,9 +448,9 @@ abstract class SpectrumRows<A> {
       float w1 = (float) s1;
       float w2 = (float) c2;
       float w3 = (float) s2;
-      int q = VECTOR ? SpectrumRowsVector.butterfly3(a0r, a0i, a1r, a1i, a2r, a2i, b0r, b0i, b1r, b1i, b2r, b2i, nh,
-          ph, rotate, w0, w1, w2, w3, n) : 0;
-      for (; q < n; q++) {
+      int done = VECTOR ? SpectrumRowsVector.butterfly3(a0r, a0i, a1r, a1i, a2r, a2i, b0r, b0i, b1r, b1i, b2r, b2i,
+          nh, ph, rotate, w0, w1, w2, w3, n) : 0;
+      for (int q = done; q < n; q++) {
         float tr1 = a1r[q] + a2r[q];
         float dr = a1r[q] - a2r[q];
         float ti1 = a1i[q] + a2i[q];
@@ -468,13 +467,13 @@ abstract class SpectrumRows<A> {
         b2i[q] = mi - v;
       }
       if (rotate) {
-        int from = VECTOR ? n - n % SpectrumRowsVector.LANES : 0;
-        rotateTail(b1r, b1i, w0, w1, from, n);
-        rotateTail(b2r, b2i, w2, w3, from, n);
+        rotate(b1r, b1i, w0, w1, done, n);
+        rotate(b2r, b2i, w2, w3, done, n);
       }
     }
 
-    private static void rotateTail(float[] re, float[] im, float c, float s, int from, int n) {
+    /** {@code (re, im) ← (re, im)·(c + i·s)} over {@code [from, n)}, scalar. */
+    private static void rotate(float[] re, float[] im, float c, float s, int from, int n) {
       for (int q = from; q < n; q++) {
         float x = re[q];
         float y = im[q];
@@ -487,13 +486,7 @@ abstract class SpectrumRows<A> {
     void rotate(float[] re, float[] im, double c, double s, int n) {
       float cf = (float) c;
       float sf = (float) s;
-      int q = VECTOR ? SpectrumRowsVector.rotate(re, im, cf, sf, n) : 0;
-      for (; q < n; q++) {
-        float x = re[q];
-        float y = im[q];
-        re[q] = x * cf - y * sf;
-        im[q] = x * sf + y * cf;
-      }
+      rotate(re, im, cf, sf, VECTOR ? SpectrumRowsVector.rotate(re, im, cf, sf, n) : 0, n);
     }
 
     @Override

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class SpectrumRowsVector {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
   /** Values a vector holds. */
-  static final int LANES = 8;
+  private static final int LANES = 8;
 
   private SpectrumRowsVector() {}
 

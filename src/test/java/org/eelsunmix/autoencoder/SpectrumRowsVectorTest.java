@@ -114,6 +114,19 @@ class SpectrumRowsVectorTest {
     }
   }
 
+  /** Butterfly output {@code t}: {@code (re, im)}, rotated by twiddle {@code t − 1} as the row loops do when asked. */
+  private static void assertOutput(float re, float im, boolean rotated, float[] c, float[] s, int t, float actualRe,
+      float actualIm, String what) {
+    float expectedRe = re;
+    float expectedIm = im;
+    if (rotated) {
+      expectedRe = re * c[t - 1] - im * s[t - 1];
+      expectedIm = re * s[t - 1] + im * c[t - 1];
+    }
+    assertBits(expectedRe, actualRe, what + " output " + t + " re");
+    assertBits(expectedIm, actualIm, what + " output " + t + " im");
+  }
+
   /**
    * The fused butterflies ({@link SpectrumRows#butterfly4}, {@link SpectrumRows#butterfly3}: one pass over the
    * values, in registers) against the row loops' operations written out per value ({@code k·b} products, sums and
@@ -160,14 +173,7 @@ class SpectrumRowsVectorTest {
             float[] or = {s0r + er, d0r + ng * d1i, s0r - er, d0r - ng * d1i};
             float[] oi = {s0i + ei, d0i + pg * d1r, s0i - ei, d0i - pg * d1r};
             for (int t = 0; t < 4; t++) {
-              float er2 = or[t];
-              float ei2 = oi[t];
-              if (rotate && t > 0) {
-                er2 = or[t] * c[t - 1] - oi[t] * s[t - 1];
-                ei2 = or[t] * s[t - 1] + oi[t] * c[t - 1];
-              }
-              assertBits(er2, yr[3 * t][q], what + " output " + t + " re");
-              assertBits(ei2, yi[3 * t][q], what + " output " + t + " im");
+              assertOutput(or[t], oi[t], rotate && t > 0, c, s, t, yr[3 * t][q], yi[3 * t][q], what);
             }
           }
           // Radix 3: inputs rows 0, 3, 6 (stride 3), outputs rows 2, 3, 4 (stride 1).
@@ -185,14 +191,7 @@ class SpectrumRowsVectorTest {
             float[] or = {xr[0][q] + 1f * tr, mr + (-h) * di, mr - (-h) * di};
             float[] oi = {xi[0][q] + 1f * ti, mi + h * dr, mi - h * dr};
             for (int t = 0; t < 3; t++) {
-              float er2 = or[t];
-              float ei2 = oi[t];
-              if (rotate && t > 0) {
-                er2 = or[t] * c[t - 1] - oi[t] * s[t - 1];
-                ei2 = or[t] * s[t - 1] + oi[t] * c[t - 1];
-              }
-              assertBits(er2, yr[2 + t][q], what + " output " + t + " re");
-              assertBits(ei2, yi[2 + t][q], what + " output " + t + " im");
+              assertOutput(or[t], oi[t], rotate && t > 0, c, s, t, yr[2 + t][q], yi[2 + t][q], what);
             }
           }
         }
