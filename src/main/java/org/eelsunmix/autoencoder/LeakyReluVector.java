@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.eelsunmix.linalg.FloatLanes;
 
 /**
  * {@link DenseMath}'s LeakyReLU loops on the JDK's Vector API, the scalar loops' values bit for bit: forward
@@ -14,13 +15,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link org.eelsunmix.linalg.VectorApi#ENABLED}.
  */
 final class LeakyReluVector {
-  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> SPECIES = FloatLanes.SPECIES;
 
   private LeakyReluVector() {}
 
   /** Whether this machine's vectors hold at least eight floats (else the API would emulate them, slowly). */
   static boolean usable() {
-    return SPECIES.vectorBitSize() >= 256;
+    return FloatLanes.usable();
   }
 
   /** The forward loop over the whole vectors of {@code [base, base + n)}; returns how many values it did. */

@@ -3,6 +3,7 @@ package org.eelsunmix.autoencoder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.eelsunmix.linalg.FloatLanes;
 
 /**
  * {@link JavaRmsProp#step}'s element loop on the JDK's Vector API: the same float operations lane-wise, in the same
@@ -13,13 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link org.eelsunmix.linalg.VectorApi#ENABLED}.
  */
 final class RmsPropVector {
-  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> SPECIES = FloatLanes.SPECIES;
 
   private RmsPropVector() {}
 
   /** Whether this machine's vectors hold at least eight floats (else the API would emulate them, slowly). */
   static boolean usable() {
-    return SPECIES.vectorBitSize() >= 256;
+    return FloatLanes.usable();
   }
 
   /** The whole vectors of {@code [0, n)}; returns how many elements it did (the caller does the rest). */

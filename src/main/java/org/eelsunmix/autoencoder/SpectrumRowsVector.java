@@ -2,6 +2,7 @@ package org.eelsunmix.autoencoder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.eelsunmix.linalg.FloatLanes;
 
 /**
  * {@link SpectrumRows#FLOAT}'s loops on the JDK's Vector API: the same lane-wise multiplications and additions, in
@@ -13,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link org.eelsunmix.linalg.VectorApi#ENABLED}.
  */
 final class SpectrumRowsVector {
-  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Float> SPECIES = FloatLanes.SPECIES;
   /** Values a vector holds. */
   private static final int LANES = 8;
 
@@ -21,7 +22,7 @@ final class SpectrumRowsVector {
 
   /** Whether this machine runs vectors of eight floats natively (else the API would emulate them, slowly). */
   static boolean usable() {
-    return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    return FloatLanes.usable();
   }
 
   static int add(float[] a, float[] b, int n) {

@@ -3,6 +3,7 @@ package org.eelsunmix.autoencoder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.eelsunmix.linalg.FloatLanes;
 
 /**
  * The one-dimensional transforms of {@link WinogradConvolution}'s {@code F(4×4, 3×3)} (Lavin &amp; Gray, CVPR 2016)
@@ -17,14 +18,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link org.eelsunmix.linalg.VectorApi#ENABLED}.
  */
 final class WinogradTransformsVector {
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> F = FloatLanes.SPECIES;
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
   private WinogradTransformsVector() {}
 
   /** Whether this machine's native vectors hold at least eight floats (AVX2 or wider). */
   static boolean usable() {
-    return F.vectorBitSize() >= 256;
+    return FloatLanes.usable();
   }
 
   /**

@@ -12,13 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorApi#ENABLED}.
  */
 final class FiniteValuesVector {
-  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> SPECIES = FloatLanes.SPECIES;
 
   private FiniteValuesVector() {}
 
   /** Whether this machine's vectors hold at least eight floats (else the API would emulate them, slowly). */
   static boolean usable() {
-    return SPECIES.vectorBitSize() >= 256;
+    return FloatLanes.usable();
   }
 
   static boolean all(float[] y, int from, int to, float floor) {

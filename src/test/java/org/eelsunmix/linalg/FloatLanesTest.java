@@ -1,0 +1,70 @@
+package org.eelsunmix.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every float vector shape a kernel class holds is {@link FloatLanes#SPECIES}, or the 128-bit shape that kernels
+ * widening floats to doubles only convert with: a kernel at another width would make the type profile of
+ * {@code FloatVector}'s shared methods name two classes, and C2's Vector API intrinsics then fail in the larger
+ * kernels (see {@link FloatLanes}). Scans the compiled main classes, so a new kernel is checked too.
+ */
+class FloatLanesTest {
+
+  @Test
+  void everyFloatKernelUsesTheOneShape() throws IOException, URISyntaxException, IllegalAccessException {
+    assertTrue(VectorApi.ENABLED, "the tests run with --add-modules=jdk.incubator.vector (pom.xml's argLine)");
+    Path classes = Path.of(FloatLanes.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    List<String> checked = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(classes)) {
+      for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+        String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+        if (!name.startsWith("org.eelsunmix.")) {
+          continue;
+        }
+        Class<?> type;
+        try {
+          type = Class.forName(name, false, FloatLanes.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+          continue; // classes needing an absent optional dependency are not kernels
+        }
+        Field[] fields;
+        try {
+          fields = type.getDeclaredFields();
+        } catch (LinkageError e) {
+          continue;
+        }
+        for (Field f : fields) {
+          if (!Modifier.isStatic(f.getModifiers()) || f.getType() != VectorSpecies.class) {
+            continue;
+          }
+          f.setAccessible(true);
+          VectorSpecies<?> species = (VectorSpecies<?>) f.get(null);
+          if (species.elementType() != float.class) {
+            continue;
+          }
+          checked.add(name + "." + f.getName());
+          assertTrue(species == FloatLanes.SPECIES || species == FloatVector.SPECIES_128,
+              name + "." + f.getName() + " is " + species + ", not FloatLanes.SPECIES");
+        }
+      }
+    }
+    // The kernels known today: the decoder's rows, the encoder's transforms, LeakyReLU, RMSprop, the spectra check,
+    // and the three that widen floats (SAD rows, FCLS's products, the mixture residuals).
+    assertTrue(checked.size() >= 8, "found " + checked);
+    assertEquals(256, FloatLanes.SPECIES.vectorBitSize());
+  }
+}
