@@ -2,43 +2,49 @@ package org.eelsunmix.autoencoder;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.eelsunmix.linalg.FloatLanes;
 
 /**
- * {@link SadOutputLayer}'s per-pixel loops over a float network's channel rows on the JDK's Vector API: four pixels at
- * a time, each float widened to double exactly, then the scalar loops' double multiplications and additions in the
- * same order (never fused) and, for the gradient, the same rounding to float: the same bits. Why: the loops widen
- * every value to double (the loss sums in double, as DL4J's), which C2 does not vectorise, and they are a k-edges
- * step's largest loops outside the decoder (B = 903 rows of 1 600 pixels per patch, twice). Each method does the
- * whole vectors of {@code [0, n)} and returns how many values it did. Linked only when
- * {@link org.eelsunmix.linalg.VectorApi#ENABLED}.
+ * {@link SadOutputLayer}'s per-pixel loops over a float network's channel rows on the JDK's Vector API: eight pixels a
+ * pass (one float vector of {@link FloatLanes#SPECIES}, widened to two vectors of four doubles), each float widened
+ * to double exactly, then the scalar loops' double multiplications and additions in the same order (never fused)
+ * and, for the gradient, the same rounding to float: the same bits. Why: the loops widen every value to double (the
+ * loss sums in double, as DL4J's), which C2 does not vectorise, and they are a k-edges step's largest loops outside
+ * the decoder (B = 903 rows of 1 600 pixels per patch, twice). Each method does the whole passes of {@code [0, n)}
+ * and returns how many values it did. Linked only when {@link org.eelsunmix.linalg.VectorApi#ENABLED}.
  */
 final class SadRowsVector {
-  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_128;
-  private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_256;
-  private static final int LANES = 4;
+  private static final VectorSpecies<Float> FLOATS = FloatLanes.SPECIES;
+  private static final VectorSpecies<Double> DOUBLES = FloatLanes.FOUR_DOUBLES;
+  /** Pixels a pass: one float vector, two double vectors. */
+  private static final int LANES = 8;
+  /** Lanes 4–7 of a float vector: where the second half of a pass's values go. */
+  private static final VectorMask<Float> UPPER = VectorMask.fromLong(FLOATS, 0xF0L);
 
   private SadRowsVector() {}
 
-  /** Whether this machine runs vectors of four doubles natively. */
+  /** Whether this machine runs vectors of eight floats and four doubles natively. */
   static boolean usable() {
-    return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
-  }
-
-  private static DoubleVector widened(float[] a, int p) {
-    return (DoubleVector) FloatVector.fromArray(FLOATS, a, p).convertShape(VectorOperators.F2D, DOUBLES, 0);
+    return FloatLanes.usable();
   }
 
   /** {@code dot += y·h}, {@code yy += y·y}, {@code hh += h·h} per pixel, in double. */
   static int sums(float[] y, float[] h, double[] dot, double[] yy, double[] hh, int n) {
     int p = 0;
     for (; p + LANES <= n; p += LANES) {
-      DoubleVector a = widened(y, p);
-      DoubleVector e = widened(h, p);
-      DoubleVector.fromArray(DOUBLES, dot, p).add(a.mul(e)).intoArray(dot, p);
-      DoubleVector.fromArray(DOUBLES, yy, p).add(a.mul(a)).intoArray(yy, p);
-      DoubleVector.fromArray(DOUBLES, hh, p).add(e.mul(e)).intoArray(hh, p);
+      FloatVector y8 = FloatVector.fromArray(FLOATS, y, p);
+      FloatVector h8 = FloatVector.fromArray(FLOATS, h, p);
+      for (int half = 0; half < 2; half++) {
+        int q = p + 4 * half;
+        DoubleVector a = (DoubleVector) y8.convertShape(VectorOperators.F2D, DOUBLES, half);
+        DoubleVector e = (DoubleVector) h8.convertShape(VectorOperators.F2D, DOUBLES, half);
+        DoubleVector.fromArray(DOUBLES, dot, q).add(a.mul(e)).intoArray(dot, q);
+        DoubleVector.fromArray(DOUBLES, yy, q).add(a.mul(a)).intoArray(yy, q);
+        DoubleVector.fromArray(DOUBLES, hh, q).add(e.mul(e)).intoArray(hh, q);
+      }
     }
     return p;
   }
@@ -47,9 +53,20 @@ final class SadRowsVector {
   static int gradient(double[] alpha, double[] beta, float[] y, float[] h, int n) {
     int p = 0;
     for (; p + LANES <= n; p += LANES) {
-      DoubleVector g = DoubleVector.fromArray(DOUBLES, alpha, p).mul(widened(y, p))
-          .add(DoubleVector.fromArray(DOUBLES, beta, p).mul(widened(h, p)));
-      ((FloatVector) g.convertShape(VectorOperators.D2F, FLOATS, 0)).intoArray(h, p);
+      FloatVector y8 = FloatVector.fromArray(FLOATS, y, p);
+      FloatVector h8 = FloatVector.fromArray(FLOATS, h, p);
+      DoubleVector g0 = DoubleVector.fromArray(DOUBLES, alpha, p)
+          .mul((DoubleVector) y8.convertShape(VectorOperators.F2D, DOUBLES, 0))
+          .add(DoubleVector.fromArray(DOUBLES, beta, p)
+              .mul((DoubleVector) h8.convertShape(VectorOperators.F2D, DOUBLES, 0)));
+      DoubleVector g1 = DoubleVector.fromArray(DOUBLES, alpha, p + 4)
+          .mul((DoubleVector) y8.convertShape(VectorOperators.F2D, DOUBLES, 1))
+          .add(DoubleVector.fromArray(DOUBLES, beta, p + 4)
+              .mul((DoubleVector) h8.convertShape(VectorOperators.F2D, DOUBLES, 1)));
+      // Each half rounded to float into its lanes (the other lanes 0), then the halves blended: exact.
+      FloatVector low = (FloatVector) g0.convertShape(VectorOperators.D2F, FLOATS, 0);
+      FloatVector high = (FloatVector) g1.convertShape(VectorOperators.D2F, FLOATS, -1);
+      low.blend(high, UPPER).intoArray(h, p);
     }
     return p;
   }

@@ -1,6 +1,9 @@
 package org.eelsunmix.linalg;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,9 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * machine) it names two, the intrinsics fail ("failed to inline (intrinsic)" under {@code -XX:+PrintInlining}) and
  * every vector becomes a heap object: a CNNAEU k-edges training step on one thread 1.74 s against 0.59 s with one
  * shape (AMD EPYC Zen 5, JDK 17.0.15, {@code perf}: 26 % of the step in an out-of-line {@code VectorSupport.store}).
- * On AVX2 machines the preferred shape is this one, so nothing changes there. Kernels that widen floats to doubles
- * load their floats at half the doubles' width ({@code SPECIES_128}) but only convert them, never compute on them
- * lane-wise, so they do not share that profile.
+ * On AVX2 machines the preferred shape is this one, so nothing changes there. The kernels that widen floats to four
+ * doubles ({@link #widenFour}: FCLS's row products, the mixture residuals, the SAD loss's rows) load them at this
+ * shape too: they loaded 128-bit float vectors, which only convert, but those still entered the shared profile, and
+ * in one JVM that ran the classical kernels before a CNNAEU training (as {@code compare} and {@code evaluate} do)
+ * the butterflies' stores failed again (k-edges step 0.49 → 0.66–0.69 s, {@code VectorSupport.store} 5.8 % of it).
  *
  * <p>Touched only behind {@link VectorApi#ENABLED}, as every class naming {@code jdk.incubator.vector} types.
  */
@@ -26,7 +31,22 @@ public final class FloatLanes {
   /** The float kernels' vector shape: eight floats. */
   public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
 
+  /** Four doubles: what {@link #widenFour} returns. */
+  public static final VectorSpecies<Double> FOUR_DOUBLES = DoubleVector.SPECIES_256;
+  private static final VectorMask<Float> FIRST_FOUR = VectorMask.fromLong(SPECIES, 0xFL);
+
   private FloatLanes() {}
+
+  /**
+   * {@code a[at .. at + 4)} widened to four doubles, exactly. Loads a whole vector of this shape (the four floats
+   * after them are read but unused) or, where that vector would pass the array's end, only the four lanes.
+   */
+  public static DoubleVector widenFour(float[] a, int at) {
+    FloatVector v = at <= a.length - SPECIES.length()
+        ? FloatVector.fromArray(SPECIES, a, at)
+        : FloatVector.fromArray(SPECIES, a, at, FIRST_FOUR);
+    return (DoubleVector) v.convertShape(VectorOperators.F2D, FOUR_DOUBLES, 0);
+  }
 
   /** Whether this machine runs vectors of eight floats natively (else the API would emulate them, slowly). */
   public static boolean usable() {

@@ -33,7 +33,7 @@ class SadRowsVectorTest {
   void loopsHaveTheScalarBits() {
     assertTrue(VectorApi.ENABLED && SadRowsVector.usable(), "tests run with the Vector API");
     Random r = new Random(41);
-    for (int n = 0; n <= 21; n++) {
+    for (int n = 0; n <= 41; n++) {
       float[] y = floats(r, n);
       float[] h = floats(r, n);
       double[] dot = doubles(r, n);
@@ -43,11 +43,14 @@ class SadRowsVectorTest {
       double[] yy0 = yy.clone();
       double[] hh0 = hh.clone();
       int done = SadRowsVector.sums(y, h, dot, yy, hh, n);
-      assertEquals(n - n % 4, done, "n=" + n + ": the whole vectors");
+      assertEquals(n - n % 8, done, "n=" + n + ": the whole passes of eight");
       double[] alpha = doubles(r, n);
       double[] beta = doubles(r, n);
       float[] g = h.clone();
       assertEquals(done, SadRowsVector.gradient(alpha, beta, y, g, n));
+      for (int p = done; p < n; p++) {
+        assertEquals(Float.floatToIntBits(h[p]), Float.floatToIntBits(g[p]), "n=" + n + " p=" + p + " left alone");
+      }
       for (int p = 0; p < done; p++) {
         double a = y[p];
         double e = h[p];
