@@ -18,7 +18,7 @@ import org.eelsunmix.linalg.FloatLanes;
  */
 final class SadRowsVector {
   private static final VectorSpecies<Float> FLOATS = FloatLanes.SPECIES;
-  private static final VectorSpecies<Double> DOUBLES = FloatLanes.FOUR_DOUBLES;
+  private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_256;
   /** Pixels a pass: one float vector, two double vectors. */
   private static final int LANES = 8;
   /** Lanes 4–7 of a float vector: where the second half of a pass's values go. */

@@ -1,6 +1,8 @@
 package org.eelsunmix.linalg;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DotVector {
   private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
 
   private DotVector() {}
 
@@ -21,11 +24,15 @@ final class DotVector {
     return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
   }
 
+  private static DoubleVector widen(float[] y, int at) {
+    return (DoubleVector) FloatVector.fromArray(F4, y, at).convertShape(VectorOperators.F2D, D4, 0);
+  }
+
   static double unrolled(double[] d, int base, int n, float[] y, int offset) {
     DoubleVector s = DoubleVector.zero(D4);
     int c = 0;
     for (; c + 3 < n; c += 4) {
-      s = s.add(DoubleVector.fromArray(D4, d, base + c).mul(FloatLanes.widenFour(y, offset + c)));
+      s = s.add(DoubleVector.fromArray(D4, d, base + c).mul(widen(y, offset + c)));
     }
     double s0 = s.lane(0);
     for (; c < n; c++) {
@@ -53,7 +60,7 @@ final class DotVector {
     DoubleVector t = DoubleVector.zero(D4);
     int c = 0;
     for (; c + 3 < n; c += 4) {
-      DoubleVector yc = FloatLanes.widenFour(y, offset + c);
+      DoubleVector yc = widen(y, offset + c);
       s = s.add(DoubleVector.fromArray(D4, d, base + c).mul(yc));
       t = t.add(DoubleVector.fromArray(D4, d, base1 + c).mul(yc));
     }
@@ -79,8 +86,8 @@ final class DotVector {
     for (; c + 3 < n; c += 4) {
       DoubleVector d0 = DoubleVector.fromArray(D4, d, base + c);
       DoubleVector d1 = DoubleVector.fromArray(D4, d, base1 + c);
-      DoubleVector ya = FloatLanes.widenFour(y, offsetA + c);
-      DoubleVector yb = FloatLanes.widenFour(y, offsetB + c);
+      DoubleVector ya = widen(y, offsetA + c);
+      DoubleVector yb = widen(y, offsetB + c);
       sa = sa.add(d0.mul(ya));
       ta = ta.add(d1.mul(ya));
       sb = sb.add(d0.mul(yb));

@@ -1,9 +1,6 @@
 package org.eelsunmix.linalg;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,11 +16,15 @@ import jdk.incubator.vector.VectorSpecies;
  * machine) it names two, the intrinsics fail ("failed to inline (intrinsic)" under {@code -XX:+PrintInlining}) and
  * every vector becomes a heap object: a CNNAEU k-edges training step on one thread 1.74 s against 0.59 s with one
  * shape (AMD EPYC Zen 5, JDK 17.0.15, {@code perf}: 26 % of the step in an out-of-line {@code VectorSupport.store}).
- * On AVX2 machines the preferred shape is this one, so nothing changes there. The kernels that widen floats to four
- * doubles ({@link #widenFour}: FCLS's row products, the mixture residuals, the SAD loss's rows) load them at this
- * shape too: they loaded 128-bit float vectors, which only convert, but those still entered the shared profile, and
- * in one JVM that ran the classical kernels before a CNNAEU training (as {@code compare} and {@code evaluate} do)
- * the butterflies' stores failed again (k-edges step 0.49 → 0.66–0.69 s, {@code VectorSupport.store} 5.8 % of it).
+ * On AVX2 machines the preferred shape is this one, so nothing changes there. A 128-bit float vector that is only
+ * converted to doubles feeds that profile too: the SAD loss's rows, loaded as four floats, made the butterflies fail
+ * when their compilation came after them, so they now load eight ({@code autoencoder.SadRowsVector}). FCLS's row
+ * products and the mixture residuals ({@code linalg.DotVector}, {@code unmix.MixtureResidualsVector}) still load four:
+ * their four partial sums are the lanes of one 256-bit double vector, and eight-float loads split in halves made
+ * FCLS's block solve slower (134–216 → 230–285 ns a pixel, B = 200, {@code FclsThroughput blocks 200 3}). So in a
+ * JVM that runs them before a CNNAEU training ({@code compare}, {@code evaluate}) the butterflies can still fail:
+ * measured with 40 rounds of the classical kernels' warm-up first, a k-edges step of one thread took 0.52, 0.90 and
+ * 1.01 s against 0.49 s without them.
  *
  * <p>Touched only behind {@link VectorApi#ENABLED}, as every class naming {@code jdk.incubator.vector} types.
  */
@@ -31,22 +32,7 @@ public final class FloatLanes {
   /** The float kernels' vector shape: eight floats. */
   public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
 
-  /** Four doubles: what {@link #widenFour} returns. */
-  public static final VectorSpecies<Double> FOUR_DOUBLES = DoubleVector.SPECIES_256;
-  private static final VectorMask<Float> FIRST_FOUR = VectorMask.fromLong(SPECIES, 0xFL);
-
   private FloatLanes() {}
-
-  /**
-   * {@code a[at .. at + 4)} widened to four doubles, exactly. Loads a whole vector of this shape (the four floats
-   * after them are read but unused) or, where that vector would pass the array's end, only the four lanes.
-   */
-  public static DoubleVector widenFour(float[] a, int at) {
-    FloatVector v = at <= a.length - SPECIES.length()
-        ? FloatVector.fromArray(SPECIES, a, at)
-        : FloatVector.fromArray(SPECIES, a, at, FIRST_FOUR);
-    return (DoubleVector) v.convertShape(VectorOperators.F2D, FOUR_DOUBLES, 0);
-  }
 
   /** Whether this machine runs vectors of eight floats natively (else the API would emulate them, slowly). */
   public static boolean usable() {

@@ -1,8 +1,9 @@
 package org.eelsunmix.unmix;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.eelsunmix.linalg.FloatLanes;
 
 /**
  * {@link MixtureResiduals}' squared residual on the JDK's Vector API: four channels at a time, the four partial sums
@@ -13,6 +14,7 @@ import org.eelsunmix.linalg.FloatLanes;
  */
 final class MixtureResidualsVector {
   private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
 
   private MixtureResidualsVector() {}
 
@@ -35,7 +37,7 @@ final class MixtureResidualsVector {
       for (int t = 0; t < r; t++) {
         fit = fit.add(DoubleVector.fromArray(D4, m, t * b + c).mul(a[aOffset + t]));
       }
-      DoubleVector e = FloatLanes.widenFour(y, yOffset + c).sub(fit);
+      DoubleVector e = widen(y, yOffset + c).sub(fit);
       s = s.add(e.mul(e));
     }
     double s0 = s.lane(0);
@@ -63,7 +65,7 @@ final class MixtureResidualsVector {
     for (; c + 3 < b; c += 4) {
       DoubleVector fit = DoubleVector.fromArray(D4, m, c).mul(v0).add(DoubleVector.fromArray(D4, m, b + c).mul(v1))
           .add(DoubleVector.fromArray(D4, m, 2 * b + c).mul(v2));
-      DoubleVector e = FloatLanes.widenFour(y, yOffset + c).sub(fit);
+      DoubleVector e = widen(y, yOffset + c).sub(fit);
       s = s.add(e.mul(e));
     }
     double s0 = s.lane(0);
@@ -89,7 +91,7 @@ final class MixtureResidualsVector {
     for (; c + 3 < b; c += 4) {
       DoubleVector fit = DoubleVector.fromArray(D4, m, c).mul(v0).add(DoubleVector.fromArray(D4, m, b + c).mul(v1))
           .add(DoubleVector.fromArray(D4, m, 2 * b + c).mul(v2)).add(DoubleVector.fromArray(D4, m, 3 * b + c).mul(v3));
-      DoubleVector e = FloatLanes.widenFour(y, yOffset + c).sub(fit);
+      DoubleVector e = widen(y, yOffset + c).sub(fit);
       s = s.add(e.mul(e));
     }
     double s0 = s.lane(0);
@@ -99,5 +101,9 @@ final class MixtureResidualsVector {
       s0 += e * e;
     }
     return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
+  }
+
+  private static DoubleVector widen(float[] y, int at) {
+    return (DoubleVector) FloatVector.fromArray(F4, y, at).convertShape(VectorOperators.F2D, D4, 0);
   }
 }
