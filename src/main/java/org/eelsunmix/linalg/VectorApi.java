@@ -17,8 +17,9 @@ package org.eelsunmix.linalg;
  * autoencoders' RMSprop step), {@code autoencoder.LeakyReluVector} (DAEU's and MTAEU's LeakyReLU),
  * {@code autoencoder.SpectrumRowsVector} (the float loops of CNNAEU's FFT decoder), {@code autoencoder.SadRowsVector}
  * (the SAD loss's per-pixel loops over CNNAEU's channel rows) and
- * {@code autoencoder.WinogradTransformsVector} (CNNAEU's encoder convolution). The float kernels that compute
- * lane-wise all take one vector shape, {@link FloatLanes#SPECIES} (why: its Javadoc). {@code jobs/eels-unmix} lets C2
+ * {@code autoencoder.WinogradTransformsVector} (CNNAEU's encoder convolution). The float kernels all take one vector
+ * shape, {@link FloatLanes#SPECIES}, but for the four-float loads FCLS's products and the mixture residuals widen
+ * (why, and what that still costs: its Javadoc). {@code jobs/eels-unmix} lets C2
  * compile them early, and the README's spark-submit
  * lines list them.
  */
