@@ -2,12 +2,12 @@ package org.eelsunmix.linalg;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Dot}'s four-partial-sum row products on the JDK's Vector API: the four sums are the four lanes of one
- * 256-bit vector ({@code s_j = Σ_{c ≡ j mod 4} d_c y_c}, lane j), y converted from float to double four at a time, the
+ * 256-bit vector ({@code s_j = Σ_{c ≡ j mod 4} d_c y_c}, lane j), y loaded eight floats at a time and converted to
+ * double as two halves ({@link FloatLanes#lowFour}, {@link FloatLanes#highFour}: no 128-bit float vectors), the
  * leftover {@code n mod 4} products added to lane 0 and the result {@code (s0 + s1) + (s2 + s3)}: the scalar code's
  * operations in its order, so the same bits (lane-wise {@code mul} then {@code add}, no fused multiply-add;
  * {@code DotTest}). 2–4× faster than the scalar loops, which C2 leaves unvectorised because it must keep the order
@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DotVector {
   private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
-  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+  private static final VectorSpecies<Float> F8 = FloatLanes.SPECIES;
 
   private DotVector() {}
 
@@ -24,15 +24,17 @@ final class DotVector {
     return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
   }
 
-  private static DoubleVector widen(float[] y, int at) {
-    return (DoubleVector) FloatVector.fromArray(F4, y, at).convertShape(VectorOperators.F2D, D4, 0);
-  }
-
   static double unrolled(double[] d, int base, int n, float[] y, int offset) {
     DoubleVector s = DoubleVector.zero(D4);
     int c = 0;
-    for (; c + 3 < n; c += 4) {
-      s = s.add(DoubleVector.fromArray(D4, d, base + c).mul(widen(y, offset + c)));
+    for (; c + 7 < n; c += 8) {
+      FloatVector y8 = FloatVector.fromArray(F8, y, offset + c);
+      s = s.add(DoubleVector.fromArray(D4, d, base + c).mul(FloatLanes.lowFour(y8)));
+      s = s.add(DoubleVector.fromArray(D4, d, base + c + 4).mul(FloatLanes.highFour(y8)));
+    }
+    if (c + 3 < n) {
+      s = s.add(DoubleVector.fromArray(D4, d, base + c).mul(FloatLanes.lastFour(y, offset + c)));
+      c += 4;
     }
     double s0 = s.lane(0);
     for (; c < n; c++) {
@@ -59,10 +61,20 @@ final class DotVector {
     DoubleVector s = DoubleVector.zero(D4);
     DoubleVector t = DoubleVector.zero(D4);
     int c = 0;
-    for (; c + 3 < n; c += 4) {
-      DoubleVector yc = widen(y, offset + c);
+    for (; c + 7 < n; c += 8) {
+      FloatVector y8 = FloatVector.fromArray(F8, y, offset + c);
+      DoubleVector yc = FloatLanes.lowFour(y8);
       s = s.add(DoubleVector.fromArray(D4, d, base + c).mul(yc));
       t = t.add(DoubleVector.fromArray(D4, d, base1 + c).mul(yc));
+      yc = FloatLanes.highFour(y8);
+      s = s.add(DoubleVector.fromArray(D4, d, base + c + 4).mul(yc));
+      t = t.add(DoubleVector.fromArray(D4, d, base1 + c + 4).mul(yc));
+    }
+    if (c + 3 < n) {
+      DoubleVector yc = FloatLanes.lastFour(y, offset + c);
+      s = s.add(DoubleVector.fromArray(D4, d, base + c).mul(yc));
+      t = t.add(DoubleVector.fromArray(D4, d, base1 + c).mul(yc));
+      c += 4;
     }
     double s0 = s.lane(0);
     double t0 = t.lane(0);
@@ -83,15 +95,36 @@ final class DotVector {
     DoubleVector sb = DoubleVector.zero(D4);
     DoubleVector tb = DoubleVector.zero(D4);
     int c = 0;
-    for (; c + 3 < n; c += 4) {
+    for (; c + 7 < n; c += 8) {
+      FloatVector ya8 = FloatVector.fromArray(F8, y, offsetA + c);
+      FloatVector yb8 = FloatVector.fromArray(F8, y, offsetB + c);
       DoubleVector d0 = DoubleVector.fromArray(D4, d, base + c);
       DoubleVector d1 = DoubleVector.fromArray(D4, d, base1 + c);
-      DoubleVector ya = widen(y, offsetA + c);
-      DoubleVector yb = widen(y, offsetB + c);
+      DoubleVector ya = FloatLanes.lowFour(ya8);
+      DoubleVector yb = FloatLanes.lowFour(yb8);
       sa = sa.add(d0.mul(ya));
       ta = ta.add(d1.mul(ya));
       sb = sb.add(d0.mul(yb));
       tb = tb.add(d1.mul(yb));
+      d0 = DoubleVector.fromArray(D4, d, base + c + 4);
+      d1 = DoubleVector.fromArray(D4, d, base1 + c + 4);
+      ya = FloatLanes.highFour(ya8);
+      yb = FloatLanes.highFour(yb8);
+      sa = sa.add(d0.mul(ya));
+      ta = ta.add(d1.mul(ya));
+      sb = sb.add(d0.mul(yb));
+      tb = tb.add(d1.mul(yb));
+    }
+    if (c + 3 < n) {
+      DoubleVector d0 = DoubleVector.fromArray(D4, d, base + c);
+      DoubleVector d1 = DoubleVector.fromArray(D4, d, base1 + c);
+      DoubleVector ya = FloatLanes.lastFour(y, offsetA + c);
+      DoubleVector yb = FloatLanes.lastFour(y, offsetB + c);
+      sa = sa.add(d0.mul(ya));
+      ta = ta.add(d1.mul(ya));
+      sb = sb.add(d0.mul(yb));
+      tb = tb.add(d1.mul(yb));
+      c += 4;
     }
     double sa0 = sa.lane(0);
     double ta0 = ta.lane(0);

@@ -1,6 +1,9 @@
 package org.eelsunmix.linalg;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,14 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * every vector becomes a heap object: a CNNAEU k-edges training step on one thread 1.74 s against 0.59 s with one
  * shape (AMD EPYC Zen 5, JDK 17.0.15, {@code perf}: 26 % of the step in an out-of-line {@code VectorSupport.store}).
  * On AVX2 machines the preferred shape is this one, so nothing changes there. A 128-bit float vector that is only
- * converted to doubles feeds that profile too: the SAD loss's rows, loaded as four floats, made the butterflies fail
- * when their compilation came after them, so they now load eight ({@code autoencoder.SadRowsVector}). FCLS's row
- * products and the mixture residuals ({@code linalg.DotVector}, {@code unmix.MixtureResidualsVector}) still load four:
- * their four partial sums are the lanes of one 256-bit double vector, and eight-float loads split in halves made
- * FCLS's block solve slower (134–216 → 230–285 ns a pixel, B = 200, {@code FclsThroughput blocks 200 3}). So in a
- * JVM that runs them before a CNNAEU training ({@code compare}, {@code evaluate}) the butterflies can still fail:
- * measured with 40 rounds of the classical kernels' warm-up first, a k-edges step of one thread took 0.52, 0.90 and
- * 1.01 s against 0.49 s without them.
+ * converted to doubles feeds that profile too: in a JVM that ran the classical kernels before a CNNAEU training (as
+ * {@code compare} and {@code evaluate} do), FCLS's row products and the mixture residuals, which loaded four floats at
+ * a time, made the butterflies fail again (k-edges step 0.52, 0.90, 1.01 s against 0.49 s). So the kernels that widen
+ * floats to four doubles load eight at a time and take both halves ({@link #lowFour}, {@link #highFour}; a group of
+ * four left at the end {@link #lastFour}): the same operations in the same order, and FCLS's block solve as fast as
+ * before (129–179 against 132–133 ns a pixel, B = 200, {@code FclsThroughput blocks 200 3}), where one overlapping
+ * eight-float load per group of four made it 1.7× slower and a masked load at each row's end 5×.
  *
  * <p>Touched only behind {@link VectorApi#ENABLED}, as every class naming {@code jdk.incubator.vector} types.
  */
@@ -32,7 +34,36 @@ public final class FloatLanes {
   /** The float kernels' vector shape: eight floats. */
   public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
 
+  /** Four doubles: the widened halves of one float vector. */
+  public static final VectorSpecies<Double> FOUR_DOUBLES = DoubleVector.SPECIES_256;
+  private static final VectorMask<Float> FIRST_FOUR = VectorMask.fromLong(SPECIES, 0xFL);
+
   private FloatLanes() {}
+
+  /** Lanes 0–3 of {@code v} as four doubles, exactly. */
+  public static DoubleVector lowFour(FloatVector v) {
+    return (DoubleVector) v.convertShape(VectorOperators.F2D, FOUR_DOUBLES, 0);
+  }
+
+  /** Lanes 4–7 of {@code v} as four doubles, exactly. */
+  public static DoubleVector highFour(FloatVector v) {
+    return (DoubleVector) v.convertShape(VectorOperators.F2D, FOUR_DOUBLES, 1);
+  }
+
+  /**
+   * {@code a[at .. at + 4)} as four doubles, for a loop's last group of four after its groups of eight: the upper
+   * half of the vector that ends with them, or the lower half of the one that starts with them; only an array shorter
+   * than a vector takes the API's masked load (slow, per lane).
+   */
+  public static DoubleVector lastFour(float[] a, int at) {
+    if (at >= 4) {
+      return highFour(FloatVector.fromArray(SPECIES, a, at - 4));
+    }
+    if (at <= a.length - SPECIES.length()) {
+      return lowFour(FloatVector.fromArray(SPECIES, a, at));
+    }
+    return lowFour(FloatVector.fromArray(SPECIES, a, at, FIRST_FOUR));
+  }
 
   /** Whether this machine runs vectors of eight floats natively (else the API would emulate them, slowly). */
   public static boolean usable() {

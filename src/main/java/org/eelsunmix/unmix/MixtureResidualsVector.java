@@ -2,19 +2,20 @@ package org.eelsunmix.unmix;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.eelsunmix.linalg.FloatLanes;
 
 /**
  * {@link MixtureResiduals}' squared residual on the JDK's Vector API: four channels at a time, the four partial sums
- * the four lanes of one 256-bit vector, the spectrum widened from float to double four values at a time. Lane-wise
+ * the four lanes of one 256-bit vector, the spectrum loaded eight floats at a time and widened as two halves
+ * ({@link FloatLanes#lowFour}, {@link FloatLanes#highFour}: no 128-bit float vectors). Lane-wise
  * {@code mul} then {@code add} (never a fused multiply-add) round as Java's scalar {@code *} and {@code +}, so the
  * result has the bits of {@link MixtureResiduals#oneScalar}. Linked only when
  * {@link org.eelsunmix.linalg.VectorApi#ENABLED}.
  */
 final class MixtureResidualsVector {
   private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
-  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+  private static final VectorSpecies<Float> F8 = FloatLanes.SPECIES;
 
   private MixtureResidualsVector() {}
 
@@ -32,13 +33,17 @@ final class MixtureResidualsVector {
     }
     DoubleVector s = DoubleVector.zero(D4);
     int c = 0;
-    for (; c + 3 < b; c += 4) {
-      DoubleVector fit = DoubleVector.zero(D4);
-      for (int t = 0; t < r; t++) {
-        fit = fit.add(DoubleVector.fromArray(D4, m, t * b + c).mul(a[aOffset + t]));
-      }
-      DoubleVector e = widen(y, yOffset + c).sub(fit);
+    for (; c + 7 < b; c += 8) {
+      FloatVector y8 = FloatVector.fromArray(F8, y, yOffset + c);
+      DoubleVector e = FloatLanes.lowFour(y8).sub(fitOf(a, aOffset, m, r, b, c));
       s = s.add(e.mul(e));
+      e = FloatLanes.highFour(y8).sub(fitOf(a, aOffset, m, r, b, c + 4));
+      s = s.add(e.mul(e));
+    }
+    if (c + 3 < b) {
+      DoubleVector e = FloatLanes.lastFour(y, yOffset + c).sub(fitOf(a, aOffset, m, r, b, c));
+      s = s.add(e.mul(e));
+      c += 4;
     }
     double s0 = s.lane(0);
     for (; c < b; c++) {
@@ -62,11 +67,17 @@ final class MixtureResidualsVector {
     final DoubleVector v2 = DoubleVector.broadcast(D4, a2);
     DoubleVector s = DoubleVector.zero(D4);
     int c = 0;
-    for (; c + 3 < b; c += 4) {
-      DoubleVector fit = DoubleVector.fromArray(D4, m, c).mul(v0).add(DoubleVector.fromArray(D4, m, b + c).mul(v1))
-          .add(DoubleVector.fromArray(D4, m, 2 * b + c).mul(v2));
-      DoubleVector e = widen(y, yOffset + c).sub(fit);
+    for (; c + 7 < b; c += 8) {
+      FloatVector y8 = FloatVector.fromArray(F8, y, yOffset + c);
+      DoubleVector e = FloatLanes.lowFour(y8).sub(fitOf(v0, v1, v2, m, b, c));
       s = s.add(e.mul(e));
+      e = FloatLanes.highFour(y8).sub(fitOf(v0, v1, v2, m, b, c + 4));
+      s = s.add(e.mul(e));
+    }
+    if (c + 3 < b) {
+      DoubleVector e = FloatLanes.lastFour(y, yOffset + c).sub(fitOf(v0, v1, v2, m, b, c));
+      s = s.add(e.mul(e));
+      c += 4;
     }
     double s0 = s.lane(0);
     for (; c < b; c++) {
@@ -88,11 +99,17 @@ final class MixtureResidualsVector {
     final DoubleVector v3 = DoubleVector.broadcast(D4, a[aOffset + 3]);
     DoubleVector s = DoubleVector.zero(D4);
     int c = 0;
-    for (; c + 3 < b; c += 4) {
-      DoubleVector fit = DoubleVector.fromArray(D4, m, c).mul(v0).add(DoubleVector.fromArray(D4, m, b + c).mul(v1))
-          .add(DoubleVector.fromArray(D4, m, 2 * b + c).mul(v2)).add(DoubleVector.fromArray(D4, m, 3 * b + c).mul(v3));
-      DoubleVector e = widen(y, yOffset + c).sub(fit);
+    for (; c + 7 < b; c += 8) {
+      FloatVector y8 = FloatVector.fromArray(F8, y, yOffset + c);
+      DoubleVector e = FloatLanes.lowFour(y8).sub(fitOf(v0, v1, v2, v3, m, b, c));
       s = s.add(e.mul(e));
+      e = FloatLanes.highFour(y8).sub(fitOf(v0, v1, v2, v3, m, b, c + 4));
+      s = s.add(e.mul(e));
+    }
+    if (c + 3 < b) {
+      DoubleVector e = FloatLanes.lastFour(y, yOffset + c).sub(fitOf(v0, v1, v2, v3, m, b, c));
+      s = s.add(e.mul(e));
+      c += 4;
     }
     double s0 = s.lane(0);
     for (; c < b; c++) {
@@ -103,7 +120,23 @@ final class MixtureResidualsVector {
     return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
   }
 
-  private static DoubleVector widen(float[] y, int at) {
-    return (DoubleVector) FloatVector.fromArray(F4, y, at).convertShape(VectorOperators.F2D, D4, 0);
+  /** The fit of channels {@code c .. c + 4}: {@code Σ_t a_t M_t} in endmember order, from zero. */
+  private static DoubleVector fitOf(double[] a, int aOffset, double[] m, int r, int b, int c) {
+    DoubleVector fit = DoubleVector.zero(D4);
+    for (int t = 0; t < r; t++) {
+      fit = fit.add(DoubleVector.fromArray(D4, m, t * b + c).mul(a[aOffset + t]));
+    }
+    return fit;
+  }
+
+  private static DoubleVector fitOf(DoubleVector v0, DoubleVector v1, DoubleVector v2, double[] m, int b, int c) {
+    return DoubleVector.fromArray(D4, m, c).mul(v0).add(DoubleVector.fromArray(D4, m, b + c).mul(v1))
+        .add(DoubleVector.fromArray(D4, m, 2 * b + c).mul(v2));
+  }
+
+  private static DoubleVector fitOf(DoubleVector v0, DoubleVector v1, DoubleVector v2, DoubleVector v3, double[] m,
+      int b, int c) {
+    return DoubleVector.fromArray(D4, m, c).mul(v0).add(DoubleVector.fromArray(D4, m, b + c).mul(v1))
+        .add(DoubleVector.fromArray(D4, m, 2 * b + c).mul(v2)).add(DoubleVector.fromArray(D4, m, 3 * b + c).mul(v3));
   }
 }

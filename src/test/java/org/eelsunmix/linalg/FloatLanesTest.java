@@ -12,20 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every float vector shape a kernel class holds is {@link FloatLanes#SPECIES}, but for the two classical kernels that
- * load four floats to widen them: a kernel at another width (even one that only converts its floats) makes the type
- * profile of the Vector API's shared methods name two classes, and C2's intrinsics then fail in the larger kernels
- * (see {@link FloatLanes}). Scans the compiled main classes, so a new kernel is checked too.
+ * Every float vector shape a kernel class holds is {@link FloatLanes#SPECIES}: a kernel at another width (even one
+ * that only converts its floats to doubles) makes the type profile of the Vector API's shared methods name two
+ * classes, and C2's intrinsics then fail in the larger kernels (see {@link FloatLanes}). Scans the compiled main
+ * classes, so a new kernel is checked too.
  */
 class FloatLanesTest {
-  /** The classical kernels that load four floats to widen them, by design (see {@link FloatLanes}). */
-  private static final java.util.Set<String> WIDENING_FOUR =
-      java.util.Set.of("org.eelsunmix.linalg.DotVector", "org.eelsunmix.unmix.MixtureResidualsVector");
 
   @Test
   void everyFloatKernelUsesTheOneShape() throws IOException, URISyntaxException, IllegalAccessException {
@@ -60,8 +56,7 @@ class FloatLanesTest {
             continue;
           }
           checked.add(name + "." + f.getName());
-          boolean widensOnly = WIDENING_FOUR.contains(name) && species == FloatVector.SPECIES_128;
-          assertTrue(species == FloatLanes.SPECIES || widensOnly,
+          assertTrue(species == FloatLanes.SPECIES,
               name + "." + f.getName() + " is " + species + ", not FloatLanes.SPECIES");
         }
       }
@@ -70,5 +65,32 @@ class FloatLanesTest {
     // the SAD loss's rows, FCLS's row products, the mixture residuals, and FloatLanes itself.
     assertTrue(checked.size() >= 9, "found " + checked);
     assertEquals(256, FloatLanes.SPECIES.vectorBitSize());
+  }
+
+  @Test
+  void halvesAndLastFourAreTheFloatsWidened() {
+    assertTrue(VectorApi.ENABLED && FloatLanes.usable(), "the tests run with the Vector API");
+    java.util.Random r = new java.util.Random(7);
+    for (int length = 4; length <= 20; length++) {
+      float[] a = new float[length];
+      for (int i = 0; i < length; i++) {
+        a[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+      }
+      for (int at = 0; at + 4 <= length; at++) {
+        double[] four = FloatLanes.lastFour(a, at).toArray();
+        for (int j = 0; j < 4; j++) {
+          assertEquals((double) a[at + j], four[j], "length " + length + " at " + at + " lane " + j);
+        }
+        if (at + 8 <= length) {
+          jdk.incubator.vector.FloatVector v = jdk.incubator.vector.FloatVector.fromArray(FloatLanes.SPECIES, a, at);
+          double[] low = FloatLanes.lowFour(v).toArray();
+          double[] high = FloatLanes.highFour(v).toArray();
+          for (int j = 0; j < 4; j++) {
+            assertEquals((double) a[at + j], low[j]);
+            assertEquals((double) a[at + 4 + j], high[j]);
+          }
+        }
+      }
+    }
   }
 }
