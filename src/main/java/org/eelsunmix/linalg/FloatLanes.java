@@ -25,8 +25,11 @@ import jdk.incubator.vector.VectorSpecies;
  * a time, made the butterflies fail again (k-edges step 0.52, 0.90, 1.01 s against 0.49 s). So the kernels that widen
  * floats to four doubles load eight at a time and take both halves ({@link #lowFour}, {@link #highFour}; a group of
  * four left at the end {@link #lastFour}): the same operations in the same order, and FCLS's block solve as fast as
- * before (129–179 against 132–133 ns a pixel, B = 200, {@code FclsThroughput blocks 200 3}), where one overlapping
- * eight-float load per group of four made it 1.7× slower and a masked load at each row's end 5×.
+ * before or faster ({@code FclsThroughput blocks}, thread CPU: B = 200 141–201 against 137–225 ns a pixel, B = 903
+ * 1 052–1 143 against 1 245–1 801), where one overlapping eight-float load per group of four made it 1.7× slower
+ * and a masked load at each row's end 5×. The double kernels still run at two shapes on AVX-512 (four-lane partial
+ * sums at 256 bits, per-value kernels at the preferred 512): after the classical kernels, 2.5 % of a k-edges step
+ * remains in an out-of-line store under the SAD loss's double sums.
  *
  * <p>Touched only behind {@link VectorApi#ENABLED}, as every class naming {@code jdk.incubator.vector} types.
  */
