@@ -18,7 +18,7 @@ import org.eelsunmix.linalg.FloatLanes;
  */
 final class SadRowsVector {
   private static final VectorSpecies<Float> FLOATS = FloatLanes.SPECIES;
-  private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Double> DOUBLES = FloatLanes.FOUR_DOUBLES;
   /** Pixels a pass: one float vector, two double vectors. */
   private static final int LANES = 8;
   /** Lanes 4–7 of a float vector: where the second half of a pass's values go. */
@@ -37,16 +37,16 @@ final class SadRowsVector {
     for (; p + LANES <= n; p += LANES) {
       FloatVector y8 = FloatVector.fromArray(FLOATS, y, p);
       FloatVector h8 = FloatVector.fromArray(FLOATS, h, p);
-      for (int half = 0; half < 2; half++) {
-        int q = p + 4 * half;
-        DoubleVector a = (DoubleVector) y8.convertShape(VectorOperators.F2D, DOUBLES, half);
-        DoubleVector e = (DoubleVector) h8.convertShape(VectorOperators.F2D, DOUBLES, half);
-        DoubleVector.fromArray(DOUBLES, dot, q).add(a.mul(e)).intoArray(dot, q);
-        DoubleVector.fromArray(DOUBLES, yy, q).add(a.mul(a)).intoArray(yy, q);
-        DoubleVector.fromArray(DOUBLES, hh, q).add(e.mul(e)).intoArray(hh, q);
-      }
+      addSums(FloatLanes.lowFour(y8), FloatLanes.lowFour(h8), dot, yy, hh, p);
+      addSums(FloatLanes.highFour(y8), FloatLanes.highFour(h8), dot, yy, hh, p + 4);
     }
     return p;
+  }
+
+  private static void addSums(DoubleVector a, DoubleVector e, double[] dot, double[] yy, double[] hh, int q) {
+    DoubleVector.fromArray(DOUBLES, dot, q).add(a.mul(e)).intoArray(dot, q);
+    DoubleVector.fromArray(DOUBLES, yy, q).add(a.mul(a)).intoArray(yy, q);
+    DoubleVector.fromArray(DOUBLES, hh, q).add(e.mul(e)).intoArray(hh, q);
   }
 
   /** {@code h ← (float) (α·y + β·h)} per pixel, in double. */
@@ -55,14 +55,10 @@ final class SadRowsVector {
     for (; p + LANES <= n; p += LANES) {
       FloatVector y8 = FloatVector.fromArray(FLOATS, y, p);
       FloatVector h8 = FloatVector.fromArray(FLOATS, h, p);
-      DoubleVector g0 = DoubleVector.fromArray(DOUBLES, alpha, p)
-          .mul((DoubleVector) y8.convertShape(VectorOperators.F2D, DOUBLES, 0))
-          .add(DoubleVector.fromArray(DOUBLES, beta, p)
-              .mul((DoubleVector) h8.convertShape(VectorOperators.F2D, DOUBLES, 0)));
-      DoubleVector g1 = DoubleVector.fromArray(DOUBLES, alpha, p + 4)
-          .mul((DoubleVector) y8.convertShape(VectorOperators.F2D, DOUBLES, 1))
-          .add(DoubleVector.fromArray(DOUBLES, beta, p + 4)
-              .mul((DoubleVector) h8.convertShape(VectorOperators.F2D, DOUBLES, 1)));
+      DoubleVector g0 = DoubleVector.fromArray(DOUBLES, alpha, p).mul(FloatLanes.lowFour(y8))
+          .add(DoubleVector.fromArray(DOUBLES, beta, p).mul(FloatLanes.lowFour(h8)));
+      DoubleVector g1 = DoubleVector.fromArray(DOUBLES, alpha, p + 4).mul(FloatLanes.highFour(y8))
+          .add(DoubleVector.fromArray(DOUBLES, beta, p + 4).mul(FloatLanes.highFour(h8)));
       // Each half rounded to float into its lanes (the other lanes 0), then the halves blended: exact.
       FloatVector low = (FloatVector) g0.convertShape(VectorOperators.D2F, FLOATS, 0);
       FloatVector high = (FloatVector) g1.convertShape(VectorOperators.D2F, FLOATS, -1);
