@@ -18,8 +18,7 @@ package org.eelsunmix.linalg;
  * {@code autoencoder.SpectrumRowsVector} (the float loops of CNNAEU's FFT decoder), {@code autoencoder.SadRowsVector}
  * (the SAD loss's per-pixel loops over CNNAEU's channel rows) and
  * {@code autoencoder.WinogradTransformsVector} (CNNAEU's encoder convolution). The float kernels all take one vector
- * shape, {@link FloatLanes#SPECIES}, but for the four-float loads FCLS's products and the mixture residuals widen
- * (why, and what that still costs: its Javadoc). {@code jobs/eels-unmix} lets C2
+ * shape, {@link FloatLanes#SPECIES} (why: its Javadoc). {@code jobs/eels-unmix} lets C2
  * compile them early, and the README's spark-submit
  * lines list them.
  */
