@@ -11,6 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * parameters live in the network throughout, so {@link #finish} has nothing to do.
  */
 final class NetworkSteps implements TrainingSteps {
+  /** Whether canvas steps skip the input copy ({@link #shareLabels}). */
+  private static volatile boolean sharedLabels = true;
   private final MultiLayerNetwork net;
   private final AutoencoderOptions options;
   private final int channels;
@@ -18,6 +20,8 @@ final class NetworkSteps implements TrainingSteps {
   private INDArray rest;
   /** Where the next batch's patches lie ({@link #place}), handed to the first layer for that step only. */
   private PatchCanvas.Placement placement;
+  /** Steps of this instance that skipped the input copy (tests check that the path they compare ran). */
+  private int sharedSteps;
 
   NetworkSteps(AutoencoderOptions options, MultiLayerNetwork net, int channels) {
     this.net = net;
@@ -37,17 +41,28 @@ final class NetworkSteps implements TrainingSteps {
       }
       x = rest;
     }
-    // A pure copy (k-edges: 87 MB a batch), in ranges over the workers.
-    int length = (int) x.length();
-    int workers = PatchWorkers.workers((int) x.size(0));
-    PatchWorkers.run(workers, t -> {
-      int from = (int) ((long) length * t / workers);
-      int to = (int) ((long) length * (t + 1) / workers);
-      Staging.write(batch, from, x, from, to - from);
-    });
     FusedConvolutionLayer first = placement != null && net.getLayer(0) instanceof FusedConvolutionLayer f ? f : null;
+    // On the canvas the first layer reads the batch from the placement's values and the SAD loss can read its labels
+    // from the same array: then nobody reads x and the batch is not copied into it (co-ru-pt 19 MB, k-edges 87 MB a
+    // step, and the loss's copy of every label row back out of it).
+    SadOutputLayer loss = first != null && placement.values() == batch && x.dataType() == DataType.FLOAT
+        && sharedLabels && net.getOutputLayer() instanceof SadOutputLayer s ? s : null;
+    if (loss == null) {
+      // A pure copy, in ranges over the workers.
+      int length = (int) x.length();
+      int workers = PatchWorkers.workers((int) x.size(0));
+      PatchWorkers.run(workers, t -> {
+        int from = (int) ((long) length * t / workers);
+        int to = (int) ((long) length * (t + 1) / workers);
+        Staging.write(batch, from, x, from, to - from);
+      });
+    }
     if (first != null) {
       first.placePatches(placement);
+    }
+    if (loss != null) {
+      loss.labelsFrom(batch);
+      sharedSteps++;
     }
     try {
       net.fit(x, x);
@@ -55,9 +70,22 @@ final class NetworkSteps implements TrainingSteps {
       if (first != null) {
         first.placePatches(null);
       }
+      if (loss != null) {
+        loss.labelsFrom(null);
+      }
       placement = null;
     }
     return net.score();
+  }
+
+  /**
+   * Lets steps made from now on skip the batch's copy into the network's input on the canvas (the loss reading its
+   * labels from the batch itself), or not; returns the previous setting (tests compare both: the same bits).
+   */
+  static boolean shareLabels(boolean on) {
+    boolean previous = sharedLabels;
+    sharedLabels = on;
+    return previous;
   }
 
   /**
@@ -66,6 +94,11 @@ final class NetworkSteps implements TrainingSteps {
    */
   void place(PatchCanvas.Placement p) {
     placement = p;
+  }
+
+  /** Steps that skipped the input copy, the loss reading the batch itself. */
+  int sharedSteps() {
+    return sharedSteps;
   }
 
   @Override

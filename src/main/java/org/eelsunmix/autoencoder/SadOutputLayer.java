@@ -56,6 +56,11 @@ public class SadOutputLayer extends CnnLossLayer {
   private transient INDArray summedLabels;
   private transient INDArray summedMask;
   private transient double summed;
+  /**
+   * The labels' values as the training loop wrote them ({@code [n, B, h, w]} floats, {@link #labelsFrom}), read in
+   * place instead of from the labels array, or null.
+   */
+  private transient float[] heapLabels;
 
   public SadOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -115,6 +120,15 @@ public class SadOutputLayer extends CnnLossLayer {
     return pass(y, yHat, workspaceMgr, null);
   }
 
+  /**
+   * For the training step about to run (null after it): the labels' values are {@code values}, the batch as the
+   * training loop laid it out ({@code [n, B, h, w]}, the labels array's own order), which the loss then reads in place;
+   * the labels array is not read, so the loop need not copy the batch into it. Float networks only.
+   */
+  void labelsFrom(float[] values) {
+    heapLabels = values;
+  }
+
   /** The input, dense; refuses shapes and configurations this layer does not compute. */
   private INDArray checked(LayerWorkspaceMgr workspaceMgr, ArrayType type) {
     if (labels == null) {
@@ -144,12 +158,16 @@ public class SadOutputLayer extends CnnLossLayer {
     int b = (int) yHat.size(1);
     int plane = (int) (yHat.size(2) * yHat.size(3));
     int pixels = n * plane;
+    float[] heap = heapLabels;
+    if (heap != null && (y.dataType() != DataType.FLOAT || heap.length < (long) pixels * b)) {
+      throw new IllegalStateException(layerId() + ": the labels' values set for this step are not this batch's");
+    }
     int workers = PatchWorkers.workers(n);
     prepare(pixels, plane, workers);
     readMask(workspaceMgr, pixels);
     PatchWorkers.run(workers, t -> {
       Rows r = rows[t];
-      r.bind(y, yHat, delta);
+      r.bind(y, yHat, delta, heap);
       for (int i = t; i < n; i += workers) {
         patch(r, i, b, plane, delta != null);
       }
@@ -197,10 +215,9 @@ public class SadOutputLayer extends CnnLossLayer {
     Arrays.fill(r.hh, 0.0);
     for (int c = 0; c < b; c++) {
       long at = base + (long) c * plane;
-      if (r.yBuffer != null) { // float rows widened value by value: the same double sums, no double row copies
-        r.yBuffer.get((int) (r.yOffset + at), r.yFloats, 0, plane);
+      if (r.hBuffer != null) { // float rows widened value by value: the same double sums, no double row copies
         r.hBuffer.get((int) (r.hOffset + at), r.hFloats, 0, plane);
-        sums(r.yFloats, r.hFloats, r.dot, r.yy, r.hh, plane);
+        sums(r.yRow(at), r.yFrom(at), r.hFloats, r.dot, r.yy, r.hh, plane);
         continue;
       }
       r.yDouble.get((int) (r.yOffset + at), r.y, 0, plane);
@@ -236,10 +253,9 @@ public class SadOutputLayer extends CnnLossLayer {
     }
     for (int c = 0; c < b; c++) {
       long at = base + (long) c * plane;
-      if (r.yBuffer != null) { // α·y + β·ŷ in double, rounded to float, straight from and to the float rows
-        r.yBuffer.get((int) (r.yOffset + at), r.yFloats, 0, plane);
+      if (r.hBuffer != null) { // α·y + β·ŷ in double, rounded to float, straight from and to the float rows
         r.hBuffer.get((int) (r.hOffset + at), r.hFloats, 0, plane);
-        gradientRow(r.alpha, r.beta, r.yFloats, r.hFloats, plane);
+        gradientRow(r.alpha, r.beta, r.yRow(at), r.yFrom(at), r.hFloats, plane);
         for (int z = 0; z < zeros; z++) {
           r.hFloats[r.zero[z]] = 0f;
         }
@@ -259,10 +275,10 @@ public class SadOutputLayer extends CnnLossLayer {
     }
   }
 
-  /** {@code dot += y·ŷ}, {@code yy += y·y}, {@code hh += ŷ·ŷ} per pixel, in double from float rows. */
-  private static void sums(float[] y, float[] h, double[] dot, double[] yy, double[] hh, int plane) {
-    for (int p = VECTOR ? SadRowsVector.sums(y, h, dot, yy, hh, plane) : 0; p < plane; p++) {
-      double a = y[p];
+  /** {@code dot += y·ŷ}, {@code yy += y·y}, {@code hh += ŷ·ŷ} per pixel, in double from float rows (y from yFrom). */
+  private static void sums(float[] y, int yFrom, float[] h, double[] dot, double[] yy, double[] hh, int plane) {
+    for (int p = VECTOR ? SadRowsVector.sums(y, yFrom, h, dot, yy, hh, plane) : 0; p < plane; p++) {
+      double a = y[yFrom + p];
       double e = h[p];
       dot[p] += a * e;
       yy[p] += a * a;
@@ -270,10 +286,10 @@ public class SadOutputLayer extends CnnLossLayer {
     }
   }
 
-  /** {@code h ← (float) (α·y + β·h)} per pixel, in double. */
-  private static void gradientRow(double[] alpha, double[] beta, float[] y, float[] h, int plane) {
-    for (int p = VECTOR ? SadRowsVector.gradient(alpha, beta, y, h, plane) : 0; p < plane; p++) {
-      h[p] = (float) (alpha[p] * y[p] + beta[p] * h[p]);
+  /** {@code h ← (float) (α·y + β·h)} per pixel, in double (y from yFrom). */
+  private static void gradientRow(double[] alpha, double[] beta, float[] y, int yFrom, float[] h, int plane) {
+    for (int p = VECTOR ? SadRowsVector.gradient(alpha, beta, y, yFrom, h, plane) : 0; p < plane; p++) {
+      h[p] = (float) (alpha[p] * y[yFrom + p] + beta[p] * h[p]);
     }
   }
 
@@ -300,6 +316,8 @@ public class SadOutputLayer extends CnnLossLayer {
     long yOffset;
     long hOffset;
     long dOffset;
+    /** The labels' values in place ({@link #labelsFrom}), or null: rows copied from {@link #yBuffer}. */
+    float[] yHeap;
 
     Rows(int plane) {
       this.plane = plane;
@@ -316,8 +334,28 @@ public class SadOutputLayer extends CnnLossLayer {
       zero = new int[plane];
     }
 
-    /** Views of the three arrays' buffers for this pass ({@code delta} may be null). */
-    void bind(INDArray labels, INDArray output, INDArray delta) {
+    /**
+     * A float network's label row at {@code at} (offset in the batch): the batch's own array, or the row copied from
+     * the labels' buffer into {@link #yFloats}; read from {@link #yFrom}.
+     */
+    float[] yRow(long at) {
+      if (yHeap != null) {
+        return yHeap;
+      }
+      yBuffer.get((int) (yOffset + at), yFloats, 0, plane);
+      return yFloats;
+    }
+
+    int yFrom(long at) {
+      return yHeap != null ? (int) at : 0;
+    }
+
+    /**
+     * Views of the three arrays' buffers for this pass ({@code delta} may be null); {@code heap}: the labels' values
+     * in place, or null.
+     */
+    void bind(INDArray labels, INDArray output, INDArray delta, float[] heap) {
+      yHeap = heap;
       boolean f = labels.dataType() == DataType.FLOAT;
       if (!f && labels.dataType() != DataType.DOUBLE) {
         throw new IllegalArgumentException("the SAD output layer computes FLOAT or DOUBLE arrays, got "

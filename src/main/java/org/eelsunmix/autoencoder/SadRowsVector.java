@@ -31,11 +31,14 @@ final class SadRowsVector {
     return FloatLanes.usable();
   }
 
-  /** {@code dot += y·h}, {@code yy += y·y}, {@code hh += h·h} per pixel, in double. */
-  static int sums(float[] y, float[] h, double[] dot, double[] yy, double[] hh, int n) {
+  /**
+   * {@code dot += y·h}, {@code yy += y·y}, {@code hh += h·h} per pixel {@code p}, in double, pixel p's y at
+   * {@code y[yFrom + p]} (a row of the batch itself, or a copy of it at 0).
+   */
+  static int sums(float[] y, int yFrom, float[] h, double[] dot, double[] yy, double[] hh, int n) {
     int p = 0;
     for (; p + LANES <= n; p += LANES) {
-      FloatVector y8 = FloatVector.fromArray(FLOATS, y, p);
+      FloatVector y8 = FloatVector.fromArray(FLOATS, y, yFrom + p);
       FloatVector h8 = FloatVector.fromArray(FLOATS, h, p);
       addSums(FloatLanes.lowFour(y8), FloatLanes.lowFour(h8), dot, yy, hh, p);
       addSums(FloatLanes.highFour(y8), FloatLanes.highFour(h8), dot, yy, hh, p + 4);
@@ -49,11 +52,11 @@ final class SadRowsVector {
     DoubleVector.fromArray(DOUBLES, hh, q).add(e.mul(e)).intoArray(hh, q);
   }
 
-  /** {@code h ← (float) (α·y + β·h)} per pixel, in double. */
-  static int gradient(double[] alpha, double[] beta, float[] y, float[] h, int n) {
+  /** {@code h ← (float) (α·y + β·h)} per pixel {@code p}, in double, pixel p's y at {@code y[yFrom + p]}. */
+  static int gradient(double[] alpha, double[] beta, float[] y, int yFrom, float[] h, int n) {
     int p = 0;
     for (; p + LANES <= n; p += LANES) {
-      FloatVector y8 = FloatVector.fromArray(FLOATS, y, p);
+      FloatVector y8 = FloatVector.fromArray(FLOATS, y, yFrom + p);
       FloatVector h8 = FloatVector.fromArray(FLOATS, h, p);
       DoubleVector g0 = DoubleVector.fromArray(DOUBLES, alpha, p).mul(FloatLanes.lowFour(y8))
           .add(DoubleVector.fromArray(DOUBLES, beta, p).mul(FloatLanes.lowFour(h8)));

@@ -98,7 +98,7 @@ final class CnnaeuSeededRun {
     }
   }
 
-  private static void assertSame(AutoencoderResult a, AutoencoderResult b, String what) {
+  static void assertSame(AutoencoderResult a, AutoencoderResult b, String what) {
     assertArrayEquals(a.losses(), b.losses(), what + ": losses");
     assertEquals(a.unmixing().endmembers(), b.unmixing().endmembers(), what + ": endmembers");
     assertArrayEquals(a.unmixing().abundances().values(), b.unmixing().abundances().values(), what

@@ -42,12 +42,16 @@ class SadRowsVectorTest {
       double[] dot0 = dot.clone();
       double[] yy0 = yy.clone();
       double[] hh0 = hh.clone();
-      int done = SadRowsVector.sums(y, h, dot, yy, hh, n);
+      // y read in place from a longer row, at an offset that is not a whole vector (as from the batch itself).
+      int from = n % 5;
+      float[] row = new float[from + n + 3];
+      System.arraycopy(y, 0, row, from, n);
+      int done = SadRowsVector.sums(row, from, h, dot, yy, hh, n);
       assertEquals(n - n % 8, done, "n=" + n + ": the whole passes of eight");
       double[] alpha = doubles(r, n);
       double[] beta = doubles(r, n);
       float[] g = h.clone();
-      assertEquals(done, SadRowsVector.gradient(alpha, beta, y, g, n));
+      assertEquals(done, SadRowsVector.gradient(alpha, beta, row, from, g, n));
       for (int p = done; p < n; p++) {
         assertEquals(Float.floatToIntBits(h[p]), Float.floatToIntBits(g[p]), "n=" + n + " p=" + p + " left alone");
       }
