@@ -4,7 +4,8 @@ import java.util.SplittableRandom;
 
 /**
  * Runs the classical methods' hot kernels — the B × B moments ({@link SpectralMoments}), VCA's projection
- * ({@link VcaProjection#projectAll}) and FCLS's block solve with its residuals ({@link Fcls.Solver#solveBlock}) — on a
+ * ({@link VcaProjection#projectAll}), FCLS's block solve with its residuals ({@link Fcls.Solver#solveBlock}, blocks of
+ * both parities, pixels inside and outside the simplex) and the restarts' residuals ({@link FclsResiduals}) — on a
  * small synthetic cube on a background daemon thread, so that the JIT has compiled them by the time a local Spark
  * job's first tasks call them.
  *
@@ -62,6 +63,10 @@ public final class KernelWarmUp {
       double a0 = random.nextDouble();
       double a1 = (1 - a0) * random.nextDouble();
       double a2 = 1 - a0 - a1;
+      if (p % 3 == 0) { // outside the simplex, as noisy pixels of real cubes: FCLS's active set meets its bounds
+        a0 += 0.3;
+        a2 -= 0.3;
+      }
       for (int c = 0; c < b; c++) {
         double v = a0 * endmembers[0][c] + a1 * endmembers[1][c] + a2 * endmembers[2][c];
         y[p * b + c] = (float) Math.rint(v + 3 * random.nextGaussian());
@@ -73,12 +78,22 @@ public final class KernelWarmUp {
     }
     VcaProjection projection = VcaProjection.fromMoments(moments, 3, Double.NaN);
     projection.projectAll(y, PIXELS, new double[PIXELS * projection.dims()]);
-    Fcls.Solver solver = new Fcls(endmembers).newSolver();
+    Fcls fcls = new Fcls(endmembers);
+    Fcls.Solver solver = fcls.newSolver();
     double[] abundances = new double[BLOCK * 3];
     double[] residuals = new double[BLOCK];
-    for (int p = 0; p + BLOCK <= PIXELS; p += BLOCK) {
-      solver.solveBlock(y, p * b, BLOCK, abundances, residuals);
+    // Blocks of every parity (a partition's last block is any size): C2 then compiles the odd pixel's path too, which
+    // a first pass of whole blocks left as a trap that sent the compiled solve back to the interpreter.
+    for (int p = 0, size = BLOCK; p < PIXELS; p += size, size = size == BLOCK ? BLOCK - 1 : BLOCK) {
+      solver.solveBlock(y, p * b, Math.min(size, PIXELS - p), abundances, residuals);
     }
+    // The restarts' pass: several sets' residuals, pixel by pixel (VCA's two candidate sets here).
+    double[][] other = {endmembers[2], endmembers[0], endmembers[1]};
+    FclsResiduals restarts = new FclsResiduals(new Fcls[] {fcls, new Fcls(other)});
+    for (int p = 0; p < PIXELS; p++) {
+      restarts.add(y, p * b);
+    }
+    restarts.means();
     seconds = (System.nanoTime() - t0) / 1e9;
   }
 }
