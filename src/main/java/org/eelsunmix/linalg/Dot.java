@@ -6,15 +6,18 @@ package org.eelsunmix.linalg;
  * <ul>
  *   <li>{@code dot} adds the products in index order, the plain textbook sum. VCA, the eigensolver and FCLS's
  *       set-up use it; their results are defined by that order, so it stays.
- *   <li>The {@code unrolled} row products keep four partial sums ({@code s_j = Σ_{c ≡ j mod 4} d_c y_c},
- *       returned as {@code (s0 + s1) + (s2 + s3)}) so that consecutive multiply-adds do not wait on one another,
- *       and {@link #unrolledPair} takes two rows of a row-major matrix in one pass, sharing each load (and
- *       float-to-double conversion) of y. C2 does not vectorise floating-point sums, whose order it must keep;
- *       together these make FCLS's per-pixel product {@code D y} about 1.8 times faster than a row at a time.
+ *   <li>The {@code unrolled} row products keep eight partial sums ({@code s_j = Σ_{c ≡ j mod 8} d_c y_c} over the
+ *       whole groups of eight, the {@code n mod 8} leftovers added to {@code s0} in order, returned as
+ *       {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}) so that consecutive multiply-adds do not wait on
+ *       one another and the sums are the lanes of the Vector API path ({@link DotVector}: one vector of eight
+ *       doubles, or two of four, {@link DoubleLanes}); {@link #unrolledPairTwice} takes two rows of a row-major
+ *       matrix and two spectra in one pass, sharing each load. C2 does not vectorise floating-point sums, whose
+ *       order it must keep. (Four sums until stop 31, when the double kernels took one shape: the products moved in
+ *       their last bits, relative differences of order 1e-16.)
  * </ul>
  *
- * <p>The four-sum order gives the same result for the same inputs on every JVM (no reassociation happens), but
- * not the same last bits as the index-order sum.
+ * <p>The eight-sum order gives the same result for the same inputs on every JVM and machine (no reassociation
+ * happens), but not the same last bits as the index-order sum.
  */
 public final class Dot {
   /** The row products on the Vector API ({@link DotVector}: same bits, 2–4× faster) where this JVM has it. */
@@ -37,28 +40,31 @@ public final class Dot {
     return s;
   }
 
-  /** {@code d[base .. base + n) · y[offset .. offset + n)} with four partial sums. */
+  /** {@code d[base .. base + n) · y[offset .. offset + n)} with eight partial sums. */
   public static double unrolled(double[] d, int base, int n, float[] y, int offset) {
     return VECTOR ? DotVector.unrolled(d, base, n, y, offset) : unrolledScalar(d, base, n, y, offset);
   }
 
   /** {@link #unrolled(double[], int, int, float[], int)} without the Vector API (the reference; same bits). */
   static double unrolledScalar(double[] d, int base, int n, float[] y, int offset) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0; // eight chains, in registers
     int c = 0;
-    for (; c + 3 < n; c += 4) {
-      s0 += d[base + c] * y[offset + c];
-      s1 += d[base + c + 1] * y[offset + c + 1];
-      s2 += d[base + c + 2] * y[offset + c + 2];
-      s3 += d[base + c + 3] * y[offset + c + 3];
+    for (; c + 7 < n; c += 8) {
+      int i = base + c;
+      int k = offset + c;
+      s0 += d[i] * y[k];
+      s1 += d[i + 1] * y[k + 1];
+      s2 += d[i + 2] * y[k + 2];
+      s3 += d[i + 3] * y[k + 3];
+      s4 += d[i + 4] * y[k + 4];
+      s5 += d[i + 5] * y[k + 5];
+      s6 += d[i + 6] * y[k + 6];
+      s7 += d[i + 7] * y[k + 7];
     }
     for (; c < n; c++) {
       s0 += d[base + c] * y[offset + c];
     }
-    return (s0 + s1) + (s2 + s3);
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   /** As {@link #unrolled(double[], int, int, float[], int)} for a {@code double[]} y. */
@@ -68,68 +74,33 @@ public final class Dot {
 
   /** {@link #unrolled(double[], int, int, double[], int)} without the Vector API (the reference; same bits). */
   static double unrolledScalar(double[] d, int base, int n, double[] y, int offset) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0; // eight chains, in registers
     int c = 0;
-    for (; c + 3 < n; c += 4) {
-      s0 += d[base + c] * y[offset + c];
-      s1 += d[base + c + 1] * y[offset + c + 1];
-      s2 += d[base + c + 2] * y[offset + c + 2];
-      s3 += d[base + c + 3] * y[offset + c + 3];
+    for (; c + 7 < n; c += 8) {
+      int i = base + c;
+      int k = offset + c;
+      s0 += d[i] * y[k];
+      s1 += d[i + 1] * y[k + 1];
+      s2 += d[i + 2] * y[k + 2];
+      s3 += d[i + 3] * y[k + 3];
+      s4 += d[i + 4] * y[k + 4];
+      s5 += d[i + 5] * y[k + 5];
+      s6 += d[i + 6] * y[k + 6];
+      s7 += d[i + 7] * y[k + 7];
     }
     for (; c < n; c++) {
       s0 += d[base + c] * y[offset + c];
     }
-    return (s0 + s1) + (s2 + s3);
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   /**
-   * Two consecutive rows of a row-major matrix times y in one pass: {@code out[p] = d[base .. base + n) · y} and
-   * {@code out[p + 1] = d[base + n .. base + 2n) · y}, each bit-identical to {@link #unrolled}.
+   * Two consecutive rows of a row-major matrix times y: {@code out[p] = d[base .. base + n) · y} and
+   * {@code out[p + 1] = d[base + n .. base + 2n) · y}, each {@link #unrolled}.
    */
   public static void unrolledPair(double[] d, int base, int n, float[] y, int offset, double[] out, int p) {
-    if (VECTOR) {
-      DotVector.unrolledPair(d, base, n, y, offset, out, p);
-    } else {
-      unrolledPairScalar(d, base, n, y, offset, out, p);
-    }
-  }
-
-  /** {@link #unrolledPair} without the Vector API (the reference; same bits). */
-  static void unrolledPairScalar(double[] d, int base, int n, float[] y, int offset, double[] out, int p) {
-    int base1 = base + n;
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    double t0 = 0;
-    double t1 = 0;
-    double t2 = 0;
-    double t3 = 0;
-    int c = 0;
-    for (; c + 3 < n; c += 4) {
-      double y0 = y[offset + c];
-      double y1 = y[offset + c + 1];
-      double y2 = y[offset + c + 2];
-      double y3 = y[offset + c + 3];
-      s0 += d[base + c] * y0;
-      s1 += d[base + c + 1] * y1;
-      s2 += d[base + c + 2] * y2;
-      s3 += d[base + c + 3] * y3;
-      t0 += d[base1 + c] * y0;
-      t1 += d[base1 + c + 1] * y1;
-      t2 += d[base1 + c + 2] * y2;
-      t3 += d[base1 + c + 3] * y3;
-    }
-    for (; c < n; c++) {
-      double yc = y[offset + c];
-      s0 += d[base + c] * yc;
-      t0 += d[base1 + c] * yc;
-    }
-    out[p] = (s0 + s1) + (s2 + s3);
-    out[p + 1] = (t0 + t1) + (t2 + t3);
+    out[p] = unrolled(d, base, n, y, offset);
+    out[p + 1] = unrolled(d, base + n, n, y, offset);
   }
 
   /**
@@ -143,8 +114,8 @@ public final class Dot {
     if (VECTOR) {
       DotVector.unrolledPairTwice(d, base, n, y, offsetA, offsetB, outA, outB, p);
     } else {
-      unrolledPairScalar(d, base, n, y, offsetA, outA, p);
-      unrolledPairScalar(d, base, n, y, offsetB, outB, p);
+      unrolledPair(d, base, n, y, offsetA, outA, p);
+      unrolledPair(d, base, n, y, offsetB, outB, p);
     }
   }
 }

@@ -10,11 +10,15 @@ import org.eelsunmix.linalg.VectorApi;
  *
  * <h2>Order of the operations (the bits)</h2>
  * Per channel the fit is {@code ((0 + a_0 M_0c) + a_1 M_1c) + …} (endmembers in order) and {@code e = y_c − fit}.
- * The squares go to four partial sums, {@code s_j = Σ e_c²} over the channels {@code c ≡ j (mod 4)} of the whole
- * blocks of four, the leftover {@code B mod 4} channels added to {@code s_0}, and the result is
- * {@code (s_0 + s_1) + (s_2 + s_3)}: the order of {@link org.eelsunmix.linalg.Dot}'s row products. Where the JVM has
- * the Vector API the four sums are the lanes of one 256-bit vector ({@link MixtureResidualsVector}); the scalar loop
- * here performs the same operations in the same order, so both give the same bits ({@code MixtureResidualsTest}).
+ * The squares go to eight partial sums, {@code s_j = Σ e_c²} over the channels {@code c ≡ j (mod 8)} of the whole
+ * groups of eight, the leftover {@code B mod 8} channels added to {@code s_0}, and the result is
+ * {@code ((s_0 + s_1) + (s_2 + s_3)) + ((s_4 + s_5) + (s_6 + s_7))}: the order of
+ * {@link org.eelsunmix.linalg.Dot}'s row products. Where the JVM has the Vector API the eight sums are the lanes of
+ * one 512-bit vector or of two 256-bit ones, as wide as the machine's doubles ({@link MixtureResidualsVector},
+ * {@link org.eelsunmix.linalg.DoubleLanes}); the scalar loop here performs the same operations in the same order, so
+ * all give the same bits ({@code MixtureResidualsTest}). (Four sums in one 256-bit vector until stop 31: on AVX-512
+ * machines that second double shape made C2 box these vectors after the 512-bit moments had run; the residuals moved
+ * in their last bits.)
  *
  * <p>Why this order: vectorised along the channels, a pixel's residual is computed from its own spectrum, in place,
  * right after its abundances while the spectrum is in the first-level cache. The previous order (one chain in channel
@@ -47,26 +51,19 @@ final class MixtureResiduals {
 
   /** The scalar twin of {@link MixtureResidualsVector#one}: the same operations in the same order. */
   static double oneScalar(float[] y, int yOffset, double[] a, int aOffset, double[] m, int r, int b) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
+    double[] s = new double[8];
     int c = 0;
-    for (; c + 3 < b; c += 4) {
-      double e0 = y[yOffset + c] - fit(a, aOffset, m, r, b, c);
-      double e1 = y[yOffset + c + 1] - fit(a, aOffset, m, r, b, c + 1);
-      double e2 = y[yOffset + c + 2] - fit(a, aOffset, m, r, b, c + 2);
-      double e3 = y[yOffset + c + 3] - fit(a, aOffset, m, r, b, c + 3);
-      s0 += e0 * e0;
-      s1 += e1 * e1;
-      s2 += e2 * e2;
-      s3 += e3 * e3;
+    for (; c + 7 < b; c += 8) {
+      for (int j = 0; j < 8; j++) {
+        double e = y[yOffset + c + j] - fit(a, aOffset, m, r, b, c + j);
+        s[j] += e * e;
+      }
     }
     for (; c < b; c++) {
       double e = y[yOffset + c] - fit(a, aOffset, m, r, b, c);
-      s0 += e * e;
+      s[0] += e * e;
     }
-    return (s0 + s1) + (s2 + s3);
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
   }
 
   /** Channel c's fit {@code ((0 + a_0 M_0c) + a_1 M_1c) + …}. */

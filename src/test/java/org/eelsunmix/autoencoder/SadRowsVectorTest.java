@@ -46,11 +46,28 @@ class SadRowsVectorTest {
       int from = n % 5;
       float[] row = new float[from + n + 3];
       System.arraycopy(y, 0, row, from, n);
+      // Both double shapes (DoubleLanes: eight lanes in one vector or two) give the same bits.
+      double[][] wide = {dot.clone(), yy.clone(), hh.clone()};
+      double[][] narrow = {dot.clone(), yy.clone(), hh.clone()};
+      assertEquals(SadRowsVector.sumsWide(row, from, h, wide[0], wide[1], wide[2], n),
+          SadRowsVector.sumsNarrow(row, from, h, narrow[0], narrow[1], narrow[2], n));
+      for (int k = 0; k < 3; k++) {
+        for (int p = 0; p < n; p++) {
+          assertEquals(Double.doubleToLongBits(narrow[k][p]), Double.doubleToLongBits(wide[k][p]), "n=" + n + " sums");
+        }
+      }
       int done = SadRowsVector.sums(row, from, h, dot, yy, hh, n);
       assertEquals(n - n % 8, done, "n=" + n + ": the whole passes of eight");
       double[] alpha = doubles(r, n);
       double[] beta = doubles(r, n);
       float[] g = h.clone();
+      float[] gw = h.clone();
+      float[] gn = h.clone();
+      SadRowsVector.gradientWide(alpha, beta, row, from, gw, n);
+      SadRowsVector.gradientNarrow(alpha, beta, row, from, gn, n);
+      for (int p = 0; p < n; p++) {
+        assertEquals(Float.floatToIntBits(gn[p]), Float.floatToIntBits(gw[p]), "n=" + n + " p=" + p + " gradient");
+      }
       assertEquals(done, SadRowsVector.gradient(alpha, beta, row, from, g, n));
       for (int p = done; p < n; p++) {
         assertEquals(Float.floatToIntBits(h[p]), Float.floatToIntBits(g[p]), "n=" + n + " p=" + p + " left alone");

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Inner products against naive loops and exact (BigDecimal) sums, on every length 0..17 (so each remainder of the
- * four-way unrolling is hit) and at non-zero offsets.
+ * eight-way unrolling is hit) and at non-zero offsets.
  */
 class DotTest {
 
@@ -20,17 +20,17 @@ class DotTest {
     return s.doubleValue();
   }
 
-  /** The documented four-sum order written out: sums of c ≡ j (mod 4) over whole blocks, the tail into s0. */
-  private static double fourSums(double[] d, int base, int n, double[] y, int offset) {
-    double[] s = new double[4];
-    int whole = n - n % 4;
+  /** The documented eight-sum order written out: sums of c ≡ j (mod 8) over whole groups, the tail into s0. */
+  private static double eightSums(double[] d, int base, int n, double[] y, int offset) {
+    double[] s = new double[8];
+    int whole = n - n % 8;
     for (int c = 0; c < whole; c++) {
-      s[c % 4] += d[base + c] * y[offset + c];
+      s[c % 8] += d[base + c] * y[offset + c];
     }
     for (int c = whole; c < n; c++) {
       s[0] += d[base + c] * y[offset + c];
     }
-    return (s[0] + s[1]) + (s[2] + s[3]);
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
   }
 
   private static double[] random(Random r, int n) {
@@ -82,16 +82,16 @@ class DotTest {
       }
       double row0 = Dot.unrolled(d, base, n, y, offset);
       assertEquals(exact(d, base, y, offset, n), row0, bound(d, base, y, offset, n), "n=" + n);
-      assertEquals(fourSums(d, base, n, y, offset), row0, 0.0, "four-sum order, n=" + n);
+      assertEquals(eightSums(d, base, n, y, offset), row0, 0.0, "eight-sum order, n=" + n);
       double row0f = Dot.unrolled(d, base, n, yf, offset);
-      assertEquals(fourSums(d, base, n, yWidened, offset), row0f, 0.0, "float y, n=" + n);
+      assertEquals(eightSums(d, base, n, yWidened, offset), row0f, 0.0, "float y, n=" + n);
 
       // The pair kernel gives each row bit for bit what the one-row kernel gives.
       double[] out = new double[4];
       Dot.unrolledPair(d, base, n, yf, offset, out, 1);
       assertEquals(row0f, out[1], 0.0, "pair row 0, n=" + n);
       assertEquals(Dot.unrolled(d, base + n, n, yf, offset), out[2], 0.0, "pair row 1, n=" + n);
-      assertEquals(fourSums(d, base + n, n, yWidened, offset), out[2], 0.0, "pair row 1 order, n=" + n);
+      assertEquals(eightSums(d, base + n, n, yWidened, offset), out[2], 0.0, "pair row 1 order, n=" + n);
     }
   }
 
@@ -113,7 +113,7 @@ class DotTest {
       assertBits(Dot.unrolledScalar(d, base, n, yf, offset), Dot.unrolled(d, base, n, yf, offset), "float y, n=" + n);
       double[] expected = new double[3];
       double[] got = new double[3];
-      Dot.unrolledPairScalar(d, base, n, yf, offset, expected, 1);
+      pairScalar(d, base, n, yf, offset, expected, 1);
       Dot.unrolledPair(d, base, n, yf, offset, got, 1);
       assertBits(expected[1], got[1], "pair row 0, n=" + n);
       assertBits(expected[2], got[2], "pair row 1, n=" + n);
@@ -127,13 +127,41 @@ class DotTest {
       double[] b = new double[3];
       Dot.unrolledPairTwice(d, base, n, two, offset, offset + n / 2 + 3, a, b, 1);
       double[] one = new double[3];
-      Dot.unrolledPairScalar(d, base, n, two, offset, one, 1);
+      pairScalar(d, base, n, two, offset, one, 1);
       assertBits(one[1], a[1], "two spectra, first, row 0, n=" + n);
       assertBits(one[2], a[2], "two spectra, first, row 1, n=" + n);
-      Dot.unrolledPairScalar(d, base, n, two, offset + n / 2 + 3, one, 1);
+      pairScalar(d, base, n, two, offset + n / 2 + 3, one, 1);
       assertBits(one[1], b[1], "two spectra, second, row 0, n=" + n);
       assertBits(one[2], b[2], "two spectra, second, row 1, n=" + n);
+
+      // Both vector shapes, whichever this machine uses (DoubleLanes): eight lanes in one vector or in two.
+      assertBits(Dot.unrolledScalar(d, base, n, yf, offset), DotVector.unrolledWide(d, base, n, yf, offset),
+          "eight lanes, float y, n=" + n);
+      assertBits(Dot.unrolledScalar(d, base, n, yf, offset), DotVector.unrolledNarrow(d, base, n, yf, offset),
+          "2 x 4 lanes, float y, n=" + n);
+      assertBits(Dot.unrolledScalar(d, base, n, y, offset), DotVector.unrolledWide(d, base, n, y, offset),
+          "eight lanes, double y, n=" + n);
+      assertBits(Dot.unrolledScalar(d, base, n, y, offset), DotVector.unrolledNarrow(d, base, n, y, offset),
+          "2 x 4 lanes, double y, n=" + n);
+      double[] wa = new double[3];
+      double[] wb = new double[3];
+      DotVector.unrolledPairTwiceWide(d, base, n, two, offset, offset + n / 2 + 3, wa, wb, 1);
+      double[] na = new double[3];
+      double[] nb = new double[3];
+      DotVector.unrolledPairTwiceNarrow(d, base, n, two, offset, offset + n / 2 + 3, na, nb, 1);
+      for (int k = 1; k <= 2; k++) {
+        assertBits(a[k], wa[k], "eight lanes, two spectra, first, n=" + n);
+        assertBits(b[k], wb[k], "eight lanes, two spectra, second, n=" + n);
+        assertBits(a[k], na[k], "2 x 4 lanes, two spectra, first, n=" + n);
+        assertBits(b[k], nb[k], "2 x 4 lanes, two spectra, second, n=" + n);
+      }
     }
+  }
+
+  /** Two rows by the scalar reference. */
+  private static void pairScalar(double[] d, int base, int n, float[] y, int offset, double[] out, int p) {
+    out[p] = Dot.unrolledScalar(d, base, n, y, offset);
+    out[p + 1] = Dot.unrolledScalar(d, base + n, n, y, offset);
   }
 
   private static void assertBits(double expected, double actual, String what) {

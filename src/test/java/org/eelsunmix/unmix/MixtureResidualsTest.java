@@ -12,9 +12,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link MixtureResiduals}: the Vector API's path and the scalar twin give every pixel the bits of the stated order
- * written out here (four partial sums over {@code c mod 4}, the leftover channels into the first, then
+ * written out here (eight partial sums over {@code c mod 8}, the leftover channels into the first, then
  * {@code (s0 + s1) + (s2 + s3)}), and both are within a few roundings of the exact residual (BigDecimal), on every
- * remainder of B mod 4, including pixels with NaN, negative abundances and a zero spectrum; NMF's and FCLS's entry
+ * remainder of B mod 8, including pixels with NaN, negative abundances and a zero spectrum; NMF's and FCLS's entry
  * points give the same bits.
  */
 class MixtureResidualsTest {
@@ -54,6 +54,17 @@ class MixtureResidualsTest {
           Double.doubleToRawLongBits(MixtureResiduals.oneScalar(y, yo, a, ao, m, r, b)), what + " scalar");
       assertEquals(Double.doubleToRawLongBits(expected),
           Double.doubleToRawLongBits(MixtureResidualsVector.one(y, yo, a, ao, m, r, b)), what + " vector");
+      // Both vector shapes, whichever this machine uses (DoubleLanes): eight lanes in one vector or in two.
+      assertEquals(Double.doubleToRawLongBits(expected),
+          Double.doubleToRawLongBits(MixtureResidualsVector.anyWide(y, yo, a, ao, m, r, b)), what + " eight lanes");
+      assertEquals(Double.doubleToRawLongBits(expected),
+          Double.doubleToRawLongBits(MixtureResidualsVector.anyNarrow(y, yo, a, ao, m, r, b)), what + " 2 x 4 lanes");
+      if (r == 3) {
+        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(
+            MixtureResidualsVector.threeWide(y, yo, a[ao], a[ao + 1], a[ao + 2], m, b)), what + " R=3, eight lanes");
+        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(
+            MixtureResidualsVector.threeNarrow(y, yo, a[ao], a[ao + 1], a[ao + 2], m, b)), what + " R=3, 2 x 4 lanes");
+      }
       if (p != 6) {
         double exact = exact(y, yo, a, ao, m, r, b);
         assertEquals(exact, all[p], 1e-13 * exact, what + " against the exact sum");
@@ -78,21 +89,21 @@ class MixtureResidualsTest {
   }
 
   /**
-   * The order of {@link MixtureResiduals}' class comment, written out with an array of four sums: the reference the
+   * The order of {@link MixtureResiduals}' class comment, written out with an array of eight sums: the reference the
    * block kernels' tests compare bits with.
    */
   static double statedOrder(float[] y, int o, double[] a, int q, double[] m, int r, int b) {
-    double[] s = new double[4];
-    int whole = b - b % 4;
+    double[] s = new double[8];
+    int whole = b - b % 8;
     for (int c = 0; c < b; c++) {
       double fit = 0;
       for (int t = 0; t < r; t++) {
         fit += a[q + t] * m[t * b + c];
       }
       double e = y[o + c] - fit;
-      s[c < whole ? c % 4 : 0] += e * e;
+      s[c < whole ? c % 8 : 0] += e * e;
     }
-    return (s[0] + s[1]) + (s[2] + s[3]);
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
   }
 
   private static double exact(float[] y, int o, double[] a, int q, double[] m, int r, int b) {
