@@ -27,9 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * four left at the end {@link #lastFour}): the same operations in the same order, and FCLS's block solve as fast as
  * before or faster ({@code FclsThroughput blocks}, thread CPU: B = 200 141–201 against 137–225 ns a pixel, B = 903
  * 1 052–1 143 against 1 245–1 801), where one overlapping eight-float load per group of four made it 1.7× slower
- * and a masked load at each row's end 5×. The double kernels still run at two shapes on AVX-512 (four-lane partial
- * sums at 256 bits, per-value kernels at the preferred 512): after the classical kernels, 2.5 % of a k-edges step
- * remains in an out-of-line store under the SAD loss's double sums.
+ * and a masked load at each row's end 5×. The double kernels have their own one shape, the machine's widest
+ * ({@link DoubleLanes}); where that is 256 bits the widened halves come from {@link #lowFour} and {@link #highFour}.
  *
  * <p>Touched only behind {@link VectorApi#ENABLED}, as every class naming {@code jdk.incubator.vector} types.
  */

@@ -6,7 +6,8 @@
  * for the full decomposition), the Hungarian assignment (Kuhn 1955; Munkres 1957; Jonker &amp; Volgenant 1987), and
  * the special functions the synthetic data and the study statistics need ({@link org.eelsunmix.linalg.SpecialFunctions}),
  * and the gate of the kernels written on the JDK's incubating Vector API ({@link org.eelsunmix.linalg.VectorApi}) and
- * the one vector shape of its float kernels ({@link org.eelsunmix.linalg.FloatLanes}).
+ * the one vector shape of its float kernels ({@link org.eelsunmix.linalg.FloatLanes}) and of its double kernels
+ * ({@link org.eelsunmix.linalg.DoubleLanes}).
  *
  * <p>A kernel package at the bottom of the spine: imports nothing of the project (EJML only) and no Spark; the
  * unmixing, evaluation and Spark code call it, it calls none of them.
