@@ -59,6 +59,12 @@ class MixtureResidualsTest {
           Double.doubleToRawLongBits(MixtureResidualsVector.anyWide(y, yo, a, ao, m, r, b)), what + " eight lanes");
       assertEquals(Double.doubleToRawLongBits(expected),
           Double.doubleToRawLongBits(MixtureResidualsVector.anyNarrow(y, yo, a, ao, m, r, b)), what + " 2 x 4 lanes");
+      if (r == 4) {
+        assertEquals(Double.doubleToRawLongBits(expected),
+            Double.doubleToRawLongBits(MixtureResidualsVector.fourWide(y, yo, a, ao, m, b)), what + " R=4, eight lanes");
+        assertEquals(Double.doubleToRawLongBits(expected),
+            Double.doubleToRawLongBits(MixtureResidualsVector.fourNarrow(y, yo, a, ao, m, b)), what + " R=4, 2 x 4");
+      }
       if (r == 3) {
         assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(
             MixtureResidualsVector.threeWide(y, yo, a[ao], a[ao + 1], a[ao + 2], m, b)), what + " R=3, eight lanes");
