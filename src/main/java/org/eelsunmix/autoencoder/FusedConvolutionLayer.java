@@ -176,9 +176,21 @@ public class FusedConvolutionLayer extends org.deeplearning4j.nn.layers.convolut
 
   /** Whether {@code x} is the placed batch and this layer can take it on the canvas (first layer: no ∂x). */
   private boolean canvasFor(INDArray x) {
-    PatchCanvas.Placement p = placement;
+    return fitsCanvas(x, placement);
+  }
+
+  private boolean fitsCanvas(INDArray x, PatchCanvas.Placement p) {
     return p != null && getIndex() == 0 && x.size(0) == p.count() && x.size(2) == p.side()
         && x.size(3) == p.side();
+  }
+
+  /**
+   * Whether a step on {@code x} placed by {@code p} reads the batch only from {@code p}'s values (a float array holding
+   * all of {@code x}'s values), never from {@code x}: the training loop may then leave {@code x} unwritten.
+   */
+  boolean readsOnlyPlacedValues(INDArray x, PatchCanvas.Placement p) {
+    return fitsCanvas(x, p) && x.dataType() == DataType.FLOAT && p.values() instanceof float[] v
+        && v.length >= x.length();
   }
 
   private CanvasConvolution canvas() {

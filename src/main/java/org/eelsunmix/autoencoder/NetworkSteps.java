@@ -45,7 +45,7 @@ final class NetworkSteps implements TrainingSteps {
     // On the canvas the first layer reads the batch from the placement's values and the SAD loss can read its labels
     // from the same array: then nobody reads x and the batch is not copied into it (co-ru-pt 19 MB, k-edges 87 MB a
     // step, and the loss's copy of every label row back out of it).
-    SadOutputLayer loss = first != null && placement.values() == batch && x.dataType() == DataType.FLOAT
+    SadOutputLayer loss = first != null && placement.values() == batch && first.readsOnlyPlacedValues(x, placement)
         && sharedLabels && net.getOutputLayer() instanceof SadOutputLayer s ? s : null;
     if (loss == null) {
       // A pure copy, in ranges over the workers.
