@@ -8,8 +8,8 @@ package org.eelsunmix.linalg;
  *       set-up use it; their results are defined by that order, so it stays.
  *   <li>The {@code unrolled} row products keep eight partial sums ({@code s_j = Σ_{c ≡ j mod 8} d_c y_c} over the
  *       whole groups of eight, the {@code n mod 8} leftovers added to {@code s0} in order, returned as
- *       {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}) so that consecutive multiply-adds do not wait on
- *       one another and the sums are the lanes of the Vector API path ({@link DotVector}: one vector of eight
+ *       {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}, {@link #sumOfEight}) so that consecutive
+ *       multiply-adds do not wait on one another and the sums are the lanes of the Vector API path ({@link DotVector}: one vector of eight
  *       doubles, or two of four, {@link DoubleLanes}); {@link #unrolledPairTwice} takes two rows of a row-major
  *       matrix and two spectra in one pass, sharing each load. C2 does not vectorise floating-point sums, whose
  *       order it must keep. (Four sums until stop 31, when the double kernels took one shape: the products moved in
@@ -64,6 +64,15 @@ public final class Dot {
     for (; c < n; c++) {
       s0 += d[base + c] * y[offset + c];
     }
+    return sumOfEight(s0, s1, s2, s3, s4, s5, s6, s7);
+  }
+
+  /**
+   * {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}: the one order in which the eight partial sums of the
+   * row products and of the mixture residuals are added, on every path and vector shape.
+   */
+  public static double sumOfEight(double s0, double s1, double s2, double s3, double s4, double s5, double s6,
+      double s7) {
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
@@ -91,7 +100,7 @@ public final class Dot {
     for (; c < n; c++) {
       s0 += d[base + c] * y[offset + c];
     }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    return sumOfEight(s0, s1, s2, s3, s4, s5, s6, s7);
   }
 
   /**

@@ -5,14 +5,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Dot}'s eight-partial-sum row products on the JDK's Vector API: the sums {@code s_j = Σ_{c ≡ j mod 8} d_c y_c}
- * are the eight lanes of one 512-bit vector where this machine's doubles are that wide ({@link DoubleLanes#WIDE}), or
+ * {@link Dot}'s eight-partial-sum row products on the JDK's Vector API: the sums
+ * {@code s_j = Σ_{c ≡ j mod 8} d_c y_c} are the eight lanes of one 512-bit vector where this machine's doubles are that wide ({@link DoubleLanes#WIDE}), or
  * of two 256-bit vectors (lanes 0–3, 4–7) where they are not; y is loaded eight floats at a time. The leftover
  * {@code n mod 8} products go to {@code s_0} in index order and the result is
  * {@code ((s_0 + s_1) + (s_2 + s_3)) + ((s_4 + s_5) + (s_6 + s_7))}: the scalar code's operations in its order, on
  * either shape, so the same bits everywhere (lane-wise {@code mul} then {@code add}, no fused multiply-add;
- * {@code DotTest}). Why two shapes: on an AVX-512 machine the moments, VCA's projection and NMF's lanes run at 512 bits,
- * and a second double shape in the JVM made C2 lose these kernels' vector classes and allocate every vector on the
+ * {@code DotTest}). Why two shapes: on an AVX-512 machine the moments, VCA's projection and NMF's lanes run at 512
+ * bits, and a second double shape in the JVM made C2 lose these kernels' vector classes and allocate every vector on the
  * heap ({@link DoubleLanes}). Linked only when {@link VectorApi#ENABLED}, used only where 256-bit vectors are native.
  */
 final class DotVector {
@@ -42,7 +42,7 @@ final class DotVector {
     for (; c < n; c++) {
       s0 += d[base + c] * y[offset + c];
     }
-    return ((s0 + s.lane(1)) + (s.lane(2) + s.lane(3))) + ((s.lane(4) + s.lane(5)) + (s.lane(6) + s.lane(7)));
+    return Dot.sumOfEight(s0, s.lane(1), s.lane(2), s.lane(3), s.lane(4), s.lane(5), s.lane(6), s.lane(7));
   }
 
   static double unrolledNarrow(double[] d, int base, int n, float[] y, int offset) {
@@ -58,7 +58,7 @@ final class DotVector {
     for (; c < n; c++) {
       s0 += d[base + c] * y[offset + c];
     }
-    return ((s0 + lo.lane(1)) + (lo.lane(2) + lo.lane(3))) + ((hi.lane(0) + hi.lane(1)) + (hi.lane(2) + hi.lane(3)));
+    return Dot.sumOfEight(s0, lo.lane(1), lo.lane(2), lo.lane(3), hi.lane(0), hi.lane(1), hi.lane(2), hi.lane(3));
   }
 
   static double unrolled(double[] d, int base, int n, double[] y, int offset) {
@@ -75,7 +75,7 @@ final class DotVector {
     for (; c < n; c++) {
       s0 += d[base + c] * y[offset + c];
     }
-    return ((s0 + s.lane(1)) + (s.lane(2) + s.lane(3))) + ((s.lane(4) + s.lane(5)) + (s.lane(6) + s.lane(7)));
+    return Dot.sumOfEight(s0, s.lane(1), s.lane(2), s.lane(3), s.lane(4), s.lane(5), s.lane(6), s.lane(7));
   }
 
   static double unrolledNarrow(double[] d, int base, int n, double[] y, int offset) {
@@ -90,7 +90,7 @@ final class DotVector {
     for (; c < n; c++) {
       s0 += d[base + c] * y[offset + c];
     }
-    return ((s0 + lo.lane(1)) + (lo.lane(2) + lo.lane(3))) + ((hi.lane(0) + hi.lane(1)) + (hi.lane(2) + hi.lane(3)));
+    return Dot.sumOfEight(s0, lo.lane(1), lo.lane(2), lo.lane(3), hi.lane(0), hi.lane(1), hi.lane(2), hi.lane(3));
   }
 
   static void unrolledPairTwice(double[] d, int base, int n, float[] y, int offsetA, int offsetB, double[] outA,
@@ -133,14 +133,12 @@ final class DotVector {
       sb0 += d[base + c] * yb;
       tb0 += d[base1 + c] * yb;
     }
-    outA[p] = ((sa0 + sa.lane(1)) + (sa.lane(2) + sa.lane(3))) + ((sa.lane(4) + sa.lane(5)) + (sa.lane(6)
-        + sa.lane(7)));
-    outA[p + 1] = ((ta0 + ta.lane(1)) + (ta.lane(2) + ta.lane(3))) + ((ta.lane(4) + ta.lane(5)) + (ta.lane(6)
-        + ta.lane(7)));
-    outB[p] = ((sb0 + sb.lane(1)) + (sb.lane(2) + sb.lane(3))) + ((sb.lane(4) + sb.lane(5)) + (sb.lane(6)
-        + sb.lane(7)));
-    outB[p + 1] = ((tb0 + tb.lane(1)) + (tb.lane(2) + tb.lane(3))) + ((tb.lane(4) + tb.lane(5)) + (tb.lane(6)
-        + tb.lane(7)));
+    outA[p] = Dot.sumOfEight(sa0, sa.lane(1), sa.lane(2), sa.lane(3), sa.lane(4), sa.lane(5), sa.lane(6), sa.lane(7));
+    outA[p + 1] = Dot.sumOfEight(ta0, ta.lane(1), ta.lane(2), ta.lane(3), ta.lane(4), ta.lane(5), ta.lane(6),
+        ta.lane(7));
+    outB[p] = Dot.sumOfEight(sb0, sb.lane(1), sb.lane(2), sb.lane(3), sb.lane(4), sb.lane(5), sb.lane(6), sb.lane(7));
+    outB[p + 1] = Dot.sumOfEight(tb0, tb.lane(1), tb.lane(2), tb.lane(3), tb.lane(4), tb.lane(5), tb.lane(6),
+        tb.lane(7));
   }
 
   /** As {@link #unrolledPairTwiceWide} with each chain's eight lanes as two vectors of four. */
@@ -188,13 +186,13 @@ final class DotVector {
       sb0 += d[base + c] * yb;
       tb0 += d[base1 + c] * yb;
     }
-    outA[p] = ((sa0 + sa.lane(1)) + (sa.lane(2) + sa.lane(3))) + ((sa4.lane(0) + sa4.lane(1)) + (sa4.lane(2)
-        + sa4.lane(3)));
-    outA[p + 1] = ((ta0 + ta.lane(1)) + (ta.lane(2) + ta.lane(3))) + ((ta4.lane(0) + ta4.lane(1)) + (ta4.lane(2)
-        + ta4.lane(3)));
-    outB[p] = ((sb0 + sb.lane(1)) + (sb.lane(2) + sb.lane(3))) + ((sb4.lane(0) + sb4.lane(1)) + (sb4.lane(2)
-        + sb4.lane(3)));
-    outB[p + 1] = ((tb0 + tb.lane(1)) + (tb.lane(2) + tb.lane(3))) + ((tb4.lane(0) + tb4.lane(1)) + (tb4.lane(2)
-        + tb4.lane(3)));
+    outA[p] = Dot.sumOfEight(sa0, sa.lane(1), sa.lane(2), sa.lane(3), sa4.lane(0), sa4.lane(1), sa4.lane(2),
+        sa4.lane(3));
+    outA[p + 1] = Dot.sumOfEight(ta0, ta.lane(1), ta.lane(2), ta.lane(3), ta4.lane(0), ta4.lane(1), ta4.lane(2),
+        ta4.lane(3));
+    outB[p] = Dot.sumOfEight(sb0, sb.lane(1), sb.lane(2), sb.lane(3), sb4.lane(0), sb4.lane(1), sb4.lane(2),
+        sb4.lane(3));
+    outB[p + 1] = Dot.sumOfEight(tb0, tb.lane(1), tb.lane(2), tb.lane(3), tb4.lane(0), tb4.lane(1), tb4.lane(2),
+        tb4.lane(3));
   }
 }

@@ -2,7 +2,6 @@ package org.eelsunmix.linalg;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * converted to doubles feeds that profile too: in a JVM that ran the classical kernels before a CNNAEU training (as
  * {@code compare} and {@code evaluate} do), FCLS's row products and the mixture residuals, which loaded four floats at
  * a time, made the butterflies fail again (k-edges step 0.52, 0.90, 1.01 s against 0.49 s). So the kernels that widen
- * floats to four doubles load eight at a time and take both halves ({@link #lowFour}, {@link #highFour}; a group of
- * four left at the end {@link #lastFour}): the same operations in the same order, and FCLS's block solve as fast as
+ * floats to four doubles load eight at a time and take both halves ({@link #lowFour}, {@link #highFour}; until
+ * stop 31 a group of four left at a row's end took the upper half of the vector ending with it): the same operations in the same order, and FCLS's block solve as fast as
  * before or faster ({@code FclsThroughput blocks}, thread CPU: B = 200 141–201 against 137–225 ns a pixel, B = 903
  * 1 052–1 143 against 1 245–1 801), where one overlapping eight-float load per group of four made it 1.7× slower
  * and a masked load at each row's end 5×. The double kernels have their own one shape, the machine's widest
@@ -38,7 +37,6 @@ public final class FloatLanes {
 
   /** Four doubles: the widened halves of one float vector. */
   public static final VectorSpecies<Double> FOUR_DOUBLES = DoubleVector.SPECIES_256;
-  private static final VectorMask<Float> FIRST_FOUR = VectorMask.fromLong(SPECIES, 0xFL);
 
   private FloatLanes() {}
 
@@ -50,21 +48,6 @@ public final class FloatLanes {
   /** Lanes 4–7 of {@code v} as four doubles, exactly. */
   public static DoubleVector highFour(FloatVector v) {
     return (DoubleVector) v.convertShape(VectorOperators.F2D, FOUR_DOUBLES, 1);
-  }
-
-  /**
-   * {@code a[at .. at + 4)} as four doubles, for a loop's last group of four after its groups of eight: the upper
-   * half of the vector that ends with them, or the lower half of the one that starts with them; only an array shorter
-   * than a vector takes the API's masked load (slow, per lane).
-   */
-  public static DoubleVector lastFour(float[] a, int at) {
-    if (at >= 4) {
-      return highFour(FloatVector.fromArray(SPECIES, a, at - 4));
-    }
-    if (at <= a.length - SPECIES.length()) {
-      return lowFour(FloatVector.fromArray(SPECIES, a, at));
-    }
-    return lowFour(FloatVector.fromArray(SPECIES, a, at, FIRST_FOUR));
   }
 
   /** Whether this machine runs vectors of eight floats natively (else the API would emulate them, slowly). */

@@ -47,31 +47,46 @@ public final class KernelWarmUp {
     return t;
   }
 
-  /** The warm-up itself, on the calling thread. */
-  static void run() {
-    long t0 = System.nanoTime();
-    SplittableRandom random = new SplittableRandom(1);
-    int b = CHANNELS;
-    double[][] endmembers = new double[3][b];
+  /** Three smooth endmember spectra of {@code b} channels (Gaussian peaks on a flat 100 counts). */
+  static double[][] endmembers(int b) {
+    double[][] m = new double[3][b];
     for (int r = 0; r < 3; r++) {
       for (int c = 0; c < b; c++) {
-        endmembers[r][c] = 100 + 200 * Math.exp(-Math.pow((c - 60.0 * (r + 1)) / 25.0, 2));
+        m[r][c] = 100 + 200 * Math.exp(-Math.pow((c - 60.0 * (r + 1)) / 25.0, 2));
       }
     }
-    float[] y = new float[PIXELS * b];
-    for (int p = 0; p < PIXELS; p++) {
+    return m;
+  }
+
+  /**
+   * {@code n} noisy mixtures of {@code m}'s three spectra, pixel-major; every third pixel outside the simplex, as noisy
+   * pixels of real cubes (FCLS's active set then meets its bounds).
+   */
+  static float[] pixels(double[][] m, int n, SplittableRandom random) {
+    int b = m[0].length;
+    float[] y = new float[n * b];
+    for (int p = 0; p < n; p++) {
       double a0 = random.nextDouble();
       double a1 = (1 - a0) * random.nextDouble();
       double a2 = 1 - a0 - a1;
-      if (p % 3 == 0) { // outside the simplex, as noisy pixels of real cubes: FCLS's active set meets its bounds
+      if (p % 3 == 0) {
         a0 += 0.3;
         a2 -= 0.3;
       }
       for (int c = 0; c < b; c++) {
-        double v = a0 * endmembers[0][c] + a1 * endmembers[1][c] + a2 * endmembers[2][c];
+        double v = a0 * m[0][c] + a1 * m[1][c] + a2 * m[2][c];
         y[p * b + c] = (float) Math.rint(v + 3 * random.nextGaussian());
       }
     }
+    return y;
+  }
+
+  /** The warm-up itself, on the calling thread. */
+  static void run() {
+    long t0 = System.nanoTime();
+    int b = CHANNELS;
+    double[][] endmembers = endmembers(b);
+    float[] y = pixels(endmembers, PIXELS, new SplittableRandom(1));
     SpectralMoments moments = new SpectralMoments(b);
     for (int p = 0; p < PIXELS; p++) {
       moments.add(y, p * b);

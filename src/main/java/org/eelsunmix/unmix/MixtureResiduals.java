@@ -1,5 +1,6 @@
 package org.eelsunmix.unmix;
 
+import org.eelsunmix.linalg.Dot;
 import org.eelsunmix.linalg.VectorApi;
 
 /**
@@ -63,7 +64,7 @@ final class MixtureResiduals {
       double e = y[yOffset + c] - fit(a, aOffset, m, r, b, c);
       s[0] += e * e;
     }
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    return Dot.sumOfEight(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
   }
 
   /** Channel c's fit {@code ((0 + a_0 M_0c) + a_1 M_1c) + …}. */

@@ -3,6 +3,7 @@ package org.eelsunmix.unmix;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.eelsunmix.linalg.Dot;
 import org.eelsunmix.linalg.DoubleLanes;
 import org.eelsunmix.linalg.FloatLanes;
 
@@ -94,7 +95,7 @@ final class MixtureResidualsVector {
       double e = y[yOffset + c] - (a0 * m[c] + a1 * m[b + c] + a2 * m[2 * b + c]);
       s0 += e * e;
     }
-    return ((s0 + s.lane(1)) + (s.lane(2) + s.lane(3))) + ((s.lane(4) + s.lane(5)) + (s.lane(6) + s.lane(7)));
+    return Dot.sumOfEight(s0, s.lane(1), s.lane(2), s.lane(3), s.lane(4), s.lane(5), s.lane(6), s.lane(7));
   }
 
   /** As {@link #threeWide} with the eight lanes as two vectors of four. */
@@ -121,12 +122,12 @@ final class MixtureResidualsVector {
       double e = y[yOffset + c] - (a0 * m[c] + a1 * m[b + c] + a2 * m[2 * b + c]);
       s0 += e * e;
     }
-    return ((s0 + lo.lane(1)) + (lo.lane(2) + lo.lane(3))) + ((hi.lane(0) + hi.lane(1)) + (hi.lane(2) + hi.lane(3)));
+    return Dot.sumOfEight(s0, lo.lane(1), lo.lane(2), lo.lane(3), hi.lane(0), hi.lane(1), hi.lane(2), hi.lane(3));
   }
 
   /**
-   * R = 4 (the k-edges set) with the abundances broadcast once; the fit in endmember order, as {@link #anyWide}. Against
-   * the general loop it took a block's FCLS solve from 377 to 315–329 ns a pixel at B = 200 and from 1 690–1 770 to
+   * R = 4 (the k-edges set) with the abundances broadcast once; the fit in endmember order, as {@link #anyWide}.
+   * Against the general loop it took a block's FCLS solve from 377 to 315–329 ns a pixel at B = 200 and from 1 690–1 770 to
    * 1 350–1 570 ns at B = 903 (stop 27, four lanes).
    */
   static double fourWide(float[] y, int yOffset, double[] a, int aOffset, double[] m, int b) {
@@ -182,6 +183,6 @@ final class MixtureResidualsVector {
       double e = y[yOffset + c] - fit;
       s0 += e * e;
     }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    return Dot.sumOfEight(s0, s1, s2, s3, s4, s5, s6, s7);
   }
 }

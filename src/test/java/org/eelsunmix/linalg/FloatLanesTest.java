@@ -68,7 +68,7 @@ class FloatLanesTest {
   }
 
   @Test
-  void halvesAndLastFourAreTheFloatsWidened() {
+  void halvesAreTheFloatsWidened() {
     assertTrue(VectorApi.ENABLED && FloatLanes.usable(), "the tests run with the Vector API");
     java.util.Random r = new java.util.Random(7);
     for (int length = 4; length <= 20; length++) {
@@ -77,10 +77,6 @@ class FloatLanesTest {
         a[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
       }
       for (int at = 0; at + 4 <= length; at++) {
-        double[] four = FloatLanes.lastFour(a, at).toArray();
-        for (int j = 0; j < 4; j++) {
-          assertEquals((double) a[at + j], four[j], "length " + length + " at " + at + " lane " + j);
-        }
         if (at + 8 <= length) {
           jdk.incubator.vector.FloatVector v = jdk.incubator.vector.FloatVector.fromArray(FloatLanes.SPECIES, a, at);
           double[] low = FloatLanes.lowFour(v).toArray();

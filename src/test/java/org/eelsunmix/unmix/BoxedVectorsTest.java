@@ -23,24 +23,9 @@ class BoxedVectorsTest {
   @Test
   void fclsAfterTheMomentsAndTheProjectionAllocatesNothingOnceCompiled() {
     assertTrue(VectorApi.ENABLED, "the tests run with --add-modules=jdk.incubator.vector (pom.xml's argLine)");
-    SplittableRandom random = new SplittableRandom(3);
     int b = CHANNELS;
-    double[][] endmembers = new double[3][b];
-    for (int r = 0; r < 3; r++) {
-      for (int c = 0; c < b; c++) {
-        endmembers[r][c] = 100 + 200 * Math.exp(-Math.pow((c - 60.0 * (r + 1)) / 25.0, 2));
-      }
-    }
-    float[] y = new float[PIXELS * b];
-    for (int p = 0; p < PIXELS; p++) {
-      double a0 = random.nextDouble() + (p % 3 == 0 ? 0.3 : 0); // some outside the simplex
-      double a1 = (1 - a0) * random.nextDouble();
-      double a2 = 1 - a0 - a1;
-      for (int c = 0; c < b; c++) {
-        double v = a0 * endmembers[0][c] + a1 * endmembers[1][c] + a2 * endmembers[2][c];
-        y[p * b + c] = (float) Math.rint(v + 3 * random.nextGaussian());
-      }
-    }
+    double[][] endmembers = KernelWarmUp.endmembers(b);
+    float[] y = KernelWarmUp.pixels(endmembers, PIXELS, new SplittableRandom(3)); // a third outside the simplex
     // The classical kernels at their own shapes first, often enough for C2.
     VcaProjection projection = null;
     for (int round = 0; round < 20; round++) {
