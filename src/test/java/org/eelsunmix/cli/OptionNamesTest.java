@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /** The parameter-to-option table against the options the commands really declare. */
 class OptionNamesTest {
 
-  private static final CommandLine ROOT = new CommandLine(new Main());
+  private static final CommandLine ROOT = Main.commandLine(new String[0]);
 
   private static CommandSpec command(String name) {
     return ROOT.getSubcommands().get(name).getCommandSpec();

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.eelsunmix.core.PixelKey;
 import org.eelsunmix.spark.PixelRows;
@@ -31,7 +30,7 @@ final class PartitionBlocks {
   static <T> JavaRDD<T> blocks(SpectraInput input, Maker<T> maker) {
     Optional<StoreScan> pages = input.pageScan();
     if (pages.isPresent()) {
-      return pages.get().blocks(JavaSparkContext.fromSparkContext(input.pixels().context()), input.rows(), maker);
+      return pages.get().blocks(input.context(), input.rows(), maker);
     }
     return blocks(input.pixels(), input.rows(), maker);
   }

@@ -58,7 +58,7 @@ final class PartitionedNmfPixels implements NmfPixelPasses, AutoCloseable {
     this.channels = input.channels();
     this.components = components;
     this.momentsInFirstPass = momentsInFirstPass;
-    this.checkpoints = FitCheckpoints.of(input.pixels().context());
+    this.checkpoints = FitCheckpoints.of(input.context().sc());
     this.spectra = checkpoints.input(PartitionBlocks.blocks(input, (data, keys, b) -> {
       long[] draws = new long[keys.length];
       for (int i = 0; i < keys.length; i++) {

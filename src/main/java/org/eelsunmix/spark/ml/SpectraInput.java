@@ -22,20 +22,62 @@ import org.eelsunmix.spark.OrderedMerge;
  * the {@link SpectralMoments} of all pixels (one accumulator per partition, merged in partition order by {@link org.eelsunmix.spark.OrderedMerge}; the driver
  * receives B×B numbers, never pixels).
  *
- * @param axis the energy axis of the spectra
- * @param rows reads spectra (non-negative counts) out of the binary rows
- * @param pixels the binary rows
- * @param dataset the dataset they are the rows of
- * @param column the spectrum column
+ * <p>The binary rows ({@link #pixels()}) are planned on first use only: a fit that reads the Parquet pages
+ * ({@link #pageScan()}) never asks for them, and planning them runs Spark's whole-stage code generation for the scan
+ * (a Janino compile on the driver, 0.3–1 s of a small command's start-up when it is the session's first).
  */
-record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels, Dataset<?> dataset,
-    String column) {
+final class SpectraInput {
+  private final EnergyAxis axis;
+  private final PixelRows rows;
+  private final Dataset<?> dataset;
+  private final String column;
+  private JavaRDD<InternalRow> pixels;
+
+  private SpectraInput(EnergyAxis axis, PixelRows rows, Dataset<?> dataset, String column) {
+    this.axis = axis;
+    this.rows = rows;
+    this.dataset = dataset;
+    this.column = column;
+  }
 
   /** The spectra of {@code column} in {@code dataset} (the column's type is checked). */
   static SpectraInput of(Dataset<?> dataset, String column) {
     EnergyAxis axis = SharedParams.spectraAxis(dataset, column);
     PixelRows rows = new PixelRows(dataset.schema(), column, axis.channels(), true, "input dataset");
-    return new SpectraInput(axis, rows, PixelRows.of(dataset), dataset, column);
+    return new SpectraInput(axis, rows, dataset, column);
+  }
+
+  /** The energy axis of the spectra. */
+  EnergyAxis axis() {
+    return axis;
+  }
+
+  /** Reads spectra (non-negative counts) out of the binary rows. */
+  PixelRows rows() {
+    return rows;
+  }
+
+  /** The dataset the spectra are a column of. */
+  Dataset<?> dataset() {
+    return dataset;
+  }
+
+  /** The spectrum column. */
+  String column() {
+    return column;
+  }
+
+  /** The dataset's binary rows (planned on the first call). */
+  JavaRDD<InternalRow> pixels() {
+    if (pixels == null) {
+      pixels = PixelRows.of(dataset);
+    }
+    return pixels;
+  }
+
+  /** The session's Spark context, without planning the rows. */
+  JavaSparkContext context() {
+    return JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
   }
 
   /**
@@ -67,7 +109,7 @@ record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels
     PixelRows reader = rows;
     Optional<StoreScan> pages = pageScan();
     if (pages.isPresent()) { // same partitions, same pixel order: the same accumulators
-      return OrderedMerge.reduce(pages.get().fold(JavaSparkContext.fromSparkContext(pixels.context()), reader, make,
+      return OrderedMerge.reduce(pages.get().fold(context(), reader, make,
           (A acc, float[] chunk, org.eelsunmix.core.PixelKey[] keys, int n) -> {
             float[] y = new float[channels];
             for (int p = 0; p < n; p++) {
@@ -76,7 +118,7 @@ record SpectraInput(EnergyAxis axis, PixelRows rows, JavaRDD<InternalRow> pixels
             }
           }), merge);
     }
-    return OrderedMerge.reduce(pixels.mapPartitions((Iterator<InternalRow> it) -> {
+    return OrderedMerge.reduce(pixels().mapPartitions((Iterator<InternalRow> it) -> {
       A acc = make.call();
       float[] y = new float[channels];
       while (it.hasNext()) {

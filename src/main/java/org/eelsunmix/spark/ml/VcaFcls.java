@@ -119,7 +119,7 @@ public final class VcaFcls extends UnmixingEstimator<VcaFcls, VcaFclsModel> {
     EnergyAxis axis = input.axis();
     int channels = input.channels();
     requireEndmembersFit(channels);
-    SparkContext sc = input.pixels().context();
+    SparkContext sc = input.context().sc();
     String outer = sc.getLocalProperty(DESCRIPTION);
     {
       // Cached, not checkpointed: a block lost with its executor is decoded again from the input (the same bits),
