@@ -159,59 +159,109 @@ public final class AbundanceTable {
    */
   private static Written writePartition(int part, Iterator<InternalRow> it, Configuration conf, String staging,
       String job, MessageType schema, CompressionCodecName codec, Map<String, String> footer) throws IOException {
-    Map<UTF8String, Open> files = new LinkedHashMap<>();
     int attempt = TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber();
     String name = String.format(Locale.ROOT, "part-%05d-%s.c000%s.parquet", part, job, codec.getExtension());
-    double[] values = new double[16];
-    UTF8String lastId = null;
-    Open last = null;
-    long rows = 0;
-    long valued = 0;
-    double rmseSum = 0;
+    TaskFiles files = new TaskFiles(conf, staging, name, attempt, schema, codec, footer);
     try {
+      // One call a row: the row's work is a method C2 compiles on its own. Written inline in this loop, it was
+      // compiled on-stack, and the loop's exit (never taken while the first task was profiled) trapped at the end
+      // of that task: the next tasks ran the loop in the interpreter while C2 compiled it again (3.1 s of compiler
+      // time in one compile at 2048², -XX:+LogCompilation).
       while (it.hasNext()) {
-        InternalRow r = it.next();
-        UTF8String id = r.isNullAt(0) ? null : r.getUTF8String(0);
-        if (last == null || !java.util.Objects.equals(id, lastId)) {
-          lastId = id == null ? null : id.clone(); // rows are reused
-          last = files.get(lastId);
-          if (last == null) {
-            String folder = ExternalCatalogUtils.getPartitionPathString(PixelSchema.ACQUISITION_ID,
-                id == null ? null : id.toString());
-            last = new Open(new Path(new Path(staging, folder), name), folder, attempt);
-            files.put(lastId, last);
-          }
-        }
-        if (r.isNullAt(1) || r.isNullAt(2) || r.isNullAt(3)) {
-          throw new IllegalStateException("a result row of " + last.folder + " without its x, y or "
-              + PixelSchema.ABUNDANCES_COL);
-        }
-        ArrayData a = r.getArray(3);
-        int n = a.numElements();
-        if (values.length < n) {
-          values = new double[n];
-        }
-        for (int i = 0; i < n; i++) {
-          if (a.isNullAt(i)) {
-            throw new IllegalStateException("a null abundance in a result row of " + last.folder);
-          }
-          values[i] = a.getDouble(i);
-        }
-        if (last.file == null) {
-          // Row groups of about SeriesStore.ROW_GROUP_BYTES, as Spark's writer was told: a row is n doubles and
-          // about 26 bytes more (x, y, the list's length, the RMSE and its flag, the levels).
-          int groupRows = (int) Math.max(1, SeriesStore.ROW_GROUP_BYTES / (26 + 8L * Math.max(1, n)));
-          last.file = new AbundanceFile(conf, last.tmp, schema, codec, groupRows, footer);
-        }
-        boolean hasRmse = !r.isNullAt(4);
-        double rmse = hasRmse ? r.getDouble(4) : 0;
-        last.file.add(r.getInt(1), r.getInt(2), values, 0, n, hasRmse, rmse);
-        rows++;
-        if (hasRmse) {
-          valued++;
-          rmseSum += rmse;
-        }
+        files.add(it.next());
       }
+      return files.close();
+    } catch (IOException | RuntimeException | Error e) {
+      files.abort();
+      throw e;
+    }
+  }
+
+  /** A task's open files, one per acquisition met, and what it wrote. */
+  private static final class TaskFiles {
+    private final Map<UTF8String, Open> files = new LinkedHashMap<>();
+    private final Configuration conf;
+    private final String staging;
+    private final String name;
+    private final int attempt;
+    private final MessageType schema;
+    private final CompressionCodecName codec;
+    private final Map<String, String> footer;
+    private double[] values = new double[16];
+    private UTF8String lastId;
+    private Open last;
+    private long rows;
+    private long valued;
+    private double rmseSum;
+
+    TaskFiles(Configuration conf, String staging, String name, int attempt, MessageType schema,
+        CompressionCodecName codec, Map<String, String> footer) {
+      this.conf = conf;
+      this.staging = staging;
+      this.name = name;
+      this.attempt = attempt;
+      this.schema = schema;
+      this.codec = codec;
+      this.footer = footer;
+    }
+
+    /** Adds one result row to its acquisition's file. */
+    void add(InternalRow r) throws IOException {
+      UTF8String id = r.isNullAt(0) ? null : r.getUTF8String(0);
+      if (last == null || !java.util.Objects.equals(id, lastId)) {
+        switchTo(id);
+      }
+      if (r.isNullAt(1) || r.isNullAt(2) || r.isNullAt(3)) {
+        throw new IllegalStateException("a result row of " + last.folder + " without its x, y or "
+            + PixelSchema.ABUNDANCES_COL);
+      }
+      ArrayData a = r.getArray(3);
+      int n = a.numElements();
+      if (values.length < n) {
+        values = new double[n];
+      }
+      for (int i = 0; i < n; i++) {
+        if (a.isNullAt(i)) {
+          throw new IllegalStateException("a null abundance in a result row of " + last.folder);
+        }
+        values[i] = a.getDouble(i);
+      }
+      if (last.file == null) {
+        startFile(n);
+      }
+      boolean hasRmse = !r.isNullAt(4);
+      double rmse = hasRmse ? r.getDouble(4) : 0;
+      last.file.add(r.getInt(1), r.getInt(2), values, 0, n, hasRmse, rmse);
+      rows++;
+      if (hasRmse) {
+        valued++;
+        rmseSum += rmse;
+      }
+    }
+
+    /** The file of acquisition {@code id} (rows are reused: the id is copied), opened on its first row. */
+    private void switchTo(UTF8String id) {
+      lastId = id == null ? null : id.clone();
+      last = files.get(lastId);
+      if (last == null) {
+        String folder = ExternalCatalogUtils.getPartitionPathString(PixelSchema.ACQUISITION_ID,
+            id == null ? null : id.toString());
+        last = new Open(new Path(new Path(staging, folder), name), folder, attempt);
+        files.put(lastId, last);
+      }
+    }
+
+    /**
+     * Row groups of about SeriesStore.ROW_GROUP_BYTES, as Spark's writer was told: a row is n doubles and about 26
+     * bytes more (x, y, the list's length, the RMSE and its flag, the levels).
+     */
+    private void startFile(int n) throws IOException {
+      int groupRows = (int) Math.max(1, SeriesStore.ROW_GROUP_BYTES / (26 + 8L * Math.max(1, n)));
+      last.file = new AbundanceFile(conf, last.tmp, schema, codec, groupRows, footer);
+    }
+
+    /** Closes every file and moves it to its final name; returns what the task wrote. */
+    Written close() throws IOException {
       List<String> folders = new ArrayList<>();
       for (Open o : files.values()) {
         o.file.close();
@@ -229,7 +279,10 @@ public final class AbundanceTable {
         folders.add(o.folder);
       }
       return new Written(folders, rows, valued, rmseSum);
-    } catch (IOException | RuntimeException | Error e) {
+    }
+
+    /** After a failure: deletes the unfinished files (the first failure is the one reported). */
+    void abort() {
       for (Open o : files.values()) {
         try {
           if (o.file != null) {
@@ -244,7 +297,6 @@ public final class AbundanceTable {
           // a leftover hidden file in the staging folder, removed with it
         }
       }
-      throw e;
     }
   }
 
