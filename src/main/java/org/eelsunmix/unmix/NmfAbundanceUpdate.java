@@ -115,6 +115,11 @@ public final class NmfAbundanceUpdate implements Serializable {
     NmfProjections.projectBlock(endmembers, components, channels, y, first, count, g);
   }
 
+  /** {@link #projectBlock(float[], int, int, double[])} with the caller's scratch ({@link NmfProjections#scratch}). */
+  void projectBlock(float[] y, int first, int count, double[] g, double[][] scratch) {
+    NmfProjections.projectBlock(endmembers, components, channels, y, first, count, g, scratch);
+  }
+
   /**
    * The step of {@link #update} given {@code g = y Hᵀ} in {@code work[0 .. R)} ({@link #project}), which it keeps;
    * {@code work[R .. 2R)} is overwritten.

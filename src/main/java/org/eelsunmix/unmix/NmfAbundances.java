@@ -160,7 +160,7 @@ public final class NmfAbundances implements Serializable {
     final double[] first = new double[LANES];
     final double[] grad = new double[LANES];
     final double[] g = new double[count * r];
-    step.projectBlock(y, 0, count, g); // every g = y Hᵀ up front, two pixels per sweep
+    step.projectBlock(y, 0, count, g); // every g = y Hᵀ up front, a vector of pixels (or two) per sweep
     int[] pixel = new int[LANES];
     int[] iteration = new int[LANES];
     int next = 0;

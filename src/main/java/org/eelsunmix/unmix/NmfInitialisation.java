@@ -232,10 +232,15 @@ public final class NmfInitialisation implements Serializable {
    * ({@link NmfProjections}).
    */
   public void projectBlock(float[] y, int first, int count, double[] d) {
+    projectBlock(y, first, count, d, NmfProjections.scratch(channels));
+  }
+
+  /** {@link #projectBlock(float[], int, int, double[])} with the caller's scratch ({@link NmfProjections#scratch}). */
+  void projectBlock(float[] y, int first, int count, double[] d, double[][] scratch) {
     if (rightVectors == null) {
       throw new IllegalStateException("a random start has no singular vectors");
     }
-    NmfProjections.projectBlock(rightVectors, components, channels, y, first, count, d);
+    NmfProjections.projectBlock(rightVectors, components, channels, y, first, count, d, scratch);
   }
 
 

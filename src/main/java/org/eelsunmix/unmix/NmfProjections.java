@@ -1,5 +1,7 @@
 package org.eelsunmix.unmix;
 
+import org.eelsunmix.linalg.VectorApi;
+
 /**
  * The dot products {@code g_t = Σ_c v_tc y_c} of spectra y with R fixed vectors (the rows of a row-major R × B
  * matrix V): NMF's {@code y Hᵀ} ({@link NmfAbundanceUpdate#project}) and the NNDSVD start's {@code y · v_j}
@@ -64,7 +66,36 @@ final class NmfProjections {
    * count × r), two spectra per sweep.
    */
   static void projectBlock(double[] v, int r, int b, float[] y, int first, int count, double[] out) {
+    projectBlock(v, r, b, y, first, count, out, VectorApi.ENABLED ? scratch(b) : null);
+  }
+
+  /**
+   * The vector path's scratch for spectra of {@code b} channels ({@link VcaProjectionVector#project}'s work and
+   * sums), for callers that project many small groups; null where this JVM has no Vector API.
+   */
+  static double[][] scratch(int b) {
+    if (!VectorApi.ENABLED) {
+      return null;
+    }
+    int lanes = VcaProjectionVector.lanes();
+    return new double[][] {new double[b * lanes], new double[4 * lanes]};
+  }
+
+  /**
+   * {@link #projectBlock(double[], int, int, float[], int, int, double[])}, a vector's worth of spectra at a time
+   * when {@code scratch} is given ({@link #scratch}; {@link VcaProjectionVector}, no mean: one spectrum a lane, each
+   * sum in channel order from 0, the same bits; R chains of lanes side by side instead of 2R scalar chains), the
+   * rest in pairs.
+   */
+  static void projectBlock(double[] v, int r, int b, float[] y, int first, int count, double[] out,
+      double[][] scratch) {
     int i = 0;
+    if (scratch != null) {
+      final int lanes = VcaProjectionVector.lanes();
+      for (; i + lanes <= count; i += lanes) {
+        VcaProjectionVector.project(y, (first + i) * b, b, r, v, null, out, i * r, scratch[0], scratch[1]);
+      }
+    }
     for (; i + 1 < count; i += 2) {
       projectPair(v, r, b, y, (first + i) * b, i * r, out);
     }

@@ -14,7 +14,7 @@ import java.io.Serializable;
  * depend on the pixels only through these sums, so a distributed fit adds them up per partition and
  * {@link #merge}s them (a tree aggregate) while the pixels stay where they are.
  *
- * <p>Mutable accumulator; not thread-safe. {@link #add} allocates nothing.
+ * <p>Mutable accumulator; not thread-safe. {@link #add} allocates nothing after its first call.
  */
 public final class NmfStatistics implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -27,6 +27,11 @@ public final class NmfStatistics implements Serializable {
   final double[] gram;
   /** WᵀY, row-major R × B. */
   final double[] cross;
+  /** {@link #add}'s rows with a non-zero abundance and those abundances (scratch, made on the first add). */
+  private transient int[] rows;
+  private transient double[] weights;
+  /** {@link #add}'s cross product on the Vector API ({@link NmfCrossVector}, the same bits) where this JVM has it. */
+  private static final boolean VECTOR = org.eelsunmix.linalg.VectorApi.ENABLED && NmfCrossVector.usable();
 
   /**
    * @param components R ≥ 1
@@ -84,6 +89,27 @@ public final class NmfStatistics implements Serializable {
     final int r = components;
     final int b = channels;
     dataNormSquared += yNormSquared;
+    if (VECTOR) {
+      if (rows == null) {
+        rows = new int[r];
+        weights = new double[r];
+      }
+      int n = 0;
+      for (int s = 0; s < r; s++) {
+        double ws = w[wOffset + s];
+        if (ws == 0) {
+          continue;
+        }
+        for (int t = 0; t < r; t++) {
+          gram[s * r + t] += ws * w[wOffset + t];
+        }
+        rows[n] = s;
+        weights[n++] = ws;
+      }
+      NmfCrossVector.add(cross, b, y, yOffset, rows, weights, n);
+      count++;
+      return this;
+    }
     for (int s = 0; s < r; s++) {
       double ws = w[wOffset + s];
       if (ws == 0) {

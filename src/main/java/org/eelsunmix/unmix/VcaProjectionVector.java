@@ -13,6 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * rounded once), so the projections are bit-identical whichever path ran ({@code VcaProjectionTest}). Vectorising
  * over the channels instead would split each sum into partial sums and change its bits.
  *
+ * <p>The same sums are NMF's {@code y Hᵀ} and its NNDSVD start's {@code y · v_j} (no mean subtracted), which
+ * {@link NmfProjections#projectBlock} takes from here.
+ *
  * <p>Linked only when {@link org.eelsunmix.linalg.VectorApi#ENABLED}.
  */
 final class VcaProjectionVector {
@@ -71,7 +74,41 @@ final class VcaProjectionVector {
       s3.intoArray(sums, 3 * lanes);
       scatter(sums, 4, i, dims, out, outOffset);
     }
-    for (; i < dims; i++) {
+    if (dims - i == 3) { // R = 3, the usual case: three chains side by side, not one after another
+      final int b0 = i * b;
+      final int b1 = b0 + b;
+      final int b2 = b1 + b;
+      DoubleVector s0 = DoubleVector.zero(SPECIES);
+      DoubleVector s1 = s0;
+      DoubleVector s2 = s0;
+      for (int j = 0; j < b; j++) {
+        DoubleVector v = DoubleVector.fromArray(SPECIES, work, j * lanes);
+        s0 = s0.add(v.mul(basis[b0 + j]));
+        s1 = s1.add(v.mul(basis[b1 + j]));
+        s2 = s2.add(v.mul(basis[b2 + j]));
+      }
+      s0.intoArray(sums, 0);
+      s1.intoArray(sums, lanes);
+      s2.intoArray(sums, 2 * lanes);
+      scatter(sums, 3, i, dims, out, outOffset);
+      return;
+    }
+    if (dims - i == 2) {
+      final int b0 = i * b;
+      final int b1 = b0 + b;
+      DoubleVector s0 = DoubleVector.zero(SPECIES);
+      DoubleVector s1 = s0;
+      for (int j = 0; j < b; j++) {
+        DoubleVector v = DoubleVector.fromArray(SPECIES, work, j * lanes);
+        s0 = s0.add(v.mul(basis[b0 + j]));
+        s1 = s1.add(v.mul(basis[b1 + j]));
+      }
+      s0.intoArray(sums, 0);
+      s1.intoArray(sums, lanes);
+      scatter(sums, 2, i, dims, out, outOffset);
+      return;
+    }
+    if (dims - i == 1) {
       final int b0 = i * b;
       DoubleVector s0 = DoubleVector.zero(SPECIES);
       for (int j = 0; j < b; j++) {

@@ -225,7 +225,7 @@ class NmfBlockedKernelsTest {
     int b = 31;
     for (int r = 1; r <= 8; r++) {
       double[] v = endmembers(random, r, b);
-      for (int n : new int[] {1, 2, 3, 4, 5, 7, 8, 13}) {
+      for (int n : new int[] {1, 2, 3, 4, 5, 7, 8, 13, 16, 17, 25}) {
         float[] y = spectra(random, n + 2, b);
         double[] out = new double[n * r];
         NmfProjections.projectBlock(v, r, b, y, 2, n, out); // from pixel 2: offsets are honoured
