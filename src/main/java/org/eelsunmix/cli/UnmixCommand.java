@@ -60,14 +60,11 @@ final class UnmixCommand extends SparkCommand {
       org.eelsunmix.autoencoder.NativeWarmUp.start(); // ND4J's native load overlaps the session's start
     }
     SparkSession spark = spark();
-    if (spark.sparkContext().isLocal() && !"false".equalsIgnoreCase(System.getProperty("eelsunmix.warmUp", "true"))) {
-      // Local mode runs the tasks in this JVM: the method's kernels compile while the driver reads the store
-      // (KernelWarmUp; VCA-FCLS's warm-up had cost NMF more than it saved, so each method runs its own).
-      if ("vca-fcls".equals(estimator.method())) {
-        org.eelsunmix.unmix.KernelWarmUp.start();
-      } else if ("nmf".equals(estimator.method())) {
-        org.eelsunmix.unmix.KernelWarmUp.startNmf();
-      }
+    if ("vca-fcls".equals(estimator.method()) && spark.sparkContext().isLocal()
+        && !"false".equalsIgnoreCase(System.getProperty("eelsunmix.warmUp", "true"))) {
+      // Local mode runs the tasks in this JVM: VCA's and FCLS's kernels compile while the driver reads the store
+      // (KernelWarmUp: measured a gain for vca-fcls, a loss for NMF, whose kernels it does not run).
+      org.eelsunmix.unmix.KernelWarmUp.start();
     }
     StartupTimings.phase("reading the store (tables, schema)");
     describe("unmix: reading the store");

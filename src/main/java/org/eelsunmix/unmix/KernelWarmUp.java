@@ -16,11 +16,8 @@ import java.util.SplittableRandom;
  * --method vca-fcls} on 640 × 640 × 200, off and on in turn: 6.87, 7.12, 6.83 s → 6.14, 6.62, 6.85 s wall (the fit
  * 3.06–3.36 → 2.24–2.67 s, the store's reading 0.45–0.52 → 0.84–0.94 s, as it shares the core); two passes over the
  * synthetic cube instead of one gained less (6.65, 6.56, 6.81 s). Started before the session it slowed the
- * session's start as much as it saved (measured again at stop 32: the session 0.75–0.96 → 1.46–1.69 s, no gain). For
- * NMF, whose own kernels it does not run, it cost more than it saved (7.86, 8.53, 7.75 → 8.58, 7.74, 8.79 s); since
- * NMF's passes run on the Vector API too, NMF has its own ({@link #runNmf}): its jobs' task time fell (the first
- * pass 3.4–4.0 → 2.0–3.6 s, the part norms 0.32–0.62 → 0.13–0.27 s), the whole command by less than this machine's
- * noise (eight pairs on and off, mean 8.49 against 8.61 s, on faster in five).
+ * session's start as much as it saved, and for NMF (whose own kernels it does not run) it cost more than it saved
+ * (7.86, 8.53, 7.75 → 8.58, 7.74, 8.79 s), so {@code unmix} starts it for VCA-FCLS only.
  *
  * <p>Changes no result: the kernels are pure functions of their arguments, the thread uses its own buffers and its
  * own generator, and nothing it computes is kept.
@@ -42,19 +39,9 @@ public final class KernelWarmUp {
     return seconds;
   }
 
-  /** Starts VCA-FCLS's warm-up; returns the (daemon) thread running it. */
+  /** Starts the warm-up; returns the (daemon) thread running it. */
   public static Thread start() {
-    return start(KernelWarmUp::run);
-  }
-
-  /** Starts NMF's warm-up ({@link #runNmf}); returns the (daemon) thread running it. */
-  public static Thread startNmf() {
-    return start(KernelWarmUp::runNmf);
-  }
-
-  private static Thread start(Runnable warmUp) {
-    seconds = Double.NaN; // set again when this one ends
-    Thread t = new Thread(warmUp, "kernel-warm-up");
+    Thread t = new Thread(KernelWarmUp::run, "kernel-warm-up");
     t.setDaemon(true);
     t.start();
     return t;
@@ -122,46 +109,6 @@ public final class KernelWarmUp {
       restarts.add(y, p * b);
     }
     restarts.means();
-    seconds = (System.nanoTime() - t0) / 1e9;
-  }
-
-  /**
-   * NMF's kernels, on the calling thread: the moments, the NNDSVD start's projections and part norms, an iteration's
-   * step and statistics ({@link NmfPixelBlock#update}: y Hᵀ of a vector of pixels, {@link NmfCrossVector}), the
-   * residual, and the transform's lanes ({@link NmfAbundances#solveBlock}) on blocks of both parities.
-   */
-  static void runNmf() {
-    long t0 = System.nanoTime();
-    int b = CHANNELS;
-    double[][] endmembers = endmembers(b);
-    float[] y = pixels(endmembers, PIXELS, new SplittableRandom(1));
-    SpectralMoments moments = new SpectralMoments(b);
-    for (int p = 0; p < PIXELS; p++) {
-      moments.add(y, p * b);
-    }
-    NmfPixelBlock block = new NmfPixelBlock(y, new long[PIXELS], b);
-    NmfInitialisation start = NmfInitialisation.nndsvd(NmfInitialisation.NNDSVDA, moments, 3, 0);
-    start = start.withPartNorms(block.addPartNorms(start, new double[start.partNormsLength()]));
-    double[] w = new double[PIXELS * 3];
-    block.start(start, w, new NmfStatistics(3, b));
-    double[] h = new double[3 * b];
-    for (int t = 0; t < 3; t++) {
-      System.arraycopy(endmembers[t], 0, h, t * b, b);
-    }
-    NmfAbundanceUpdate step = new NmfAbundanceUpdate(NmfSolver.CD, h, 3);
-    for (int i = 0; i < 2; i++) {
-      block.update(step, w, new NmfStatistics(3, b));
-    }
-    block.residualSquared(w, h);
-    NmfAbundances transform = new NmfAbundances(NmfSolver.CD, h, 3, 1e-4, 200, true);
-    double[] values = new double[BLOCK * 3];
-    double[] residuals = new double[BLOCK];
-    double[] work = new double[transform.blockWorkLength()];
-    float[] chunk = new float[BLOCK * b];
-    for (int p = 0, size = BLOCK; p + size <= PIXELS; p += size, size = size == BLOCK ? BLOCK - 1 : BLOCK) {
-      System.arraycopy(y, p * b, chunk, 0, size * b);
-      transform.solveBlock(chunk, size, values, residuals, work);
-    }
     seconds = (System.nanoTime() - t0) / 1e9;
   }
 }

@@ -37,45 +37,6 @@ class KernelWarmUpTest {
     assertEquals(before.length, b * b + b);
   }
 
-  @Test
-  void nmfsWarmUpRunsEveryPassAndLeavesTheStatisticsAsTheyWere() throws InterruptedException {
-    Random random = new Random(9);
-    int b = 57;
-    int n = 41;
-    float[] y = new float[n * b];
-    double[] h = new double[3 * b];
-    for (int i = 0; i < y.length; i++) {
-      y[i] = (float) Math.rint(300 * random.nextDouble());
-    }
-    for (int i = 0; i < h.length; i++) {
-      h[i] = random.nextDouble();
-    }
-    double[] before = nmfStatistics(y, n, b, h);
-
-    Thread warm = KernelWarmUp.startNmf(); // a failure in any pass would end it early, without its seconds
-    double[] during = nmfStatistics(y, n, b, h);
-    warm.join(120_000);
-    assertFalse(warm.isAlive(), "the warm-up ends");
-    double seconds = KernelWarmUp.seconds();
-    assertTrue(seconds > 0 && seconds < 120, "seconds " + seconds);
-
-    assertArrayEquals(before, during, 0.0);
-    assertArrayEquals(before, nmfStatistics(y, n, b, h), 0.0);
-  }
-
-  /** One NMF iteration's step on every pixel from the same start: W after it, WᵀW and WᵀY. */
-  private static double[] nmfStatistics(float[] y, int n, int b, double[] h) {
-    double[] w = new double[n * 3];
-    java.util.Arrays.fill(w, 0.5);
-    NmfStatistics stats = new NmfPixelBlock(y.clone(), new long[n], b)
-        .update(new NmfAbundanceUpdate(NmfSolver.CD, h, 3), w, new NmfStatistics(3, b));
-    double[] out = new double[w.length + stats.gram.length + stats.cross.length];
-    System.arraycopy(w, 0, out, 0, w.length);
-    System.arraycopy(stats.gram, 0, out, w.length, stats.gram.length);
-    System.arraycopy(stats.cross, 0, out, w.length + stats.gram.length, stats.cross.length);
-    return out;
-  }
-
   private static double[] moments(float[] y, int n, int b) {
     SpectralMoments m = new SpectralMoments(b);
     for (int p = 0; p < n; p++) {
