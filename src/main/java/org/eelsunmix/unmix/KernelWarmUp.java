@@ -16,8 +16,11 @@ import java.util.SplittableRandom;
  * --method vca-fcls} on 640 × 640 × 200, off and on in turn: 6.87, 7.12, 6.83 s → 6.14, 6.62, 6.85 s wall (the fit
  * 3.06–3.36 → 2.24–2.67 s, the store's reading 0.45–0.52 → 0.84–0.94 s, as it shares the core); two passes over the
  * synthetic cube instead of one gained less (6.65, 6.56, 6.81 s). Started before the session it slowed the
- * session's start as much as it saved, and for NMF (whose own kernels it does not run) it cost more than it saved
- * (7.86, 8.53, 7.75 → 8.58, 7.74, 8.79 s), so {@code unmix} starts it for VCA-FCLS only.
+ * session's start as much as it saved (again at stop 32: the session 0.75–0.96 → 1.46–1.69 s, no gain), and for NMF
+ * (whose own kernels it does not run) it cost more than it saved (7.86, 8.53, 7.75 → 8.58, 7.74, 8.79 s), so
+ * {@code unmix} starts it for VCA-FCLS only. A warm-up of NMF's own kernels (moments, NNDSVD start, an iteration, the
+ * transform's lanes; stop 32) cut its jobs' task time at 640² but not the command's wall time (eight pairs, mean
+ * 8.49 against 8.61 s, within the noise), and cost 64² about 0.3 s: not kept.
  *
  * <p>Changes no result: the kernels are pure functions of their arguments, the thread uses its own buffers and its
  * own generator, and nothing it computes is kept.
