@@ -106,10 +106,11 @@ public final class NmfPixelBlock implements Serializable {
    * One abundance step on every pixel ({@code w}, N × R, updated in place), adding the new W and the step's summed
    * |projected gradient| to {@code stats}; returns {@code stats}. The per-pixel part of an NMF iteration: the
    * {@code y Hᵀ} of {@value #UPDATE_GROUP} pixels first ({@link NmfAbundanceUpdate#projectBlock}, one pixel a vector
-   * lane: each pixel's R sums are B dependent additions, which one pixel at a time left the processor waiting on),
-   * then each pixel's step and statistics in pixel order while its spectrum is still in the first-level cache. The
-   * same bits as {@link NmfAbundanceUpdate#update} pixel by pixel (projecting scalar pairs of a 256-pixel chunk
-   * first had measured 10% slower: the chunk no longer fitted the cache).
+   * lane), then each pixel's step and statistics in pixel order while its spectrum is still in the first-level cache.
+   * The same bits as {@link NmfAbundanceUpdate#update} pixel by pixel. Measured (a scratch loop, B = 200, R = 3,
+   * thread CPU): the whole step 362 → 206 ns a pixel, of which the statistics' {@code WᵀY} on the Vector API
+   * ({@link NmfStatistics#add}) 279 → 90 ns and the projections 164–168 → 157 ns; projecting scalar pairs of a
+   * 256-pixel chunk first had measured 10% slower (the chunk no longer fitted the cache).
    */
   public NmfStatistics update(NmfAbundanceUpdate step, double[] w, NmfStatistics stats) {
     final int r = step.components();

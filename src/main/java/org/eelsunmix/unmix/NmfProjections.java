@@ -10,8 +10,9 @@ import org.eelsunmix.linalg.VectorApi;
  *
  * <p>Why the grouping: one dot product is a chain of B dependent additions, bound by the add latency (a few cycles
  * a channel) rather than by the arithmetic. Up to six chains advance side by side here: three vectors against one
- * spectrum ({@link #project}), or three vectors against two spectra ({@link #projectBlock}). Splitting one sum into
- * partial sums would change its rounding, so that is not done.
+ * spectrum ({@link #project}), or three vectors against two spectra ({@link #projectBlock}); where the Vector API is
+ * available {@link #projectBlock} takes a vector's worth of spectra at a time, one a lane, R chains of lanes
+ * ({@link VcaProjectionVector}). Splitting one sum into partial sums would change its rounding, so that is not done.
  */
 final class NmfProjections {
   private NmfProjections() {}
