@@ -51,72 +51,33 @@ final class VcaProjectionVector {
         }
       }
     }
-    int i = 0;
-    for (; i + 3 < dims; i += 4) {
-      final int b0 = i * b;
-      final int b1 = b0 + b;
-      final int b2 = b1 + b;
-      final int b3 = b2 + b;
-      DoubleVector s0 = DoubleVector.zero(SPECIES);
-      DoubleVector s1 = s0;
-      DoubleVector s2 = s0;
-      DoubleVector s3 = s0;
-      for (int j = 0; j < b; j++) {
-        DoubleVector v = DoubleVector.fromArray(SPECIES, work, j * lanes);
-        s0 = s0.add(v.mul(basis[b0 + j]));
-        s1 = s1.add(v.mul(basis[b1 + j]));
-        s2 = s2.add(v.mul(basis[b2 + j]));
-        s3 = s3.add(v.mul(basis[b3 + j]));
-      }
-      s0.intoArray(sums, 0);
-      s1.intoArray(sums, lanes);
-      s2.intoArray(sums, 2 * lanes);
-      s3.intoArray(sums, 3 * lanes);
-      scatter(sums, 4, i, dims, out, outOffset);
+    // Four coordinates' chains side by side; a last group of fewer repeats its last row in the spare chains (latency,
+    // not arithmetic, bounds these sums, so R = 3 costs what R = 4 does) and keeps only its own coordinates.
+    for (int i = 0; i < dims; i += 4) {
+      final int last = Math.min(dims, i + 4) - 1;
+      fourRows(work, b, basis, i * b, Math.min(i + 1, last) * b, Math.min(i + 2, last) * b, last * b, sums);
+      scatter(sums, last - i + 1, i, dims, out, outOffset);
     }
-    if (dims - i == 3) { // R = 3, the usual case: three chains side by side, not one after another
-      final int b0 = i * b;
-      final int b1 = b0 + b;
-      final int b2 = b1 + b;
-      DoubleVector s0 = DoubleVector.zero(SPECIES);
-      DoubleVector s1 = s0;
-      DoubleVector s2 = s0;
-      for (int j = 0; j < b; j++) {
-        DoubleVector v = DoubleVector.fromArray(SPECIES, work, j * lanes);
-        s0 = s0.add(v.mul(basis[b0 + j]));
-        s1 = s1.add(v.mul(basis[b1 + j]));
-        s2 = s2.add(v.mul(basis[b2 + j]));
-      }
-      s0.intoArray(sums, 0);
-      s1.intoArray(sums, lanes);
-      s2.intoArray(sums, 2 * lanes);
-      scatter(sums, 3, i, dims, out, outOffset);
-      return;
+  }
+
+  /** The channel sums of every lane against basis rows starting at {@code b0 .. b3}, into {@code sums} (4 × lanes). */
+  private static void fourRows(double[] work, int b, double[] basis, int b0, int b1, int b2, int b3, double[] sums) {
+    final int lanes = SPECIES.length();
+    DoubleVector s0 = DoubleVector.zero(SPECIES);
+    DoubleVector s1 = s0;
+    DoubleVector s2 = s0;
+    DoubleVector s3 = s0;
+    for (int j = 0; j < b; j++) {
+      DoubleVector v = DoubleVector.fromArray(SPECIES, work, j * lanes);
+      s0 = s0.add(v.mul(basis[b0 + j]));
+      s1 = s1.add(v.mul(basis[b1 + j]));
+      s2 = s2.add(v.mul(basis[b2 + j]));
+      s3 = s3.add(v.mul(basis[b3 + j]));
     }
-    if (dims - i == 2) {
-      final int b0 = i * b;
-      final int b1 = b0 + b;
-      DoubleVector s0 = DoubleVector.zero(SPECIES);
-      DoubleVector s1 = s0;
-      for (int j = 0; j < b; j++) {
-        DoubleVector v = DoubleVector.fromArray(SPECIES, work, j * lanes);
-        s0 = s0.add(v.mul(basis[b0 + j]));
-        s1 = s1.add(v.mul(basis[b1 + j]));
-      }
-      s0.intoArray(sums, 0);
-      s1.intoArray(sums, lanes);
-      scatter(sums, 2, i, dims, out, outOffset);
-      return;
-    }
-    if (dims - i == 1) {
-      final int b0 = i * b;
-      DoubleVector s0 = DoubleVector.zero(SPECIES);
-      for (int j = 0; j < b; j++) {
-        s0 = s0.add(DoubleVector.fromArray(SPECIES, work, j * lanes).mul(basis[b0 + j]));
-      }
-      s0.intoArray(sums, 0);
-      scatter(sums, 1, i, dims, out, outOffset);
-    }
+    s0.intoArray(sums, 0);
+    s1.intoArray(sums, lanes);
+    s2.intoArray(sums, 2 * lanes);
+    s3.intoArray(sums, 3 * lanes);
   }
 
   /** Coordinates {@code i .. i + count} of every lane's pixel from {@code sums} (coordinate-major) into {@code out}. */
