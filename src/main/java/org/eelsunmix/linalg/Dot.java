@@ -21,7 +21,7 @@ package org.eelsunmix.linalg;
  */
 public final class Dot {
   /** The row products on the Vector API ({@link DotVector}: same bits, 2–4× faster) where this JVM has it. */
-  private static final boolean VECTOR = VectorApi.ENABLED && DotVector.usable();
+  private static final boolean VECTOR = VectorApi.ENABLED && DoubleLanes.usable();
 
   private Dot() {
   }

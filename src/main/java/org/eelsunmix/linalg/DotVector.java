@@ -22,11 +22,6 @@ final class DotVector {
 
   private DotVector() {}
 
-  /** Whether this machine's vectors hold at least four doubles (else the API would emulate them, slowly). */
-  static boolean usable() {
-    return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
-  }
-
   static double unrolled(double[] d, int base, int n, float[] y, int offset) {
     return DoubleLanes.WIDE ? unrolledWide(d, base, n, y, offset) : unrolledNarrow(d, base, n, y, offset);
   }

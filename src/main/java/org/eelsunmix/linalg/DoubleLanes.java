@@ -32,6 +32,14 @@ public final class DoubleLanes {
 
   private DoubleLanes() {}
 
+  /**
+   * Whether this machine's vectors hold at least four doubles, so that the kernels of eight partial sums run as
+   * machine vectors (else the API would emulate them, slowly, and the scalar twins are used).
+   */
+  public static boolean usable() {
+    return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+  }
+
   /** The eight floats of {@code v} as eight doubles, exactly (only where {@link #WIDE}). */
   public static DoubleVector eight(FloatVector v) {
     return (DoubleVector) v.convertShape(VectorOperators.F2D, EIGHT, 0);

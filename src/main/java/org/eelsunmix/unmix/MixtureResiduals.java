@@ -30,7 +30,7 @@ import org.eelsunmix.linalg.VectorApi;
  */
 final class MixtureResiduals {
   /** Residuals on the Vector API ({@link MixtureResidualsVector}: same bits) where this JVM has it. */
-  static final boolean VECTOR = VectorApi.ENABLED && MixtureResidualsVector.usable();
+  static final boolean VECTOR = VectorApi.ENABLED && org.eelsunmix.linalg.DoubleLanes.usable();
 
   private MixtureResiduals() {}
 

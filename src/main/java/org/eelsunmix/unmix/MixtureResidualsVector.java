@@ -22,11 +22,6 @@ final class MixtureResidualsVector {
 
   private MixtureResidualsVector() {}
 
-  /** Whether this machine's vectors hold at least four doubles (else the API would emulate them, slowly). */
-  static boolean usable() {
-    return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
-  }
-
   static double one(float[] y, int yOffset, double[] a, int aOffset, double[] m, int r, int b) {
     if (DoubleLanes.WIDE) {
       return r == 3 ? threeWide(y, yOffset, a[aOffset], a[aOffset + 1], a[aOffset + 2], m, b)

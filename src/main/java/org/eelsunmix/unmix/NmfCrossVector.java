@@ -24,11 +24,6 @@ final class NmfCrossVector {
 
   private NmfCrossVector() {}
 
-  /** Whether this machine's vectors hold at least four doubles (else the API would emulate them, slowly). */
-  static boolean usable() {
-    return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
-  }
-
   /**
    * {@code cross[rows[k]·b + c] += ws[k] · y[yOffset + c]} for {@code k < n}, {@code c < b}.
    *

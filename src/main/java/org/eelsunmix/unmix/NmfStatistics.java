@@ -31,7 +31,7 @@ public final class NmfStatistics implements Serializable {
   private transient int[] rows;
   private transient double[] weights;
   /** {@link #add}'s cross product on the Vector API ({@link NmfCrossVector}, the same bits) where this JVM has it. */
-  private static final boolean VECTOR = org.eelsunmix.linalg.VectorApi.ENABLED && NmfCrossVector.usable();
+  private static final boolean VECTOR = org.eelsunmix.linalg.VectorApi.ENABLED && org.eelsunmix.linalg.DoubleLanes.usable();
 
   /**
    * @param components R ≥ 1
